@@ -1,0 +1,18 @@
+"""The built-in importers, registered through the same hook third-party plugins use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from servicecoach.ingest.base import Importer
+from servicecoach.plugins import hookimpl
+
+__all__ = ["register_importers"]
+
+
+@hookimpl
+def register_importers(register: Callable[[Importer], None]) -> None:
+    """Register every importer that ships with servicecoach."""
+    from servicecoach.ingest.jsonl import JsonlImporter
+
+    register(JsonlImporter())

@@ -1,0 +1,87 @@
+"""Timestamps: parse what sources write, always return timezone-aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from servicecoach.errors import InvalidRecordError
+
+__all__ = ["format_iso", "parse_epoch", "parse_iso", "parse_timestamp"]
+
+_ISO_FIX = "expected ISO 8601 with a zone, e.g. 2024-05-01T10:00:00Z"
+_EXTRA_FORMATS = (
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter: Tue Oct 31 22:10:47 +0000 2017
+    "%Y-%m-%d %H:%M:%S %z",  # Zendesk CSV / many exports: 2024-05-01 09:12:00 +0000
+    "%Y/%m/%d %H:%M:%S %z",  # Zendesk JSON (older API): 2024/05/01 09:12:00 +0000
+)
+
+
+def parse_iso(value: str, *, field: str = "at", assume_utc: bool = False) -> datetime:
+    """Parse an ISO 8601 timestamp that carries a zone.
+
+    Args:
+        value: the text, e.g. ``"2024-05-01T09:12:00Z"``.
+        field: the field name, used in the error message.
+        assume_utc: treat a timestamp without a zone as UTC instead of rejecting it.
+
+    Raises:
+        InvalidRecordError: the text is not ISO 8601, or has no zone and
+            ``assume_utc`` is false.
+    """
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise InvalidRecordError(f"{field!r} is not a date: {value!r}", _ISO_FIX) from None
+    if parsed.utcoffset() is None:
+        if not assume_utc:
+            raise InvalidRecordError(
+                f"{field!r} has no time zone: {value!r}", "add a zone such as Z or +02:00"
+            )
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def parse_timestamp(value: str, *, field: str = "at", assume_utc: bool = True) -> datetime:
+    """Parse ISO 8601 or one of the formats helpdesks and Twitter export.
+
+    Raises:
+        InvalidRecordError: no known format matches.
+    """
+    text = value.strip()
+    try:
+        return parse_iso(text, field=field, assume_utc=assume_utc)
+    except InvalidRecordError:
+        pass
+    for fmt in _EXTRA_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise InvalidRecordError(f"{field!r} is not a date: {value!r}", _ISO_FIX)
+
+
+def parse_epoch(value: object, *, field: str = "created_at") -> datetime:
+    """Parse seconds (or milliseconds) since 1970 as a UTC datetime.
+
+    Raises:
+        InvalidRecordError: the value is not a number in a plausible range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidRecordError(f"{field!r} is not a Unix time: {value!r}", "expected seconds")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise InvalidRecordError(
+            f"{field!r} is not a Unix time: {value!r}", "expected seconds since 1970"
+        ) from None
+    if seconds > 1e11:  # milliseconds
+        seconds /= 1000
+    if not 0 <= seconds < 1e11:
+        raise InvalidRecordError(f"{field!r} is out of range: {value!r}", "expected seconds")
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def format_iso(value: datetime) -> str:
+    """Write a datetime as ISO 8601, using ``Z`` for UTC (the native format's style)."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -1,0 +1,52 @@
+"""Plugin hooks. Built-in importers are registered through the same hooks as third-party ones.
+
+A third-party package exposes a module under the ``servicecoach`` entry-point group::
+
+    [project.entry-points.servicecoach]
+    my_helpdesk = "my_package.plugin"
+
+and implements a hook in it::
+
+    from servicecoach.plugins import hookimpl
+
+    @hookimpl
+    def register_importers(register):
+        register(MyHelpdeskImporter())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from servicecoach.ingest.base import Importer
+
+__all__ = ["ENTRY_POINT_GROUP", "hookimpl", "hookspec", "plugin_manager"]
+
+ENTRY_POINT_GROUP = "servicecoach"
+hookspec = pluggy.HookspecMarker(ENTRY_POINT_GROUP)
+hookimpl = pluggy.HookimplMarker(ENTRY_POINT_GROUP)
+
+
+class Hooks:
+    """The hooks servicecoach calls."""
+
+    @hookspec
+    def register_importers(self, register: Callable[[Importer], None]) -> None:
+        """Register importers by calling ``register(importer)`` for each."""
+
+
+@lru_cache(maxsize=1)
+def plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager: built-ins plus installed plugins, loaded once."""
+    from servicecoach.ingest import builtin
+
+    manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    manager.add_hookspecs(Hooks)
+    manager.register(builtin, name="servicecoach.builtin_importers")
+    manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    return manager
