@@ -45,8 +45,8 @@ def make_conversation(
     start = start or datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
     messages = []
     for index, turn in enumerate(turns, start=1):
-        role, text = turn[0], turn[1]
-        minutes = float(turn[2]) if len(turn) > 2 else float(index - 1)  # type: ignore[misc]
+        role, text = str(turn[0]), str(turn[1])
+        minutes = float(turn[2]) if len(turn) > 2 else float(index - 1)
         messages.append(
             Message(
                 id=f"m{index}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicecoach.ingest.base import HEAD_BYTES, ImportOptions, Importer, Item, Source
+from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
 from servicecoach.ingest.registry import detect_format, expand_paths, get_importer, importers
 
 __all__ = [

@@ -95,7 +95,7 @@ class Source:
 
     def open_binary(self) -> BinaryIO:
         """Open the file for reading bytes, counting progress."""
-        return io.BufferedReader(_CountingReader(self.path.open("rb"), self))  # type: ignore[return-value]
+        return io.BufferedReader(_CountingReader(self.path.open("rb"), self))
 
     def open_text(self) -> TextIO:
         """Open the file as UTF-8 text (a BOM is skipped), newlines left as they are."""
@@ -128,7 +128,9 @@ class Source:
         """Report progress as a fraction of the file, for importers that cannot stream."""
         self.bytes_read = max(self.bytes_read, int(self.size * min(max(fraction, 0.0), 1.0)))
 
-    def problem(self, location: str, message: str, fix: str = "", line: int | None = None) -> Problem:
+    def problem(
+        self, location: str, message: str, fix: str = "", line: int | None = None
+    ) -> Problem:
         """A :class:`Problem` in this file."""
         return Problem(self.path, location, message, fix, line)
 

@@ -17,7 +17,9 @@ __all__ = ["JsonlImporter", "dumps_conversation", "write_jsonl"]
 
 def dumps_conversation(conversation: Conversation) -> str:
     """One native-format line (no newline), UTF-8 characters kept as they are."""
-    return json.dumps(conversation_to_dict(conversation), ensure_ascii=False, separators=(", ", ": "))
+    return json.dumps(
+        conversation_to_dict(conversation), ensure_ascii=False, separators=(", ", ": ")
+    )
 
 
 def write_jsonl(conversations: Iterable[Conversation], handle: TextIO) -> int:
@@ -71,7 +73,10 @@ class JsonlImporter(Importer):
                     data = json.loads(line)
                 except ValueError as exc:
                     yield source.problem(
-                        where, f"not valid JSON ({exc})", "each line must be one JSON object", line_no
+                        where,
+                        f"not valid JSON ({exc})",
+                        "each line must be one JSON object",
+                        line_no,
                     )
                     continue
                 try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +19,7 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Role(StrEnum):
@@ -158,9 +159,11 @@ class Conversation:
 
     def chronological(self) -> tuple[Message, ...]:
         """Messages sorted by time; untimed messages keep their place after timed ones."""
-        indexed = list(enumerate(self.messages))
-        indexed.sort(key=lambda pair: (pair[1].at is None, pair[1].at or 0, pair[0]))  # type: ignore[operator]
-        return tuple(message for _, message in indexed)
+        timed = sorted(
+            (m for m in self.messages if m.at is not None),
+            key=lambda m: m.at or _EPOCH,
+        )
+        return (*timed, *(m for m in self.messages if m.at is None))
 
     def by_role(self, role: Role) -> tuple[Message, ...]:
         """Messages written by ``role``, in order."""

@@ -17,7 +17,18 @@ __all__ = ["FORMAT_VERSION", "conversation_from_dict", "conversation_to_dict"]
 
 FORMAT_VERSION = 1
 _TOP_KEYS = {"format", "id", "channel", "public", "customer", "messages", "meta", "source"}
-_MESSAGE_KEYS = {"id", "role", "author", "at", "end", "start_s", "end_s", "text", "internal", "meta"}
+_MESSAGE_KEYS = {
+    "id",
+    "role",
+    "author",
+    "at",
+    "end",
+    "start_s",
+    "end_s",
+    "text",
+    "internal",
+    "meta",
+}
 _CUSTOMER_KEYS = ("id", "name", "email", "phone")
 _DEFAULT_SOURCE = "jsonl"
 _E = TypeVar("_E", Channel, Role)
@@ -82,7 +93,8 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
     version = data.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise InvalidRecordError(
-            f"unsupported format version {version!r}", f"this servicecoach reads format {FORMAT_VERSION}"
+            f"unsupported format version {version!r}",
+            f"this servicecoach reads format {FORMAT_VERSION}",
         )
     conv_id = _required_str(data, "id", "conversation")
     channel = _enum(Channel, data.get("channel", "other"), "channel")
@@ -91,13 +103,16 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
         raise InvalidRecordError(f"'public' must be true or false, not {public!r}")
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
-        raise InvalidRecordError("'messages' must be a list", 'use "messages": [] for an empty thread')
+        raise InvalidRecordError(
+            "'messages' must be a list", 'use "messages": [] for an empty thread'
+        )
     messages = tuple(_message_from_dict(m, i) for i, m in enumerate(raw_messages, start=1))
     seen: set[str] = set()
     for message in messages:
         if message.id in seen:
             raise InvalidRecordError(
-                f"message id {message.id!r} appears twice", "message ids must be unique in a conversation"
+                f"message id {message.id!r} appears twice",
+                "message ids must be unique in a conversation",
             )
         seen.add(message.id)
     meta = data.get("meta", {})
@@ -133,7 +148,9 @@ def _customer_from_dict(data: Any) -> Customer:
     if not isinstance(handles, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in handles.items()
     ):
-        raise InvalidRecordError("customer 'handles' must map networks to handles", '{"twitter": "danar"}')
+        raise InvalidRecordError(
+            "customer 'handles' must map networks to handles", '{"twitter": "danar"}'
+        )
     return Customer(handles=dict(handles), **values)
 
 
@@ -145,7 +162,9 @@ def _message_from_dict(data: Any, index: int) -> Message:
     if isinstance(msg_id, int) and not isinstance(msg_id, bool):
         msg_id = str(msg_id)
     if not isinstance(msg_id, str) or not msg_id:
-        raise InvalidRecordError(f"{where} has no 'id'", "give every message an id unique in its conversation")
+        raise InvalidRecordError(
+            f"{where} has no 'id'", "give every message an id unique in its conversation"
+        )
     where = f"message {msg_id!r}"
     role = _enum(Role, data.get("role"), f"{where} role")
     text = data.get("text", "")
@@ -174,7 +193,9 @@ def _required_str(data: Mapping[str, Any], key: str, what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value:
-        raise InvalidRecordError(f"{what} has no {key!r}", f"every {what} needs a non-empty {key!r}")
+        raise InvalidRecordError(
+            f"{what} has no {key!r}", f"every {what} needs a non-empty {key!r}"
+        )
     return value
 
 
@@ -183,7 +204,9 @@ def _enum(kind: type[_E], value: Any, field: str) -> _E:
         return kind(value)
     except ValueError:
         allowed = " | ".join(member.value for member in kind)
-        raise InvalidRecordError(f"{field} {value!r} is not known", f"use one of {allowed}") from None
+        raise InvalidRecordError(
+            f"{field} {value!r} is not known", f"use one of {allowed}"
+        ) from None
 
 
 def _time(value: Any, field: str) -> Any:
