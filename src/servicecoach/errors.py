@@ -6,7 +6,8 @@ The tree::
     ├── InputError                    the user's input is wrong (exit code 3)
     │   ├── FormatDetectionError      no importer recognises a file
     │   ├── InvalidFileError          a whole file cannot be read (bad JSON, wrong encoding)
-    │   └── InvalidRecordError        one record (row, ticket, message) is malformed
+    │   ├── InvalidRecordError        one record (row, ticket, message) is malformed
+    │   └── ImportFailed              an import found problems and wrote nothing
     ├── ConfigError                   a bad option or configuration value (exit code 2)
     ├── NotFoundError                 a customer or conversation id does not exist (exit code 4)
     └── StoreError                    the database cannot be opened or migrated (exit code 5)
@@ -22,6 +23,7 @@ from pathlib import Path
 __all__ = [
     "ConfigError",
     "FormatDetectionError",
+    "ImportFailed",
     "InputError",
     "InvalidFileError",
     "InvalidRecordError",
@@ -119,3 +121,21 @@ class InvalidRecordError(InputError):
         super().__init__(message)
         self.message = message
         self.fix = fix
+
+
+class ImportFailed(InputError):
+    """An all-or-nothing import found invalid input; nothing was written.
+
+    Attributes:
+        problems: the first problems found (at most a few hundred).
+        problem_count: how many problems there were in all.
+    """
+
+    def __init__(self, problems: list[Problem], problem_count: int) -> None:
+        noun = "problem" if problem_count == 1 else "problems"
+        super().__init__(
+            f"import rolled back: {problem_count} {noun} in the input, nothing was written "
+            "(fix them, or pass --skip-invalid to import the valid records and skip the rest)"
+        )
+        self.problems = problems
+        self.problem_count = problem_count

@@ -1,0 +1,1 @@
+"""The ``servicecoach`` command line."""

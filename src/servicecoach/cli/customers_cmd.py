@@ -1,0 +1,215 @@
+"""``servicecoach customers``: one timeline per customer across channels."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from servicecoach.cli.options import DbOption, JsonOption
+from servicecoach.cli.output import console, print_json
+from servicecoach.model.conversation import Message
+from servicecoach.model.native import conversation_to_dict
+from servicecoach.store import customers as store_customers
+from servicecoach.store.database import Store
+from servicecoach.store.reader import timeline
+
+__all__ = ["customers_app"]
+
+customers_app = typer.Typer(
+    help="List customers, show one customer's timeline across channels, merge and unmerge.",
+    no_args_is_help=True,
+)
+
+_ROLE_STYLE = {"customer": "cyan", "agent": "green", "bot": "magenta", "system": "dim"}
+
+
+def _summary_dict(summary: store_customers.CustomerSummary) -> dict[str, object]:
+    return {
+        "id": summary.id,
+        "name": summary.name,
+        "merged_customers": [m for m in summary.members if m != summary.id],
+        "identities": [{"kind": k, "value": v} for k, v in summary.identities],
+        "conversations": summary.conversations,
+        "messages": summary.messages,
+        "channels": list(summary.channels),
+        "first_contact": summary.first_contact.isoformat() if summary.first_contact else None,
+        "last_contact": summary.last_contact.isoformat() if summary.last_contact else None,
+    }
+
+
+@customers_app.command("list")
+def list_command(
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only names or identities containing this.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many to show.", min=1)] = 50,
+    offset: Annotated[int, typer.Option(help="How many to skip (paging).", min=0)] = 0,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List customers, those with the most conversations first."""
+    with Store.open(db) as store, store.connect() as connection:
+        found = store_customers.list_customers(
+            connection, limit=limit, offset=offset, search=search
+        )
+    if json_output:
+        print_json([_summary_dict(s) for s in found])
+        return
+    table = Table(header_style="bold", box=None)
+    for column in ("id", "name", "identities", "channels", "conversations", "last contact"):
+        table.add_column(column)
+    for s in found:
+        table.add_row(
+            str(s.id),
+            escape(s.name or ""),
+            escape(", ".join(v for _, v in s.identities[:3]))
+            + (" …" if len(s.identities) > 3 else ""),
+            ", ".join(s.channels),
+            str(s.conversations),
+            s.last_contact.strftime("%Y-%m-%d") if s.last_contact else "",
+        )
+    console.print(table)
+
+
+def _message_line(message: Message, full: bool) -> str:
+    text = message.text if full or len(message.text) <= 160 else message.text[:157] + "…"
+    when = (
+        message.at.strftime("%H:%M")
+        if message.at
+        else (f"{message.start_s:7.1f}s" if message.start_s is not None else "     ")
+    )
+    style = _ROLE_STYLE.get(message.role.value, "")
+    note = " [dim](internal)[/dim]" if message.internal else ""
+    author = f" {escape(message.author)}" if message.author else ""
+    body = escape(text).replace("\n", "\n           ")
+    return f"  {when}  [{style}]{message.role.value}{author}[/{style}]{note}: {body}"
+
+
+@customers_app.command("show")
+def show_command(
+    customer: Annotated[str, typer.Argument(help="Customer id, email, phone or handle.")],
+    full: Annotated[bool, typer.Option("--full", help="Show whole messages.")] = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show a customer's identities and their timeline across every channel."""
+    with Store.open(db) as store, store.connect() as connection:
+        root = store_customers.find_customer(connection, customer)
+        summary = store_customers.customer_summary(connection, root)
+        items = timeline(connection, root)
+    if json_output:
+        print_json(
+            {
+                **_summary_dict(summary),
+                "timeline": [conversation_to_dict(i.conversation) for i in items],
+            }
+        )
+        return
+    console.print(f"[bold]Customer {summary.id}[/bold] {escape(summary.name or '')}")
+    for kind, value in summary.identities:
+        console.print(f"  {kind}: {escape(value)}")
+    merged = [m for m in summary.members if m != summary.id]
+    if merged:
+        console.print(f"  merged customers: {', '.join(map(str, merged))}")
+    console.print(
+        f"  {summary.conversations} conversations, {summary.messages} messages"
+        f" on {', '.join(summary.channels) or 'no channel'}\n"
+    )
+    for item in items:
+        conversation = item.conversation
+        started = conversation.started_at
+        when = started.strftime("%Y-%m-%d %H:%M %Z") if started else "time unknown"
+        visibility = " public" if conversation.public else ""
+        subject = conversation.meta.get("subject")
+        title = f" — {escape(str(subject))}" if subject else ""
+        console.print(
+            f"[bold]{when}[/bold]  {conversation.channel.value}{visibility}  "
+            f"[dim]{escape(conversation.source)}:{escape(conversation.id)}[/dim]{title}"
+        )
+        for message in conversation.messages:
+            console.print(_message_line(message, full))
+        console.print()
+
+
+@customers_app.command("merge")
+def merge_command(
+    survivor: Annotated[
+        str, typer.Argument(help="The customer to keep (id, email, phone, handle).")
+    ],
+    other: Annotated[str, typer.Argument(help="The customer merged into it.")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Merge customer OTHER into SURVIVOR: one timeline; recorded and reversible."""
+    with Store.open(db) as store, store.begin() as connection:
+        kept, merged = store_customers.merge_customers(connection, survivor, other)
+    if json_output:
+        print_json({"survivor": kept, "merged": merged})
+    else:
+        console.print(
+            f"[green]✓[/green] customer {merged} merged into {kept} "
+            f"(undo: servicecoach customers unmerge {kept} {merged})"
+        )
+
+
+@customers_app.command("unmerge")
+def unmerge_command(
+    survivor: Annotated[str, typer.Argument(help="The customer it was merged into.")],
+    merged: Annotated[str, typer.Argument(help="The id of the merged customer to split off.")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Undo a merge: MERGED gets its own timeline back, and is not merged again automatically."""
+    with Store.open(db) as store, store.begin() as connection:
+        record = store_customers.unmerge_customer(connection, survivor, merged)
+    if json_output:
+        print_json({"survivor": record.survivor_id, "unmerged": record.merged_id})
+    else:
+        console.print(
+            f"[green]✓[/green] customer {record.merged_id} split off from {record.survivor_id}"
+        )
+
+
+@customers_app.command("history")
+def history_command(
+    customer: Annotated[
+        str | None, typer.Argument(help="Only merges touching this customer.")
+    ] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List merges (automatic and manual), newest first, with undone ones marked."""
+    with Store.open(db) as store, store.connect() as connection:
+        root = store_customers.find_customer(connection, customer) if customer else None
+        records = store_customers.merge_history(connection, root)
+    if json_output:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "survivor": r.survivor_id,
+                    "merged": r.merged_id,
+                    "reason": r.reason,
+                    "at": r.created_at.isoformat(),
+                    "undone_at": r.undone_at.isoformat() if r.undone_at else None,
+                }
+                for r in records
+            ]
+        )
+        return
+    table = Table(header_style="bold", box=None)
+    for column in ("merge", "kept", "merged", "reason", "when", "undone"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            str(r.id),
+            str(r.survivor_id),
+            str(r.merged_id),
+            escape(r.reason),
+            r.created_at.strftime("%Y-%m-%d %H:%M"),
+            r.undone_at.strftime("%Y-%m-%d %H:%M") if r.undone_at else "",
+        )
+    console.print(table if records else "no merges yet")

@@ -1,0 +1,86 @@
+"""``servicecoach demo``: the bundled samples, imported and summarised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from servicecoach.cli.output import console
+from servicecoach.model.conversation import Role
+from servicecoach.services.demo import run_demo
+from servicecoach.store.database import Store
+
+__all__ = ["demo_command"]
+
+
+def demo_command(
+    db: Annotated[
+        Path, typer.Option("--db", help="SQLite file to import the samples into.")
+    ] = Path("servicecoach-demo.db"),
+) -> None:
+    """Import the bundled sample conversations (every format) and print a summary."""
+    with Store.open(db) as store:
+        summary = run_demo(store)
+    report, totals = summary.report, summary.counts
+    formats = sorted({fmt for _, fmt in report.files})
+    console.print(
+        f"[bold]servicecoach demo[/bold]: {len(report.files)} sample files "
+        f"in {len(formats)} formats ({', '.join(formats)}) imported into {db}"
+    )
+    console.print(
+        f"  this run: {report.conversations_new} new and {report.conversations_updated} "
+        f"updated conversations, {report.messages} messages, {report.customers_new} new "
+        f"customers, {report.merges} automatic merges\n"
+    )
+    table = Table(title="In the store", header_style="bold", box=None, title_justify="left")
+    table.add_column("channel")
+    table.add_column("conversations", justify="right")
+    for channel, n in totals.by_channel.items():
+        table.add_row(channel, str(n))
+    table.add_row("[bold]total[/bold]", f"[bold]{totals.conversations}[/bold]")
+    console.print(table)
+    console.print(f"  {totals.messages} messages, {totals.customers} customers\n")
+    if summary.cross_channel:
+        people = Table(
+            title="Customers recognised across channels",
+            header_style="bold",
+            box=None,
+            title_justify="left",
+        )
+        for column in ("id", "name", "channels", "conversations", "linked by"):
+            people.add_column(column)
+        for c in summary.cross_channel:
+            people.add_row(
+                str(c.id),
+                escape(c.name or ""),
+                ", ".join(c.channels),
+                str(c.conversations),
+                escape(", ".join(sorted({k.split(":")[0] for k, _ in c.identities}))),
+            )
+        console.print(people)
+        top = summary.cross_channel[0]
+        console.print(f"\n[bold]Timeline of {escape(top.name or str(top.id))}[/bold]")
+        for item in summary.featured:
+            conversation = item.conversation
+            first = next(
+                (m for m in conversation.messages if m.role is Role.CUSTOMER and m.text), None
+            )
+            when = (
+                conversation.started_at.strftime("%Y-%m-%d")
+                if conversation.started_at
+                else "undated   "
+            )
+            snippet = (first.text if first else "").replace("\n", " ")
+            snippet = snippet[:70] + "…" if len(snippet) > 70 else snippet
+            console.print(
+                f"  {when}  {conversation.channel.value:<6} {len(conversation.messages):>2} msgs  "
+                f"[cyan]{escape(snippet)}[/cyan]"
+            )
+        console.print(
+            f"\nNext: servicecoach customers show {top.id} --db {db}   "
+            f"(or: servicecoach customers list --db {db})"
+        )

@@ -1,0 +1,58 @@
+"""``servicecoach export``: stored conversations out, in the native format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from servicecoach.cli.options import DbOption, QuietOption
+from servicecoach.cli.output import err_console
+from servicecoach.errors import ConfigError
+from servicecoach.ingest.jsonl import write_jsonl
+from servicecoach.store import customers as store_customers
+from servicecoach.store.database import Store
+from servicecoach.store.reader import iter_conversations
+
+__all__ = ["export_command"]
+
+
+def export_command(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format (jsonl: FORMAT.md).")
+    ] = "jsonl",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer", help="Only this customer's timeline (id, email, phone, handle)."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only conversations from this importer.")
+    ] = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Export stored conversations as native JSON Lines (re-importable, round-trip exact)."""
+    if format != "jsonl":
+        raise ConfigError(f"unknown export format {format!r}; use jsonl")
+    with Store.open(db) as store, store.connect() as connection:
+        ids = None
+        if customer is not None:
+            root = store_customers.find_customer(connection, customer)
+            ids = store_customers.members(connection, root)
+        conversations = (
+            s.conversation for s in iter_conversations(connection, customer_ids=ids, source=source)
+        )
+        if out is None:
+            count = write_jsonl(conversations, sys.stdout)
+        else:
+            with out.open("w", encoding="utf-8", newline="\n") as handle:
+                count = write_jsonl(conversations, handle)
+    if not quiet and out is not None:
+        err_console.print(f"[green]✓[/green] {count} conversations written to {out}")

@@ -1,0 +1,171 @@
+"""``servicecoach import``: files of any supported format into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from servicecoach.cli.options import DbOption, JsonOption, QuietOption
+from servicecoach.cli.output import console, err_console, print_json, print_problems
+from servicecoach.errors import ConfigError, ImportFailed
+from servicecoach.ingest.base import ImportOptions
+from servicecoach.model.conversation import Role
+from servicecoach.services.imports import ImportReport, plan_import, run_import
+from servicecoach.store.database import Store
+
+__all__ = ["import_command", "parse_speaker_roles"]
+
+
+def parse_speaker_roles(values: list[str]) -> dict[str, Role]:
+    """``["spk_0=agent", "Dana=customer"]`` as a mapping.
+
+    Raises:
+        ConfigError: an entry is not ``LABEL=ROLE`` with a known role.
+    """
+    roles: dict[str, Role] = {}
+    for value in values:
+        label, sep, role = value.rpartition("=")
+        if not sep or not label.strip():
+            raise ConfigError(f"--speaker {value!r}: expected LABEL=ROLE, e.g. spk_0=agent")
+        try:
+            roles[label.strip()] = Role(role.strip().lower())
+        except ValueError:
+            raise ConfigError(
+                f"--speaker {value!r}: role must be agent, customer, bot or system"
+            ) from None
+    return roles
+
+
+def import_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to import (folders are searched).")
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Read every file as this format (see `servicecoach formats`)."
+        ),
+    ] = None,
+    db: DbOption = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Import the valid records and report the invalid ones."
+        ),
+    ] = False,
+    support_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--support-address",
+            help="Email address or domain of your support team (repeatable); "
+            "their emails are agent messages.",
+        ),
+    ] = None,
+    speaker: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--speaker",
+            help="Call transcripts: map a speaker label to a role, LABEL=ROLE (repeatable).",
+        ),
+    ] = None,
+    first_speaker: Annotated[
+        str,
+        typer.Option(
+            "--first-speaker",
+            help="Call transcripts: role of the first unmapped speaker "
+            "(agent for inbound calls, customer for outbound).",
+        ),
+    ] = "agent",
+    region: Annotated[
+        str,
+        typer.Option("--region", help="Country assumed for phone numbers without +country code."),
+    ] = "US",
+    quiet: QuietOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Import conversations: helpdesk exports, social CSVs, mailboxes, call transcripts.
+
+    Formats are detected from each file's content. Re-importing the same or an
+    overlapping export updates conversations and never duplicates them. By default the
+    import is all-or-nothing: any invalid record rolls it back (exit code 3).
+    """
+    try:
+        first_role = Role(first_speaker.lower())
+    except ValueError:
+        raise ConfigError("--first-speaker must be agent or customer") from None
+    options = ImportOptions(
+        support_addresses=tuple(support_address or ()),
+        speaker_roles=parse_speaker_roles(speaker or []),
+        first_speaker=first_role,
+        default_region=region.upper(),
+    )
+    plan = plan_import(paths, format)
+    store = Store.open(db)
+    show_progress = not quiet and not json_output and err_console.is_terminal
+    with Progress(
+        TextColumn("[bold]importing"),
+        BarColumn(),
+        TaskProgressColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[conversations]} conversations"),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show_progress,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("import", total=plan.total_bytes or 1, conversations=0)
+
+        def update(done: int, total: int, read: int) -> None:
+            progress.update(task, completed=done, total=total or 1, conversations=read)
+
+        try:
+            report = run_import(store, plan, options, skip_invalid=skip_invalid, progress=update)
+        except ImportFailed as exc:
+            if json_output:
+                print_json(
+                    {
+                        "ok": False,
+                        "error": str(exc),
+                        "problem_count": exc.problem_count,
+                        "problems": [p.to_dict() for p in exc.problems],
+                    }
+                )
+            else:
+                print_problems(exc.problems, exc.problem_count)
+            raise
+        finally:
+            store.close()
+    if json_output:
+        print_json({"ok": True, **report.to_dict()})
+    elif not quiet:
+        _print_report(report)
+        if report.problems:
+            print_problems(report.problems, report.skipped)
+
+
+def _print_report(report: ImportReport) -> None:
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("file")
+    table.add_column("format")
+    for path, fmt in report.files:
+        table.add_row(str(path), fmt)
+    console.print(table)
+    console.print(
+        f"[green]✓[/green] {report.conversations_read} conversations read: "
+        f"{report.conversations_new} new, {report.conversations_updated} updated; "
+        f"{report.messages} messages; {report.customers_new} new customers"
+        + (f"; {report.merges} customers merged" if report.merges else "")
+        + (f"; [yellow]{report.skipped} invalid records skipped[/yellow]" if report.skipped else "")
+        + f" ({report.seconds:.1f} s)"
+    )

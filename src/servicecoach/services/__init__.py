@@ -1,0 +1,1 @@
+"""Use cases that combine layers (ingest + store); the CLI and, later, the API call these."""

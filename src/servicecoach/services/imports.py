@@ -1,0 +1,180 @@
+"""Importing files into the store: detect formats, read, resolve customers, write in batches.
+
+An import runs in one transaction. By default it is all-or-nothing: the first invalid
+record stops all writing, the rest of the input is still read so that every problem is
+reported at once, and the transaction is rolled back. With ``skip_invalid`` the valid
+records are written and the invalid ones reported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from servicecoach.errors import ImportFailed, InvalidFileError, Problem, StoreError
+from servicecoach.ingest.base import Importer, ImportOptions, Source
+from servicecoach.ingest.registry import detect_format, expand_paths, get_importer, importers
+from servicecoach.model.conversation import Conversation
+from servicecoach.store.database import Store
+from servicecoach.store.schema import imports
+from servicecoach.store.writer import ConversationWriter
+
+__all__ = ["ImportPlan", "ImportReport", "plan_import", "run_import"]
+
+MAX_PROBLEMS_KEPT = 500
+ProgressCallback = Callable[[int, int, int], None]
+"""Called with ``(bytes_done, bytes_total, conversations_read)`` as an import goes on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """Which importer reads which files."""
+
+    groups: tuple[tuple[Importer, tuple[Path, ...]], ...]
+
+    @property
+    def files(self) -> list[tuple[Path, str]]:
+        """Every file with the name of the format it will be read as."""
+        return [(path, importer.name) for importer, paths in self.groups for path in paths]
+
+    @property
+    def total_bytes(self) -> int:
+        """The size of all files together."""
+        return sum(path.stat().st_size for _, paths in self.groups for path in paths)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did."""
+
+    files: list[tuple[Path, str]]
+    conversations_read: int = 0
+    conversations_new: int = 0
+    conversations_updated: int = 0
+    messages: int = 0
+    customers_new: int = 0
+    merges: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary (``--json``)."""
+        return {
+            "files": [{"path": str(p), "format": f} for p, f in self.files],
+            "conversations_read": self.conversations_read,
+            "conversations_new": self.conversations_new,
+            "conversations_updated": self.conversations_updated,
+            "messages": self.messages,
+            "customers_new": self.customers_new,
+            "merges": self.merges,
+            "skipped": self.skipped,
+            "problems": [p.to_dict() for p in self.problems],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def plan_import(paths: Sequence[Path], format: str | None = None) -> ImportPlan:
+    """Expand folders and decide the format of each file.
+
+    Raises:
+        FormatDetectionError: a path is missing, a format unknown or undetectable.
+    """
+    files = expand_paths(paths)
+    if format is not None:
+        return ImportPlan(((get_importer(format), tuple(files)),) if files else ())
+    available = list(importers().values())
+    grouped: dict[str, tuple[Importer, list[Path]]] = {}
+    for path in files:
+        importer = detect_format(path, available)
+        grouped.setdefault(importer.name, (importer, []))[1].append(path)
+    return ImportPlan(tuple((importer, tuple(group)) for importer, group in grouped.values()))
+
+
+def run_import(
+    store: Store,
+    plan: ImportPlan,
+    options: ImportOptions | None = None,
+    *,
+    skip_invalid: bool = False,
+    batch_size: int = 500,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Read every file of ``plan`` and write its conversations to ``store``.
+
+    Raises:
+        ImportFailed: invalid input without ``skip_invalid``; nothing was written.
+        StoreError: the database refused a write.
+    """
+    options = options or ImportOptions()
+    report = ImportReport(files=plan.files)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    total = plan.total_bytes
+    done_before = 0
+    failed = False
+
+    def note(problem: Problem) -> None:
+        nonlocal failed
+        if len(report.problems) < MAX_PROBLEMS_KEPT:
+            report.problems.append(problem)
+        report.skipped += 1
+        failed = failed or not skip_invalid
+
+    try:
+        with store.begin() as connection:
+            writer = ConversationWriter(connection, region=options.default_region)
+            batch: list[Conversation] = []
+            for importer, paths in plan.groups:
+                sources = [Source(path) for path in paths]
+                try:
+                    for item in importer.read(sources, options):
+                        if isinstance(item, Problem):
+                            note(item)
+                            continue
+                        report.conversations_read += 1
+                        if failed:
+                            continue
+                        batch.append(item)
+                        if len(batch) >= batch_size:
+                            writer.write(batch)
+                            batch.clear()
+                        if progress is not None and report.conversations_read % 50 == 0:
+                            done = done_before + sum(s.bytes_read for s in sources)
+                            progress(done, total, report.conversations_read)
+                except InvalidFileError as exc:
+                    note(exc.problem)
+                done_before += sum(s.size for s in sources)
+                if progress is not None:
+                    progress(done_before, total, report.conversations_read)
+            if failed:
+                raise ImportFailed(report.problems, report.skipped)
+            if batch:
+                writer.write(batch)
+            stats = writer.stats
+            report.conversations_new = stats.conversations_new
+            report.conversations_updated = stats.conversations_updated
+            report.messages = stats.messages
+            report.customers_new = stats.customers_new
+            report.merges = stats.merges
+            report.seconds = time.perf_counter() - started
+            connection.execute(
+                imports.insert().values(
+                    started_at=started_at,
+                    finished_at=datetime.now(UTC),
+                    paths=[str(p) for p, _ in plan.files],
+                    formats=sorted({f for _, f in plan.files}),
+                    conversations_new=report.conversations_new,
+                    conversations_updated=report.conversations_updated,
+                    messages=report.messages,
+                    skipped=report.skipped,
+                )
+            )
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the database refused the import, nothing was written: {exc}") from None
+    return report

@@ -1,0 +1,1 @@
+"""Alembic migrations of the servicecoach store (append-only, one file per version)."""
