@@ -1,0 +1,220 @@
+"""Store behaviour, run against every supported backend (SQLite; PostgreSQL when available)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from servicecoach.errors import ConfigError, ImportFailed, NotFoundError, StoreError
+from servicecoach.ingest.jsonl import write_jsonl
+from servicecoach.model import Customer
+from servicecoach.model.conversation import Conversation
+from servicecoach.services.imports import plan_import, run_import
+from servicecoach.store import customers as sc
+from servicecoach.store.database import Store, database_url
+from servicecoach.store.reader import counts, iter_conversations, timeline
+from servicecoach.store.schema import merges, metadata
+from servicecoach.testing import make_conversation
+
+
+def _write(path: Path, conversations: list[Conversation]) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        write_jsonl(conversations, handle)
+    return path
+
+
+def _import(store: Store, path: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+    return run_import(store, plan_import([path]), **kwargs)  # type: ignore[arg-type]
+
+
+def _dana(id: str, **customer: str) -> Conversation:
+    return make_conversation(
+        [("customer", f"help with {id}"), ("agent", "On it.")],
+        id=id,
+        customer=Customer(**customer),  # type: ignore[arg-type]
+    )
+
+
+def test_store_migrations_match_schema(store: Store) -> None:
+    with store.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+        assert Store.current_revision(connection) == store.head_revision()
+
+
+def test_store_open_is_idempotent(db_url: str) -> None:
+    Store.open(db_url).close()
+    with Store.open(db_url) as again, again.connect() as connection:
+        assert counts(connection).conversations == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("data/sc.db", "sqlite:///data/sc.db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_store_database_url(value: str, expected: str) -> None:
+    assert database_url(value) == expected
+
+
+def test_store_open_rejects_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "nope" / "x.db")
+
+
+def test_store_open_rejects_other_databases() -> None:
+    with pytest.raises(StoreError, match="unsupported database"):
+        Store.open("mysql://u@h/db")
+
+
+def test_store_reimport_updates_and_never_duplicates(store: Store, tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.jsonl", [_dana("a", email="d@example.com"), _dana("b", email="o@example.com")])
+    first = _import(store, path)
+    second = _import(store, path)
+    assert (first.conversations_new, first.conversations_updated) == (2, 0)
+    assert (second.conversations_new, second.conversations_updated) == (0, 2)
+    with store.connect() as connection:
+        totals = counts(connection)
+    assert (totals.conversations, totals.messages, totals.customers) == (2, 4, 2)
+
+
+def test_store_overlapping_export_adds_messages_and_keeps_old(store: Store, tmp_path: Path) -> None:
+    early = make_conversation([("customer", "hi"), ("agent", "hello")], id="t")
+    late = make_conversation(
+        [("customer", "hi"), ("agent", "hello, edited"), ("customer", "thanks")], id="t"
+    )
+    only_last = make_conversation([("customer", "x")], id="t")
+    _import(store, _write(tmp_path / "1.jsonl", [early]))
+    _import(store, _write(tmp_path / "2.jsonl", [late]))
+    _import(store, _write(tmp_path / "3.jsonl", [only_last]))
+    with store.connect() as connection:
+        (stored,) = list(iter_conversations(connection))
+    texts = {m.id: m.text for m in stored.conversation.messages}
+    assert texts == {"m1": "x", "m2": "hello, edited", "m3": "thanks"}
+
+
+def test_store_export_round_trip_is_exact(store: Store, tmp_path: Path) -> None:
+    conversations = [
+        _dana("a", email="d@example.com", name="Dana 😀"),
+        make_conversation([("customer", "ping " * 5000)], id="big", public=True),
+        make_conversation([], id="empty"),
+    ]
+    path = _write(tmp_path / "in.jsonl", conversations)
+    _import(store, path)
+    out = io.StringIO()
+    with store.connect() as connection:
+        write_jsonl((s.conversation for s in iter_conversations(connection)), out)
+    assert out.getvalue() == path.read_text(encoding="utf-8")
+
+
+def test_store_links_one_customer_across_channels(store: Store, tmp_path: Path) -> None:
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("mail", email="Dana@Example.com")]))
+    _import(store, _write(tmp_path / "2.jsonl", [_dana("sms", phone="(415) 555-0134")]))
+    with store.connect() as connection:
+        assert counts(connection).customers == 2
+    # A third conversation carries both keys: the two customers are the same person.
+    _import(
+        store, _write(tmp_path / "3.jsonl", [_dana("web", email="dana@example.com", phone="+14155550134")])
+    )
+    with store.connect() as connection:
+        root = sc.find_customer(connection, "+1 415 555 0134")
+        assert sc.find_customer(connection, "dana@example.com") == root
+        assert [s.conversation.id for s in timeline(connection, root)] == ["mail", "sms", "web"]
+        (record,) = sc.merge_history(connection)
+        assert record.reason.startswith("auto: shared")
+        assert counts(connection).customers == 1
+
+
+def test_store_merge_and_unmerge_are_reversible(store: Store, tmp_path: Path) -> None:
+    _import(
+        store,
+        _write(tmp_path / "1.jsonl", [_dana("a", email="a@example.com"), _dana("b", email="b@example.com")]),
+    )
+    with store.begin() as connection:
+        kept, merged = sc.merge_customers(connection, "a@example.com", "b@example.com")
+    with store.connect() as connection:
+        assert [s.conversation.id for s in timeline(connection, kept)] == ["a", "b"]
+        assert counts(connection).messages == 4
+    with store.begin() as connection:
+        sc.unmerge_customer(connection, str(kept), str(merged))
+    with store.connect() as connection:
+        assert [s.conversation.id for s in timeline(connection, kept)] == ["a"]
+        assert [s.conversation.id for s in timeline(connection, merged)] == ["b"]
+        assert counts(connection).messages == 4
+
+
+def test_store_unmerged_customers_are_not_merged_again(store: Store, tmp_path: Path) -> None:
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("a", email="a@example.com")]))
+    _import(store, _write(tmp_path / "2.jsonl", [_dana("b", phone="+14155550134")]))
+    both = _write(tmp_path / "3.jsonl", [_dana("c", email="a@example.com", phone="+14155550134")])
+    _import(store, both)
+    with store.connect() as connection:
+        (record,) = sc.merge_history(connection)
+    with store.begin() as connection:
+        sc.unmerge_customer(connection, str(record.survivor_id), str(record.merged_id))
+    report = _import(store, both)
+    assert report.merges == 0
+    with store.connect() as connection:
+        assert counts(connection).customers == 2
+        active = connection.execute(
+            select(func.count()).select_from(merges).where(merges.c.undone_at.is_(None))
+        ).scalar_one()
+        assert active == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda c: sc.find_customer(c, "nobody@example.com"), NotFoundError),
+        (lambda c: sc.find_customer(c, "999"), NotFoundError),
+        (lambda c: sc.merge_customers(c, "a@example.com", "a@example.com"), ConfigError),
+        (lambda c: sc.unmerge_customer(c, "a@example.com", "1"), NotFoundError),
+        (lambda c: sc.unmerge_customer(c, "a@example.com", "b@example.com"), ConfigError),
+    ],
+)
+def test_store_customer_commands_explain_mistakes(store: Store, tmp_path: Path, call, error) -> None:  # type: ignore[no-untyped-def]
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("a", email="a@example.com")]))
+    with store.begin() as connection, pytest.raises(error):
+        call(connection)
+
+
+def test_store_invalid_record_rolls_back_everything(store: Store, tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.jsonl", [_dana(f"c{i}", email=f"{i}@example.com") for i in range(30)])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": 1, "id": "x", "messages": [{"id": "m1", "role": "boss"}]}\n')
+    with pytest.raises(ImportFailed) as caught:
+        run_import(store, plan_import([good, bad]), batch_size=5)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (bad, 1)
+    assert "boss" in problem.message and "customer" in problem.fix
+    with store.connect() as connection:
+        assert counts(connection).conversations == 0
+        assert counts(connection).customers == 0
+
+
+def test_store_skip_invalid_keeps_the_good_records(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    _write(path, [_dana("a", email="a@example.com"), _dana("b", email="b@example.com")])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    report = run_import(store, plan_import([path]), skip_invalid=True)
+    assert (report.conversations_new, report.skipped) == (2, 1)
+    assert report.problems[0].line == 3
+
+
+def test_store_duplicate_conversation_in_one_file_is_merged(store: Store, tmp_path: Path) -> None:
+    first = make_conversation([("customer", "one")], id="dup")
+    second = make_conversation([("customer", "one"), ("agent", "two")], id="dup")
+    report = _import(store, _write(tmp_path / "d.jsonl", [first, second]))
+    assert (report.conversations_new, report.conversations_updated) == (1, 1)
+    with store.connect() as connection:
+        assert counts(connection).messages == 2
