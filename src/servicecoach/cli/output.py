@@ -14,7 +14,7 @@ from servicecoach.errors import Problem
 __all__ = ["console", "err_console", "print_json", "print_problems"]
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
