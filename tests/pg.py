@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import glob
 import os
 import shutil
 import socket
@@ -26,8 +25,8 @@ def _binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    return candidates[0] if candidates else None
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return str(candidates[0]) if candidates else None
 
 
 def _free_port() -> int:
