@@ -1,0 +1,7 @@
+"""``python -m servicecoach`` runs the command line."""
+
+from __future__ import annotations
+
+from servicecoach.cli.app import main
+
+main()
