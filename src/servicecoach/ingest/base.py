@@ -47,7 +47,7 @@ class ImportOptions:
         domain = address.rpartition("@")[2]
         for entry in self.support_addresses:
             entry = entry.strip().lower()
-            if "@" in entry:
+            if "@" in entry.lstrip("@"):
                 if address == entry:
                     return True
             elif domain == entry.lstrip("@") or domain.endswith("." + entry.lstrip("@")):
