@@ -77,7 +77,9 @@ def test_store_open_rejects_other_databases() -> None:
 
 
 def test_store_reimport_updates_and_never_duplicates(store: Store, tmp_path: Path) -> None:
-    path = _write(tmp_path / "a.jsonl", [_dana("a", email="d@example.com"), _dana("b", email="o@example.com")])
+    path = _write(
+        tmp_path / "a.jsonl", [_dana("a", email="d@example.com"), _dana("b", email="o@example.com")]
+    )
     first = _import(store, path)
     second = _import(store, path)
     assert (first.conversations_new, first.conversations_updated) == (2, 0)
@@ -123,7 +125,10 @@ def test_store_links_one_customer_across_channels(store: Store, tmp_path: Path) 
         assert counts(connection).customers == 2
     # A third conversation carries both keys: the two customers are the same person.
     _import(
-        store, _write(tmp_path / "3.jsonl", [_dana("web", email="dana@example.com", phone="+14155550134")])
+        store,
+        _write(
+            tmp_path / "3.jsonl", [_dana("web", email="dana@example.com", phone="+14155550134")]
+        ),
     )
     with store.connect() as connection:
         root = sc.find_customer(connection, "+1 415 555 0134")
@@ -137,7 +142,10 @@ def test_store_links_one_customer_across_channels(store: Store, tmp_path: Path) 
 def test_store_merge_and_unmerge_are_reversible(store: Store, tmp_path: Path) -> None:
     _import(
         store,
-        _write(tmp_path / "1.jsonl", [_dana("a", email="a@example.com"), _dana("b", email="b@example.com")]),
+        _write(
+            tmp_path / "1.jsonl",
+            [_dana("a", email="a@example.com"), _dana("b", email="b@example.com")],
+        ),
     )
     with store.begin() as connection:
         kept, merged = sc.merge_customers(connection, "a@example.com", "b@example.com")
@@ -181,14 +189,18 @@ def test_store_unmerged_customers_are_not_merged_again(store: Store, tmp_path: P
         (lambda c: sc.unmerge_customer(c, "a@example.com", "b@example.com"), ConfigError),
     ],
 )
-def test_store_customer_commands_explain_mistakes(store: Store, tmp_path: Path, call, error) -> None:  # type: ignore[no-untyped-def]
+def test_store_customer_commands_explain_mistakes(
+    store: Store, tmp_path: Path, call, error
+) -> None:  # type: ignore[no-untyped-def]
     _import(store, _write(tmp_path / "1.jsonl", [_dana("a", email="a@example.com")]))
     with store.begin() as connection, pytest.raises(error):
         call(connection)
 
 
 def test_store_invalid_record_rolls_back_everything(store: Store, tmp_path: Path) -> None:
-    good = _write(tmp_path / "good.jsonl", [_dana(f"c{i}", email=f"{i}@example.com") for i in range(30)])
+    good = _write(
+        tmp_path / "good.jsonl", [_dana(f"c{i}", email=f"{i}@example.com") for i in range(30)]
+    )
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"format": 1, "id": "x", "messages": [{"id": "m1", "role": "boss"}]}\n')
     with pytest.raises(ImportFailed) as caught:

@@ -6,8 +6,8 @@ import os
 import sys
 
 import typer
-from typer.exceptions import TyperException
 from rich.markup import escape
+from typer.exceptions import TyperException
 
 from servicecoach import __version__
 from servicecoach.cli.customers_cmd import customers_app

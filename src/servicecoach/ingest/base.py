@@ -139,8 +139,9 @@ class Importer(ABC):
     """A reader for one source format, registered through the ``register_importers`` hook.
 
     Subclasses set the class attributes and implement :meth:`detect` and :meth:`read`.
-    ``read`` is given every file detected as this format in one call, so that threads
-    spanning several files (emails, split exports) can be rebuilt.
+    ``read`` is given one file at a time, or every file detected as this format in one
+    call when :attr:`reads_together` is set, so that threads spanning several files
+    (emails, split exports) can be rebuilt.
     """
 
     name: ClassVar[str]
@@ -149,6 +150,13 @@ class Importer(ABC):
     """One line for ``servicecoach formats``."""
     extensions: ClassVar[tuple[str, ...]] = ()
     """File name endings this importer usually reads (lower case, with the dot)."""
+    reads_together: ClassVar[bool] = False
+    """True when :meth:`read` must see every file at once (threads spanning files).
+
+    Otherwise the import runner calls :meth:`read` once per file, so that an
+    unreadable file does not stop the files after it from being read. An importer that
+    reads files together must report an unreadable file without losing the others.
+    """
 
     @abstractmethod
     def detect(self, path: Path, head: bytes) -> int:

@@ -13,6 +13,27 @@ __all__ = ["register_importers"]
 @hookimpl
 def register_importers(register: Callable[[Importer], None]) -> None:
     """Register every importer that ships with servicecoach."""
+    from servicecoach.ingest.chatwoot import ChatwootImporter
+    from servicecoach.ingest.email import EmailImporter
     from servicecoach.ingest.jsonl import JsonlImporter
+    from servicecoach.ingest.transcripts import (
+        AwsTranscribeImporter,
+        SrtImporter,
+        WebVttImporter,
+        WhisperImporter,
+    )
+    from servicecoach.ingest.twcs import TwcsImporter
+    from servicecoach.ingest.zendesk import ZendeskImporter
 
-    register(JsonlImporter())
+    for importer in (
+        JsonlImporter(),
+        TwcsImporter(),
+        ZendeskImporter(),
+        ChatwootImporter(),
+        EmailImporter(),
+        WebVttImporter(),
+        SrtImporter(),
+        AwsTranscribeImporter(),
+        WhisperImporter(),
+    ):
+        register(importer)

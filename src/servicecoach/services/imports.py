@@ -131,27 +131,29 @@ def run_import(
             writer = ConversationWriter(connection, region=options.default_region)
             batch: list[Conversation] = []
             for importer, paths in plan.groups:
-                sources = [Source(path) for path in paths]
-                try:
-                    for item in importer.read(sources, options):
-                        if isinstance(item, Problem):
-                            note(item)
-                            continue
-                        report.conversations_read += 1
-                        if failed:
-                            continue
-                        batch.append(item)
-                        if len(batch) >= batch_size:
-                            writer.write(batch)
-                            batch.clear()
-                        if progress is not None and report.conversations_read % 50 == 0:
-                            done = done_before + sum(s.bytes_read for s in sources)
-                            progress(done, total, report.conversations_read)
-                except InvalidFileError as exc:
-                    note(exc.problem)
-                done_before += sum(s.size for s in sources)
-                if progress is not None:
-                    progress(done_before, total, report.conversations_read)
+                runs = [paths] if importer.reads_together else [(path,) for path in paths]
+                for run_paths in runs:
+                    sources = [Source(path) for path in run_paths]
+                    try:
+                        for item in importer.read(sources, options):
+                            if isinstance(item, Problem):
+                                note(item)
+                                continue
+                            report.conversations_read += 1
+                            if failed:
+                                continue
+                            batch.append(item)
+                            if len(batch) >= batch_size:
+                                writer.write(batch)
+                                batch.clear()
+                            if progress is not None and report.conversations_read % 50 == 0:
+                                done = done_before + sum(s.bytes_read for s in sources)
+                                progress(done, total, report.conversations_read)
+                    except InvalidFileError as exc:
+                        note(exc.problem)
+                    done_before += sum(s.size for s in sources)
+                    if progress is not None:
+                        progress(done_before, total, report.conversations_read)
             if failed:
                 raise ImportFailed(report.problems, report.skipped)
             if batch:

@@ -1,0 +1,91 @@
+"""Helpers shared by the JSON transcript importers: loading, sniffing, reading times."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from servicecoach.errors import InvalidFileError, InvalidRecordError
+from servicecoach.ingest.base import Source
+
+__all__ = ["OTHER_FORMAT_KEYS", "has_key", "load_object", "looks_like_json_object", "seconds"]
+
+OTHER_FORMAT_KEYS = ("messages", "tickets", "payload", "conversations")
+"""Top-level keys of the other JSON formats (native, Zendesk, Chatwoot, ...): never a transcript."""
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def looks_like_json_object(head: bytes) -> bool:
+    """True when the file starts (after a BOM and blanks) with ``{``."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    return head.lstrip(b" \t\r\n").startswith(b"{")
+
+
+def has_key(head: bytes, key: str) -> bool:
+    """True when ``"key":`` appears in ``head`` as a JSON key (not escaped inside a string)."""
+    pattern = rb'(?<!\\)"' + re.escape(key.encode()) + rb'"\s*:'
+    return re.search(pattern, head) is not None
+
+
+def load_object(source: Source, what: str) -> dict[str, Any]:
+    """The file's JSON document, which must be an object.
+
+    Args:
+        source: the file.
+        what: the format's name for messages, e.g. ``"an AWS Transcribe result"``.
+
+    Raises:
+        InvalidFileError: the file is not UTF-8, not JSON, or not a JSON object.
+    """
+    text = source.read_text()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidFileError(
+            source.problem(
+                f"line {exc.lineno}, column {exc.colno}",
+                f"not valid JSON ({exc.msg})",
+                f"the file must be {what} as one JSON document",
+                exc.lineno,
+            )
+        ) from None
+    except RecursionError:
+        raise InvalidFileError(
+            source.problem("", "the JSON is nested too deeply", f"expected {what}")
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidFileError(
+            source.problem(
+                "",
+                f"the JSON document is a {type(data).__name__}, not an object",
+                f"expected {what}",
+            )
+        )
+    return data
+
+
+def seconds(value: Any, field: str) -> float:
+    """A time in seconds from a JSON number or a numeric string (AWS writes ``"1.25"``).
+
+    Raises:
+        InvalidRecordError: the value is missing, not a number, negative or not finite.
+    """
+    if value is None:
+        raise InvalidRecordError(f"{field!r} is missing", "every timed entry needs it, in seconds")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidRecordError(f"{field!r} is not a number of seconds: {value!r}")
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise InvalidRecordError(
+            f"{field!r} is not a number of seconds: {value!r}", "e.g. 12.48"
+        ) from None
+    if not math.isfinite(number) or number < 0:
+        raise InvalidRecordError(
+            f"{field!r} must be a finite number of seconds, at least 0: {value!r}"
+        )
+    return number
