@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -195,10 +196,15 @@ def test_zendesk_array_old_dates_and_separate_users_file() -> None:
     ],
 )
 def test_zendesk_unreadable_documents(name: str, message: str) -> None:
-    with pytest.raises(InvalidFileError, match=message) as caught:
-        read_all(IMPORTER, [DATA / name])
+    # Files are read together (side-loaded users apply to all): an unreadable file is
+    # reported as a problem and the other files are still read.
+    conversations, problems = read_all(IMPORTER, [DATA / name, SAMPLE])
+    (problem,) = problems
+    assert re.search(message, str(problem))
+    assert problem.path == DATA / name
+    assert len(conversations) == 4
     if name == "broken.json":
-        assert caught.value.problem.line == 5
+        assert problem.line == 5
 
 
 @pytest.mark.parametrize(
@@ -216,8 +222,9 @@ def test_zendesk_unreadable_documents(name: str, message: str) -> None:
 def test_zendesk_unreadable_files(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(content)
-    with pytest.raises(InvalidFileError):
-        read_all(IMPORTER, [path])
+    conversations, problems = read_all(IMPORTER, [path])
+    assert conversations == []
+    assert [p.path for p in problems] == [path]
 
 
 @pytest.mark.parametrize(

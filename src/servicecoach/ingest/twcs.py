@@ -364,6 +364,9 @@ class TwcsImporter(Importer):
     name: ClassVar[str] = "twcs"
     title: ClassVar[str] = "Customer Support on Twitter CSV (twcs.csv, Kaggle)"
     extensions: ClassVar[tuple[str, ...]] = (".csv",)
+    reads_together: ClassVar[bool] = True
+    """Threads can span files. A file that cannot be read at all stops the import of the
+    files of this format after it (the import is rolled back unless ``--skip-invalid``)."""
 
     def detect(self, path: Path, head: bytes) -> int:
         text = head.decode("utf-8-sig", errors="replace")

@@ -318,6 +318,7 @@ class ZendeskImporter(Importer):
     name: ClassVar[str] = "zendesk"
     title: ClassVar[str] = "Zendesk tickets with comments (API JSON, JSON array, NDJSON export)"
     extensions: ClassVar[tuple[str, ...]] = (".json", ".ndjson", ".jsonl")
+    reads_together: ClassVar[bool] = True
 
     def detect(self, path: Path, head: bytes) -> int:
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
@@ -334,7 +335,10 @@ class ZendeskImporter(Importer):
         users = _Users()
         users_first = sorted(sources, key=lambda source: not _is_users_file(source))
         for source in users_first:
-            yield from self._read_one(source, users)
+            try:
+                yield from self._read_one(source, users)
+            except InvalidFileError as exc:  # report it and go on with the other files
+                yield exc.problem
 
     def _read_one(self, source: Source, users: _Users) -> Iterator[Item]:
         try:
