@@ -233,10 +233,13 @@ def test_store_duplicate_conversation_in_one_file_is_merged(store: Store, tmp_pa
 
 
 def test_store_unreadable_file_does_not_hide_the_next(store: Store, tmp_path: Path) -> None:
-    (tmp_path / "a-latin1.jsonl").write_bytes(
-        '{"id": "caf\xe9", "messages": []}\n'.encode("latin-1")
-    )
-    _write(tmp_path / "b-good.jsonl", [_dana("b", email="b@example.com")])
-    report = run_import(store, plan_import([tmp_path]), skip_invalid=True)
-    assert (report.conversations_new, report.skipped) == (1, 1)
-    assert "UTF-8" in report.problems[0].fix
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-latin1.jsonl").write_bytes('{"id": "caf\xe9", "messages": []}\n'.encode("latin-1"))
+    _write(folder / "b-good.jsonl", [_dana("b", email="b@example.com")])
+    (folder / "c-notes.txt").write_text("not a conversation\n")
+    report = run_import(store, plan_import([folder]), skip_invalid=True)
+    assert (report.conversations_new, report.skipped) == (1, 2)
+    assert sorted(p.path.name for p in report.problems) == ["a-latin1.jsonl", "c-notes.txt"]
+    with pytest.raises(ImportFailed):
+        run_import(store, plan_import([folder]))

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from servicecoach.errors import ImportFailed, InvalidFileError, Problem, StoreError
+from servicecoach.errors import (
+    FormatDetectionError,
+    ImportFailed,
+    InvalidFileError,
+    Problem,
+    StoreError,
+)
 from servicecoach.ingest.base import Importer, ImportOptions, Source
 from servicecoach.ingest.registry import detect_format, expand_paths, get_importer, importers
 from servicecoach.model.conversation import Conversation
@@ -36,6 +42,8 @@ class ImportPlan:
     """Which importer reads which files."""
 
     groups: tuple[tuple[Importer, tuple[Path, ...]], ...]
+    undetected: tuple[Problem, ...] = ()
+    """Files found in folders that no importer recognises (reported as problems)."""
 
     @property
     def files(self) -> list[tuple[Path, str]]:
@@ -82,18 +90,40 @@ class ImportReport:
 def plan_import(paths: Sequence[Path], format: str | None = None) -> ImportPlan:
     """Expand folders and decide the format of each file.
 
+    Files inside named folders that no importer recognises are kept in
+    :attr:`ImportPlan.undetected` and reported by :func:`run_import`; a named file that
+    is not recognised is an error at once.
+
     Raises:
-        FormatDetectionError: a path is missing, a format unknown or undetectable.
+        FormatDetectionError: a path is missing, a format unknown, or a named file
+            undetectable.
     """
     files = expand_paths(paths)
     if format is not None:
         return ImportPlan(((get_importer(format), tuple(files)),) if files else ())
+    named = {path for path in paths if not path.is_dir()}
     available = list(importers().values())
     grouped: dict[str, tuple[Importer, list[Path]]] = {}
+    undetected: list[Problem] = []
     for path in files:
-        importer = detect_format(path, available)
+        try:
+            importer = detect_format(path, available)
+        except FormatDetectionError:
+            if path in named:
+                raise
+            undetected.append(
+                Problem(
+                    path,
+                    "",
+                    "no importer recognises this file",
+                    "remove it from the folder, or pass --format (see `servicecoach formats`)",
+                )
+            )
+            continue
         grouped.setdefault(importer.name, (importer, []))[1].append(path)
-    return ImportPlan(tuple((importer, tuple(group)) for importer, group in grouped.values()))
+    return ImportPlan(
+        tuple((importer, tuple(group)) for importer, group in grouped.values()), tuple(undetected)
+    )
 
 
 def run_import(
@@ -126,6 +156,8 @@ def run_import(
         report.skipped += 1
         failed = failed or not skip_invalid
 
+    for problem in plan.undetected:
+        note(problem)
     try:
         with store.begin() as connection:
             writer = ConversationWriter(connection, region=options.default_region)
