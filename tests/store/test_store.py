@@ -243,3 +243,32 @@ def test_store_unreadable_file_does_not_hide_the_next(store: Store, tmp_path: Pa
     assert sorted(p.path.name for p in report.problems) == ["a-latin1.jsonl", "c-notes.txt"]
     with pytest.raises(ImportFailed):
         run_import(store, plan_import([folder]))
+
+
+def test_store_bulk_import_is_one_transaction_of_batched_statements(
+    store: Store, tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    conversations = [
+        make_conversation(
+            [("customer", f"question {i}"), ("agent", "answer"), ("customer", "thanks")],
+            id=f"c{i}",
+            customer=Customer(email=f"customer{i % 700}@example.com"),
+        )
+        for i in range(2000)
+    ]
+    path = _write(tmp_path / "bulk.jsonl", conversations)
+    commits: list[int] = []
+    statements: list[str] = []
+    event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_rest: statements.append(statement),
+    )
+    report = run_import(store, plan_import([path]))
+    assert (report.conversations_new, report.messages, report.customers_new) == (2000, 6000, 700)
+    assert len(commits) == 1
+    # 2,000 conversations and 6,000 messages in a few dozen statements, not thousands.
+    assert len(statements) < 120, len(statements)

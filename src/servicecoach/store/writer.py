@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicecoach.identity.keys import IdentityKey, identity_keys
@@ -220,11 +220,24 @@ class ConversationWriter:
     def _insert_customers(self, temps: list[int], names: dict[int, str | None]) -> dict[int, int]:
         if not temps:
             return {}
-        rows = [{"name": (names[t] or "")[:255] or None, "created_at": self._now} for t in temps]
-        result = self.connection.execute(
-            customers.insert().returning(customers.c.id, sort_by_parameter_order=True), rows
-        )
-        ids = [row[0] for row in result]
+        rows: list[dict[str, object]] = [
+            {"name": (names[t] or "")[:255] or None, "created_at": self._now} for t in temps
+        ]
+        if self.connection.dialect.name == "sqlite":
+            # SQLite runs INSERT ... RETURNING once per row, so ids are given here. SQLite
+            # has one writer at a time: should another process insert after the read,
+            # this transaction fails instead of reusing an id.
+            start = self.connection.execute(select(func.max(customers.c.id))).scalar() or 0
+            ids = list(range(start + 1, start + 1 + len(rows)))
+            for row, cid in zip(rows, ids, strict=True):
+                row["id"] = cid
+            for chunk in _chunks(rows):
+                self.connection.execute(customers.insert(), list(chunk))
+        else:
+            result = self.connection.execute(
+                customers.insert().returning(customers.c.id, sort_by_parameter_order=True), rows
+            )
+            ids = [row[0] for row in result]
         self.stats.customers_new += len(ids)
         for cid in ids:
             self._parent[cid] = None
