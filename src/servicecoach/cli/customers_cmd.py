@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import console, print_json
-from servicecoach.model.conversation import Message
+from servicecoach.model.conversation import Conversation, Message
 from servicecoach.model.native import conversation_to_dict
 from servicecoach.store import customers as store_customers
 from servicecoach.store.database import Store
@@ -74,18 +76,34 @@ def list_command(
     console.print(table)
 
 
-def _message_line(message: Message, full: bool) -> str:
-    text = message.text if full or len(message.text) <= 160 else message.text[:157] + "…"
-    when = (
-        message.at.strftime("%H:%M")
-        if message.at
-        else (f"{message.start_s:7.1f}s" if message.start_s is not None else "     ")
-    )
-    style = _ROLE_STYLE.get(message.role.value, "")
-    note = " [dim](internal)[/dim]" if message.internal else ""
-    author = f" {escape(message.author)}" if message.author else ""
-    body = escape(text).replace("\n", "\n           ")
-    return f"  {when}  [{style}]{message.role.value}{author}[/{style}]{note}: {body}"
+def _when(message: Message, day: date | None) -> str:
+    if message.at is not None:
+        if day is not None and message.at.date() != day:
+            return message.at.strftime("%m-%d %H:%M")
+        return message.at.strftime("%H:%M")
+    if message.start_s is not None:
+        minutes, seconds = divmod(int(message.start_s), 60)
+        return f"{minutes:d}:{seconds:02d}"
+    return ""
+
+
+def _messages_table(conversation: Conversation, full: bool) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    started = conversation.started_at
+    day = started.date() if started else None
+    for message in conversation.messages:
+        text = message.text if full or len(message.text) <= 240 else message.text[:237] + "…"
+        style = _ROLE_STYLE.get(message.role.value, "")
+        who = f"[{style}]{message.role.value}[/{style}]"
+        if message.author:
+            who += f" {escape(message.author)}"
+        if message.internal:
+            who += " [dim](internal)[/dim]"
+        table.add_row(_when(message, day), who, escape(text))
+    return table
 
 
 @customers_app.command("show")
@@ -129,9 +147,7 @@ def show_command(
             f"[bold]{when}[/bold]  {conversation.channel.value}{visibility}  "
             f"[dim]{escape(conversation.source)}:{escape(conversation.id)}[/dim]{title}"
         )
-        for message in conversation.messages:
-            console.print(_message_line(message, full))
-        console.print()
+        console.print(Padding(_messages_table(conversation, full), (0, 0, 1, 2)))
 
 
 @customers_app.command("merge")
