@@ -150,6 +150,14 @@ class Importer(ABC):
     """One line for ``servicecoach formats``."""
     extensions: ClassVar[tuple[str, ...]] = ()
     """File name endings this importer usually reads (lower case, with the dot)."""
+    message_ids_are_global: ClassVar[bool] = False
+    """True when a message id identifies one message across the whole source (a tweet id,
+    an email Message-ID, a helpdesk comment id), not only within its conversation.
+
+    The store then recognises a thread it already holds under another conversation id
+    (an overlapping export whose earliest message differs) and updates it instead of
+    creating a duplicate.
+    """
     reads_together: ClassVar[bool] = False
     """True when :meth:`read` must see every file at once (threads spanning files).
 
