@@ -76,9 +76,10 @@ def test_cli_invalid_json_output_on_failure(capsys: pytest.CaptureFixture[str], 
         (["import", "{native}", "--format", "freshdesk"], 3, "unknown format"),
         (["import", "{native}", "--speaker", "nolabel"], 2, "LABEL=ROLE"),
         (["import", "{native}", "--first-speaker", "robot"], 2, "agent or customer"),
-        (["customers", "show", "nobody@example.com"], 4, "no customer matches"),
-        (["customers", "merge", "1", "1"], 4, "no customer matches"),
+        (["customers", "show", "nobody@example.com"], 4, "no database at"),
         (["export", "--format", "csv"], 2, "unknown export format"),
+        (["export", "--out", "/nonexistent/x.jsonl"], 2, "does not exist"),
+        (["import", "{native}", "--region", "usa"], 2, "not a country code"),
         (["import", "{native}", "--db", "mysql://x/y"], 5, "unsupported database"),
         (["import", "--bogus"], 2, "No such option"),
     ],
@@ -181,3 +182,57 @@ def test_cli_demo_imports_every_sample(capsys: pytest.CaptureFixture[str], tmp_p
     assert "Timeline of Dana Reyes" in first.out
     second = run_cli(capsys, "demo", "--db", str(db))
     assert " 0 new and " in second.out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["customers", "show", "nobody@example.com"], 4, "no customer matches"),
+        (["customers", "merge", "1", "1"], 2, "already customer 1"),
+        (["customers", "unmerge", "1", "2"], 4, "is not merged into"),
+        (["customers", "unmerge", "1", "dana"], 2, "needs the merged customer's id"),
+    ],
+)
+def test_cli_customer_mistakes_on_a_real_store(
+    capsys: pytest.CaptureFixture[str], db: str, args: list[str], code: int, message: str
+) -> None:
+    run_cli(capsys, "import", str(NATIVE), "--db", db)
+    result = run_cli(capsys, *args, "--db", db)
+    assert (result.code, message in result.err) == (code, True), result
+
+
+def test_cli_import_errors_are_json_with_json(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    result = run_cli(capsys, "import", "missing.json", "--db", db, "--json")
+    assert result.code == 3
+    assert json.loads(result.out) == {
+        "ok": False,
+        "error": "missing.json: no such file or folder",
+        "exit_code": 3,
+    }
+
+
+def test_cli_import_of_nothing_says_so(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = run_cli(capsys, "import", str(empty), "--db", db, "--format", "jsonl")
+    assert result.code == 0
+    assert "no conversations found" in result.err
+
+
+def test_cli_export_never_leaves_a_partial_file(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli(capsys, "import", str(NATIVE), "--db", db)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous export\n")
+
+    def explode(*_args: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("servicecoach.cli.export_cmd.write_jsonl", explode)
+    result = run_cli(capsys, "export", "--db", db, "--out", str(out))
+    assert result.code == 1 and "internal error" in result.err
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

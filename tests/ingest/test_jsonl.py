@@ -24,7 +24,11 @@ def test_jsonl_reads_the_bundled_sample() -> None:
 def test_jsonl_malformed_lines_are_reported_with_line_numbers() -> None:
     conversations, problems = read_all(JsonlImporter(), [TEST_DATA / "jsonl" / "malformed.jsonl"])
     assert [c.id for c in conversations] == ["ok-1"]
-    assert [(p.line, p.location) for p in problems] == [(2, "line 2"), (4, "line 4"), (5, "line 5")]
+    assert [(p.line, p.location) for p in problems] == [
+        (2, "line 2"),
+        (4, "line 4, column 21"),
+        (5, "line 5"),
+    ]
     assert "not a date" in problems[0].message and "ISO 8601" in problems[0].fix
     assert "not valid JSON" in problems[1].message
     assert "must be a JSON object" in problems[2].message

@@ -124,3 +124,22 @@ def test_registry_plugin_manager_is_loaded_once() -> None:
     assert plugin_manager() is plugin_manager()
     assert "servicecoach.builtin_importers" in dict(plugin_manager().list_name_plugin())
     assert sys.modules["servicecoach.ingest.builtin"]
+
+
+def test_registry_empty_file_is_named_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text("  \n")
+    with pytest.raises(FormatDetectionError, match="the file is empty"):
+        registry.detect_format(path, registry.importers().values())
+
+
+def test_registry_a_failing_detect_counts_as_no(tmp_path: Path) -> None:
+    class Broken(PipeImporter):
+        name: ClassVar[str] = "broken"
+
+        def detect(self, path: Path, head: bytes) -> int:
+            raise RecursionError("plugin bug")
+
+    path = tmp_path / "chat.pipe"
+    path.write_text("customer|hi\n")
+    assert registry.detect_format(path, [Broken(), PipeImporter()]).name == "pipe"

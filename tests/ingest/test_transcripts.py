@@ -21,6 +21,7 @@ from servicecoach.ingest.transcripts import (
     WebVttImporter,
     WhisperImporter,
     aws,
+    calls,
     captions,
     jsondoc,
     srt,
@@ -447,26 +448,84 @@ def test_transcripts_bad_records_reported_and_skipped(
     ],
 )
 def test_transcripts_invalid_file(importer: Importer, name: str, needle: str) -> None:
-    with pytest.raises(InvalidFileError) as info:
-        read_all(importer, [DATA / name])
-    assert needle in str(info.value)
-    assert info.value.problem.path == DATA / name
+    # Files are read together (to catch two files that are one call): an unreadable
+    # file is a reported problem, and the call files after it are still read.
+    good = {VTT: "tent-pole.vtt", SRT: "boot-sizing.srt"}.get(importer, "")
+    paths = [DATA / name] + ([CALLS / good] if good else [])
+    conversations, [problem] = read_all(importer, paths)
+    assert needle in str(problem)
+    assert problem.path == DATA / name
+    assert [c.id for c in conversations] == ([f"call-{Path(good).stem}"] if good else [])
 
 
 @pytest.mark.parametrize("importer", [AWS, WHISPER])
-@pytest.mark.parametrize("text", ["[1, 2]", '"segments"', "\xff"])
-def test_transcripts_json_not_an_object(importer: Importer, text: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[1, 2]", "a list, not an object"),
+        ('"segments"', "a str, not an object"),
+        ("\xff", "not valid UTF-8"),
+    ],
+)
+def test_transcripts_json_not_an_object(
+    importer: Importer, text: str, needle: str, tmp_path: Path
+) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(text.encode("latin-1"))
-    with pytest.raises(InvalidFileError):
-        read_all(importer, [path])
+    conversations, [problem] = read_all(importer, [path])
+    assert conversations == []
+    assert needle in problem.message and problem.path == path
 
 
 def test_transcripts_not_utf8_caption(tmp_path: Path) -> None:
     path = tmp_path / "x.vtt"
     path.write_bytes(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\xff\xfe caf\xe9\n")
-    with pytest.raises(InvalidFileError, match="UTF-8"):
-        read_all(VTT, [path])
+    conversations, [problem] = read_all(VTT, [path])
+    assert conversations == []
+    assert "UTF-8" in problem.message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_transcripts_same_call_twice_in_one_import(fmt: str, tmp_path: Path) -> None:
+    suffix, writer = WRITERS[fmt]
+    first, second = tmp_path / "a" / f"recording{suffix}", tmp_path / "b" / f"recording{suffix}"
+    for path, text in ((first, "Hello."), (second, "Goodbye.")):
+        path.parent.mkdir()
+        path.write_text(writer([(0, 0, 1000, text), (1, 1000, 2000, "Hi.")]), encoding="utf-8")
+    conversations, [problem] = read_all(IMPORTERS[fmt], [first, second])
+    [call] = conversations
+    assert call.messages[0].text == "Hello."  # the first file is kept, never overwritten
+    assert problem.path == second
+    conv_id = "call-job-7" if fmt == "aws_transcribe" else "call-recording"
+    assert problem.message.startswith(f"another file in this import, {first}, is also {conv_id}")
+    assert "rename one of them" in problem.message
+
+
+def test_transcripts_same_job_name_in_two_files(tmp_path: Path) -> None:
+    paths = [tmp_path / "one.json", tmp_path / "two.json"]
+    for path in paths:
+        path.write_text(write_aws([(0, 0, 1000, "Hello.")]), encoding="utf-8")
+    conversations, [problem] = read_all(AWS, paths)
+    assert [c.id for c in conversations] == ["call-job-7"]
+    assert problem.path == paths[1]
+    assert "a call's id is its jobName" in problem.message
+
+
+def test_transcripts_same_call_after_an_unreadable_file(tmp_path: Path) -> None:
+    bad, good = tmp_path / "x" / "call.vtt", tmp_path / "y" / "call.vtt"
+    bad.parent.mkdir()
+    good.parent.mkdir()
+    bad.write_text("not a caption file\n", encoding="utf-8")
+    good.write_text(write_vtt([(0, 0, 1000, "Hello.")]), encoding="utf-8")
+    conversations, [problem] = read_all(VTT, [bad, good])
+    assert [c.id for c in conversations] == ["call-call"]  # an unreadable file is no call
+    assert problem.path == bad
+
+
+@pytest.mark.parametrize("importer", [VTT, SRT, AWS, WHISPER])
+def test_transcripts_read_together(importer: Importer) -> None:
+    assert importer.reads_together is True
+    assert importer.message_ids_are_global is False  # m1, m2, ... in every call
 
 
 # ---------------------------------------------------------------------------------------
@@ -476,9 +535,10 @@ def test_transcripts_not_utf8_caption(tmp_path: Path) -> None:
 def test_transcripts_vtt_inconsistent_prefixes_are_text() -> None:
     [call], problems = read_all(VTT, [DATA / "no-prefixes.vtt"])
     assert problems == []
-    assert call.meta["speakers"] == {"speaker": "agent"}
+    assert call.meta["speakers"] == {"speaker": "system"}
     assert call.meta["diarised"] is False
     [turn] = call.messages
+    assert turn.role is Role.SYSTEM
     assert "Note: the rain fly ships separately" in turn.text
 
 
@@ -592,19 +652,65 @@ def test_transcripts_whisper_plain_is_one_speaker() -> None:
     [call], problems = read_all(WHISPER, [DATA / "whisper-plain.json"])
     assert problems == []
     [turn] = call.messages
-    assert (turn.author, turn.role, turn.start_s, turn.end_s) == ("speaker", Role.AGENT, 0.0, 6.72)
+    assert (turn.author, turn.role, turn.start_s, turn.end_s) == ("speaker", Role.SYSTEM, 0.0, 6.72)
     assert call.meta == {
-        "speakers": {"speaker": "agent"},
+        "speakers": {"speaker": "system"},
         "duration_s": 6.72,
         "diarised": False,
         "language": "en",
     }
 
 
-def test_transcripts_whisper_speaker_map_for_undiarised() -> None:
-    options = ImportOptions(speaker_roles={"speaker": Role.CUSTOMER})
-    [call], _ = read_all(WHISPER, [DATA / "whisper-plain.json"], options)
-    assert call.messages[0].role is Role.CUSTOMER
+UNDIARISED: list[tuple[Importer, str, str]] = [
+    (WHISPER, "w.json", '{"segments": [{"start": 0, "end": 1, "text": "Hi."}]}'),
+    (VTT, "c.vtt", "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHi.\n"),
+    (SRT, "c.srt", "1\n00:00:00,000 --> 00:00:01,000\nHi.\n"),
+    (
+        AWS,
+        "a.json",
+        json.dumps(
+            {
+                "results": {
+                    "items": [
+                        {
+                            "start_time": "0.0",
+                            "end_time": "1.0",
+                            "type": "pronunciation",
+                            "alternatives": [{"content": "Hi"}],
+                        }
+                    ]
+                }
+            }
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("options", "role"),
+    [
+        (ImportOptions(), Role.SYSTEM),
+        (ImportOptions(first_speaker=Role.CUSTOMER), Role.SYSTEM),
+        (ImportOptions(speaker_roles={"speaker": Role.AGENT}), Role.AGENT),
+        (ImportOptions(speaker_roles={"Speaker": Role.CUSTOMER}), Role.CUSTOMER),
+        (ImportOptions(speaker_roles={"spk_0": Role.AGENT}), Role.SYSTEM),
+    ],
+    ids=["default", "first-speaker-ignored", "mapped", "mapped-any-case", "other-label"],
+)
+@pytest.mark.parametrize(
+    ("importer", "name", "text"), UNDIARISED, ids=[i.name for i, _, _ in UNDIARISED]
+)
+def test_transcripts_undiarised_call_is_system_unless_mapped(
+    importer: Importer, name: str, text: str, options: ImportOptions, role: Role, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [call], problems = read_all(importer, [path], options)
+    assert problems == []
+    [turn] = call.messages
+    assert (turn.author, turn.role) == ("speaker", role)
+    assert call.meta["speakers"] == {"speaker": role.value}
+    assert call.meta["diarised"] is False
 
 
 @pytest.mark.parametrize(
@@ -726,7 +832,9 @@ def test_transcripts_detect_scores(importer: Importer, name: str, head: bytes, s
 # Module hygiene
 
 
-@pytest.mark.parametrize("module", [transcripts, aws, captions, jsondoc, srt, turns, vtt, whisper])
+@pytest.mark.parametrize(
+    "module", [transcripts, aws, calls, captions, jsondoc, srt, turns, vtt, whisper]
+)
 def test_transcripts_all_names_exist(module: object) -> None:
     """Every public name exists once (ruff's RUF022 keeps ``__all__`` sorted)."""
     names = module.__all__  # type: ignore[attr-defined]

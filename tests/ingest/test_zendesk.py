@@ -328,7 +328,7 @@ def test_zendesk_ndjson_line_with_a_huge_number_is_a_problem(tmp_path: Path) -> 
     conversations, problems = read_all(IMPORTER, [path])
     assert [c.id for c in conversations] == ["zendesk-7"]
     assert [(p.line, p.location) for p in problems] == [(2, "line 2")]
-    assert "cannot read the JSON" in problems[0].message
+    assert "number too long to read" in problems[0].message
 
 
 def test_zendesk_empty_export(tmp_path: Path) -> None:

@@ -16,6 +16,9 @@ from servicecoach.model import Customer
         ("020 7946 0321", "GB", "+442079460321"),
         ("+44 20 7946 0321", "US", "+442079460321"),
         ("12", "US", None),
+        ("000-000-0000", "US", None),
+        ("+1 555 555 5555", "US", None),
+        ("+44 20 0000 0000", "US", None),
         ("call me", "US", None),
     ],
 )
@@ -30,6 +33,11 @@ def test_identity_normalize_phone(value: str, region: str, expected: str | None)
         ("Dana Reyes <dana@example.com>", "dana@example.com"),
         ("not an address", None),
         ("a@b", None),
+        ("noreply@shop.example", None),
+        ("No-Reply@shop.example", None),
+        ("no_reply@shop.example", None),
+        ("unknown@example.com", None),
+        ("MAILER-DAEMON@mx.example", None),
     ],
 )
 def test_identity_normalize_email(value: str, expected: str | None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 
 from servicecoach.errors import ConfigError, ImportFailed, NotFoundError, StoreError
 from servicecoach.ingest.jsonl import write_jsonl
-from servicecoach.model import Customer
+from servicecoach.model import Channel, Customer, Message, Role
 from servicecoach.model.conversation import Conversation
 from servicecoach.services.imports import plan_import, run_import
 from servicecoach.store import customers as sc
@@ -272,3 +274,85 @@ def test_store_bulk_import_is_one_transaction_of_batched_statements(
     assert len(commits) == 1
     # 2,000 conversations and 6,000 messages in a few dozen statements, not thousands.
     assert len(statements) < 120, len(statements)
+
+
+def test_store_partial_reimport_merges_instead_of_replacing(store: Store, tmp_path: Path) -> None:
+    full = make_conversation(
+        [("customer", "one"), ("agent", "two"), ("customer", "three")],
+        id="t",
+        channel=Channel.SOCIAL,
+        customer=Customer(name="Dana", email="dana@example.com", handles={"twitter": "danar"}),
+    )
+    full = dataclasses.replace(full, meta={"subject": "Broken pole", "status": "open"})
+    tail = dataclasses.replace(
+        make_conversation(
+            [("customer", "three, edited"), ("agent", "four")],
+            id="t",
+            channel=Channel.OTHER,
+            customer=Customer(name="Dana R", handles={"facebook": "dana.r"}),
+        ),
+        messages=(),
+        meta={"status": "solved"},
+    )
+    start = full.messages[0].at
+    assert start is not None
+    tail = dataclasses.replace(
+        tail,
+        messages=(
+            dataclasses.replace(full.messages[2], text="three, edited"),
+            Message("m4", Role.AGENT, "four", at=start + timedelta(minutes=10)),
+        ),
+    )
+    _import(store, _write(tmp_path / "1.jsonl", [full]))
+    report = _import(store, _write(tmp_path / "2.jsonl", [tail]))
+    assert (report.messages_new, report.messages_updated) == (1, 1)
+    with store.connect() as connection:
+        (stored,) = [s.conversation for s in iter_conversations(connection)]
+    assert [m.id for m in stored.messages] == ["m1", "m2", "m3", "m4"]
+    assert stored.messages[2].text == "three, edited"
+    assert stored.channel is Channel.SOCIAL
+    assert stored.meta == {"subject": "Broken pole", "status": "solved"}
+    assert stored.customer.email == "dana@example.com" and stored.customer.name == "Dana R"
+    assert dict(stored.customer.handles) == {"twitter": "danar", "facebook": "dana.r"}
+
+
+def test_store_threaded_source_recognises_a_stored_thread(store: Store) -> None:
+    from servicecoach.store.writer import ConversationWriter
+
+    def thread(ids: list[str]) -> Conversation:
+        base = make_conversation([("customer", f"tweet {i}") for i in ids], id=f"twcs-{ids[0]}")
+        messages = tuple(
+            dataclasses.replace(m, id=i) for m, i in zip(base.messages, ids, strict=True)
+        )
+        return dataclasses.replace(base, messages=messages, source="twcs")
+
+    with store.begin() as connection:
+        ConversationWriter(connection, threaded_sources={"twcs"}).write([thread(["2", "3"])])
+    with store.begin() as connection:
+        writer = ConversationWriter(connection, threaded_sources={"twcs"})
+        writer.write([thread(["1", "2", "3"])])
+        assert (writer.stats.conversations_new, writer.stats.conversations_updated) == (0, 1)
+    with store.connect() as connection:
+        (stored,) = [s.conversation for s in iter_conversations(connection)]
+        assert stored.id == "twcs-2"
+        assert sorted(m.id for m in stored.messages) == ["1", "2", "3"]
+        assert counts(connection).messages == 3
+
+
+def test_store_unmerged_groups_stay_apart(store: Store, tmp_path: Path) -> None:
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("a", email="alice@example.com")]))
+    _import(store, _write(tmp_path / "2.jsonl", [_dana("b", email="bob@example.com")]))
+    _import(store, _write(tmp_path / "3.jsonl", [_dana("c", email="carol@example.com")]))
+    with store.begin() as connection:
+        alice, bob = sc.merge_customers(connection, "alice@example.com", "bob@example.com")
+        sc.unmerge_customer(connection, str(alice), str(bob))
+        carol, _ = sc.merge_customers(connection, "carol@example.com", "alice@example.com")
+    # Bob's email and Alice's: the groups were split by hand, so they stay apart.
+    report = _import(
+        store,
+        _write(tmp_path / "4.jsonl", [_dana("d", email="bob@example.com", phone="+14155550100")]),
+    )
+    assert report.merges == 0
+    with store.connect() as connection:
+        assert sc.find_customer(connection, "bob@example.com") == bob
+        assert sc.find_customer(connection, "alice@example.com") == carol

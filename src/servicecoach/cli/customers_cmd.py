@@ -53,7 +53,7 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List customers, those with the most conversations first."""
-    with Store.open(db) as store, store.connect() as connection:
+    with Store.open(db, create=False) as store, store.connect() as connection:
         found = store_customers.list_customers(
             connection, limit=limit, offset=offset, search=search
         )
@@ -114,7 +114,7 @@ def show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show a customer's identities and their timeline across every channel."""
-    with Store.open(db) as store, store.connect() as connection:
+    with Store.open(db, create=False) as store, store.connect() as connection:
         root = store_customers.find_customer(connection, customer)
         summary = store_customers.customer_summary(connection, root)
         items = timeline(connection, root)
@@ -160,7 +160,7 @@ def merge_command(
     json_output: JsonOption = False,
 ) -> None:
     """Merge customer OTHER into SURVIVOR: one timeline; recorded and reversible."""
-    with Store.open(db) as store, store.begin() as connection:
+    with Store.open(db, create=False) as store, store.begin() as connection:
         kept, merged = store_customers.merge_customers(connection, survivor, other)
     if json_output:
         print_json({"survivor": kept, "merged": merged})
@@ -179,7 +179,7 @@ def unmerge_command(
     json_output: JsonOption = False,
 ) -> None:
     """Undo a merge: MERGED gets its own timeline back, and is not merged again automatically."""
-    with Store.open(db) as store, store.begin() as connection:
+    with Store.open(db, create=False) as store, store.begin() as connection:
         record = store_customers.unmerge_customer(connection, survivor, merged)
     if json_output:
         print_json({"survivor": record.survivor_id, "unmerged": record.merged_id})
@@ -198,7 +198,7 @@ def history_command(
     json_output: JsonOption = False,
 ) -> None:
     """List merges (automatic and manual), newest first, with undone ones marked."""
-    with Store.open(db) as store, store.connect() as connection:
+    with Store.open(db, create=False) as store, store.connect() as connection:
         root = store_customers.find_customer(connection, customer) if customer else None
         records = store_customers.merge_history(connection, root)
     if json_output:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +15,7 @@ from servicecoach.cli.options import DbOption, QuietOption
 from servicecoach.cli.output import err_console
 from servicecoach.errors import ConfigError
 from servicecoach.ingest.jsonl import write_jsonl
+from servicecoach.model.conversation import Conversation
 from servicecoach.store import customers as store_customers
 from servicecoach.store.database import Store
 from servicecoach.store.reader import iter_conversations
@@ -41,7 +45,9 @@ def export_command(
     """Export stored conversations as native JSON Lines (re-importable, round-trip exact)."""
     if format != "jsonl":
         raise ConfigError(f"unknown export format {format!r}; use jsonl")
-    with Store.open(db) as store, store.connect() as connection:
+    if out is not None and not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
+    with Store.open(db, create=False) as store, store.connect() as connection:
         ids = None
         if customer is not None:
             root = store_customers.find_customer(connection, customer)
@@ -52,7 +58,20 @@ def export_command(
         if out is None:
             count = write_jsonl(conversations, sys.stdout)
         else:
-            with out.open("w", encoding="utf-8", newline="\n") as handle:
-                count = write_jsonl(conversations, handle)
+            count = _write_file(out, conversations)
     if not quiet and out is not None:
         err_console.print(f"[green]✓[/green] {count} conversations written to {out}")
+
+
+def _write_file(out: Path, conversations: Iterable[Conversation]) -> int:
+    """Write to a temporary file beside ``out`` and rename it: never a half-written export."""
+    descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            count = write_jsonl(conversations, handle)
+        temporary.replace(out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count

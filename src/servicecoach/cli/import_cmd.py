@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import phonenumbers
 import typer
 from rich.progress import (
     BarColumn,
@@ -18,7 +19,7 @@ from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
 from servicecoach.cli.output import console, err_console, print_json, print_problems
-from servicecoach.errors import ConfigError, ImportFailed
+from servicecoach.errors import ConfigError, ImportFailed, ServiceCoachError
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Role
 from servicecoach.services.imports import ImportReport, plan_import, run_import
@@ -101,6 +102,31 @@ def import_command(
     import is all-or-nothing: any invalid record rolls it back (exit code 3).
     """
     try:
+        _import(
+            paths, format, db, skip_invalid, support_address, speaker, first_speaker, region,
+            quiet, json_output,
+        )  # fmt: skip
+    except ServiceCoachError as exc:
+        if json_output and not isinstance(exc, ImportFailed):
+            print_json({"ok": False, "error": str(exc), "exit_code": exc.exit_code})
+        raise
+
+
+def _import(
+    paths: list[Path],
+    format: str | None,
+    db: str | None,
+    skip_invalid: bool,
+    support_address: list[str] | None,
+    speaker: list[str] | None,
+    first_speaker: str,
+    region: str,
+    quiet: bool,
+    json_output: bool,
+) -> None:
+    if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(f"--region {region!r} is not a country code; use e.g. US, GB, DE")
+    try:
         first_role = Role(first_speaker.lower())
     except ValueError:
         raise ConfigError("--first-speaker must be agent or customer") from None
@@ -152,6 +178,11 @@ def import_command(
         _print_report(report)
         if report.problems:
             print_problems(report.problems, report.skipped)
+        if report.conversations_read == 0 and not report.problems:
+            err_console.print(
+                "[yellow]note:[/yellow] no conversations found in these files "
+                "(a users-only or empty export?)"
+            )
 
 
 def _print_report(report: ImportReport) -> None:
@@ -164,7 +195,8 @@ def _print_report(report: ImportReport) -> None:
     console.print(
         f"[green]✓[/green] {report.conversations_read} conversations read: "
         f"{report.conversations_new} new, {report.conversations_updated} updated; "
-        f"{report.messages} messages; {report.customers_new} new customers"
+        f"{report.messages_new} new and {report.messages_updated} updated messages; "
+        f"{report.customers_new} new customers"
         + (f"; {report.merges} customers merged" if report.merges else "")
         + (f"; [yellow]{report.skipped} invalid records skipped[/yellow]" if report.skipped else "")
         + f" ({report.seconds:.1f} s)"

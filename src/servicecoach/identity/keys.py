@@ -19,19 +19,38 @@ IdentityKey = tuple[str, str]
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MAX_VALUE_LENGTH = 320
+_SHARED_LOCAL_PARTS = frozenset(
+    {
+        "noreply", "no-reply", "donotreply", "do-not-reply", "unknown", "none", "null", "na",
+        "n-a", "nobody", "anonymous", "mailer-daemon", "postmaster", "invalid", "customer",
+        "guest", "test",
+    }
+)  # fmt: skip
 
 
 def normalize_email(value: str) -> str | None:
-    """The address lower-cased and stripped of a display name, or ``None`` if not an address."""
+    """The address lower-cased and stripped of a display name.
+
+    ``None`` when it is not an address, or is a placeholder or a no-reply address that
+    many different people share (``noreply@``, ``unknown@``, ``mailer-daemon@``...).
+    """
     value = value.strip()
     if "<" in value and value.endswith(">"):
         value = value[value.rindex("<") + 1 : -1]
     value = value.strip().lower()
-    return value if _EMAIL.match(value) and len(value) <= MAX_VALUE_LENGTH else None
+    if not _EMAIL.match(value) or len(value) > MAX_VALUE_LENGTH:
+        return None
+    local = value.partition("@")[0].replace(".", "").replace("_", "-")
+    if local in _SHARED_LOCAL_PARTS or local.startswith(("noreply", "no-reply", "donotreply")):
+        return None
+    return value
 
 
 def normalize_phone(value: str, region: str = "US") -> str | None:
     """The number in E.164 (``+14155550134``), or ``None`` when it is not a possible number.
+
+    Numbers that are not valid for their country, and placeholders made of one or two
+    repeated digits, give ``None``: they would link different people.
 
     Args:
         value: the number as written (``(415) 555-0134``, ``+44 20 7946 0321``).
@@ -41,9 +60,12 @@ def normalize_phone(value: str, region: str = "US") -> str | None:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
         return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if len(set(str(number.national_number))) <= 2:  # 000-000-0000, 111-111-1111: placeholders
+        return None
+    return e164
 
 
 def _clean(value: str) -> str:

@@ -32,15 +32,16 @@ Decisions a user should know:
   email-channel messages have their quoted history and signature trimmed.
 - The customer is the conversation's contact: ``id`` is the Chatwoot contact id,
   ``handles`` come from ``additional_attributes.social_profiles`` (and the Twitter
-  ``screen_name``). The contact's ``identifier`` (your own user id) goes to
-  ``meta["contact_identifier"]``.
+  ``screen_name``). The contact's ``identifier`` (your own user id, set through the
+  Chatwoot SDK or API) becomes the handle ``{"identifier": value}`` so that the customer
+  links with the same person in other sources (the Zendesk importer gives a user's
+  ``external_id`` the same handle); it is also kept in ``meta["contact_identifier"]``.
 - Conversation ids are ``chatwoot-<id>``; ``meta`` keeps ``status``, ``labels``,
   ``inbox_id``, ``account_id``, ``assignee`` and ``created_at`` when present.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
@@ -51,6 +52,7 @@ from typing import Any, ClassVar
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.jsonload import load_json_document
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
 from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
@@ -126,6 +128,8 @@ class ChatwootImporter(Importer):
     title: ClassVar[str] = "Chatwoot conversations and messages (API JSON)"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
     reads_together: ClassVar[bool] = True
+    message_ids_are_global: ClassVar[bool] = True
+    """Message ids are Chatwoot's message ids, unique across the whole installation."""
 
     def detect(self, path: Path, head: bytes) -> int:
         """Recognise Chatwoot JSON by its integer ``message_type`` and ``Channel::`` names."""
@@ -161,10 +165,7 @@ class ChatwootImporter(Importer):
 
 
 def _read_source(source: Source, drafts: dict[str, _Draft]) -> Iterator[Item]:
-    try:
-        data = json.loads(source.read_text())
-    except ValueError as exc:
-        raise InvalidFileError(source.problem("", f"not valid JSON ({exc})", _SHAPES_FIX)) from None
+    data = load_json_document(source, _SHAPES_FIX)
     if isinstance(data, dict) and _is_messages_response(data):
         yield from _read_messages_response(source, data, drafts)
         return
@@ -268,8 +269,8 @@ def _update_draft(draft: _Draft, raw: Mapping[str, Any], meta: Mapping[str, Any]
         with suppress(InvalidRecordError):
             draft.meta["created_at"] = format_iso(_when(raw["created_at"]))
     if isinstance(draft.contact, dict):
-        identifier = draft.contact.get("identifier")
-        if isinstance(identifier, str) and identifier:
+        identifier = _id_text(draft.contact.get("identifier"))
+        if identifier:
             draft.meta["contact_identifier"] = identifier
 
 
@@ -406,6 +407,9 @@ def _customer(contact: Mapping[str, Any] | None, channel: str | None) -> Custome
     screen_name = attributes.get("screen_name")
     if channel == "Channel::Twitter" and isinstance(screen_name, str) and screen_name.strip():
         handles["twitter"] = screen_name.strip().lstrip("@")
+    identifier = _id_text(contact.get("identifier"))
+    if identifier:
+        handles["identifier"] = identifier
     return Customer(
         id=_id_text(contact.get("id")),
         name=_text_or_none(contact.get("name")),

@@ -111,6 +111,8 @@ class EmailImporter(Importer):
     title: ClassVar[str] = "Email (.eml files and .mbox mailboxes), threaded across files"
     extensions: ClassVar[tuple[str, ...]] = (".eml", ".mbox")
     reads_together: ClassVar[bool] = True
+    message_ids_are_global: ClassVar[bool] = True
+    """Message ids are ``Message-ID`` headers (or a hash of the message without one)."""
 
     def detect(self, path: Path, head: bytes) -> int:
         """Recognise an mbox ``From`` line or a block of email headers."""

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import Any, ClassVar, TextIO, cast
 
-from servicecoach.errors import InvalidRecordError
+from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.jsonload import loads_or_none, parse_json_line
 from servicecoach.model.conversation import Conversation
 from servicecoach.model.native import conversation_from_dict, conversation_to_dict
 
 __all__ = ["JsonlImporter", "dumps_conversation", "write_jsonl"]
+
+_LINE_FIX = "each line must be one JSON object"
 
 
 def dumps_conversation(conversation: Conversation) -> str:
@@ -43,9 +46,8 @@ class JsonlImporter(Importer):
         first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
         if not first.startswith(b"{"):
             return 0
-        try:
-            record = json.loads(first)
-        except ValueError:
+        record = loads_or_none(first)
+        if record is None:  # cut off by the head, or not JSON (or nested too deeply)
             return 10 if path.suffix.lower() in self.extensions else 0
         if not isinstance(record, dict) or "messages" not in record:
             return 0
@@ -68,18 +70,11 @@ class JsonlImporter(Importer):
                 line_no += 1
                 if not line.strip():
                     continue
-                where = f"line {line_no}"
-                try:
-                    data = json.loads(line)
-                except ValueError as exc:
-                    yield source.problem(
-                        where,
-                        f"not valid JSON ({exc})",
-                        "each line must be one JSON object",
-                        line_no,
-                    )
+                data = parse_json_line(source, line, line_no, _LINE_FIX)
+                if isinstance(data, Problem):
+                    yield data
                     continue
                 try:
-                    yield conversation_from_dict(data)
+                    yield conversation_from_dict(cast("Mapping[str, Any]", data))
                 except InvalidRecordError as exc:
-                    yield source.problem(where, exc.message, exc.fix, line_no)
+                    yield source.problem(f"line {line_no}", exc.message, exc.fix, line_no)

@@ -56,7 +56,9 @@ def detect_format(path: Path, candidates: Iterable[Importer]) -> Importer:
     """
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    scored = [(importer.detect(path, head), importer.name, importer) for importer in candidates]
+    if not head.strip():
+        raise FormatDetectionError(f"{path}: the file is empty; pass --format to import it anyway")
+    scored = [(_score(importer, path, head), importer.name, importer) for importer in candidates]
     scored = [entry for entry in scored if entry[0] > 0]
     if not scored:
         raise FormatDetectionError(
@@ -65,6 +67,14 @@ def detect_format(path: Path, candidates: Iterable[Importer]) -> Importer:
         )
     scored.sort(key=lambda entry: (-entry[0], entry[1]))
     return scored[0][2]
+
+
+def _score(importer: Importer, path: Path, head: bytes) -> int:
+    """An importer's confidence; one that fails on odd input (a plugin's bug) says no."""
+    try:
+        return max(0, min(100, int(importer.detect(path, head))))
+    except (ValueError, TypeError, RecursionError, UnicodeError, LookupError):
+        return 0
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

@@ -367,6 +367,8 @@ class TwcsImporter(Importer):
     reads_together: ClassVar[bool] = True
     """Threads can span files. A file that cannot be read at all stops the import of the
     files of this format after it (the import is rolled back unless ``--skip-invalid``)."""
+    message_ids_are_global: ClassVar[bool] = True
+    """Message ids are tweet ids, unique across Twitter."""
 
     def detect(self, path: Path, head: bytes) -> int:
         text = head.decode("utf-8-sig", errors="replace")

@@ -14,6 +14,10 @@ Decisions a user should know:
 - **Customer** is the requester (``requester_id``, or ``requester.id`` when the requester
   is inline): ``Customer(id=str(requester_id))`` with name, email and phone from the
   users or the inline requester. A ticket without a requester is reported and skipped.
+- **Linking customers**: a requester's ``external_id`` (your own user id, as you gave it
+  to Zendesk) becomes the handle ``{"identifier": external_id}``, the same handle the
+  Chatwoot importer gives a contact's ``identifier``, so one person links across both
+  helpdesks (and any other source that knows your user id).
 - **Roles**: comments by the requester, or by a user whose role is ``end-user`` (a CC'd
   customer), are customer messages; Answer Bot comments (``via.channel`` starting with
   ``answer_bot``) are bot messages; every other author (role agent or admin, or unknown)
@@ -28,8 +32,10 @@ Decisions a user should know:
   ``via.source.rel`` names a private message: direct_message, message, messenger);
   anything else -> other. A Twitter requester's ``via.source.from.username`` becomes the
   customer's ``twitter`` handle.
-- **Ids**: ``zendesk-<ticket id>``; message ids are the comment ids (the last copy of a
-  repeated comment id wins). Messages are sorted by time; comments without a time keep
+- **Ids**: ``zendesk-<ticket id>``; message ids are the comment ids, unique across the
+  Zendesk account, so a ticket already imported is recognised by its comments (the last
+  copy of a repeated comment id wins). A comment exported without an id gets
+  ``ticket-<ticket id>-comment-<position>``. Messages are sorted by time; comments without a time keep
   their order after the timed ones.
 - **Empty tickets**: a ticket without comments becomes a conversation with no messages,
   so its subject, status and customer are still imported.
@@ -40,7 +46,6 @@ Decisions a user should know:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +53,7 @@ from typing import Any, ClassVar, NamedTuple, TextIO
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError, Problem
 from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
+from servicecoach.ingest.jsonload import loads_or_none, parse_json_document, parse_json_line
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
 from servicecoach.model.timeparse import parse_timestamp
@@ -88,6 +94,7 @@ class _User(NamedTuple):
     email: str | None
     phone: str | None
     role: str | None
+    external_id: str | None
 
 
 def _text(value: object) -> str | None:
@@ -114,6 +121,7 @@ def _user(data: Mapping[str, Any]) -> _User:
         _text(data.get("email")),
         _text(data.get("phone")),
         role.lower() if role else None,
+        _id(data.get("external_id")),
     )
 
 
@@ -204,7 +212,7 @@ class _Ticket:
         messages: dict[str, Message] = {}
         for index, comment in enumerate(comments, start=1):
             try:
-                message = self._message(comment, index, customer, via_channel)
+                message = self._message(comment, index, ticket_id, customer, via_channel)
             except InvalidRecordError as exc:
                 yield self.problem(exc.message, exc.fix, f"{self.where}, comment {index}")
                 continue
@@ -223,9 +231,12 @@ class _Ticket:
     def _customer(
         self, key: str, inline: Mapping[str, Any], via: Mapping[str, Any], via_channel: str
     ) -> Customer:
-        known = self.users.by_id.get(key) or _User(None, None, None, None)
+        known = self.users.by_id.get(key) or _User(None, None, None, None, None)
         given = _user(inline)
         handles: dict[str, str] = {}
+        external_id = given.external_id or known.external_id
+        if external_id:
+            handles["identifier"] = external_id
         if via_channel == "twitter":
             sender = _obj(_obj(via.get("source")).get("from"))
             handle = _text(sender.get("username")) or _text(sender.get("screen_name"))
@@ -240,7 +251,7 @@ class _Ticket:
         )
 
     def _message(
-        self, comment: object, index: int, customer: Customer, via_channel: str
+        self, comment: object, index: int, ticket_id: str, customer: Customer, via_channel: str
     ) -> Message:
         if not isinstance(comment, dict):
             raise InvalidRecordError("the comment is not a JSON object", "remove or fix it")
@@ -259,7 +270,7 @@ class _Ticket:
         else:
             role = Role.AGENT
         return Message(
-            id=_id(comment.get("id")) or f"comment-{index}",
+            id=_id(comment.get("id")) or f"ticket-{ticket_id}-comment-{index}",
             role=role,
             text=_body(comment, trim=comment_channel == "email"),
             author=name or author,
@@ -291,19 +302,6 @@ def _meta(ticket: Mapping[str, Any], via_channel: str) -> dict[str, Any]:
     return meta
 
 
-def _json_error(
-    source: Source, exc: ValueError | RecursionError, line: int | None = None
-) -> Problem:
-    """The problem for text that ``json.loads`` rejected (also too deep or too long numbers)."""
-    if isinstance(exc, json.JSONDecodeError):
-        where = f"line {line or exc.lineno}, column {exc.colno}"
-        return source.problem(where, f"not valid JSON ({exc.msg})", _JSON_FIX, line or exc.lineno)
-    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-    return source.problem(
-        f"line {line}" if line else "", f"cannot read the JSON ({reason})", _JSON_FIX, line
-    )
-
-
 def _is_users_file(source: Source) -> bool:
     with source.path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
@@ -319,6 +317,8 @@ class ZendeskImporter(Importer):
     title: ClassVar[str] = "Zendesk tickets with comments (API JSON, JSON array, NDJSON export)"
     extensions: ClassVar[tuple[str, ...]] = (".json", ".ndjson", ".jsonl")
     reads_together: ClassVar[bool] = True
+    message_ids_are_global: ClassVar[bool] = True
+    """Message ids are Zendesk comment ids, unique across the whole Zendesk account."""
 
     def detect(self, path: Path, head: bytes) -> int:
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
@@ -349,7 +349,7 @@ class ZendeskImporter(Importer):
                     if not line:
                         return
                     first += line
-                record = _try_json(first)
+                record = loads_or_none(first)
                 if _is_ticket(record):
                     yield from self._read_lines(source, users, handle, first)
                     return
@@ -357,10 +357,7 @@ class ZendeskImporter(Importer):
         except UnicodeDecodeError as exc:
             raise source.not_utf8(exc) from None
         if record is None or rest.strip():  # a document on several lines
-            try:
-                record = json.loads(first + rest)
-            except (ValueError, RecursionError) as exc:
-                raise InvalidFileError(_json_error(source, exc)) from None
+            record = parse_json_document(source, first + rest, _JSON_FIX)
         yield from self._read_document(source, users, record)
 
     def _read_document(self, source: Source, users: _Users, data: object) -> Iterator[Item]:
@@ -395,10 +392,9 @@ class ZendeskImporter(Importer):
         while line:
             if line.strip():
                 count += 1
-                try:
-                    ticket = json.loads(line.rstrip("\r\n"))
-                except (ValueError, RecursionError) as exc:
-                    yield _json_error(source, exc, line_no)
+                ticket = parse_json_line(source, line, line_no, _JSON_FIX)
+                if isinstance(ticket, Problem):
+                    yield ticket
                 else:
                     where = f"line {line_no}, ticket {count}"
                     yield from _Ticket(source, users, where, line_no).read(ticket)
@@ -413,10 +409,3 @@ def _is_ticket(record: object) -> bool:
         and not {"tickets", "ticket", "users"} & set(record)
         and bool({"id", "comments", "requester_id", "via"} & set(record))
     )
-
-
-def _try_json(text: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None

@@ -6,6 +6,7 @@ module writes, and unknown top-level keys are kept in ``meta`` as the format req
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ _MESSAGE_KEYS = {
     "meta",
 }
 _CUSTOMER_KEYS = ("id", "name", "email", "phone")
+_CUSTOMER_ALL_KEYS = {*_CUSTOMER_KEYS, "handles"}
 _DEFAULT_SOURCE = "jsonl"
 _E = TypeVar("_E", Channel, Role)
 
@@ -124,11 +126,16 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
     source = meta.pop("source", data.get("source", _DEFAULT_SOURCE))
     if not isinstance(source, str) or not source:
         raise InvalidRecordError(f"'source' must be a non-empty string, not {source!r}")
+    customer_data = data.get("customer") or {}
+    if isinstance(customer_data, Mapping):
+        extra_customer = {k: v for k, v in customer_data.items() if k not in _CUSTOMER_ALL_KEYS}
+        if extra_customer:
+            meta.setdefault("customer_extra", {}).update(extra_customer)
     return Conversation(
         id=conv_id,
         channel=channel,
         public=public,
-        customer=_customer_from_dict(data.get("customer") or {}),
+        customer=_customer_from_dict(customer_data),
         messages=messages,
         source=source,
         meta=meta,
@@ -220,6 +227,14 @@ def _time(value: Any, field: str) -> Any:
 def _seconds(value: Any, field: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InvalidRecordError(f"{field} must be a non-negative number of seconds, not {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise InvalidRecordError(
+            f"{field} must be a non-negative number of seconds, not {value!r}",
+            "write seconds from the start of the call, e.g. 12.5",
+        )
     return value

@@ -16,6 +16,11 @@ _EXTRA_FORMATS = (
 )
 
 
+def _name(field: str) -> str:
+    """``'at'`` for a bare field name; a longer description is used as it is."""
+    return f"'{field}'" if field.isidentifier() else field
+
+
 def parse_iso(value: str, *, field: str = "at", assume_utc: bool = False) -> datetime:
     """Parse an ISO 8601 timestamp that carries a zone.
 
@@ -31,11 +36,11 @@ def parse_iso(value: str, *, field: str = "at", assume_utc: bool = False) -> dat
     try:
         parsed = datetime.fromisoformat(value.strip())
     except (ValueError, AttributeError):
-        raise InvalidRecordError(f"{field!r} is not a date: {value!r}", _ISO_FIX) from None
+        raise InvalidRecordError(f"{_name(field)} is not a date: {value!r}", _ISO_FIX) from None
     if parsed.utcoffset() is None:
         if not assume_utc:
             raise InvalidRecordError(
-                f"{field!r} has no time zone: {value!r}", "add a zone such as Z or +02:00"
+                f"{_name(field)} has no time zone: {value!r}", "add a zone such as Z or +02:00"
             )
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
@@ -57,7 +62,7 @@ def parse_timestamp(value: str, *, field: str = "at", assume_utc: bool = True) -
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise InvalidRecordError(f"{field!r} is not a date: {value!r}", _ISO_FIX)
+    raise InvalidRecordError(f"{_name(field)} is not a date: {value!r}", _ISO_FIX)
 
 
 def parse_epoch(value: object, *, field: str = "created_at") -> datetime:
@@ -67,17 +72,19 @@ def parse_epoch(value: object, *, field: str = "created_at") -> datetime:
         InvalidRecordError: the value is not a number in a plausible range.
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidRecordError(f"{field!r} is not a Unix time: {value!r}", "expected seconds")
+        raise InvalidRecordError(
+            f"{_name(field)} is not a Unix time: {value!r}", "expected seconds"
+        )
     try:
         seconds = float(value)
     except ValueError:
         raise InvalidRecordError(
-            f"{field!r} is not a Unix time: {value!r}", "expected seconds since 1970"
+            f"{_name(field)} is not a Unix time: {value!r}", "expected seconds since 1970"
         ) from None
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
     if not 0 <= seconds < 1e11:
-        raise InvalidRecordError(f"{field!r} is out of range: {value!r}", "expected seconds")
+        raise InvalidRecordError(f"{_name(field)} is out of range: {value!r}", "expected seconds")
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 

@@ -64,12 +64,18 @@ class ImportReport:
     conversations_read: int = 0
     conversations_new: int = 0
     conversations_updated: int = 0
-    messages: int = 0
+    messages_new: int = 0
+    messages_updated: int = 0
     customers_new: int = 0
     merges: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def messages(self) -> int:
+        """Messages written: new plus updated."""
+        return self.messages_new + self.messages_updated
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready summary (``--json``)."""
@@ -79,6 +85,8 @@ class ImportReport:
             "conversations_new": self.conversations_new,
             "conversations_updated": self.conversations_updated,
             "messages": self.messages,
+            "messages_new": self.messages_new,
+            "messages_updated": self.messages_updated,
             "customers_new": self.customers_new,
             "merges": self.merges,
             "skipped": self.skipped,
@@ -108,14 +116,15 @@ def plan_import(paths: Sequence[Path], format: str | None = None) -> ImportPlan:
     for path in files:
         try:
             importer = detect_format(path, available)
-        except FormatDetectionError:
+        except FormatDetectionError as exc:
             if path in named:
                 raise
+            empty = "is empty" in str(exc)
             undetected.append(
                 Problem(
                     path,
                     "",
-                    "no importer recognises this file",
+                    "the file is empty" if empty else "no importer recognises this file",
                     "remove it from the folder, or pass --format (see `servicecoach formats`)",
                 )
             )
@@ -160,7 +169,11 @@ def run_import(
         note(problem)
     try:
         with store.begin() as connection:
-            writer = ConversationWriter(connection, region=options.default_region)
+            writer = ConversationWriter(
+                connection,
+                region=options.default_region,
+                threaded_sources={i.name for i, _ in plan.groups if i.message_ids_are_global},
+            )
             batch: list[Conversation] = []
             for importer, paths in plan.groups:
                 runs = [paths] if importer.reads_together else [(path,) for path in paths]
@@ -183,6 +196,15 @@ def run_import(
                                 progress(done, total, report.conversations_read)
                     except InvalidFileError as exc:
                         note(exc.problem)
+                    except RecursionError:
+                        note(
+                            Problem(
+                                run_paths[0],
+                                "",
+                                "the file is nested too deeply to read",
+                                "check that it is a real export of this format",
+                            )
+                        )
                     done_before += sum(s.size for s in sources)
                     if progress is not None:
                         progress(done_before, total, report.conversations_read)
@@ -193,7 +215,8 @@ def run_import(
             stats = writer.stats
             report.conversations_new = stats.conversations_new
             report.conversations_updated = stats.conversations_updated
-            report.messages = stats.messages
+            report.messages_new = stats.messages_new
+            report.messages_updated = stats.messages_updated
             report.customers_new = stats.customers_new
             report.merges = stats.merges
             report.seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from servicecoach.errors import StoreError
+from servicecoach.errors import NotFoundError, StoreError
 
 __all__ = ["DEFAULT_DB", "Store", "database_url"]
 
@@ -59,12 +59,22 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
-        """Open (and create, and migrate) the database named by ``db``.
+    def open(
+        cls, db: str | os.PathLike[str] | None = None, *, migrate: bool = True, create: bool = True
+    ) -> Store:
+        """Open (and migrate) the database named by ``db``.
+
+        Args:
+            db: a SQLite file path or a database URL (see :func:`database_url`).
+            migrate: bring the schema to the latest version.
+            create: create a SQLite file that does not exist yet; when false, a missing
+                file is an error (for commands that only read, so that a typo in
+                ``--db`` is not answered with an empty result).
 
         Raises:
             StoreError: the URL is invalid, the server cannot be reached, or the file
                 cannot be written.
+            NotFoundError: ``create`` is false and the SQLite file does not exist.
         """
         url = database_url(db)
         try:
@@ -79,6 +89,11 @@ class Store:
                 f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
             )
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            if not create and not Path(parsed.database).exists():
+                raise NotFoundError(
+                    f"no database at {parsed.database}: import something first "
+                    "(servicecoach import ...), or point --db at your database"
+                )
             folder = Path(parsed.database).parent
             if not folder.exists():
                 raise StoreError(f"cannot create {parsed.database}: folder {folder} does not exist")

@@ -1,37 +1,39 @@
-"""Writing conversations: batched upserts and identity resolution, inside one transaction.
+"""Writing conversations: batched upserts inside the caller's transaction.
 
-Re-importing a conversation (same source and id) updates it and adds messages it did
-not have; messages are never deleted and conversations never duplicated. Each
-conversation's customer is resolved by identity keys: a key already known links the
-conversation to that customer, and when one conversation carries keys of two known
-customers they are merged (recorded in ``merges``, reversible, and never re-done after
-an explicit unmerge).
+Re-importing a conversation (same source and id), or an overlapping export of it,
+updates it without losing anything: messages are added or updated and never deleted,
+``meta`` and the customer record are merged key by key, a known channel is not
+replaced by ``other``, and messages keep a sensible order (by time when every message
+has one). For sources whose message ids are unique across the source (tweets, emails,
+helpdesk comments), a thread already stored under another conversation id is
+recognised by its messages and updated instead of duplicated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, tuple_
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from servicecoach.identity.keys import IdentityKey, identity_keys
-from servicecoach.model.conversation import Conversation
+from servicecoach.model.conversation import Channel, Conversation, Message
 from servicecoach.model.native import conversation_to_dict
 from servicecoach.model.timeparse import format_iso
-from servicecoach.store.customers import blocked_pairs, record_merge
-from servicecoach.store.schema import conversations, customers, identities, messages
+from servicecoach.store.resolver import CustomerResolver, chunks
+from servicecoach.store.schema import conversations, messages
 
 __all__ = ["ConversationWriter", "WriteStats"]
 
-_CHUNK = 500
-_T = TypeVar("_T")
 _MESSAGE_UPDATE = (
     "position", "role", "author", "at", "at_utc", "end", "start_s", "end_s", "internal", "text", "meta",
 )  # fmt: skip
+_CONVERSATION_UPDATE = ("channel", "public", "customer_json", "meta", "started_at", "updated_at")
+_Key = tuple[str, str]
 
 
 @dataclass(slots=True)
@@ -40,14 +42,29 @@ class WriteStats:
 
     conversations_new: int = 0
     conversations_updated: int = 0
-    messages: int = 0
+    messages_new: int = 0
+    messages_updated: int = 0
     customers_new: int = 0
     merges: int = 0
 
 
-def _chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    pk: int
+    customer_id: int | None
+    channel: str
+    customer_json: dict[str, Any]
+    meta: dict[str, Any]
+    started_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredMessage:
+    pk: int
+    external_id: str
+    position: int
+    at_utc: datetime | None
+    start_s: float | None
 
 
 def _insert(connection: Connection, table: Table) -> Any:
@@ -56,10 +73,34 @@ def _insert(connection: Connection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
-@dataclass(slots=True)
-class _Existing:
-    pk: int
-    customer_id: int | None
+def _merge_customer(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    merged = {**stored, **new}
+    if "handles" in stored or "handles" in new:
+        merged["handles"] = {**stored.get("handles", {}), **new.get("handles", {})}
+    return merged
+
+
+def _order(stored: Sequence[_StoredMessage], new: Sequence[Message]) -> dict[str, int]:
+    """Positions for the union of stored and new messages of one conversation."""
+    by_id = {m.id: m for m in new}
+    order = [m.external_id for m in sorted(stored, key=lambda m: m.position)]
+    seen = set(order)
+    order += [m.id for m in new if m.id not in seen]
+    stored_by_id = {m.external_id: m for m in stored}
+
+    def at(ext: str) -> datetime | None:
+        return by_id[ext].at if ext in by_id else stored_by_id[ext].at_utc
+
+    def start(ext: str) -> float | None:
+        return by_id[ext].start_s if ext in by_id else stored_by_id[ext].start_s
+
+    times = [at(ext) for ext in order]
+    starts = [start(ext) for ext in order]
+    if all(t is not None for t in times):
+        order = [ext for _, ext in sorted(zip(times, order, strict=True), key=lambda p: p[0])]  # type: ignore[arg-type, return-value]
+    elif all(s is not None for s in starts):
+        order = [ext for _, ext in sorted(zip(starts, order, strict=True), key=lambda p: p[0])]  # type: ignore[arg-type, return-value]
+    return {ext: position for position, ext in enumerate(order)}
 
 
 class ConversationWriter:
@@ -68,43 +109,32 @@ class ConversationWriter:
     Args:
         connection: a connection inside a transaction.
         region: the country assumed for phone numbers without a country code.
+        threaded_sources: sources whose message ids are unique across the source.
     """
 
-    def __init__(self, connection: Connection, *, region: str = "US") -> None:
+    def __init__(
+        self, connection: Connection, *, region: str = "US", threaded_sources: Collection[str] = ()
+    ) -> None:
         self.connection = connection
-        self.region = region
-        self.stats = WriteStats()
-        self._parent: dict[int, int | None] = {}
-        self._blocked = blocked_pairs(connection)
+        self.threaded_sources = frozenset(threaded_sources)
         self._now = datetime.now(UTC)
+        self.resolver = CustomerResolver(connection, region=region, now=self._now)
+        self._stats = WriteStats()
 
-    # -- customers ------------------------------------------------------------------
-
-    def _load_parents(self, ids: Iterable[int]) -> None:
-        missing = [i for i in set(ids) if i > 0 and i not in self._parent]
-        while missing:
-            for chunk in _chunks(missing):
-                for cid, parent in self.connection.execute(
-                    select(customers.c.id, customers.c.merged_into).where(customers.c.id.in_(chunk))
-                ):
-                    self._parent[cid] = parent
-            missing = [
-                p for p in {self._parent.get(i) for i in missing} if p and p not in self._parent
-            ]
-
-    def _root(self, cid: int) -> int:
-        seen = {cid}
-        while (parent := self._parent.get(cid)) is not None and parent not in seen:
-            seen.add(parent)
-            cid = parent
-        return cid
-
-    # -- batches --------------------------------------------------------------------
+    @property
+    def stats(self) -> WriteStats:
+        """Counts so far, customers and merges included."""
+        return dataclasses.replace(
+            self._stats,
+            customers_new=self.resolver.stats.customers_new,
+            merges=self.resolver.stats.merges,
+        )
 
     def write(self, batch: Sequence[Conversation]) -> None:
         """Upsert a batch of conversations, their messages, customers and identities."""
+        batch = self._adopt_stored_threads(batch)
         pending: list[Conversation] = []
-        keys_seen: set[tuple[str, str]] = set()
+        keys_seen: set[_Key] = set()
         for conversation in batch:
             key = (conversation.source, conversation.id)
             if key in keys_seen:  # the same conversation twice in a batch: write in order
@@ -115,208 +145,183 @@ class ConversationWriter:
         if pending:
             self._write(pending)
 
-    def _existing(self, batch: Sequence[Conversation]) -> dict[tuple[str, str], _Existing]:
-        found: dict[tuple[str, str], _Existing] = {}
+    # -- reading what is stored ---------------------------------------------------------
+
+    def _adopt_stored_threads(self, batch: Sequence[Conversation]) -> list[Conversation]:
+        """Give a thread the id it is stored under when its messages are already stored."""
+        wanted: dict[str, set[str]] = {}
+        for conversation in batch:
+            if conversation.source in self.threaded_sources:
+                wanted.setdefault(conversation.source, set()).update(
+                    m.id for m in conversation.messages
+                )
+        if not wanted:
+            return list(batch)
+        holder: dict[_Key, str] = {}
+        for source, ids in wanted.items():
+            for chunk in chunks(sorted(ids)):
+                query = (
+                    select(conversations.c.external_id, messages.c.external_id)
+                    .select_from(messages.join(conversations))
+                    .where(conversations.c.source == source, messages.c.external_id.in_(chunk))
+                )
+                for conversation_id, message_id in self.connection.execute(query):
+                    holder[(source, message_id)] = conversation_id
+        adopted = []
+        for conversation in batch:
+            votes = Counter(
+                holder[(conversation.source, m.id)]
+                for m in conversation.messages
+                if (conversation.source, m.id) in holder
+            )
+            if votes and conversation.id not in votes:
+                best = sorted(votes.items(), key=lambda item: (-item[1], item[0]))[0][0]
+                conversation = dataclasses.replace(conversation, id=best)
+            adopted.append(conversation)
+        return adopted
+
+    def _stored(self, batch: Sequence[Conversation]) -> dict[_Key, _Stored]:
+        found: dict[_Key, _Stored] = {}
         by_source: dict[str, list[str]] = {}
         for conversation in batch:
             by_source.setdefault(conversation.source, []).append(conversation.id)
+        c = conversations.c
         for source, ids in by_source.items():
-            for chunk in _chunks(ids):
-                rows = self.connection.execute(
-                    select(
-                        conversations.c.id, conversations.c.external_id, conversations.c.customer_id
-                    ).where(
-                        conversations.c.source == source, conversations.c.external_id.in_(chunk)
-                    )
-                )
-                for pk, external_id, customer_id in rows:
-                    found[(source, external_id)] = _Existing(pk, customer_id)
+            for chunk in chunks(ids):
+                query = select(
+                    c.id, c.external_id, c.customer_id, c.channel, c.customer_json, c.meta,
+                    c.started_at,
+                ).where(c.source == source, c.external_id.in_(chunk))  # fmt: skip
+                for row in self.connection.execute(query):
+                    found[(source, row.external_id)] = _Stored(
+                        row.id, row.customer_id, row.channel, row.customer_json or {},
+                        row.meta or {}, row.started_at,
+                    )  # fmt: skip
         return found
 
-    def _known_identities(self, keys: set[IdentityKey]) -> dict[IdentityKey, int]:
-        known: dict[IdentityKey, int] = {}
-        ordered = sorted(keys)
-        for chunk in _chunks(ordered):
-            rows = self.connection.execute(
-                select(identities.c.kind, identities.c.value, identities.c.customer_id).where(
-                    tuple_(identities.c.kind, identities.c.value).in_(chunk)
+    def _stored_messages(self, pks: Sequence[int]) -> dict[int, list[_StoredMessage]]:
+        found: dict[int, list[_StoredMessage]] = {pk: [] for pk in pks}
+        m = messages.c
+        for chunk in chunks(pks):
+            query = select(
+                m.id, m.conversation_id, m.external_id, m.position, m.at_utc, m.start_s
+            ).where(m.conversation_id.in_(chunk))
+            for row in self.connection.execute(query):
+                found[row.conversation_id].append(
+                    _StoredMessage(row.id, row.external_id, row.position, row.at_utc, row.start_s)
                 )
-            )
-            for kind, value, customer_id in rows:
-                known[(kind, value)] = customer_id
-        return known
+        return found
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _conversation_row(
+        self, conversation: Conversation, customer_id: int, stored: _Stored | None
+    ) -> dict[str, Any]:
+        customer_json = conversation_to_dict(conversation)["customer"]
+        meta = dict(conversation.meta)
+        channel = conversation.channel.value
+        started = conversation.started_at
+        if stored is not None:
+            customer_json = _merge_customer(stored.customer_json, customer_json)
+            meta = {**stored.meta, **meta}
+            if channel == Channel.OTHER.value:
+                channel = stored.channel
+            if stored.started_at is not None:
+                started = min(started, stored.started_at) if started else stored.started_at
+        return {
+            "source": conversation.source,
+            "external_id": conversation.id,
+            "channel": channel,
+            "public": conversation.public,
+            "customer_id": customer_id,
+            "customer_json": customer_json,
+            "meta": meta,
+            "started_at": started,
+            "imported_at": self._now,
+            "updated_at": self._now,
+        }
 
     def _write(self, batch: Sequence[Conversation]) -> None:
-        existing = self._existing(batch)
-        conv_keys = [identity_keys(c.customer, c.source, self.region) for c in batch]
-        known = self._known_identities({k for keys in conv_keys for k in keys})
-        self._load_parents(
-            [*known.values(), *(e.customer_id for e in existing.values() if e.customer_id)]
-        )
-
-        # Temporary (negative) ids for customers created in this batch.
-        temp_names: dict[int, str | None] = {}
-        temp_parent: dict[int, int] = {}
-
-        def resolve(cid: int) -> int:
-            while cid < 0 and cid in temp_parent:
-                cid = temp_parent[cid]
-            return self._root(cid) if cid > 0 else cid
-
-        new_identities: dict[IdentityKey, int] = {}
-        conv_customer: list[int] = []
-        for conversation, keys in zip(batch, conv_keys, strict=True):
-            previous = existing.get((conversation.source, conversation.id))
-            candidates = {resolve(known[k]) for k in keys if k in known}
-            candidates |= {resolve(new_identities[k]) for k in keys if k in new_identities}
-            if previous is not None and previous.customer_id is not None:
-                chosen = resolve(previous.customer_id)
-            elif candidates:
-                persisted = [c for c in candidates if c > 0]
-                chosen = min(persisted) if persisted else max(candidates)
-            else:
-                chosen = -(len(temp_names) + 1)
-                temp_names[chosen] = conversation.customer.name or (keys[0][1] if keys else None)
-            for other in sorted(candidates - {chosen}):
-                if other < 0:
-                    temp_parent[other] = chosen
-                elif chosen < 0:  # a persisted customer absorbs the new one
-                    temp_parent[chosen] = other
-                    chosen = other
-                elif frozenset((chosen, other)) not in self._blocked:
-                    shared = next(
-                        (k for k in keys if k in known and resolve(known[k]) == other), None
-                    )
-                    reason = f"auto: shared {shared[0]} {shared[1]}" if shared else "auto"
-                    record_merge(self.connection, chosen, other, reason, self._now)
-                    self._parent[other] = chosen
-                    self.stats.merges += 1
-            for key in keys:
-                if key not in known and key not in new_identities:
-                    new_identities[key] = chosen
-            conv_customer.append(
-                previous.customer_id if previous and previous.customer_id else chosen
-            )
-
-        real_ids = self._insert_customers(
-            [t for t in sorted(temp_names, reverse=True) if t not in temp_parent], temp_names
-        )
-
-        def final(cid: int) -> int:
-            cid = resolve(cid)
-            return real_ids[cid] if cid < 0 else cid
-
-        if new_identities:
-            rows = [
-                {"customer_id": final(cid), "kind": kind, "value": value}
-                for (kind, value), cid in new_identities.items()
-            ]
-            for chunk in _chunks(rows):
-                self.connection.execute(
-                    _insert(self.connection, identities).on_conflict_do_nothing(), list(chunk)
-                )
-        self._upsert_conversations(batch, [final(c) for c in conv_customer], existing)
-
-    def _insert_customers(self, temps: list[int], names: dict[int, str | None]) -> dict[int, int]:
-        if not temps:
-            return {}
-        rows: list[dict[str, object]] = [
-            {"name": (names[t] or "")[:255] or None, "created_at": self._now} for t in temps
+        stored = self._stored(batch)
+        keys = [(c.source, c.id) for c in batch]
+        previous = [stored[k].customer_id if k in stored else None for k in keys]
+        customer_ids = self.resolver.resolve(batch, previous)
+        rows = [
+            self._conversation_row(c, cid, stored.get(k))
+            for c, cid, k in zip(batch, customer_ids, keys, strict=True)
         ]
-        if self.connection.dialect.name == "sqlite":
-            # SQLite runs INSERT ... RETURNING once per row, so ids are given here. SQLite
-            # has one writer at a time: should another process insert after the read,
-            # this transaction fails instead of reusing an id.
-            start = self.connection.execute(select(func.max(customers.c.id))).scalar() or 0
-            ids = list(range(start + 1, start + 1 + len(rows)))
-            for row, cid in zip(rows, ids, strict=True):
-                row["id"] = cid
-            for chunk in _chunks(rows):
-                self.connection.execute(customers.insert(), list(chunk))
-        else:
-            result = self.connection.execute(
-                customers.insert().returning(customers.c.id, sort_by_parameter_order=True), rows
-            )
-            ids = [row[0] for row in result]
-        self.stats.customers_new += len(ids)
-        for cid in ids:
-            self._parent[cid] = None
-        return dict(zip(temps, ids, strict=True))
-
-    def _upsert_conversations(
-        self,
-        batch: Sequence[Conversation],
-        customer_ids: Sequence[int],
-        existing: dict[tuple[str, str], _Existing],
-    ) -> None:
-        rows = []
-        for conversation, customer_id in zip(batch, customer_ids, strict=True):
-            native = conversation_to_dict(conversation)
-            meta = dict(conversation.meta)
-            rows.append(
-                {
-                    "source": conversation.source,
-                    "external_id": conversation.id,
-                    "channel": conversation.channel.value,
-                    "public": conversation.public,
-                    "customer_id": customer_id,
-                    "customer_json": native["customer"],
-                    "meta": meta,
-                    "started_at": conversation.started_at,
-                    "imported_at": self._now,
-                    "updated_at": self._now,
-                }
-            )
-            if (conversation.source, conversation.id) in existing:
-                self.stats.conversations_updated += 1
-            else:
-                self.stats.conversations_new += 1
+        updated = sum(1 for k in keys if k in stored)
+        self._stats.conversations_updated += updated
+        self._stats.conversations_new += len(keys) - updated
         statement = _insert(self.connection, conversations)
         statement = statement.on_conflict_do_update(
             index_elements=["source", "external_id"],
-            set_={
-                name: statement.excluded[name]
-                for name in (
-                    "channel",
-                    "public",
-                    "customer_json",
-                    "meta",
-                    "started_at",
-                    "updated_at",
-                )
-            },
+            set_={name: statement.excluded[name] for name in _CONVERSATION_UPDATE},
         )
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             self.connection.execute(statement, list(chunk))
-        pks = self._existing(batch)
-        message_rows = []
+        pks = {k: s.pk for k, s in stored.items()}
+        missing = [c for c in batch if (c.source, c.id) not in pks]
+        if missing:
+            pks.update({k: s.pk for k, s in self._stored(missing).items()})
+        self._write_messages(batch, pks, self._stored_messages([s.pk for s in stored.values()]))
+
+    def _write_messages(
+        self,
+        batch: Sequence[Conversation],
+        pks: dict[_Key, int],
+        stored: dict[int, list[_StoredMessage]],
+    ) -> None:
+        rows: list[dict[str, Any]] = []
+        moved: list[dict[str, Any]] = []
         for conversation in batch:
-            pk = pks[(conversation.source, conversation.id)].pk
-            for position, message in enumerate(conversation.messages):
-                message_rows.append(
-                    {
-                        "conversation_id": pk,
-                        "external_id": message.id,
-                        "position": position,
-                        "role": message.role.value,
-                        "author": message.author,
-                        "at": format_iso(message.at) if message.at else None,
-                        "at_utc": message.at,
-                        "end": format_iso(message.end) if message.end else None,
-                        "start_s": message.start_s,
-                        "end_s": message.end_s,
-                        "internal": message.internal,
-                        "text": message.text,
-                        "meta": dict(message.meta),
-                    }
-                )
-        if not message_rows:
-            return
-        statement = _insert(self.connection, messages)
-        statement = statement.on_conflict_do_update(
-            index_elements=["conversation_id", "external_id"],
-            set_={name: statement.excluded[name] for name in _MESSAGE_UPDATE},
-        )
-        for chunk in _chunks(message_rows, 2000):
-            self.connection.execute(statement, list(chunk))
-        self.stats.messages += len(message_rows)
+            pk = pks[(conversation.source, conversation.id)]
+            before = stored.get(pk, [])
+            if before:
+                positions = _order(before, conversation.messages)
+                incoming = {m.id for m in conversation.messages}
+                known = {m.external_id for m in before}
+                self._stats.messages_updated += len(incoming & known)
+                self._stats.messages_new += len(incoming - known)
+                moved += [
+                    {"pk": m.pk, "new_position": positions[m.external_id]}
+                    for m in before
+                    if m.external_id not in incoming and positions[m.external_id] != m.position
+                ]
+            else:
+                positions = {m.id: i for i, m in enumerate(conversation.messages)}
+                self._stats.messages_new += len(conversation.messages)
+            rows += [
+                {
+                    "conversation_id": pk,
+                    "external_id": message.id,
+                    "position": positions[message.id],
+                    "role": message.role.value,
+                    "author": message.author,
+                    "at": format_iso(message.at) if message.at else None,
+                    "at_utc": message.at,
+                    "end": format_iso(message.end) if message.end else None,
+                    "start_s": message.start_s,
+                    "end_s": message.end_s,
+                    "internal": message.internal,
+                    "text": message.text,
+                    "meta": dict(message.meta),
+                }
+                for message in conversation.messages
+            ]
+        if rows:
+            statement = _insert(self.connection, messages)
+            statement = statement.on_conflict_do_update(
+                index_elements=["conversation_id", "external_id"],
+                set_={name: statement.excluded[name] for name in _MESSAGE_UPDATE},
+            )
+            for chunk in chunks(rows, 2000):
+                self.connection.execute(statement, list(chunk))
+        if moved:
+            statement = (
+                update(messages)
+                .where(messages.c.id == bindparam("pk"))
+                .values(position=bindparam("new_position"))
+            )
+            for chunk in chunks(moved, 2000):
+                self.connection.execute(statement, list(chunk))

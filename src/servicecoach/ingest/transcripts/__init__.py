@@ -1,7 +1,9 @@
 """Call-transcript importers: WebVTT, SRT, AWS Transcribe and Whisper/WhisperX JSON.
 
 Each format module reduces its file to speaker segments; :mod:`.turns` merges them into
-turns and assigns roles the same way for all of them. One file is one call.
+turns and assigns roles the same way for all of them. One file is one call, and its file
+name (AWS: its job name) is the call's identity: re-importing a file with the same name
+updates that call (:mod:`.calls`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """AWS Transcribe results (the JSON a transcription job writes) as calls.
 
-A file is one call; its id is ``call-<jobName>`` (``call-<file stem>`` without one).
+A file is one call; its id is ``call-<jobName>`` (``call-<file stem>`` without one), so
+the job name is the call's identity: importing a result of the same job again updates
+that call, and a second file of one import with the same job name is reported and
+skipped (:mod:`servicecoach.ingest.transcripts.calls`).
+
 Turns are built from, in this order of preference:
 
 1. ``results.audio_segments`` (newer output): each segment's ``transcript``, times and
@@ -9,8 +13,9 @@ Turns are built from, in this order of preference:
    separate channels): the words of each channel, speakers ``ch_0``, ``ch_1``.
 3. ``results.items``: each word's speaker is its own ``speaker_label`` (newer output)
    or the one ``results.speaker_labels.segments[].items`` gives for its start time;
-   without speaker labels the whole call is one speaker (roles cannot be told apart:
-   pass ``speaker_roles`` or enable speaker or channel identification).
+   without speaker labels the whole call is one turn of the speaker ``"speaker"`` with
+   the role ``system`` (agent and customer cannot be told apart: pass ``--speaker
+   speaker=agent``, or better enable speaker or channel identification).
 
 Punctuation items have no times and attach to the word before them without a space. A
 speaker's words form one segment until another speaker starts talking while they are
@@ -30,7 +35,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError, Problem
-from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.jsondoc import (
     OTHER_FORMAT_KEYS,
     has_key,
@@ -54,12 +60,13 @@ class _Word:
     text: str
 
 
-class AwsTranscribeImporter(Importer):
+class AwsTranscribeImporter(CallImporter):
     """AWS Transcribe job output, with speaker or channel identification."""
 
     name: ClassVar[str] = "aws_transcribe"
     title: ClassVar[str] = "AWS Transcribe result JSON (speaker labels or channels)"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
+    id_source: ClassVar[str] = "jobName (its file name when it has none)"
 
     def detect(self, path: Path, head: bytes) -> int:
         if not looks_like_json_object(head) or any(has_key(head, k) for k in OTHER_FORMAT_KEYS):
@@ -72,11 +79,7 @@ class AwsTranscribeImporter(Importer):
             return 85
         return 0
 
-    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        for source in sources:
-            yield from self._read_one(source, options)
-
-    def _read_one(self, source: Source, options: ImportOptions) -> Iterator[Item]:
+    def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
         data = load_object(source, _WHAT)
         results = data.get("results")
         if not isinstance(results, dict):

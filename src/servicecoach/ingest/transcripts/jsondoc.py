@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Source
+from servicecoach.ingest.jsonload import load_json_document
 
 __all__ = ["OTHER_FORMAT_KEYS", "has_key", "load_object", "looks_like_json_object", "seconds"]
 
@@ -41,22 +41,7 @@ def load_object(source: Source, what: str) -> dict[str, Any]:
     Raises:
         InvalidFileError: the file is not UTF-8, not JSON, or not a JSON object.
     """
-    text = source.read_text()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidFileError(
-            source.problem(
-                f"line {exc.lineno}, column {exc.colno}",
-                f"not valid JSON ({exc.msg})",
-                f"the file must be {what} as one JSON document",
-                exc.lineno,
-            )
-        ) from None
-    except RecursionError:
-        raise InvalidFileError(
-            source.problem("", "the JSON is nested too deeply", f"expected {what}")
-        ) from None
+    data = load_json_document(source, f"the file must be {what} as one JSON document")
     if not isinstance(data, dict):
         raise InvalidFileError(
             source.problem(

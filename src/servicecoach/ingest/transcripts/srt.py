@@ -1,10 +1,14 @@
 """SubRip (SRT) call transcripts, with speakers from ``Name:`` prefixes.
 
-A file is one call, its id ``call-<file stem>``. SRT has no speaker field, so speakers
+A file is one call, its id ``call-<file stem>``: the file name is the call's identity, so
+importing a file with the same name again updates that call, and a second file of one
+import with the same name (in another folder) is reported and skipped
+(:mod:`servicecoach.ingest.transcripts.calls`). SRT has no speaker field, so speakers
 come from ``Name:`` prefixes at the start of cues (``Priya Nair: Hi Mei``) when the file
 uses them consistently (the rule is in :mod:`servicecoach.ingest.transcripts.captions`);
-without them the whole call is one speaker and roles cannot be told apart (pass
-``speaker_roles`` or a diarised transcript). Consecutive cues of one speaker merge into
+without them the whole call is one turn of the speaker ``"speaker"`` with the role
+``system``, since agent and customer cannot be told apart (pass ``--speaker
+speaker=agent`` or a diarised transcript). Consecutive cues of one speaker merge into
 one turn; roles follow :mod:`servicecoach.ingest.transcripts.turns`.
 
 The file is parsed here rather than with webvtt-py's SRT reader, which drops malformed
@@ -20,12 +24,13 @@ with no messages.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.captions import (
     Cue,
     read_cues,
@@ -41,7 +46,7 @@ _START = re.compile(
 )
 
 
-class SrtImporter(Importer):
+class SrtImporter(CallImporter):
     """SubRip subtitles used as a call transcript."""
 
     name: ClassVar[str] = "srt"
@@ -54,11 +59,7 @@ class SrtImporter(Importer):
             return 95 if match.group(1) == b"," else 60
         return 10 if path.suffix.lower() in self.extensions else 0
 
-    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        for source in sources:
-            yield from self._read_one(source, options)
-
-    def _read_one(self, source: Source, options: ImportOptions) -> Iterator[Item]:
+    def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
         lines = split_lines(source.read_text())
         if any(line.strip() for line in lines) and not any("-->" in line for line in lines):
             raise InvalidFileError(

@@ -13,13 +13,16 @@ assign roles the same way:
   to the speaker before it, or to the first known speaker when it opens the call. When
   no segment has a speaker (plain Whisper, captions without names) the whole call is one
   speaker called ``"speaker"``: agent and customer cannot be told apart, so the call
-  becomes a single turn with the role ``options.first_speaker``. Pass a diarised file
-  (WhisperX, AWS Transcribe with speaker labels) to get real turns.
+  becomes a single turn with the role ``system`` (never scored as the agent's: it holds
+  the customer's words too), and ``meta["diarised"]`` is false. Pass ``--speaker
+  speaker=agent`` (``speaker_roles={"speaker": Role.AGENT}``) to score it anyway, or
+  better a diarised file (WhisperX, AWS Transcribe with speaker labels) to get real
+  turns.
 - Roles: ``options.speaker_roles`` (speaker label to role, matched exactly, then
-  ignoring case) wins. Otherwise the first speaker to talk gets
-  ``options.first_speaker`` (the agent by default: the agent answers an inbound call)
-  and every other speaker the other role (the customer when the first speaker is an
-  agent, bot or system; the agent when the first speaker is a customer).
+  ignoring case) wins. Otherwise, in a call whose speakers are known, the first speaker
+  to talk gets ``options.first_speaker`` (the agent by default: the agent answers an
+  inbound call) and every other speaker the other role (the customer when the first
+  speaker is an agent, bot or system; the agent when the first speaker is a customer).
 - Messages carry ``start_s``/``end_s`` (seconds from the start of the call) and no
   ``at``: none of the supported formats records when the call took place.
 """
@@ -96,7 +99,14 @@ def build_call(
         ``diarised`` (whether the source said who spoke).
     """
     turns = _merge(_resolve_speakers(sorted(segments, key=lambda s: s.start_s)))
-    roles = assign_roles([turn.speaker for turn in turns], options)
+    diarised = any(s.speaker is not None for s in segments)
+    if diarised:
+        roles = assign_roles([turn.speaker for turn in turns], options)
+    else:  # nobody knows who spoke: not the agent unless the user says so
+        roles = {
+            turn.speaker: _mapped(turn.speaker, options.speaker_roles) or Role.SYSTEM
+            for turn in turns
+        }
     messages = tuple(
         Message(
             id=f"m{index}",
@@ -111,7 +121,7 @@ def build_call(
     all_meta: dict[str, Any] = {
         "speakers": {label: role.value for label, role in roles.items()},
         "duration_s": max((s.end_s for s in segments), default=0.0),
-        "diarised": any(s.speaker is not None for s in segments),
+        "diarised": diarised,
     }
     all_meta.update(meta or {})
     return Conversation(

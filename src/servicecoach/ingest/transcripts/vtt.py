@@ -1,12 +1,18 @@
 """WebVTT call transcripts (Microsoft Teams, Zoom, most speech-to-text services).
 
-A file is one call, its id ``call-<file stem>``. Speakers come from voice tags
+A file is one call, its id ``call-<file stem>``: the file name is the call's identity, so
+importing a file with the same name again updates that call, and a second file of one
+import with the same name (in another folder) is reported and skipped
+(:mod:`servicecoach.ingest.transcripts.calls`). Speakers come from voice tags
 (``<v Sam Ortiz>Thanks for calling``) or from consistent ``Name:`` prefixes at the start
 of cues (see :mod:`servicecoach.ingest.transcripts.captions` for the exact rule); cue
 tags are removed and entities such as ``&amp;`` decoded. Consecutive cues of one
 speaker merge into one turn, and roles follow
 :mod:`servicecoach.ingest.transcripts.turns`: without a ``speaker_roles`` option the
-first voice is the agent (``first_speaker``) and every other voice the customer.
+first voice is the agent (``first_speaker``) and every other voice the customer. A file
+without any voice tags or ``Name:`` prefixes is one turn of the speaker ``"speaker"``
+with the role ``system``: pass ``--speaker speaker=agent`` (or a diarised transcript)
+to score it.
 
 A cue with unreadable times, an end before its start, or no text is reported (with its
 cue number and line) and skipped; a file that does not start with ``WEBVTT`` cannot be
@@ -22,7 +28,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.captions import (
     Cue,
     read_cues,
@@ -41,7 +48,7 @@ def _is_not_a_cue(lines: Sequence[str]) -> bool:
     return first in ("NOTE", "STYLE") or first.startswith(("NOTE ", "NOTE\t", "REGION"))
 
 
-class WebVttImporter(Importer):
+class WebVttImporter(CallImporter):
     """WebVTT transcripts with voice tags or ``Name:`` prefixes."""
 
     name: ClassVar[str] = "vtt"
@@ -53,11 +60,7 @@ class WebVttImporter(Importer):
             return 100
         return 10 if path.suffix.lower() in self.extensions else 0
 
-    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        for source in sources:
-            yield from self._read_one(source, options)
-
-    def _read_one(self, source: Source, options: ImportOptions) -> Iterator[Item]:
+    def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
         lines = split_lines(source.read_text())
         if not lines or not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
             raise InvalidFileError(

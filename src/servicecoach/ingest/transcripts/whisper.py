@@ -1,15 +1,19 @@
 """OpenAI Whisper and WhisperX JSON transcripts as calls.
 
-A file is one call, its id ``call-<file stem>``. Reads the JSON that ``whisper
+A file is one call, its id ``call-<file stem>``: the file name is the call's identity, so
+importing a file with the same name again updates that call, and a second file of one
+import with the same name (in another folder) is reported and skipped
+(:mod:`servicecoach.ingest.transcripts.calls`). Reads the JSON that ``whisper
 --output_format json``, the OpenAI API's ``verbose_json`` and WhisperX write: an object
 with ``segments`` (``start``, ``end``, ``text``), and ``language`` (kept in the
 conversation's meta). WhisperX adds a ``speaker`` (``SPEAKER_00``) to segments and
 their ``words``; a segment without a speaker takes the speaker most of its words have
 (the first of them on a tie), and one with neither continues the speaker before it.
 
-Plain Whisper does not diarise: every segment is the one speaker ``"speaker"``, the
-call becomes a single turn with the role ``first_speaker``, and agent and customer
-cannot be told apart. Pass ``speaker_roles`` or transcribe with WhisperX
+Plain Whisper does not diarise: every segment is the one speaker ``"speaker"`` and the
+call becomes a single turn with the role ``system``, because agent and customer cannot
+be told apart (scoring it as the agent's would score the customer's words too). Pass
+``--speaker speaker=agent`` to score it anyway, or better transcribe with WhisperX
 (``--diarize``) to get real turns. Roles follow
 :mod:`servicecoach.ingest.transcripts.turns` (the first speaker is the agent by
 default). A segment with missing or malformed times, an end before its start or no text
@@ -26,7 +30,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError
-from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.jsondoc import (
     OTHER_FORMAT_KEYS,
     has_key,
@@ -42,7 +47,7 @@ __all__ = ["WhisperImporter"]
 _WHAT = "a Whisper or WhisperX JSON transcript (an object with a 'segments' list)"
 
 
-class WhisperImporter(Importer):
+class WhisperImporter(CallImporter):
     """Whisper / WhisperX JSON, with WhisperX speakers when present."""
 
     name: ClassVar[str] = "whisper"
@@ -58,11 +63,7 @@ class WhisperImporter(Importer):
             return 90 if has_key(head, "text") else 60
         return 0
 
-    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        for source in sources:
-            yield from self._read_one(source, options)
-
-    def _read_one(self, source: Source, options: ImportOptions) -> Iterator[Item]:
+    def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
         data = load_object(source, _WHAT)
         raw = data.get("segments")
         if not isinstance(raw, list):
