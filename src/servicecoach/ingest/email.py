@@ -24,8 +24,10 @@ Decisions a user should know:
 - Text: ``text/plain`` is preferred, else ``text/html`` is converted; quoted replies and
   signatures are trimmed. A charset that is unknown or does not match the bytes falls
   back to UTF-8, then Windows-1252 (``meta["decoded_as"]`` says which was used).
-- Dates: a missing or unreadable ``Date`` leaves ``at`` unset (the raw value is kept in
-  ``meta["date"]``); a date without a zone (``-0000``) is read as UTC and marked
+- Dates: a missing ``Date`` leaves ``at`` unset; a ``Date`` that is not an RFC 5322
+  date (``yesterday``) is reported as a problem naming the file, the message and its
+  ``Message-ID``, and that message is skipped (a wrong time would mislead the
+  time-based skills). A date without a zone (``-0000``) is read as UTC and marked
   ``meta["date_assumed_utc"]``. Messages are ordered by time, untimed ones last.
 - A file or mailbox message with none of the ``From``, ``To``, ``Subject``, ``Date`` or
   ``Message-ID`` headers, or an empty ``.eml`` file, is reported as a problem (not an
@@ -78,6 +80,7 @@ _PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|antw)\s*(?:\[\d+\])?\s*:)+\s*"
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _PARSE_ERRORS = (MessageError, LookupError, ValueError, TypeError, IndexError, AttributeError)
 _NOT_EMAIL_FIX = "pass only .eml files and mbox mailboxes, or choose another --format"
+_DATE_FIX = "expected an RFC 5322 date such as Tue, 01 May 2024 09:12:00 +0000"
 
 
 @dataclass(slots=True)
@@ -175,6 +178,9 @@ def _read_source(source: Source) -> Iterator[_Mail | Problem]:
         yield _parse(data)
     except _NotEmail as exc:
         yield source.problem("", str(exc), _NOT_EMAIL_FIX)
+    except _BadHeader as exc:
+        where = f"Message-ID <{exc.message_id}>" if exc.message_id else ""
+        yield source.problem(where, exc.message, exc.fix)
     except _PARSE_ERRORS as exc:
         yield source.problem("", f"the email cannot be read ({exc})", "re-export the message")
 
@@ -189,6 +195,10 @@ def _read_mbox(source: Source) -> Iterator[_Mail | Problem]:
                 yield _parse(box.get_bytes(key))
             except _NotEmail as exc:
                 yield source.problem(where, str(exc), "check the mailbox export")
+            except _BadHeader as exc:
+                if exc.message_id:
+                    where = f"{where} (Message-ID <{exc.message_id}>)"
+                yield source.problem(where, exc.message, exc.fix)
             except _PARSE_ERRORS as exc:
                 yield source.problem(
                     where, f"the message cannot be read ({exc})", "check the mailbox export"
@@ -203,11 +213,28 @@ class _NotEmail(Exception):
     """The bytes have none of the headers every email has."""
 
 
+class _BadHeader(Exception):
+    """A header the message needs cannot be read; the message is skipped.
+
+    Attributes:
+        message: what is wrong.
+        fix: how to fix it.
+        message_id: the message's ``Message-ID`` (without ``<>``), or ``None``.
+    """
+
+    def __init__(self, message: str, fix: str, message_id: str | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.message_id = message_id
+
+
 def _parse(data: bytes) -> _Mail:
     """Read one email's ids, sender, date, subject and text.
 
     Raises:
         _NotEmail: no usual email header is present.
+        _BadHeader: the ``Date`` header is present but not a date.
     """
     message = BytesParser(policy=policy.default).parsebytes(data)
     headers: dict[str, list[str]] = {}
@@ -224,13 +251,13 @@ def _parse(data: bytes) -> _Mail:
     meta: dict[str, Any] = {}
     if address:
         meta["from"] = address.lower()
-    at = _date(first("date"), meta)
+    ids = _ids(first("message-id"))
+    at = _date(first("date"), meta, ids[0] if ids else None)
     subject = _decode_words(first("subject"))
     text = _body(message, meta)
     attachments = _attachments(message)
     if attachments:
         meta["attachments"] = attachments
-    ids = _ids(first("message-id"))
     mail_id = ids[0] if ids else _synthetic_id(first("from"), first("date"), subject, text)
     recipients = tuple(
         (_decode_words(n), a.lower()) for n, a in getaddresses(headers.get("to", [])) if a
@@ -299,14 +326,18 @@ def _synthetic_id(sender: str, date: str, subject: str, body: str) -> str:
     return f"nomid-{digest.hexdigest()[:16]}"
 
 
-def _date(value: str, meta: dict[str, Any]) -> datetime | None:
+def _date(value: str, meta: dict[str, Any], message_id: str | None) -> datetime | None:
+    """The ``Date`` header's time; ``None`` without one.
+
+    Raises:
+        _BadHeader: the header is present but not a date.
+    """
     if not value:
         return None
     try:
         parsed = parsedate_to_datetime(value)
     except (ValueError, TypeError, IndexError, OverflowError):
-        meta["date"] = value
-        return None
+        raise _BadHeader(f"'Date' is not a date: {value!r}", _DATE_FIX, message_id) from None
     if parsed.utcoffset() is None:
         meta["date_assumed_utc"] = True
         parsed = parsed.replace(tzinfo=UTC)
