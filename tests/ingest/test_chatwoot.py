@@ -70,6 +70,7 @@ def test_chatwoot_sample_reads_every_conversation() -> None:
     assert mei.customer.name == "Mei Lin"
     assert mei.customer.id == "2041"
     assert mei.meta["contact_identifier"] == "nw-cust-5531"
+    assert mei.customer.handles == {"identifier": "nw-cust-5531"}
     assert dana.customer.phone == "+14155550134"
     assert dana.customer.handles == {"twitter": "danareyes"}
     assert mei.meta["labels"] == ["sizing", "footwear"]
@@ -209,10 +210,44 @@ def test_chatwoot_merges_message_pages_and_listing() -> None:
     assert read.id == "chatwoot-402"
     assert read.channel is Channel.SOCIAL
     assert read.public is False
-    assert read.customer.handles == {"twitter": "danareyes"}
+    assert read.customer.handles == {"twitter": "danareyes", "identifier": "nw-cust-2057"}
     assert read.meta["contact_identifier"] == "nw-cust-2057"
     assert [m.id for m in read.messages] == ["7001", "7002", "7003", "7004", "7005"]
     assert read.messages[2].text == "Refund issued to your card (3-5 business days)."
+
+
+@pytest.mark.parametrize(
+    ("contact", "handles", "meta"),
+    [
+        ({"id": 9, "identifier": "user-42"}, {"identifier": "user-42"}, "user-42"),
+        ({"id": 9, "identifier": 42}, {"identifier": "42"}, "42"),
+        ({"id": 9, "identifier": " "}, {}, None),
+        ({"id": 9, "identifier": None}, {}, None),
+        (
+            {
+                "id": 9,
+                "identifier": "user-42",
+                "additional_attributes": {"social_profiles": {"twitter": "@mei"}},
+            },
+            {"twitter": "mei", "identifier": "user-42"},
+            "user-42",
+        ),
+    ],
+    ids=["text", "number", "blank", "null", "with-profiles"],
+)
+def test_chatwoot_contact_identifier_is_a_handle(
+    tmp_path: Path, contact: dict[str, Any], handles: dict[str, str], meta: str | None
+) -> None:
+    conversation = _conversation(_message())
+    conversation["meta"]["sender"] = contact
+    [read] = _read_data(tmp_path, conversation)
+    assert dict(read.customer.handles) == handles
+    assert read.meta.get("contact_identifier") == meta
+
+
+def test_chatwoot_message_ids_are_global() -> None:
+    assert IMPORTER.message_ids_are_global is True
+    assert IMPORTER.reads_together is True
 
 
 def test_chatwoot_messages_page_alone_has_no_channel() -> None:

@@ -320,6 +320,35 @@ def test_email_empty_files(tmp_path: Path) -> None:
     assert [(p.path, p.message) for p in problems] == [(empty_eml, "the file is empty")]
 
 
+def test_email_unreadable_date_is_a_problem_and_the_rest_is_read() -> None:
+    paths = [DATA / "bad-date.eml", SAMPLE_DIR / "omar-thanks.eml"]
+    conversations, [problem] = read_all(IMPORTER, paths)
+    assert [c.id for c in conversations] == [OMAR_THREAD]
+    assert problem.path == DATA / "bad-date.eml"
+    assert problem.location == "Message-ID <bad-date-1@example.net>"
+    assert problem.message == "'Date' is not a date: 'sometime last week'"
+    assert problem.fix == "expected an RFC 5322 date such as Tue, 01 May 2024 09:12:00 +0000"
+
+
+@pytest.mark.parametrize(
+    ("message_id", "location"),
+    [("late@x", "message 2 (Message-ID <late@x>)"), (None, "message 2")],
+)
+def test_email_unreadable_date_in_a_mailbox(
+    tmp_path: Path, message_id: str | None, location: str
+) -> None:
+    good = _eml("a@example.com", "First", message_id="first@x")
+    bad = _eml("a@example.com", "Second", message_id=message_id, date="yesterday")
+    mbox = _mbox(good, bad)
+    conversations, [problem] = read_all(IMPORTER, [_write(tmp_path, "box.mbox", mbox)])
+    assert [m.text for c in conversations for m in c] == ["First"]
+    assert (problem.location, problem.message) == (location, "'Date' is not a date: 'yesterday'")
+
+
+def test_email_message_ids_are_global() -> None:
+    assert IMPORTER.message_ids_are_global is True
+
+
 def test_email_missing_message_id_gets_a_stable_id() -> None:
     [first], _ = read_all(IMPORTER, [DATA / "no-message-id.eml"])
     [again], _ = read_all(IMPORTER, [DATA / "no-message-id.eml"])
@@ -333,8 +362,8 @@ def test_email_missing_message_id_gets_a_stable_id() -> None:
     [
         ("Wed, 8 May 2024 10:00:00 +0200", "2024-05-08T10:00:00+02:00", {}),
         ("Wed, 8 May 2024 10:00:00 -0000", "2024-05-08T10:00:00+00:00", {"date_assumed_utc": True}),
-        ("sometime last week", None, {"date": "sometime last week"}),
         (None, None, {}),
+        ("", None, {}),
     ],
 )
 def test_email_dates(

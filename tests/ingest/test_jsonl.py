@@ -53,3 +53,9 @@ def test_jsonl_detect(tmp_path: Path, content: bytes, score: int) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(content)
     assert JsonlImporter().detect(path, content) == score
+
+
+def test_jsonl_message_ids_are_not_global() -> None:
+    # native ids are only unique within their conversation (m1, m2, ...)
+    assert JsonlImporter.message_ids_are_global is False
+    assert JsonlImporter.reads_together is False

@@ -169,6 +169,13 @@ def test_twcs_unreadable_files(name: str, message: str) -> None:
         read_all(IMPORTER, [DATA / name])
 
 
+def test_twcs_message_ids_are_tweet_ids() -> None:
+    assert IMPORTER.message_ids_are_global is True
+    [first, *_] = _read(SAMPLES / "twcs" / "northwind_tweets.csv")
+    assert all(m.id.isdigit() for m in first)
+    assert first.id == f"twcs-{first.messages[0].id}"
+
+
 def test_twcs_threads_span_files(tmp_path: Path) -> None:
     first = _write(tmp_path, HEADER + _row(1, "danareyes", True, 0, "hi", "2"), "a.csv")
     second = _write(

@@ -295,6 +295,50 @@ def test_zendesk_role_follows_the_users(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("users", "requester", "handles"),
+    [
+        ([{"id": 9001, "external_id": "user-42"}], None, {"identifier": "user-42"}),
+        ([{"id": 9001, "external_id": 42}], None, {"identifier": "42"}),
+        ([{"id": 9001, "external_id": None}], None, {}),
+        ([{"id": 9001, "external_id": " "}], None, {}),
+        ([], {"id": 9001, "external_id": "inline-7"}, {"identifier": "inline-7"}),
+        (
+            [{"id": 9001, "external_id": "user-42"}],
+            {"id": 9001, "external_id": "inline-7"},
+            {"identifier": "inline-7"},
+        ),
+    ],
+    ids=["text", "number", "null", "blank", "inline-requester", "inline-wins"],
+)
+def test_zendesk_external_id_is_a_handle(
+    tmp_path: Path,
+    users: list[dict[str, Any]],
+    requester: dict[str, Any] | None,
+    handles: dict[str, str],
+) -> None:
+    ticket = _ticket() if requester is None else _ticket(requester=requester)
+    (read,) = _read(_write(tmp_path, {"tickets": [ticket], "users": users}))
+    assert dict(read.customer.handles) == handles
+
+
+def test_zendesk_external_id_from_a_separate_users_file(tmp_path: Path) -> None:
+    users = _write(tmp_path, {"users": [{"id": 9001, "external_id": "user-42"}]}, "users.json")
+    tickets = _write(tmp_path, {"tickets": [_ticket("twitter")]})
+    (read,) = _read(tickets, users)
+    assert read.customer.handles["identifier"] == "user-42"
+
+
+def test_zendesk_message_ids_are_comment_ids(tmp_path: Path) -> None:
+    assert IMPORTER.message_ids_are_global is True
+    comments = [
+        {"id": 501, "author_id": 9001, "body": "help"},
+        {"author_id": 7001, "body": "no id"},
+    ]
+    (read,) = _read(_write(tmp_path, [_ticket(comments=comments)]))
+    assert [m.id for m in read] == ["501", "ticket-7-comment-2"]
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"requester_id": None}, "no requester_id"),

@@ -1,64 +1,21 @@
-"""Zendesk ticket exports: API pages, plain arrays and NDJSON, with their comments.
+"""One Zendesk ticket object to a conversation, with the users that say who wrote what.
 
-Accepted shapes:
-
-- a JSON object ``{"tickets": [...], "users": [...]}`` (an API page; side-loaded users
-  are optional), or ``{"ticket": {...}}`` for a single ticket;
-- a plain JSON array of tickets;
-- NDJSON, one ticket per line, as Zendesk's JSON export writes it;
-- a ``{"users": [...]}`` document next to the tickets: users found in any file given
-  to the same import are used for every ticket.
-
-Decisions a user should know:
-
-- **Customer** is the requester (``requester_id``, or ``requester.id`` when the requester
-  is inline): ``Customer(id=str(requester_id))`` with name, email and phone from the
-  users or the inline requester. A ticket without a requester is reported and skipped.
-- **Linking customers**: a requester's ``external_id`` (your own user id, as you gave it
-  to Zendesk) becomes the handle ``{"identifier": external_id}``, the same handle the
-  Chatwoot importer gives a contact's ``identifier``, so one person links across both
-  helpdesks (and any other source that knows your user id).
-- **Roles**: comments by the requester, or by a user whose role is ``end-user`` (a CC'd
-  customer), are customer messages; Answer Bot comments (``via.channel`` starting with
-  ``answer_bot``) are bot messages; every other author (role agent or admin, or unknown)
-  is an agent. ``public: false`` comments are internal notes.
-- **Text** comes from ``html_body`` (converted to text), else ``plain_body``, else
-  ``body``. Comments that arrived by email (their own ``via.channel``, or the ticket's
-  when the comment has none) have their quoted history and signature trimmed; comments
-  written in the agent interface are kept whole, so sign-offs stay for the analysers.
-- **Channel** from ``via.channel``: email; web, web_form, api, any_channel, mobile,
-  mobile_sdk, web_widget, help_center -> web; chat, native_messaging, messaging -> chat;
-  voice -> phone; sms -> sms; twitter, facebook, instagram -> social (public unless
-  ``via.source.rel`` names a private message: direct_message, message, messenger);
-  anything else -> other. A Twitter requester's ``via.source.from.username`` becomes the
-  customer's ``twitter`` handle.
-- **Ids**: ``zendesk-<ticket id>``; message ids are the comment ids, unique across the
-  Zendesk account, so a ticket already imported is recognised by its comments (the last
-  copy of a repeated comment id wins). A comment exported without an id gets
-  ``ticket-<ticket id>-comment-<position>``. Messages are sorted by time; comments without a time keep
-  their order after the timed ones.
-- **Empty tickets**: a ticket without comments becomes a conversation with no messages,
-  so its subject, status and customer are still imported.
-- **Errors**: a bad ticket is reported as ``ticket N (id X)`` (and its line in NDJSON)
-  and skipped; a bad comment is reported and skipped, the rest of its ticket is kept.
-  A document that is not valid JSON is rejected with the line and column of the error.
+See :mod:`servicecoach.ingest.zendesk` for the rules (customer, roles, text, channel).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, TextIO
+from typing import Any, NamedTuple
 
-from servicecoach.errors import InvalidFileError, InvalidRecordError, Problem
-from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
-from servicecoach.ingest.jsonload import loads_or_none, parse_json_document, parse_json_line
+from servicecoach.errors import InvalidRecordError, Problem
+from servicecoach.ingest.base import Item, Source
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
 from servicecoach.model.timeparse import parse_timestamp
 
-__all__ = ["ZendeskImporter"]
+__all__ = ["TicketReader", "Users", "is_ticket"]
 
 _CHANNELS: Mapping[str, Channel] = {
     "email": Channel.EMAIL,
@@ -84,7 +41,8 @@ _PRIVATE_RELS = frozenset({"direct_message", "message", "messenger", "private_me
 _CUSTOMER_ROLES = frozenset({"end-user", "end_user", "enduser"})
 _TICKET_META = ("subject", "status", "priority", "type")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_JSON_FIX = "export the tickets again, or fix the JSON at that place"
+_SOURCE = "zendesk"
+"""The importer's name, the conversations' source."""
 
 
 class _User(NamedTuple):
@@ -125,13 +83,14 @@ def _user(data: Mapping[str, Any]) -> _User:
     )
 
 
-class _Users:
+class Users:
     """Users by id, collected from every file of one import."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, _User] = {}
 
     def add(self, source: Source, users: object) -> Iterator[Problem]:
+        """Remember the users of one file's ``users`` list; yield a problem per bad one."""
         if users is None:
             return
         if not isinstance(users, list):
@@ -172,19 +131,21 @@ def _body(comment: Mapping[str, Any], trim: bool) -> str:
     return trim_email_reply(text) if trim else normalize_text(text)
 
 
-class _Ticket:
+class TicketReader:
     """Turns one ticket object into a conversation (and problems for bad comments)."""
 
-    def __init__(self, source: Source, users: _Users, where: str, line: int | None) -> None:
+    def __init__(self, source: Source, users: Users, where: str, line: int | None) -> None:
         self.source = source
         self.users = users
         self.where = where
         self.line = line
 
     def problem(self, message: str, fix: str, where: str | None = None) -> Problem:
+        """A problem at the ticket (or at ``where``), on its NDJSON line if any."""
         return self.source.problem(where or self.where, message, fix, self.line)
 
     def read(self, ticket: object) -> Iterator[Item]:
+        """Yield the ticket's conversation after a problem per bad comment, or its problem."""
         if not isinstance(ticket, dict):
             yield self.problem("the ticket is not a JSON object", "each ticket must be an object")
             return
@@ -224,7 +185,7 @@ class _Ticket:
             messages=_chronological(messages.values()),
             customer=customer,
             public=channel is Channel.SOCIAL and rel not in _PRIVATE_RELS,
-            source=ZendeskImporter.name,
+            source=_SOURCE,
             meta=_meta(ticket, via_channel),
         )
 
@@ -302,107 +263,7 @@ def _meta(ticket: Mapping[str, Any], via_channel: str) -> dict[str, Any]:
     return meta
 
 
-def _is_users_file(source: Source) -> bool:
-    with source.path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and (
-        b'"users"' in head and b'"tickets"' not in head and b'"ticket"' not in head
-    )
-
-
-class ZendeskImporter(Importer):
-    """Zendesk Support tickets with their comments (API JSON, arrays or NDJSON)."""
-
-    name: ClassVar[str] = "zendesk"
-    title: ClassVar[str] = "Zendesk tickets with comments (API JSON, JSON array, NDJSON export)"
-    extensions: ClassVar[tuple[str, ...]] = (".json", ".ndjson", ".jsonl")
-    reads_together: ClassVar[bool] = True
-    message_ids_are_global: ClassVar[bool] = True
-    """Message ids are Zendesk comment ids, unique across the whole Zendesk account."""
-
-    def detect(self, path: Path, head: bytes) -> int:
-        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
-            return 0
-        if b'"requester_id"' in head and b'"via"' in head:
-            if b".zendesk.com/api/v2/" in head:
-                return 100
-            return 90 if b'"comments"' in head or b'"tickets"' in head else 70
-        if b'"users"' in head and b'"end-user"' in head and b'"tickets"' not in head:
-            return 40
-        return 0
-
-    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        users = _Users()
-        users_first = sorted(sources, key=lambda source: not _is_users_file(source))
-        for source in users_first:
-            try:
-                yield from self._read_one(source, users)
-            except InvalidFileError as exc:  # report it and go on with the other files
-                yield exc.problem
-
-    def _read_one(self, source: Source, users: _Users) -> Iterator[Item]:
-        try:
-            with source.open_text() as handle:
-                first = ""
-                while not first.strip():
-                    line = handle.readline()
-                    if not line:
-                        return
-                    first += line
-                record = loads_or_none(first)
-                if _is_ticket(record):
-                    yield from self._read_lines(source, users, handle, first)
-                    return
-                rest = handle.read()
-        except UnicodeDecodeError as exc:
-            raise source.not_utf8(exc) from None
-        if record is None or rest.strip():  # a document on several lines
-            record = parse_json_document(source, first + rest, _JSON_FIX)
-        yield from self._read_document(source, users, record)
-
-    def _read_document(self, source: Source, users: _Users, data: object) -> Iterator[Item]:
-        if isinstance(data, list):
-            tickets: object = data
-        elif _is_ticket(data):
-            tickets = [data]
-        elif isinstance(data, dict) and ("tickets" in data or "ticket" in data or "users" in data):
-            yield from users.add(source, data.get("users"))
-            tickets = data["tickets"] if "tickets" in data else [data.get("ticket")]
-            if "tickets" not in data and "ticket" not in data:
-                tickets = []
-        else:
-            raise InvalidFileError(
-                source.problem(
-                    "", "this is not a Zendesk export", "expected {'tickets': [...]} or [...]"
-                )
-            )
-        if not isinstance(tickets, list):
-            raise InvalidFileError(
-                source.problem("", "'tickets' is not a list", "expected {'tickets': [...]}")
-            )
-        for index, ticket in enumerate(tickets, start=1):
-            yield from _Ticket(source, users, f"ticket {index}", None).read(ticket)
-
-    def _read_lines(
-        self, source: Source, users: _Users, handle: TextIO, first: str
-    ) -> Iterator[Item]:
-        line_no = first.count("\n") + (0 if first.endswith("\n") else 1)
-        count = 0
-        line = first
-        while line:
-            if line.strip():
-                count += 1
-                ticket = parse_json_line(source, line, line_no, _JSON_FIX)
-                if isinstance(ticket, Problem):
-                    yield ticket
-                else:
-                    where = f"line {line_no}, ticket {count}"
-                    yield from _Ticket(source, users, where, line_no).read(ticket)
-            line = handle.readline()
-            line_no += 1
-
-
-def _is_ticket(record: object) -> bool:
+def is_ticket(record: object) -> bool:
     """True for a JSON object that looks like one ticket (not a page of them)."""
     return (
         isinstance(record, dict)

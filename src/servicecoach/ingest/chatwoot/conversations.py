@@ -1,0 +1,107 @@
+"""A finished draft to a conversation: channel, ordered messages and the customer.
+
+See :mod:`servicecoach.ingest.chatwoot` for the rules (channels, text, the customer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from servicecoach.ingest.chatwoot.drafts import Draft, RawMessage, as_mapping, id_text
+from servicecoach.model.conversation import Channel, Conversation, Customer, Message
+from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
+
+__all__ = ["finish_draft"]
+
+_CHANNELS: Mapping[str, Channel] = {
+    "Channel::WebWidget": Channel.CHAT,
+    "Channel::Telegram": Channel.CHAT,
+    "Channel::Line": Channel.CHAT,
+    "Channel::Api": Channel.CHAT,
+    "Channel::Email": Channel.EMAIL,
+    "Channel::Whatsapp": Channel.SMS,
+    "Channel::Sms": Channel.SMS,
+    "Channel::TwilioSms": Channel.SMS,
+    "Channel::FacebookPage": Channel.SOCIAL,
+    "Channel::Twitter": Channel.SOCIAL,
+    "Channel::Instagram": Channel.SOCIAL,
+    "Channel::Tiktok": Channel.SOCIAL,
+    "Channel::Voice": Channel.PHONE,
+}
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def finish_draft(draft: Draft, source_name: str) -> Conversation:
+    """The conversation of a draft every file has been read into.
+
+    Args:
+        draft: the merged conversation.
+        source_name: the importer's name, the prefix of the conversation id.
+    """
+    channel = _CHANNELS.get(draft.channel or "", Channel.OTHER)
+    if draft.channel is None and draft.email_hint:
+        channel = Channel.EMAIL
+    meta = dict(draft.meta)
+    if draft.channel:
+        meta["channel"] = draft.channel
+    ordered = sorted(
+        enumerate(draft.messages.values()),
+        key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0]),
+    )
+    messages = tuple(_message(raw, channel) for _, raw in ordered)
+    return Conversation(
+        id=f"{source_name}-{draft.number}",
+        channel=channel,
+        messages=messages,
+        customer=_customer(draft.contact, draft.channel),
+        public=False,
+        source=source_name,
+        meta=meta,
+    )
+
+
+def _message(raw: RawMessage, channel: Channel) -> Message:
+    text = raw.content
+    text = html_to_text(text) if looks_like_html(text) else normalize_text(text)
+    if channel is Channel.EMAIL and raw.kind == 0 and text:
+        text = trim_email_reply(text)
+    return Message(
+        id=raw.id,
+        role=raw.role,
+        text=text,
+        author=raw.author,
+        at=raw.at,
+        internal=raw.internal,
+        meta=raw.meta,
+    )
+
+
+def _customer(contact: Mapping[str, Any] | None, channel: str | None) -> Customer:
+    if not contact:
+        return Customer()
+    attributes = as_mapping(contact.get("additional_attributes"))
+    handles: dict[str, str] = {}
+    profiles = attributes.get("social_profiles")
+    if isinstance(profiles, dict):
+        for network, handle in profiles.items():
+            if isinstance(handle, str) and handle.strip():
+                handles[str(network)] = handle.strip().lstrip("@")
+    screen_name = attributes.get("screen_name")
+    if channel == "Channel::Twitter" and isinstance(screen_name, str) and screen_name.strip():
+        handles["twitter"] = screen_name.strip().lstrip("@")
+    identifier = id_text(contact.get("identifier"))
+    if identifier:
+        handles["identifier"] = identifier
+    return Customer(
+        id=id_text(contact.get("id")),
+        name=_text_or_none(contact.get("name")),
+        email=_text_or_none(contact.get("email")),
+        phone=_text_or_none(contact.get("phone_number")),
+        handles=handles,
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

@@ -1,0 +1,239 @@
+"""One email's bytes to a :class:`Mail`: ids, sender, date, subject and text.
+
+Headers are read as the message gives them (folded lines joined, raw 8-bit bytes decoded
+as UTF-8 or Windows-1252); the text is ``text/plain`` when there is one, else
+``text/html`` converted, with a charset that is unknown or does not match the bytes
+falling back to UTF-8, then Windows-1252.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.errors import MessageError
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.message import Message as MimeMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+from servicecoach.model.text import html_to_text, normalize_text, trim_email_reply
+
+__all__ = ["BadHeader", "Mail", "NotEmail", "UnreadableEmail", "parse_email"]
+
+_NEEDED = ("from", "to", "subject", "date", "message-id")
+_MSG_ID = re.compile(r"<([^<>]+)>")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_PARSE_ERRORS = (MessageError, LookupError, ValueError, TypeError, IndexError, AttributeError)
+_DATE_FIX = "expected an RFC 5322 date such as Tue, 01 May 2024 09:12:00 +0000"
+
+
+@dataclass(slots=True)
+class Mail:
+    """One parsed email, before it is placed in a thread."""
+
+    id: str
+    references: tuple[str, ...]
+    in_reply_to: tuple[str, ...]
+    address: str
+    name: str | None
+    recipients: tuple[tuple[str, str], ...]
+    at: datetime | None
+    subject: str
+    text: str
+    order: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """The ids this mail answers or refers to (not its own)."""
+        return tuple(p for p in (*self.references, *self.in_reply_to) if p != self.id)
+
+    def sort_key(self) -> tuple[bool, datetime, int]:
+        """Chronological order: by time, untimed mails last, then in the order read."""
+        return (self.at is None, self.at or _EARLIEST, self.order)
+
+
+class NotEmail(Exception):
+    """The bytes have none of the headers every email has."""
+
+
+class BadHeader(Exception):
+    """A header the message needs cannot be read; the message is skipped.
+
+    Attributes:
+        message: what is wrong.
+        fix: how to fix it.
+        message_id: the message's ``Message-ID`` (without ``<>``), or ``None``.
+    """
+
+    def __init__(self, message: str, fix: str, message_id: str | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.message_id = message_id
+
+
+class UnreadableEmail(Exception):
+    """The email library cannot read the message (its text says why)."""
+
+
+def parse_email(data: bytes) -> Mail:
+    """Read one email's ids, sender, date, subject and text.
+
+    Raises:
+        NotEmail: no usual email header is present.
+        BadHeader: the ``Date`` header is present but not a date.
+        UnreadableEmail: the email library cannot read it.
+    """
+    try:
+        return _parse(data)
+    except (NotEmail, BadHeader):
+        raise
+    except _PARSE_ERRORS as exc:
+        raise UnreadableEmail(str(exc)) from exc
+
+
+def _parse(data: bytes) -> Mail:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    headers: dict[str, list[str]] = {}
+    for key, value in message.raw_items():
+        headers.setdefault(key.lower(), []).append(_FOLD.sub("", _clean(str(value))).strip())
+    if not any(headers.get(key) for key in _NEEDED):
+        raise NotEmail("not an email: none of the From, To, Subject, Date, Message-ID headers")
+
+    def first(key: str) -> str:
+        return headers.get(key, [""])[0]
+
+    sender = getaddresses([first("from")]) if first("from") else []
+    name, address = sender[0] if sender else ("", "")
+    meta: dict[str, Any] = {}
+    if address:
+        meta["from"] = address.lower()
+    ids = _ids(first("message-id"))
+    at = _date(first("date"), meta, ids[0] if ids else None)
+    subject = _decode_words(first("subject"))
+    text = _body(message, meta)
+    attachments = _attachments(message)
+    if attachments:
+        meta["attachments"] = attachments
+    mail_id = ids[0] if ids else _synthetic_id(first("from"), first("date"), subject, text)
+    recipients = tuple(
+        (_decode_words(n), a.lower()) for n, a in getaddresses(headers.get("to", [])) if a
+    )
+    return Mail(
+        id=mail_id,
+        references=_ids(" ".join(headers.get("references", []))),
+        in_reply_to=_ids(first("in-reply-to")),
+        address=address.lower(),
+        name=_decode_words(name) or None,
+        recipients=recipients,
+        at=at,
+        subject=subject,
+        text=trim_email_reply(text) if text else "",
+        meta=meta,
+    )
+
+
+def _clean(value: str) -> str:
+    """Undo the parser's surrogate escapes of raw 8-bit header bytes."""
+    if not any("\udc80" <= char <= "\udcff" for char in value):
+        return value
+    return _decode_bytes(value.encode("utf-8", "surrogateescape"), None)[0]
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words; a bad charset or encoding falls back, never fails."""
+    if "=?" not in value:
+        return value.strip()
+    try:
+        return str(make_header(decode_header(value))).strip()
+    except _PARSE_ERRORS:
+        pass
+    try:
+        parts = decode_header(value)
+    except _PARSE_ERRORS:
+        return value.strip()
+    return "".join(
+        _decode_bytes(chunk, charset)[0] if isinstance(chunk, bytes) else chunk
+        for chunk, charset in parts
+    ).strip()
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
+    """Decode with the declared charset, else UTF-8, else Windows-1252 (lossy)."""
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate), candidate
+        except (LookupError, UnicodeError):
+            continue
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    """Message ids in a header, without ``<>``; a bare id without brackets is taken whole."""
+    found = [re.sub(r"\s+", "", item) for item in _MSG_ID.findall(value)]
+    if not found and "@" in value and len(value.split()) == 1:
+        found = [value.strip()]
+    return tuple(dict.fromkeys(item for item in found if item))
+
+
+def _synthetic_id(sender: str, date: str, subject: str, body: str) -> str:
+    digest = hashlib.sha256("\x00".join((sender, date, subject, body)).encode("utf-8"))
+    return f"nomid-{digest.hexdigest()[:16]}"
+
+
+def _date(value: str, meta: dict[str, Any], message_id: str | None) -> datetime | None:
+    """The ``Date`` header's time; ``None`` without one.
+
+    Raises:
+        BadHeader: the header is present but not a date.
+    """
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        raise BadHeader(f"'Date' is not a date: {value!r}", _DATE_FIX, message_id) from None
+    if parsed.utcoffset() is None:
+        meta["date_assumed_utc"] = True
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _body(message: EmailMessage, meta: dict[str, Any]) -> str:
+    """The message's text: plain preferred, else HTML converted; not yet trimmed."""
+    part: MimeMessage | None = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        part = next(
+            (p for p in message.walk() if p.get_content_maintype() == "text"),
+            None,
+        )
+    if part is None:
+        return ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset()
+    text, used = _decode_bytes(payload, charset)
+    if charset and used != charset:
+        meta["decoded_as"] = used
+    if part.get_content_subtype() == "html":
+        return html_to_text(text)
+    return normalize_text(text)
+
+
+def _attachments(message: EmailMessage) -> list[str]:
+    if not message.is_multipart():
+        return []
+    return [
+        _decode_words(str(part.get_filename() or part.get_content_type()))
+        for part in message.iter_attachments()
+    ]
