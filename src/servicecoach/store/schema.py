@@ -154,3 +154,4 @@ imports = Table(
 )
 
 Index("ix_conversations_customer_started", conversations.c.customer_id, conversations.c.started_at)
+Index("ix_messages_external_id", messages.c.external_id)

@@ -160,13 +160,25 @@ class ConversationWriter:
         holder: dict[_Key, str] = {}
         for source, ids in wanted.items():
             for chunk in chunks(sorted(ids)):
-                query = (
-                    select(conversations.c.external_id, messages.c.external_id)
-                    .select_from(messages.join(conversations))
-                    .where(conversations.c.source == source, messages.c.external_id.in_(chunk))
+                # Two indexed look-ups; a join lets SQLite scan every message of the source.
+                found = self.connection.execute(
+                    select(messages.c.conversation_id, messages.c.external_id).where(
+                        messages.c.external_id.in_(chunk)
+                    )
+                ).all()
+                if not found:
+                    continue
+                names = dict(
+                    self.connection.execute(
+                        select(conversations.c.id, conversations.c.external_id).where(
+                            conversations.c.id.in_({pk for pk, _ in found}),
+                            conversations.c.source == source,
+                        )
+                    ).all()
                 )
-                for conversation_id, message_id in self.connection.execute(query):
-                    holder[(source, message_id)] = conversation_id
+                for pk, message_id in found:
+                    if pk in names:
+                        holder[(source, message_id)] = names[pk]
         adopted = []
         for conversation in batch:
             votes = Counter(
