@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from servicecoach.cli.output import console
@@ -64,22 +65,24 @@ def demo_command(
         console.print(people)
         top = summary.cross_channel[0]
         console.print(f"\n[bold]Timeline of {escape(top.name or str(top.id))}[/bold]")
+        lines = Table.grid(padding=(0, 2))
+        lines.add_column(no_wrap=True, min_width=10)
+        lines.add_column(no_wrap=True, min_width=6)
+        lines.add_column(no_wrap=True, min_width=7, justify="right")
+        lines.add_column(no_wrap=True, overflow="ellipsis", style="cyan", ratio=1)
         for item in summary.featured:
             conversation = item.conversation
             first = next(
                 (m for m in conversation.messages if m.role is Role.CUSTOMER and m.text), None
             )
-            when = (
-                conversation.started_at.strftime("%Y-%m-%d")
-                if conversation.started_at
-                else "undated   "
+            started = conversation.started_at
+            lines.add_row(
+                started.strftime("%Y-%m-%d") if started else "undated",
+                conversation.channel.value,
+                f"{len(conversation.messages)} msgs",
+                escape(" ".join((first.text if first else "").split())),
             )
-            snippet = (first.text if first else "").replace("\n", " ")
-            snippet = snippet[:70] + "…" if len(snippet) > 70 else snippet
-            console.print(
-                f"  {when}  {conversation.channel.value:<6} {len(conversation.messages):>2} msgs  "
-                f"[cyan]{escape(snippet)}[/cyan]"
-            )
+        console.print(Padding(lines, (0, 0, 0, 2)))
         console.print(
             f"\nNext: servicecoach customers show {top.id} --db {db}   "
             f"(or: servicecoach customers list --db {db})"
