@@ -34,10 +34,10 @@ def _import(store: Store, path: Path, **kwargs: object):  # type: ignore[no-unty
     return run_import(store, plan_import([path]), **kwargs)  # type: ignore[arg-type]
 
 
-def _dana(id: str, **customer: str) -> Conversation:
+def _dana(conversation_id: str, **customer: str) -> Conversation:
     return make_conversation(
-        [("customer", f"help with {id}"), ("agent", "On it.")],
-        id=id,
+        [("customer", f"help with {conversation_id}"), ("agent", "On it.")],
+        id=conversation_id,
         customer=Customer(**customer),  # type: ignore[arg-type]
     )
 
@@ -340,19 +340,48 @@ def test_store_threaded_source_recognises_a_stored_thread(store: Store) -> None:
 
 
 def test_store_unmerged_groups_stay_apart(store: Store, tmp_path: Path) -> None:
-    _import(store, _write(tmp_path / "1.jsonl", [_dana("a", email="alice@example.com")]))
+    _import(
+        store, _write(tmp_path / "1.jsonl", [_dana("a", email="alice@example.com", id="crm-7")])
+    )
     _import(store, _write(tmp_path / "2.jsonl", [_dana("b", email="bob@example.com")]))
     _import(store, _write(tmp_path / "3.jsonl", [_dana("c", email="carol@example.com")]))
     with store.begin() as connection:
         alice, bob = sc.merge_customers(connection, "alice@example.com", "bob@example.com")
         sc.unmerge_customer(connection, str(alice), str(bob))
         carol, _ = sc.merge_customers(connection, "carol@example.com", "alice@example.com")
-    # Bob's email and Alice's: the groups were split by hand, so they stay apart.
+    # Bob's email with Alice's CRM id: the groups were split by hand, so they stay apart.
     report = _import(
-        store,
-        _write(tmp_path / "4.jsonl", [_dana("d", email="bob@example.com", phone="+14155550100")]),
+        store, _write(tmp_path / "4.jsonl", [_dana("d", email="bob@example.com", id="crm-7")])
     )
     assert report.merges == 0
     with store.connect() as connection:
         assert sc.find_customer(connection, "bob@example.com") == bob
         assert sc.find_customer(connection, "alice@example.com") == carol
+
+
+def test_store_every_link_is_recorded_and_can_be_undone(store: Store, tmp_path: Path) -> None:
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("mail", email="dana@example.com")]))
+    # A chat from the same address brings a phone number: a new identity joins Dana.
+    report = _import(
+        store,
+        _write(
+            tmp_path / "2.jsonl", [_dana("chat", email="dana@example.com", phone="+14155550134")]
+        ),
+    )
+    assert report.merges == 1
+    # Only known identities: each conversation joins the record that owns them.
+    _import(store, _write(tmp_path / "3.jsonl", [_dana("sms", phone="+14155550134")]))
+    _import(store, _write(tmp_path / "4.jsonl", [_dana("mail2", email="dana@example.com")]))
+    with store.connect() as connection:
+        dana = sc.find_customer(connection, "dana@example.com")
+        ids = [s.conversation.id for s in timeline(connection, dana)]
+        assert ids == ["mail", "chat", "sms", "mail2"]
+        (link,) = sc.merge_history(connection)
+        assert link.reason == "auto: shared email dana@example.com"
+    # The link was wrong (a shared family address): undo it.
+    with store.begin() as connection:
+        sc.unmerge_customer(connection, str(link.survivor_id), str(link.merged_id))
+    with store.connect() as connection:
+        assert [s.conversation.id for s in timeline(connection, dana)] == ["mail", "mail2"]
+        split = [s.conversation.id for s in timeline(connection, link.merged_id)]
+        assert split == ["chat", "sms"]

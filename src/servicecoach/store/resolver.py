@@ -115,51 +115,65 @@ class CustomerResolver:
         self._load_parents([*known.values(), *(p for p in previous if p)])
 
         temp_names: dict[int, str | None] = {}  # customers new in this batch: negative ids
-        temp_parent: dict[int, int] = {}
+        links: dict[int, tuple[int, str]] = {}  # new customer -> (group it joins, reason)
 
-        def resolve(cid: int) -> int:
-            while cid < 0 and cid in temp_parent:
-                cid = temp_parent[cid]
+        def group(cid: int) -> int:
+            while cid < 0 and cid in links:
+                cid = links[cid][0]
             return self._root(cid) if cid > 0 else cid
 
+        def new_customer(name: str | None) -> int:
+            temp = -(len(temp_names) + 1)
+            temp_names[temp] = name
+            return temp
+
         new_identities: dict[IdentityKey, int] = {}
-        chosen_ids: list[int] = []
+        targets: list[int] = []
         for conversation, keys, prior in zip(batch, conv_keys, previous, strict=True):
-            candidates = {resolve(known[k]) for k in keys if k in known}
-            candidates |= {resolve(new_identities[k]) for k in keys if k in new_identities}
+            owners = {k: known.get(k, new_identities.get(k)) for k in keys}
+            shared = {k: o for k, o in owners.items() if o is not None}
+            fresh = [k for k, o in owners.items() if o is None]
+            candidates = {group(o) for o in shared.values()}
+            name = conversation.customer.name or (keys[0][1] if keys else None)
             if prior is not None:
-                chosen = resolve(prior)
+                chosen, target = group(prior), prior
             elif candidates:
                 persisted = [c for c in candidates if c > 0]
                 chosen = min(persisted) if persisted else max(candidates)
+                # The customer record owning the first shared key, not the group's root:
+                # unmerging that record later takes this conversation with it.
+                target = next(o for o in shared.values() if group(o) == chosen)
             else:
-                chosen = -(len(temp_names) + 1)
-                temp_names[chosen] = conversation.customer.name or (keys[0][1] if keys else None)
+                chosen = target = new_customer(name)
             for other in sorted(candidates - {chosen}):
+                key = next(k for k, o in shared.items() if group(o) == other)
+                reason = f"auto: shared {key[0]} {key[1]}"
                 if other < 0:
-                    temp_parent[other] = chosen
-                elif chosen < 0:  # a stored customer absorbs the new one
-                    temp_parent[chosen] = other
-                    chosen = other
+                    links[other] = (chosen, reason)
                 elif not self._is_blocked(chosen, other):
-                    shared = next(
-                        (k for k in keys if k in known and resolve(known[k]) == other), None
-                    )
-                    reason = f"auto: shared {shared[0]} {shared[1]}" if shared else "auto"
                     record_merge(self.connection, chosen, other, reason, self.now)
                     self._parent[other] = chosen
                     self.stats.merges += 1
-            for key in keys:
-                if key not in known and key not in new_identities:
-                    new_identities[key] = chosen
-            chosen_ids.append(prior if prior is not None else chosen)
+            if prior is None and candidates and fresh:
+                # New identifiers join a known customer through a shared one: this record
+                # becomes a customer of its own, merged into the group, so that the link
+                # is recorded and can be undone with `customers unmerge`.
+                key = next(iter(shared))
+                target = new_customer(name)
+                links[target] = (chosen, f"auto: shared {key[0]} {key[1]}")
+            for key in fresh:
+                new_identities[key] = target
+            targets.append(target)
 
-        roots = [t for t in sorted(temp_names, reverse=True) if t not in temp_parent]
-        real_ids = self._insert_customers(roots, temp_names)
+        real_ids = self._insert_customers(sorted(temp_names, reverse=True), temp_names)
 
         def final(cid: int) -> int:
-            cid = resolve(cid)
             return real_ids[cid] if cid < 0 else cid
+
+        for merged, (survivor, reason) in sorted(links.items(), reverse=True):
+            record_merge(self.connection, final(survivor), final(merged), reason, self.now)
+            self._parent[final(merged)] = final(survivor)
+            self.stats.merges += 1
 
         if new_identities:
             rows = [
@@ -173,7 +187,7 @@ class CustomerResolver:
             )
             for chunk in chunks(rows):
                 self.connection.execute(insert.on_conflict_do_nothing(), list(chunk))
-        return [final(c) for c in chosen_ids]
+        return [final(c) for c in targets]
 
     def _insert_customers(self, temps: list[int], names: dict[int, str | None]) -> dict[int, int]:
         if not temps:
