@@ -66,7 +66,7 @@ def list_command(
     for s in found:
         table.add_row(
             str(s.id),
-            escape(s.name or ""),
+            escape(s.name or "(no name)"),
             escape(", ".join(v for _, v in s.identities[:3]))
             + (" …" if len(s.identities) > 3 else ""),
             ", ".join(s.channels),
