@@ -137,7 +137,7 @@ def test_store_links_one_customer_across_channels(store: Store, tmp_path: Path) 
         assert sc.find_customer(connection, "dana@example.com") == root
         assert [s.conversation.id for s in timeline(connection, root)] == ["mail", "sms", "web"]
         (record,) = sc.merge_history(connection)
-        assert record.reason.startswith("auto: shared")
+        assert record.reason == "auto: email dana@example.com and phone +14155550134 in jsonl:web"
         assert counts(connection).customers == 1
 
 
@@ -385,3 +385,71 @@ def test_store_every_link_is_recorded_and_can_be_undone(store: Store, tmp_path: 
         assert [s.conversation.id for s in timeline(connection, dana)] == ["mail", "mail2"]
         split = [s.conversation.id for s in timeline(connection, link.merged_id)]
         assert split == ["chat", "sms"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "new", "expected"),
+    [
+        (["a", "b"], ["a", "b", "c"], ["a", "b", "c"]),
+        (["a", "b"], ["b", "a"], ["b", "a"]),
+        (["b", "c"], ["a", "b"], ["a", "b", "c"]),
+        (["a", "c"], ["a", "b", "c"], ["a", "b", "c"]),
+        (["a", "c", "d"], ["c", "x"], ["a", "c", "x", "d"]),
+        (["a"], ["x", "y"], ["x", "y", "a"]),
+    ],
+)
+def test_store_merged_order(stored: list[str], new: list[str], expected: list[str]) -> None:
+    from servicecoach.store.writer import merged_order
+
+    assert merged_order(stored, new) == expected
+
+
+def test_store_reimport_keeps_what_a_new_copy_leaves_out(store: Store, tmp_path: Path) -> None:
+    full = make_conversation([("customer", "hi"), ("agent", "hello")], id="k")
+    full = dataclasses.replace(
+        full,
+        messages=(dataclasses.replace(full.messages[0], meta={"channel_id": 7}), full.messages[1]),
+    )
+    bare = dataclasses.replace(
+        full,
+        messages=tuple(
+            dataclasses.replace(m, author=None, at=None, meta={"seen": True}) for m in full.messages
+        ),
+    )
+    _import(store, _write(tmp_path / "1.jsonl", [full]))
+    _import(store, _write(tmp_path / "2.jsonl", [bare]))
+    with store.connect() as connection:
+        (stored,) = [s.conversation for s in iter_conversations(connection)]
+    assert [m.author for m in stored.messages] == ["Dana Reyes", "sam"]
+    assert [m.at for m in stored.messages] == [m.at for m in full.messages]
+    assert stored.messages[0].meta == {"channel_id": 7, "seen": True}
+
+
+def test_store_importing_an_export_changes_nothing(store: Store, tmp_path: Path) -> None:
+    out_of_order = make_conversation([("customer", "late", 5), ("agent", "early", 1)], id="o")
+    _import(store, _write(tmp_path / "in.jsonl", [out_of_order]))
+    first, second = io.StringIO(), io.StringIO()
+    with store.connect() as connection:
+        write_jsonl((s.conversation for s in iter_conversations(connection)), first)
+    export = tmp_path / "export.jsonl"
+    export.write_text(first.getvalue(), encoding="utf-8")
+    _import(store, export)
+    with store.connect() as connection:
+        write_jsonl((s.conversation for s in iter_conversations(connection)), second)
+    assert second.getvalue() == first.getvalue()
+
+
+def test_store_reimport_merges_the_newer_customer_into_the_older(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, _write(tmp_path / "1.jsonl", [_dana("one", email="a@example.com")]))
+    _import(store, _write(tmp_path / "2.jsonl", [_dana("two", email="b@example.com")]))
+    _import(
+        store,
+        _write(tmp_path / "3.jsonl", [_dana("two", email="b@example.com", id="crm-1")]),
+    )
+    _import(store, _write(tmp_path / "4.jsonl", [_dana("two", email="a@example.com", id="crm-1")]))
+    with store.connect() as connection:
+        (record,) = sc.merge_history(connection)
+        assert (record.survivor_id, record.merged_id) == (1, 2)
+        assert record.reason == "auto: external:jsonl crm-1 and email a@example.com in jsonl:two"

@@ -146,14 +146,22 @@ class CustomerResolver:
             else:
                 chosen = target = new_customer(name)
             for other in sorted(candidates - {chosen}):
-                key = next(k for k, o in shared.items() if group(o) == other)
-                reason = f"auto: shared {key[0]} {key[1]}"
+                theirs = next(k for k, o in shared.items() if group(o) == other)
+                ours = next((k for k, o in shared.items() if group(o) == chosen), None)
+                where = f"{conversation.source}:{conversation.id}"
+                reason = (
+                    f"auto: {ours[0]} {ours[1]} and {theirs[0]} {theirs[1]} in {where}"
+                    if ours
+                    else f"auto: {theirs[0]} {theirs[1]} in {where}"
+                )
                 if other < 0:
                     links[other] = (chosen, reason)
                 elif not self._is_blocked(chosen, other):
-                    record_merge(self.connection, chosen, other, reason, self.now)
-                    self._parent[other] = chosen
+                    survivor, merged = min(chosen, other), max(chosen, other)  # older survives
+                    record_merge(self.connection, survivor, merged, reason, self.now)
+                    self._parent[merged] = survivor
                     self.stats.merges += 1
+                    chosen = survivor
             if prior is None and candidates and fresh:
                 # New identifiers join a known customer through a shared one: this record
                 # becomes a customer of its own, merged into the group, so that the link

@@ -1,10 +1,11 @@
 """Writing conversations: batched upserts inside the caller's transaction.
 
 Re-importing a conversation (same source and id), or an overlapping export of it,
-updates it without losing anything: messages are added or updated and never deleted,
-``meta`` and the customer record are merged key by key, a known channel is not
-replaced by ``other``, and messages keep a sensible order (by time when every message
-has one). For sources whose message ids are unique across the source (tweets, emails,
+updates it without losing anything: messages are added or updated and never deleted
+(a field the new copy leaves out keeps its stored value), ``meta`` and the customer
+record are merged key by key, a known channel is not replaced by ``other``, and the
+messages keep the new copy's order, with stored-only messages where they were (see
+:func:`merged_order`). For sources whose message ids are unique across the source (tweets, emails,
 helpdesk comments), a thread already stored under another conversation id is
 recognised by its messages and updated instead of duplicated.
 """
@@ -21,13 +22,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from servicecoach.model.conversation import Channel, Conversation, Message
+from servicecoach.model.conversation import Channel, Conversation
 from servicecoach.model.native import conversation_to_dict
 from servicecoach.model.timeparse import format_iso
 from servicecoach.store.resolver import CustomerResolver, chunks
 from servicecoach.store.schema import conversations, messages
 
-__all__ = ["ConversationWriter", "WriteStats"]
+__all__ = ["ConversationWriter", "WriteStats", "merged_order"]
 
 _MESSAGE_UPDATE = (
     "position", "role", "author", "at", "at_utc", "end", "start_s", "end_s", "internal", "text", "meta",
@@ -63,8 +64,7 @@ class _StoredMessage:
     pk: int
     external_id: str
     position: int
-    at_utc: datetime | None
-    start_s: float | None
+    values: dict[str, Any]
 
 
 def _insert(connection: Connection, table: Table) -> Any:
@@ -80,27 +80,35 @@ def _merge_customer(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, An
     return merged
 
 
-def _order(stored: Sequence[_StoredMessage], new: Sequence[Message]) -> dict[str, int]:
-    """Positions for the union of stored and new messages of one conversation."""
-    by_id = {m.id: m for m in new}
-    order = [m.external_id for m in sorted(stored, key=lambda m: m.position)]
-    seen = set(order)
-    order += [m.id for m in new if m.id not in seen]
-    stored_by_id = {m.external_id: m for m in stored}
+def merged_order(stored: Sequence[str], new: Sequence[str]) -> list[str]:
+    """The order of the union of a conversation's stored and newly imported message ids.
 
-    def at(ext: str) -> datetime | None:
-        return by_id[ext].at if ext in by_id else stored_by_id[ext].at_utc
+    A new copy that holds every stored message gives the order (importing an export
+    changes nothing). Otherwise the stored order is kept and each message only the new
+    copy has goes right after the message it follows there (or first, when it opens
+    the new copy): a partial or overlapping export slots into place.
+    """
+    if set(stored) <= set(new):
+        return list(new)
+    result = list(stored)
+    present = set(result)
+    anchor = -1
+    for ext in new:
+        if ext in present:
+            anchor = result.index(ext)
+        else:
+            anchor += 1
+            result.insert(anchor, ext)
+            present.add(ext)
+    return result
 
-    def start(ext: str) -> float | None:
-        return by_id[ext].start_s if ext in by_id else stored_by_id[ext].start_s
 
-    times = [at(ext) for ext in order]
-    starts = [start(ext) for ext in order]
-    if all(t is not None for t in times):
-        order = [ext for _, ext in sorted(zip(times, order, strict=True), key=lambda p: p[0])]  # type: ignore[arg-type, return-value]
-    elif all(s is not None for s in starts):
-        order = [ext for _, ext in sorted(zip(starts, order, strict=True), key=lambda p: p[0])]  # type: ignore[arg-type, return-value]
-    return {ext: position for position, ext in enumerate(order)}
+def _keep_known(row: dict[str, Any], stored: dict[str, Any]) -> None:
+    """Fill what a new copy of a message leaves out from the stored copy; merge ``meta``."""
+    for name in ("author", "at", "at_utc", "end", "start_s", "end_s"):
+        if row[name] is None:
+            row[name] = stored[name]
+    row["meta"] = {**(stored["meta"] or {}), **row["meta"]}
 
 
 class ConversationWriter:
@@ -216,11 +224,16 @@ class ConversationWriter:
         m = messages.c
         for chunk in chunks(pks):
             query = select(
-                m.id, m.conversation_id, m.external_id, m.position, m.at_utc, m.start_s
-            ).where(m.conversation_id.in_(chunk))
+                m.id, m.conversation_id, m.external_id, m.position,
+                m.author, m.at, m.at_utc, m.end, m.start_s, m.end_s, m.meta,
+            ).where(m.conversation_id.in_(chunk))  # fmt: skip
             for row in self.connection.execute(query):
+                values = {
+                    name: getattr(row, name)
+                    for name in ("author", "at", "at_utc", "end", "start_s", "end_s", "meta")
+                }
                 found[row.conversation_id].append(
-                    _StoredMessage(row.id, row.external_id, row.position, row.at_utc, row.start_s)
+                    _StoredMessage(row.id, row.external_id, row.position, values)
                 )
         return found
 
@@ -288,23 +301,23 @@ class ConversationWriter:
         moved: list[dict[str, Any]] = []
         for conversation in batch:
             pk = pks[(conversation.source, conversation.id)]
-            before = stored.get(pk, [])
-            if before:
-                positions = _order(before, conversation.messages)
-                incoming = {m.id for m in conversation.messages}
-                known = {m.external_id for m in before}
-                self._stats.messages_updated += len(incoming & known)
-                self._stats.messages_new += len(incoming - known)
-                moved += [
-                    {"pk": m.pk, "new_position": positions[m.external_id]}
-                    for m in before
-                    if m.external_id not in incoming and positions[m.external_id] != m.position
-                ]
-            else:
-                positions = {m.id: i for i, m in enumerate(conversation.messages)}
-                self._stats.messages_new += len(conversation.messages)
-            rows += [
-                {
+            before = {m.external_id: m for m in stored.get(pk, [])}
+            incoming = [m.id for m in conversation.messages]
+            known = before.keys() & set(incoming)
+            self._stats.messages_updated += len(known)
+            self._stats.messages_new += len(incoming) - len(known)
+            stored_order = [
+                m.external_id for m in sorted(before.values(), key=lambda m: m.position)
+            ]
+            order = merged_order(stored_order, incoming) if before else incoming
+            positions = {ext: i for i, ext in enumerate(order)}
+            moved += [
+                {"pk": m.pk, "new_position": positions[m.external_id]}
+                for m in before.values()
+                if m.external_id not in known and positions[m.external_id] != m.position
+            ]
+            for message in conversation.messages:
+                row = {
                     "conversation_id": pk,
                     "external_id": message.id,
                     "position": positions[message.id],
@@ -319,8 +332,9 @@ class ConversationWriter:
                     "text": message.text,
                     "meta": dict(message.meta),
                 }
-                for message in conversation.messages
-            ]
+                if message.id in before:
+                    _keep_known(row, before[message.id].values)
+                rows.append(row)
         if rows:
             statement = _insert(self.connection, messages)
             statement = statement.on_conflict_do_update(
