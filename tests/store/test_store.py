@@ -453,3 +453,34 @@ def test_store_reimport_merges_the_newer_customer_into_the_older(
         (record,) = sc.merge_history(connection)
         assert (record.survivor_id, record.merged_id) == (1, 2)
         assert record.reason == "auto: external:jsonl crm-1 and email a@example.com in jsonl:two"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"text": "hi\x00there"}, "NUL character"),
+        ({"author": "Sam\x00"}, "NUL character"),
+    ],
+)
+def test_store_values_no_backend_can_store_are_bad_records(
+    store: Store, tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    bad = make_conversation([("customer", "x")], id="bad")
+    bad = dataclasses.replace(bad, messages=(dataclasses.replace(bad.messages[0], **change),))
+    path = _write(tmp_path / "in.jsonl", [bad, _dana("good", email="g@example.com")])
+    report = run_import(store, plan_import([path]), skip_invalid=True)
+    assert (report.conversations_new, report.skipped) == (1, 1)
+    assert message in report.problems[0].message
+    assert report.problems[0].location == "conversation 'bad'"
+
+
+def test_store_long_source_and_network_names_are_bad_records(store: Store, tmp_path: Path) -> None:
+    long_source = dataclasses.replace(make_conversation([], id="s"), source="x" * 80)
+    long_network = make_conversation([], id="n", customer=Customer(handles={"n" * 80: "dana"}))
+    path = _write(tmp_path / "in.jsonl", [long_source, long_network])
+    with pytest.raises(ImportFailed) as caught:
+        run_import(store, plan_import([path]))
+    assert [p.message.split(" is ")[0] for p in caught.value.problems] == [
+        "the source name",
+        "the handle network 'nnnnnnnnnnnnnnnnnnnn'…",
+    ]

@@ -27,6 +27,7 @@ from servicecoach.ingest.base import Importer, ImportOptions, Source
 from servicecoach.ingest.registry import detect_format, expand_paths, get_importer, importers
 from servicecoach.model.conversation import Conversation
 from servicecoach.store.database import Store
+from servicecoach.store.limits import storage_problem
 from servicecoach.store.schema import imports
 from servicecoach.store.writer import ConversationWriter
 
@@ -185,6 +186,16 @@ def run_import(
                                 note(item)
                                 continue
                             report.conversations_read += 1
+                            if (unstorable := storage_problem(item)) is not None:
+                                note(
+                                    Problem(
+                                        run_paths[0],
+                                        f"conversation {item.id!r}",
+                                        unstorable[0],
+                                        unstorable[1],
+                                    )
+                                )
+                                continue
                             if failed:
                                 continue
                             batch.append(item)
