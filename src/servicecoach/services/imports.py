@@ -9,7 +9,7 @@ records are written and the invalid ones reported.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from servicecoach.model.conversation import Conversation
 from servicecoach.store.database import Store
 from servicecoach.store.limits import storage_problem
 from servicecoach.store.schema import imports
-from servicecoach.store.writer import ConversationWriter
+from servicecoach.store.writer import ConversationWriter, WriteStats
 
 __all__ = ["ImportPlan", "ImportReport", "plan_import", "run_import"]
 
@@ -58,17 +58,11 @@ class ImportPlan:
 
 
 @dataclass(slots=True)
-class ImportReport:
-    """What an import did."""
+class ImportReport(WriteStats):
+    """What an import did: what was written (:class:`WriteStats`), read and skipped."""
 
-    files: list[tuple[Path, str]]
+    files: list[tuple[Path, str]] = field(default_factory=list)
     conversations_read: int = 0
-    conversations_new: int = 0
-    conversations_updated: int = 0
-    messages_new: int = 0
-    messages_updated: int = 0
-    customers_new: int = 0
-    merges: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -136,6 +130,33 @@ def plan_import(paths: Sequence[Path], format: str | None = None) -> ImportPlan:
     )
 
 
+def _read(
+    plan: ImportPlan, options: ImportOptions
+) -> Iterator[tuple[Sequence[Source], Conversation | Problem]]:
+    """Every conversation and problem of the plan, with the sources being read."""
+    for importer, paths in plan.groups:
+        runs = [paths] if importer.reads_together else [(path,) for path in paths]
+        for run_paths in runs:
+            sources = [Source(path) for path in run_paths]
+            try:
+                for item in importer.read(sources, options):
+                    if not isinstance(item, Problem) and (why := storage_problem(item)):
+                        item = Problem(run_paths[0], f"conversation {item.id!r}", *why)
+                    yield sources, item
+            except InvalidFileError as exc:
+                yield sources, exc.problem
+            except RecursionError:
+                yield (
+                    sources,
+                    Problem(
+                        run_paths[0],
+                        "",
+                        "the file is nested too deeply to read",
+                        "check that it is a real export of this format",
+                    ),
+                )
+
+
 def run_import(
     store: Store,
     plan: ImportPlan,
@@ -156,15 +177,12 @@ def run_import(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     total = plan.total_bytes
-    done_before = 0
-    failed = False
+    done: dict[Path, int] = {}
 
     def note(problem: Problem) -> None:
-        nonlocal failed
         if len(report.problems) < MAX_PROBLEMS_KEPT:
             report.problems.append(problem)
         report.skipped += 1
-        failed = failed or not skip_invalid
 
     for problem in plan.undetected:
         note(problem)
@@ -176,60 +194,30 @@ def run_import(
                 threaded_sources={i.name for i, _ in plan.groups if i.message_ids_are_global},
             )
             batch: list[Conversation] = []
-            for importer, paths in plan.groups:
-                runs = [paths] if importer.reads_together else [(path,) for path in paths]
-                for run_paths in runs:
-                    sources = [Source(path) for path in run_paths]
-                    try:
-                        for item in importer.read(sources, options):
-                            if isinstance(item, Problem):
-                                note(item)
-                                continue
-                            report.conversations_read += 1
-                            if (unstorable := storage_problem(item)) is not None:
-                                note(
-                                    Problem(
-                                        run_paths[0],
-                                        f"conversation {item.id!r}",
-                                        unstorable[0],
-                                        unstorable[1],
-                                    )
-                                )
-                                continue
-                            if failed:
-                                continue
-                            batch.append(item)
-                            if len(batch) >= batch_size:
-                                writer.write(batch)
-                                batch.clear()
-                            if progress is not None and report.conversations_read % 50 == 0:
-                                done = done_before + sum(s.bytes_read for s in sources)
-                                progress(done, total, report.conversations_read)
-                    except InvalidFileError as exc:
-                        note(exc.problem)
-                    except RecursionError:
-                        note(
-                            Problem(
-                                run_paths[0],
-                                "",
-                                "the file is nested too deeply to read",
-                                "check that it is a real export of this format",
-                            )
-                        )
-                    done_before += sum(s.size for s in sources)
-                    if progress is not None:
-                        progress(done_before, total, report.conversations_read)
-            if failed:
+            current: Sequence[Source] = ()
+            for sources, item in _read(plan, options):
+                if sources is not current:  # the files before are read to the end
+                    done.update((s.path, s.size) for s in current)
+                    current = sources
+                if isinstance(item, Problem):
+                    note(item)
+                    continue
+                report.conversations_read += 1
+                if report.skipped and not skip_invalid:
+                    continue  # rolled back at the end: read on only to report every problem
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    writer.write(batch)
+                    batch.clear()
+                if progress is not None and report.conversations_read % 50 == 0:
+                    done.update((s.path, s.bytes_read) for s in sources)
+                    progress(sum(done.values()), total, report.conversations_read)
+            if report.skipped and not skip_invalid:
                 raise ImportFailed(report.problems, report.skipped)
             if batch:
                 writer.write(batch)
-            stats = writer.stats
-            report.conversations_new = stats.conversations_new
-            report.conversations_updated = stats.conversations_updated
-            report.messages_new = stats.messages_new
-            report.messages_updated = stats.messages_updated
-            report.customers_new = stats.customers_new
-            report.merges = stats.merges
+            for name in WriteStats.__dataclass_fields__:
+                setattr(report, name, getattr(writer.stats, name))
             report.seconds = time.perf_counter() - started
             connection.execute(
                 imports.insert().values(
@@ -245,4 +233,6 @@ def run_import(
             )
     except SQLAlchemyError as exc:
         raise StoreError(f"the database refused the import, nothing was written: {exc}") from None
+    if progress is not None:
+        progress(total, total, report.conversations_read)
     return report
