@@ -21,14 +21,22 @@ def _modules() -> list[str]:
 
 
 @pytest.mark.parametrize("module", _modules())
-def test_quality_all_is_sorted(module: str) -> None:
+def test_quality_public_modules_declare_all(module: str) -> None:
+    """Modules with public classes or functions list them in ``__all__`` (ruff sorts it)."""
     tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
-            names = [elt.value for elt in node.value.elts]  # type: ignore[attr-defined]
-            assert names == sorted(names), f"__all__ of {module} is not sorted"
+    public = [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_")
+    ]
+    declared = [
+        elt.value  # type: ignore[attr-defined]
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+        for elt in node.value.elts  # type: ignore[attr-defined]
+    ]
+    assert set(public) <= set(declared), f"{module}: not in __all__: {set(public) - set(declared)}"
 
 
 def test_quality_ruff_clean() -> None:

@@ -1,4 +1,4 @@
-"""Plugin hooks. Built-in importers are registered through the same hooks as third-party ones.
+"""Plugin hooks. Built-in importers and analysers use the same hooks as third-party ones.
 
 A third-party package exposes a module under the ``servicecoach`` entry-point group::
 
@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from servicecoach.analysis.analyzer import Analyzer
     from servicecoach.ingest.base import Importer
 
-__all__ = ["ENTRY_POINT_GROUP", "hookimpl", "hookspec", "plugin_manager"]
+__all__ = ["ENTRY_POINT_GROUP", "Hooks", "hookimpl", "hookspec", "plugin_manager"]
 
 ENTRY_POINT_GROUP = "servicecoach"
 hookspec = pluggy.HookspecMarker(ENTRY_POINT_GROUP)
@@ -39,14 +40,20 @@ class Hooks:
     def register_importers(self, register: Callable[[Importer], None]) -> None:
         """Register importers by calling ``register(importer)`` for each."""
 
+    @hookspec
+    def register_analyzers(self, register: Callable[[Analyzer], None]) -> None:
+        """Register analysers by calling ``register(analyzer)`` for each."""
+
 
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager: built-ins plus installed plugins, loaded once."""
+    from servicecoach.analysis import builtin as builtin_analyzers
     from servicecoach.ingest import builtin
 
     manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
     manager.add_hookspecs(Hooks)
     manager.register(builtin, name="servicecoach.builtin_importers")
+    manager.register(builtin_analyzers, name="servicecoach.builtin_analyzers")
     manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     return manager

@@ -43,7 +43,7 @@ def _summary_dict(summary: store_customers.CustomerSummary) -> dict[str, object]
 
 
 @customers_app.command("list")
-def list_command(
+def _list_command(
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only names or identities containing this.")
     ] = None,
@@ -107,7 +107,7 @@ def _messages_table(conversation: Conversation, full: bool) -> Table:
 
 
 @customers_app.command("show")
-def show_command(
+def _show_command(
     customer: Annotated[str, typer.Argument(help="Customer id, email, phone or handle.")],
     full: Annotated[bool, typer.Option("--full", help="Show whole messages.")] = False,
     db: DbOption = None,
@@ -151,7 +151,7 @@ def show_command(
 
 
 @customers_app.command("merge")
-def merge_command(
+def _merge_command(
     survivor: Annotated[
         str, typer.Argument(help="The customer to keep (id, email, phone, handle).")
     ],
@@ -172,7 +172,7 @@ def merge_command(
 
 
 @customers_app.command("unmerge")
-def unmerge_command(
+def _unmerge_command(
     survivor: Annotated[str, typer.Argument(help="The customer it was merged into.")],
     merged: Annotated[str, typer.Argument(help="The id of the merged customer to split off.")],
     db: DbOption = None,
@@ -190,7 +190,7 @@ def unmerge_command(
 
 
 @customers_app.command("history")
-def history_command(
+def _history_command(
     customer: Annotated[
         str | None, typer.Argument(help="Only merges touching this customer.")
     ] = None,

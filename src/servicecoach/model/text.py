@@ -11,7 +11,13 @@ from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
-__all__ = ["html_to_text", "looks_like_html", "normalize_text", "trim_email_reply"]
+__all__ = [
+    "html_to_text",
+    "looks_like_html",
+    "normalize_text",
+    "trim_email_reply",
+    "unescape_entities",
+]
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")

@@ -1,0 +1,68 @@
+"""What an analyser is: a named, versioned, pure function of a conversation for one skill."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.model.conversation import Conversation
+
+__all__ = ["Analyzer", "Context", "Requirement"]
+
+
+class Requirement(StrEnum):
+    """What an analyser needs beyond the text of the conversation."""
+
+    TIMESTAMPS = "timestamps"
+    """Every message has a time; without them the skill is not applicable."""
+    PUBLIC = "public"
+    """The conversation happened in public (social posts); otherwise not applicable."""
+    HISTORY = "history"
+    """The customer's earlier conversations (from the store), when available."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the pipeline hands every analyser besides the conversation.
+
+    Attributes:
+        config: this analyser's configuration (validated by the rubric loader).
+        history: the customer's earlier conversations, oldest first, or ``None`` when
+            not known (analysing files without a store).
+    """
+
+    config: Mapping[str, Any] = field(default_factory=dict)
+    history: tuple[Conversation, ...] | None = None
+
+
+class Analyzer(ABC):
+    """A plugin that scores one skill of one conversation, with evidence.
+
+    Subclasses set the class attributes and implement :meth:`analyze`, which must be a
+    pure function of its arguments: no database, no network, no state kept between
+    calls. The same analyser serves batch scoring, the command line and live assist.
+    """
+
+    name: ClassVar[str]
+    """Short id, e.g. ``"apology"``; results record ``name.vVERSION``."""
+    version: ClassVar[int] = 1
+    """Raised whenever a change can change stored results."""
+    skill: ClassVar[str]
+    """The skill it scores (one of :data:`~servicecoach.analysis.skills.SKILLS`)."""
+    requires: ClassVar[frozenset[Requirement]] = frozenset()
+    """What it needs; the pipeline reports the skill not applicable when it is missing."""
+    live: ClassVar[bool] = True
+    """Fast enough to run on every keystroke of a draft (live assist)."""
+
+    @property
+    def id(self) -> str:
+        """``name.vVERSION``, recorded with every result."""
+        return f"{self.name}.v{self.version}"
+
+    @abstractmethod
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        """Score the skill for ``conversation``."""

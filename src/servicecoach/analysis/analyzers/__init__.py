@@ -1,0 +1,1 @@
+"""The built-in analysers, one module per skill."""

@@ -1,0 +1,19 @@
+"""The built-in analysers, registered through the same hook third-party plugins use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from servicecoach.analysis.analyzer import Analyzer
+from servicecoach.plugins import hookimpl
+
+__all__ = ["register_analyzers"]
+
+
+@hookimpl
+def register_analyzers(register: Callable[[Analyzer], None]) -> None:
+    """Register every analyser that ships with servicecoach."""
+    from servicecoach.analysis.analyzers.apology import ApologyAnalyzer
+
+    for analyzer in (ApologyAnalyzer(),):
+        register(analyzer)

@@ -1,0 +1,104 @@
+"""The pipeline: validated analysers run over conversations, failures isolated, versions recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.result import AnalysisFailure, ConversationResult
+from servicecoach.analysis.skills import SKILLS
+from servicecoach.errors import ConfigError
+from servicecoach.model.conversation import Conversation
+
+__all__ = ["Pipeline"]
+
+
+def _missing(requirement: Requirement, conversation: Conversation, context: Context) -> bool:
+    if requirement is Requirement.TIMESTAMPS:
+        return not conversation.messages or any(m.at is None for m in conversation.messages)
+    if requirement is Requirement.PUBLIC:
+        return not conversation.public
+    return False  # HISTORY is optional: analysers check context.history themselves
+
+
+class Pipeline:
+    """Runs one analyser per skill over conversations.
+
+    The analysers are validated when the pipeline is built, so that a mistake fails at
+    start-up and not halfway through a batch: each must name a known skill and
+    requirement, and no two may score the same skill.
+
+    Args:
+        analyzers: the analysers to run.
+        config: per-analyser configuration, keyed by analyser name.
+
+    Raises:
+        ConfigError: the analysers are inconsistent.
+    """
+
+    def __init__(
+        self,
+        analyzers: Sequence[Analyzer],
+        config: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        config = dict(config or {})
+        by_skill: dict[str, Analyzer] = {}
+        for analyzer in analyzers:
+            if analyzer.skill not in SKILLS:
+                raise ConfigError(
+                    f"analyser {analyzer.id} scores unknown skill {analyzer.skill!r} "
+                    f"(one of {', '.join(SKILLS)})"
+                )
+            for requirement in analyzer.requires:
+                if not isinstance(requirement, Requirement):
+                    raise ConfigError(f"analyser {analyzer.id} requires unknown {requirement!r}")
+            if analyzer.skill in by_skill:
+                raise ConfigError(
+                    f"analysers {by_skill[analyzer.skill].id} and {analyzer.id} both score "
+                    f"{analyzer.skill}; keep one"
+                )
+            by_skill[analyzer.skill] = analyzer
+        unknown = set(config) - {a.name for a in analyzers}
+        if unknown:
+            raise ConfigError(f"configuration for unknown analysers: {', '.join(sorted(unknown))}")
+        self.analyzers = tuple(by_skill[s] for s in SKILLS if s in by_skill)
+        self.config = {a.name: dict(config.get(a.name, {})) for a in self.analyzers}
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Skill to ``name.vN`` of the analyser that scores it."""
+        return {a.skill: a.id for a in self.analyzers}
+
+    def analyze(
+        self, conversation: Conversation, history: tuple[Conversation, ...] | None = None
+    ) -> ConversationResult:
+        """Every skill's finding for one conversation; a failing analyser is recorded."""
+        findings: dict[str, SkillFinding] = {}
+        failures: list[AnalysisFailure] = []
+        for analyzer in self.analyzers:
+            context = Context(config=self.config[analyzer.name], history=history)
+            if any(_missing(r, conversation, context) for r in analyzer.requires):
+                findings[analyzer.skill] = SkillFinding.not_applicable()
+                continue
+            try:
+                findings[analyzer.skill] = analyzer.analyze(conversation, context)
+            except Exception as exc:  # one analyser's bug must not stop the batch
+                failures.append(
+                    AnalysisFailure(conversation.id, analyzer.id, f"{type(exc).__name__}: {exc}")
+                )
+                findings[analyzer.skill] = SkillFinding.not_applicable()
+        return ConversationResult(
+            conversation=conversation.id,
+            analyzers=self.versions,
+            skills=findings,
+            messages=tuple((m.id, m.role.value) for m in conversation.messages),
+            failures=tuple(failures),
+            config={name: cfg for name, cfg in self.config.items() if cfg},
+        )
+
+    def run(self, conversations: Iterable[Conversation]) -> Iterator[ConversationResult]:
+        """Analyse conversations one after another (a generator: memory stays flat)."""
+        for conversation in conversations:
+            yield self.analyze(conversation)

@@ -1,0 +1,110 @@
+"""The result of analysing one conversation, in the FORMAT.md result shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.skills import SKILLS
+
+__all__ = ["AnalysisFailure", "ConversationResult", "Outcome"]
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The customer's side of a conversation's end (filled in by the outcome analysis)."""
+
+    emotion_start: str | None = None
+    emotion_end: str | None = None
+    resolved: bool | None = None
+    satisfaction: int | None = None
+    quality: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The FORMAT.md shape."""
+        return {
+            "emotion_start": self.emotion_start,
+            "emotion_end": self.emotion_end,
+            "resolved": self.resolved,
+            "satisfaction": self.satisfaction,
+            "quality": self.quality,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisFailure:
+    """An analyser that raised on one conversation: reported, and the batch goes on."""
+
+    conversation: str
+    analyzer: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"conversation {self.conversation!r}: analyser {self.analyzer} failed: {self.error}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationResult:
+    """Every skill's finding for one conversation, with the analysers that produced them.
+
+    Attributes:
+        conversation: the conversation id.
+        analyzers: skill name to the ``name.vN`` of the analyser that scored it.
+        skills: skill name to its finding; skills no analyser covered are absent.
+        messages: message id and role, in conversation order.
+        outcome: the customer-side outcome.
+        failures: analysers that failed on this conversation.
+        config: the configuration the analysers ran with (recorded with the result).
+    """
+
+    conversation: str
+    analyzers: dict[str, str]
+    skills: dict[str, SkillFinding]
+    messages: tuple[tuple[str, str], ...]
+    outcome: Outcome = field(default_factory=Outcome)
+    failures: tuple[AnalysisFailure, ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def signals_by_message(self) -> dict[str, list[str]]:
+        """Every signal that fired, per message id, in span order, without repeats."""
+        fired: dict[str, list[str]] = {message: [] for message, _ in self.messages}
+        spans = sorted(
+            (e for finding in self.skills.values() for e in finding.evidence),
+            key=lambda e: (e.message, e.start, e.end, e.signal),
+        )
+        for evidence in spans:
+            signals = fired.setdefault(evidence.message, [])
+            if evidence.signal not in signals:
+                signals.append(evidence.signal)
+        return fired
+
+    def to_dict(self) -> dict[str, Any]:
+        """The FORMAT.md result line: one entry per skill, applicable or not."""
+        skills: dict[str, Any] = {}
+        for skill in SKILLS:
+            finding = self.skills.get(skill, SkillFinding.not_applicable())
+            skills[skill] = {
+                "score": finding.score,
+                "applicable": finding.applicable,
+                "evidence": [e.to_dict() for e in finding.evidence],
+            }
+        signals = self.signals_by_message()
+        out: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "conversation": self.conversation,
+            "analyzers": dict(self.analyzers),
+            "skills": skills,
+            "messages": [
+                {"id": message, "role": role, "signals": signals.get(message, [])}
+                for message, role in self.messages
+            ],
+            "outcome": self.outcome.to_dict(),
+        }
+        if self.failures:
+            out["failures"] = [{"analyzer": f.analyzer, "error": f.error} for f in self.failures]
+        if self.config:
+            out["config"] = self.config
+        return out

@@ -1,0 +1,1 @@
+"""Language helpers for analysers: sentence spans and fast phrase matching."""

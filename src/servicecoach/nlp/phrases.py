@@ -1,0 +1,102 @@
+"""Phrase matching with Aho-Corasick: every phrase of a lexicon found in one pass.
+
+Matching is case-insensitive, treats typographic apostrophes as ``'``, and only accepts
+matches on word boundaries, so ``dm`` does not match inside ``admin``. Offsets index the
+original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import ahocorasick
+
+__all__ = ["PhraseMatch", "PhraseMatcher", "fold"]
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and straighten quotes, keeping every character's offset."""
+    folded = text.translate(_FOLD).lower()
+    # str.lower can change lengths (e.g. 'İ'); fall back per character to keep offsets.
+    if len(folded) != len(text):
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_FOLD))
+    return folded
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    """One phrase found in a text."""
+
+    start: int
+    end: int
+    phrase: str
+    label: str
+
+
+class PhraseMatcher:
+    """Finds labelled phrases in text in one pass over it.
+
+    Args:
+        phrases: phrase to label, e.g. ``{"i'm sorry": "apology.apology"}``.
+    """
+
+    def __init__(self, phrases: Mapping[str, str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self.size = 0
+        for phrase, label in phrases.items():
+            key = fold(phrase.strip())
+            if key:
+                self._automaton.add_word(key, (key, label))
+                self.size += 1
+        if self.size:
+            self._automaton.make_automaton()
+
+    @classmethod
+    def from_lists(cls, lists: Mapping[str, Iterable[str]]) -> PhraseMatcher:
+        """A matcher from label to phrases (the shape of the lexicon files)."""
+        return cls({phrase: label for label, phrases in lists.items() for phrase in phrases})
+
+    def find(self, text: str, *, longest: bool = True) -> list[PhraseMatch]:
+        """Every phrase in ``text`` on word boundaries, in order of position.
+
+        Args:
+            text: the text to search.
+            longest: join overlapping matches of one label into one span ("I'm so sorry"
+                and "sorry about" give "I'm so sorry about").
+        """
+        if not self.size or not text:
+            return []
+        folded = fold(text)
+        found: list[PhraseMatch] = []
+        for end_index, (phrase, label) in self._automaton.iter(folded):
+            end = end_index + 1
+            start = end - len(phrase)
+            if _is_word(phrase[0]) and start > 0 and _is_word(folded[start - 1]):
+                continue
+            if _is_word(phrase[-1]) and end < len(folded) and _is_word(folded[end]):
+                continue
+            found.append(PhraseMatch(start, end, text[start:end], label))
+        found.sort(key=lambda m: (m.start, -m.end))
+        if not longest:
+            return found
+        merged: list[PhraseMatch] = []
+        last_of_label: dict[str, int] = {}  # label -> index in merged of its last span
+        for match in found:
+            index = last_of_label.get(match.label)
+            if index is not None and match.start < merged[index].end:
+                last = merged[index]
+                if match.end > last.end:  # overlapping phrases of one label: one span
+                    merged[index] = PhraseMatch(
+                        last.start, match.end, text[last.start : match.end], match.label
+                    )
+                continue
+            last_of_label[match.label] = len(merged)
+            merged.append(match)
+        return merged
