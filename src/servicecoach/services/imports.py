@@ -9,7 +9,7 @@ records are written and the invalid ones reported.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,17 +17,15 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from servicecoach.errors import (
-    FormatDetectionError,
     ImportFailed,
-    InvalidFileError,
     Problem,
     StoreError,
 )
-from servicecoach.ingest.base import Importer, ImportOptions, Source
-from servicecoach.ingest.registry import detect_format, expand_paths, get_importer, importers
+from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.model.conversation import Conversation
+from servicecoach.services.plan import ImportPlan, plan_import
+from servicecoach.services.reading import read_plan
 from servicecoach.store.database import Store
-from servicecoach.store.limits import storage_problem
 from servicecoach.store.schema import imports
 from servicecoach.store.writer import ConversationWriter, WriteStats
 
@@ -36,25 +34,6 @@ __all__ = ["ImportPlan", "ImportReport", "plan_import", "run_import"]
 MAX_PROBLEMS_KEPT = 500
 ProgressCallback = Callable[[int, int, int], None]
 """Called with ``(bytes_done, bytes_total, conversations_read)`` as an import goes on."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportPlan:
-    """Which importer reads which files."""
-
-    groups: tuple[tuple[Importer, tuple[Path, ...]], ...]
-    undetected: tuple[Problem, ...] = ()
-    """Files found in folders that no importer recognises (reported as problems)."""
-
-    @property
-    def files(self) -> list[tuple[Path, str]]:
-        """Every file with the name of the format it will be read as."""
-        return [(path, importer.name) for importer, paths in self.groups for path in paths]
-
-    @property
-    def total_bytes(self) -> int:
-        """The size of all files together."""
-        return sum(path.stat().st_size for _, paths in self.groups for path in paths)
 
 
 @dataclass(slots=True)
@@ -88,73 +67,6 @@ class ImportReport(WriteStats):
             "problems": [p.to_dict() for p in self.problems],
             "seconds": round(self.seconds, 3),
         }
-
-
-def plan_import(paths: Sequence[Path], format: str | None = None) -> ImportPlan:
-    """Expand folders and decide the format of each file.
-
-    Files inside named folders that no importer recognises are kept in
-    :attr:`ImportPlan.undetected` and reported by :func:`run_import`; a named file that
-    is not recognised is an error at once.
-
-    Raises:
-        FormatDetectionError: a path is missing, a format unknown, or a named file
-            undetectable.
-    """
-    files = expand_paths(paths)
-    if format is not None:
-        return ImportPlan(((get_importer(format), tuple(files)),) if files else ())
-    named = {path for path in paths if not path.is_dir()}
-    available = list(importers().values())
-    grouped: dict[str, tuple[Importer, list[Path]]] = {}
-    undetected: list[Problem] = []
-    for path in files:
-        try:
-            importer = detect_format(path, available)
-        except FormatDetectionError as exc:
-            if path in named:
-                raise
-            empty = "is empty" in str(exc)
-            undetected.append(
-                Problem(
-                    path,
-                    "",
-                    "the file is empty" if empty else "no importer recognises this file",
-                    "remove it from the folder, or pass --format (see `servicecoach formats`)",
-                )
-            )
-            continue
-        grouped.setdefault(importer.name, (importer, []))[1].append(path)
-    return ImportPlan(
-        tuple((importer, tuple(group)) for importer, group in grouped.values()), tuple(undetected)
-    )
-
-
-def _read(
-    plan: ImportPlan, options: ImportOptions
-) -> Iterator[tuple[Sequence[Source], Conversation | Problem]]:
-    """Every conversation and problem of the plan, with the sources being read."""
-    for importer, paths in plan.groups:
-        runs = [paths] if importer.reads_together else [(path,) for path in paths]
-        for run_paths in runs:
-            sources = [Source(path) for path in run_paths]
-            try:
-                for item in importer.read(sources, options):
-                    if not isinstance(item, Problem) and (why := storage_problem(item)):
-                        item = Problem(run_paths[0], f"conversation {item.id!r}", *why)
-                    yield sources, item
-            except InvalidFileError as exc:
-                yield sources, exc.problem
-            except RecursionError:
-                yield (
-                    sources,
-                    Problem(
-                        run_paths[0],
-                        "",
-                        "the file is nested too deeply to read",
-                        "check that it is a real export of this format",
-                    ),
-                )
 
 
 def run_import(
@@ -195,7 +107,7 @@ def run_import(
             )
             batch: list[Conversation] = []
             current: Sequence[Source] = ()
-            for sources, item in _read(plan, options):
+            for sources, item in read_plan(plan, options):
                 if sources is not current:  # the files before are read to the end
                     done.update((s.path, s.size) for s in current)
                     current = sources
