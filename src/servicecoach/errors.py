@@ -124,18 +124,26 @@ class InvalidRecordError(InputError):
 
 
 class ImportFailed(InputError):
-    """An all-or-nothing import found invalid input; nothing was written.
+    """An all-or-nothing import (or analysis) found invalid input; nothing was written.
 
     Attributes:
         problems: the first problems found (at most a few hundred).
         problem_count: how many problems there were in all.
     """
 
-    def __init__(self, problems: list[Problem], problem_count: int) -> None:
+    def __init__(
+        self,
+        problems: list[Problem],
+        problem_count: int,
+        *,
+        outcome: str = "import rolled back",
+        lost: str = "nothing was written",
+        action: str = "import",
+    ) -> None:
         noun = "problem" if problem_count == 1 else "problems"
         super().__init__(
-            f"import rolled back: {problem_count} {noun} in the input, nothing was written "
-            "(fix them, or pass --skip-invalid to import the valid records and skip the rest)"
+            f"{outcome}: {problem_count} {noun} in the input, {lost} "
+            f"(fix them, or pass --skip-invalid to {action} the valid records and skip the rest)"
         )
         self.problems = problems
         self.problem_count = problem_count

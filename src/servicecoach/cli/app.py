@@ -10,6 +10,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from servicecoach import __version__
+from servicecoach.cli.analyze_cmd import analyze_command
 from servicecoach.cli.customers_cmd import customers_app
 from servicecoach.cli.demo_cmd import demo_command
 from servicecoach.cli.export_cmd import export_command
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("analyze")(analyze_command)
 app.command("formats")(formats_command)
 app.command("demo")(demo_command)
 app.add_typer(customers_app, name="customers")

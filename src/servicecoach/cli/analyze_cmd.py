@@ -1,0 +1,105 @@
+"""``servicecoach analyze``: score files of any supported format, write FORMAT.md results."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.registry import analyzers
+from servicecoach.cli.options import JsonOption, QuietOption
+from servicecoach.cli.output import err_console, print_json, print_problems
+from servicecoach.errors import ConfigError, ImportFailed
+from servicecoach.ingest.base import ImportOptions
+from servicecoach.services.analysis import analyze_plan
+from servicecoach.services.plan import plan_import
+
+__all__ = ["analyze_command"]
+
+
+def analyze_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write results (JSON Lines, FORMAT.md) here instead of stdout."
+        ),
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Read every file as this format.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Analyse the valid records and report the invalid ones."
+        ),
+    ] = False,
+    support_address: Annotated[
+        list[str] | None,
+        typer.Option("--support-address", help="Email address or domain of your support team."),
+    ] = None,
+    quiet: QuietOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Analyse conversations in files (no database needed): one result line per conversation.
+
+    Every skill of the rubric that has an analyser is scored 0-100, or marked not
+    applicable, with the exact words as evidence. Invalid input stops the analysis before
+    any result is written to --out (exit code 3) unless --skip-invalid is given.
+    """
+    if out is not None and not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
+    if json_output and out is None:
+        raise ConfigError("--json prints a summary: give --out for the results")
+    plan = plan_import(paths, format)
+    pipeline = Pipeline(list(analyzers().values()))
+    options = ImportOptions(support_addresses=tuple(support_address or ()))
+    show_progress = not quiet and not json_output and err_console.is_terminal and out is not None
+    with Progress(
+        TextColumn("[bold]analysing"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[conversations]} conversations"),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show_progress,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("analyse", total=plan.total_bytes or 1, conversations=0)
+
+        def update(done: int, total: int, count: int) -> None:
+            progress.update(task, completed=done, total=total or 1, conversations=count)
+
+        try:
+            report = analyze_plan(
+                plan, pipeline, out, options, skip_invalid=skip_invalid, stdout=sys.stdout,
+                progress=update,
+            )  # fmt: skip
+        except ImportFailed as exc:
+            if json_output:
+                print_json(
+                    {
+                        "ok": False,
+                        "error": str(exc),
+                        "problems": [p.to_dict() for p in exc.problems],
+                    }
+                )
+            else:
+                print_problems(exc.problems, exc.problem_count)
+            raise
+    if json_output:
+        print_json({"ok": True, **report.to_dict()})
+        return
+    if report.problems:
+        print_problems(report.problems, report.skipped)
+    if not quiet:
+        where = f" to {out}" if out is not None else ""
+        failures = f"; {report.failures} analyser failures" if report.failures else ""
+        err_console.print(
+            f"[green]✓[/green] {report.conversations} conversations analysed{where} "
+            f"({report.seconds:.1f} s){failures}"
+        )

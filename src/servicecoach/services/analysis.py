@@ -1,0 +1,148 @@
+"""Analysing files directly (no database): read any supported format, write FORMAT.md results.
+
+Like an import, an analysis is all-or-nothing by default: invalid input stops it before
+any result is written (every problem is still reported). With ``skip_invalid`` the valid
+conversations are analysed and the invalid records reported. Results go to a temporary
+file beside the output that replaces it only at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.errors import ImportFailed, Problem
+from servicecoach.ingest.base import ImportOptions, Source
+from servicecoach.services.plan import ImportPlan
+from servicecoach.services.reading import read_plan
+
+__all__ = ["AnalysisReport", "analyze_plan"]
+
+MAX_PROBLEMS_KEPT = 500
+
+
+@dataclass(slots=True)
+class AnalysisReport:
+    """What an analysis did."""
+
+    files: list[tuple[Path, str]]
+    conversations: int = 0
+    failures: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary (``--json``)."""
+        return {
+            "files": [{"path": str(p), "format": f} for p, f in self.files],
+            "conversations": self.conversations,
+            "analyser_failures": self.failures,
+            "skipped": self.skipped,
+            "problems": [p.to_dict() for p in self.problems],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def analyze_plan(
+    plan: ImportPlan,
+    pipeline: Pipeline,
+    out: Path | None,
+    options: ImportOptions | None = None,
+    *,
+    skip_invalid: bool = False,
+    stdout: TextIO | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> AnalysisReport:
+    """Analyse every conversation of ``plan`` and write one result line per conversation.
+
+    Args:
+        plan: the files and their formats.
+        pipeline: the analysers to run.
+        out: the results file, or ``None`` to write to ``stdout``.
+        options: how to read the files.
+        skip_invalid: analyse the valid records when some are invalid.
+        stdout: where results go when ``out`` is ``None``.
+        progress: called with ``(bytes_done, bytes_total, conversations)``.
+
+    Raises:
+        ImportFailed: invalid input without ``skip_invalid``; no results were written.
+    """
+    options = options or ImportOptions()
+    report = AnalysisReport(files=plan.files)
+    started = time.perf_counter()
+    for problem in plan.undetected:
+        _note(report, problem)
+    if out is None:
+        _analyze(plan, pipeline, options, skip_invalid, report, stdout, progress)
+    else:
+        descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        temporary = Path(name)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+                _analyze(plan, pipeline, options, skip_invalid, report, handle, progress)
+            temporary.replace(out)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _note(report: AnalysisReport, problem: Problem) -> None:
+    if len(report.problems) < MAX_PROBLEMS_KEPT:
+        report.problems.append(problem)
+    report.skipped += 1
+
+
+def _analyze(
+    plan: ImportPlan,
+    pipeline: Pipeline,
+    options: ImportOptions,
+    skip_invalid: bool,
+    report: AnalysisReport,
+    handle: TextIO | None,
+    progress: Callable[[int, int, int], None] | None,
+) -> None:
+    total = plan.total_bytes
+    done: dict[Path, int] = {}
+    current: tuple[Source, ...] = ()
+    lines: list[str] = []
+    for sources, item in read_plan(plan, options):
+        if tuple(sources) != current:
+            done.update((s.path, s.size) for s in current)
+            current = tuple(sources)
+        if isinstance(item, Problem):
+            _note(report, item)
+            continue
+        if report.skipped and not skip_invalid:
+            continue  # stopped: read on only to report every problem
+        result = pipeline.analyze(item)
+        report.conversations += 1
+        report.failures += len(result.failures)
+        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
+        if len(lines) >= 200 and handle is not None:
+            handle.write("\n".join(lines) + "\n")
+            lines.clear()
+        if progress is not None and report.conversations % 50 == 0:
+            done.update((s.path, s.bytes_read) for s in sources)
+            progress(sum(done.values()), total, report.conversations)
+    if report.skipped and not skip_invalid:
+        raise ImportFailed(
+            report.problems,
+            report.skipped,
+            outcome="analysis stopped",
+            lost="no results were written",
+            action="analyse",
+        )
+    if lines and handle is not None:
+        handle.write("\n".join(lines) + "\n")
+    if progress is not None:
+        progress(total, total, report.conversations)
