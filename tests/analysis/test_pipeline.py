@@ -65,7 +65,12 @@ def test_pipeline_result_has_every_skill_in_format_shape() -> None:
     assert data["skills"]["empathy"] == {"score": None, "applicable": False, "evidence": []}
     assert data["analyzers"] == {"closing": "fixed.v1"}
     assert data["messages"] == [
-        {"id": "m1", "role": "customer", "signals": ["closing.check"]},
+        {
+            "id": "m1",
+            "role": "customer",
+            "emotion": {"label": "neutral", "score": 0.6},
+            "signals": ["closing.check"],
+        },
         {"id": "m2", "role": "agent", "signals": []},
     ]
     assert set(data["outcome"]) == {

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
+from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
@@ -89,11 +91,14 @@ class Pipeline:
                     AnalysisFailure(conversation.id, analyzer.id, f"{type(exc).__name__}: {exc}")
                 )
                 findings[analyzer.skill] = SkillFinding.not_applicable()
+        emotions = customer_emotions(conversation)
         return ConversationResult(
             conversation=conversation.id,
             analyzers=self.versions,
             skills=findings,
             messages=tuple((m.id, m.role.value) for m in conversation.messages),
+            outcome=estimate_outcome(conversation, emotions, findings),
+            emotions=emotions,
             failures=tuple(failures),
             config={name: cfg for name, cfg in self.config.items() if cfg},
         )

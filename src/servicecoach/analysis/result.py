@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from servicecoach.analysis.emotion import Emotion
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.skills import SKILLS
 
@@ -56,6 +57,7 @@ class ConversationResult:
         skills: skill name to its finding; skills no analyser covered are absent.
         messages: message id and role, in conversation order.
         outcome: the customer-side outcome.
+        emotions: the emotion of each customer message, by message id.
         failures: analysers that failed on this conversation.
         config: the configuration the analysers ran with (recorded with the result).
     """
@@ -65,6 +67,7 @@ class ConversationResult:
     skills: dict[str, SkillFinding]
     messages: tuple[tuple[str, str], ...]
     outcome: Outcome = field(default_factory=Outcome)
+    emotions: dict[str, Emotion] = field(default_factory=dict)
     failures: tuple[AnalysisFailure, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -80,6 +83,15 @@ class ConversationResult:
             if evidence.signal not in signals:
                 signals.append(evidence.signal)
         return fired
+
+    def _message_dict(
+        self, message: str, role: str, signals: dict[str, list[str]]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": message, "role": role}
+        if message in self.emotions:
+            out["emotion"] = self.emotions[message].to_dict()
+        out["signals"] = signals.get(message, [])
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The FORMAT.md result line: one entry per skill, applicable or not."""
@@ -98,8 +110,7 @@ class ConversationResult:
             "analyzers": dict(self.analyzers),
             "skills": skills,
             "messages": [
-                {"id": message, "role": role, "signals": signals.get(message, [])}
-                for message, role in self.messages
+                self._message_dict(message, role, signals) for message, role in self.messages
             ],
             "outcome": self.outcome.to_dict(),
         }

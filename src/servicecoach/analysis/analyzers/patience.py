@@ -1,0 +1,320 @@
+"""Patience: the agent stays calm and courteous, above all when the customer is angry.
+
+Signals (all negative, each with a calm alternative as its suggestion):
+
+- ``patience.blame`` - puts the fault on the customer ("you should have", "as I already
+  said", "like I said", "you didn't read"; "obviously" only when it leads into "you",
+  "as" or "it says", never in "you'll obviously get a full refund").
+- ``patience.dismissive`` - brushes the concern aside ("calm down", "just relax", a
+  sentence opening with a bare "Relax," that is not friendly, "Whatever." on its own,
+  "that's not my problem", "it is what it is", "nothing I can do").
+- ``patience.shouting`` - a sentence mostly in capitals (at least 3 words of 2+ letters
+  in capitals and more than half of its words, ignoring acronyms such as DM, ID, UPS,
+  FAQ, OK, PIN), or one with "!!" or more that is not plainly friendly ("Thanks!!").
+- ``patience.defensive`` - defends instead of helping ("not my fault", "not my
+  department", "I just work here", "that's not on us").
+- ``patience.sarcasm`` - a small, conservative set ("good luck with that", "if you say
+  so", "yeah right"); thanking the customer for their patience never counts.
+- ``patience.degrading`` - the tone gets worse as the customer gets angrier: after at
+  least one clean reply, the customer shows anger (capitals, "!!!", "ridiculous",
+  "unacceptable", ...) and a later reply carries any of the signals above. Placed once,
+  on the worst such reply (the whole reply).
+
+Only replies the customer saw count, and never the customer's own words quoted in them
+(lines starting with ``>``, or text in quotation marks copied from a customer message).
+
+Scoring (applicable when the conversation has at least one agent or bot reply): 100,
+minus 30 per blame, dismissive or defensive signal, 25 per shouting sentence, 20 per
+sarcasm and 20 for degrading; never below 0. An agent who stays clean scores 100 however
+angry the customer is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["PatienceAnalyzer"]
+
+_PENALTY: dict[str, int] = {
+    "patience.blame": 30,
+    "patience.dismissive": 30,
+    "patience.defensive": 30,
+    "patience.shouting": 25,
+    "patience.sarcasm": 20,
+    "patience.degrading": 20,
+}
+"""What each signal costs."""
+
+_CHUNK = re.compile(r"[^\W_][\w'’-]*")
+_BANGS = re.compile(r"!{2,}")
+_CUSTOMER_BANGS = re.compile(r"!{3,}")
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The lexicon's word lists, read once per analysis."""
+
+    lexicon: Lexicon
+    acronyms: frozenset[str]
+    obviously_after: tuple[str, ...]
+    benign_after_you: tuple[str, ...]
+    calm_subjects: frozenset[str]
+
+    @classmethod
+    def load(cls) -> _Rules:
+        lexicon = load_lexicon("patience")
+        section = lexicon.sections.get("obviously", {})
+        return cls(
+            lexicon=lexicon,
+            acronyms=lexicon.words("shouting"),
+            obviously_after=tuple(fold(w) for w in section.get("after", [])),
+            benign_after_you=tuple(fold(w) for w in section.get("benign_after_you", [])),
+            calm_subjects=frozenset(
+                fold(w) for w in lexicon.sections.get("dismissive", {}).get("calm_subjects", [])
+            ),
+        )
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " "
+
+    for match in _QUOTE_LINE.finditer(text):
+        blank(match.start(), match.end())
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            blank(match.start(), match.end())
+    return "".join(chars)
+
+
+def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
+    """True when ``text`` is mostly capitals: 3+ capitalised words, over half of them.
+
+    Words need two or more letters; words with digits (order codes) and the ``acronyms``
+    are ignored.
+    """
+    words = 0
+    caps = 0
+    for chunk in _CHUNK.findall(text):
+        if any(c.isdigit() for c in chunk):
+            continue
+        letters = "".join(c for c in chunk if c.isalpha())
+        if len(letters) < 2 or fold(letters) in acronyms:
+            continue
+        words += 1
+        if letters.isupper():
+            caps += 1
+    return caps >= 3 and caps * 2 > words
+
+
+class PatienceAnalyzer(Analyzer):
+    """Calm, courteous tone: no blame, dismissal, shouting, defensiveness or sarcasm."""
+
+    name: ClassVar[str] = "patience"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "patience"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        rules = _Rules.load()
+        found: list[Evidence] = []
+        customer_texts: list[str] = []
+        replied = False
+        clean_seen = False
+        anger_after_clean = False
+        worst: tuple[int, Message] | None = None
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                customer_texts.append(_normalise(message.text))
+                if clean_seen and _is_angry(message.text, rules):
+                    anger_after_clean = True
+                continue
+            if not message.is_reply:
+                continue
+            replied = True
+            signals = _reply_signals(message, customer_texts, rules)
+            found.extend(signals)
+            if not signals:
+                clean_seen = True
+            elif anger_after_clean:
+                cost = sum(_PENALTY[e.signal] for e in signals)
+                if worst is None or cost > worst[0]:
+                    worst = (cost, message)
+        if not replied:
+            return SkillFinding.not_applicable()
+        if worst is not None:
+            found.append(_whole(worst[1], rules))
+        score = 100 - sum(_PENALTY[e.signal] for e in found)
+        return SkillFinding(max(0, score), tuple(found))
+
+
+def _is_angry(text: str, rules: _Rules) -> bool:
+    if _CUSTOMER_BANGS.search(text):
+        return True
+    if any(m.label == "anger" for m in rules.lexicon.matcher.find(text)):
+        return True
+    return any(_is_shouting(s.text, rules.acronyms) for s in sentences(text))
+
+
+def _whole(message: Message, rules: _Rules) -> Evidence:
+    text = message.text
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return Evidence(
+        message.id,
+        start,
+        max(start, end),
+        "patience.degrading",
+        -1,
+        text[start : max(start, end)],
+        rules.lexicon.suggestion("degrading"),
+    )
+
+
+def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -> list[Evidence]:
+    """Every negative patience signal in one reply, in text order."""
+    text = message.text
+    own = _own_words(text, customer_texts)
+    parts = sentences(own)
+    found: list[Evidence] = []
+
+    def add(start: int, end: int, signal: str, section: str) -> None:
+        found.append(
+            Evidence(
+                message.id,
+                start,
+                end,
+                signal,
+                -1,
+                text[start:end],
+                rules.lexicon.suggestion(section),
+            )
+        )
+
+    phrase_spans: list[tuple[int, int]] = []
+    matches = rules.lexicon.matcher.find(own)
+    direct = {"blame", "dismissive", "defensive", "sarcasm"}
+    for match in matches:
+        if match.label in direct:
+            add(match.start, match.end, f"patience.{match.label}", match.label)
+            phrase_spans.append((match.start, match.end))
+    for match in matches:
+        if any(s <= match.start and match.end <= e for s, e in phrase_spans):
+            continue  # "just relax", "whatever you say": already counted
+        if match.label == "obviously":
+            end = _obviously_blame(own, match, rules)
+            if end is not None:
+                add(match.start, end, "patience.blame", "obviously")
+        elif match.label == "relax" and _bare_relax(own, match, parts, matches):
+            add(match.start, match.end, "patience.dismissive", "relax")
+        elif match.label == "whatever" and _bare_whatever(own, match):
+            add(match.start, match.end, "patience.dismissive", "whatever")
+    for sentence in parts:
+        if _is_shouting(sentence.text, rules.acronyms) or (
+            _BANGS.search(sentence.text) and not _friendly(sentence, matches)
+        ):
+            add(sentence.start, sentence.end, "patience.shouting", "shouting")
+    found = [e for e in found if not _calm_about_things(own, e, rules)]
+    return _merge(found, text)
+
+
+def _merge(found: list[Evidence], text: str) -> list[Evidence]:
+    """Overlapping spans of one signal as one ("Obviously you didn't read": one blame)."""
+    merged: list[Evidence] = []
+    for item in sorted(found, key=lambda e: (e.start, e.end)):
+        last = next((m for m in reversed(merged) if m.signal == item.signal), None)
+        if last is not None and item.start < last.end:
+            if item.end > last.end:
+                index = merged.index(last)
+                merged[index] = replace(last, end=item.end, quote=text[last.start : item.end])
+            continue
+        merged.append(item)
+    return merged
+
+
+def _obviously_blame(own: str, match: PhraseMatch, rules: _Rules) -> int | None:
+    """The end of "obviously you" / "obviously, as" when it is blame, else ``None``."""
+    folded = fold(own)
+    index = match.end
+    while index < len(folded) and folded[index] in " ,":
+        index += 1
+    rest = folded[index:]
+    for lead in rules.obviously_after:
+        if not rest.startswith(lead):
+            continue
+        end = index + len(lead)
+        if end < len(folded) and (folded[end].isalnum() or folded[end] in "'_"):
+            continue  # "you'll", "assume": not the word itself
+        if lead == "you":
+            after = rest[len(lead) :].lstrip()
+            if any(
+                after.startswith(benign)
+                and (len(after) == len(benign) or not after[len(benign)].isalnum())
+                for benign in rules.benign_after_you
+            ):
+                return None
+        return end
+    return None
+
+
+def _bare_relax(
+    own: str, match: PhraseMatch, parts: list[Sentence], matches: list[PhraseMatch]
+) -> bool:
+    """A sentence that opens with "Relax" and goes on with a brush-off, not a friendly note."""
+    sentence = next((s for s in parts if s.start <= match.start < s.end), None)
+    if sentence is None:
+        return False
+    opening = own[sentence.start : match.start]
+    if any(c.isalnum() for c in opening):
+        return False
+    after = own[match.end : sentence.end].lstrip()
+    if after and after[0] not in ",.!-–—":
+        return False  # "Relax and enjoy your trip!"
+    return not _friendly(sentence, matches)
+
+
+def _bare_whatever(own: str, match: PhraseMatch) -> bool:
+    """ "Whatever." on its own, not "whatever you need"."""
+    after = own[match.end :].lstrip(" \t")
+    return not after or not (after[0].isalnum() or after[0] == "'")
+
+
+def _friendly(sentence: Sentence, matches: list[PhraseMatch]) -> bool:
+    return any(
+        m.label == "friendly" and sentence.start <= m.start and m.end <= sentence.end
+        for m in matches
+    )
+
+
+def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
+    """ "calm down" about things, not the customer ("once things calm down")."""
+    if evidence.signal != "patience.dismissive" or fold(evidence.quote) != "calm down":
+        return False
+    before = _WORD.findall(fold(own[: evidence.start]))
+    return bool(before) and before[-1] in rules.calm_subjects

@@ -1,0 +1,65 @@
+"""Customer emotion per message and the conversation outcome."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicecoach.analysis.emotion import EMOTIONS, classify_emotion, customer_emotions
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.outcome import estimate_outcome
+from servicecoach.testing import make_conversation
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("This is RIDICULOUS, third time I am writing!!!", "anger"),
+        ("Still not working after two weeks of waiting", "frustration"),
+        ("I'm worried it won't arrive before Friday", "anxiety"),
+        ("Where do I find the size guide?", "confusion"),
+        ("I'm really disappointed with the quality", "disappointment"),
+        ("Thank you so much Priya", "gratitude"),
+        ("Phew, what a relief", "relief"),
+        ("Perfect, all sorted now", "satisfaction"),
+        ("My order number is 5521", "neutral"),
+    ],
+)
+def test_emotion_labels(text: str, label: str) -> None:
+    assert classify_emotion(text).label == label
+
+
+@given(st.text(max_size=300))
+def test_emotion_any_text_gets_a_known_label(text: str) -> None:
+    emotion = classify_emotion(text)
+    assert emotion.label in EMOTIONS and 0 < emotion.score <= 0.95
+
+
+@pytest.mark.parametrize(
+    ("turns", "start", "end", "resolved", "satisfaction"),
+    [
+        (
+            [("customer", "My tent arrived broken!"), ("agent", "Sorry! New one today."), ("customer", "Thank you!")],
+            "disappointment", "gratitude", True, 100,
+        ),
+        (
+            [("customer", "Where is my refund?"), ("agent", "Checking."), ("customer", "Still waiting, this is ridiculous")],
+            "confusion", "anger", False, 0,
+        ),
+        (
+            [("customer", "Hi"), ("agent", "Hello, how can I help?")],
+            "neutral", "neutral", None, 55,
+        ),
+    ],
+)  # fmt: skip
+def test_outcome(
+    turns: list[tuple[str, str]], start: str, end: str, resolved: bool | None, satisfaction: int
+) -> None:
+    conversation = make_conversation(turns)
+    outcome = estimate_outcome(
+        conversation, customer_emotions(conversation), {"apology": SkillFinding(80)}
+    )
+    assert (outcome.emotion_start, outcome.emotion_end, outcome.resolved) == (start, end, resolved)
+    assert outcome.satisfaction == satisfaction
+    assert outcome.quality == 80
