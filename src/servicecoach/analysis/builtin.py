@@ -14,6 +14,8 @@ __all__ = ["register_analyzers"]
 def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     """Register every analyser that ships with servicecoach."""
     from servicecoach.analysis.analyzers.apology import ApologyAnalyzer
+    from servicecoach.analysis.analyzers.clarity import ClarityAnalyzer
+    from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
 
-    for analyzer in (ApologyAnalyzer(),):
+    for analyzer in (ApologyAnalyzer(), ClarityAnalyzer(), PatienceAnalyzer()):
         register(analyzer)

@@ -3,10 +3,11 @@
 Signals (all negative, each with a calm alternative as its suggestion):
 
 - ``patience.blame`` - puts the fault on the customer ("you should have", "as I already
-  said", "like I said", "you didn't read"; "obviously" only when it leads into "you",
-  "as" or "it says", never in "you'll obviously get a full refund").
-- ``patience.dismissive`` - brushes the concern aside ("calm down", "just relax", a
-  sentence opening with a bare "Relax," that is not friendly, "Whatever." on its own,
+  said", "like I said", "you didn't read"; not "you should have received it", an
+  expectation; "obviously" only when it leads into "you", "as" or "it says", never in
+  "you'll obviously get a full refund").
+- ``patience.dismissive`` - brushes the concern aside ("calm down", "just relax" or a
+  sentence opening with "Relax," when the sentence is not friendly, "Whatever." alone,
   "that's not my problem", "it is what it is", "nothing I can do").
 - ``patience.shouting`` - a sentence mostly in capitals (at least 3 words of 2+ letters
   in capitals and more than half of its words, ignoring acronyms such as DM, ID, UPS,
@@ -73,6 +74,7 @@ class _Rules:
     obviously_after: tuple[str, ...]
     benign_after_you: tuple[str, ...]
     calm_subjects: frozenset[str]
+    expected: frozenset[str]
 
     @classmethod
     def load(cls) -> _Rules:
@@ -85,6 +87,9 @@ class _Rules:
             benign_after_you=tuple(fold(w) for w in section.get("benign_after_you", [])),
             calm_subjects=frozenset(
                 fold(w) for w in lexicon.sections.get("dismissive", {}).get("calm_subjects", [])
+            ),
+            expected=frozenset(
+                fold(w) for w in lexicon.sections.get("blame", {}).get("expected", [])
             ),
         )
 
@@ -221,6 +226,8 @@ def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -
     matches = rules.lexicon.matcher.find(own)
     direct = {"blame", "dismissive", "defensive", "sarcasm"}
     for match in matches:
+        if match.label == "blame" and _expectation(own, match, rules):
+            continue  # "you should have received it by now"
         if match.label in direct:
             add(match.start, match.end, f"patience.{match.label}", match.label)
             phrase_spans.append((match.start, match.end))
@@ -286,17 +293,23 @@ def _obviously_blame(own: str, match: PhraseMatch, rules: _Rules) -> int | None:
 def _bare_relax(
     own: str, match: PhraseMatch, parts: list[Sentence], matches: list[PhraseMatch]
 ) -> bool:
-    """A sentence that opens with "Relax" and goes on with a brush-off, not a friendly note."""
+    """ "Just relax", or "Relax," opening a sentence, in a sentence that is not friendly."""
     sentence = next((s for s in parts if s.start <= match.start < s.end), None)
-    if sentence is None:
-        return False
+    if sentence is None or _friendly(sentence, matches):
+        return False  # "Just relax and enjoy your trip!"
+    if fold(match.phrase) != "relax":
+        return True
     opening = own[sentence.start : match.start]
-    if any(c.isalnum() for c in opening):
-        return False
     after = own[match.end : sentence.end].lstrip()
-    if after and after[0] not in ",.!-–—":
-        return False  # "Relax and enjoy your trip!"
-    return not _friendly(sentence, matches)
+    return not any(c.isalnum() for c in opening) and (not after or after[0] in ",.!-–—")
+
+
+def _expectation(own: str, match: PhraseMatch, rules: _Rules) -> bool:
+    """ "You should have received it": what the customer can expect, not blame."""
+    if not fold(match.phrase).startswith("you should"):
+        return False
+    after = _WORD.findall(fold(own[match.end :]))[:1]
+    return bool(after) and after[0] in rules.expected
 
 
 def _bare_whatever(own: str, match: PhraseMatch) -> bool:

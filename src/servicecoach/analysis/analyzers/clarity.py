@@ -1,0 +1,465 @@
+"""Clear communication: brief, plain, positive replies with steps and a recap.
+
+Signals:
+
+- ``clarity.negative_language`` (-1) - a sentence says what cannot be done ("can't",
+  "unable to", "not possible", "policy doesn't allow", "out of stock", "we don't
+  offer", ...) and neither it nor the next sentence of the reply offers an alternative
+  ("but I can", "instead", "what I can do", "I'll", "we can", "you can", "option",
+  "alternatively", ...). Questions, conditions about the customer ("if you can't find
+  it"), set phrases ("I can't wait to hear") and text in quotation marks are skipped.
+  One per sentence; the suggestion is a rewrite that leads with the option, built from
+  the sentence where its shape is known ("X is out of stock until next week" becomes
+  "X is due back next week - I can order it now so it ships the day it arrives.").
+- ``clarity.jargon`` (-1) - internal words or codes: ticket keys such as ``OPS-1234``
+  (order and invoice references excepted), levels ("escalated to L2", "tier 2"), "SLA",
+  "RMA", "per the SOP", "backend", "P1". The suggestion gives a plain swap.
+- ``clarity.too_long`` (-1) - a reply of over 120 words, or over 80 words and more than
+  three times as long as the customer message it answers. Spans the whole reply.
+- ``clarity.hard_to_read`` (-1) - a reply of 20+ words whose Flesch-Kincaid grade is
+  above 10 (target: grade 8). Spans its hardest sentence.
+- ``clarity.recap`` (+1) - a recap or next steps ("to recap", "here's what happens
+  next", "next steps", or "I've done X and you'll get Y by Z" in one sentence).
+- ``clarity.steps`` (+1) - two or more numbered or bulleted lines in one reply.
+
+Only replies the customer saw count, and never the customer's own words quoted in them
+(lines starting with ``>``, or text in quotation marks copied from a customer message).
+
+Scoring (applicable when the conversation has at least one agent or bot reply): start at
+85; minus 15 per negative-language sentence and 10 per jargon term; minus 10 once if any
+reply is too long and 10 once if any is hard to read; plus 10 once for a recap and 5
+once for steps; clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["ClarityAnalyzer", "flesch_kincaid_grade", "syllables"]
+
+_BASE = 85
+_NEGATIVE_COST = 15
+_JARGON_COST = 10
+_LONG_COST = 10
+_HARD_COST = 10
+_RECAP_GAIN = 10
+_STEPS_GAIN = 5
+_MAX_WORDS = 120
+_RELATIVE_WORDS = 80
+_MAX_GRADE = 10.0
+_MIN_GRADED_WORDS = 20
+
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[\w']+")
+_LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+_LINK = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_CLAUSE_END = re.compile(r"[,.;:!?()\-–—]")
+_TICKET = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-\d{2,}\b")
+_STEP_LINE = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•‣])[ \t]+\S.*$")
+_DONE_AND_NEXT = re.compile(
+    r"\b(?:i|we)(?:'ve| have)\b.*?\byou(?:'ll| will)\b.*?\b(?:by|within|before|in the next)\b"
+)
+_NO_OPTION = frozenset({"no", "any", "without", "nothing", "not"})
+_NOT_AFTER = re.compile(r"(?:'t|n't|\s+not\b|\s+never\b)")
+_VOWELS = re.compile(r"[aeiouy]+")
+_VOICED_ENDINGS = ("ted", "ded", "ses", "zes", "ces", "ges", "xes", "shes", "ches")
+
+_LEAD_IN = r"^(?:(?:unfortunately|sorry|i'm afraid|i am afraid|at the moment|right now)[,\s]+)*"
+_STOCK = re.compile(
+    _LEAD_IN + r"(?P<subject>[^,;:]+?)\s*(?P<verb>\bis\b|\bare\b|'s\b)\s+"
+    r"(?:currently\s+|temporarily\s+|now\s+|still\s+)?out of stock"
+    r"(?:\s+(?:until|till|til)\s+(?P<when>[^.,;!?]+))?",
+    re.IGNORECASE,
+)
+_GONE = re.compile(
+    _LEAD_IN + r"(?P<subject>[^,;:]+?)\s*(?:\bis\b|\bare\b|'s\b)\s+no longer available",
+    re.IGNORECASE,
+)
+_NOT_OFFERED = re.compile(
+    r"\bwe (?:don't|do not) (?:offer|provide) (?P<what>[^.,;!?]+)", re.IGNORECASE
+)
+_POLICY = re.compile(
+    r"\bpolicy (?:doesn't|does not|won't) allow (?P<what>[^.,;!?]+)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The lexicon and its word lists, read once per analysis."""
+
+    lexicon: Lexicon
+    conditional: frozenset[str]
+    customer_codes: frozenset[str]
+    plain: dict[str, str]
+
+    @classmethod
+    def load(cls) -> _Rules:
+        lexicon = load_lexicon("clarity")
+        jargon = lexicon.sections.get("jargon", {})
+        return cls(
+            lexicon=lexicon,
+            conditional=lexicon.words("conditional"),
+            customer_codes=frozenset(fold(c) for c in jargon.get("customer_codes", [])),
+            plain={fold(k): str(v) for k, v in jargon.get("plain", {}).items()},
+        )
+
+
+def syllables(word: str) -> int:
+    """A heuristic syllable count for an English word (at least 1).
+
+    Counts vowel groups, then drops a silent final ``e`` (but not ``-le`` after a
+    consonant), the silent ``e`` of ``-es``/``-ed`` endings and of ``-ely``.
+    """
+    w = fold(word).strip("'")
+    w = re.sub(r"[^a-z]", "", w)
+    if not w:
+        return 0
+    if len(w) <= 3:
+        return 1
+    count = len(_VOWELS.findall(w))
+    silent_e = w.endswith("e") and not (w.endswith("le") and w[-3] not in "aeiouy")
+    silent_ending = w.endswith(("es", "ed")) and not w.endswith(_VOICED_ENDINGS)
+    if silent_e or silent_ending or w.endswith("ely"):  # "make", "closed", "lately"
+        count -= 1
+    return max(1, count)
+
+
+def flesch_kincaid_grade(sentence_words: Sequence[Sequence[str]]) -> float:
+    """The Flesch-Kincaid grade level of sentences given as lists of words."""
+    counted = [words for words in sentence_words if words]
+    total = sum(len(words) for words in counted)
+    if not total:
+        return 0.0
+    syllable_total = sum(syllables(w) for words in counted for w in words)
+    return 0.39 * total / len(counted) + 11.8 * syllable_total / total - 15.59
+
+
+class ClarityAnalyzer(Analyzer):
+    """Brief, plain, positive replies; steps as lists; a recap of what happens next."""
+
+    name: ClassVar[str] = "clarity"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "clear_communication"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        rules = _Rules.load()
+        found: list[Evidence] = []
+        customer_texts: list[str] = []
+        last_customer: Message | None = None
+        replied = False
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                customer_texts.append(_normalise(message.text))
+                last_customer = message
+                continue
+            if not message.is_reply:
+                continue
+            replied = True
+            found.extend(_reply_signals(message, customer_texts, last_customer, rules))
+        if not replied:
+            return SkillFinding.not_applicable()
+        fired = {e.signal for e in found}
+        score = (
+            _BASE
+            - _NEGATIVE_COST * sum(e.signal == "clarity.negative_language" for e in found)
+            - _JARGON_COST * sum(e.signal == "clarity.jargon" for e in found)
+            - _LONG_COST * ("clarity.too_long" in fired)
+            - _HARD_COST * ("clarity.hard_to_read" in fired)
+            + _RECAP_GAIN * ("clarity.recap" in fired)
+            + _STEPS_GAIN * ("clarity.steps" in fired)
+        )
+        return SkillFinding(min(100, max(0, score)), tuple(found))
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with the customer's quoted words blanked (offsets kept), and every quote.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    The spans of all quotations are returned too.
+    """
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " "
+
+    for match in _QUOTE_LINE.finditer(text):
+        blank(match.start(), match.end())
+    quotes: list[tuple[int, int]] = []
+    for match in _QUOTED.finditer(text):
+        quotes.append((match.start(), match.end()))
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            blank(match.start(), match.end())
+    return "".join(chars), quotes
+
+
+def _reply_signals(
+    message: Message, customer_texts: list[str], answers: Message | None, rules: _Rules
+) -> list[Evidence]:
+    """Every clarity signal in one reply, in text order."""
+    text = message.text
+    own, quotes = _own_words(text, customer_texts)
+    parts = sentences(own)
+    matches = [
+        m
+        for m in rules.lexicon.matcher.find(own)
+        if not any(s <= m.start and m.end <= e for s, e in quotes)
+    ]
+    found: list[Evidence] = []
+    found.extend(_negative_language(message, own, parts, matches, rules))
+    found.extend(_jargon(message, own, matches, quotes, rules))
+    found.extend(_length_and_grade(message, own, parts, answers))
+    found.extend(_recap_and_steps(message, own, parts, matches))
+    found.sort(key=lambda e: (e.start, e.end, e.signal))
+    return found
+
+
+def _negative_language(
+    message: Message,
+    own: str,
+    parts: list[Sentence],
+    matches: list[PhraseMatch],
+    rules: _Rules,
+) -> list[Evidence]:
+    benign = [m for m in matches if m.label == "benign"]
+    alternatives = [m for m in matches if m.label == "alternative" and _real_option(own, m)]
+    flagged: set[int] = set()
+    found: list[Evidence] = []
+    for match in matches:
+        if match.label != "negative":
+            continue
+        if any(b.start <= match.start and match.end <= b.end for b in benign):
+            continue  # "I can't wait to hear how it goes"
+        index = next((i for i, s in enumerate(parts) if s.start <= match.start < s.end), None)
+        if index is None or index in flagged:
+            continue
+        sentence = parts[index]
+        if sentence.text.rstrip().endswith("?") or _conditional(own, sentence, match, rules):
+            continue
+        window = parts[index : index + 2]
+        if any(s.start <= a.start < s.end for a in alternatives for s in window):
+            continue
+        flagged.add(index)
+        quote = message.text[sentence.start : sentence.end]
+        suggestion = _rewrite(quote) or rules.lexicon.suggestion("negative")
+        found.append(
+            Evidence(
+                message.id,
+                sentence.start,
+                sentence.end,
+                "clarity.negative_language",
+                -1,
+                quote,
+                suggestion,
+            )
+        )
+    return found
+
+
+def _real_option(own: str, match: PhraseMatch) -> bool:
+    """False for "but I can't", "no other option", "nothing more we can do"."""
+    if _NOT_AFTER.match(own, match.end):
+        return False
+    before = _WORD.findall(fold(own[: match.start]))[-2:]
+    return not any(word in _NO_OPTION for word in before)
+
+
+def _conditional(own: str, sentence: Sentence, match: PhraseMatch, rules: _Rules) -> bool:
+    """True for "if you can't find it, ...": a condition, not a refusal."""
+    clause = _CLAUSE_END.split(own[sentence.start : match.start])[-1]
+    return any(word in rules.conditional for word in _WORD.findall(fold(clause)))
+
+
+def _rewrite(sentence: str) -> str | None:
+    """A rewrite of ``sentence`` that leads with the option, when its shape is known."""
+    if stock := _STOCK.search(sentence):
+        subject = stock.group("subject").strip()
+        plural = fold(stock.group("verb")) == "are"
+        be, it = ("are", "them") if plural else ("is", "it")
+        ships, arrives = ("they ship", "they arrive") if plural else ("it ships", "it arrives")
+        when = stock.group("when")
+        if when:
+            return (
+                f"{_capital(subject)} {be} due back {_due(when.strip())} - "
+                f"I can order {it} now so {ships} the day {arrives}."
+            )
+        return (
+            f"I can let you know the moment {_lower(subject)} {be} back in stock, "
+            "or suggest a similar item that ships today."
+        )
+    if gone := _GONE.search(sentence):
+        return (
+            f"I can suggest a close match to {_lower(gone.group('subject').strip())} "
+            "that's available now - shall I send you a couple of options?"
+        )
+    if offered := _NOT_OFFERED.search(sentence):
+        return (
+            f"Here's what I can offer instead of {offered.group('what').strip()}: "
+            "[the nearest option] - would that work for you?"
+        )
+    if policy := _POLICY.search(sentence):
+        return (
+            f"What our policy does allow instead of {policy.group('what').strip()} is "
+            "[the nearest option] - I can set that up for you now."
+        )
+    return None
+
+
+def _due(when: str) -> str:
+    lowered = fold(when)
+    if lowered.startswith("the end"):
+        return f"by {when}"
+    if lowered.startswith("the "):
+        return f"on {when}"
+    return when
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    if fold(text) in ("it", "they"):
+        return fold(text)
+    if len(text) > 1 and text[1].isupper():
+        return text  # an acronym or a name
+    return text[:1].lower() + text[1:]
+
+
+def _jargon(
+    message: Message,
+    own: str,
+    matches: list[PhraseMatch],
+    quotes: list[tuple[int, int]],
+    rules: _Rules,
+) -> list[Evidence]:
+    generic = rules.lexicon.suggestion("jargon")
+    found: list[Evidence] = []
+    for match in matches:
+        if match.label != "jargon":
+            continue
+        plain = rules.plain.get(fold(match.phrase))
+        suggestion = f'Say "{plain}" instead of "{match.phrase}".' if plain else generic
+        found.append(
+            Evidence(
+                message.id,
+                match.start,
+                match.end,
+                "clarity.jargon",
+                -1,
+                message.text[match.start : match.end],
+                suggestion,
+            )
+        )
+    for ticket in _TICKET.finditer(own):
+        if fold(ticket.group(1)) in rules.customer_codes:
+            continue
+        if any(s <= ticket.start() and ticket.end() <= e for s, e in quotes):
+            continue
+        found = [e for e in found if not ticket.start() <= e.start < ticket.end()]  # "RMA"
+        found.append(
+            Evidence(
+                message.id,
+                ticket.start(),
+                ticket.end(),
+                "clarity.jargon",
+                -1,
+                message.text[ticket.start() : ticket.end()],
+                "Leave internal ticket codes out, or give the reference the customer was sent.",
+            )
+        )
+    return found
+
+
+def _length_and_grade(
+    message: Message, own: str, parts: list[Sentence], answers: Message | None
+) -> list[Evidence]:
+    text = message.text
+    found: list[Evidence] = []
+    words = len(_WORD.findall(own))
+    asked = len(_WORD.findall(answers.text)) if answers is not None else None
+    if words > _MAX_WORDS or (words > _RELATIVE_WORDS and asked is not None and words > 3 * asked):
+        start = len(text) - len(text.lstrip())
+        end = max(start, len(text.rstrip()))
+        found.append(
+            Evidence(
+                message.id,
+                start,
+                end,
+                "clarity.too_long",
+                -1,
+                text[start:end],
+                f"About {words} words: keep the answer and the next step, cut the rest "
+                "(aim for under 80 words, or a short list).",
+            )
+        )
+    graded = [(s, _LETTER_WORD.findall(_LINK.sub(" ", s.text))) for s in parts]
+    graded = [(s, w) for s, w in graded if w]
+    if sum(len(w) for _, w in graded) >= _MIN_GRADED_WORDS:
+        grade = flesch_kincaid_grade([w for _, w in graded])
+        if grade > _MAX_GRADE:
+            hardest = max(graded, key=lambda item: flesch_kincaid_grade([item[1]]))[0]
+            found.append(
+                Evidence(
+                    message.id,
+                    hardest.start,
+                    hardest.end,
+                    "clarity.hard_to_read",
+                    -1,
+                    text[hardest.start : hardest.end],
+                    f"Reads at about grade {grade:.0f} (aim for 8 or lower): split long "
+                    "sentences and use everyday words.",
+                )
+            )
+    return found
+
+
+def _recap_and_steps(
+    message: Message, own: str, parts: list[Sentence], matches: list[PhraseMatch]
+) -> list[Evidence]:
+    text = message.text
+    found = [
+        Evidence(message.id, m.start, m.end, "clarity.recap", 1, text[m.start : m.end])
+        for m in matches
+        if m.label == "recap"
+    ]
+    for sentence in parts:
+        if any(sentence.start <= e.start < sentence.end for e in found):
+            continue
+        if _DONE_AND_NEXT.search(fold(sentence.text)):
+            found.append(
+                Evidence(
+                    message.id,
+                    sentence.start,
+                    sentence.end,
+                    "clarity.recap",
+                    1,
+                    text[sentence.start : sentence.end],
+                )
+            )
+    steps = list(_STEP_LINE.finditer(own))
+    if len(steps) >= 2:
+        start, end = steps[0].start(), steps[-1].end()
+        start += len(own[start:end]) - len(own[start:end].lstrip())
+        end = start + len(own[start:end].rstrip())
+        found.append(Evidence(message.id, start, end, "clarity.steps", 1, text[start:end]))
+    return found

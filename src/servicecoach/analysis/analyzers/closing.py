@@ -1,0 +1,241 @@
+"""Closing: close when the issue is solved and the customer is ready, warmly, without dragging on.
+
+Applies when an agent or bot replied to the customer and the conversation looks finished:
+the customer's last message thanks the agent, says the problem is solved or says they are
+done, or the last message is the agent's close (a check, a sign-off or a warm close).
+Otherwise (an ongoing conversation) the skill is not applicable.
+
+Each customer message is read as *open* (reports a problem that is not solved, asks a
+question, or "thanks, but..."), *done* ("that's all", "no thanks", "all good now"),
+*resolved* ("that worked"), *thanks*, or neutral. A reply *addresses* an open message
+when one of its sentences, apart from the closing ones, gives something: a fix, an action
+taken, a step or an answer ("I've refunded it", "try restarting", "yes, ...").
+
+Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
+or double quotes, is skipped):
+
+- ``closing.check`` (+1): checks whether anything else is needed ("is there anything else
+  I can help with?", "let me know if you need anything else").
+- ``closing.premature`` (-1): such a check, or a push to close ("I'll close this
+  ticket", "have a great day", "goodbye"), in a reply that does not address the
+  customer's problem or question while it is still open (no reply has addressed it yet).
+- ``closing.warm`` (+1): a warm close ("have a great day", "take care", "happy to help"),
+  once the problem is settled or in the last reply ("Happy to help!" opening a reply to
+  a new problem is not a close).
+- ``closing.recap`` (+1): a recap of what was agreed or of the next steps ("to recap",
+  "as agreed", "next steps").
+- ``closing.drag`` (-1): after the customer said they are done, the reply asks another
+  question or makes a pitch (one per reply, on the sentence).
+
+Scoring: start at 60; +20 when there is a check that is not premature, +15 for a warm
+close, +10 for a recap (each counted once); -35 per premature check or close (at most one
+per reply) and -20 per reply that drags; clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["ClosingAnalyzer"]
+
+_PREMATURE_SUGGESTION = (
+    'Solve the problem (or say what happens next) first, then check: "Does that fix it? '
+    'Is there anything else I can help with?"'
+)
+_DRAG_SUGGESTION = (
+    "They've said they're done: thank them and close warmly, e.g. \"Glad I could help - "
+    'have a great day!"'
+)
+
+_OPEN, _DONE, _RESOLVED, _THANKS, _NEUTRAL = "open", "done", "resolved", "thanks", "neutral"
+_FINISHED = frozenset({_DONE, _RESOLVED, _THANKS})
+_PUSH = frozenset({"check", "close", "signoff"})
+_CLOSING = frozenset({"check", "close", "signoff", "warm", "recap"})
+_WARM = frozenset({"signoff", "warm"})
+
+_QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
+_LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
+
+
+class ClosingAnalyzer(Analyzer):
+    """Checks for anything else once the issue is solved, closes warmly, and doesn't drag on."""
+
+    name: ClassVar[str] = "closing"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "closing"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        lexicon = load_lexicon("closing")
+        negators = lexicon.words("negation")
+        found: list[Evidence] = []
+        is_open = False  # a customer problem or question no reply has addressed yet
+        drag_eligible = False  # the customer said they are done; the agent should stop
+        seen_customer = replied = False
+        last_kind: str | None = None  # the last customer message's reading
+        last_is_close = False  # the last message is a reply with a closing phrase
+        checks = premature = drags = 0
+        warm = recap = False
+        replies = [i for i, m in enumerate(conversation.messages) if m.is_reply]
+        last_reply = replies[-1] if replies else -1
+        for index, message in enumerate(conversation.messages):
+            if message.role is Role.CUSTOMER:
+                last_kind = _read_customer(lexicon, message.text, negators)
+                seen_customer, last_is_close = True, False
+                # Thanks alone do not settle a problem that no reply has addressed yet.
+                is_open = last_kind == _OPEN or (is_open and last_kind in (_NEUTRAL, _THANKS))
+                drag_eligible = last_kind == _DONE
+                continue
+            if not message.is_reply:
+                continue
+            replied = replied or seen_customer
+            reply = _read_reply(lexicon, message)
+            last_is_close = bool(reply.closing)
+            early = is_open and not reply.substantive
+            if drag_eligible and reply.drag is not None:
+                found.append(_evidence(message, *reply.drag, "closing.drag", -1, _DRAG_SUGGESTION))
+                drags += 1
+            elif reply.pushes and early:
+                push = reply.pushes[0]
+                found.append(
+                    _evidence(
+                        message,
+                        push.start,
+                        push.end,
+                        "closing.premature",
+                        -1,
+                        _PREMATURE_SUGGESTION,
+                    )
+                )
+                premature += 1
+            else:
+                for match in reply.pushes:
+                    if match.label == "check":
+                        found.append(_evidence(message, match.start, match.end, "closing.check", 1))
+                        checks += 1
+            # Warm words count at the close: once the problem is settled, or in the last reply.
+            if not early and (not is_open or index == last_reply):
+                for match in reply.closing:
+                    if match.label in _WARM:
+                        found.append(_evidence(message, match.start, match.end, "closing.warm", 1))
+                        warm = True
+            for match in reply.closing:
+                if match.label == "recap":
+                    found.append(_evidence(message, match.start, match.end, "closing.recap", 1))
+                    recap = True
+            if reply.substantive:
+                is_open = False
+        found.sort(key=lambda e: (_order(conversation, e.message), e.start, e.end))
+        finished = last_is_close or last_kind in _FINISHED
+        if not (replied and finished):
+            return SkillFinding.not_applicable(tuple(found))
+        score = 60 + 20 * bool(checks) + 15 * warm + 10 * recap - 35 * premature - 20 * drags
+        return SkillFinding(max(0, min(100, score)), tuple(found))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """What one reply does towards closing.
+
+    Attributes:
+        closing: its check, close, warm and recap phrases.
+        pushes: its checks and pushes to close, in order.
+        substantive: a sentence other than the pushes gives a fix, an action, a step or
+            an answer.
+        drag: the span of its first question or pitch, if any.
+    """
+
+    closing: list[PhraseMatch]
+    pushes: list[PhraseMatch]
+    substantive: bool
+    drag: tuple[int, int] | None
+
+
+def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
+    masked = _mask(_QUOTED, message.text)
+    found = lexicon.matcher.find(masked)
+    parts = sentences(masked)
+
+    def sentence_of(position: int) -> int:
+        for number, sentence in enumerate(parts):
+            if sentence.start <= position < sentence.end:
+                return number
+        return -1
+
+    closing = [m for m in found if m.label in _CLOSING]
+    pushes = [m for m in closing if m.label in _PUSH]
+    push_sentences = {sentence_of(m.start) for m in pushes}
+    substantive = any(
+        m.label == "solution" and sentence_of(m.start) not in push_sentences for m in found
+    )
+    pitches = {sentence_of(m.start) for m in found if m.label == "pitch"}
+    drag: tuple[int, int] | None = None
+    for number, sentence in enumerate(parts):
+        if number in pitches or _is_question(sentence):
+            drag = (sentence.start, sentence.end)
+            break
+    return _Reply(closing, pushes, substantive, drag)
+
+
+def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str:
+    """Whether a customer message is open, done, resolved, thanks or neutral."""
+    masked = _mask(_LINE_QUOTE, text)
+    found = lexicon.matcher.find(masked)
+    labels = {
+        m.label
+        for m in found
+        if m.label not in ("open", "problem") or not _negated(masked, m, negators)
+    }
+    if "open" in labels or "?" in _mask(_LINK, masked):
+        return _OPEN
+    if "problem" in labels and not labels & {_DONE, _RESOLVED}:
+        return _OPEN
+    for kind in (_DONE, _RESOLVED, _THANKS):
+        if kind in labels:
+            return kind
+    return _NEUTRAL
+
+
+def _negated(text: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
+    if any(w in negators or w.endswith("n't") for w in _WORD.findall(match.phrase.lower())):
+        return False  # the phrase carries its own negation ("doesn't work")
+    return is_negated(text, match.start, negators)
+
+
+def _is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip("\"')]}*~^ ").endswith("?")
+
+
+def _mask(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def _order(conversation: Conversation, message_id: str) -> int:
+    for index, message in enumerate(conversation.messages):
+        if message.id == message_id:
+            return index
+    return len(conversation.messages)
+
+
+def _evidence(
+    message: Message,
+    start: int,
+    end: int,
+    signal: str,
+    polarity: int,
+    suggestion: str | None = None,
+) -> Evidence:
+    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)

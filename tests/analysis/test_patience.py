@@ -1,0 +1,322 @@
+"""The patience analyser, table-driven: (conversation, expected score and signals)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicecoach.analysis.analyzer import Context
+from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.model.conversation import Message, Role
+from servicecoach.testing import make_conversation
+
+ANALYZER = PatienceAnalyzer()
+
+
+def _run(turns: list[tuple[str, str]]) -> SkillFinding:
+    return ANALYZER.analyze(make_conversation(turns), Context())
+
+
+@pytest.mark.parametrize(
+    ("turns", "score", "signals"),
+    [
+        pytest.param(
+            [("customer", "Where is my parcel?"), ("agent", "It ships Monday - here's the link.")],
+            100,
+            [],
+            id="calm",
+        ),
+        pytest.param(
+            [("customer", "Hello"), ("customer", "Anyone there?")],
+            None,
+            [],
+            id="no-reply-not-applicable",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is it?"),
+                ("agent", "You should have checked the tracking page. Like I said, it's Monday."),
+            ],
+            40,
+            [("patience.blame", "You should have"), ("patience.blame", "Like I said")],
+            id="blame",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is it?"),
+                ("agent", "You should have received an email - I'll resend it now."),
+            ],
+            100,
+            [],
+            id="should-have-received-is-not-blame",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is it?"),
+                ("agent", "You shouldn't have had to wait this long, I'm sorry."),
+            ],
+            100,
+            [],
+            id="shouldnt-have-had-to-wait",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is it?"),
+                ("agent", "Obviously you didn't read the confirmation email."),
+            ],
+            70,
+            [("patience.blame", "Obviously you didn't read")],
+            id="obviously-you-blame-merged",
+        ),
+        pytest.param(
+            [("customer", "Refund?"), ("agent", "Obviously, as the page says, no refunds.")],
+            70,
+            [("patience.blame", "Obviously, as")],
+            id="obviously-as",
+        ),
+        pytest.param(
+            [("customer", "It broke!"), ("agent", "You'll obviously get a full refund.")],
+            100,
+            [],
+            id="obviously-positive-is-not-blame",
+        ),
+        pytest.param(
+            [("customer", "It broke!"), ("agent", "Obviously you can keep the old one.")],
+            100,
+            [],
+            id="obviously-you-can-is-not-blame",
+        ),
+        pytest.param(
+            [("customer", "This is late."), ("agent", "Please calm down. It is what it is.")],
+            40,
+            [("patience.dismissive", "calm down"), ("patience.dismissive", "It is what it is")],
+            id="dismissive",
+        ),
+        pytest.param(
+            [("customer", "Is it booked?"), ("agent", "Yes! Relax and enjoy your trip!")],
+            100,
+            [],
+            id="relax-friendly-is-not-dismissive",
+        ),
+        pytest.param(
+            [("customer", "Where is it?"), ("agent", "Relax, it will get there.")],
+            70,
+            [("patience.dismissive", "Relax")],
+            id="bare-relax",
+        ),
+        pytest.param(
+            [("customer", "Where is it?"), ("agent", "Just relax, it will get there.")],
+            70,
+            [("patience.dismissive", "Just relax")],
+            id="just-relax",
+        ),
+        pytest.param(
+            [("customer", "Is it booked?"), ("agent", "All done - just relax and enjoy the trip.")],
+            100,
+            [],
+            id="just-relax-friendly",
+        ),
+        pytest.param(
+            [("customer", "Is it booked?"), ("agent", "It's booked. Relax, you're all set!")],
+            100,
+            [],
+            id="relax-comma-friendly",
+        ),
+        pytest.param(
+            [
+                ("customer", "Can I swap it?"),
+                ("agent", "Whatever size you need, I'll arrange it."),
+                ("agent", "Whatever."),
+            ],
+            70,
+            [("patience.dismissive", "Whatever")],
+            id="whatever",
+        ),
+        pytest.param(
+            [("customer", "Is it open?"), ("agent", "We'll reopen once things calm down.")],
+            100,
+            [],
+            id="calm-down-about-things",
+        ),
+        pytest.param(
+            [("customer", "Where is it?"), ("agent", "YOU NEED TO WAIT FOR THE COURIER.")],
+            75,
+            [("patience.shouting", "YOU NEED TO WAIT FOR THE COURIER.")],
+            id="caps",
+        ),
+        pytest.param(
+            [
+                ("customer", "How do I reach you?"),
+                ("agent", "Please DM us your order ID, or see the FAQ URL. OK?"),
+            ],
+            100,
+            [],
+            id="acronyms-are-not-shouting",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is it?"),
+                ("agent", "Your USPS and UPS labels for ORD-5521 are in the PDF."),
+            ],
+            100,
+            [],
+            id="carrier-names-and-codes",
+        ),
+        pytest.param(
+            [
+                ("customer", "THIS IS TOTALLY RIDICULOUS"),
+                ("agent", 'You wrote "THIS IS TOTALLY RIDICULOUS" and I understand why.'),
+            ],
+            100,
+            [],
+            id="customer-caps-quoted",
+        ),
+        pytest.param(
+            [
+                ("customer", "WHERE IS MY ORDER"),
+                ("agent", "> WHERE IS MY ORDER\nIt ships today, sorry for the wait."),
+            ],
+            100,
+            [],
+            id="customer-quoted-line",
+        ),
+        pytest.param(
+            [("customer", "Where is it?"), ("agent", "It ships Monday!!!")],
+            75,
+            [("patience.shouting", "It ships Monday!!!")],
+            id="bangs",
+        ),
+        pytest.param(
+            [("customer", "It came!"), ("agent", "Thanks so much, glad it arrived!!")],
+            100,
+            [],
+            id="friendly-bangs",
+        ),
+        pytest.param(
+            [
+                ("customer", "Who handles this?"),
+                ("agent", "That's not my department, I just work here."),
+            ],
+            40,
+            [
+                ("patience.defensive", "not my department"),
+                ("patience.defensive", "I just work here"),
+            ],
+            id="defensive",
+        ),
+        pytest.param(
+            [("customer", "It's still late."), ("agent", "Not my fault. That's not on us.")],
+            40,
+            [("patience.defensive", "Not my fault"), ("patience.defensive", "That's not on us")],
+            id="defensive-2",
+        ),
+        pytest.param(
+            [("customer", "I'll fix it myself."), ("agent", "Good luck with that.")],
+            80,
+            [("patience.sarcasm", "Good luck with that")],
+            id="sarcasm",
+        ),
+        pytest.param(
+            [
+                ("customer", "Any update?"),
+                ("agent", "Thanks for your patience - it shipped this morning."),
+            ],
+            100,
+            [],
+            id="thanks-for-patience-is-not-sarcasm",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is my order?"),
+                ("agent", "Let me check that for you."),
+                ("customer", "This is RIDICULOUS, three weeks!!!"),
+                ("agent", "As I already said, it's not my fault."),
+            ],
+            20,
+            [
+                ("patience.blame", "As I already said"),
+                ("patience.defensive", "not my fault"),
+                ("patience.degrading", "As I already said, it's not my fault."),
+            ],
+            id="degrading",
+        ),
+        pytest.param(
+            [
+                ("customer", "Where is my order?"),
+                ("agent", "Let me check that for you."),
+                ("customer", "Thanks."),
+                ("agent", "Like I said, it ships Monday."),
+            ],
+            70,
+            [("patience.blame", "Like I said")],
+            id="rude-without-anger-is-not-degrading",
+        ),
+        pytest.param(
+            [
+                ("customer", "THIS IS UNACCEPTABLE!!!"),
+                ("agent", "I completely understand. I've expedited it - it arrives tomorrow."),
+                ("customer", "It had better, this is ridiculous."),
+                ("agent", "It will. I'll message you when it's out for delivery."),
+            ],
+            100,
+            [],
+            id="angry-customer-clean-agent",
+        ),
+    ],
+)
+def test_patience_table(
+    turns: list[tuple[str, str]], score: int | None, signals: list[tuple[str, str]]
+) -> None:
+    finding = _run(turns)
+    assert finding.score == score
+    assert [(e.signal, e.quote) for e in finding.evidence] == signals
+
+
+def test_patience_every_negative_signal_has_a_calm_suggestion() -> None:
+    finding = _run(
+        [
+            ("customer", "Where is it?"),
+            ("agent", "Calm down. Not my fault. Good luck with that. STOP EMAILING US NOW."),
+        ]
+    )
+    assert {e.signal for e in finding.evidence} == {
+        "patience.dismissive",
+        "patience.defensive",
+        "patience.sarcasm",
+        "patience.shouting",
+    }
+    assert all(e.polarity == -1 and e.suggestion for e in finding.evidence)
+    assert finding.score == 0
+
+
+def test_patience_internal_notes_are_not_replies() -> None:
+    conversation = make_conversation([("customer", "Where is it?"), ("agent", "Ships Monday.")])
+    note = Message(id="m3", role=Role.AGENT, text="Calm down, whatever.", internal=True)
+    conversation = replace(conversation, messages=(*conversation.messages, note))
+    assert ANALYZER.analyze(conversation, Context()).score == 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["customer", "agent", "bot", "system"]),
+            st.text(
+                alphabet=st.sampled_from(list("aAbB zZ!?.,'\"“”>\n-")) | st.characters(),
+                max_size=120,
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_patience_never_raises_and_spans_index_the_text(turns: list[tuple[str, str]]) -> None:
+    conversation = make_conversation(turns)
+    finding = ANALYZER.analyze(conversation, Context())
+    texts = {m.id: m.text for m in conversation.messages}
+    for e in finding.evidence:
+        assert texts[e.message][e.start : e.end] == e.quote
+    assert finding.score is None or 0 <= finding.score <= 100
