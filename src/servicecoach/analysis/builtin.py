@@ -15,7 +15,15 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     """Register every analyser that ships with servicecoach."""
     from servicecoach.analysis.analyzers.apology import ApologyAnalyzer
     from servicecoach.analysis.analyzers.clarity import ClarityAnalyzer
+    from servicecoach.analysis.analyzers.closing import ClosingAnalyzer
     from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
+    from servicecoach.analysis.analyzers.public_to_private import PublicToPrivateAnalyzer
 
-    for analyzer in (ApologyAnalyzer(), ClarityAnalyzer(), PatienceAnalyzer()):
+    for analyzer in (
+        ApologyAnalyzer(),
+        ClarityAnalyzer(),
+        ClosingAnalyzer(),
+        PatienceAnalyzer(),
+        PublicToPrivateAnalyzer(),
+    ):
         register(analyzer)

@@ -7,9 +7,12 @@ Otherwise (an ongoing conversation) the skill is not applicable.
 
 Each customer message is read as *open* (reports a problem that is not solved, asks a
 question, or "thanks, but..."), *done* ("that's all", "no thanks", "all good now"),
-*resolved* ("that worked"), *thanks*, or neutral. A reply *addresses* an open message
-when one of its sentences, apart from the closing ones, gives something: a fix, an action
-taken, a step or an answer ("I've refunded it", "try restarting", "yes, ...").
+*resolved* ("that worked"), *thanks*, or neutral; an open problem stays open until a
+reply addresses it or the customer says it is settled or thanks the agent. A reply
+*addresses* it when one of its sentences, apart from the checks and sign-offs, gives
+something: a fix, an action taken, a step or an answer ("I've refunded it", "try
+restarting", "yes, ..."), or simply says more than an acknowledgement, apology, greeting
+or "let me check" - a question back to the customer does not address it.
 
 Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
 or double quotes, is skipped):
@@ -35,6 +38,7 @@ per reply) and -20 per reply that drags; clamped to 0-100.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -66,8 +70,10 @@ _WARM = frozenset({"signoff", "warm"})
 
 _QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
 _LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")
+_LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 
 
 class ClosingAnalyzer(Analyzer):
@@ -94,8 +100,7 @@ class ClosingAnalyzer(Analyzer):
             if message.role is Role.CUSTOMER:
                 last_kind = _read_customer(lexicon, message.text, negators)
                 seen_customer, last_is_close = True, False
-                # Thanks alone do not settle a problem that no reply has addressed yet.
-                is_open = last_kind == _OPEN or (is_open and last_kind in (_NEUTRAL, _THANKS))
+                is_open = last_kind == _OPEN or (is_open and last_kind == _NEUTRAL)
                 drag_eligible = last_kind == _DONE
                 continue
             if not message.is_reply:
@@ -137,7 +142,8 @@ class ClosingAnalyzer(Analyzer):
                     recap = True
             if reply.substantive:
                 is_open = False
-        found.sort(key=lambda e: (_order(conversation, e.message), e.start, e.end))
+        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+        found.sort(key=lambda e: (order[e.message], e.start, e.end))
         finished = last_is_close or last_kind in _FINISHED
         if not (replied and finished):
             return SkillFinding.not_applicable(tuple(found))
@@ -165,20 +171,30 @@ class _Reply:
 
 def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
     masked = _mask(_QUOTED, message.text)
-    found = lexicon.matcher.find(masked)
+    found = _without_exceptions(lexicon.matcher.find(masked))
     parts = sentences(masked)
+    starts = [sentence.start for sentence in parts]
 
     def sentence_of(position: int) -> int:
-        for number, sentence in enumerate(parts):
-            if sentence.start <= position < sentence.end:
-                return number
-        return -1
+        number = bisect_right(starts, position) - 1
+        return number if number >= 0 and position < parts[number].end else -1
 
     closing = [m for m in found if m.label in _CLOSING]
     pushes = [m for m in closing if m.label in _PUSH]
     push_sentences = {sentence_of(m.start) for m in pushes}
+    in_ack = bytearray(len(masked))
+    for match in found:
+        if match.label == "ack":
+            in_ack[match.start : match.end] = b"\x01" * (match.end - match.start)
+    labels: dict[int, set[str]] = {}
+    for match in found:
+        if match.label == "solution" and in_ack[match.start]:
+            continue  # "please hold" is not a step
+        labels.setdefault(sentence_of(match.start), set()).add(match.label)
     substantive = any(
-        m.label == "solution" and sentence_of(m.start) not in push_sentences for m in found
+        _addresses(sentence, labels.get(number, set()))
+        for number, sentence in enumerate(parts)
+        if number not in push_sentences
     )
     pitches = {sentence_of(m.start) for m in found if m.label == "pitch"}
     drag: tuple[int, int] | None = None
@@ -187,6 +203,26 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
             drag = (sentence.start, sentence.end)
             break
     return _Reply(closing, pushes, substantive, drag)
+
+
+def _without_exceptions(found: list[PhraseMatch]) -> list[PhraseMatch]:
+    """The matches that no ``not_closing`` phrase ("take care of") covers."""
+    spans = [(m.start, m.end) for m in found if m.label == "not_closing"]
+    return [
+        m
+        for m in found
+        if m.label != "not_closing" and not any(s <= m.start and m.end <= e for s, e in spans)
+    ]
+
+
+def _addresses(sentence: Sentence, labels: set[str]) -> bool:
+    """True when a (non-closing) sentence gives a fix, an action, a step or an answer."""
+    if _is_question(sentence):
+        return False  # still gathering facts
+    if "solution" in labels:
+        return True
+    words = [w for w in _WORD.findall(_mask(_HANDLE, sentence.text)) if w.isalpha()]
+    return "ack" not in labels and len(words) >= 3
 
 
 def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str:
@@ -200,7 +236,7 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
     }
     if "open" in labels or "?" in _mask(_LINK, masked):
         return _OPEN
-    if "problem" in labels and not labels & {_DONE, _RESOLVED}:
+    if "problem" in labels and _RESOLVED not in labels:
         return _OPEN
     for kind in (_DONE, _RESOLVED, _THANKS):
         if kind in labels:
@@ -211,7 +247,8 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
 def _negated(text: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
     if any(w in negators or w.endswith("n't") for w in _WORD.findall(match.phrase.lower())):
         return False  # the phrase carries its own negation ("doesn't work")
-    return is_negated(text, match.start, negators)
+    before = text[max(0, match.start - _LOOKBACK) : match.start]
+    return is_negated(before, len(before), negators)
 
 
 def _is_question(sentence: Sentence) -> bool:
@@ -221,13 +258,6 @@ def _is_question(sentence: Sentence) -> bool:
 def _mask(pattern: re.Pattern[str], text: str) -> str:
     """``text`` with every match of ``pattern`` blanked out, offsets kept."""
     return pattern.sub(lambda m: " " * len(m.group()), text)
-
-
-def _order(conversation: Conversation, message_id: str) -> int:
-    for index, message in enumerate(conversation.messages):
-        if message.id == message_id:
-            return index
-    return len(conversation.messages)
 
 
 def _evidence(

@@ -8,19 +8,24 @@ or double quotes, is not the agent's and is skipped):
 
 - ``private.invite`` (+1): invites the customer to a private channel - a direct message,
   email, phone or chat ("DM us", "check your DMs", "email us at", "give us a call"), or
-  writes the brand's own channel address (``support@brand.example``, a free-phone
-  number). "DM" inside a link, a handle or a longer word ("admin") does not count, nor a
-  negated invitation ("please don't DM us").
+  writes the brand's own channel: an address such as ``support@brand.example`` (with
+  support, help, care, service... in it), an address or number right after an
+  invitation ("reach me at sam@brand.example"), or any phone number that is not the
+  customer's. "DM" inside a link, a handle or a longer word ("admin") does not count,
+  nor a negated invitation ("please don't DM us"; "don't hesitate to reach out" does
+  count).
 - ``private.data_in_public`` (-1): asks for personal data in the public reply ("What's
-  your order number?", "please reply with your email address") or writes it there (the
-  customer's email address or phone number, a street address, an order or account
-  number). Asking for the data *in* a private channel ("DM us your order number") is an
-  invitation, not data in public.
+  your order number?", "please reply with your email address": an asking phrase right
+  before a kind of personal data) or writes it there (any email address that is not a
+  channel, the customer's phone number, a street address or postcode, an order or
+  account number, "card ending 1234"). Asking for the data *in* a private channel ("DM
+  us your order number", in the same or a neighbouring sentence) or through a link (a
+  form) is not data in public.
 - ``private.invite_missing`` (-1): no reply invites the customer to a private channel;
   marks the opening sentence of the first reply after the complaint.
 
-Scoring: an invitation in the first reply after the complaint scores 100; in a later
-reply, 75; none, 25. Each ``private.data_in_public`` costs 40 (never below 0). When
+Scoring: an invitation in the first reply after the customer's first complaint (or
+before it) scores 100; in a later reply, 75; none, 25. Each ``private.data_in_public`` costs 40 (never below 0). When
 there is no complaint but data appears in public, the first reply of the conversation
 takes the complaint's place.
 """
@@ -28,6 +33,7 @@ takes the complaint's place.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -39,7 +45,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
-from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.sentences import sentences
 
 __all__ = ["PublicToPrivateAnalyzer"]
 
@@ -59,23 +65,26 @@ _MISSING_SUGGESTION = (
     'so we can look into it with you."'
 )
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/\S*", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/\S*", re.IGNORECASE
+)
 _HANDLE = re.compile(r"(?<![\w.@])@\w+")
 _PHONE = re.compile(
-    r"(?<![\w+#])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,6}(?:[\s.-]?\d{2,6}){1,4}(?![\w-])"
+    r"(?<![\w+#])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,6}(?:[\s.-]\d{2,6}){1,4}(?![\w-])"
+    r"|(?<![\w+#])\+\d{8,15}(?!\w)"
 )
 _NUMBER = re.compile(
     r"\b(?:order|account|acct|booking|reservation|membership|customer)"
-    r"(?:\s*(?:number|no\.?|num|id|ref(?:erence)?))?\s*(?:is\s+|:\s*)?#?\s*"
+    r"(?:\s(?:number|no\.?|num|id|ref(?:erence)?))?(?:\sis)?(?:\s?[:#])?\s?#?"
     r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b"
-    r"|\bcard\s+ending\s+(?:in\s+)?\d{4}\b",
+    r"|\bcard\sending\s(?:in\s)?\d{4}\b",
     re.IGNORECASE,
 )
 _STREET = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\.?\s+){1,3}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place"
-    r"|Crescent|Terrace|Highway|Hwy|Parkway|Square|Sq|Close|Grove|Gardens)\b\.?"
+    r"|Crescent|Terrace|Highway|Hwy|Parkway|Square|Sq|Close|Grove|Gardens)\b"
 )
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
 _ROLE_ADDRESS = re.compile(
@@ -83,8 +92,10 @@ _ROLE_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _HANDLES = re.compile(r"(?:@\w+[\s,:]*)+")
+_LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
 _WORD = re.compile(r"[\w']+")
+_LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,42 +186,59 @@ class PublicToPrivateAnalyzer(Analyzer):
         else:
             score = 25
             found.append(_missing(conversation.messages[after[0]]))
-        found.sort(key=lambda e: (_order(conversation, e.message), e.start, e.end))
+        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+        found.sort(key=lambda e: (order[e.message], e.start, e.end))
         return SkillFinding(max(0, score - 40 * data), tuple(found))
 
 
-def _order(conversation: Conversation, message_id: str) -> int:
-    for index, message in enumerate(conversation.messages):
-        if message.id == message_id:
-            return index
-    return len(conversation.messages)
-
-
 def _complains(lexicon: Lexicon, text: str, negators: frozenset[str]) -> bool:
+    """True when a customer message complains (lines quoted with ``>`` aside)."""
+    text = _LINE_QUOTE.sub(lambda m: " " * len(m.group()), text)
     found = lexicon.matcher.find(text)
-    return any(m.label == "complaint" and not _negated(text, m, negators, found) for m in found)
+    encouraged = _encouraged(found)
+    return any(
+        m.label == "complaint" and not _negated(text, m, negators, encouraged) for m in found
+    )
+
+
+def _encouraged(found: list[PhraseMatch]) -> frozenset[int]:
+    """Where ``encourage`` phrases ("don't hesitate to") end."""
+    return frozenset(m.end for m in found if m.label == "encourage")
 
 
 def _negated(
-    text: str, match: PhraseMatch, negators: frozenset[str], found: list[PhraseMatch]
+    text: str, match: PhraseMatch, negators: frozenset[str], encouraged: frozenset[int]
 ) -> bool:
-    """True when words just before ``match`` negate it ("please don't DM us", "no problem")."""
+    """True when words just before ``match`` negate it ("please don't DM us", "no problem").
+
+    A phrase that carries its own negation ("doesn't work") is not negated, nor one right
+    after an ``encourage`` phrase ("don't hesitate to reach out").
+    """
     if any(w in negators or w.endswith("n't") for w in _WORD.findall(match.phrase.lower())):
-        return False  # the phrase carries its own negation ("doesn't work")
-    if any(
-        m.label == "encourage" and m.end <= match.start and not text[m.end : match.start].strip()
-        for m in found
-    ):
-        return False  # "don't hesitate to reach out"
-    return is_negated(text, match.start, negators, window=3)
+        return False
+    before = text[max(0, match.start - _LOOKBACK) : match.start]
+    if match.start - (len(before) - len(before.rstrip())) in encouraged:
+        return False
+    return is_negated(before, len(before), negators, window=3)
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def _inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start < s_end and s_start < end for s_start, s_end in spans)
+class _Covered:
+    """The characters of a text that some spans cover: overlap checks in linear time."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._chars = bytearray(size)
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        self._chars[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._chars.find(1, start, end) != -1
 
 
 def _digits(text: str) -> str:
@@ -225,25 +253,30 @@ def _scan_reply(
 ) -> tuple[list[Evidence], list[Evidence]]:
     """The invitations and the personal data in one reply."""
     text = message.text
-    quoted = _spans(_QUOTED, text)
-    emails = [s for s in _spans(_EMAIL, text) if not _inside(*s, quoted)]
-    links = _spans(_LINK, text)
-    skip = quoted + links + emails + _spans(_HANDLE, text)
-    matches = [m for m in lexicon.matcher.find(text) if not _inside(m.start, m.end, skip)]
+    quoted = _Covered(len(text), _spans(_QUOTED, text))
+    emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)]
+    links = _Covered(len(text), _spans(_LINK, text))
+    skip = _Covered(len(text), _spans(_QUOTED, text) + _spans(_LINK, text) + emails)
+    for handle in _spans(_HANDLE, text):
+        skip.add(*handle)
+    matches = [m for m in lexicon.matcher.find(text) if not skip.overlaps(m.start, m.end)]
+    encouraged = _encouraged(matches)
     invites = [
-        m for m in matches if m.label == "invite" and not _negated(text, m, negators, matches)
+        m for m in matches if m.label == "invite" and not _negated(text, m, negators, encouraged)
     ]
-    invite_spans = [(m.start, m.end) for m in invites]
+    invite_spans = _Covered(len(text), [(m.start, m.end) for m in invites])
     found_invites = [_evidence(message, m.start, m.end, _INVITE, 1) for m in invites]
     leaks: list[Evidence] = []
     parts = sentences(text)
+    starts = [sentence.start for sentence in parts]
 
     def sentence_of(position: int) -> int:
-        for number, sentence in enumerate(parts):
-            if sentence.start <= position < sentence.end:
-                return number
-        return -1
+        number = bisect_right(starts, position) - 1
+        return number if number >= 0 and position < parts[number].end else -1
 
+    by_sentence: dict[int, list[PhraseMatch]] = {}
+    for match in matches:
+        by_sentence.setdefault(sentence_of(match.start), []).append(match)
     invite_sentences = {sentence_of(m.start) for m in invites}
     own_sentences = {sentence_of(m.start) for m in matches if m.label == "own"} | invite_sentences
 
@@ -252,9 +285,10 @@ def _scan_reply(
     for number, sentence in enumerate(parts):
         if invite_sentences & {number - 1, number, number + 1}:
             continue
-        if _inside(sentence.start, sentence.end, links):
+        if links.overlaps(sentence.start, sentence.end):
             continue
-        ask = _asks_for_data(lexicon, text, sentence, matches, invite_spans, negators)
+        inside = [m for m in by_sentence.get(number, []) if m.end <= sentence.end]
+        ask = _asks_for_data(lexicon, text, inside, invite_spans, negators, encouraged)
         if ask is not None:
             leaks.append(_evidence(message, *ask, _DATA, -1, _ASK_SUGGESTION))
 
@@ -285,18 +319,20 @@ def _scan_reply(
 def _asks_for_data(
     lexicon: Lexicon,
     text: str,
-    sentence: Sentence,
-    matches: list[PhraseMatch],
-    invite_spans: list[tuple[int, int]],
+    inside: list[PhraseMatch],
+    invite_spans: _Covered,
     negators: frozenset[str],
+    encouraged: frozenset[int],
 ) -> tuple[int, int] | None:
-    """The span of a request for personal data in ``sentence``, if it has one."""
-    inside = [m for m in matches if sentence.start <= m.start and m.end <= sentence.end]
+    """The span of a request for personal data among one sentence's matches, if any."""
     fillers = lexicon.words("filler")
-    for noun in inside:
-        if noun.label != "data" or _inside(noun.start, noun.end, invite_spans):
+    for index, noun in enumerate(inside):
+        if noun.label != "data" or invite_spans.overlaps(noun.start, noun.end):
             continue
-        for cue in inside:
+        for back in range(index - 1, -1, -1):  # the nearest cue first; matches are in order
+            cue = inside[back]
+            if cue.start < noun.start - _LOOKBACK:
+                break
             if cue.label != "ask" or cue.end > noun.start:
                 continue
             gap = _WORD.findall(text[cue.end : noun.start].lower())
@@ -304,16 +340,19 @@ def _asks_for_data(
                 continue
             if re.search(r"[.;:!?]", text[cue.end : noun.start]):
                 continue
-            if _negated(text, cue, negators, matches):
+            if _negated(text, cue, negators, encouraged):
                 continue
             return cue.start, noun.end
     return None
 
 
-def _items(text: str, emails: list[tuple[int, int]], skip: list[tuple[int, int]]) -> list[_Item]:
-    """Emails, phone numbers, order/account numbers and street addresses in ``text``."""
+def _items(text: str, emails: list[tuple[int, int]], taken: _Covered) -> list[_Item]:
+    """Emails, phone numbers, order/account numbers and street addresses in ``text``.
+
+    ``taken`` covers what is not to be read (quotes, links, the emails); it grows with
+    every item found.
+    """
     items = [_Item(start, end, "email") for start, end in emails]
-    taken = list(emails) + skip
     for kind, pattern in (
         ("number", _NUMBER),
         ("street", _STREET),
@@ -322,12 +361,12 @@ def _items(text: str, emails: list[tuple[int, int]], skip: list[tuple[int, int]]
     ):
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
-            if _inside(start, end, taken):
+            if taken.overlaps(start, end):
                 continue
             if kind == "phone" and not _is_phone(match.group()):
                 continue
             items.append(_Item(start, end, kind))
-            taken.append((start, end))
+            taken.add(start, end)
     items.sort(key=lambda i: i.start)
     return items
 
@@ -339,8 +378,8 @@ def _is_phone(value: str) -> bool:
 
 
 def _missing(reply: Message) -> Evidence:
-    quoted = _spans(_QUOTED, reply.text)
-    opening = [s for s in sentences(reply.text) if not _inside(s.start, s.end, quoted)][:1]
+    quoted = _Covered(len(reply.text), _spans(_QUOTED, reply.text))
+    opening = [s for s in sentences(reply.text) if not quoted.overlaps(s.start, s.end)][:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     handles = _HANDLES.match(reply.text, start, end)
     if handles and handles.end() < end:
