@@ -8,6 +8,7 @@ from typing import Any
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.language import detect_language
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.skills import SKILLS
@@ -76,9 +77,23 @@ class Pipeline:
     def analyze(
         self, conversation: Conversation, history: tuple[Conversation, ...] | None = None
     ) -> ConversationResult:
-        """Every skill's finding for one conversation; a failing analyser is recorded."""
+        """Every skill's finding for one conversation; a failing analyser is recorded.
+
+        A conversation in a language servicecoach cannot score gets no findings (every
+        skill not applicable) and says why in ``not_scored``.
+        """
         findings: dict[str, SkillFinding] = {}
         failures: list[AnalysisFailure] = []
+        guess = detect_language(conversation)
+        if not guess.supported:
+            return ConversationResult(
+                conversation=conversation.id,
+                analyzers=self.versions,
+                skills={},
+                messages=tuple((m.id, m.role.value) for m in conversation.messages),
+                language=guess.language,
+                not_scored=f"language {guess.language!r} is not scored (servicecoach scores English)",
+            )
         for analyzer in self.analyzers:
             context = Context(config=self.config[analyzer.name], history=history)
             if any(_missing(r, conversation, context) for r in analyzer.requires):
@@ -101,6 +116,7 @@ class Pipeline:
             emotions=emotions,
             failures=tuple(failures),
             config={name: cfg for name, cfg in self.config.items() if cfg},
+            language=guess.language,
         )
 
     def run(self, conversations: Iterable[Conversation]) -> Iterator[ConversationResult]:

@@ -60,6 +60,8 @@ class ConversationResult:
         emotions: the emotion of each customer message, by message id.
         failures: analysers that failed on this conversation.
         config: the configuration the analysers ran with (recorded with the result).
+        language: the detected language.
+        not_scored: why nothing was scored (e.g. a language servicecoach cannot score).
     """
 
     conversation: str
@@ -70,6 +72,8 @@ class ConversationResult:
     emotions: dict[str, Emotion] = field(default_factory=dict)
     failures: tuple[AnalysisFailure, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
+    not_scored: str | None = None
 
     def signals_by_message(self) -> dict[str, list[str]]:
         """Every signal that fired, per message id, in span order, without repeats."""
@@ -118,4 +122,8 @@ class ConversationResult:
             out["failures"] = [{"analyzer": f.analyzer, "error": f.error} for f in self.failures]
         if self.config:
             out["config"] = self.config
+        if self.language is not None:
+            out["language"] = self.language
+        if self.not_scored is not None:
+            out["not_scored"] = self.not_scored
         return out
