@@ -7,7 +7,7 @@ Rules (a first estimate; the learned-judgement issue calibrates them on human ra
   says the problem is still there; otherwise unknown.
 - ``satisfaction`` starts from the emotion of the customer's last message (anger 10 …
   gratitude 85), +10 when resolved, -10 when not, +5 when the emotion improved.
-- ``quality`` is the mean of the applicable skill scores.
+- ``quality`` is the mean of the applicable skill scores, weighted by the rubric.
 """
 
 from __future__ import annotations
@@ -32,11 +32,24 @@ def estimate_outcome(
     conversation: Conversation,
     emotions: Mapping[str, Emotion],
     skills: Mapping[str, SkillFinding],
+    weights: Mapping[str, float] | None = None,
 ) -> Outcome:
-    """The outcome of ``conversation`` from its customer emotions and skill findings."""
+    """The outcome of ``conversation`` from its customer emotions and skill findings.
+
+    Args:
+        conversation: the conversation.
+        emotions: the emotion of each customer message.
+        skills: the skill findings.
+        weights: skill weights for overall quality (the rubric's; 1 when absent).
+    """
     customer = [m for m in conversation.messages if m.role is Role.CUSTOMER and m.id in emotions]
-    scores = [f.score for f in skills.values() if f.score is not None]
-    quality = round(sum(scores) / len(scores)) if scores else None
+    weighted = [
+        ((weights or {}).get(skill, 1.0), finding.score)
+        for skill, finding in skills.items()
+        if finding.score is not None
+    ]
+    total = sum(w for w, _ in weighted)
+    quality = round(sum(w * s for w, s in weighted) / total) if total else None
     if not customer:
         return Outcome(quality=quality)
     start, end = emotions[customer[0].id].label, emotions[customer[-1].id].label

@@ -14,6 +14,7 @@ from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
+from servicecoach.rubric import Rubric
 
 __all__ = ["Pipeline"]
 
@@ -36,6 +37,7 @@ class Pipeline:
     Args:
         analyzers: the analysers to run.
         config: per-analyser configuration, keyed by analyser name.
+        weights: skill weights for overall quality (1 for skills not named).
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -45,6 +47,7 @@ class Pipeline:
         self,
         analyzers: Sequence[Analyzer],
         config: Mapping[str, Mapping[str, Any]] | None = None,
+        weights: Mapping[str, float] | None = None,
     ) -> None:
         config = dict(config or {})
         by_skill: dict[str, Analyzer] = {}
@@ -68,6 +71,17 @@ class Pipeline:
             raise ConfigError(f"configuration for unknown analysers: {', '.join(sorted(unknown))}")
         self.analyzers = tuple(by_skill[s] for s in SKILLS if s in by_skill)
         self.config = {a.name: dict(config.get(a.name, {})) for a in self.analyzers}
+        self.weights = dict(weights or {})
+
+    @classmethod
+    def from_rubric(cls, rubric: Rubric, analyzers: Sequence[Analyzer] | None = None) -> Pipeline:
+        """The registered analysers (or ``analyzers``), configured by a team's rubric."""
+        from servicecoach.analysis.registry import analyzers as registered
+
+        chosen = list(analyzers) if analyzers is not None else list(registered().values())
+        names = {a.name for a in chosen}
+        config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
+        return cls(chosen, config, rubric.weights)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -112,7 +126,7 @@ class Pipeline:
             analyzers=self.versions,
             skills=findings,
             messages=tuple((m.id, m.role.value) for m in conversation.messages),
-            outcome=estimate_outcome(conversation, emotions, findings),
+            outcome=estimate_outcome(conversation, emotions, findings, self.weights),
             emotions=emotions,
             failures=tuple(failures),
             config={name: cfg for name, cfg in self.config.items() if cfg},

@@ -10,11 +10,11 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from servicecoach.analysis.pipeline import Pipeline
-from servicecoach.analysis.registry import analyzers
 from servicecoach.cli.options import JsonOption, QuietOption
 from servicecoach.cli.output import err_console, print_json, print_problems
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
+from servicecoach.rubric import load_rubric
 from servicecoach.services.analysis import analyze_plan
 from servicecoach.services.plan import plan_import
 
@@ -42,6 +42,10 @@ def analyze_command(
         list[str] | None,
         typer.Option("--support-address", help="Email address or domain of your support team."),
     ] = None,
+    rubric: Annotated[
+        Path | None,
+        typer.Option("--rubric", help="Team rubric (TOML): weights, targets, business hours."),
+    ] = None,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -56,8 +60,10 @@ def analyze_command(
     if json_output and out is None:
         raise ConfigError("--json prints a summary: give --out for the results")
     plan = plan_import(paths, format)
-    pipeline = Pipeline(list(analyzers().values()))
-    options = ImportOptions(support_addresses=tuple(support_address or ()))
+    team = load_rubric(rubric)
+    pipeline = Pipeline.from_rubric(team)
+    addresses = (*team.email.support_addresses, *(support_address or ()))
+    options = ImportOptions(support_addresses=addresses)
     show_progress = not quiet and not json_output and err_console.is_terminal and out is not None
     with Progress(
         TextColumn("[bold]analysing"),

@@ -1,0 +1,163 @@
+"""The rubric: a team's TOML configuration of how conversations are scored.
+
+Everything has a default, so nobody needs a rubric to start. A file is validated on
+load and every mistake is reported with its key and the fix. Example::
+
+    [weights]                      # how much each skill counts in overall quality
+    empathy = 2
+    responsiveness = 1.5
+
+    [responsiveness.targets_minutes]
+    email = 240                    # a reply within 4 hours
+    social = 30
+
+    [responsiveness.business_hours]
+    timezone = "Europe/London"
+    days = [0, 1, 2, 3, 4]         # Monday = 0
+    start = "09:00"
+    end = "17:30"
+
+    [email]
+    support_addresses = ["northwind.example", "help@northwind.example"]
+
+    [phrases]
+    encourage = ["happy to help"]
+    forbid = ["calm down", "per our policy"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from servicecoach.analysis.skills import SKILLS
+from servicecoach.errors import ConfigError
+from servicecoach.model.conversation import Channel
+
+__all__ = ["BusinessHours", "Phrases", "Responsiveness", "Rubric", "load_rubric"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BusinessHours(_Strict):
+    """When the team works; only these hours count toward a customer's wait."""
+
+    timezone: str
+    days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/London)") from None
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if not value or any(not 0 <= d <= 6 for d in value):
+            raise ValueError("days are weekday numbers 0 (Monday) to 6 (Sunday)")
+        return sorted(set(value))
+
+
+class Responsiveness(_Strict):
+    """Response-time targets per channel, in minutes, and business hours."""
+
+    targets_minutes: dict[Channel, float] = Field(default_factory=dict)
+    business_hours: BusinessHours | None = None
+
+    @field_validator("targets_minutes")
+    @classmethod
+    def _positive(cls, value: dict[Channel, float]) -> dict[Channel, float]:
+        for channel, minutes in value.items():
+            if minutes <= 0:
+                raise ValueError(f"target for {channel.value} must be more than 0 minutes")
+        return value
+
+
+class Phrases(_Strict):
+    """Phrases a team wants to encourage or forbid in replies."""
+
+    encourage: list[str] = Field(default_factory=list)
+    forbid: list[str] = Field(default_factory=list)
+
+
+class Email(_Strict):
+    """How emails are read."""
+
+    support_addresses: list[str] = Field(default_factory=list)
+
+
+class Rubric(_Strict):
+    """A team's scoring configuration (all defaults: every skill weighs 1)."""
+
+    weights: dict[str, float] = Field(default_factory=dict)
+    responsiveness: Responsiveness = Field(default_factory=Responsiveness)
+    email: Email = Field(default_factory=Email)
+    phrases: Phrases = Field(default_factory=Phrases)
+
+    @field_validator("weights")
+    @classmethod
+    def _skills(cls, value: dict[str, float]) -> dict[str, float]:
+        for skill, weight in value.items():
+            if skill not in SKILLS:
+                raise ValueError(f"unknown skill {skill!r} (one of {', '.join(SKILLS)})")
+            if weight < 0:
+                raise ValueError(f"weight of {skill} must be 0 or more")
+        return value
+
+    def weight(self, skill: str) -> float:
+        """The weight of a skill in overall quality (1 unless the rubric says otherwise)."""
+        return self.weights.get(skill, 1.0)
+
+    def analyzer_config(self) -> dict[str, dict[str, Any]]:
+        """Configuration handed to the analysers, keyed by analyser name."""
+        config: dict[str, Any] = {}
+        if self.responsiveness.targets_minutes:
+            config["targets_minutes"] = {
+                channel.value: minutes
+                for channel, minutes in self.responsiveness.targets_minutes.items()
+            }
+        if (hours := self.responsiveness.business_hours) is not None:
+            config["business_hours"] = {
+                "timezone": hours.timezone,
+                "days": hours.days,
+                "start": hours.start.strftime("%H:%M"),
+                "end": hours.end.strftime("%H:%M"),
+            }
+        return {"responsiveness": config} if config else {}
+
+
+def load_rubric(path: Path | None) -> Rubric:
+    """The rubric in ``path``, or the defaults when ``path`` is ``None``.
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or has invalid values; the message
+            names each key and what is expected.
+    """
+    if path is None:
+        return Rubric()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"rubric {path} does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"rubric {path} is not valid TOML: {exc}") from None
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+        )
+        raise ConfigError(f"rubric {path}: {problems}") from None

@@ -1,0 +1,92 @@
+"""The rubric: a validated TOML configuration with defaults for everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from servicecoach.analysis import Analyzer, Context, Pipeline, SkillFinding
+from servicecoach.analysis.analyzers.apology import ApologyAnalyzer
+from servicecoach.errors import ConfigError
+from servicecoach.model import Conversation
+from servicecoach.rubric import Rubric, load_rubric
+from servicecoach.testing import make_conversation
+from tests.cli.helpers import run_cli
+from tests.conftest import REPO, SAMPLES
+
+
+def test_rubric_defaults_need_no_file() -> None:
+    rubric = load_rubric(None)
+    assert rubric == Rubric()
+    assert rubric.weight("empathy") == 1.0
+    assert rubric.analyzer_config() == {}
+
+
+def test_rubric_documented_example_is_valid() -> None:
+    rubric = load_rubric(REPO / "docs" / "rubric.example.toml")
+    assert rubric.weight("empathy") == 2
+    assert rubric.analyzer_config()["responsiveness"] == {
+        "targets_minutes": {"email": 240.0, "social": 30.0},
+        "business_hours": {
+            "timezone": "Europe/London",
+            "days": [0, 1, 2, 3, 4],
+            "start": "09:00",
+            "end": "17:30",
+        },
+    }
+    assert rubric.email.support_addresses == ["northwind.example"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[weights]\ntelepathy = 1\n", "unknown skill 'telepathy'"),
+        ("[weights]\nempathy = -1\n", "weight of empathy must be 0 or more"),
+        ("[responsiveness.targets_minutes]\npigeon = 5\n", "responsiveness.targets_minutes.pigeon"),
+        ("[responsiveness.targets_minutes]\nemail = 0\n", "more than 0 minutes"),
+        ('[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
+        ('[responsiveness.business_hours]\ntimezone = "UTC"\ndays = [7]\n', "weekday numbers"),
+        ("[colours]\nred = 1\n", "colours"),
+        ("weights = [", "not valid TOML"),
+    ],
+)
+def test_rubric_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+        load_rubric(path)
+
+
+def test_rubric_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_rubric(tmp_path / "nope.toml")
+
+
+class _Closing(Analyzer):
+    name: ClassVar[str] = "fixed_closing"
+    skill: ClassVar[str] = "closing"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        return SkillFinding(100)
+
+
+def test_rubric_weights_shape_overall_quality() -> None:
+    conversation = make_conversation(
+        [("customer", "It arrived broken."), ("agent", "Refund sent.")]
+    )
+    analysers = [ApologyAnalyzer(), _Closing()]  # apology 20, closing 100
+    assert Pipeline(analysers).analyze(conversation).outcome.quality == 60
+    weighted = Pipeline.from_rubric(Rubric(weights={"apology": 3}), analysers)
+    assert weighted.analyze(conversation).outcome.quality == 40
+
+
+def test_rubric_bad_file_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text("[weights]\ntelepathy = 1\n")
+    result = run_cli(capsys, "analyze", str(SAMPLES / "native"), "--rubric", str(path))
+    assert result.code == 2
+    assert "unknown skill 'telepathy'" in result.err
