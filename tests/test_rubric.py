@@ -90,3 +90,13 @@ def test_rubric_bad_file_on_the_command_line(
     result = run_cli(capsys, "analyze", str(SAMPLES / "native"), "--rubric", str(path))
     assert result.code == 2
     assert "unknown skill 'telepathy'" in result.err
+
+
+def test_rubric_analyser_settings_are_checked_when_the_pipeline_is_built() -> None:
+    from servicecoach.analysis.analyzers.responsiveness import ResponsivenessAnalyzer
+    from servicecoach.rubric import BusinessHours, Responsiveness
+
+    hours = BusinessHours(timezone="UTC", start="17:00", end="09:00")  # type: ignore[arg-type]
+    rubric = Rubric(responsiveness=Responsiveness(business_hours=hours))
+    with pytest.raises(ConfigError):
+        Pipeline.from_rubric(rubric, [ResponsivenessAnalyzer()])

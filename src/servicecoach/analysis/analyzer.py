@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 
 __all__ = ["Analyzer", "Context", "Requirement"]
@@ -62,6 +63,17 @@ class Analyzer(ABC):
     def id(self) -> str:
         """``name.vVERSION``, recorded with every result."""
         return f"{self.name}.v{self.version}"
+
+    def check_config(self, config: Mapping[str, Any]) -> None:
+        """Validate this analyser's configuration when the pipeline is built.
+
+        The default accepts any table of settings; analysers with options override it.
+
+        Raises:
+            ConfigError: the configuration is invalid (the message names the fix).
+        """
+        if not isinstance(config, Mapping):
+            raise ConfigError(f"configuration of analyser {self.id} must be a table of settings")
 
     @abstractmethod
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:

@@ -18,6 +18,7 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     from servicecoach.analysis.analyzers.closing import ClosingAnalyzer
     from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
     from servicecoach.analysis.analyzers.public_to_private import PublicToPrivateAnalyzer
+    from servicecoach.analysis.analyzers.responsiveness import ResponsivenessAnalyzer
 
     for analyzer in (
         ApologyAnalyzer(),
@@ -25,5 +26,6 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
         ClosingAnalyzer(),
         PatienceAnalyzer(),
         PublicToPrivateAnalyzer(),
+        ResponsivenessAnalyzer(),
     ):
         register(analyzer)

@@ -32,7 +32,7 @@ class Pipeline:
 
     The analysers are validated when the pipeline is built, so that a mistake fails at
     start-up and not halfway through a batch: each must name a known skill and
-    requirement, and no two may score the same skill.
+    requirement, no two may score the same skill, and each checks its configuration.
 
     Args:
         analyzers: the analysers to run.
@@ -71,6 +71,8 @@ class Pipeline:
             raise ConfigError(f"configuration for unknown analysers: {', '.join(sorted(unknown))}")
         self.analyzers = tuple(by_skill[s] for s in SKILLS if s in by_skill)
         self.config = {a.name: dict(config.get(a.name, {})) for a in self.analyzers}
+        for analyzer in self.analyzers:
+            analyzer.check_config(self.config[analyzer.name])
         self.weights = dict(weights or {})
 
     @classmethod

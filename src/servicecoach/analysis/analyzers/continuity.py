@@ -1,0 +1,133 @@
+"""Continuity (knowing the customer): use their history; never make them retell their story.
+
+Uses ``Context.history`` (the customer's earlier conversations, oldest first, or ``None``
+when unknown) when present; requires nothing. Applies when the history is non-empty, or
+when a signal below fires; otherwise not applicable.
+
+Signals:
+
+- ``continuity.reference`` (+1), in the agent's and bot's replies: the agent uses the
+  customer's history ("I see you wrote to us last week", "I can see your call with",
+  "from your previous message", "last time you contacted us"). Text quoted from the
+  customer (``>`` lines, or quotation marks around a customer's words) is skipped.
+- ``continuity.retell`` (-1), on the customer's message: the customer has to tell their
+  story again after switching channel or calling back ("I already explained this on the
+  phone", "as I told your colleague", "I've already reported this", "I wrote to you
+  before"); one per message, not when negated, ``>`` lines skipped. Repeating oneself
+  inside one conversation ("as I said") is active listening's ``listening`` signals.
+
+Scoring: 60; +30 when the agent refers to the history; -30 per customer message that
+retells; clamped to 0-100.
+
+The organisation-level repeat-story rate (how often customers must retell their story
+after switching channel or calling back, per team and period) is an aggregate over many
+customer timelines, not a per-conversation score: it is left to a later report, which can
+count the ``continuity.retell`` evidence this analyser records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+
+__all__ = ["ContinuityAnalyzer"]
+
+_RETELL = (
+    "Read the customer's earlier contacts before replying and say so, e.g. \"I can see you "
+    "called us yesterday about the missing parcel - you won't need to explain it again.\""
+)
+
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+
+
+class ContinuityAnalyzer(Analyzer):
+    """Uses the customer's history across channels, so they never retell their story."""
+
+    name: ClassVar[str] = "continuity"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "continuity"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        lexicon = load_lexicon("continuity")
+        negators = lexicon.words("negation")
+        customer_texts = [
+            _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
+        ]
+        found: list[Evidence] = []
+        reference = False
+        retells = 0
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                own = _mask_lines(message.text)
+                label = "retell"
+            elif message.is_reply:
+                own = _own_words(message.text, customer_texts)
+                label = "reference"
+            else:
+                continue
+            folded = fold(own)
+            matches = [
+                m
+                for m in lexicon.matcher.find(own)
+                if m.label == label and not is_negated(folded, m.start, negators, window=1)
+            ]
+            if not matches:
+                continue
+            if label == "retell":
+                found.append(_evidence(message, matches[0], "continuity.retell", -1, _RETELL))
+                retells += 1
+            else:
+                found.extend(_evidence(message, m, "continuity.reference", 1) for m in matches)
+                reference = True
+        if not (context.history or found):
+            return SkillFinding.not_applicable()
+        score = 60 + 30 * reference - 30 * retells
+        return SkillFinding(max(0, min(100, score)), tuple(found))
+
+
+def _mask_lines(text: str) -> str:
+    """``text`` with lines quoted with ``>`` blanked out, offsets kept."""
+    return _QUOTE_LINE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(_mask_lines(text))
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            for i in range(match.start(), match.end()):
+                if not chars[i].isspace():
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _evidence(
+    message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
+) -> Evidence:
+    return Evidence(
+        message.id,
+        match.start,
+        match.end,
+        signal,
+        polarity,
+        message.text[match.start : match.end],
+        suggestion,
+    )

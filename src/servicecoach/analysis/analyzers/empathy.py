@@ -1,0 +1,601 @@
+"""Empathy: recognise when the customer is upset and validate the feeling before the fix.
+
+The skill applies when a customer message reads as upset - one of the negative emotions
+(anger, frustration, anxiety, sadness, confusion, disappointment) from
+:func:`~servicecoach.analysis.emotion.customer_emotions`; confusion counts only with a
+confidence of at least ``min_confusion`` (configurable, default 0.6), so that a plain
+question, which reads as mild confusion (0.55), does not - and an agent or bot reply
+follows it. Otherwise it is not applicable (evidence that fired is still reported).
+
+Signals, in the replies the customer saw (the customer's own words quoted in a reply, in
+``>`` lines or in quotation marks, never count):
+
+- ``empathy.validation`` (+1): acknowledges or validates the customer's feelings ("that
+  sounds really frustrating", "I can see why that's upsetting", "I understand how worrying
+  that must be", "I'd be annoyed too", "that's the last thing you need"). Leads such as
+  "I can see why" count only when a feeling word follows in the same clause ("I can see
+  why the payment failed" is a diagnosis); negated phrases ("I'm not sorry", "I don't
+  understand why you're upset") never count. A bare apology or "sorry to hear that"
+  acknowledges the customer but is not validation.
+- ``empathy.personal`` (+1): uses the customer's name (from the customer record or the
+  author of their messages) or their specifics: "your" followed by words the customer
+  used that are not generic ("your Ridgeline tent", "your trip on Saturday"; not "your
+  order"). At most one name and one specific per reply.
+- ``empathy.canned`` (-1): a stock line used word for word ("we apologize for any
+  inconvenience", "your call is important to us", "we understand your frustration"), or
+  an empathy sentence pasted again from an earlier reply.
+- ``empathy.mismatched`` (-1): an empathy phrase that does not fit: sympathy or
+  validation ("sorry to hear that") replying to a customer who is thanking the agent,
+  pleased or relieved.
+- ``empathy.missing`` (-1): the first reply after the customer got upset neither
+  validates nor apologises; placed on that reply's opening sentence, with an opener built
+  from the customer's emotion and a phrase from their message ("I know your trip on
+  Saturday is close - let's get this sorted today.").
+- ``empathy.late`` (-1): the validation comes only after the fix in the first reply, or
+  only in a later reply; placed on that validation (which also counts as
+  ``empathy.validation``).
+
+Scoring: each *episode* (an upset customer message and the replies up to the next upset
+message's first reply) scores 90 when the first reply validates before any solution
+sentence, 100 when a reply of the episode is also personal; 65 when the validation comes
+late; 50 when the first reply only apologises or sympathises (or uses a stock line); 25
+with no validation or apology. The conversation's score is the mean over its episodes,
+minus 15 per canned line and 20 per mismatched phrase, clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion, customer_emotions
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["EmpathyAnalyzer"]
+
+POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
+"""Customer emotions to which sympathy does not fit."""
+
+_TIMELY, _PERSONAL_BONUS, _LATE, _ACKNOWLEDGED, _NONE = 90, 10, 65, 50, 25
+_CANNED_COST, _MISMATCH_COST = 15, 20
+_MIN_CONFUSION = 0.6
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    word: str  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The lexicon and its word lists, read once per analysis."""
+
+    lexicon: Lexicon
+    negators: frozenset[str]
+    feelings: frozenset[str]
+    near: int
+    far: int
+    stopwords: frozenset[str]
+    generic: frozenset[str]
+    ambiguous: frozenset[str]
+    greetings: frozenset[str]
+    titles: frozenset[str]
+    soon: frozenset[str]
+
+    @classmethod
+    def load(cls) -> _Rules:
+        lexicon = load_lexicon("empathy")
+
+        def words(section: str, key: str) -> frozenset[str]:
+            return frozenset(fold(w) for w in lexicon.sections.get(section, {}).get(key, []))
+
+        return cls(
+            lexicon=lexicon,
+            negators=lexicon.words("negation"),
+            feelings=lexicon.words("feelings"),
+            near=int(lexicon.sections.get("lead_near", {}).get("window", 2)),
+            far=int(lexicon.sections.get("lead_far", {}).get("window", 6)),
+            stopwords=lexicon.words("stopwords"),
+            generic=words("personal", "generic"),
+            ambiguous=words("personal", "ambiguous_names"),
+            greetings=words("personal", "greetings"),
+            titles=words("personal", "titles"),
+            soon=words("openers", "soon"),
+        )
+
+    def text(self, section: str, key: str) -> str:
+        return str(self.lexicon.sections.get(section, {}).get(key, ""))
+
+
+@dataclass(slots=True)
+class _Reply:
+    """What one reply does for empathy (spans index the message text)."""
+
+    message: Message
+    validations: list[tuple[int, int]] = field(default_factory=list)
+    acknowledged: bool = False  # an apology, sympathy or stock line
+    solution_at: int | None = None
+    personal: bool = False
+
+
+class EmpathyAnalyzer(Analyzer):
+    """Validates the upset customer's feelings, early, personally, and not from a template."""
+
+    name: ClassVar[str] = "empathy"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "empathy"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        rules = _Rules.load()
+        threshold = float(context.config.get("min_confusion", _MIN_CONFUSION))
+        emotions = customer_emotions(conversation)
+        names = _customer_names(conversation, rules)
+        found: list[Evidence] = []
+        customer_texts: list[str] = []
+        customer_words: set[str] = set()
+        customers: list[Message] = []
+        last_emotion: Emotion | None = None
+        anchor: tuple[Message, Emotion] | None = None  # the first upset message not replied to
+        episodes: list[tuple[Message, Emotion, int]] = []  # upset message, its first reply
+        replies: list[_Reply] = []
+        seen_sentences: set[str] = set()
+        canned = mismatched = 0
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                customers.append(message)
+                customer_texts.append(_normalise(message.text))
+                customer_words.update(_content_stems(message.text, rules))
+                last_emotion = _emotion(message, emotions, rules)
+                if anchor is None and last_emotion and _upset(last_emotion, threshold):
+                    anchor = (message, last_emotion)
+                continue
+            if not message.is_reply:
+                continue
+            reply, evidence = _read_reply(
+                message,
+                _own_words(message.text, customer_texts),
+                rules,
+                last_emotion,
+                seen_sentences,
+                names,
+                customer_words,
+                _phrase_from(customers[::-1][:3], rules),
+            )
+            found.extend(evidence)
+            canned += sum(e.signal == "empathy.canned" for e in evidence)
+            mismatched += sum(e.signal == "empathy.mismatched" for e in evidence)
+            if anchor is not None:
+                episodes.append((*anchor, len(replies)))
+                anchor = None
+            replies.append(reply)
+        if not episodes:
+            return SkillFinding.not_applicable(_ordered(found, conversation))
+        scores: list[int] = []
+        bounds = [first for _, _, first in episodes[1:]] + [len(replies)]
+        for (upset, emotion, first), end in zip(episodes, bounds, strict=True):
+            score, evidence = _episode(upset, emotion, replies[first:end], customers, rules)
+            scores.append(score)
+            found.extend(evidence)
+        score = round(mean(scores)) - _CANNED_COST * canned - _MISMATCH_COST * mismatched
+        return SkillFinding(max(0, min(100, score)), _ordered(found, conversation))
+
+
+def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> Emotion | None:
+    """The message's emotion, read again without courtesies such as "thanks again"."""
+    emotion = emotions.get(message.id)
+    courtesies = [m for m in rules.lexicon.matcher.find(message.text) if m.label == "courtesy"]
+    if emotion is None or emotion.label not in NEGATIVE or not courtesies:
+        return emotion
+    text = message.text
+    for match in courtesies:
+        text = text[: match.start] + " " * (match.end - match.start) + text[match.end :]
+    reread = classify_emotion(text)
+    if reread.label == "neutral" and any(fold(m.phrase).startswith("thank") for m in courtesies):
+        return Emotion("gratitude", reread.score)
+    return reread
+
+
+def _upset(emotion: Emotion, min_confusion: float) -> bool:
+    """A negative emotion; confusion only when it is more than a lone question mark."""
+    if emotion.label not in NEGATIVE:
+        return False
+    return emotion.label != "confusion" or emotion.score >= min_confusion
+
+
+def _episode(
+    upset: Message,
+    emotion: Emotion,
+    window: Sequence[_Reply],
+    customers: Sequence[Message],
+    rules: _Rules,
+) -> tuple[int, list[Evidence]]:
+    """The score of one upset episode and its missing/late evidence."""
+    first = window[0]
+    found: list[Evidence] = []
+    personal = any(reply.personal for reply in window)
+    if first.validations:
+        start, end = first.validations[0]
+        if first.solution_at is None or start < first.solution_at:
+            return _TIMELY + _PERSONAL_BONUS * personal, found
+    if not (first.validations or first.acknowledged):
+        found.append(_missing(first.message, upset, emotion.label, customers, rules))
+    late = next(((r.message, r.validations[0]) for r in window if r.validations), None)
+    if late is not None:
+        message, (start, end) = late
+        found.append(
+            Evidence(
+                message.id,
+                start,
+                end,
+                "empathy.late",
+                -1,
+                message.text[start:end],
+                rules.text("suggestions", "late"),
+            )
+        )
+        return _LATE, found
+    return (_ACKNOWLEDGED if first.acknowledged else _NONE), found
+
+
+def _missing(
+    reply: Message,
+    upset: Message,
+    label: str,
+    customers: Sequence[Message],
+    rules: _Rules,
+) -> Evidence:
+    """``empathy.missing`` on the reply's opening sentence, with an opener that fits."""
+    since = customers[customers.index(upset) :] if upset in customers else [upset]
+    phrase = _phrase_from(since, rules)
+    if phrase is None:
+        opener = rules.text("openers", f"{label}_plain")
+    else:
+        close = "is close" if _soon(phrase, rules) else "matters to you"
+        opener = rules.text("openers", label).format(phrase=phrase, close=close)
+    suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
+    opening = sentences(_own_words(reply.text, [_normalise(m.text) for m in customers]))[:1]
+    start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
+    return Evidence(reply.id, start, end, "empathy.missing", -1, reply.text[start:end], suggestion)
+
+
+def _read_reply(
+    message: Message,
+    own: str,
+    rules: _Rules,
+    last_emotion: Emotion | None,
+    seen_sentences: set[str],
+    names: Sequence[str],
+    customer_words: set[str],
+    phrase: str | None,
+) -> tuple[_Reply, list[Evidence]]:
+    """One reply's empathy facts and the evidence it carries."""
+    text = message.text
+    reply = _Reply(message)
+    found: list[Evidence] = []
+
+    def add(start: int, end: int, signal: str, polarity: int, suggestion: str | None) -> None:
+        found.append(
+            Evidence(message.id, start, end, signal, polarity, text[start:end], suggestion)
+        )
+
+    matches = rules.lexicon.matcher.find(own)
+    parts = sentences(own)
+    stock = [(m.start, m.end) for m in matches if m.label == "canned"]
+    if phrase:
+        canned_suggestion = rules.text("suggestions", "canned").format(phrase=phrase)
+    else:
+        canned_suggestion = rules.text("suggestions", "canned_plain")
+    for start, end in stock:
+        add(start, end, "empathy.canned", -1, canned_suggestion)
+    reply.acknowledged = bool(stock)
+
+    def free(start: int, end: int) -> bool:
+        inside = any(s <= start and end <= e for s, e in stock)
+        return not inside and not is_negated(own, start, rules.negators)
+
+    validations = [v for v in _validations(own, matches, parts, rules) if free(*v)]
+    sympathy = [(m.start, m.end) for m in matches if m.label == "sympathy" and free(m.start, m.end)]
+    apologies = [m for m in matches if m.label == "apology" and free(m.start, m.end)]
+    reply.acknowledged = reply.acknowledged or bool(apologies or sympathy)
+    if last_emotion is not None and last_emotion.label in POSITIVE:
+        key = "mismatched_thanks" if last_emotion.label == "gratitude" else "mismatched_happy"
+        for start, end in _merge(validations + sympathy):
+            add(start, end, "empathy.mismatched", -1, rules.text("suggestions", key))
+        validations = []
+    else:
+        empathic = validations + sympathy
+        for sentence in parts:
+            if not any(sentence.start <= start < sentence.end for start, _ in empathic):
+                continue
+            key = _normalise(sentence.text).strip(" .!?,")
+            if key in seen_sentences:
+                add(
+                    sentence.start,
+                    sentence.end,
+                    "empathy.canned",
+                    -1,
+                    rules.text("suggestions", "repeated"),
+                )
+                reply.acknowledged = True
+                validations = [v for v in validations if not sentence.start <= v[0] < sentence.end]
+            seen_sentences.add(key)
+    for start, end in validations:
+        add(start, end, "empathy.validation", 1, None)
+    reply.validations = validations
+    solutions = [m.start for m in matches if m.label == "solution"]
+    reply.solution_at = min(solutions) if solutions else None
+    for start, end in _personal(own, names, customer_words, rules):
+        add(start, end, "empathy.personal", 1, None)
+        reply.personal = True
+    return reply, found
+
+
+def _validations(
+    own: str, matches: Sequence[PhraseMatch], parts: Sequence[Sentence], rules: _Rules
+) -> list[tuple[int, int]]:
+    """Spans that validate a feeling: set phrases, and leads completed by a feeling word."""
+    spans: list[tuple[int, int]] = []
+    for match in matches:
+        if match.label == "validation":
+            spans.append((match.start, match.end))
+            continue
+        if match.label not in ("lead_near", "lead_far"):
+            continue
+        sentence = next((s for s in parts if s.start <= match.start < s.end), None)
+        if (
+            sentence is not None
+            and _is_question(sentence.text)
+            and not own[sentence.start : match.start].strip()
+        ):
+            continue  # "How urgent is this?" asks; it does not validate
+        window = rules.near if match.label == "lead_near" else rules.far
+        clause = _CLAUSE_STOP.search(own, match.end)
+        limit = clause.start() if clause else len(own)
+        for token in _tokens(own, match.end, limit)[:window]:
+            if token.word in rules.negators or token.word.endswith("n't"):
+                break  # "that sounds not too bad"
+            if token.word in rules.feelings:
+                spans.append((match.start, token.end))
+                break
+    return _merge(spans)
+
+
+def _personal(
+    own: str, names: Sequence[str], customer_words: set[str], rules: _Rules
+) -> list[tuple[int, int]]:
+    """The first use of the customer's name and the first "your <their words>" in a reply."""
+    tokens = _tokens(own, 0, len(own))
+    found: list[tuple[int, int]] = []
+    folded_names = {fold(n) for n in names}
+    for index, token in enumerate(tokens):
+        if token.word not in folded_names:
+            continue
+        if token.word in rules.ambiguous:
+            before = tokens[index - 1].word if index else ""
+            after = own[token.end : token.end + 1]
+            if not own[token.start].isupper() or not (before in rules.greetings or after in ",!"):
+                continue  # "Will you..." is not a name
+        found.append((token.start, token.end))
+        break
+    for index, token in enumerate(tokens):
+        if token.word != "your" or index + 1 >= len(tokens):
+            continue
+        if tokens[index + 1].word in rules.stopwords:
+            continue
+        last: int | None = None
+        previous = token
+        for offset, following in enumerate(tokens[index + 1 : index + 5], start=index + 1):
+            gap = own[previous.end : following.start]
+            if _CLAUSE_STOP.search(gap) or "," in gap:
+                break
+            previous = following
+            word = following.word
+            if (
+                word not in rules.stopwords
+                and word not in rules.generic
+                and (len(word) >= 3 or any(c.isdigit() for c in word))
+                and _stem(word) in customer_words
+            ):
+                last = offset
+        if last is not None:
+            found.append((token.start, tokens[last].end))
+            break
+    return found
+
+
+def _customer_names(conversation: Conversation, rules: _Rules) -> list[str]:
+    """The customer's first name (or surname after a title) from the record and authors."""
+    candidates: list[str | None] = [conversation.customer.name]
+    candidates += [m.author for m in conversation.messages if m.role is Role.CUSTOMER]
+    not_names = frozenset(
+        fold(w) for w in rules.lexicon.sections.get("personal", {}).get("not_names", [])
+    )
+    names: list[str] = []
+    for full in candidates:
+        if not full or "@" in full:
+            continue
+        parts = full.split()
+        if len(parts) > 1 and fold(parts[0]).rstrip(".") in rules.titles:
+            parts = parts[-1:]
+        first = parts[0].strip(",.") if parts else ""
+        if (
+            len(first) >= 2
+            and _NAME_TOKEN.match(first)
+            and fold(first) not in not_names
+            and first not in names
+        ):
+            names.append(first)
+    return names
+
+
+def _phrase_from(messages: Sequence[Message], rules: _Rules) -> str | None:
+    """A short phrase about the customer's specifics: "my Ridgeline tent" -> "your Ridgeline tent".
+
+    A phrase with a specific word wins over a generic one ("your order").
+    """
+    section = rules.lexicon.sections.get("openers", {})
+    breaks = frozenset(fold(w) for w in section.get("breaks", []))
+    fallback: str | None = None
+    for message in messages:
+        text = message.text
+        tokens = _tokens(text, 0, len(text))
+        for index, token in enumerate(tokens):
+            if token.word not in ("my", "our"):
+                continue
+            end: int | None = None
+            cursor = index + 1
+            while (
+                cursor < len(tokens)
+                and cursor <= index + 3
+                and _joined(text, tokens[cursor - 1], tokens[cursor])
+                and _nounish(tokens[cursor].word, breaks)
+            ):
+                end = cursor
+                cursor += 1
+            if end is None:
+                continue
+            end = _tail(text, tokens, end, rules)
+            words = {t.word for t in tokens[index + 1 : end + 1]}
+            phrase = "your " + text[tokens[index + 1].start : tokens[end].end]
+            if words - rules.generic - rules.stopwords:
+                return phrase
+            fallback = fallback or phrase
+    return fallback
+
+
+def _tail(text: str, tokens: Sequence[_Token], end: int, rules: _Rules) -> int:
+    """Extend a phrase with "on Saturday", "this weekend" or "for the 12th", when present."""
+    cursor = end + 1
+    if cursor >= len(tokens) or tokens[cursor].word not in ("on", "for", "at", "this", "next"):
+        return end
+    if (
+        tokens[cursor].word in ("on", "for", "at")
+        and cursor + 1 < len(tokens)
+        and tokens[cursor + 1].word in ("this", "next", "the")
+    ):
+        cursor += 1
+    target = cursor + 1
+    if target >= len(tokens) or not all(
+        _joined(text, tokens[i], tokens[i + 1]) for i in range(end, target)
+    ):
+        return end
+    candidate = tokens[target]
+    if (
+        text[candidate.start].isupper()
+        or any(c.isdigit() for c in candidate.word)
+        or candidate.word in rules.soon
+    ):
+        return target
+    return end
+
+
+def _nounish(word: str, breaks: frozenset[str]) -> bool:
+    if word in breaks or word.endswith("n't"):
+        return False
+    return not (len(word) > 4 and word.endswith("ed"))
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    """True when nothing but spaces separates two tokens (same clause, no comma)."""
+    return not text[left.end : right.start].strip()
+
+
+def _soon(phrase: str, rules: _Rules) -> bool:
+    return any(t.word in rules.soon for t in _tokens(phrase, 0, len(phrase)))
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    return [_Token(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text, start, end)]
+
+
+def _content_stems(text: str, rules: _Rules) -> set[str]:
+    return {_stem(t.word) for t in _tokens(text, 0, len(text)) if t.word not in rules.stopwords}
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that "snapped", "snaps" and "snap" compare equal."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ):
+        if suffix == "s" and word.endswith("ss"):
+            break
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"')]}*~^ ").endswith("?")
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: Sequence[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " "
+
+    for match in _QUOTE_LINE.finditer(text):
+        blank(match.start(), match.end())
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            blank(match.start(), match.end())
+    return "".join(chars)
+
+
+def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+    order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+    return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))

@@ -1,0 +1,137 @@
+"""Going the extra mile: proactive help beyond the literal ask, weighted to loyal customers.
+
+Applies when a customer message reports a problem or asks for something (problem words
+such as "broken", "refund", "can you", "how do I", a question mark, or any message of four
+or more words that is not thanks or a goodbye) and at least one agent or bot reply comes
+after it; not applicable when the conversation has no such reply.
+
+Signal, in the agent's and bot's replies after the customer's request (text quoted from
+the customer, in ``>`` lines or in quotation marks copied from a customer message, is not
+the agent's and is skipped):
+
+- ``extra_mile.proactive`` (+1): help beyond the literal ask ("I've also", "while I was at
+  it", "as a courtesy", "I've upgraded", "free of charge", "no cost", "expedited", "I've
+  added a note so", "I've also checked"); not when negated ("we can't expedite").
+
+The rubric counts extra help only when it actually helps with the customer's issue. That
+is approximated by reading only the replies after the customer's problem or request: a
+courtesy there is taken to be about it; a pitch for something unrelated is not in the
+phrase list.
+
+Scoring: 50 with no proactive help, 80 with one proactive sentence, 95 with two or more.
+When the customer is long-standing (``Context.history`` holds 3 or more earlier
+conversations) and there is proactive help, +5 (at most 100).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Role
+from servicecoach.nlp.phrases import fold
+from servicecoach.nlp.sentences import sentences
+
+__all__ = ["ExtraMileAnalyzer"]
+
+_LONG_STANDING = 3
+"""Earlier conversations that make a customer long-standing."""
+
+_REQUEST_WORDS = 4
+"""A customer message this long, without thanks or goodbyes, is taken as a request."""
+
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class ExtraMileAnalyzer(Analyzer):
+    """Proactive help beyond the literal ask, weighted toward long-standing customers."""
+
+    name: ClassVar[str] = "extra_mile"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "extra_mile"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        lexicon = load_lexicon("extra_mile")
+        negators = lexicon.words("negation")
+        customer_texts = [
+            _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
+        ]
+        found: list[Evidence] = []
+        acts: set[tuple[str, int]] = set()  # (message, sentence start) with proactive help
+        requested = answered = False
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                requested = requested or _is_request(lexicon, message.text)
+                continue
+            if not (message.is_reply and requested):
+                continue
+            answered = True
+            own = _own_words(message.text, customer_texts)
+            starts = [s.start for s in sentences(own)]
+            for match in lexicon.matcher.find(own):
+                if match.label != "proactive" or is_negated(fold(own), match.start, negators):
+                    continue
+                found.append(
+                    Evidence(
+                        message.id,
+                        match.start,
+                        match.end,
+                        "extra_mile.proactive",
+                        1,
+                        message.text[match.start : match.end],
+                    )
+                )
+                acts.add((message.id, starts[bisect_right(starts, match.start) - 1]))
+        if not answered:
+            return SkillFinding.not_applicable(tuple(found))
+        score = 50 if not acts else 80 if len(acts) == 1 else 95
+        if acts and len(context.history or ()) >= _LONG_STANDING:
+            score = min(100, score + 5)
+        return SkillFinding(score, tuple(found))
+
+
+def _is_request(lexicon: Lexicon, text: str) -> bool:
+    """True when a customer message reports a problem or asks for something."""
+    own = _mask(_QUOTE_LINE, text)
+    if "?" in _mask(_LINK, own):
+        return True
+    negators = lexicon.words("negation")
+    found = lexicon.matcher.find(own)
+    if any(m.label == "request" and not is_negated(own, m.start, negators) for m in found):
+        return True
+    courtesy = any(m.label == "courtesy" for m in found)
+    return not courtesy and len(_WORD.findall(own)) >= _REQUEST_WORDS
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(_mask(_QUOTE_LINE, text))
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            for i in range(match.start(), match.end()):
+                if not chars[i].isspace():
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _mask(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
+    return pattern.sub(lambda m: " " * len(m.group()), text)

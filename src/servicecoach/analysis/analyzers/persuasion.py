@@ -1,0 +1,135 @@
+"""Persuasion: when steering the customer to another option, give reasons, not pressure.
+
+Applies only when, after the customer has written, an agent or bot reply steers them away
+from what they asked ("I'd recommend", "a better option", "instead of", "rather than",
+"I'd suggest"); otherwise not applicable.
+
+Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
+or in quotation marks copied from a customer message, is not the agent's and is skipped):
+
+- ``persuasion.steer`` (0): the steering phrase that makes the skill apply.
+- ``persuasion.reason`` (+1): in a reply that steers, a reason or benefit ("because",
+  "so that", "which means", "you'll get", "that way", "cheaper").
+- ``persuasion.pressure`` (-1): pressure instead of reasons. Urgency and ultimatums
+  ("only today", "act now", "final offer", "no other choice") count in every reply from
+  the first one that steers; insisting ("you have to", "you must") only in a reply that
+  steers, since the same words also give plain instructions; never "you must be
+  frustrated" or "all you have to do is", and not when negated.
+
+Scoring: 60; +25 when a steering reply gives a reason; -30 per pressure phrase; clamped to
+0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+
+__all__ = ["PersuasionAnalyzer"]
+
+_PRESSURE = (
+    "Persuade with what they gain, not pressure: e.g. \"I'd recommend the annual plan because "
+    "it saves you two months' fees - the choice is yours.\""
+)
+
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+
+
+class PersuasionAnalyzer(Analyzer):
+    """Steers the customer to a better option with reasons and benefits, never pressure."""
+
+    name: ClassVar[str] = "persuasion"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "persuasion"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        lexicon = load_lexicon("persuasion")
+        customer_texts = [
+            _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
+        ]
+        found: list[Evidence] = []
+        customer_spoke = steered = reasons = False
+        pressure = 0
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                customer_spoke = True
+                continue
+            if not (message.is_reply and customer_spoke):
+                continue
+            matches = _matches(lexicon, message, customer_texts)
+            steers = any(m.label == "steer" for m in matches)
+            steered = steered or steers
+            if not steered:
+                continue
+            for match in matches:
+                if match.label == "steer":
+                    found.append(_evidence(message, match, "persuasion.steer", 0))
+                elif match.label == "reason" and steers:
+                    found.append(_evidence(message, match, "persuasion.reason", 1))
+                    reasons = True
+                elif match.label == "pressure" or (match.label == "insistence" and steers):
+                    found.append(_evidence(message, match, "persuasion.pressure", -1, _PRESSURE))
+                    pressure += 1
+        if not steered:
+            return SkillFinding.not_applicable()
+        score = 60 + 25 * reasons - 30 * pressure
+        return SkillFinding(max(0, min(100, score)), tuple(found))
+
+
+def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> list[PhraseMatch]:
+    """The reply's phrases in its own words, without exceptions and negated phrases."""
+    own = _own_words(message.text, customer_texts)
+    folded = fold(own)
+    negators = lexicon.words("negation")
+    found = lexicon.matcher.find(own)
+    exceptions = [m for m in found if m.label == "exception"]
+    return [
+        m
+        for m in found
+        if m.label != "exception"
+        and not any(e.start <= m.start and m.end <= e.end for e in exceptions)
+        and not (m.label != "reason" and is_negated(folded, m.start, negators, window=1))
+    ]
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(_QUOTE_LINE.sub(lambda m: " " * len(m.group()), text))
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            for i in range(match.start(), match.end()):
+                if not chars[i].isspace():
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _evidence(
+    message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
+) -> Evidence:
+    return Evidence(
+        message.id,
+        match.start,
+        match.end,
+        signal,
+        polarity,
+        message.text[match.start : match.end],
+        suggestion,
+    )

@@ -1,0 +1,423 @@
+"""Problem solving: find the facts, offer a fix or another option, follow up, and solve it here.
+
+Applies when a customer message reports a problem or asks for help (problem words such as
+"broken", "an error", "never arrived", "how do I", "can you", or a question mark) and at
+least one agent or bot reply comes after it; otherwise not applicable. Only replies after
+the first such message are read.
+
+Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
+or in quotation marks copied from a customer message, is not the agent's and is skipped):
+
+- ``problem_solving.solution`` (+1): offers a concrete fix, step, suggestion or
+  information ("I've sent a replacement", "please try", "you can reset it at", "it will
+  arrive on", "I've refunded", "here's how", "would you like me to resend it?"); one per
+  sentence, not when negated ("you can't", "I won't send").
+- ``problem_solving.alternative`` (+1): when the literal request can't be met, offers
+  another option ("instead", "what I can do is", "another option", "alternatively"); only
+  counted in or after a reply that refuses something ("can't", "out of stock",
+  "unfortunately", ...).
+- ``problem_solving.follow_up`` (+1): checks the fix worked or sets a follow-up ("did
+  that solve it?", "let me know if that works", "I'll check back tomorrow", "I'll follow
+  up").
+- ``problem_solving.diagnostic`` (+1): a diagnostic question about the issue: a sentence
+  ending in "?" with a cue such as which, when, what, how, model, error or tried (the
+  whole sentence); not a closing check ("anything else?"), a greeting ("how can I
+  help?"), a follow-up check or an offer.
+- ``problem_solving.transfer`` (-1): hands the customer off ("transfer you", "another
+  department", "escalate", "you'll need to contact"); at most one per reply.
+- ``problem_solving.no_next_step`` (-1): the agent's turn (the replies between two
+  customer messages) answers an open problem with neither a solution, a question nor a
+  next step - only empathy, acknowledgement or holding words ("Sorry about that. Let me
+  look into it."), or a bare refusal. A next step with a time ("I'll update you by 3pm",
+  "tomorrow", "within 24 hours"), an action under way ("I've raised it with the
+  warehouse"), a hand-off, or a sentence that says something else counts as a step. On
+  the turn's last reply (the whole reply), with a suggestion. A problem is open from the
+  customer's message until a reply addresses it or the customer says it is fixed.
+
+And in the customer's messages (``>`` lines skipped), once a reply has come:
+
+- ``problem_solving.resolved`` (+1): confirms it is fixed ("that worked", "all sorted",
+  "works now"); not negated, not in a question.
+- ``problem_solving.unresolved`` (-1): the customer's last message says it is still
+  broken or gives up ("still not working", "didn't work", "forget it").
+
+Scoring: 40; +30 when a solution is offered, and +10 more when a diagnostic question came
+before the first solution; +10 for a follow-up, +10 for an alternative after a refusal,
++10 when the customer confirms it is fixed; -15 per turn with no next step, -10 per
+reply that hands off, -20 when the customer's last message says it is unresolved;
+clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["ProblemSolvingAnalyzer"]
+
+_NO_NEXT_STEP = (
+    "Give a next step and when: a fix to try, what you have done, or when you'll update "
+    "them, e.g. \"I've asked the warehouse to check - I'll email you by 3pm with the result.\""
+)
+_TRANSFER = (
+    "Solve it here if you can; if a hand-off is needed, say who will help and when, and pass "
+    "on the details so the customer doesn't have to repeat them."
+)
+_UNRESOLVED = (
+    "The customer says it still isn't fixed: offer another fix or an alternative, or set a "
+    "follow-up, before the conversation ends."
+)
+
+_SOLUTION = frozenset({"solution", "offer"})
+_STEPS = frozenset({"solution", "offer", "follow_up", "next_step", "transfer"})
+_AGENT = frozenset({"solution", "offer", "alternative", "follow_up", "next_step", "transfer"})
+_QUIET = frozenset({"holding", "thanks", "refusal"})
+_NOT_DIAGNOSTIC = frozenset({"not_diagnostic", "follow_up", "offer"})
+
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NEGATED_AFTER = re.compile(r"n't|'t|\s+not\b|\s+never\b")
+_CLOCK = re.compile(
+    r"\b(?:by|at|before|until|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b(?![:.]?\d)",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class ProblemSolvingAnalyzer(Analyzer):
+    """Identifies the issue, offers a fix or an alternative, follows up, and avoids hand-offs."""
+
+    name: ClassVar[str] = "problem_solving"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "problem_solving"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        lexicon = load_lexicon("problem_solving")
+        customer_texts = [
+            _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
+        ]
+        state = _State()
+        for index, message in enumerate(conversation.messages):
+            if message.role is Role.CUSTOMER:
+                state.end_turn()
+                state.customer(message, _read_customer(lexicon, message.text))
+            elif message.is_reply and state.problem_seen:
+                reading = _read_reply(lexicon, message, customer_texts, state.refused)
+                state.reply(index, message, reading)
+        state.end_turn()
+        if state.last_unresolved is not None:
+            state.found.append(state.last_unresolved)
+            state.unresolved = 1
+        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+        found = tuple(sorted(state.found, key=lambda e: (order[e.message], e.start, e.end)))
+        if not (state.problem_seen and state.replied):
+            return SkillFinding.not_applicable(found)
+        return SkillFinding(state.score(), found)
+
+
+@dataclass(frozen=True, slots=True)
+class _CustomerReading:
+    """What one customer message says: a problem or request, fixed, or still broken."""
+
+    opens: bool
+    resolved: PhraseMatch | None
+    unresolved: PhraseMatch | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplyReading:
+    """What one reply does for the customer's problem.
+
+    Attributes:
+        evidence: its positive signals and its first hand-off, in text order.
+        addresses: gives a fix, a step, a hand-off, a follow-up or other content.
+        asks: asks the customer a question about the issue.
+        refused: says the literal request can't be met.
+        transfer: hands the customer off.
+    """
+
+    evidence: list[Evidence]
+    addresses: bool
+    asks: bool
+    refused: bool
+    transfer: bool
+
+
+@dataclass(slots=True)
+class _State:
+    """The walk through a conversation: the open problem and what the replies did."""
+
+    found: list[Evidence] = field(default_factory=list)
+    problem_seen: bool = False
+    is_open: bool = False
+    replied: bool = False
+    refused: bool = False
+    turn_done: bool = False
+    pending: Message | None = None
+    last_unresolved: Evidence | None = None
+    first_solution: tuple[int, int] | None = None
+    first_diagnostic: tuple[int, int] | None = None
+    follow_up: bool = False
+    alternative: bool = False
+    resolved: bool = False
+    no_next_step: int = 0
+    transfers: int = 0
+    unresolved: int = 0
+
+    def customer(self, message: Message, reading: _CustomerReading) -> None:
+        self.last_unresolved = None
+        if self.problem_seen and self.replied:
+            if reading.unresolved is not None:
+                match = reading.unresolved
+                self.last_unresolved = _evidence(
+                    message, match.start, match.end, "problem_solving.unresolved", -1, _UNRESOLVED
+                )
+            elif reading.resolved is not None:
+                match = reading.resolved
+                self.found.append(
+                    _evidence(message, match.start, match.end, "problem_solving.resolved", 1)
+                )
+                self.resolved = True
+        if reading.opens:
+            self.problem_seen = self.is_open = True
+        elif reading.resolved is not None:
+            self.is_open = False
+
+    def reply(self, index: int, message: Message, reading: _ReplyReading) -> None:
+        self.replied = True
+        self.refused = self.refused or reading.refused
+        for item in reading.evidence:
+            self.found.append(item)
+            where = (index, item.start)
+            if item.signal == "problem_solving.solution" and self.first_solution is None:
+                self.first_solution = where
+            elif item.signal == "problem_solving.diagnostic" and self.first_diagnostic is None:
+                self.first_diagnostic = where
+            self.follow_up = self.follow_up or item.signal == "problem_solving.follow_up"
+            self.alternative = self.alternative or item.signal == "problem_solving.alternative"
+        self.transfers += reading.transfer
+        if reading.addresses:
+            self.is_open = False
+            self.pending, self.turn_done = None, True
+        elif reading.asks:
+            self.pending, self.turn_done = None, True
+        elif self.is_open and not self.turn_done:
+            self.pending = message
+
+    def end_turn(self) -> None:
+        """The customer speaks (or the conversation ends): judge the agent's turn."""
+        if self.pending is not None:
+            parts = sentences(self.pending.text)
+            start, end = (parts[0].start, parts[-1].end) if parts else (0, 0)
+            self.found.append(
+                _evidence(
+                    self.pending, start, end, "problem_solving.no_next_step", -1, _NO_NEXT_STEP
+                )
+            )
+            self.no_next_step += 1
+        self.pending, self.turn_done = None, False
+
+    def score(self) -> int:
+        score = 40
+        if self.first_solution is not None:
+            score += 30
+            if self.first_diagnostic is not None and self.first_diagnostic < self.first_solution:
+                score += 10
+        score += 10 * self.follow_up + 10 * self.alternative + 10 * self.resolved
+        score -= 15 * self.no_next_step + 10 * self.transfers + 20 * self.unresolved
+        return max(0, min(100, score))
+
+
+def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
+    """Whether a customer message raises a problem, says it is fixed, or still broken."""
+    own = _mask(_QUOTE_LINE, text)
+    negators = lexicon.words("customer_negation")
+    found = lexicon.matcher.find(own)
+    parts = sentences(own)
+    sentence_of = _locator(parts)
+    unresolved = [m for m in found if m.label == "unresolved"]
+    resolved = [
+        m
+        for m in found
+        if m.label == "resolved"
+        and not is_negated(own, m.start, negators)
+        and not any(_overlap(m, u) for u in unresolved)
+        and not _is_question(parts, sentence_of(m.start))
+    ]
+    thanked = {sentence_of(m.start) for m in found if m.label == "thanks"}
+    problem = any(
+        m.label == "problem"
+        and not is_negated(own, m.start, negators)
+        and sentence_of(m.start) not in thanked
+        and not any(_overlap(m, r) for r in resolved)
+        for m in found
+    )
+    question = "?" in _mask(_LINK, own)
+    return _CustomerReading(
+        opens=problem or bool(unresolved) or question,
+        resolved=resolved[0] if resolved else None,
+        unresolved=unresolved[0] if unresolved else None,
+    )
+
+
+def _read_reply(
+    lexicon: Lexicon, message: Message, customer_texts: list[str], refused_before: bool
+) -> _ReplyReading:
+    """What one reply does: its signals, and whether it gives a step or asks a question."""
+    own = _own_words(message.text, customer_texts)
+    folded = fold(own)
+    negators = lexicon.words("negation")
+    found = lexicon.matcher.find(own)
+    exceptions = [m for m in found if m.label == "exception"]
+    kept = [
+        m
+        for m in found
+        if m.label != "exception"
+        and not (
+            m.label in _AGENT
+            and (
+                _negated(folded, m, negators)
+                or any(e.start <= m.start and m.end <= e.end for e in exceptions)
+            )
+        )
+    ]
+    parts = sentences(own)
+    sentence_of = _locator(parts)
+    labels: list[set[str]] = [set() for _ in parts]
+    first: list[dict[str, PhraseMatch]] = [{} for _ in parts]
+    for match in kept:
+        number = sentence_of(match.start)
+        if number >= 0:
+            labels[number].add(match.label)
+            first[number].setdefault(match.label, match)
+    for clock in _CLOCK.finditer(own):
+        number = sentence_of(clock.start())
+        if number >= 0:
+            labels[number].add("next_step")
+    refused = any(m.label == "refusal" for m in kept)
+    may_offer_alternative = refused_before or refused
+    evidence: list[Evidence] = []
+    addresses = asks = transfer = False
+    for number, sentence in enumerate(parts):
+        here, matches = labels[number], first[number]
+        question = _is_question(parts, number)
+        solution = min(
+            (matches[label] for label in _SOLUTION if label in matches),
+            key=lambda m: m.start,
+            default=None,
+        )
+        if solution is not None:
+            evidence.append(_from_match(message, solution, "problem_solving.solution"))
+        if "alternative" in here and may_offer_alternative:
+            evidence.append(
+                _from_match(message, matches["alternative"], "problem_solving.alternative")
+            )
+            addresses = True
+        if "follow_up" in here:
+            evidence.append(_from_match(message, matches["follow_up"], "problem_solving.follow_up"))
+        if "transfer" in here and not transfer:
+            match = matches["transfer"]
+            evidence.append(
+                _evidence(
+                    message, match.start, match.end, "problem_solving.transfer", -1, _TRANSFER
+                )
+            )
+            transfer = True
+        if here & _STEPS:
+            addresses = True
+        elif question:
+            if not here & _NOT_DIAGNOSTIC:
+                asks = True
+                if "diagnostic" in here:
+                    evidence.append(
+                        _evidence(
+                            message, sentence.start, sentence.end, "problem_solving.diagnostic", 1
+                        )
+                    )
+        elif not here & _QUIET and len(_WORD.findall(sentence.text)) >= 3:
+            addresses = True  # says something else: not only holding words
+    evidence.sort(key=lambda e: (e.start, e.end))
+    return _ReplyReading(evidence, addresses, asks, refused, transfer)
+
+
+def _negated(folded: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
+    """True when the word before undoes the phrase, or "n't"/"not" follows ("you can't")."""
+    return is_negated(folded, match.start, negators, window=1) or bool(
+        _NEGATED_AFTER.match(folded, match.end)
+    )
+
+
+def _locator(parts: list[Sentence]) -> _SentenceOf:
+    return _SentenceOf([p.start for p in parts], [p.end for p in parts])
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceOf:
+    """Maps a character offset to the number of the sentence holding it (-1: none)."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def __call__(self, position: int) -> int:
+        number = bisect_right(self.starts, position) - 1
+        return number if number >= 0 and position < self.ends[number] else -1
+
+
+def _is_question(parts: list[Sentence], number: int) -> bool:
+    return number >= 0 and parts[number].text.rstrip("\"')]}*~^ ").endswith("?")
+
+
+def _overlap(a: PhraseMatch, b: PhraseMatch) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(_mask(_QUOTE_LINE, text))
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            for i in range(match.start(), match.end()):
+                if not chars[i].isspace():
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _mask(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def _from_match(message: Message, match: PhraseMatch, signal: str) -> Evidence:
+    return _evidence(message, match.start, match.end, signal, 1)
+
+
+def _evidence(
+    message: Message,
+    start: int,
+    end: int,
+    signal: str,
+    polarity: int,
+    suggestion: str | None = None,
+) -> Evidence:
+    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)

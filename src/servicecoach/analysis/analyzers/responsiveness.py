@@ -1,0 +1,528 @@
+"""Responsiveness: the first reply and every later one come within the channel's target.
+
+A **wait** starts at a customer message that opens the conversation or follows a reply,
+and ends at the next agent or bot reply the customer saw. Internal notes and system
+messages neither start nor end one; more customer messages in between do not restart
+it; a customer message that needs no reply (thanks, agreement, a goodbye: see
+``[done]`` in ``lexicons/responsiveness.toml``; short, no question mark, nothing still
+open) does not start one. Messages are taken in time order. The first wait is the
+**first response**. A quick holding reply ("we've got your message and are looking
+into it", "give me a moment", "I'll get back to you within the hour") ends a wait like
+any other reply.
+
+Waits are measured against a target per channel (:data:`DEFAULT_TARGETS_MINUTES`:
+social 60 min, chat 2 min, SMS 30 min, email and web 24 h, phone 1 min, other 24 h),
+and, when business hours are configured, only time inside them counts
+(:func:`business_minutes`). Configuration (``Context.config``)::
+
+    {"targets_minutes": {"email": 240},             # override some channels' targets
+     "business_hours": {"timezone": "Europe/London", # IANA name; required
+                        "days": [0, 1, 2, 3, 4],     # Monday is 0; default Mon-Fri
+                        "start": "09:00",            # default 09:00
+                        "end": "17:00"}}             # default 17:00; "24:00" allowed
+
+Without ``business_hours`` (or with ``null``) the clock runs 24/7. Bad values raise
+:class:`~servicecoach.errors.ConfigError` saying how to fix them.
+
+Signals:
+
+- ``responsiveness.first_response`` - the first reply: +1 within target, -1 over it
+  (with a suggestion naming the target); on the reply's opening sentence.
+- ``responsiveness.slow`` - (-1) a later wait over target, on the opening sentence of
+  the reply that ended it; the suggestion says how long the customer waited.
+- ``responsiveness.holding`` - (+1) a reply that ended a wait says the message was seen
+  and is being worked on (not when negated or inside the customer's quoted words).
+- ``responsiveness.unanswered`` - (-1) the conversation ends with customer messages
+  that got no reply, on the last of them that needs one (its last question, else its
+  last sentence). A conversation that ends on "thanks, that worked!" is not unanswered.
+
+Scoring: each wait scores 100 within its target, 70 up to twice it, 40 up to four times
+it and 10 beyond; the skill score is the mean over waits, with the first response
+counted twice. There is no "now" in a conversation, so an unanswered final wait counts
+(as 0) only when we know it was dropped: an agent or bot had replied earlier in the
+conversation (they were engaged, then left the customer), or the customer's own later
+messages show the wait already ran past the target (measured like any wait, from its
+first message to the conversation's last). Otherwise it is flagged but not scored (it
+may simply not be due yet). Not applicable when there is no customer message, no wait
+to score, or a message has no time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.errors import ConfigError
+from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.nlp.phrases import fold
+from servicecoach.nlp.sentences import sentences
+
+__all__ = [
+    "DEFAULT_TARGETS_MINUTES",
+    "BusinessHours",
+    "ResponsivenessAnalyzer",
+    "ResponsivenessConfig",
+    "business_minutes",
+]
+
+DEFAULT_TARGETS_MINUTES: Mapping[str, float] = MappingProxyType(
+    {
+        "social": 60.0,
+        "chat": 2.0,
+        "sms": 30.0,
+        "email": 1440.0,
+        "web": 1440.0,
+        "phone": 1.0,
+        "other": 1440.0,
+    }
+)
+"""Default reply target per channel, in minutes (override with ``targets_minutes``)."""
+
+_CHANNEL_WORDS = {
+    "social": "on social",
+    "chat": "on chat",
+    "sms": "by SMS",
+    "email": "by email",
+    "web": "on web forms",
+    "phone": "on the phone",
+    "other": "on this channel",
+}
+_BANDS = ((1.0, 100), (2.0, 70), (4.0, 40))
+"""(multiple of the target, score) for a wait up to that multiple; beyond: 10."""
+_BEYOND = 10
+_DONE_MAX_OTHER_WORDS = 8
+_HHMM = re.compile(r"(\d{2}):(\d{2})")
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """The hours in which a wait counts: the same local window on each working day.
+
+    Attributes:
+        timezone: the zone the hours are in.
+        days: working weekdays, Monday 0 to Sunday 6.
+        start_minute: the window's start, in minutes after local midnight.
+        end_minute: its end (up to 1440, the next midnight), after ``start_minute``.
+    """
+
+    timezone: ZoneInfo
+    days: frozenset[int]
+    start_minute: int
+    end_minute: int
+
+    @classmethod
+    def from_config(cls, value: Mapping[str, Any]) -> BusinessHours:
+        """Business hours from ``{"timezone", "days", "start", "end"}`` (see the module).
+
+        Raises:
+            ConfigError: a value is missing or invalid.
+        """
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                "responsiveness: business_hours must be a table such as "
+                '{"timezone": "Europe/London", "days": [0, 1, 2, 3, 4], '
+                '"start": "09:00", "end": "17:00"}, or null for 24/7'
+            )
+        unknown = sorted(set(value) - {"timezone", "days", "start", "end"})
+        if unknown:
+            raise ConfigError(
+                f"responsiveness: unknown business_hours option {unknown[0]!r} "
+                "(known: days, end, start, timezone)"
+            )
+        start = _clock(value.get("start", "09:00"), "start")
+        end = _clock(value.get("end", "17:00"), "end")
+        if end <= start:
+            raise ConfigError(
+                f"responsiveness: business_hours.end ({value.get('end', '17:00')!r}) must be "
+                f"later than start ({value.get('start', '09:00')!r}); hours that run past "
+                'midnight are not supported ("end": "24:00" means until midnight)'
+            )
+        return cls(
+            _zone(value.get("timezone")), _days(value.get("days", [0, 1, 2, 3, 4])), start, end
+        )
+
+
+def _zone(name: object) -> ZoneInfo:
+    if not isinstance(name, str) or not name:
+        raise ConfigError(
+            "responsiveness: business_hours.timezone is required: an IANA time zone "
+            'name such as "Europe/London"'
+        )
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"responsiveness: business_hours.timezone {name!r} is not a known time zone "
+            '(use an IANA name such as "Europe/London" or "America/New_York"; where the '
+            "system has no zone data, install the tzdata package)"
+        ) from None
+
+
+def _days(value: object) -> frozenset[int]:
+    days = list(value) if isinstance(value, list | tuple) else []
+    if not days or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
+    ):
+        raise ConfigError(
+            f"responsiveness: business_hours.days must be a non-empty list of weekday "
+            f"numbers 0-6 (Monday is 0), e.g. [0, 1, 2, 3, 4] (got {value!r})"
+        )
+    return frozenset(int(d) for d in days)
+
+
+def _clock(value: object, key: str) -> int:
+    match = _HHMM.fullmatch(value) if isinstance(value, str) else None
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if (hour < 24 and minute < 60) or (hour, minute) == (24, 0):
+            return hour * 60 + minute
+    raise ConfigError(
+        f'responsiveness: business_hours.{key} must be a 24-hour time "HH:MM" such as '
+        f'"09:00" or "17:30" ("24:00" for midnight at the end of the day), got {value!r}'
+    )
+
+
+def business_minutes(start: datetime, end: datetime, hours: BusinessHours | None) -> float:
+    """Minutes from ``start`` to ``end`` that fall inside business ``hours``.
+
+    Real elapsed time is used throughout, so a window on a daylight-saving day is as long
+    as it really is (midnight to midnight on the day the clocks go forward is 23 hours).
+
+    Args:
+        start: when the wait began (timezone-aware).
+        end: when it ended (timezone-aware); at or before ``start`` gives 0.
+        hours: the business hours, or ``None`` for 24/7.
+
+    Raises:
+        ValueError: ``start`` or ``end`` has no time zone.
+    """
+    if start.utcoffset() is None or end.utcoffset() is None:
+        raise ValueError("business_minutes needs timezone-aware datetimes")
+    begin, finish = start.astimezone(UTC), end.astimezone(UTC)
+    if finish <= begin:
+        return 0.0
+    if hours is None:
+        return (finish - begin).total_seconds() / 60
+    zone = hours.timezone
+    day = begin.astimezone(zone).date()
+    last = finish.astimezone(zone).date()
+    seconds = 0.0
+    while day <= last:
+        if day.weekday() in hours.days:
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            # Adding to an aware datetime moves its wall clock: local opening and closing.
+            opens = (midnight + timedelta(minutes=hours.start_minute)).astimezone(UTC)
+            closes = (midnight + timedelta(minutes=hours.end_minute)).astimezone(UTC)
+            low, high = max(begin, opens), min(finish, closes)
+            if high > low:
+                seconds += (high - low).total_seconds()
+        day += timedelta(days=1)
+    return seconds / 60
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsivenessConfig:
+    """The analyser's validated configuration.
+
+    Attributes:
+        targets_minutes: the reply target of every channel, in minutes.
+        business_hours: when waits count, or ``None`` for 24/7.
+    """
+
+    targets_minutes: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TARGETS_MINUTES)
+    business_hours: BusinessHours | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ResponsivenessConfig:
+        """Validate ``Context.config`` (see the module for its shape).
+
+        Raises:
+            ConfigError: an option is unknown or a value is invalid.
+        """
+        unknown = sorted(set(config) - {"targets_minutes", "business_hours"})
+        if unknown:
+            raise ConfigError(
+                f"responsiveness: unknown option {unknown[0]!r} "
+                "(known: business_hours, targets_minutes)"
+            )
+        targets = dict(DEFAULT_TARGETS_MINUTES)
+        overrides = config.get("targets_minutes") or {}
+        if not isinstance(overrides, Mapping):
+            raise ConfigError(
+                'responsiveness: targets_minutes must be a table of channel to minutes, e.g. {"email": 240}'
+            )
+        for channel, minutes in overrides.items():
+            if channel not in DEFAULT_TARGETS_MINUTES:
+                raise ConfigError(
+                    f"responsiveness: targets_minutes has unknown channel {channel!r} "
+                    f"(one of {', '.join(DEFAULT_TARGETS_MINUTES)})"
+                )
+            if (
+                isinstance(minutes, bool)
+                or not isinstance(minutes, int | float)
+                or not 0 < minutes < float("inf")
+            ):
+                raise ConfigError(
+                    f"responsiveness: targets_minutes.{channel} must be a positive number of "
+                    f"minutes, e.g. 240 for 4 hours (got {minutes!r})"
+                )
+            targets[channel] = float(minutes)
+        hours = config.get("business_hours")
+        return cls(
+            MappingProxyType(targets),
+            None if hours is None else BusinessHours.from_config(hours),
+        )
+
+    def target(self, channel: Channel | str) -> float:
+        """The target for ``channel``, in minutes (``other``'s for an unknown channel)."""
+        return self.targets_minutes.get(str(channel), self.targets_minutes["other"])
+
+
+def _band(minutes: float, target: float) -> int:
+    for multiple, score in _BANDS:
+        if minutes <= target * multiple:
+            return score
+    return _BEYOND
+
+
+def _duration(minutes: float) -> str:
+    """``45 s``, ``12 min``, ``3 h 5 min``, ``4 days 2 h``."""
+    seconds = round(minutes * 60)
+    if seconds < 60:
+        return f"{seconds} s"
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole} min"
+    hours, rest = divmod(whole, 60)
+    if hours < 48:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
+
+
+def _target_words(minutes: float) -> str:
+    """``1 hour``, ``24 hours``, ``2 minutes``, ``30 seconds``, ``1 h 30 min``."""
+    if minutes < 1:
+        return f"{round(minutes * 60)} seconds"
+    if minutes % 60 == 0:
+        hours = int(minutes // 60)
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    if minutes < 60 and float(minutes).is_integer():
+        return "1 minute" if minutes == 1 else f"{int(minutes)} minutes"
+    return _duration(minutes)
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text))
+
+
+def _own_words(text: str, customer_texts: list[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = " "
+
+    for match in _QUOTE_LINE.finditer(text):
+        blank(match.start(), match.end())
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            blank(match.start(), match.end())
+    return "".join(chars)
+
+
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """One customer wait: from its first message to the reply that ended it."""
+
+    opened: Message
+    reply: Message
+    minutes: float
+
+
+def _minutes(first: Message, last: Message, hours: BusinessHours | None) -> float:
+    """Business minutes between two messages' times (0 when either has none)."""
+    if first.at is None or last.at is None:
+        return 0.0
+    return business_minutes(first.at, last.at, hours)
+
+
+def _opening(reply: Message, own: str) -> tuple[int, int]:
+    """The span of the reply's first sentence in its own words (else its first sentence)."""
+    found = sentences(reply.text)
+    for sentence in found:
+        if own[sentence.start : sentence.end].strip():
+            return sentence.start, sentence.end
+    return (found[0].start, found[0].end) if found else (0, 0)
+
+
+def _needs_reply(message: Message, lexicon: Lexicon, still_open: frozenset[str]) -> bool:
+    """False for a closing message (thanks, agreement, goodbye) or one with no text.
+
+    A closing message has a ``done`` phrase, no question mark, at most
+    ``_DONE_MAX_OTHER_WORDS`` other words, and none of them a ``still_open`` word.
+    """
+    text = message.text
+    if not text.strip():
+        return False
+    if "?" in text:
+        return True
+    done = [m for m in lexicon.matcher.find(text) if m.label == "done"]
+    if not done:
+        return True
+    rest = list(fold(text))
+    for match in done:
+        rest[match.start : match.end] = " " * (match.end - match.start)
+    others = _WORD.findall("".join(rest))
+    return len(others) > _DONE_MAX_OTHER_WORDS or any(
+        w.endswith("n't") or w.split("'")[0] in still_open for w in others
+    )
+
+
+def _unanswered_span(message: Message) -> tuple[int, int]:
+    """The message's last question, else its last sentence."""
+    found = sentences(message.text)
+    questions = [s for s in found if "?" in s.text]
+    chosen = (questions or found)[-1:]
+    return (chosen[0].start, chosen[0].end) if chosen else (0, len(message.text))
+
+
+def _timing(
+    wait: _Wait, own: str, *, first: bool, target: float, where: str, hours: BusinessHours | None
+) -> list[Evidence]:
+    """``first_response`` for the first wait; ``slow`` for a later one over target."""
+    late = wait.minutes > target
+    if not first and not late:
+        return []
+    reply = wait.reply
+    start, end = _opening(reply, own)
+    waited = _duration(wait.minutes) + (" of business time" if hours is not None else "")
+    goal = _target_words(target)
+    if first:
+        signal, polarity = "responsiveness.first_response", -1 if late else 1
+        suggestion = (
+            f"The first reply came after {waited}. Reply within {goal} {where} — "
+            "a quick holding reply counts."
+            if late
+            else None
+        )
+    else:
+        signal, polarity = "responsiveness.slow", -1
+        suggestion = (
+            f"The customer waited {waited} for this reply (target {goal} {where}). "
+            "When a full answer takes longer, send a quick holding reply first."
+        )
+    return [Evidence(reply.id, start, end, signal, polarity, reply.text[start:end], suggestion)]
+
+
+def _holding(
+    reply: Message, own: str, lexicon: Lexicon, negators: frozenset[str]
+) -> list[Evidence]:
+    """``responsiveness.holding`` on the first holding phrase of a reply, if any."""
+    for match in lexicon.matcher.find(own):
+        if match.label != "holding" or is_negated(own, match.start, negators):
+            continue
+        return [
+            Evidence(
+                reply.id,
+                match.start,
+                match.end,
+                "responsiveness.holding",
+                1,
+                reply.text[match.start : match.end],
+            )
+        ]
+    return []
+
+
+class ResponsivenessAnalyzer(Analyzer):
+    """Replies come quickly: first response and every later wait against the channel's target."""
+
+    name: ClassVar[str] = "responsiveness"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "responsiveness"
+    requires: ClassVar[frozenset[Requirement]] = frozenset({Requirement.TIMESTAMPS})
+    live: ClassVar[bool] = False
+
+    def check_config(self, config: Mapping[str, Any]) -> None:
+        ResponsivenessConfig.from_config(config)
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = ResponsivenessConfig.from_config(context.config)
+        hours = settings.business_hours
+        target = settings.target(conversation.channel)
+        where = _CHANNEL_WORDS.get(str(conversation.channel), "on this channel")
+        lexicon = load_lexicon("responsiveness")
+        still_open, negators = lexicon.words("still_open"), lexicon.words("negation")
+        timeline = [
+            m for m in conversation.chronological() if m.role is Role.CUSTOMER or m.is_reply
+        ]
+        customer = [m for m in timeline if m.role is Role.CUSTOMER]
+        if not customer or any(m.at is None for m in timeline):
+            return SkillFinding.not_applicable()
+        customer_texts = [_normalise(m.text) for m in customer]
+
+        waits: list[_Wait] = []
+        pending: list[Message] = []  # customer messages needing a reply since the last reply
+        replied = False
+        for message in timeline:
+            if message.role is Role.CUSTOMER:
+                if _needs_reply(message, lexicon, still_open):
+                    pending.append(message)
+                continue
+            if pending:
+                waits.append(_Wait(pending[0], message, _minutes(pending[0], message, hours)))
+            pending = []
+            replied = True
+
+        found: list[Evidence] = []
+        weighted: list[tuple[int, int]] = []  # (score, weight)
+        for index, wait in enumerate(waits):
+            own = _own_words(wait.reply.text, customer_texts)
+            weighted.append((_band(wait.minutes, target), 2 if index == 0 else 1))
+            timing = _timing(wait, own, first=index == 0, target=target, where=where, hours=hours)
+            found.extend(timing)
+            found.extend(_holding(wait.reply, own, lexicon, negators))
+
+        if pending:
+            last = pending[-1]
+            start, end = _unanswered_span(last)
+            found.append(
+                Evidence(
+                    last.id,
+                    start,
+                    end,
+                    "responsiveness.unanswered",
+                    -1,
+                    last.text[start:end],
+                    "This message got no reply. Answer it, or send a quick holding reply "
+                    "that says when you will.",
+                )
+            )
+            if replied or _minutes(pending[0], timeline[-1], hours) > target:
+                weighted.append((0, 1 if waits else 2))
+
+        if not weighted:
+            return SkillFinding.not_applicable(tuple(found))
+        total = sum(score * weight for score, weight in weighted)
+        return SkillFinding(round(total / sum(w for _, w in weighted)), tuple(found))
