@@ -83,6 +83,30 @@ def demo_command(
                 escape(" ".join((first.text if first else "").split())),
             )
         console.print(Padding(lines, (0, 0, 0, 2)))
+    means = summary.skill_means()
+    if means:
+        skills = Table(
+            title="\nSkills across the samples (0-100)",
+            header_style="bold",
+            box=None,
+            title_justify="left",
+        )
+        skills.add_column("skill")
+        skills.add_column("conversations", justify="right")
+        skills.add_column("mean score", justify="right")
+        for skill, (n, mean) in means.items():
+            skills.add_row(skill.replace("_", " "), str(n), f"{mean:.0f}")
+        console.print(skills)
+    coaching = summary.coaching()
+    if coaching:
+        console.print("\n[bold]Coaching examples[/bold]")
+        for conversation_id, evidence in coaching:
+            console.print(
+                f"  [dim]{escape(conversation_id)}[/dim] [red]{escape(evidence.signal)}[/red]: "
+                f"“{escape(evidence.quote)}”\n    → {escape(evidence.suggestion or '')}"
+            )
+    if summary.cross_channel:
+        top = summary.cross_channel[0]
         console.print(
             f"\nNext: servicecoach customers show {top.id} --db {db}   "
             f"(or: servicecoach customers list --db {db})"

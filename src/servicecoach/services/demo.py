@@ -1,4 +1,4 @@
-"""The demo: import the bundled sample files into a local SQLite store and summarise them."""
+"""The demo: import the bundled samples into a local SQLite store, analyse and summarise them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from servicecoach.analysis import SKILLS, ConversationResult, Evidence, Pipeline
 from servicecoach.ingest.base import ImportOptions
+from servicecoach.rubric import Rubric
 from servicecoach.services.imports import ImportReport, plan_import, run_import
 from servicecoach.store import customers as store_customers
 from servicecoach.store.database import Store
-from servicecoach.store.reader import StoreCounts, StoredConversation, counts, timeline
+from servicecoach.store.reader import (
+    StoreCounts,
+    StoredConversation,
+    counts,
+    iter_conversations,
+    timeline,
+)
 
 __all__ = ["DEMO_OPTIONS", "DemoSummary", "run_demo", "samples_dir"]
 
@@ -27,6 +35,32 @@ class DemoSummary:
     counts: StoreCounts
     cross_channel: list[store_customers.CustomerSummary]
     featured: list[StoredConversation]
+    results: list[ConversationResult]
+
+    def skill_means(self) -> dict[str, tuple[int, float]]:
+        """Per skill: how many conversations it applied to, and their mean score."""
+        means: dict[str, tuple[int, float]] = {}
+        for skill in SKILLS:
+            scores = [
+                finding.score
+                for result in self.results
+                if (finding := result.skills.get(skill)) is not None and finding.score is not None
+            ]
+            if scores:
+                means[skill] = (len(scores), sum(scores) / len(scores))
+        return means
+
+    def coaching(self, limit: int = 3) -> list[tuple[str, Evidence]]:
+        """The first pieces of negative evidence that carry a suggestion, by conversation."""
+        found: list[tuple[str, Evidence]] = []
+        for result in self.results:
+            for finding in result.skills.values():
+                found += [
+                    (result.conversation, e)
+                    for e in finding.evidence
+                    if e.polarity < 0 and e.suggestion and e.quote
+                ]
+        return found[:limit]
 
 
 def samples_dir(stack: ExitStack) -> Path:
@@ -45,4 +79,6 @@ def run_demo(store: Store) -> DemoSummary:
         cross = [c for c in everyone if len(c.channels) > 1]
         cross.sort(key=lambda c: (-len(c.channels), -c.conversations, c.id))
         featured = timeline(connection, cross[0].id) if cross else []
-    return DemoSummary(report, totals, cross, featured)
+        pipeline = Pipeline.from_rubric(Rubric())
+        results = [pipeline.analyze(s.conversation) for s in iter_conversations(connection)]
+    return DemoSummary(report, totals, cross, featured, results)
