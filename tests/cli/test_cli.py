@@ -180,6 +180,8 @@ def test_cli_demo_imports_every_sample(capsys: pytest.CaptureFixture[str], tmp_p
     assert first.code == 0, first.err
     assert "Customers recognised across channels" in first.out
     assert "Timeline of Dana Reyes" in first.out
+    assert "Skills across the samples" in first.out
+    assert "Coaching examples" in first.out and "→" in first.out
     second = run_cli(capsys, "demo", "--db", str(db))
     assert " 0 new and " in second.out
 
