@@ -93,6 +93,28 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [
+                ("customer", "My streaming stick keeps freezing."),
+                ("agent", "I'd recommend restarting it by unplugging it for a minute."),
+            ],
+            None,
+            [],
+            id="advice-for-a-problem-is-not-steering",
+        ),
+        pytest.param(
+            [
+                ("customer", "Do you still sell the basic plan?"),
+                (
+                    "agent",
+                    "Unfortunately it's gone, so I'd suggest the plus plan - that way you "
+                    "keep your backups.",
+                ),
+            ],
+            85,
+            [(STEER, "I'd suggest"), (REASON, "that way")],
+            id="a-recommendation-after-a-refusal-steers",
+        ),
+        pytest.param(
+            [
                 ("customer", "How do I reset it?"),
                 ("agent", "You have to hold the button. You must restart it afterwards."),
             ],

@@ -179,6 +179,69 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
             id="holding-with-a-time-is-a-next-step",
         ),
         pytest.param(
+            [
+                ("customer", "The app crashes when I open it."),
+                ("agent", "Let me check your account."),
+            ],
+            25,
+            [(NO_NEXT_STEP, "Let me check your account.")],
+            id="let-me-check-your-account-holds-it-does-not-solve",
+        ),
+        pytest.param(
+            [
+                ("customer", "The app crashes when I open it."),
+                ("agent", "Sorry! What do you see when you try using it?"),
+            ],
+            40,
+            [(DIAGNOSTIC, "What do you see when you try using it?")],
+            id="solution-words-in-a-question-are-diagnostic",
+        ),
+        pytest.param(
+            [
+                ("customer", "Is this the right address for returns?"),
+                ("agent", "Hi Sam, that is the address to use. Thanks!"),
+            ],
+            40,
+            [],
+            id="a-clause-that-says-more-than-a-greeting-is-a-step",
+        ),
+        pytest.param(
+            [
+                ("customer", "My parcel is missing."),
+                ("agent", "Sorry about that! Please send us your order number."),
+            ],
+            40,
+            [],
+            id="asking-for-facts-without-a-question-mark",
+        ),
+        pytest.param(
+            [
+                ("customer", "My parcel is missing."),
+                ("agent", "Sorry to hear that. DM us here: https://example.com/dm"),
+            ],
+            40,
+            [],
+            id="a-link-to-a-private-channel-is-a-next-step-not-a-resource",
+        ),
+        pytest.param(
+            [
+                ("customer", "My phone won't charge."),
+                ("agent", "Could you DM us which model it is?"),
+            ],
+            40,
+            [(DIAGNOSTIC, "Could you DM us which model it is?")],
+            id="a-diagnostic-question-asked-in-private",
+        ),
+        pytest.param(
+            [
+                ("customer", "How do I reset my password?"),
+                ("agent", "This guide walks you through it: https://example.com/reset"),
+            ],
+            70,
+            [(SOLUTION, "https://")],
+            id="a-link-is-a-resource",
+        ),
+        pytest.param(
             [("customer", "Hi, no problem at all, just saying hello."), ("agent", "Hello!")],
             None,
             [],

@@ -16,7 +16,11 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     from servicecoach.analysis.analyzers.apology import ApologyAnalyzer
     from servicecoach.analysis.analyzers.clarity import ClarityAnalyzer
     from servicecoach.analysis.analyzers.closing import ClosingAnalyzer
+    from servicecoach.analysis.analyzers.continuity import ContinuityAnalyzer
+    from servicecoach.analysis.analyzers.extra_mile import ExtraMileAnalyzer
     from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
+    from servicecoach.analysis.analyzers.persuasion import PersuasionAnalyzer
+    from servicecoach.analysis.analyzers.problem_solving import ProblemSolvingAnalyzer
     from servicecoach.analysis.analyzers.public_to_private import PublicToPrivateAnalyzer
     from servicecoach.analysis.analyzers.responsiveness import ResponsivenessAnalyzer
 
@@ -24,7 +28,11 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
         ApologyAnalyzer(),
         ClarityAnalyzer(),
         ClosingAnalyzer(),
+        ContinuityAnalyzer(),
+        ExtraMileAnalyzer(),
         PatienceAnalyzer(),
+        PersuasionAnalyzer(),
+        ProblemSolvingAnalyzer(),
         PublicToPrivateAnalyzer(),
         ResponsivenessAnalyzer(),
     ):

@@ -2,10 +2,11 @@
 
 The skill applies when a customer message reads as upset - one of the negative emotions
 (anger, frustration, anxiety, sadness, confusion, disappointment) from
-:func:`~servicecoach.analysis.emotion.customer_emotions`; confusion counts only with a
-confidence of at least ``min_confusion`` (configurable, default 0.6), so that a plain
-question, which reads as mild confusion (0.55), does not - and an agent or bot reply
-follows it. Otherwise it is not applicable (evidence that fired is still reported).
+:func:`~servicecoach.analysis.emotion.customer_emotions` - and an agent or bot reply
+follows it. Confusion counts only when the customer says so ("I'm confused", "makes no
+sense"): a plain question reads as mild confusion and needs an answer, not empathy. A
+friendly "thanks again!" or "hi again" is read without its "again". Otherwise the skill
+is not applicable (evidence that fired is still reported).
 
 Signals, in the replies the customer saw (the customer's own words quoted in a reply, in
 ``>`` lines or in quotation marks, never count):
@@ -68,7 +69,6 @@ POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 
 _TIMELY, _PERSONAL_BONUS, _LATE, _ACKNOWLEDGED, _NONE = 90, 10, 65, 50, 25
 _CANNED_COST, _MISMATCH_COST = 15, 20
-_MIN_CONFUSION = 0.6
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
@@ -127,10 +127,26 @@ class _Rules:
 
 
 @dataclass(slots=True)
+class _Episode:
+    """An upset customer: the emotion, what they said until the first reply, and that reply.
+
+    Attributes:
+        emotion: the emotion of the first upset message.
+        said: the customer's messages from the upset one to the first reply.
+        first: the index of the first reply among all replies.
+    """
+
+    emotion: Emotion
+    said: list[Message]
+    first: int = 0
+
+
+@dataclass(slots=True)
 class _Reply:
     """What one reply does for empathy (spans index the message text)."""
 
     message: Message
+    own: str
     validations: list[tuple[int, int]] = field(default_factory=list)
     acknowledged: bool = False  # an apology, sympathy or stock line
     solution_at: int | None = None
@@ -146,7 +162,6 @@ class EmpathyAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _Rules.load()
-        threshold = float(context.config.get("min_confusion", _MIN_CONFUSION))
         emotions = customer_emotions(conversation)
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
@@ -154,8 +169,8 @@ class EmpathyAnalyzer(Analyzer):
         customer_words: set[str] = set()
         customers: list[Message] = []
         last_emotion: Emotion | None = None
-        anchor: tuple[Message, Emotion] | None = None  # the first upset message not replied to
-        episodes: list[tuple[Message, Emotion, int]] = []  # upset message, its first reply
+        anchor: _Episode | None = None  # the upset customer, not yet replied to
+        episodes: list[_Episode] = []
         replies: list[_Reply] = []
         seen_sentences: set[str] = set()
         canned = mismatched = 0
@@ -165,8 +180,10 @@ class EmpathyAnalyzer(Analyzer):
                 customer_texts.append(_normalise(message.text))
                 customer_words.update(_content_stems(message.text, rules))
                 last_emotion = _emotion(message, emotions, rules)
-                if anchor is None and last_emotion and _upset(last_emotion, threshold):
-                    anchor = (message, last_emotion)
+                if anchor is not None:
+                    anchor.said.append(message)
+                elif last_emotion and _upset(last_emotion, message, rules):
+                    anchor = _Episode(last_emotion, [message])
                 continue
             if not message.is_reply:
                 continue
@@ -184,15 +201,16 @@ class EmpathyAnalyzer(Analyzer):
             canned += sum(e.signal == "empathy.canned" for e in evidence)
             mismatched += sum(e.signal == "empathy.mismatched" for e in evidence)
             if anchor is not None:
-                episodes.append((*anchor, len(replies)))
+                anchor.first = len(replies)
+                episodes.append(anchor)
                 anchor = None
             replies.append(reply)
         if not episodes:
             return SkillFinding.not_applicable(_ordered(found, conversation))
         scores: list[int] = []
-        bounds = [first for _, _, first in episodes[1:]] + [len(replies)]
-        for (upset, emotion, first), end in zip(episodes, bounds, strict=True):
-            score, evidence = _episode(upset, emotion, replies[first:end], customers, rules)
+        bounds = [episode.first for episode in episodes[1:]] + [len(replies)]
+        for episode, end in zip(episodes, bounds, strict=True):
+            score, evidence = _episode(episode, replies[episode.first : end], rules)
             scores.append(score)
             found.extend(evidence)
         score = round(mean(scores)) - _CANNED_COST * canned - _MISMATCH_COST * mismatched
@@ -214,19 +232,17 @@ def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> E
     return reread
 
 
-def _upset(emotion: Emotion, min_confusion: float) -> bool:
-    """A negative emotion; confusion only when it is more than a lone question mark."""
+def _upset(emotion: Emotion, message: Message, rules: _Rules) -> bool:
+    """A negative emotion; confusion only when the customer says they are confused."""
     if emotion.label not in NEGATIVE:
         return False
-    return emotion.label != "confusion" or emotion.score >= min_confusion
+    if emotion.label != "confusion":
+        return True
+    return any(m.label == "confused" for m in rules.lexicon.matcher.find(message.text))
 
 
 def _episode(
-    upset: Message,
-    emotion: Emotion,
-    window: Sequence[_Reply],
-    customers: Sequence[Message],
-    rules: _Rules,
+    episode: _Episode, window: Sequence[_Reply], rules: _Rules
 ) -> tuple[int, list[Evidence]]:
     """The score of one upset episode and its missing/late evidence."""
     first = window[0]
@@ -237,7 +253,7 @@ def _episode(
         if first.solution_at is None or start < first.solution_at:
             return _TIMELY + _PERSONAL_BONUS * personal, found
     if not (first.validations or first.acknowledged):
-        found.append(_missing(first.message, upset, emotion.label, customers, rules))
+        found.append(_missing(first, episode, rules))
     late = next(((r.message, r.validations[0]) for r in window if r.validations), None)
     if late is not None:
         message, (start, end) = late
@@ -256,25 +272,22 @@ def _episode(
     return (_ACKNOWLEDGED if first.acknowledged else _NONE), found
 
 
-def _missing(
-    reply: Message,
-    upset: Message,
-    label: str,
-    customers: Sequence[Message],
-    rules: _Rules,
-) -> Evidence:
+def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
     """``empathy.missing`` on the reply's opening sentence, with an opener that fits."""
-    since = customers[customers.index(upset) :] if upset in customers else [upset]
-    phrase = _phrase_from(since, rules)
+    label = episode.emotion.label
+    phrase = _phrase_from(episode.said, rules)
     if phrase is None:
         opener = rules.text("openers", f"{label}_plain")
     else:
         close = "is close" if _soon(phrase, rules) else "matters to you"
         opener = rules.text("openers", label).format(phrase=phrase, close=close)
     suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
-    opening = sentences(_own_words(reply.text, [_normalise(m.text) for m in customers]))[:1]
+    opening = sentences(reply.own)[:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
-    return Evidence(reply.id, start, end, "empathy.missing", -1, reply.text[start:end], suggestion)
+    text = reply.message.text
+    return Evidence(
+        reply.message.id, start, end, "empathy.missing", -1, text[start:end], suggestion
+    )
 
 
 def _read_reply(
@@ -289,7 +302,7 @@ def _read_reply(
 ) -> tuple[_Reply, list[Evidence]]:
     """One reply's empathy facts and the evidence it carries."""
     text = message.text
-    reply = _Reply(message)
+    reply = _Reply(message, own)
     found: list[Evidence] = []
 
     def add(start: int, end: int, signal: str, polarity: int, suggestion: str | None) -> None:
@@ -315,6 +328,7 @@ def _read_reply(
     validations = [v for v in _validations(own, matches, parts, rules) if free(*v)]
     sympathy = [(m.start, m.end) for m in matches if m.label == "sympathy" and free(m.start, m.end)]
     apologies = [m for m in matches if m.label == "apology" and free(m.start, m.end)]
+    validations = [_widen(span, apologies) for span in validations]
     reply.acknowledged = reply.acknowledged or bool(apologies or sympathy)
     if last_emotion is not None and last_emotion.label in POSITIVE:
         key = "mismatched_thanks" if last_emotion.label == "gratitude" else "mismatched_happy"
@@ -379,6 +393,15 @@ def _validations(
     return _merge(spans)
 
 
+def _widen(span: tuple[int, int], apologies: Sequence[PhraseMatch]) -> tuple[int, int]:
+    """Start a validation at the apology it grows out of ("I'm so sorry you've had to...")."""
+    start, end = span
+    for match in apologies:
+        if match.start < start < match.end:
+            start = match.start
+    return start, end
+
+
 def _personal(
     own: str, names: Sequence[str], customer_words: set[str], rules: _Rules
 ) -> list[tuple[int, int]]:
@@ -409,6 +432,8 @@ def _personal(
                 break
             previous = following
             word = following.word
+            if word in ("and", "or", "but"):
+                break
             if (
                 word not in rules.stopwords
                 and word not in rules.generic
@@ -435,15 +460,18 @@ def _customer_names(conversation: Conversation, rules: _Rules) -> list[str]:
             continue
         parts = full.split()
         if len(parts) > 1 and fold(parts[0]).rstrip(".") in rules.titles:
-            parts = parts[-1:]
-        first = parts[0].strip(",.") if parts else ""
-        if (
-            len(first) >= 2
-            and _NAME_TOKEN.match(first)
-            and fold(first) not in not_names
-            and first not in names
-        ):
-            names.append(first)
+            chosen = [parts[1], parts[-1]]  # "Mrs Dana Reyes": Dana, and Reyes
+        else:
+            chosen = parts[:1]
+        for part in chosen:
+            word = part.strip(",.")
+            if (
+                len(word) >= 2
+                and _NAME_TOKEN.match(word)
+                and fold(word) not in not_names
+                and word not in names
+            ):
+                names.append(word)
     return names
 
 
@@ -454,6 +482,7 @@ def _phrase_from(messages: Sequence[Message], rules: _Rules) -> str | None:
     """
     section = rules.lexicon.sections.get("openers", {})
     breaks = frozenset(fold(w) for w in section.get("breaks", []))
+    not_about = frozenset(fold(w) for w in section.get("not_about", []))
     fallback: str | None = None
     for message in messages:
         text = message.text
@@ -475,6 +504,8 @@ def _phrase_from(messages: Sequence[Message], rules: _Rules) -> str | None:
                 continue
             end = _tail(text, tokens, end, rules)
             words = {t.word for t in tokens[index + 1 : end + 1]}
+            if words & not_about:
+                continue  # "my wife", "my street": not what went wrong
             phrase = "your " + text[tokens[index + 1].start : tokens[end].end]
             if words - rules.generic - rules.stopwords:
                 return phrase

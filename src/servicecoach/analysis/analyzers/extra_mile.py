@@ -11,7 +11,9 @@ the agent's and is skipped):
 
 - ``extra_mile.proactive`` (+1): help beyond the literal ask ("I've also", "while I was at
   it", "as a courtesy", "I've upgraded", "free of charge", "no cost", "expedited", "I've
-  added a note so", "I've also checked"); not when negated ("we can't expedite").
+  added a note so", "I've also checked"); not when a negation comes up to four words
+  before it in the same clause ("we can't expedite", "unable to offer a complimentary
+  upgrade").
 
 The rubric counts extra help only when it actually helps with the customer's issue. That
 is approximated by reading only the replies after the customer's problem or request: a
@@ -43,6 +45,8 @@ __all__ = ["ExtraMileAnalyzer"]
 _LONG_STANDING = 3
 """Earlier conversations that make a customer long-standing."""
 
+_NEGATION_WINDOW = 4
+"""Words before a proactive phrase read for a negation ("unable to offer a complimentary")."""
 _REQUEST_WORDS = 4
 """A customer message this long, without thanks or goodbyes, is taken as a request."""
 
@@ -77,9 +81,12 @@ class ExtraMileAnalyzer(Analyzer):
                 continue
             answered = True
             own = _own_words(message.text, customer_texts)
+            folded = fold(own)
             starts = [s.start for s in sentences(own)]
             for match in lexicon.matcher.find(own):
-                if match.label != "proactive" or is_negated(fold(own), match.start, negators):
+                if match.label != "proactive" or is_negated(
+                    folded, match.start, negators, window=_NEGATION_WINDOW
+                ):
                     continue
                 found.append(
                     Evidence(

@@ -1,13 +1,17 @@
 """Persuasion: when steering the customer to another option, give reasons, not pressure.
 
 Applies only when, after the customer has written, an agent or bot reply steers them away
-from what they asked ("I'd recommend", "a better option", "instead of", "rather than",
-"I'd suggest"); otherwise not applicable.
+from what they asked; otherwise not applicable. A reply steers with a redirect ("a better
+option", "instead of", "rather than", "suits you better"), or with a recommendation ("I'd
+recommend", "I'd suggest") when it also turns the request down ("unfortunately", "can't",
+"I wouldn't recommend") or the customer's last message asked for something specific ("I
+want", "can I get", "I'll take", "should I upgrade"). A recommendation in answer to a
+problem ("I'd recommend restarting it") is advice, not persuasion.
 
 Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
 or in quotation marks copied from a customer message, is not the agent's and is skipped):
 
-- ``persuasion.steer`` (0): the steering phrase that makes the skill apply.
+- ``persuasion.steer`` (0): the redirect or recommendation that makes the skill apply.
 - ``persuasion.reason`` (+1): in a reply that steers, a reason or benefit ("because",
   "so that", "which means", "you'll get", "that way", "cheaper").
 - ``persuasion.pressure`` (-1): pressure instead of reasons. Urgency and ultimatums
@@ -58,21 +62,30 @@ class PersuasionAnalyzer(Analyzer):
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
         found: list[Evidence] = []
-        customer_spoke = steered = reasons = False
+        customer_spoke = wants = steered = reasons = False
         pressure = 0
         for message in conversation.messages:
             if message.role is Role.CUSTOMER:
                 customer_spoke = True
+                own = _QUOTE_LINE.sub(lambda m: " " * len(m.group()), message.text)
+                wants = any(m.label == "want" for m in lexicon.matcher.find(own))
                 continue
             if not (message.is_reply and customer_spoke):
                 continue
             matches = _matches(lexicon, message, customer_texts)
-            steers = any(m.label == "steer" for m in matches)
+            labels = {m.label for m in matches}
+            steer = [
+                m
+                for m in matches
+                if m.label == "redirect"
+                or (m.label == "recommend" and (wants or "refusal" in labels))
+            ]
+            steers = bool(steer)
             steered = steered or steers
             if not steered:
                 continue
             for match in matches:
-                if match.label == "steer":
+                if match in steer:
                     found.append(_evidence(message, match, "persuasion.steer", 0))
                 elif match.label == "reason" and steers:
                     found.append(_evidence(message, match, "persuasion.reason", 1))

@@ -1,17 +1,21 @@
 """Problem solving: find the facts, offer a fix or another option, follow up, and solve it here.
 
 Applies when a customer message reports a problem or asks for help (problem words such as
-"broken", "an error", "never arrived", "how do I", "can you", or a question mark) and at
-least one agent or bot reply comes after it; otherwise not applicable. Only replies after
-the first such message are read.
+"broken", "an error", "never arrived"; requests such as "how do I", "can you", "refund",
+except in a sentence that thanks; or a question mark) and at least one agent or bot reply
+comes after it; otherwise not applicable. Only replies after the first such message are
+read.
 
 Signals, in the agent's and bot's replies (text quoted from the customer, in ``>`` lines
 or in quotation marks copied from a customer message, is not the agent's and is skipped):
 
 - ``problem_solving.solution`` (+1): offers a concrete fix, step, suggestion or
   information ("I've sent a replacement", "please try", "you can reset it at", "it will
-  arrive on", "I've refunded", "here's how", "would you like me to resend it?"); one per
-  sentence, not when negated ("you can't", "I won't send").
+  arrive on", "I've refunded", "here's how", "yes", a link - unless the reply invites to
+  a private channel, "DM us here: https://..."); one per sentence, not when negated
+  ("you can't", "I won't send"). In a question only an offer or a suggestion counts
+  ("would you like me to resend it?", "could you try restarting it?"); "when you try
+  using it, what do you see?" is a diagnostic question.
 - ``problem_solving.alternative`` (+1): when the literal request can't be met, offers
   another option ("instead", "what I can do is", "another option", "alternatively"); only
   counted in or after a reply that refuses something ("can't", "out of stock",
@@ -30,9 +34,11 @@ or in quotation marks copied from a customer message, is not the agent's and is 
   next step - only empathy, acknowledgement or holding words ("Sorry about that. Let me
   look into it."), or a bare refusal. A next step with a time ("I'll update you by 3pm",
   "tomorrow", "within 24 hours"), an action under way ("I've raised it with the
-  warehouse"), a hand-off, or a sentence that says something else counts as a step. On
-  the turn's last reply (the whole reply), with a suggestion. A problem is open from the
-  customer's message until a reply addresses it or the customer says it is fixed.
+  warehouse"), a private channel ("DM us"), a hand-off, a request for facts ("please
+  send us your order number"), or a clause of three or more words without holding words
+  ("Hi Sam, that is the right address") counts. On the turn's last reply (the whole
+  reply), with a suggestion. A problem is open from the customer's message until a reply
+  addresses it or the customer says it is fixed.
 
 And in the customer's messages (``>`` lines skipped), once a reply has come:
 
@@ -79,9 +85,11 @@ _UNRESOLVED = (
     "follow-up, before the conversation ends."
 )
 
-_SOLUTION = frozenset({"solution", "offer"})
-_STEPS = frozenset({"solution", "offer", "follow_up", "next_step", "transfer"})
-_AGENT = frozenset({"solution", "offer", "alternative", "follow_up", "next_step", "transfer"})
+_SOLUTION = frozenset({"solution", "offer", "resource"})
+_STEPS = frozenset(
+    {"solution", "offer", "resource", "follow_up", "next_step", "private", "transfer"}
+)
+_AGENT = _STEPS | {"alternative"}
 _QUIET = frozenset({"holding", "thanks", "refusal"})
 _NOT_DIAGNOSTIC = frozenset({"not_diagnostic", "follow_up", "offer"})
 
@@ -93,6 +101,8 @@ _CLOCK = re.compile(
     r"\b(?:by|at|before|until|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b(?![:.]?\d)",
     re.IGNORECASE,
 )
+_CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -259,9 +269,8 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
     ]
     thanked = {sentence_of(m.start) for m in found if m.label == "thanks"}
     problem = any(
-        m.label == "problem"
+        (m.label == "problem" or (m.label == "request" and sentence_of(m.start) not in thanked))
         and not is_negated(own, m.start, negators)
-        and sentence_of(m.start) not in thanked
         and not any(_overlap(m, r) for r in resolved)
         for m in found
     )
@@ -294,6 +303,10 @@ def _read_reply(
             )
         )
     ]
+    covers = [m for m in kept if m.label in ("holding", "transfer")]
+    kept = [
+        m for m in kept if m.label != "solution" or not any(_overlap(m, c) for c in covers)
+    ]  # "let me check your order" holds; "you'll need to contact them" hands off
     parts = sentences(own)
     sentence_of = _locator(parts)
     labels: list[set[str]] = [set() for _ in parts]
@@ -308,14 +321,20 @@ def _read_reply(
         if number >= 0:
             labels[number].add("next_step")
     refused = any(m.label == "refusal" for m in kept)
+    invites = any(m.label == "private" for m in kept)  # then a link is the way there
     may_offer_alternative = refused_before or refused
     evidence: list[Evidence] = []
     addresses = asks = transfer = False
     for number, sentence in enumerate(parts):
         here, matches = labels[number], first[number]
         question = _is_question(parts, number)
+        if question:
+            here.discard("solution")  # "when you open the app, ...?" asks; it does not solve
+        if "link" in here and not invites:
+            here.add("resource")  # a link to read, not the way to a private channel
+            matches["resource"] = matches["link"]
         solution = min(
-            (matches[label] for label in _SOLUTION if label in matches),
+            (matches[label] for label in _SOLUTION if label in here),
             key=lambda m: m.start,
             default=None,
         )
@@ -336,21 +355,38 @@ def _read_reply(
                 )
             )
             transfer = True
+        if question and not here & (_NOT_DIAGNOSTIC | _SOLUTION):
+            asks = True  # "could you DM us which model it is?" asks too
+            if "diagnostic" in here:
+                evidence.append(
+                    _evidence(
+                        message, sentence.start, sentence.end, "problem_solving.diagnostic", 1
+                    )
+                )
         if here & _STEPS:
             addresses = True
-        elif question:
-            if not here & _NOT_DIAGNOSTIC:
-                asks = True
-                if "diagnostic" in here:
-                    evidence.append(
-                        _evidence(
-                            message, sentence.start, sentence.end, "problem_solving.diagnostic", 1
-                        )
-                    )
-        elif not here & _QUIET and len(_WORD.findall(sentence.text)) >= 3:
+        elif "ask" in here and not question:
+            asks = True
+        elif not question and _says_more(sentence, kept):
             addresses = True  # says something else: not only holding words
     evidence.sort(key=lambda e: (e.start, e.end))
     return _ReplyReading(evidence, addresses, asks, refused, transfer)
+
+
+def _says_more(sentence: Sentence, found: list[PhraseMatch]) -> bool:
+    """True when a clause of the sentence has 3+ words and no holding, thanks or refusal.
+
+    "Hi Sam, that is the correct email" says more than a greeting; "Sorry to hear your
+    order arrived damaged" does not.
+    """
+    quiet = [m.start for m in found if m.label in _QUIET]
+    offset = sentence.start
+    for clause in _CLAUSE.split(_mask(_HANDLE, sentence.text)):
+        end = offset + len(clause)
+        if len(_WORD.findall(clause)) >= 3 and not any(offset <= q < end for q in quiet):
+            return True
+        offset = end + 1
+    return False
 
 
 def _negated(folded: str, match: PhraseMatch, negators: frozenset[str]) -> bool:

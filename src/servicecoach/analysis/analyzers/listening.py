@@ -1,0 +1,608 @@
+"""Active listening: show the customer's words were heard, kept, and answered.
+
+Applies when a customer message is followed by an agent or bot reply; otherwise not
+applicable. Only replies the customer saw count as the agent's words, and never the
+customer's own words quoted in them (lines starting with ``>``, or text in quotation marks
+copied from a customer message).
+
+Signals:
+
+- ``listening.acknowledgement`` (+1): shows attention or receipt ("I see", "thanks for
+  explaining", "got it", "thanks for letting us know", "I hear you"); not "once you've got
+  it" or "let me see".
+- ``listening.paraphrase`` (+1): restates the customer's problem in other words. Either a
+  sentence with a marker ("just to confirm", "so if I understand correctly", "so what
+  you're saying is", "to make sure I've got this right", "is that right?"), or a sentence
+  about the customer (it says "you" or "your", gives no action, fix, offer or request -
+  no "I'll", "I've", "let me", "ships", "refund", "try", "you may", "please", "could
+  you" - and is not a question unless it opens with "So") that shares at least 40% of
+  the content words (lower-cased; stop words, numbers, @handles and links removed;
+  suffixes stripped) of the customer's last message or of one of its sentences, but is
+  no copy: the word sequences are less than 80% alike and it is not a quote; two of the
+  shared words must be more than names (capitalised inside a sentence: "China
+  Telecom"). Markers that only work opening a sentence ("To confirm, ...") count there
+  only, and a marker leading into a wh-question ("just to confirm, who is the
+  carrier?") asks rather than restates. At most one per reply.
+- ``listening.question`` (+1): a clarifying or diagnostic question about the issue: a
+  sentence of the agent's own ending with "?", of three words or more, that is not a
+  closing check or follow-up ("Can I help with anything else?", "Did that help?"), an
+  offer ("Would you like me to...?"), a question re-asking for known information, or a
+  question copied from the customer.
+- ``listening.reask`` (-1): asks again for what the customer already gave: an order or
+  reference number (``#5521``, ``NW-5521``, ``order 5521``: compared by their digits), an
+  email address, a phone number, their name ("my name is ...", "this is Dana", a signed
+  last line), or a step they already tried ("have you tried restarting?" after "I
+  restarted it"). The sentence must ask (a question, a request such as "could you send",
+  or an instruction) and not already contain the value ("Is your email still ...?" is a
+  confirmation). The suggestion quotes where the customer gave it.
+- ``listening.repeat`` (-1, on the customer's message): the customer has to repeat
+  themselves ("as I said", "I already told you", "third time", "like I mentioned", or
+  "again" after a telling verb or opening a sentence: "I'm asking again", "Again, it is
+  broken"; never "thanks again!" or "it broke again"). One per customer message.
+- ``listening.unanswered`` (-1, on the customer's question): a customer sentence ending
+  with "?" (not a rhetorical one such as "are you kidding?") followed by at least one reply,
+  where no later reply shares a content word with it. A rough first rule.
+- ``listening.interrupt`` (-1): in call transcripts with timings (``start_s``/``end_s``,
+  or ``at``/``end``), an agent turn that starts before the customer's turn just before it
+  ended, or less than ``min_gap_s`` (configurable, default 0.2 s) after it; placed on the
+  turn's first sentence.
+
+Scoring: start at 70; +10 for an acknowledgement, +15 for a paraphrase, +10 for a
+question (each counted once); -20 per re-ask, -10 per repeat, -15 per unanswered question
+and -10 per interruption; clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import ClassVar
+
+from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import Sentence, sentences
+
+__all__ = ["ListeningAnalyzer"]
+
+_START = 70
+_BONUS = {
+    "listening.acknowledgement": 10,
+    "listening.paraphrase": 15,
+    "listening.question": 10,
+}
+"""Earned once each."""
+_COST = {
+    "listening.reask": 20,
+    "listening.repeat": 10,
+    "listening.unanswered": 15,
+    "listening.interrupt": 10,
+}
+"""Paid per occurrence."""
+_MIN_GAP_S = 0.2
+_COVER, _COPY = 0.4, 0.8
+_INFO = ("order", "email", "phone", "name")
+
+_ORDER = re.compile(
+    r"\b(?:order|ref|reference|confirmation|booking)(?:\s*(?:number|no\.?|num|id))?(?:\s+is)?"
+    r"\s*[:#]?\s*#?\s*"
+    r"(?P<a>[a-z]{0,4}-?\d{3,}[a-z0-9-]*)\b"
+    r"|(?<![\w#])#\s?(?P<b>[a-z]{0,4}-?\d{3,}[a-z0-9-]*)\b"
+    r"|\b(?P<c>[a-z]{1,4}-\d{3,}[a-z0-9-]*)\b",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+_SPACES = re.compile(r"\s+")
+_NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
+_WH = frozenset(
+    {"who", "who's", "what", "what's", "which", "where", "where's", "when", "how", "why"}
+)
+_SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'd", "you'll", "yours"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The lexicon and its word lists, read once per analysis."""
+
+    lexicon: Lexicon
+    stopwords: frozenset[str]
+    negators: frozenset[str]
+    again_verbs: tuple[str, ...]
+    introduces: frozenset[str]
+    signoffs: frozenset[str]
+
+    @classmethod
+    def load(cls) -> _Rules:
+        lexicon = load_lexicon("listening")
+        give = lexicon.sections.get("give_name", {})
+        return cls(
+            lexicon=lexicon,
+            stopwords=lexicon.words("stopwords"),
+            negators=frozenset({"not", "never", "no", "n't", "without"}),
+            again_verbs=tuple(fold(w) for w in lexicon.sections.get("again", {}).get("verbs", [])),
+            introduces=frozenset(fold(p) for p in give.get("introduces", [])),
+            signoffs=frozenset(fold(p) for p in give.get("signoffs", [])),
+        )
+
+    def suggestion(self, key: str) -> str:
+        return str(self.lexicon.sections.get("suggestions", {}).get(key, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """Information the customer gave: its kind, a comparable key and where it was."""
+
+    kind: str  # "order", "email", "phone", "name", or a step such as "restart"
+    key: str
+    message: str
+    quote: str
+
+
+@dataclass(slots=True)
+class _Question:
+    """A customer question, and whether a later reply shared a content word with it."""
+
+    message: Message
+    sentence: Sentence
+    words: frozenset[str]
+    replied: bool = False
+    answered: bool = False
+
+
+@dataclass(slots=True)
+class _State:
+    """What the analysis has seen so far."""
+
+    given: list[_Given] = field(default_factory=list)
+    customer_texts: list[str] = field(default_factory=list)
+    questions: list[_Question] = field(default_factory=list)
+    last_customer: str | None = None
+
+
+class ListeningAnalyzer(Analyzer):
+    """Acknowledges, restates and asks about the issue; never re-asks or leaves questions hanging."""
+
+    name: ClassVar[str] = "listening"
+    version: ClassVar[int] = 1
+    skill: ClassVar[str] = "active_listening"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        rules = _Rules.load()
+        min_gap = float(context.config.get("min_gap_s", _MIN_GAP_S))
+        names = _customer_names(conversation)
+        state = _State()
+        found: list[Evidence] = []
+        previous: Message | None = None
+        applicable = False
+        for message in conversation.messages:
+            if message.role is Role.CUSTOMER:
+                text = _blank(_QUOTE_LINE, message.text)
+                state.given.extend(_given(message, text, rules, names))
+                repeat = _repeat(message, text, rules)
+                if repeat is not None:
+                    found.append(repeat)
+                state.questions.extend(_questions(message, text, rules))
+                state.customer_texts.append(_normalise(message.text))
+                state.last_customer = text
+                previous = message
+                continue
+            if not message.is_reply:
+                continue
+            applicable = applicable or state.last_customer is not None
+            own = _own_words(message.text, state.customer_texts)
+            found.extend(_read_reply(message, own, rules, state))
+            if previous is not None and previous.role is Role.CUSTOMER:
+                gap = _gap(previous, message)
+                if gap is not None and gap < min_gap:
+                    found.append(_interrupt(message, own, rules))
+            words = _content(own, rules)
+            for question in state.questions:
+                question.replied = True
+                question.answered = question.answered or bool(question.words & words)
+            previous = message
+        for question in state.questions:
+            if question.replied and not question.answered:
+                found.append(
+                    _evidence(
+                        question.message,
+                        question.sentence.start,
+                        question.sentence.end,
+                        "listening.unanswered",
+                        -1,
+                        rules.suggestion("unanswered"),
+                    )
+                )
+        evidence = _ordered(found, conversation)
+        if not applicable:
+            return SkillFinding.not_applicable(evidence)
+        signals = [e.signal for e in evidence]
+        score = _START + sum(bonus for s, bonus in _BONUS.items() if s in signals)
+        score -= sum(_COST.get(s, 0) for s in signals)
+        return SkillFinding(max(0, min(100, score)), evidence)
+
+
+def _read_reply(message: Message, own: str, rules: _Rules, state: _State) -> list[Evidence]:
+    """The listening evidence in one reply (spans index the message text)."""
+    matches = rules.lexicon.matcher.find(own)
+    parts = sentences(own)
+    found: list[Evidence] = []
+    blocked = [m for m in matches if m.label == "not_acknowledgement"]
+    for match in matches:
+        if (
+            match.label == "acknowledgement"
+            and not any(b.start <= match.start and match.end <= b.end for b in blocked)
+            and not is_negated(own, match.start, rules.negators)
+        ):
+            found.append(_evidence(message, match.start, match.end, "listening.acknowledgement", 1))
+    paraphrased = False
+    for sentence in parts:
+        inside = [m for m in matches if sentence.start <= m.start < sentence.end]
+        labels = {m.label for m in inside}
+        reask = _reask(sentence, inside, rules, state.given)
+        if reask is not None:
+            given, is_step = reask
+            template = rules.suggestion("reask_step" if is_step else "reask")
+            suggestion = template.format(quote=given.quote, message=given.message)
+            found.append(
+                _evidence(message, sentence.start, sentence.end, "listening.reask", -1, suggestion)
+            )
+            continue
+        if not paraphrased and (
+            _marked(sentence, inside, "paraphrase")
+            or _opens(sentence, inside, "paraphrase_opening")
+            or (
+                state.last_customer is not None
+                and not labels & {"action", "request"}
+                and _restates(sentence.text, state.last_customer, rules)
+            )
+        ):
+            found.append(
+                _evidence(message, sentence.start, sentence.end, "listening.paraphrase", 1)
+            )
+            paraphrased = True
+        if _diagnostic(sentence, labels, state.customer_texts):
+            found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
+    return found
+
+
+def _marked(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> bool:
+    """A marker that leads into a restatement, not into a wh-question ("to confirm, who...")."""
+    for match in inside:
+        if match.label == label:
+            after = _WORD.findall(fold(sentence.text[match.end - sentence.start :]))
+            if not after or after[0] not in _WH:
+                return True
+    return False
+
+
+def _opens(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> bool:
+    """A marker of ``label`` opening the sentence ("To confirm, ...", "So, to confirm")."""
+    for match in inside:
+        if match.label == label:
+            before = _WORD.findall(fold(sentence.text[: match.start - sentence.start]))
+            opening = all(word in ("so", "ok", "okay", "right", "and", "just") for word in before)
+            if opening and _marked(sentence, [match], label):
+                return True
+    return False
+
+
+def _diagnostic(sentence: Sentence, labels: set[str], customer_texts: Sequence[str]) -> bool:
+    """A question about the issue, not a check, offer, greeting or the customer's own words."""
+    if not _is_question(sentence.text) or "not_diagnostic" in labels:
+        return False
+    if len(_WORD.findall(sentence.text)) < 3:
+        return False
+    asked = _normalise(sentence.text.split(":")[-1]).strip(" \"'")
+    return not any(asked in text for text in customer_texts)
+
+
+def _reask(
+    sentence: Sentence, inside: Sequence[PhraseMatch], rules: _Rules, given: Sequence[_Given]
+) -> tuple[_Given, bool] | None:
+    """What the sentence asks for again, and whether it is a step tried, or ``None``."""
+    labels = {m.label for m in inside}
+    asks = _is_question(sentence.text) or "request" in labels
+    for match in inside:
+        prefix, _, kind = match.label.partition("_")
+        if prefix not in ("ask", "try") or (prefix == "ask") != (kind in _INFO):
+            continue
+        if is_negated(sentence.text, match.start - sentence.start, rules.negators, window=3):
+            continue  # "no need to restart it"
+        opening = not sentence.text[: match.start - sentence.start].strip(" -–—,")
+        if not (asks or (prefix == "try" and opening)):
+            continue
+        known = next((g for g in reversed(given) if g.kind == kind), None)
+        if known is None or (prefix == "ask" and _contains(sentence.text, known)):
+            continue
+        return known, prefix == "try"
+    return None
+
+
+def _contains(text: str, given: _Given) -> bool:
+    """True when ``text`` already states the value (a confirmation, not a re-ask)."""
+    if given.kind in ("order", "phone"):
+        return given.key in re.sub(r"\D", "", text)
+    if given.kind == "email":
+        return given.key in fold(text)
+    return given.key in {fold(w) for w in _WORD.findall(text)}
+
+
+def _given(message: Message, text: str, rules: _Rules, names: Sequence[str]) -> Iterable[_Given]:
+    """The information a customer message gives: numbers, addresses, name, steps tried."""
+    taken: list[tuple[int, int]] = []
+    for match in _ORDER.finditer(text):
+        code = match.group("a") or match.group("b") or match.group("c") or ""
+        taken.append(match.span())
+        yield _Given("order", re.sub(r"\D", "", code), message.id, match.group().strip())
+    for match in _EMAIL.finditer(text):
+        taken.append(match.span())
+        yield _Given("email", fold(match.group()), message.id, match.group())
+    for match in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        overlaps = any(s < match.end() and match.start() < e for s, e in taken)
+        plus = match.group().lstrip().startswith("+")
+        if not overlaps and (len(digits) >= 9 or (plus and len(digits) >= 7)):
+            yield _Given("phone", digits[-7:], message.id, match.group().strip())
+    matches = rules.lexicon.matcher.find(text)
+    for phrase in matches:
+        prefix, _, kind = phrase.label.partition("_")
+        if prefix == "tried" and not is_negated(text, phrase.start, rules.negators, window=3):
+            yield _Given(kind, kind, message.id, _sentence_at(text, phrase.start))
+    name = _name_given(text, matches, rules, names)
+    if name is not None:
+        yield _Given("name", fold(name[0]), message.id, name[1])
+
+
+def _name_given(
+    text: str, matches: Sequence[PhraseMatch], rules: _Rules, names: Sequence[str]
+) -> tuple[str, str] | None:
+    """The name a customer gives ("my name is Dana", "this is Dana", a signed last line)."""
+    known = {fold(n) for n in names}
+    for match in matches:
+        if match.label != "give_name":
+            continue
+        following = _WORD.match(text, match.end + _spaces(text, match.end))
+        if following is None or not following.group()[0].isupper():
+            continue
+        word = following.group()
+        if fold(match.phrase) in rules.introduces or fold(word) in known:
+            return word, text[match.start : following.end()]
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    last = lines[-1].lstrip("-–— ").rstrip(".!")
+    lowered = fold(last)
+    for signoff in sorted(rules.signoffs, key=len, reverse=True):
+        if lowered.startswith(signoff):
+            last = last[len(signoff) :].lstrip(" ,")
+            break
+    words = last.split()
+    if words and len(words) <= 3 and fold(words[0]) in known:
+        return words[0], lines[-1]
+    return None
+
+
+def _repeat(message: Message, text: str, rules: _Rules) -> Evidence | None:
+    """The first place a customer message says they are repeating themselves."""
+    for match in rules.lexicon.matcher.find(text):
+        if match.label == "repeat":
+            return _evidence(
+                message,
+                match.start,
+                match.end,
+                "listening.repeat",
+                -1,
+                rules.lexicon.suggestion("repeat"),
+            )
+        if match.label == "again" and _again_repeats(text, match, rules):
+            start, end = _again_span(text, match, rules)
+            return _evidence(
+                message, start, end, "listening.repeat", -1, rules.lexicon.suggestion("repeat")
+            )
+    return None
+
+
+def _again_repeats(text: str, match: PhraseMatch, rules: _Rules) -> bool:
+    """ "asking again", "I'll say it again", "Again, ..." - not "thanks again" or "broke again"."""
+    sentence = _sentence_start(text, match.start)
+    before = _WORD.findall(fold(text[sentence : match.start]))
+    if not before:
+        return text[match.end : match.end + 1] in (",", ":", "-", "–", "—")
+    return any(word.startswith(rules.again_verbs) for word in before[-3:])
+
+
+def _again_span(text: str, match: PhraseMatch, rules: _Rules) -> tuple[int, int]:
+    """From the telling verb to "again" ("asking again"), or "Again" alone."""
+    sentence = _sentence_start(text, match.start)
+    for word in list(_WORD.finditer(text, sentence, match.start))[-3:]:
+        if fold(word.group()).startswith(rules.again_verbs):
+            return word.start(), match.end
+    return match.start, match.end
+
+
+def _questions(message: Message, text: str, rules: _Rules) -> Iterable[_Question]:
+    matches = rules.lexicon.matcher.find(text)
+    for sentence in sentences(text):
+        if not _is_question(sentence.text):
+            continue
+        if any(
+            m.label == "rhetorical" and sentence.start <= m.start < sentence.end for m in matches
+        ):
+            continue
+        words = _content(sentence.text, rules)
+        if words:
+            yield _Question(message, sentence, words)
+
+
+def _restates(text: str, customer: str, rules: _Rules) -> bool:
+    """A sentence about the customer that shares enough of their words without copying."""
+    tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, text))]
+    if not _SECOND_PERSON.intersection(tokens):
+        return False
+    if _is_question(text) and tokens[:1] != ["so"]:
+        return False  # "Are you able to update your games?" asks; "So the pole broke?" restates
+    words = _content(text, rules, numbers=False)
+    candidates = [customer, *(s.text for s in sentences(customer))]
+    for candidate in candidates:
+        theirs = _content(candidate, rules, numbers=False)
+        shared = words & theirs
+        common = shared - _names(candidate)  # "China Telecom" alone is no restatement
+        if len(theirs) < 3 or len(common) < 2 or len(shared) / len(theirs) < _COVER:
+            continue
+        alike = SequenceMatcher(
+            None, tokens, [fold(w) for w in _WORD.findall(_blank(_NOISE, candidate))]
+        )
+        if alike.ratio() < _COPY and _normalise(text).strip(" .!?") not in _normalise(customer):
+            return True
+    return False
+
+
+def _names(text: str) -> set[str]:
+    """Stems of capitalised words inside sentences (brand and place names)."""
+    found: set[str] = set()
+    for sentence in sentences(_blank(_NOISE, text)):
+        for word in _WORD.findall(sentence.text)[1:]:
+            if word[0].isupper():
+                found.add(_stem(fold(word)))
+    return found
+
+
+def _interrupt(message: Message, own: str, rules: _Rules) -> Evidence:
+    opening = sentences(own)[:1]
+    start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
+    return _evidence(message, start, end, "listening.interrupt", -1, rules.suggestion("interrupt"))
+
+
+def _gap(previous: Message, reply: Message) -> float | None:
+    """Seconds from the end of the customer's turn to the start of the reply, if known."""
+    if previous.end_s is not None and reply.start_s is not None:
+        return reply.start_s - previous.end_s
+    if previous.end is not None and reply.at is not None:
+        return (reply.at - previous.end).total_seconds()
+    return None
+
+
+def _customer_names(conversation: Conversation) -> list[str]:
+    """The customer's first names, from the record and the authors of their messages."""
+    names: list[str] = []
+    candidates = [conversation.customer.name]
+    candidates += [m.author for m in conversation.messages if m.role is Role.CUSTOMER]
+    for full in candidates:
+        if full and "@" not in full:
+            first = full.split()[0].strip(",.") if full.split() else ""
+            if first.isalpha() and len(first) >= 2 and first not in names:
+                names.append(first)
+    return names
+
+
+def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str]:
+    """Content words: lower-cased, stop words, handles and links removed, suffixes stripped.
+
+    With ``numbers=False``, words with digits (order numbers, codes) are left out too.
+    """
+    return frozenset(
+        _stem(word)
+        for word in (fold(w) for w in _WORD.findall(_blank(_NOISE, text)))
+        if word not in rules.stopwords
+        and (len(word) > 1 or word.isdigit())
+        and (numbers or not any(c.isdigit() for c in word))
+    )
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that "snapped", "snaps" and "snap" compare equal."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ):
+        if suffix == "s" and word.endswith("ss"):
+            break
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _sentence_at(text: str, position: int) -> str:
+    """The sentence of ``text`` around ``position`` (for quoting it)."""
+    for sentence in sentences(text):
+        if sentence.start <= position < sentence.end:
+            return sentence.text
+    return text.strip()
+
+
+def _sentence_start(text: str, position: int) -> int:
+    for sentence in sentences(text):
+        if sentence.start <= position < sentence.end:
+            return sentence.start
+    return position
+
+
+def _spaces(text: str, start: int) -> int:
+    return len(text[start:]) - len(text[start:].lstrip())
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"')]}*~^ ").endswith("?")
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", fold(text)).strip()
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
+    return pattern.sub(lambda m: re.sub(r"\S", " ", m.group()), text)
+
+
+def _own_words(text: str, customer_texts: Sequence[str]) -> str:
+    """``text`` with the customer's quoted words blanked out, keeping every offset.
+
+    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
+    """
+    chars = list(_blank(_QUOTE_LINE, text))
+    for match in _QUOTED.finditer(text):
+        inner = _normalise(match.group(1)).strip(" .,!?;:-")
+        if inner and any(inner in customer for customer in customer_texts):
+            for i in range(match.start(), match.end()):
+                if not chars[i].isspace():
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _evidence(
+    message: Message,
+    start: int,
+    end: int,
+    signal: str,
+    polarity: int,
+    suggestion: str | None = None,
+) -> Evidence:
+    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)
+
+
+def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+    order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+    return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
