@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from servicecoach.analysis.analyzer import Context
 from servicecoach.analysis.analyzers.listening import ListeningAnalyzer
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.testing import make_conversation
 
@@ -355,6 +356,25 @@ def test_listening_interrupt_gap_is_configurable() -> None:
     )
     finding = ANALYZER.analyze(conversation, Context(config={"min_gap_s": 1.0}))
     assert [e.signal for e in finding.evidence] == ["listening.interrupt"]
+
+
+@pytest.mark.parametrize(
+    ("config", "error"),
+    [
+        ({"min_gap": 0.2}, "unknown option 'min_gap'"),
+        ({"min_gap_s": -1}, "min_gap_s must be a number of seconds"),
+        ({"min_gap_s": "0.2"}, "min_gap_s must be a number of seconds"),
+        ({"min_gap_s": True}, "min_gap_s must be a number of seconds"),
+    ],
+)
+def test_listening_config_errors_name_the_fix(config: dict[str, object], error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        ANALYZER.check_config(config)
+
+
+def test_listening_config_accepts_a_gap() -> None:
+    ANALYZER.check_config({"min_gap_s": 0})
+    ANALYZER.check_config({})
 
 
 def test_listening_interrupt_from_turn_end_times() -> None:

@@ -17,6 +17,8 @@ from servicecoach.nlp.sentences import sentences
         ("See e.g. the guide. Then retry.", ["See e.g. the guide.", "Then retry."]),
         ("Line one\nLine two", ["Line one", "Line two"]),
         ("It costs 4.50 today.", ["It costs 4.50 today."]),
+        ("Oh no. It broke again.", ["Oh no.", "It broke again."]),
+        ("Order no. 5521 is late.", ["Order no. 5521 is late."]),
         ("  ", []),
     ],
 )

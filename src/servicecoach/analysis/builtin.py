@@ -17,7 +17,9 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
     from servicecoach.analysis.analyzers.clarity import ClarityAnalyzer
     from servicecoach.analysis.analyzers.closing import ClosingAnalyzer
     from servicecoach.analysis.analyzers.continuity import ContinuityAnalyzer
+    from servicecoach.analysis.analyzers.empathy import EmpathyAnalyzer
     from servicecoach.analysis.analyzers.extra_mile import ExtraMileAnalyzer
+    from servicecoach.analysis.analyzers.listening import ListeningAnalyzer
     from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
     from servicecoach.analysis.analyzers.persuasion import PersuasionAnalyzer
     from servicecoach.analysis.analyzers.problem_solving import ProblemSolvingAnalyzer
@@ -29,7 +31,9 @@ def register_analyzers(register: Callable[[Analyzer], None]) -> None:
         ClarityAnalyzer(),
         ClosingAnalyzer(),
         ContinuityAnalyzer(),
+        EmpathyAnalyzer(),
         ExtraMileAnalyzer(),
+        ListeningAnalyzer(),
         PatienceAnalyzer(),
         PersuasionAnalyzer(),
         ProblemSolvingAnalyzer(),

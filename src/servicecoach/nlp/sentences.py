@@ -33,7 +33,9 @@ def sentences(text: str) -> list[Sentence]:
         last_word = (
             candidate.rsplit(maxsplit=1)[-1].rstrip(".").lower() if candidate.strip() else ""
         )
-        if "\n" not in match.group() and last_word in _ABBREVIATIONS:
+        # "no." abbreviates "number" only before a number: "Oh no. It broke" ends one.
+        number_sign = last_word != "no" or text[match.end() : match.end() + 1].isdigit()
+        if "\n" not in match.group() and last_word in _ABBREVIATIONS and number_sign:
             continue
         _add(found, text, start, match.start())
         start = match.end()

@@ -64,7 +64,7 @@ from servicecoach.nlp.sentences import Sentence, sentences
 
 __all__ = ["EmpathyAnalyzer"]
 
-POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
+_POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 """Customer emotions to which sympathy does not fit."""
 
 _TIMELY, _PERSONAL_BONUS, _LATE, _ACKNOWLEDGED, _NONE = 90, 10, 65, 50, 25
@@ -232,6 +232,13 @@ def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> E
     return reread
 
 
+def _fill(template: str, **values: str) -> str:
+    """``template`` with each ``{name}`` replaced (stray braces in a lexicon are harmless)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
 def _upset(emotion: Emotion, message: Message, rules: _Rules) -> bool:
     """A negative emotion; confusion only when the customer says they are confused."""
     if emotion.label not in NEGATIVE:
@@ -280,7 +287,7 @@ def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
         opener = rules.text("openers", f"{label}_plain")
     else:
         close = "is close" if _soon(phrase, rules) else "matters to you"
-        opener = rules.text("openers", label).format(phrase=phrase, close=close)
+        opener = _fill(rules.text("openers", label), phrase=phrase, close=close)
     suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
     opening = sentences(reply.own)[:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
@@ -314,7 +321,7 @@ def _read_reply(
     parts = sentences(own)
     stock = [(m.start, m.end) for m in matches if m.label == "canned"]
     if phrase:
-        canned_suggestion = rules.text("suggestions", "canned").format(phrase=phrase)
+        canned_suggestion = _fill(rules.text("suggestions", "canned"), phrase=phrase)
     else:
         canned_suggestion = rules.text("suggestions", "canned_plain")
     for start, end in stock:
@@ -330,7 +337,7 @@ def _read_reply(
     apologies = [m for m in matches if m.label == "apology" and free(m.start, m.end)]
     validations = [_widen(span, apologies) for span in validations]
     reply.acknowledged = reply.acknowledged or bool(apologies or sympathy)
-    if last_emotion is not None and last_emotion.label in POSITIVE:
+    if last_emotion is not None and last_emotion.label in _POSITIVE:
         key = "mismatched_thanks" if last_emotion.label == "gratitude" else "mismatched_happy"
         for start, end in _merge(validations + sympathy):
             add(start, end, "empathy.mismatched", -1, rules.text("suggestions", key))

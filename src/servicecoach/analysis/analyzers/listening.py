@@ -55,16 +55,18 @@ and -10 per interruption; clamped to 0-100.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import ClassVar
+from math import inf
+from typing import Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
@@ -176,9 +178,13 @@ class ListeningAnalyzer(Analyzer):
     version: ClassVar[int] = 1
     skill: ClassVar[str] = "active_listening"
 
+    def check_config(self, config: Mapping[str, Any]) -> None:
+        super().check_config(config)
+        _min_gap(config)
+
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _Rules.load()
-        min_gap = float(context.config.get("min_gap_s", _MIN_GAP_S))
+        min_gap = _min_gap(context.config)
         names = _customer_names(conversation)
         state = _State()
         found: list[Evidence] = []
@@ -231,6 +237,23 @@ class ListeningAnalyzer(Analyzer):
         return SkillFinding(max(0, min(100, score)), evidence)
 
 
+def _min_gap(config: Mapping[str, Any]) -> float:
+    """The validated ``min_gap_s`` option.
+
+    Raises:
+        ConfigError: an option is unknown or the gap is not a number of seconds.
+    """
+    unknown = sorted(set(config) - {"min_gap_s"})
+    if unknown:
+        raise ConfigError(f"listening: unknown option {unknown[0]!r} (known: min_gap_s)")
+    value = config.get("min_gap_s", _MIN_GAP_S)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < inf:
+        raise ConfigError(
+            f"listening: min_gap_s must be a number of seconds, 0 or more, e.g. 0.2 (got {value!r})"
+        )
+    return float(value)
+
+
 def _read_reply(message: Message, own: str, rules: _Rules, state: _State) -> list[Evidence]:
     """The listening evidence in one reply (spans index the message text)."""
     matches = rules.lexicon.matcher.find(own)
@@ -252,7 +275,9 @@ def _read_reply(message: Message, own: str, rules: _Rules, state: _State) -> lis
         if reask is not None:
             given, is_step = reask
             template = rules.suggestion("reask_step" if is_step else "reask")
-            suggestion = template.format(quote=given.quote, message=given.message)
+            suggestion = template.replace("{message}", given.message).replace(
+                "{quote}", given.quote
+            )
             found.append(
                 _evidence(message, sentence.start, sentence.end, "listening.reask", -1, suggestion)
             )
