@@ -15,14 +15,18 @@ from servicecoach.cli.output import err_console, print_json, print_problems
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import load_rubric
-from servicecoach.services.analysis import analyze_plan
+from servicecoach.services.analysis import analyze_plan, analyze_store
 from servicecoach.services.plan import plan_import
+from servicecoach.store.database import Store
 
 __all__ = ["analyze_command"]
 
 
 def analyze_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders to analyse (or none, with --db)."),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -46,22 +50,38 @@ def analyze_command(
         Path | None,
         typer.Option("--rubric", help="Team rubric (TOML): weights, targets, business hours."),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Analyse the conversations stored in this database instead of files; "
+            "results are saved there as a new run.",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Analyse conversations in files (no database needed): one result line per conversation.
 
-    Every skill of the rubric that has an analyser is scored 0-100, or marked not
-    applicable, with the exact words as evidence. Invalid input stops the analysis before
-    any result is written to --out (exit code 3) unless --skip-invalid is given.
+    Every skill of the rubric is scored 0-100, or marked not applicable, with the exact
+    words as evidence. Invalid input stops the analysis before any result is written to
+    --out (exit code 3) unless --skip-invalid is given. With --db, the stored
+    conversations are analysed instead and saved as a new run (earlier runs are kept).
     """
+    team = load_rubric(rubric)
+    pipeline = Pipeline.from_rubric(team)
+    if db is not None:
+        if paths:
+            raise ConfigError("give files to analyse, or --db to analyse the store, not both")
+        _analyze_store(db, pipeline, quiet, json_output)
+        return
+    if not paths:
+        raise ConfigError("give files or folders to analyse, or --db to analyse the store")
     if out is not None and not out.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
     if json_output and out is None:
         raise ConfigError("--json prints a summary: give --out for the results")
     plan = plan_import(paths, format)
-    team = load_rubric(rubric)
-    pipeline = Pipeline.from_rubric(team)
     addresses = (*team.email.support_addresses, *(support_address or ()))
     options = ImportOptions(support_addresses=addresses)
     show_progress = not quiet and not json_output and err_console.is_terminal and out is not None
@@ -108,4 +128,16 @@ def analyze_command(
         err_console.print(
             f"[green]✓[/green] {report.conversations} conversations analysed{where} "
             f"({report.seconds:.1f} s){failures}"
+        )
+
+
+def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) -> None:
+    with Store.open(db, create=False) as store:
+        run, count = analyze_store(store, pipeline)
+    if json_output:
+        print_json({"ok": True, "run": run, "conversations": count})
+    elif not quiet:
+        err_console.print(
+            f"[green]✓[/green] run {run}: {count} stored conversations analysed "
+            f"(see: servicecoach report scorecard --db {db})"
         )

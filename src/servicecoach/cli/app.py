@@ -17,6 +17,7 @@ from servicecoach.cli.export_cmd import export_command
 from servicecoach.cli.formats_cmd import formats_command
 from servicecoach.cli.import_cmd import import_command
 from servicecoach.cli.output import err_console
+from servicecoach.cli.report_cmd import report_app
 from servicecoach.errors import ServiceCoachError
 
 __all__ = ["app", "main"]
@@ -35,6 +36,7 @@ app.command("analyze")(analyze_command)
 app.command("formats")(formats_command)
 app.command("demo")(demo_command)
 app.add_typer(customers_app, name="customers")
+app.add_typer(report_app, name="report")
 
 
 def _version(value: bool) -> None:
@@ -52,7 +54,7 @@ def _root(
     """Measure and coach customer-service conversations across every channel.
 
     Exit codes: 0 success; 1 internal error; 2 bad option or configuration;
-    3 invalid input (nothing imported); 4 not found; 5 database error.
+    3 invalid input (nothing imported or analysed); 4 not found; 5 database error.
     """
 
 

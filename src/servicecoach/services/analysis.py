@@ -18,12 +18,16 @@ from pathlib import Path
 from typing import TextIO
 
 from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import ImportFailed, Problem
 from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.services.plan import ImportPlan
 from servicecoach.services.reading import read_plan
+from servicecoach.store.analyses import finish_run, save_results, start_run
+from servicecoach.store.database import Store
+from servicecoach.store.reader import counts, earlier_conversations, iter_conversations
 
-__all__ = ["AnalysisReport", "analyze_plan"]
+__all__ = ["AnalysisReport", "analyze_plan", "analyze_store"]
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -146,3 +150,43 @@ def _analyze(
         handle.write("\n".join(lines) + "\n")
     if progress is not None:
         progress(total, total, report.conversations)
+
+
+def analyze_store(
+    store: Store,
+    pipeline: Pipeline,
+    *,
+    batch_size: int = 200,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Analyse every stored conversation as a new run (earlier runs are kept).
+
+    Each conversation is analysed with the customer's earlier conversations as history.
+    The run is one transaction: it is stored whole or not at all.
+
+    Returns:
+        The run id and the number of conversations analysed.
+    """
+    with store.begin() as connection:
+        total = counts(connection).conversations
+        run = start_run(
+            connection,
+            pipeline.versions,
+            {name: cfg for name, cfg in pipeline.config.items() if cfg},
+        )
+        batch: list[tuple[int, ConversationResult]] = []
+        done = 0
+        for stored in iter_conversations(connection):
+            history = earlier_conversations(connection, stored)
+            batch.append((stored.pk, pipeline.analyze(stored.conversation, history)))
+            done += 1
+            if len(batch) >= batch_size:
+                save_results(connection, run, batch)
+                batch.clear()
+            if progress is not None and done % 50 == 0:
+                progress(done, total, done)
+        save_results(connection, run, batch)
+        finish_run(connection, run, done)
+    if progress is not None:
+        progress(total, total, done)
+    return run, done

@@ -11,10 +11,17 @@ from sqlalchemy import Connection, Row, func, select
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.model.native import conversation_from_dict
 from servicecoach.model.timeparse import parse_iso
-from servicecoach.store.customers import members
+from servicecoach.store.customers import members, root_of
 from servicecoach.store.schema import conversations, customers, messages
 
-__all__ = ["StoreCounts", "StoredConversation", "counts", "iter_conversations", "timeline"]
+__all__ = [
+    "StoreCounts",
+    "StoredConversation",
+    "counts",
+    "earlier_conversations",
+    "iter_conversations",
+    "timeline",
+]
 
 _PAGE = 500
 _LATEST = datetime.max.replace(tzinfo=UTC)
@@ -100,8 +107,10 @@ def iter_conversations(
     *,
     customer_ids: Sequence[int] | None = None,
     source: str | None = None,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[StoredConversation]:
-    """Every stored conversation (or those of ``customer_ids`` / ``source``), page by page."""
+    """Every stored conversation (or those of ``customer_ids``, ``source``, or with the
+    primary keys ``ids``), page by page."""
     last = 0
     while True:
         query = select(conversations).where(conversations.c.id > last)
@@ -109,6 +118,8 @@ def iter_conversations(
             query = query.where(conversations.c.customer_id.in_(customer_ids))
         if source is not None:
             query = query.where(conversations.c.source == source)
+        if ids is not None:
+            query = query.where(conversations.c.id.in_(ids))
         rows = connection.execute(query.order_by(conversations.c.id).limit(_PAGE)).all()
         if not rows:
             return
@@ -144,3 +155,24 @@ def counts(connection: Connection) -> StoreCounts:
         by_channel=dict(sorted(by_channel.items())),
         by_source=dict(sorted(by_source.items())),
     )
+
+
+def earlier_conversations(
+    connection: Connection, stored: StoredConversation, limit: int = 20
+) -> tuple[Conversation, ...]:
+    """The customer's conversations before ``stored`` (across merged customers), oldest first."""
+    started = stored.conversation.started_at
+    if stored.customer_id is None or started is None:
+        return ()
+    ids = members(connection, root_of(connection, stored.customer_id))
+    rows = connection.execute(
+        select(conversations)
+        .where(
+            conversations.c.customer_id.in_(ids),
+            conversations.c.started_at < started,
+            conversations.c.id != stored.pk,
+        )
+        .order_by(conversations.c.started_at.desc())
+        .limit(limit)
+    ).all()
+    return tuple(s.conversation for s in reversed(_load(connection, rows)))

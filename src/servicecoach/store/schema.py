@@ -29,6 +29,8 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "UTCDateTime",
+    "analysis_results",
+    "analysis_runs",
     "conversations",
     "customers",
     "identities",
@@ -36,6 +38,7 @@ __all__ = [
     "merges",
     "messages",
     "metadata",
+    "skill_scores",
 ]
 
 
@@ -155,3 +158,37 @@ imports = Table(
 
 Index("ix_conversations_customer_started", conversations.c.customer_id, conversations.c.started_at)
 Index("ix_messages_external_id", messages.c.external_id)
+
+analysis_runs = Table(
+    "analysis_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("analyzers", JSON, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("conversations", Integer, nullable=False),
+)
+
+analysis_results = Table(
+    "analysis_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), nullable=False),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("result", JSON, nullable=False),
+    Column("quality", Integer),
+    Column("satisfaction", Integer),
+    UniqueConstraint("run_id", "conversation_id"),
+)
+
+skill_scores = Table(
+    "skill_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), nullable=False),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("skill", String(32), nullable=False),
+    Column("score", Integer, nullable=False),
+)
+Index("ix_skill_scores_run_id_skill", skill_scores.c.run_id, skill_scores.c.skill)

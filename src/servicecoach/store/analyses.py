@@ -1,0 +1,182 @@
+"""Analysis runs in the store: each analysis adds a run; results are never overwritten."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from servicecoach.analysis.result import ConversationResult
+from servicecoach.errors import NotFoundError
+from servicecoach.store.schema import (
+    analysis_results,
+    analysis_runs,
+    conversations,
+    messages,
+    skill_scores,
+)
+
+__all__ = [
+    "RunSummary",
+    "conversation_pk",
+    "finish_run",
+    "latest_run",
+    "save_results",
+    "scorecard",
+    "start_run",
+    "stored_result",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One analysis run."""
+
+    id: int
+    started_at: datetime
+    conversations: int
+    analyzers: dict[str, str]
+
+
+def start_run(
+    connection: Connection, analyzers: Mapping[str, str], config: Mapping[str, Any]
+) -> int:
+    """Record a new run and return its id."""
+    result = connection.execute(
+        analysis_runs.insert().values(
+            started_at=datetime.now(UTC),
+            analyzers=dict(analyzers),
+            config=dict(config),
+            conversations=0,
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def save_results(
+    connection: Connection, run: int, results: Sequence[tuple[int, ConversationResult]]
+) -> None:
+    """Store a batch of results of ``run`` (conversation primary key, result)."""
+    if not results:
+        return
+    connection.execute(
+        analysis_results.insert(),
+        [
+            {
+                "run_id": run,
+                "conversation_id": pk,
+                "result": result.to_dict(),
+                "quality": result.outcome.quality,
+                "satisfaction": result.outcome.satisfaction,
+            }
+            for pk, result in results
+        ],
+    )
+    scores = [
+        {"run_id": run, "conversation_id": pk, "skill": skill, "score": finding.score}
+        for pk, result in results
+        for skill, finding in result.skills.items()
+        if finding.score is not None
+    ]
+    if scores:
+        connection.execute(skill_scores.insert(), scores)
+
+
+def finish_run(connection: Connection, run: int, count: int) -> None:
+    """Mark a run finished with the number of conversations it analysed."""
+    connection.execute(
+        update(analysis_runs)
+        .where(analysis_runs.c.id == run)
+        .values(finished_at=datetime.now(UTC), conversations=count)
+    )
+
+
+def latest_run(connection: Connection) -> RunSummary:
+    """The newest finished run.
+
+    Raises:
+        NotFoundError: nothing has been analysed yet.
+    """
+    row = connection.execute(
+        select(analysis_runs)
+        .where(analysis_runs.c.finished_at.is_not(None))
+        .order_by(analysis_runs.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFoundError("nothing analysed yet: run `servicecoach analyze --db ...` first")
+    return RunSummary(row.id, row.started_at, row.conversations, row.analyzers)
+
+
+def stored_result(connection: Connection, conversation_pk: int, run: int) -> dict[str, Any]:
+    """The stored FORMAT.md result of one conversation in one run.
+
+    Raises:
+        NotFoundError: the run did not analyse that conversation.
+    """
+    value = connection.execute(
+        select(analysis_results.c.result).where(
+            analysis_results.c.run_id == run, analysis_results.c.conversation_id == conversation_pk
+        )
+    ).scalar_one_or_none()
+    if value is None:
+        raise NotFoundError(f"run {run} has no result for that conversation (analyse it again)")
+    return dict(value)
+
+
+def scorecard(
+    connection: Connection, run: int, agent: str | None = None
+) -> dict[str, dict[str, tuple[int, float]]]:
+    """Mean skill scores per agent: ``{agent: {skill: (conversations, mean)}}``.
+
+    A conversation counts for every agent who wrote a reply in it. With ``agent``, only
+    that agent (matched case-insensitively on the reply author).
+    """
+    authors = (
+        select(messages.c.conversation_id, messages.c.author)
+        .where(
+            messages.c.role == "agent",
+            messages.c.internal.is_(False),
+            messages.c.author.is_not(None),
+        )
+        .distinct()
+        .subquery()
+    )
+    query = (
+        select(authors.c.author, skill_scores.c.skill, func.count(), func.avg(skill_scores.c.score))
+        .select_from(
+            skill_scores.join(authors, authors.c.conversation_id == skill_scores.c.conversation_id)
+        )
+        .where(skill_scores.c.run_id == run)
+        .group_by(authors.c.author, skill_scores.c.skill)
+    )
+    if agent is not None:
+        query = query.where(func.lower(authors.c.author) == agent.lower())
+    card: dict[str, dict[str, tuple[int, float]]] = {}
+    for author, skill, count, mean in connection.execute(query):
+        card.setdefault(author, {})[skill] = (int(count), float(mean))
+    return dict(sorted(card.items()))
+
+
+def conversation_pk(connection: Connection, ref: str) -> int:
+    """The primary key of a conversation named ``SOURCE:ID`` or by its id alone.
+
+    Raises:
+        NotFoundError: no such conversation, or an id that several sources use.
+    """
+    source, sep, external = ref.partition(":")
+    query = select(conversations.c.id)
+    if sep and external:
+        query = query.where(
+            conversations.c.source == source, conversations.c.external_id == external
+        )
+    else:
+        query = query.where(conversations.c.external_id == ref)
+    found = connection.execute(query).scalars().all()
+    if len(found) != 1:
+        reason = "no conversation" if not found else "several conversations"
+        raise NotFoundError(f"{reason} named {ref!r} (use SOURCE:ID, e.g. zendesk:zendesk-48213)")
+    return int(found[0])

@@ -1,0 +1,85 @@
+"""Analysing the store as runs, and reports: a conversation with evidence, scorecards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from servicecoach.store.database import Store
+from servicecoach.store.schema import analysis_results, analysis_runs
+from tests.cli.helpers import run_cli
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture
+def analysed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    db = str(tmp_path / "r.db")
+    assert (
+        run_cli(
+            capsys, "import", str(SAMPLES), "--db", db, "--support-address", "northwind.example"
+        ).code
+        == 0
+    )
+    result = run_cli(capsys, "analyze", "--db", db, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == {"ok": True, "run": 1, "conversations": 21}
+    return db
+
+
+def test_report_reanalysis_adds_a_run(capsys: pytest.CaptureFixture[str], analysed: str) -> None:
+    assert json.loads(run_cli(capsys, "analyze", "--db", analysed, "--json").out)["run"] == 2
+    with Store.open(analysed) as store, store.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(analysis_runs)).scalar() == 2
+        assert connection.execute(select(func.count()).select_from(analysis_results)).scalar() == 42
+
+
+def test_report_conversation_highlights_evidence(
+    capsys: pytest.CaptureFixture[str], analysed: str
+) -> None:
+    shown = run_cli(capsys, "report", "conversation", "zendesk:zendesk-48262", "--db", analysed)
+    assert shown.code == 0, shown.err
+    assert "apology.missing" in shown.out and "→" in shown.out
+    assert "Skills" in shown.out and "outcome:" in shown.out
+    data = json.loads(
+        run_cli(capsys, "report", "conversation", "zendesk-48262", "--db", analysed, "--json").out
+    )
+    assert data["conversation"] == "zendesk-48262" and data["format"] == 1
+
+
+def test_report_scorecard_per_agent(capsys: pytest.CaptureFixture[str], analysed: str) -> None:
+    table = run_cli(capsys, "report", "scorecard", "--db", analysed)
+    assert table.code == 0 and "Sam Ortiz" in table.out and "Priya Nair" in table.out
+    data = json.loads(
+        run_cli(
+            capsys, "report", "scorecard", "--agent", "sam ortiz", "--db", analysed, "--json"
+        ).out
+    )
+    assert list(data["agents"]) == ["Sam Ortiz"]
+    patience = data["agents"]["Sam Ortiz"]["patience"]
+    assert patience["conversations"] > 0 and 0 <= patience["mean"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["report", "conversation", "zendesk:nope"], 4, "no conversation named"),
+        (["report", "scorecard", "--run", "99"], 0, "no scores yet"),
+        (["analyze", "x.jsonl"], 2, "not both"),
+    ],
+)
+def test_report_mistakes(
+    capsys: pytest.CaptureFixture[str], analysed: str, args: list[str], code: int, message: str
+) -> None:
+    result = run_cli(capsys, *args, "--db", analysed)
+    assert result.code == code, result
+    assert message in result.out + result.err
+
+
+def test_report_before_any_analysis(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "plain.db")
+    run_cli(capsys, "import", str(SAMPLES / "native"), "--db", db)
+    result = run_cli(capsys, "report", "scorecard", "--db", db)
+    assert result.code == 4 and "nothing analysed yet" in result.err
