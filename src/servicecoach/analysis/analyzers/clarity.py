@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
@@ -155,7 +156,7 @@ class ClarityAnalyzer(Analyzer):
     skill: ClassVar[str] = "clear_communication"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _Rules.load()
+        rules = _rules()
         found: list[Evidence] = []
         customer_texts: list[str] = []
         last_customer: Message | None = None
@@ -463,3 +464,9 @@ def _recap_and_steps(
         end = start + len(own[start:end].rstrip())
         found.append(Evidence(message.id, start, end, "clarity.steps", 1, text[start:end]))
     return found
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """The rules built from the lexicon, once per process (the lexicon does not change)."""
+    return _Rules.load()

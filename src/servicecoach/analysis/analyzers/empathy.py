@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import mean
 from typing import ClassVar
 
@@ -161,7 +162,7 @@ class EmpathyAnalyzer(Analyzer):
     skill: ClassVar[str] = "empathy"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _Rules.load()
+        rules = _rules()
         emotions = customer_emotions(conversation)
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
@@ -562,7 +563,11 @@ def _soon(phrase: str, rules: _Rules) -> bool:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text, start, end)]
+    folded = fold(text)  # fold keeps offsets: fold once, slice per word
+    return [
+        _Token(m.start(), m.end(), folded[m.start() : m.end()])
+        for m in _WORD.finditer(text, start, end)
+    ]
 
 
 def _content_stems(text: str, rules: _Rules) -> set[str]:
@@ -637,3 +642,9 @@ def _own_words(text: str, customer_texts: Sequence[str]) -> str:
 def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
     order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """The rules built from the lexicon, once per process (the lexicon does not change)."""
+    return _Rules.load()

@@ -58,6 +58,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from math import inf
 from typing import Any, ClassVar
 
@@ -183,7 +184,7 @@ class ListeningAnalyzer(Analyzer):
         _min_gap(config)
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _Rules.load()
+        rules = _rules()
         min_gap = _min_gap(context.config)
         names = _customer_names(conversation)
         state = _State()
@@ -631,3 +632,9 @@ def _evidence(
 def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
     order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """The rules built from the lexicon, once per process (the lexicon does not change)."""
+    return _Rules.load()

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
@@ -147,7 +148,7 @@ class PatienceAnalyzer(Analyzer):
     skill: ClassVar[str] = "patience"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _Rules.load()
+        rules = _rules()
         found: list[Evidence] = []
         customer_texts: list[str] = []
         replied = False
@@ -331,3 +332,9 @@ def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
         return False
     before = _WORD.findall(fold(own[: evidence.start]))
     return bool(before) and before[-1] in rules.calm_subjects
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """The rules built from the lexicon, once per process (the lexicon does not change)."""
+    return _Rules.load()
