@@ -44,11 +44,11 @@ def test_quality_ruff_clean() -> None:
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     lint = subprocess.run(
-        [ruff, "check", "src", "tests", "benchmarks"], cwd=REPO, capture_output=True, text=True
+        [ruff, "check", "src", "tests", "benchmarks", "evaluation"], cwd=REPO, capture_output=True, text=True
     )
     assert lint.returncode == 0, lint.stdout
     fmt = subprocess.run(
-        [ruff, "format", "--check", "src", "tests", "benchmarks"],
+        [ruff, "format", "--check", "src", "tests", "benchmarks", "evaluation"],
         cwd=REPO,
         capture_output=True,
         text=True,
