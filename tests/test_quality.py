@@ -44,7 +44,10 @@ def test_quality_ruff_clean() -> None:
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     lint = subprocess.run(
-        [ruff, "check", "src", "tests", "benchmarks", "evaluation"], cwd=REPO, capture_output=True, text=True
+        [ruff, "check", "src", "tests", "benchmarks", "evaluation"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert lint.returncode == 0, lint.stdout
     fmt = subprocess.run(
