@@ -100,3 +100,23 @@ def test_rubric_analyser_settings_are_checked_when_the_pipeline_is_built() -> No
     rubric = Rubric(responsiveness=Responsiveness(business_hours=hours))
     with pytest.raises(ConfigError):
         Pipeline.from_rubric(rubric, [ResponsivenessAnalyzer()])
+
+
+def test_rubric_phrases_are_scored_by_clarity() -> None:
+    from servicecoach.analysis.analyzers.clarity import ClarityAnalyzer
+
+    rubric = Rubric.model_validate(
+        {"phrases": {"forbid": ["per our policy"], "encourage": ["happy to help"]}}
+    )
+    pipeline = Pipeline.from_rubric(rubric, [ClarityAnalyzer()])
+    conversation = make_conversation(
+        [("customer", "Can I return it?"), ("agent", "Per our policy, yes. Happy to help!")]
+    )
+    finding = pipeline.analyze(conversation).skills["clear_communication"]
+    signals = [(e.signal, e.quote) for e in finding.evidence]
+    assert ("clarity.forbidden_phrase", "Per our policy") in signals
+    assert ("clarity.encouraged_phrase", "Happy to help") in signals
+    plain = Pipeline([ClarityAnalyzer()]).analyze(conversation).skills["clear_communication"]
+    assert finding.score == (plain.score or 0) - 10 + 5
+    with pytest.raises(ConfigError, match="unknown option"):
+        Pipeline([ClarityAnalyzer()], {"clarity": {"banned": ["x"]}})

@@ -136,7 +136,11 @@ class Rubric(_Strict):
                 "start": hours.start.strftime("%H:%M"),
                 "end": hours.end.strftime("%H:%M"),
             }
-        return {"responsiveness": config} if config else {}
+        out: dict[str, dict[str, Any]] = {"responsiveness": config} if config else {}
+        phrases = {k: v for k, v in self.phrases.model_dump().items() if v}
+        if phrases:
+            out["clarity"] = phrases
+        return out
 
 
 def load_rubric(path: Path | None) -> Rubric:

@@ -34,17 +34,18 @@ once for steps; clamped to 0-100.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
-from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 
 __all__ = ["ClarityAnalyzer", "flesch_kincaid_grade", "syllables"]
@@ -155,8 +156,18 @@ class ClarityAnalyzer(Analyzer):
     version: ClassVar[int] = 1
     skill: ClassVar[str] = "clear_communication"
 
+    def check_config(self, config: Mapping[str, Any]) -> None:
+        for key, value in config.items():
+            if key not in ("forbid", "encourage"):
+                raise ConfigError(f"clarity: unknown option {key!r} (use forbid or encourage)")
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"clarity: {key} must be a list of phrases")
+
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _rules()
+        team = _team_phrases(
+            tuple(context.config.get("forbid", ())), tuple(context.config.get("encourage", ()))
+        )
         found: list[Evidence] = []
         customer_texts: list[str] = []
         last_customer: Message | None = None
@@ -170,6 +181,19 @@ class ClarityAnalyzer(Analyzer):
                 continue
             replied = True
             found.extend(_reply_signals(message, customer_texts, last_customer, rules))
+            for match in team.find(message.text):
+                forbidden = match.label == "forbid"
+                found.append(
+                    Evidence(
+                        message.id,
+                        match.start,
+                        match.end,
+                        "clarity.forbidden_phrase" if forbidden else "clarity.encouraged_phrase",
+                        -1 if forbidden else 1,
+                        match.phrase,
+                        "Your team's rubric asks not to use this phrase." if forbidden else None,
+                    )
+                )
         if not replied:
             return SkillFinding.not_applicable()
         fired = {e.signal for e in found}
@@ -181,6 +205,8 @@ class ClarityAnalyzer(Analyzer):
             - _HARD_COST * ("clarity.hard_to_read" in fired)
             + _RECAP_GAIN * ("clarity.recap" in fired)
             + _STEPS_GAIN * ("clarity.steps" in fired)
+            - _FORBIDDEN_COST * sum(e.signal == "clarity.forbidden_phrase" for e in found)
+            + _ENCOURAGED_GAIN * ("clarity.encouraged_phrase" in fired)
         )
         return SkillFinding(min(100, max(0, score)), tuple(found))
 
@@ -470,3 +496,15 @@ def _recap_and_steps(
 def _rules() -> _Rules:
     """The rules built from the lexicon, once per process (the lexicon does not change)."""
     return _Rules.load()
+
+
+_FORBIDDEN_COST = 10
+_ENCOURAGED_GAIN = 5
+
+
+@lru_cache(maxsize=16)
+def _team_phrases(forbid: tuple[str, ...], encourage: tuple[str, ...]) -> PhraseMatcher:
+    """A matcher for the rubric's phrases (built once per rubric)."""
+    return PhraseMatcher(
+        {**dict.fromkeys(encourage, "encourage"), **dict.fromkeys(forbid, "forbid")}
+    )
