@@ -58,6 +58,8 @@ def test_report_scorecard_per_agent(capsys: pytest.CaptureFixture[str], analysed
         ).out
     )
     assert list(data["agents"]) == ["Sam Ortiz"]
+    assert data["repeat_story"]["returning_customers"] >= 3  # Dana, Mei, Omar
+    assert 0 <= data["repeat_story"]["retold"] <= data["repeat_story"]["returning_customers"]
     patience = data["agents"]["Sam Ortiz"]["patience"]
     assert patience["conversations"] > 0 and 0 <= patience["mean"] <= 100
 

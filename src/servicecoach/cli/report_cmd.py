@@ -12,7 +12,13 @@ from rich.text import Text
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import console, print_json
-from servicecoach.store.analyses import conversation_pk, latest_run, scorecard, stored_result
+from servicecoach.store.analyses import (
+    conversation_pk,
+    latest_run,
+    repeat_story_rate,
+    scorecard,
+    stored_result,
+)
 from servicecoach.store.database import Store
 from servicecoach.store.reader import iter_conversations
 
@@ -120,10 +126,12 @@ def _scorecard_command(
     with Store.open(db, create=False) as store, store.connect() as connection:
         run_id = run if run is not None else latest_run(connection).id
         card = scorecard(connection, run_id, agent)
+        retold, returning = repeat_story_rate(connection, run_id)
     if json_output:
         print_json(
             {
                 "run": run_id,
+                "repeat_story": {"retold": retold, "returning_customers": returning},
                 "agents": {
                     name: {
                         s: {"conversations": n, "mean": round(m, 1)} for s, (n, m) in skills.items()
@@ -155,3 +163,8 @@ def _scorecard_command(
     console.print(
         "[dim]" + ", ".join(f"{_SHORT[s]} = {s.replace('_', ' ')}" for s in shown) + "[/dim]"
     )
+    if returning:
+        console.print(
+            f"repeat-story rate: {retold} of {returning} returning customers "
+            f"({retold / returning:.0%}) had to retell their story"
+        )

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select, update
 
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import NotFoundError
+from servicecoach.store.customers import root_of
 from servicecoach.store.schema import (
     analysis_results,
     analysis_runs,
@@ -24,6 +25,7 @@ __all__ = [
     "conversation_pk",
     "finish_run",
     "latest_run",
+    "repeat_story_rate",
     "save_results",
     "scorecard",
     "start_run",
@@ -180,3 +182,30 @@ def conversation_pk(connection: Connection, ref: str) -> int:
         reason = "no conversation" if not found else "several conversations"
         raise NotFoundError(f"{reason} named {ref!r} (use SOURCE:ID, e.g. zendesk:zendesk-48213)")
     return int(found[0])
+
+
+def repeat_story_rate(connection: Connection, run: int) -> tuple[int, int]:
+    """The organisation's repeat-story metric for a run.
+
+    Returns:
+        ``(retold, returning)``: of the customers with two or more conversations
+        (``returning``), how many had to retell their story at least once
+        (``continuity.retell`` in any of their conversations).
+    """
+    rows = connection.execute(
+        select(conversations.c.customer_id, analysis_results.c.result)
+        .select_from(analysis_results.join(conversations))
+        .where(analysis_results.c.run_id == run, conversations.c.customer_id.is_not(None))
+    )
+    per_customer: dict[int, list[bool]] = {}
+    roots: dict[int, int] = {}
+    for customer_id, result in rows:
+        root = roots.setdefault(customer_id, root_of(connection, customer_id))
+        retold = any(
+            e["signal"] == "continuity.retell"
+            for skill in result["skills"].values()
+            for e in skill["evidence"]
+        )
+        per_customer.setdefault(root, []).append(retold)
+    returning = [flags for flags in per_customer.values() if len(flags) > 1]
+    return sum(any(flags) for flags in returning), len(returning)
