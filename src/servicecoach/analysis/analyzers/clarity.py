@@ -40,6 +40,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -64,7 +65,6 @@ _MIN_GRADED_WORDS = 20
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w']+")
 _LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _LINK = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
@@ -209,10 +209,6 @@ class ClarityAnalyzer(Analyzer):
             + _ENCOURAGED_GAIN * ("clarity.encouraged_phrase" in fired)
         )
         return SkillFinding(min(100, max(0, score)), tuple(found))
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
 
 
 def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[int, int]]]:

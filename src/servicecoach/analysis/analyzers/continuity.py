@@ -32,6 +32,8 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import load_lexicon
@@ -46,8 +48,6 @@ _RETELL = (
 )
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_SPACES = re.compile(r"\s+")
 
 
 class ContinuityAnalyzer(Analyzer):
@@ -98,25 +98,6 @@ class ContinuityAnalyzer(Analyzer):
 def _mask_lines(text: str) -> str:
     """``text`` with lines quoted with ``>`` blanked out, offsets kept."""
     return _QUOTE_LINE.sub(lambda m: " " * len(m.group()), text)
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
-def _own_words(text: str, customer_texts: list[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(_mask_lines(text))
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            for i in range(match.start(), match.end()):
-                if not chars[i].isspace():
-                    chars[i] = " "
-    return "".join(chars)
 
 
 def _evidence(

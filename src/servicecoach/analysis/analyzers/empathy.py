@@ -55,6 +55,8 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion, customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
@@ -73,9 +75,6 @@ _CANNED_COST, _MISMATCH_COST = 15, 20
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_SPACES = re.compile(r"\s+")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*$")
 
 
@@ -612,31 +611,6 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
-def _own_words(text: str, customer_texts: Sequence[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if not chars[i].isspace():
-                chars[i] = " "
-
-    for match in _QUOTE_LINE.finditer(text):
-        blank(match.start(), match.end())
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            blank(match.start(), match.end())
-    return "".join(chars)
 
 
 def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:

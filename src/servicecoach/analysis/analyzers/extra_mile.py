@@ -33,6 +33,8 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -51,9 +53,7 @@ _REQUEST_WORDS = 4
 """A customer message this long, without thanks or goodbyes, is taken as a request."""
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -118,25 +118,6 @@ def _is_request(lexicon: Lexicon, text: str) -> bool:
         return True
     courtesy = any(m.label == "courtesy" for m in found)
     return not courtesy and len(_WORD.findall(own)) >= _REQUEST_WORDS
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
-def _own_words(text: str, customer_texts: list[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(_mask(_QUOTE_LINE, text))
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            for i in range(match.start(), match.end()):
-                if not chars[i].isspace():
-                    chars[i] = " "
-    return "".join(chars)
 
 
 def _mask(pattern: re.Pattern[str], text: str) -> str:

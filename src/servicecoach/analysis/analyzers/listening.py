@@ -64,6 +64,8 @@ from typing import Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -104,8 +106,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_SPACES = re.compile(r"\s+")
 _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
 _WH = frozenset(
     {"who", "who's", "what", "what's", "which", "where", "where's", "when", "how", "why"}
@@ -594,28 +594,9 @@ def _is_question(text: str) -> bool:
     return text.rstrip("\"')]}*~^ ").endswith("?")
 
 
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
 def _blank(pattern: re.Pattern[str], text: str) -> str:
     """``text`` with every match of ``pattern`` blanked out, offsets kept."""
     return pattern.sub(lambda m: re.sub(r"\S", " ", m.group()), text)
-
-
-def _own_words(text: str, customer_texts: Sequence[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(_blank(_QUOTE_LINE, text))
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            for i in range(match.start(), match.end()):
-                if not chars[i].isspace():
-                    chars[i] = " "
-    return "".join(chars)
 
 
 def _evidence(

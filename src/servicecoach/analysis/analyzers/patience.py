@@ -38,6 +38,8 @@ from functools import lru_cache
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -60,9 +62,6 @@ _PENALTY: dict[str, int] = {
 _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _BANGS = re.compile(r"!{2,}")
 _CUSTOMER_BANGS = re.compile(r"!{3,}")
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w']+")
 
 
@@ -93,31 +92,6 @@ class _Rules:
                 fold(w) for w in lexicon.sections.get("blame", {}).get("expected", [])
             ),
         )
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
-def _own_words(text: str, customer_texts: list[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if not chars[i].isspace():
-                chars[i] = " "
-
-    for match in _QUOTE_LINE.finditer(text):
-        blank(match.start(), match.end())
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            blank(match.start(), match.end())
-    return "".join(chars)
 
 
 def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:

@@ -63,6 +63,8 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -94,7 +96,6 @@ _QUIET = frozenset({"holding", "thanks", "refusal"})
 _NOT_DIAGNOSTIC = frozenset({"not_diagnostic", "follow_up", "offer"})
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NEGATED_AFTER = re.compile(r"n't|'t|\s+not\b|\s+never\b")
 _CLOCK = re.compile(
@@ -103,7 +104,6 @@ _CLOCK = re.compile(
 )
 _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -418,25 +418,6 @@ def _is_question(parts: list[Sentence], number: int) -> bool:
 
 def _overlap(a: PhraseMatch, b: PhraseMatch) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", fold(text)).strip()
-
-
-def _own_words(text: str, customer_texts: list[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(_mask(_QUOTE_LINE, text))
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            for i in range(match.start(), match.end()):
-                if not chars[i].isspace():
-                    chars[i] = " "
-    return "".join(chars)
 
 
 def _mask(pattern: re.Pattern[str], text: str) -> str:

@@ -59,6 +59,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -102,8 +103,6 @@ _BANDS = ((1.0, 100), (2.0, 70), (4.0, 40))
 _BEYOND = 10
 _DONE_MAX_OTHER_WORDS = 8
 _HHMM = re.compile(r"(\d{2}):(\d{2})")
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w']+")
 
@@ -328,27 +327,6 @@ def _target_words(minutes: float) -> str:
 
 def _normalise(text: str) -> str:
     return _SPACES.sub(" ", fold(text))
-
-
-def _own_words(text: str, customer_texts: list[str]) -> str:
-    """``text`` with the customer's quoted words blanked out, keeping every offset.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    """
-    chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if not chars[i].isspace():
-                chars[i] = " "
-
-    for match in _QUOTE_LINE.finditer(text):
-        blank(match.start(), match.end())
-    for match in _QUOTED.finditer(text):
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
-            blank(match.start(), match.end())
-    return "".join(chars)
 
 
 @dataclass(frozen=True, slots=True)
