@@ -356,9 +356,12 @@ def test_empathy_spans_point_into_the_message() -> None:
     conversation = make_conversation(
         [("customer", BROKEN), ("agent", "Oh no, that’s really frustrating. A new one ships.")]
     )
-    (evidence,) = ANALYZER.analyze(conversation, Context()).evidence
+    found = ANALYZER.analyze(conversation, Context()).evidence
     text = conversation.messages[1].text
-    assert text[evidence.start : evidence.end] == evidence.quote == "that’s really frustrating"
+    assert [e.quote for e in found] == ["Oh no", "that’s really frustrating"]
+    for evidence in found:
+        assert evidence.signal == "empathy.validation"
+        assert text[evidence.start : evidence.end] == evidence.quote
 
 
 @settings(max_examples=200, deadline=None)

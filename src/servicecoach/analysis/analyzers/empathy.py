@@ -358,7 +358,14 @@ def _read_reply(
                 )
                 reply.acknowledged = True
                 validations = [v for v in validations if not sentence.start <= v[0] < sentence.end]
+                sympathy = [v for v in sympathy if not sentence.start <= v[0] < sentence.end]
             seen_sentences.add(key)
+        # Sympathy ("I'm so sorry to hear that") acknowledges the customer's feelings, so it
+        # is evidence of empathy.validation as FORMAT.md defines it; it scores as the
+        # generic 50 tier, below a validation that names the feeling.
+        for start, end in _merge(sympathy):
+            if not any(s <= start < e or start <= s < end for s, e in validations):
+                add(start, end, "empathy.validation", 1, None)
     for start, end in validations:
         add(start, end, "empathy.validation", 1, None)
     reply.validations = validations
