@@ -64,6 +64,8 @@ from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.words import is_question as _is_question
+from servicecoach.nlp.words import stem as _stem
 
 __all__ = ["EmpathyAnalyzer"]
 
@@ -578,36 +580,6 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
 
 def _content_stems(text: str, rules: _Rules) -> set[str]:
     return {_stem(t.word) for t in _tokens(text, 0, len(text)) if t.word not in rules.stopwords}
-
-
-def _stem(word: str) -> str:
-    """A crude stem, so that "snapped", "snaps" and "snap" compare equal."""
-    word = word.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for suffix, replacement in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("ly", ""),
-    ):
-        if suffix == "s" and word.endswith("ss"):
-            break
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)] + replacement
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def _is_question(text: str) -> bool:
-    return text.rstrip("\"')]}*~^ ").endswith("?")
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

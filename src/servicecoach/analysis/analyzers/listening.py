@@ -73,6 +73,8 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.words import is_question as _is_question
+from servicecoach.nlp.words import stem as _stem
 
 __all__ = ["ListeningAnalyzer"]
 
@@ -545,32 +547,6 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
     )
 
 
-def _stem(word: str) -> str:
-    """A crude stem, so that "snapped", "snaps" and "snap" compare equal."""
-    word = word.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for suffix, replacement in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("ly", ""),
-    ):
-        if suffix == "s" and word.endswith("ss"):
-            break
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)] + replacement
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
 def _sentence_at(text: str, position: int) -> str:
     """The sentence of ``text`` around ``position`` (for quoting it)."""
     for sentence in sentences(text):
@@ -588,10 +564,6 @@ def _sentence_start(text: str, position: int) -> int:
 
 def _spaces(text: str, start: int) -> int:
     return len(text[start:]) - len(text[start:].lstrip())
-
-
-def _is_question(text: str) -> bool:
-    return text.rstrip("\"')]}*~^ ").endswith("?")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
