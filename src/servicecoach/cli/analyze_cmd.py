@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.cli.options import JsonOption, QuietOption
-from servicecoach.cli.output import err_console, print_json, print_problems
+from servicecoach.cli.output import err_console, file_progress, print_json, print_problems
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import load_rubric
@@ -84,22 +83,10 @@ def analyze_command(
     plan = plan_import(paths, format)
     addresses = (*team.email.support_addresses, *(support_address or ()))
     options = ImportOptions(support_addresses=addresses)
-    show_progress = not quiet and not json_output and err_console.is_terminal and out is not None
-    with Progress(
-        TextColumn("[bold]analysing"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[conversations]} conversations"),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("analyse", total=plan.total_bytes or 1, conversations=0)
-
-        def update(done: int, total: int, count: int) -> None:
-            progress.update(task, completed=done, total=total or 1, conversations=count)
-
+    show_progress = not quiet and not json_output and out is not None
+    with file_progress(
+        "analysing", plan.total_bytes, show=show_progress, bytes_column=False
+    ) as update:
         try:
             report = analyze_plan(
                 plan, pipeline, out, options, skip_invalid=skip_invalid, stdout=sys.stdout,

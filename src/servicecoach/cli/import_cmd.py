@@ -7,18 +7,16 @@ from typing import Annotated
 
 import phonenumbers
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
-from servicecoach.cli.output import console, err_console, print_json, print_problems
+from servicecoach.cli.output import (
+    console,
+    err_console,
+    file_progress,
+    print_json,
+    print_problems,
+)
 from servicecoach.errors import ConfigError, ImportFailed, ServiceCoachError
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Role
@@ -138,23 +136,8 @@ def _import(
     )
     plan = plan_import(paths, format)
     store = Store.open(db)
-    show_progress = not quiet and not json_output and err_console.is_terminal
-    with Progress(
-        TextColumn("[bold]importing"),
-        BarColumn(),
-        TaskProgressColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[conversations]} conversations"),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("import", total=plan.total_bytes or 1, conversations=0)
-
-        def update(done: int, total: int, read: int) -> None:
-            progress.update(task, completed=done, total=total or 1, conversations=read)
-
+    show_progress = not quiet and not json_output
+    with file_progress("importing", plan.total_bytes, show=show_progress) as update:
         try:
             report = run_import(store, plan, options, skip_invalid=skip_invalid, progress=update)
         except ImportFailed as exc:

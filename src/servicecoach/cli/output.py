@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from servicecoach.errors import Problem
 
-__all__ = ["console", "err_console", "print_json", "print_problems"]
+__all__ = ["console", "err_console", "file_progress", "print_json", "print_problems"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -29,3 +39,33 @@ def print_problems(problems: list[Problem], total: int, *, limit: int = 20) -> N
         err_console.print(f"[red]✗[/red] {escape(str(problem))}")
     if total > limit:
         err_console.print(f"  … and {total - limit} more (use --json to see up to 500)")
+
+
+@contextmanager
+def file_progress(
+    label: str, total_bytes: int, *, show: bool, bytes_column: bool = True
+) -> Iterator[Callable[[int, int, int], None]]:
+    """A progress bar on standard error over the bytes of the input files.
+
+    Yields the callback the services call with ``(done, total, conversations)``. Only
+    shown when ``show`` is true and standard error is a terminal; removed when done.
+    """
+    columns = [TextColumn(f"[bold]{label}"), BarColumn(), TaskProgressColumn()]
+    if bytes_column:
+        columns.append(DownloadColumn())
+    columns += [
+        TextColumn("{task.fields[conversations]} conversations"),
+        TimeRemainingColumn(),
+    ]
+    with Progress(
+        *columns,
+        console=err_console,
+        disable=not (show and err_console.is_terminal),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total_bytes or 1, conversations=0)
+
+        def update(done: int, total: int, count: int) -> None:
+            progress.update(task, completed=done, total=total or 1, conversations=count)
+
+        yield update
