@@ -31,6 +31,7 @@ __all__ = [
     "UTCDateTime",
     "analysis_results",
     "analysis_runs",
+    "api_tokens",
     "conversations",
     "customers",
     "identities",
@@ -192,3 +193,16 @@ skill_scores = Table(
     Column("score", Integer, nullable=False),
 )
 Index("ix_skill_scores_run_id_skill", skill_scores.c.run_id, skill_scores.c.skill)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+)
+"""API tokens: only a SHA-256 of the secret is stored; ``prefix`` identifies it in lists."""
