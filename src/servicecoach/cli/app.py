@@ -13,6 +13,7 @@ from servicecoach import __version__
 from servicecoach.cli.analyze_cmd import analyze_command
 from servicecoach.cli.customers_cmd import customers_app
 from servicecoach.cli.demo_cmd import demo_command
+from servicecoach.cli.eval_cmd import eval_command
 from servicecoach.cli.export_cmd import export_command
 from servicecoach.cli.formats_cmd import formats_command
 from servicecoach.cli.import_cmd import import_command
@@ -35,6 +36,7 @@ app.command("export")(export_command)
 app.command("analyze")(analyze_command)
 app.command("formats")(formats_command)
 app.command("demo")(demo_command)
+app.command("eval")(eval_command)
 app.add_typer(customers_app, name="customers")
 app.add_typer(report_app, name="report")
 
