@@ -1,15 +1,24 @@
-"""Analysis throughput: run ``servicecoach analyze`` on a generated corpus, report the speed.
+"""Analysis throughput: the full pipeline (with the embedding model), fast mode, the bare model.
 
-Prints messages per second of the full pipeline (every registered analyser, emotion,
-outcome, language detection, JSON output) and the peak memory (max RSS) of the child
-process. The corpus is generated (see import_bench.py): no data set is needed.
+Generates a corpus (see import_bench.py: no data set is needed), then, each in its own
+process so that peak memory is its own:
 
-Usage: python benchmarks/analysis_bench.py [--messages 50000]
+1. ``servicecoach analyze`` — every analyser, the sentence-embedding model and the trained
+   heads, emotion, outcome, language detection, JSON output;
+2. ``servicecoach analyze --fast`` — the same without the learned models;
+3. the bare embedding model over exactly the sentences the pipeline embeds (same batching
+   of 32 conversations), nothing else.
+
+Prints messages per second, the pipeline's overhead over the bare model, and each
+process's peak memory (max RSS).
+
+Usage: python benchmarks/analysis_bench.py [--messages 20000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -24,35 +33,90 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import generate_jsonl
 
 
+def _child(mode: str, corpus: Path, out: Path) -> None:
+    """Run one measured step in this process; print its figures as JSON."""
+    started = time.perf_counter()
+    if mode == "bare":
+        from servicecoach.analysis.learned import MAX_SENTENCES
+        from servicecoach.analysis.pipeline import BATCH
+        from servicecoach.nlp.embeddings import get_embedder
+        from servicecoach.nlp.sentences import sentences
+        from servicecoach.services.plan import plan_import
+        from servicecoach.testing import read_all
+
+        conversations = read_all(plan_import([corpus]))
+        texts = [
+            [
+                s.text
+                for m in c.messages
+                for s in sentences(m.text)[:MAX_SENTENCES]
+                if s.text.strip()
+            ]
+            for c in conversations
+        ]
+        embedder = get_embedder()
+        started = time.perf_counter()
+        for i in range(0, len(texts), BATCH):
+            embedder.encode([t for chunk in texts[i : i + BATCH] for t in chunk])
+        extra = {"sentences": sum(map(len, texts))}
+    else:
+        from servicecoach.cli.app import app
+
+        args = ["analyze", str(corpus), "--out", str(out), "-q"]
+        if mode == "fast":
+            args.append("--fast")
+        app(args, standalone_mode=False)
+        extra = {}
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mib": peak, **extra}))
+
+
+def _measure(mode: str, corpus: Path, out: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(corpus), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"{mode} failed ({done.returncode}): {done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
-    """Generate, analyse, print the figures."""
+    """Generate, analyse three ways, print the figures."""
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        _child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--messages", type=int, default=50_000)
+    parser.add_argument("--messages", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="servicecoach-bench-") as folder:
         path = Path(folder) / "corpus.jsonl"
         conversations = generate_jsonl(path, args.messages)
         out = Path(folder) / "results.jsonl"
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "servicecoach", "analyze", str(path), "--out", str(out), "-q"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            sys.exit(f"analyze failed ({done.returncode}): {done.stderr}")
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(
-            f"servicecoach analysis benchmark — {datetime.now(UTC):%Y-%m-%d}, "
-            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs"
-        )
-        print(f"input: {conversations} conversations, {args.messages} messages")
-        print(
-            f"analyze: {seconds:.1f} s, {args.messages / seconds:,.0f} messages/s, "
-            f"{conversations / seconds:,.0f} conversations/s, peak RSS {peak:.0f} MiB"
-        )
+        figures = {mode: _measure(mode, path, out) for mode in ("full", "fast", "bare")}
+    print(
+        f"servicecoach analysis benchmark — {datetime.now(UTC):%Y-%m-%d}, "
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"input: {conversations:,} conversations, {args.messages:,} messages, "
+        f"{figures['bare']['sentences']:,.0f} sentences embedded"
+    )
+    print(f"{'step':<34}{'seconds':>9}{'messages/s':>12}{'peak RSS MiB':>14}")
+    names = {
+        "full": "analyze (embeddings + heads)",
+        "fast": "analyze --fast (rules only)",
+        "bare": "bare embedding model",
+    }
+    for mode, name in names.items():
+        f = figures[mode]
+        rate = args.messages / f["seconds"]
+        print(f"{name:<34}{f['seconds']:>9.1f}{rate:>12,.0f}{f['peak_mib']:>14,.0f}")
+    overhead = figures["full"]["seconds"] / figures["bare"]["seconds"] - 1
+    print(f"pipeline time beyond the bare model: {overhead:+.0%}")
 
 
 if __name__ == "__main__":

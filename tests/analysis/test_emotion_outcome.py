@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicecoach.analysis.emotion import EMOTIONS, classify_emotion, customer_emotions
+from servicecoach.analysis.emotion import EMOTIONS, Emotion, classify_emotion, customer_emotions
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.testing import make_conversation
@@ -41,11 +41,11 @@ def test_emotion_any_text_gets_a_known_label(text: str) -> None:
     [
         (
             [("customer", "My tent arrived broken!"), ("agent", "Sorry! New one today."), ("customer", "Thank you!")],
-            "disappointment", "gratitude", True, 100,
+            "disappointment", "gratitude", True, 94,
         ),
         (
             [("customer", "Where is my refund?"), ("agent", "Checking."), ("customer", "Still waiting, this is ridiculous")],
-            "confusion", "anger", False, 0,
+            "confusion", "anger", False, 15,
         ),
         (
             [("customer", "Hi"), ("agent", "Hello, how can I help?")],
@@ -63,3 +63,17 @@ def test_outcome(
     assert (outcome.emotion_start, outcome.emotion_end, outcome.resolved) == (start, end, resolved)
     assert outcome.satisfaction == satisfaction
     assert outcome.quality == 80
+
+
+def test_satisfaction_follows_the_confidence_of_the_last_emotion() -> None:
+    conversation = make_conversation(
+        [("customer", "My order is late"), ("agent", "Sorry, checking."), ("customer", "Hmm")]
+    )
+
+    def satisfaction(label: str, score: float) -> int | None:
+        emotions = {"m1": Emotion("neutral", 0.6), "m3": Emotion(label, score)}
+        return estimate_outcome(conversation, emotions, {}).satisfaction
+
+    assert satisfaction("anger", 0.9) < satisfaction("anger", 0.4) < satisfaction("neutral", 0.9)
+    assert satisfaction("gratitude", 0.9) > satisfaction("gratitude", 0.4) > 55
+    assert satisfaction("anger", 0.8) == satisfaction("anger", 0.95)  # full from 0.8

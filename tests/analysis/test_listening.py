@@ -429,3 +429,21 @@ def test_listening_never_raises_and_spans_index_the_text(turns: list[tuple[str, 
     for e in finding.evidence:
         assert texts[e.message][e.start : e.end] == e.quote
     assert finding.score is None or 0 <= finding.score <= 100
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "unanswered"),
+    [
+        ("How fast can you send a replacement?", "It reaches you on Thursday.", False),
+        ("When will my refund arrive?", "You'll see it back in 3-5 business days.", False),
+        ("How long does delivery take?", "Usually 2 days.", False),
+        ("What time does the store open?", "We open at 9am.", False),
+        ("How fast can you send a replacement?", "I'm sorry about the zip.", True),
+        ("Do you ship to Canada?", "It reaches you on Thursday.", True),
+    ],
+)
+def test_listening_a_time_answers_a_question_about_when(
+    question: str, reply: str, unanswered: bool
+) -> None:
+    finding = _run([("customer", question), ("agent", reply)])
+    assert ("listening.unanswered" in {e.signal for e in finding.evidence}) is unanswered

@@ -6,11 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
+
+if TYPE_CHECKING:
+    from servicecoach.analysis.learned import LearnedView
 
 __all__ = ["Analyzer", "Context", "Requirement"]
 
@@ -34,10 +37,13 @@ class Context:
         config: this analyser's configuration (validated by the rubric loader).
         history: the customer's earlier conversations, oldest first, or ``None`` when
             not known (analysing files without a store).
+        learned: sentence embeddings and trained-head outputs for the conversation, or
+            ``None`` in fast mode (analysers then rely on their rules alone).
     """
 
     config: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[Conversation, ...] | None = None
+    learned: LearnedView | None = None
 
 
 class Analyzer(ABC):

@@ -1,22 +1,43 @@
-"""Customer emotion per message: a rule-based first estimate from the emotion lexicon.
+"""Customer emotion per message: a trained model where loaded, the emotion lexicon always.
 
 Every customer message gets one of the FORMAT.md labels (``anger``, ``frustration``,
 ``anxiety``, ``sadness``, ``confusion``, ``disappointment``, ``neutral``,
-``satisfaction``, ``gratitude``, ``relief``) and a confidence. Cues are counted per label
-(weighted), shouting (capitals, ``!!``) adds to anger, and the label with most weight
-wins; with no cue the message is neutral. The learned-judgement issue replaces this with
-a trained model; the interface stays.
+``satisfaction``, ``gratitude``, ``relief``) and a confidence.
+
+- Rules (fast mode, and a second opinion): cues are counted per label (weighted),
+  shouting (capitals, ``!!``) adds to anger, and the label with most weight wins; with
+  no cue the message is neutral.
+- Learned: the ``emotion`` head (trained on GoEmotions, src/servicecoach/models/README.md)
+  gives each sentence a probability per label; a message takes, per emotional label, its
+  most confident sentence. The rule cues are added with weight :data:`RULE_WEIGHT` (they
+  know service talk such as "third time I'm writing" that Reddit comments lack), and the
+  message is neutral unless an emotional label reaches :data:`MIN_EMOTION`. Short
+  formulaic sentences ("Thanks, Dana", "Hi there") are left out of a message that has
+  others: a polite sign-off does not make a frustrated message grateful.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 
-__all__ = ["EMOTIONS", "NEGATIVE", "Emotion", "classify_emotion", "customer_emotions"]
+if TYPE_CHECKING:
+    from servicecoach.analysis.learned import LearnedView
+
+__all__ = [
+    "EMOTIONS",
+    "MIN_EMOTION",
+    "NEGATIVE",
+    "RULE_WEIGHT",
+    "Emotion",
+    "classify_emotion",
+    "customer_emotions",
+    "rule_weights",
+]
 
 EMOTIONS = (
     "anger", "frustration", "anxiety", "sadness", "confusion", "disappointment",
@@ -25,6 +46,10 @@ EMOTIONS = (
 NEGATIVE = frozenset({"anger", "frustration", "anxiety", "sadness", "confusion", "disappointment"})
 """Labels that mean the customer is upset or stuck: empathy is due."""
 
+_WORDS = re.compile(r"[a-z']+")
+_COURTESY_OPENERS = frozenset(
+    {"thanks", "thank", "thx", "cheers", "ty", "many", "hi", "hello", "hey", "regards", "best"}
+)
 _SHOUT = re.compile(r"\b[A-Z]{3,}\b(?:\W+\b[A-Z]{2,}\b){2,}")
 _BANGS = re.compile(r"[!?]*![!?]*!+")
 
@@ -41,8 +66,14 @@ class Emotion:
         return {"label": self.label, "score": round(self.score, 2)}
 
 
-def classify_emotion(text: str) -> Emotion:
-    """The emotion of one customer message."""
+RULE_WEIGHT = 0.35
+"""How much a message's rule cues (shares of their weight) add to the model's probabilities."""
+MIN_EMOTION = 0.35
+"""The combined score an emotional label needs; below it the message is neutral."""
+
+
+def rule_weights(text: str) -> dict[str, float]:
+    """The weight of each emotion's cues in ``text`` (empty: no cue)."""
     lexicon = load_lexicon("emotion")
     weights: dict[str, float] = {}
     for match in lexicon.matcher.find(text, longest=True):
@@ -52,6 +83,12 @@ def classify_emotion(text: str) -> Emotion:
         weights["anger"] = weights.get("anger", 0.0) + 1.5
     if _BANGS.search(text) and any(k in weights for k in NEGATIVE):
         weights["anger"] = weights.get("anger", 0.0) + 0.5
+    return weights
+
+
+def classify_emotion(text: str) -> Emotion:
+    """The emotion of one customer message by the rules alone."""
+    weights = rule_weights(text)
     if not weights:
         return Emotion("neutral", 0.6)
     label = max(weights, key=lambda k: (weights[k], -EMOTIONS.index(k)))
@@ -60,8 +97,41 @@ def classify_emotion(text: str) -> Emotion:
     return Emotion(label, min(0.95, confidence))
 
 
-def customer_emotions(conversation: Conversation) -> dict[str, Emotion]:
-    """The emotion of every customer message, by message id."""
-    return {
-        m.id: classify_emotion(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
-    }
+def customer_emotions(
+    conversation: Conversation, learned: LearnedView | None = None
+) -> dict[str, Emotion]:
+    """The emotion of every customer message, by message id (learned when ``learned``)."""
+    found: dict[str, Emotion] = {}
+    for index, message in enumerate(conversation.messages):
+        if message.role is not Role.CUSTOMER:
+            continue
+        rows = learned.rows(index) if learned is not None else []
+        if learned is None or not rows:
+            found[message.id] = classify_emotion(message.text)
+            continue
+        if len(rows) > 1:  # "Thanks, Dana" closing an angry message says nothing of the mood
+            rows = [r for r in rows if not _courtesy(message.text, learned, r)] or rows
+        found[message.id] = _combined(learned, rows, rule_weights(message.text))
+    return found
+
+
+def _courtesy(text: str, learned: LearnedView, row: int) -> bool:
+    """A formulaic thanks or greeting of three words or fewer ("Thanks, Dana", "Hi there")."""
+    span = learned.spans[row]
+    words = _WORDS.findall(text[span.start : span.end].lower())
+    return 0 < len(words) <= 3 and words[0] in _COURTESY_OPENERS
+
+
+def _combined(learned: LearnedView, rows: list[int], cues: dict[str, float]) -> Emotion:
+    """Model probabilities (most confident sentence per label) plus the rule cues."""
+    labels = learned.labels["emotion"]
+    probabilities = learned.heads["emotion"][rows]
+    scores = {label: float(probabilities[:, i].max()) for i, label in enumerate(labels)}
+    total = sum(cues.values())
+    for label, weight in cues.items():
+        scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
+    emotional = {k: v for k, v in scores.items() if k != "neutral" and k in EMOTIONS}
+    label = max(emotional, key=lambda k: (emotional[k], -EMOTIONS.index(k)))
+    if emotional[label] < MIN_EMOTION:
+        return Emotion("neutral", float(min(0.95, max(scores.get("neutral", 0.5), 0.5))))
+    return Emotion(label, float(min(0.95, emotional[label])))

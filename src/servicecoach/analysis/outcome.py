@@ -6,7 +6,10 @@ Rules (a first estimate; the learned-judgement issue calibrates them on human ra
   relieved; false when it is negative and was the last word of the conversation or
   says the problem is still there; otherwise unknown.
 - ``satisfaction`` starts from the emotion of the customer's last message (anger 10 …
-  gratitude 85), +10 when resolved, -10 when not, +5 when the emotion improved.
+  gratitude 85, neutral 55), moved from neutral towards that value in proportion to the
+  emotion's confidence (full at 0.8 and above), so a confidently angry customer ranks
+  below a mildly annoyed one; +10 when resolved, -10 when not, +5 when the emotion
+  improved. With the learned models the confidence is the emotion head's probability.
 - ``quality`` is the mean of the applicable skill scores, weighted by the rubric.
 """
 
@@ -26,6 +29,9 @@ _BASE = {
     "confusion": 40, "neutral": 55, "satisfaction": 80, "gratitude": 85, "relief": 85,
 }  # fmt: skip
 _POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
+_NEUTRAL = _BASE["neutral"]
+_FULL = 0.8
+"""The emotion confidence from which its base satisfaction counts in full."""
 
 
 def estimate_outcome(
@@ -59,7 +65,8 @@ def estimate_outcome(
         resolved = True
     elif end in NEGATIVE and (last_word or "still" in customer[-1].text.lower()):
         resolved = False
-    satisfaction = _BASE[end]
+    strength = min(1.0, emotions[customer[-1].id].score / _FULL)
+    satisfaction = round(_NEUTRAL + (_BASE[end] - _NEUTRAL) * strength)
     if resolved is True:
         satisfaction += 10
     elif resolved is False:

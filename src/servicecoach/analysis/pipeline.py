@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.emotion import customer_emotions
@@ -16,7 +17,13 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 from servicecoach.rubric import Rubric
 
-__all__ = ["Pipeline"]
+if TYPE_CHECKING:
+    from servicecoach.analysis.learned import Judge, LearnedView
+
+__all__ = ["BATCH", "Pipeline"]
+
+BATCH = 32
+"""Conversations whose sentences are embedded together by :meth:`Pipeline.run`."""
 
 
 def _missing(requirement: Requirement, conversation: Conversation, context: Context) -> bool:
@@ -38,6 +45,8 @@ class Pipeline:
         analyzers: the analysers to run.
         config: per-analyser configuration, keyed by analyser name.
         weights: skill weights for overall quality (1 for skills not named).
+        judge: the learned models (sentence embeddings, trained heads); ``None`` for
+            fast mode, where analysers use their rules alone.
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -48,7 +57,9 @@ class Pipeline:
         analyzers: Sequence[Analyzer],
         config: Mapping[str, Mapping[str, Any]] | None = None,
         weights: Mapping[str, float] | None = None,
+        judge: Judge | None = None,
     ) -> None:
+        self.judge = judge
         config = dict(config or {})
         by_skill: dict[str, Analyzer] = {}
         for analyzer in analyzers:
@@ -76,14 +87,30 @@ class Pipeline:
         self.weights = dict(weights or {})
 
     @classmethod
-    def from_rubric(cls, rubric: Rubric, analyzers: Sequence[Analyzer] | None = None) -> Pipeline:
-        """The registered analysers (or ``analyzers``), configured by a team's rubric."""
+    def from_rubric(
+        cls,
+        rubric: Rubric,
+        analyzers: Sequence[Analyzer] | None = None,
+        *,
+        fast: bool = False,
+    ) -> Pipeline:
+        """The registered analysers (or ``analyzers``), configured by a team's rubric.
+
+        With ``fast``, the learned models are not loaded: rules alone, several times
+        faster, less accurate (docs/accuracy.md measures the difference).
+        """
+        from servicecoach.analysis.learned import default_judge
         from servicecoach.analysis.registry import analyzers as registered
 
         chosen = list(analyzers) if analyzers is not None else list(registered().values())
         names = {a.name for a in chosen}
         config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
-        return cls(chosen, config, rubric.weights)
+        return cls(chosen, config, rubric.weights, None if fast else default_judge())
+
+    @property
+    def fast(self) -> bool:
+        """Whether the pipeline runs without the learned models."""
+        return self.judge is None
 
     @property
     def versions(self) -> dict[str, str]:
@@ -91,12 +118,17 @@ class Pipeline:
         return {a.skill: a.id for a in self.analyzers}
 
     def analyze(
-        self, conversation: Conversation, history: tuple[Conversation, ...] | None = None
+        self,
+        conversation: Conversation,
+        history: tuple[Conversation, ...] | None = None,
+        learned: LearnedView | None = None,
     ) -> ConversationResult:
         """Every skill's finding for one conversation; a failing analyser is recorded.
 
         A conversation in a language servicecoach cannot score gets no findings (every
-        skill not applicable) and says why in ``not_scored``.
+        skill not applicable) and says why in ``not_scored``. ``learned`` is the
+        conversation's learned view when the caller computed it in a batch
+        (:meth:`analyze_many`); otherwise the pipeline's judge computes it.
         """
         findings: dict[str, SkillFinding] = {}
         failures: list[AnalysisFailure] = []
@@ -110,8 +142,10 @@ class Pipeline:
                 language=guess.language,
                 not_scored=f"language {guess.language!r} is not scored (servicecoach scores English)",
             )
+        if learned is None and self.judge is not None:
+            learned = self.judge.view(conversation)
         for analyzer in self.analyzers:
-            context = Context(config=self.config[analyzer.name], history=history)
+            context = Context(config=self.config[analyzer.name], history=history, learned=learned)
             if any(_missing(r, conversation, context) for r in analyzer.requires):
                 findings[analyzer.skill] = SkillFinding.not_applicable()
                 continue
@@ -122,7 +156,7 @@ class Pipeline:
                     AnalysisFailure(conversation.id, analyzer.id, f"{type(exc).__name__}: {exc}")
                 )
                 findings[analyzer.skill] = SkillFinding.not_applicable()
-        emotions = customer_emotions(conversation)
+        emotions = customer_emotions(conversation, learned)
         return ConversationResult(
             conversation=conversation.id,
             analyzers=self.versions,
@@ -135,7 +169,22 @@ class Pipeline:
             language=guess.language,
         )
 
-    def run(self, conversations: Iterable[Conversation]) -> Iterator[ConversationResult]:
-        """Analyse conversations one after another (a generator: memory stays flat)."""
-        for conversation in conversations:
-            yield self.analyze(conversation)
+    def analyze_many(
+        self, items: Sequence[tuple[Conversation, tuple[Conversation, ...] | None]]
+    ) -> list[ConversationResult]:
+        """Analyse ``(conversation, history)`` pairs, embedding their sentences in one batch."""
+        if self.judge is None:
+            return [self.analyze(conversation, history) for conversation, history in items]
+        views = self.judge.views([conversation for conversation, _ in items])
+        return [
+            self.analyze(conversation, history, view)
+            for (conversation, history), view in zip(items, views, strict=True)
+        ]
+
+    def run(
+        self, conversations: Iterable[Conversation], batch: int = BATCH
+    ) -> Iterator[ConversationResult]:
+        """Analyse conversations in batches of ``batch`` (a generator: memory stays flat)."""
+        iterator = iter(conversations)
+        while chunk := list(islice(iterator, batch)):
+            yield from self.analyze_many([(conversation, None) for conversation in chunk])

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from servicecoach.analysis.pipeline import Pipeline
-from servicecoach.cli.options import JsonOption, QuietOption
+from servicecoach.cli.options import FastOption, JsonOption, QuietOption
 from servicecoach.cli.output import err_console, file_progress, print_json, print_problems
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
@@ -57,6 +57,7 @@ def analyze_command(
             "results are saved there as a new run.",
         ),
     ] = None,
+    fast: FastOption = False,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -68,7 +69,7 @@ def analyze_command(
     conversations are analysed instead and saved as a new run (earlier runs are kept).
     """
     team = load_rubric(rubric)
-    pipeline = Pipeline.from_rubric(team)
+    pipeline = Pipeline.from_rubric(team, fast=fast)
     if db is not None:
         if paths:
             raise ConfigError("give files to analyse, or --db to analyse the store, not both")

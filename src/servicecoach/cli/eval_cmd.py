@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from servicecoach.analysis.pipeline import Pipeline
-from servicecoach.cli.options import JsonOption, QuietOption
+from servicecoach.cli.options import FastOption, JsonOption, QuietOption
 from servicecoach.cli.output import console, err_console, file_progress, print_json, print_problems
 from servicecoach.errors import ImportFailed
 from servicecoach.evaluation.evaluate import EvalReport
@@ -43,6 +43,7 @@ def eval_command(
             "--skip-invalid", help="Measure on the valid records and labels; report the rest."
         ),
     ] = False,
+    fast: FastOption = False,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -54,7 +55,7 @@ def eval_command(
     servicecoach's score and yours — AI-vs-human agreement per skill.
     """
     team = load_rubric(rubric)
-    pipeline = Pipeline.from_rubric(team)
+    pipeline = Pipeline.from_rubric(team, fast=fast)
     try:
         label_set = load_labels(labels, skip_invalid=skip_invalid)
     except ImportFailed as exc:

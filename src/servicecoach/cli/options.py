@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["DbOption", "JsonOption", "QuietOption"]
+__all__ = ["DbOption", "FastOption", "JsonOption", "QuietOption"]
 
 DbOption = Annotated[
     str | None,
@@ -20,4 +20,12 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing but errors; no progress bar.")
+]
+FastOption = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help="Rules only, without the sentence-embedding model: several times faster on "
+        "very large batches, less accurate (docs/accuracy.md).",
+    ),
 ]

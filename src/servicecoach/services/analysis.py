@@ -17,15 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.pipeline import BATCH, Pipeline
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import ImportFailed, Problem
 from servicecoach.ingest.base import ImportOptions, Source
+from servicecoach.model.conversation import Conversation
 from servicecoach.services.plan import ImportPlan
 from servicecoach.services.reading import read_plan
 from servicecoach.store.analyses import finish_run, save_results, start_run
 from servicecoach.store.database import Store
-from servicecoach.store.reader import counts, earlier_conversations, iter_conversations
+from servicecoach.store.reader import (
+    StoredConversation,
+    counts,
+    earlier_conversations,
+    iter_conversations,
+)
 
 __all__ = ["AnalysisReport", "analyze_plan", "analyze_store"]
 
@@ -119,6 +125,7 @@ def _analyze(
     done: dict[Path, int] = {}
     current: tuple[Source, ...] = ()
     lines: list[str] = []
+    pending: list[Conversation] = []
     for sources, item in read_plan(plan, options):
         if tuple(sources) != current:
             done.update((s.path, s.size) for s in current)
@@ -128,14 +135,14 @@ def _analyze(
             continue
         if report.skipped and not skip_invalid:
             continue  # stopped: read on only to report every problem
-        result = pipeline.analyze(item)
-        report.conversations += 1
-        report.failures += len(result.failures)
-        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
+        pending.append(item)
+        if len(pending) < BATCH:
+            continue
+        _flush(pipeline, pending, report, lines)
         if len(lines) >= 200 and handle is not None:
             handle.write("\n".join(lines) + "\n")
             lines.clear()
-        if progress is not None and report.conversations % 50 == 0:
+        if progress is not None:
             done.update((s.path, s.bytes_read) for s in sources)
             progress(sum(done.values()), total, report.conversations)
     if report.skipped and not skip_invalid:
@@ -146,10 +153,22 @@ def _analyze(
             lost="no results were written",
             action="analyse",
         )
+    _flush(pipeline, pending, report, lines)
     if lines and handle is not None:
         handle.write("\n".join(lines) + "\n")
     if progress is not None:
         progress(total, total, report.conversations)
+
+
+def _flush(
+    pipeline: Pipeline, pending: list[Conversation], report: AnalysisReport, lines: list[str]
+) -> None:
+    """Analyse the pending conversations in one batch; keep their result lines."""
+    for result in pipeline.analyze_many([(conversation, None) for conversation in pending]):
+        report.conversations += 1
+        report.failures += len(result.failures)
+        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
+    pending.clear()
 
 
 def analyze_store(
@@ -175,17 +194,30 @@ def analyze_store(
             {name: cfg for name, cfg in pipeline.config.items() if cfg},
         )
         batch: list[tuple[int, ConversationResult]] = []
+        analysed: dict[int, StoredConversation] = {}
+        pending: list[tuple[StoredConversation, tuple[Conversation, ...] | None]] = []
         done = 0
+
+        def flush() -> None:
+            results = pipeline.analyze_many([(s.conversation, h) for s, h in pending])
+            batch.extend((s.pk, result) for (s, _), result in zip(pending, results, strict=True))
+            pending.clear()
+
         for stored in iter_conversations(connection):
-            history = earlier_conversations(connection, stored)
-            batch.append((stored.pk, pipeline.analyze(stored.conversation, history)))
+            pending.append((stored, earlier_conversations(connection, stored)))
+            analysed[stored.pk] = stored
             done += 1
+            if len(pending) >= BATCH:
+                flush()
             if len(batch) >= batch_size:
-                save_results(connection, run, batch)
+                save_results(connection, run, batch, analysed)
+                for pk, _ in batch:
+                    del analysed[pk]
                 batch.clear()
             if progress is not None and done % 50 == 0:
                 progress(done, total, done)
-        save_results(connection, run, batch)
+        flush()
+        save_results(connection, run, batch, analysed)
         finish_run(connection, run, done)
     if progress is not None:
         progress(total, total, done)

@@ -80,5 +80,5 @@ def run_demo(store: Store) -> DemoSummary:
         cross.sort(key=lambda c: (-len(c.channels), -c.conversations, c.id))
         featured = timeline(connection, cross[0].id) if cross else []
         pipeline = Pipeline.from_rubric(Rubric())
-        results = [pipeline.analyze(s.conversation) for s in iter_conversations(connection)]
+        results = list(pipeline.run(s.conversation for s in iter_conversations(connection)))
     return DemoSummary(report, totals, cross, featured, results)

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from servicecoach.analysis.pipeline import Pipeline
-from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import ImportFailed, Problem
 from servicecoach.evaluation.evaluate import EvalReport, evaluate
 from servicecoach.evaluation.labels import LabelSet
 from servicecoach.ingest.base import ImportOptions, Source
+from servicecoach.model.conversation import Conversation
 from servicecoach.services.plan import ImportPlan
 from servicecoach.services.reading import read_plan
 
@@ -42,7 +42,7 @@ def evaluate_plan(
     count = 0
     wanted = labels.conversation_ids
 
-    def results() -> Iterator[ConversationResult]:
+    def labelled() -> Iterator[Conversation]:
         nonlocal count
         done: dict[Path, int] = {}
         current: tuple[Source, ...] = ()
@@ -59,14 +59,14 @@ def evaluate_plan(
             if item.id not in wanted or (count and not skip_invalid):
                 continue
             analysed += 1
-            yield pipeline.analyze(item)
+            yield item
             if progress is not None and analysed % 20 == 0:
                 done.update((s.path, s.bytes_read) for s in sources)
                 progress(sum(done.values()), plan.total_bytes, analysed)
 
     problems.extend(plan.undetected)
     count += len(plan.undetected)
-    report = evaluate(results(), labels)
+    report = evaluate(pipeline.run(labelled()), labels)
     if count and not skip_invalid:
         raise ImportFailed(
             problems, count, outcome="evaluation stopped", lost="nothing was measured",

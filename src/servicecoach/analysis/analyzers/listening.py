@@ -23,11 +23,19 @@ Signals:
   Telecom"). Markers that only work opening a sentence ("To confirm, ...") count there
   only, and a marker leading into a wh-question ("just to confirm, who is the
   carrier?") asks rather than restates. At most one per reply.
+  With the learned models (not in fast mode), a sentence also counts as a paraphrase
+  when the counselling head (trained on AnnoMI) rates it a reflection with probability
+  at least ``thresholds.reflection`` and it is at least ``thresholds.similarity``
+  (cosine of sentence embeddings) like a sentence of the customer's last two messages:
+  the reflection of a feeling or a restatement in other words. Same exclusions: no
+  action, request or plain question, no copy.
 - ``listening.question`` (+1): a clarifying or diagnostic question about the issue: a
   sentence of the agent's own ending with "?", of three words or more, that is not a
   closing check or follow-up ("Can I help with anything else?", "Did that help?"), an
   offer ("Would you like me to...?"), a question re-asking for known information, or a
-  question copied from the customer.
+  question copied from the customer. With the learned models, a sentence without "?"
+  (call transcripts rarely have one) counts when the counselling head rates it a
+  question with probability at least ``thresholds.question``.
 - ``listening.reask`` (-1): asks again for what the customer already gave: an order or
   reference number (``#5521``, ``NW-5521``, ``order 5521``: compared by their digits), an
   email address, a phone number, their name ("my name is ...", "this is Dana", a signed
@@ -41,7 +49,9 @@ Signals:
   broken"; never "thanks again!" or "it broke again"). One per customer message.
 - ``listening.unanswered`` (-1, on the customer's question): a customer sentence ending
   with "?" (not a rhetorical one such as "are you kidding?") followed by at least one reply,
-  where no later reply shares a content word with it. A rough first rule.
+  where no later reply shares a content word with it. A question about when ("how fast",
+  "when will", "how long") also counts as answered by a reply that gives a time ("on
+  Thursday", "tomorrow", "within 2 days", "by 3pm", "12 May"). A rough rule.
 - ``listening.interrupt`` (-1): in call transcripts with timings (``start_s``/``end_s``,
   or ``at``/``end``), an agent turn that starts before the customer's turn just before it
   ended, or less than ``min_gap_s`` (configurable, default 0.2 s) after it; placed on the
@@ -60,7 +70,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from math import inf
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
@@ -69,12 +79,16 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
+
+if TYPE_CHECKING:
+    from servicecoach.analysis.learned import LearnedView
 
 __all__ = ["ListeningAnalyzer"]
 
@@ -112,6 +126,14 @@ _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
 _WH = frozenset(
     {"who", "who's", "what", "what's", "which", "where", "where's", "when", "how", "why"}
 )
+_TIME = re.compile(
+    r"\b\d+(?:\s*(?:-|to)\s*\d+)?\s*(?:business |working )?"
+    r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b",
+    re.IGNORECASE,
+)
+"""Times in a reply: "2 days", "3-5 business days", "3pm", "10:30", "the 12th", "12/05"."""
 _SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'd", "you'll", "yours"})
 
 
@@ -160,6 +182,7 @@ class _Question:
     message: Message
     sentence: Sentence
     words: frozenset[str]
+    about_time: bool = False
     replied: bool = False
     answered: bool = False
 
@@ -172,13 +195,16 @@ class _State:
     customer_texts: list[str] = field(default_factory=list)
     questions: list[_Question] = field(default_factory=list)
     last_customer: str | None = None
+    learned: LearnedView | None = None
+    customer_rows: list[list[int]] = field(default_factory=list)
+    """Rows of the learned view holding each customer message's sentences."""
 
 
 class ListeningAnalyzer(Analyzer):
     """Acknowledges, restates and asks about the issue; never re-asks or leaves questions hanging."""
 
     name: ClassVar[str] = "listening"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "active_listening"
 
     def check_config(self, config: Mapping[str, Any]) -> None:
@@ -189,11 +215,11 @@ class ListeningAnalyzer(Analyzer):
         rules = _rules()
         min_gap = _min_gap(context.config)
         names = _customer_names(conversation)
-        state = _State()
+        state = _State(learned=context.learned)
         found: list[Evidence] = []
         previous: Message | None = None
         applicable = False
-        for message in conversation.messages:
+        for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 text = _blank(_QUOTE_LINE, message.text)
                 state.given.extend(_given(message, text, rules, names))
@@ -203,21 +229,28 @@ class ListeningAnalyzer(Analyzer):
                 state.questions.extend(_questions(message, text, rules))
                 state.customer_texts.append(_normalise(message.text))
                 state.last_customer = text
+                if state.learned is not None:
+                    state.customer_rows.append(state.learned.rows(index))
                 previous = message
                 continue
             if not message.is_reply:
                 continue
             applicable = applicable or state.last_customer is not None
             own = _own_words(message.text, state.customer_texts)
-            found.extend(_read_reply(message, own, rules, state))
+            found.extend(_read_reply(message, index, own, rules, state))
             if previous is not None and previous.role is Role.CUSTOMER:
                 gap = _gap(previous, message)
                 if gap is not None and gap < min_gap:
                     found.append(_interrupt(message, own, rules))
             words = _content(own, rules)
+            timed = _gives_time(own, rules)
             for question in state.questions:
                 question.replied = True
-                question.answered = question.answered or bool(question.words & words)
+                question.answered = (
+                    question.answered
+                    or bool(question.words & words)
+                    or (question.about_time and timed)
+                )
             previous = message
         for question in state.questions:
             if question.replied and not question.answered:
@@ -257,8 +290,10 @@ def _min_gap(config: Mapping[str, Any]) -> float:
     return float(value)
 
 
-def _read_reply(message: Message, own: str, rules: _Rules, state: _State) -> list[Evidence]:
-    """The listening evidence in one reply (spans index the message text)."""
+def _read_reply(
+    message: Message, index: int, own: str, rules: _Rules, state: _State
+) -> list[Evidence]:
+    """The listening evidence in reply number ``index`` (spans index the message text)."""
     matches = rules.lexicon.matcher.find(own)
     parts = sentences(own)
     found: list[Evidence] = []
@@ -285,20 +320,24 @@ def _read_reply(message: Message, own: str, rules: _Rules, state: _State) -> lis
                 _evidence(message, sentence.start, sentence.end, "listening.reask", -1, suggestion)
             )
             continue
+        row = None if state.learned is None else state.learned.row_at(index, *_span(sentence))
         if not paraphrased and (
             _marked(sentence, inside, "paraphrase")
             or _opens(sentence, inside, "paraphrase_opening")
             or (
                 state.last_customer is not None
                 and not labels & {"action", "request"}
-                and _restates(sentence.text, state.last_customer, rules)
+                and (
+                    _restates(sentence.text, state.last_customer, rules)
+                    or _reflects(sentence, row, state)
+                )
             )
         ):
             found.append(
                 _evidence(message, sentence.start, sentence.end, "listening.paraphrase", 1)
             )
             paraphrased = True
-        if _diagnostic(sentence, labels, state.customer_texts):
+        if _diagnostic(sentence, labels, state.customer_texts, _asks(row, state)):
             found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
     return found
 
@@ -324,9 +363,39 @@ def _opens(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> boo
     return False
 
 
-def _diagnostic(sentence: Sentence, labels: set[str], customer_texts: Sequence[str]) -> bool:
+def _span(sentence: Sentence) -> tuple[int, int]:
+    return sentence.start, sentence.end
+
+
+def _reflects(sentence: Sentence, row: int | None, state: _State) -> bool:
+    """The learned judgement: a reflection, like what the customer recently said, no copy."""
+    learned = state.learned
+    if learned is None or row is None or not state.customer_rows:
+        return False
+    if _is_question(sentence.text) and not fold(sentence.text).startswith("so"):
+        return False
+    limits = load_thresholds()
+    if learned.probability("counselling", "reflection", row) < limits.reflection:
+        return False
+    recent = [r for rows in state.customer_rows[-2:] for r in rows]
+    if learned.similarity(row, recent) < limits.similarity:
+        return False
+    theirs = _normalise(state.last_customer or "")
+    return _normalise(sentence.text) not in theirs
+
+
+def _asks(row: int | None, state: _State) -> bool:
+    """The learned judgement that a sentence is a question, with or without "?"."""
+    if state.learned is None or row is None:
+        return False
+    return state.learned.probability("counselling", "question", row) >= load_thresholds().question
+
+
+def _diagnostic(
+    sentence: Sentence, labels: set[str], customer_texts: Sequence[str], asks: bool = False
+) -> bool:
     """A question about the issue, not a check, offer, greeting or the customer's own words."""
-    if not _is_question(sentence.text) or "not_diagnostic" in labels:
+    if not (_is_question(sentence.text) or asks) or "not_diagnostic" in labels:
         return False
     if len(_WORD.findall(sentence.text)) < 3:
         return False
@@ -469,7 +538,18 @@ def _questions(message: Message, text: str, rules: _Rules) -> Iterable[_Question
             continue
         words = _content(sentence.text, rules)
         if words:
-            yield _Question(message, sentence, words)
+            about_time = any(
+                m.label == "time_question" and sentence.start <= m.start < sentence.end
+                for m in matches
+            )
+            yield _Question(message, sentence, words, about_time)
+
+
+def _gives_time(text: str, rules: _Rules) -> bool:
+    """True when ``text`` names a time: a day, a date, a clock time or a number of days."""
+    if _TIME.search(text):
+        return True
+    return any(m.label == "time_answer" for m in rules.lexicon.matcher.find(text))
 
 
 def _restates(text: str, customer: str, rules: _Rules) -> bool:

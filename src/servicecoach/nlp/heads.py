@@ -1,0 +1,276 @@
+"""Trained heads: small linear models over a sentence embedding plus a few lexical features.
+
+A head is a JSON file under ``servicecoach/models/heads/`` written by
+``scripts/train_heads.py``: weights ``W`` (features x outputs), a bias ``b``, its labels,
+its kind and its metadata (data set, licence, attribution, metrics, library versions,
+training command). Inference is ``features @ W + b`` followed by a softmax (``multiclass``),
+a sigmoid per label (``multilabel``) or nothing (``regression``), in numpy: no
+scikit-learn or pickle at run time. Feature scaling is folded into ``W`` and ``b`` when
+a head is saved.
+
+The features of a text are its 384-dimensional embedding (:mod:`servicecoach.nlp.embeddings`)
+followed by :func:`lexical_features`, the one function that training uses too:
+
+========================  ==========================================================
+``question``              1 when the text contains ``?``
+``exclamations``          log(1 + number of ``!``)
+``uppercase``             share of upper-case letters among letters (0 with none)
+``shouting``              share of words of 2+ letters written all in capitals
+``log_length``            log(1 + characters) / 5
+``second_person``         share of words that are you, your, yours, yourself, u, ur, ...
+``first_person``          share of words that are I, me, my, mine, myself, I'm, ...
+``first_person_plural``   share of words that are we, us, our, ours, ourselves, we're, ...
+``negation``              share of words that are not, no, never, nothing, ...n't, ...
+``please``                1 when the text contains "please", "pls" or "plz"
+``gratitude``             1 when it thanks ("thanks", "thank you", "appreciate", ...)
+``apology``               1 when it apologises ("sorry", "apologise", "excuse me", ...)
+``greeting``              1 when it starts with a greeting ("hi", "hello", "dear", ...)
+``hedge``                 1 when it hedges ("I think", "maybe", "perhaps", "might", ...)
+``indirect_request``      1 when it asks indirectly ("could you", "would you", ...)
+``direct_question``       1 when it starts with a question word (what, why, how, ...)
+``direct_start``          1 when it starts with "so", "then", "and", "but" or "or"
+``factuality``            1 when it insists ("actually", "in fact", "obviously", ...)
+``deference``             1 when it starts with praise ("great", "good", "nice", ...)
+========================  ==========================================================
+
+The last nine are the politeness strategies of Danescu-Niculescu-Mizil et al. (2013)
+in a simple regular-expression form.
+
+Typical use::
+
+    head = load_head("emotion")
+    probabilities = head.predict(get_embedder().encode(texts), texts)  # (n, len(head.labels))
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from servicecoach.errors import ConfigError
+from servicecoach.nlp.embeddings import DIMENSION, MODEL_DIR
+
+__all__ = [
+    "FORMAT_VERSION",
+    "HEADS_DIR",
+    "LEXICAL_FEATURES",
+    "Head",
+    "HeadKind",
+    "available_heads",
+    "features",
+    "lexical_features",
+    "load_head",
+]
+
+HEADS_DIR = MODEL_DIR / "heads"
+HeadKind = Literal["multiclass", "multilabel", "regression"]
+_KINDS = ("multiclass", "multilabel", "regression")
+FORMAT_VERSION = 1
+
+LEXICAL_FEATURES = (
+    "question",
+    "exclamations",
+    "uppercase",
+    "shouting",
+    "log_length",
+    "second_person",
+    "first_person",
+    "first_person_plural",
+    "negation",
+    "please",
+    "gratitude",
+    "apology",
+    "greeting",
+    "hedge",
+    "indirect_request",
+    "direct_question",
+    "direct_start",
+    "factuality",
+    "deference",
+)
+"""Names of the columns of :func:`lexical_features`, in order (stored with every head)."""
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_SECOND = frozenset(
+    {"you", "your", "yours", "yourself", "yourselves", "u", "ur", "ya", "you're", "youre"}
+    | {"you've", "you'll", "you'd"}
+)
+_FIRST = frozenset(("i", "me", "my", "mine", "myself", "i'm", "im", "i've", "ive", "i'll", "i'd"))
+_PLURAL = frozenset(("we", "us", "our", "ours", "ourselves", "we're", "we've", "we'll", "we'd"))
+_NEGATION = frozenset(
+    ("not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot")
+)
+_PLEASE = re.compile(r"\b(?:please|pls|plz)\b", re.IGNORECASE)
+_STRATEGIES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\b(?:thanks?|thank you|thx|appreciated?|appreciates|grateful)\b",
+        r"\b(?:sorry|apologi[sz]e[ds]?|apologies|excuse me|forgive me|my bad)\b",
+        r"^\W*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b",
+        r"\b(?:i think|i believe|i guess|i suppose|maybe|perhaps|possibly|probably|might"
+        r"|seems?|sort of|kind of)\b",
+        r"\b(?:could|would|can|will) (?:you|u)\b",
+        r"^\W*(?:what|why|who|how|where|when|which)\b",
+        r"^\W*(?:so|then|and|but|or)\b",
+        r"\b(?:actually|in fact|really|obviously|clearly|the (?:point|truth|reality) is)\b",
+        r"^\W*(?:great|good|nice|interesting|cool|excellent|awesome|wow)\b",
+    )
+)
+
+
+def lexical_features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """The :data:`LEXICAL_FEATURES` of each text, shape ``(len(texts), 19)``."""
+    out = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
+    for row, text in enumerate(texts):
+        words = _WORD.findall(text)
+        lower = [w.lower().replace("’", "'") for w in words]
+        letters = sum(c.isalpha() for c in text)
+        upper = sum(c.isupper() for c in text)
+        long_words = [w for w in words if len(w) >= 2]
+        n = max(len(lower), 1)
+        out[row] = (
+            1.0 if "?" in text else 0.0,
+            math.log1p(text.count("!")),
+            upper / letters if letters else 0.0,
+            sum(w.isupper() for w in long_words) / len(long_words) if long_words else 0.0,
+            math.log1p(len(text)) / 5.0,
+            sum(w in _SECOND for w in lower) / n,
+            sum(w in _FIRST for w in lower) / n,
+            sum(w in _PLURAL for w in lower) / n,
+            sum(w in _NEGATION or w.endswith("n't") for w in lower) / n,
+            1.0 if _PLEASE.search(text) else 0.0,
+            *(1.0 if pattern.search(text) else 0.0 for pattern in _STRATEGIES),
+        )
+    return out
+
+
+def features(embeddings: npt.NDArray[np.float32], texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """``[embedding ; lexical features]`` per text, shape ``(n, 403)``.
+
+    Raises:
+        ValueError: the embeddings are not ``(len(texts), 384)``.
+    """
+    matrix = np.asarray(embeddings, dtype=np.float32)
+    if matrix.ndim != 2 or matrix.shape != (len(texts), DIMENSION):
+        raise ValueError(
+            f"expected embeddings of shape ({len(texts)}, {DIMENSION}) for {len(texts)} "
+            f"texts, got {matrix.shape}"
+        )
+    return np.hstack([matrix, lexical_features(texts)])
+
+
+@dataclass(frozen=True)
+class Head:
+    """One trained linear head.
+
+    Attributes:
+        name: the head's name (its file is ``<name>.json``).
+        kind: ``multiclass`` (softmax), ``multilabel`` (sigmoid per label) or ``regression``.
+        labels: the output columns, in order.
+        weights: ``(403, len(labels))`` float32, feature scaling folded in.
+        bias: ``(len(labels),)`` float32.
+        thresholds: per-label decision thresholds of a multilabel head (tuned on held-out
+            data), else ``None``.
+        metadata: data set, licence, attribution, metrics, library versions, training
+            command and date (see ``models/README.md``).
+        version: ``<name>@<first 12 hex digits of the file's SHA-256>``; store it with
+            results computed from the head.
+    """
+
+    name: str
+    kind: HeadKind
+    labels: tuple[str, ...]
+    weights: npt.NDArray[np.float32] = field(repr=False)
+    bias: npt.NDArray[np.float32] = field(repr=False)
+    thresholds: tuple[float, ...] | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    version: str = ""
+
+    def predict(
+        self, embeddings: npt.NDArray[np.float32], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """Outputs for each text: shape ``(len(texts), len(labels))``.
+
+        Args:
+            embeddings: ``Embedder.encode(texts)``, shape ``(len(texts), 384)``.
+            texts: the texts themselves (for the lexical features).
+
+        Returns:
+            Probabilities summing to 1 per row (multiclass), independent probabilities
+            (multilabel) or predicted values (regression), float32.
+        """
+        scores = features(embeddings, texts) @ self.weights + self.bias
+        if self.kind == "multiclass":
+            scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+            scores /= scores.sum(axis=1, keepdims=True)
+        elif self.kind == "multilabel":
+            scores = 1.0 / (1.0 + np.exp(-np.clip(scores, -60.0, 60.0)))
+        return np.ascontiguousarray(scores, dtype=np.float32)
+
+
+def available_heads() -> tuple[str, ...]:
+    """Names of the heads shipped in the package, sorted."""
+    return tuple(sorted(path.stem for path in HEADS_DIR.glob("*.json")))
+
+
+@functools.cache
+def load_head(name: str) -> Head:
+    """The shipped head called ``name``, loaded once per process.
+
+    Raises:
+        ConfigError: no such head, or its file is damaged or made for other features.
+    """
+    path = HEADS_DIR / f"{name}.json"
+    if not path.is_file():
+        raise ConfigError(
+            f"no trained head called {name!r} (available: {', '.join(available_heads())}); "
+            'reinstall servicecoach or retrain with pip install -e ".[train]" && '
+            "python scripts/train_heads.py"
+        )
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw)
+        return _parse(name, data, f"{name}@{hashlib.sha256(raw).hexdigest()[:12]}")
+    except (ValueError, KeyError, TypeError) as error:
+        raise ConfigError(
+            f"{path} is not a valid head file ({error}); reinstall servicecoach"
+        ) from None
+
+
+def _parse(name: str, data: dict[str, Any], version: str) -> Head:
+    if data.get("format") != FORMAT_VERSION:
+        raise ValueError(f"format {data.get('format')!r}, expected {FORMAT_VERSION}")
+    if tuple(data["features"]["lexical"]) != LEXICAL_FEATURES:
+        raise ValueError("it was trained on other lexical features than this version computes")
+    if data["features"]["embedding_dimension"] != DIMENSION:
+        raise ValueError("it was trained on embeddings of another size")
+    kind = data["kind"]
+    if kind not in _KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    labels = tuple(str(label) for label in data["labels"])
+    weights = np.asarray(data["weights"], dtype=np.float32)
+    bias = np.asarray(data["bias"], dtype=np.float32)
+    if weights.shape != (DIMENSION + len(LEXICAL_FEATURES), len(labels)):
+        raise ValueError(f"weights of shape {weights.shape} for {len(labels)} labels")
+    if bias.shape != (len(labels),):
+        raise ValueError(f"bias of shape {bias.shape} for {len(labels)} labels")
+    thresholds = data.get("thresholds")
+    return Head(
+        name=name,
+        kind=kind,
+        labels=labels,
+        weights=weights,
+        bias=bias,
+        thresholds=tuple(float(t) for t in thresholds) if thresholds else None,
+        metadata=data.get("metadata", {}),
+        version=version,
+    )
