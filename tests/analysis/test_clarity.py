@@ -13,6 +13,7 @@ from servicecoach.analysis.analyzers.clarity import (
     syllables,
 )
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.model.conversation import Channel
 from servicecoach.testing import make_conversation
 
 ANALYZER = ClarityAnalyzer()
@@ -281,3 +282,27 @@ def test_clarity_never_raises_and_spans_index_the_text(turns: list[tuple[str, st
     for e in finding.evidence:
         assert texts[e.message][e.start : e.end] == e.quote
     assert finding.score is None or 0 <= finding.score <= 100
+
+
+@pytest.mark.parametrize(
+    ("channel", "words", "too_long"),
+    [
+        ("social", 50, False),
+        ("social", 51, True),
+        ("sms", 51, True),
+        ("chat", 80, False),
+        ("chat", 81, True),
+        ("email", 120, False),
+        ("email", 121, True),
+    ],
+)
+def test_clarity_too_long_depends_on_the_channel(channel: str, words: int, too_long: bool) -> None:
+    question = (
+        "My parcel is late and I have waited a week for it, can you tell me where it is now please?"
+    )
+    reply = " ".join(["word"] * words)
+    conversation = make_conversation(
+        [("customer", question * 3), ("agent", reply)], channel=Channel(channel)
+    )
+    finding = ANALYZER.analyze(conversation, Context())
+    assert ("clarity.too_long" in {e.signal for e in finding.evidence}) is too_long

@@ -14,8 +14,10 @@ Signals:
 - ``clarity.jargon`` (-1) - internal words or codes: ticket keys such as ``OPS-1234``
   (order and invoice references excepted), levels ("escalated to L2", "tier 2"), "SLA",
   "RMA", "per the SOP", "backend", "P1". The suggestion gives a plain swap.
-- ``clarity.too_long`` (-1) - a reply of over 120 words, or over 80 words and more than
-  three times as long as the customer message it answers. Spans the whole reply.
+- ``clarity.too_long`` (-1) - a reply over the channel's limit (120 words; chat 80;
+  social posts and SMS 50, about the 280 characters a post allows), or over 80 words and
+  more than three times as long as the customer message it answers. Spans the whole
+  reply.
 - ``clarity.hard_to_read`` (-1) - a reply of 20+ words whose Flesch-Kincaid grade is
   above 10 (target: grade 8). Spans its hardest sentence.
 - ``clarity.recap`` (+1) - a recap or next steps ("to recap", "here's what happens
@@ -45,7 +47,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.errors import ConfigError
-from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 
@@ -59,6 +61,8 @@ _HARD_COST = 10
 _RECAP_GAIN = 10
 _STEPS_GAIN = 5
 _MAX_WORDS = 120
+_MAX_WORDS_BY_CHANNEL = {Channel.CHAT: 80, Channel.SOCIAL: 50, Channel.SMS: 50}
+"""Shorter limits where replies are read on the spot (version 2; version 1 had 120 for all)."""
 _RELATIVE_WORDS = 80
 _MAX_GRADE = 10.0
 _MIN_GRADED_WORDS = 20
@@ -153,7 +157,7 @@ class ClarityAnalyzer(Analyzer):
     """Brief, plain, positive replies; steps as lists; a recap of what happens next."""
 
     name: ClassVar[str] = "clarity"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "clear_communication"
 
     def check_config(self, config: Mapping[str, Any]) -> None:
@@ -172,6 +176,7 @@ class ClarityAnalyzer(Analyzer):
         customer_texts: list[str] = []
         last_customer: Message | None = None
         replied = False
+        limit = _MAX_WORDS_BY_CHANNEL.get(conversation.channel, _MAX_WORDS)
         for message in conversation.messages:
             if message.role is Role.CUSTOMER:
                 customer_texts.append(_normalise(message.text))
@@ -180,7 +185,7 @@ class ClarityAnalyzer(Analyzer):
             if not message.is_reply:
                 continue
             replied = True
-            found.extend(_reply_signals(message, customer_texts, last_customer, rules))
+            found.extend(_reply_signals(message, customer_texts, last_customer, rules, limit))
             for match in team.find(message.text):
                 forbidden = match.label == "forbid"
                 found.append(
@@ -236,7 +241,11 @@ def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[in
 
 
 def _reply_signals(
-    message: Message, customer_texts: list[str], answers: Message | None, rules: _Rules
+    message: Message,
+    customer_texts: list[str],
+    answers: Message | None,
+    rules: _Rules,
+    limit: int = _MAX_WORDS,
 ) -> list[Evidence]:
     """Every clarity signal in one reply, in text order."""
     text = message.text
@@ -250,7 +259,7 @@ def _reply_signals(
     found: list[Evidence] = []
     found.extend(_negative_language(message, own, parts, matches, rules))
     found.extend(_jargon(message, own, matches, quotes, rules))
-    found.extend(_length_and_grade(message, own, parts, answers))
+    found.extend(_length_and_grade(message, own, parts, answers, limit))
     found.extend(_recap_and_steps(message, own, parts, matches))
     found.sort(key=lambda e: (e.start, e.end, e.signal))
     return found
@@ -414,13 +423,13 @@ def _jargon(
 
 
 def _length_and_grade(
-    message: Message, own: str, parts: list[Sentence], answers: Message | None
+    message: Message, own: str, parts: list[Sentence], answers: Message | None, limit: int
 ) -> list[Evidence]:
     text = message.text
     found: list[Evidence] = []
     words = len(_WORD.findall(own))
     asked = len(_WORD.findall(answers.text)) if answers is not None else None
-    if words > _MAX_WORDS or (words > _RELATIVE_WORDS and asked is not None and words > 3 * asked):
+    if words > limit or (words > _RELATIVE_WORDS and asked is not None and words > 3 * asked):
         start = len(text) - len(text.lstrip())
         end = max(start, len(text.rstrip()))
         found.append(
@@ -432,7 +441,7 @@ def _length_and_grade(
                 -1,
                 text[start:end],
                 f"About {words} words: keep the answer and the next step, cut the rest "
-                "(aim for under 80 words, or a short list).",
+                f"(aim for under {min(limit, _RELATIVE_WORDS)} words, or a short list).",
             )
         )
     graded = [(s, _LETTER_WORD.findall(_LINK.sub(" ", s.text))) for s in parts]

@@ -1,0 +1,215 @@
+"""What the rewrites need to know about the customer: their emotion and their own words.
+
+A rewrite is fitted to the conversation, not stock: the empathy opener names the emotion
+the customer shows and what they report, in their words turned to the second person
+("my jacket arrived with a torn zip" -> "your jacket arrived with a torn zip"), with a
+detail that makes it worse ("especially after waiting two weeks"). These are pure
+functions of the conversation; whether a suggestion is made is decided by the analysers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion
+from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.assist.templates import Templates
+from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.nlp.phrases import PhraseMatcher, fold
+from servicecoach.nlp.sentences import sentences
+
+__all__ = ["Facts", "gather_facts", "second_person"]
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_CLAUSE = re.compile(r"[,;:()]|\s[-–—]\s")
+_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_HANDLE = re.compile(r"(?<![\w.])@\w+[:,]?\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What is known about the customer side when the draft is checked.
+
+    Attributes:
+        emotion: the emotion of the customer message the draft answers (the first upset
+            one of their latest turn), or ``None``.
+        report: what they report, in their words in the second person, or ``None``.
+        especially: a detail that makes it worse ("after waiting two weeks"), or ``None``.
+        thing: a short phrase about their specifics ("your jacket"), or ``None``.
+        channel: the conversation's channel.
+        public: whether the thread is public.
+    """
+
+    emotion: str | None = None
+    report: str | None = None
+    especially: str | None = None
+    thing: str | None = None
+    channel: Channel = Channel.OTHER
+    public: bool = False
+
+
+def gather_facts(
+    conversation: Conversation,
+    draft_id: str,
+    emotions: Mapping[str, Emotion],
+    templates: Templates,
+) -> Facts:
+    """The facts about the customer that the draft (message ``draft_id``) answers."""
+    before = [m for m in conversation.messages if m.id != draft_id]
+    said = [m for m in before if m.role is Role.CUSTOMER]
+    turn: list[Message] = []
+    for message in reversed(before):
+        if message.is_reply:
+            break
+        if message.role is Role.CUSTOMER:
+            turn.insert(0, message)
+    turn = turn or said[-1:]
+    return Facts(
+        emotion=_emotion(turn, said, emotions),
+        report=_report(turn + said[::-1], templates),
+        especially=_especially(said[::-1], templates),
+        thing=_thing(turn + said[::-1]),
+        channel=conversation.channel,
+        public=conversation.public,
+    )
+
+
+def second_person(text: str, swaps: Mapping[str, str]) -> str:
+    """``text`` with first-person words turned to the second person ("my" -> "your")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group()
+        replacement = swaps.get(fold(word))
+        if replacement is None:
+            return word
+        return replacement
+
+    return _WORD.sub(swap, text)
+
+
+def _emotion(
+    turn: Sequence[Message], said: Sequence[Message], emotions: Mapping[str, Emotion]
+) -> str | None:
+    """The first negative emotion of their latest turn (else of any message, newest first).
+
+    The pipeline's emotions come first (learned when the models are loaded); the rules
+    are the second opinion, as the analysers that decided the customer is upset may have
+    used them.
+    """
+    for messages in (turn, said[::-1]):
+        for message in messages:
+            emotion = emotions.get(message.id)
+            if emotion is not None and emotion.label in NEGATIVE:
+                return emotion.label
+        for message in messages:
+            emotion = classify_emotion(message.text)
+            if emotion.label in NEGATIVE:
+                return emotion.label
+    return None
+
+
+@cache
+def _problem_matcher() -> PhraseMatcher:
+    lexicon = load_lexicon("apology")
+    return PhraseMatcher.from_lists({"problem": lexicon.sections["problem"]["phrases"]})
+
+
+def _report(messages: Sequence[Message], templates: Templates) -> str | None:
+    """The first clause of ``messages`` that says what went wrong, in the second person."""
+    skip = templates.words("report", "skip")
+    breaks = templates.words("report", "breaks")
+    openers = templates.words("report", "openers")
+    subjects = templates.words("report", "subjects")
+    section = templates.table("report")
+    low, high = int(section.get("min_words", 3)), int(section.get("max_words", 16))
+    swaps = {str(k): str(v) for k, v in section.get("swap", {}).items()}
+    for message in messages:
+        text = _QUOTE_LINE.sub(lambda m: " " * len(m.group()), message.text)
+        for sentence in sentences(text):
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            plain = _HANDLE.sub("", _ASIDE.sub("", sentence.text))  # "(order #5521)", "@brand"
+            for cue in _problem_matcher().find(plain):
+                if fold(cue.phrase) in skip:
+                    continue
+                clause = _clause(plain, cue.start, breaks)
+                words = list(_WORD.finditer(clause))
+                while words and fold(words[0].group()) in openers:
+                    clause = clause[words[0].end() :].lstrip(" ,")
+                    words = list(_WORD.finditer(clause))
+                if not words or not low <= len(words) <= high:
+                    continue
+                first = words[0].group()
+                if fold(first) in subjects or (first[0].isupper() and fold(first) != "i"):
+                    return second_person(clause.strip(" .!,;:"), swaps)
+    return None
+
+
+def _clause(text: str, at: int, breaks: frozenset[str]) -> str:
+    """The clause of ``text`` around ``at``, cut at punctuation and at joining words."""
+    left, right = 0, len(text)
+    for match in _CLAUSE.finditer(text):
+        if match.end() <= at:
+            left = match.end()
+        elif match.start() > at:
+            right = match.start()
+            break
+    for word in _WORD.finditer(text, left, right):
+        if fold(word.group()) not in breaks:
+            continue
+        if word.end() <= at:
+            left = word.end()
+        elif word.start() > at:
+            right = word.start()
+            break
+    return text[left:right].strip()
+
+
+def _especially(said: Sequence[Message], templates: Templates) -> str | None:
+    for message in said:
+        for pattern in templates.especially:
+            match = pattern.regex.search(message.text)
+            if match is None:
+                continue
+            values = {k: (v or "") for k, v in match.groupdict().items()}
+            text = pattern.template
+            for key, value in values.items():
+                text = text.replace("{" + key + "}", value)
+            return " ".join(text.split())
+    return None
+
+
+@cache
+def _breaks() -> tuple[frozenset[str], frozenset[str]]:
+    section = load_lexicon("empathy").sections.get("openers", {})
+    breaks = frozenset(fold(w) for w in section.get("breaks", []))
+    not_about = frozenset(fold(w) for w in section.get("not_about", []))
+    return breaks, not_about
+
+
+def _thing(messages: Sequence[Message]) -> str | None:
+    """ "my Ridgeline jacket" -> "your Ridgeline jacket": the first such phrase in their words."""
+    breaks, not_about = _breaks()
+    for message in messages:
+        text = message.text
+        words = list(_WORD.finditer(text))
+        for index, word in enumerate(words):
+            if fold(word.group()) not in ("my", "our"):
+                continue
+            taken: list[re.Match[str]] = []
+            for following in words[index + 1 : index + 4]:
+                folded = fold(following.group())
+                gap = text[(taken[-1] if taken else word).end() : following.start()]
+                if gap.strip() or folded in breaks or folded.endswith("n't"):
+                    break
+                if len(folded) > 4 and folded.endswith("ed"):
+                    break
+                taken.append(following)
+            if not taken or {fold(t.group()) for t in taken} & not_about:
+                continue
+            return "your " + text[taken[0].start() : taken[-1].end()]
+    return None
