@@ -12,9 +12,13 @@ from sqlalchemy import Connection, func, select, update
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import NotFoundError
 from servicecoach.store.customers import root_of
+from servicecoach.store.daily import rebuild_daily
+from servicecoach.store.metrics import metrics_rows
+from servicecoach.store.reader import StoredConversation, iter_conversations
 from servicecoach.store.schema import (
     analysis_results,
     analysis_runs,
+    conversation_metrics,
     conversations,
     messages,
     skill_scores,
@@ -59,23 +63,40 @@ def start_run(
 
 
 def save_results(
-    connection: Connection, run: int, results: Sequence[tuple[int, ConversationResult]]
+    connection: Connection,
+    run: int,
+    results: Sequence[tuple[int, ConversationResult]],
+    conversations: Mapping[int, StoredConversation] | None = None,
 ) -> None:
-    """Store a batch of results of ``run`` (conversation primary key, result)."""
+    """Store a batch of results of ``run`` (conversation primary key, result).
+
+    Each conversation also gets its ``conversation_metrics`` row (one insert per batch).
+    ``conversations`` are the analysed conversations by primary key, when the caller has
+    them; any missing are read from the store (one query per batch).
+    """
     if not results:
         return
+    dicts = {pk: result.to_dict() for pk, result in results}
     connection.execute(
         analysis_results.insert(),
         [
             {
                 "run_id": run,
                 "conversation_id": pk,
-                "result": result.to_dict(),
+                "result": dicts[pk],
                 "quality": result.outcome.quality,
                 "satisfaction": result.outcome.satisfaction,
             }
             for pk, result in results
         ],
+    )
+    known = dict(conversations or {})
+    missing = [pk for pk in dicts if pk not in known]
+    if missing:
+        known.update((s.pk, s) for s in iter_conversations(connection, ids=missing))
+    connection.execute(
+        conversation_metrics.insert(),
+        metrics_rows(connection, run, [(known[pk], dicts[pk]) for pk in dicts]),
     )
     scores = [
         {"run_id": run, "conversation_id": pk, "skill": skill, "score": finding.score}
@@ -88,12 +109,16 @@ def save_results(
 
 
 def finish_run(connection: Connection, run: int, count: int) -> None:
-    """Mark a run finished with the number of conversations it analysed."""
+    """Mark a run finished with the number of conversations it analysed.
+
+    Also sums its metrics per day and agent for the dashboard (``metrics_daily``).
+    """
     connection.execute(
         update(analysis_runs)
         .where(analysis_runs.c.id == run)
         .values(finished_at=datetime.now(UTC), conversations=count)
     )
+    rebuild_daily(connection, run)
 
 
 def latest_run(connection: Connection) -> RunSummary:

@@ -13,12 +13,14 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -27,11 +29,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from servicecoach.analysis.emotion import EMOTIONS
+from servicecoach.analysis.skills import SKILLS
+
 __all__ = [
+    "SCORE_COLUMNS",
     "UTCDateTime",
+    "agents",
     "analysis_results",
     "analysis_runs",
     "api_tokens",
+    "app_secrets",
+    "coaching_notes",
+    "contact_reasons",
+    "conversation_metrics",
     "conversations",
     "customers",
     "identities",
@@ -39,7 +50,11 @@ __all__ = [
     "merges",
     "messages",
     "metadata",
+    "metrics_daily",
+    "reason_assignments",
+    "reason_embeddings",
     "skill_scores",
+    "users",
 ]
 
 
@@ -206,3 +221,206 @@ api_tokens = Table(
     Column("revoked_at", UTCDateTime),
 )
 """API tokens: only a SHA-256 of the secret is stored; ``prefix`` identifies it in lists."""
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("display_name", String(255)),
+    Column("team", String(100), index=True),
+    Column("first_seen", UTCDateTime, nullable=False),
+)
+"""Agents as conversations name them (the reply author); ``team`` is set by an admin."""
+
+SCORE_COLUMNS: dict[str, str] = {skill: f"score_{skill}" for skill in SKILLS}
+"""Skill name to its column in ``conversation_metrics``."""
+
+conversation_metrics = Table(
+    "conversation_metrics",
+    metadata,
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("customer_id", Integer, ForeignKey("customers.id")),
+    Column("channel", String(16), nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("agent", String(255)),
+    Column("team", String(100)),
+    Column("started_at", UTCDateTime),
+    Column("started_day", Date),
+    Column("messages", Integer, nullable=False),
+    Column("customer_messages", Integer, nullable=False),
+    Column("first_response_s", Float),
+    Column("median_response_s", Float),
+    Column("first_response_within_target", Boolean),
+    Column("emotion_start", String(32)),
+    Column("emotion_end", String(32)),
+    Column("resolved", Boolean),
+    Column("satisfaction", Integer),
+    Column("quality", Integer),
+    Column("retold", Boolean, nullable=False),
+    *(Column(column, Integer) for column in SCORE_COLUMNS.values()),
+)
+"""One row per conversation and run: what the pages filter, group and sort on."""
+Index(
+    "ix_conversation_metrics_run_id_started_day",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.started_day,
+)
+Index(
+    "ix_conversation_metrics_run_id_agent_started_day",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.agent,
+    conversation_metrics.c.started_day,
+)
+Index(
+    "ix_conversation_metrics_run_id_team_started_day",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.team,
+    conversation_metrics.c.started_day,
+)
+Index("ix_conversation_metrics_conversation_id", conversation_metrics.c.conversation_id)
+Index(
+    "ix_conversation_metrics_run_id_started_at_conversation_id",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.started_at,
+    conversation_metrics.c.conversation_id,
+)
+# Serves channel filters (its prefix) and, index-only, the response times per channel.
+Index(
+    "ix_conversation_metrics_response",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.channel,
+    conversation_metrics.c.started_day,
+    conversation_metrics.c.team,
+    conversation_metrics.c.agent,
+    conversation_metrics.c.first_response_s,
+    conversation_metrics.c.first_response_within_target,
+)
+# Serves period scans that join other tables by conversation (wider issues), index-only.
+Index(
+    "ix_conversation_metrics_issues",
+    conversation_metrics.c.run_id,
+    conversation_metrics.c.started_day,
+    conversation_metrics.c.team,
+    conversation_metrics.c.agent,
+    conversation_metrics.c.channel,
+    conversation_metrics.c.emotion_start,
+    conversation_metrics.c.conversation_id,
+)
+
+metrics_daily = Table(
+    "metrics_daily",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), nullable=False),
+    Column("started_day", Date),
+    Column("agent", String(255)),
+    Column("team", String(100)),
+    Column("conversations", Integer, nullable=False),
+    Column("last_started_at", UTCDateTime),
+    *(
+        Column(f"{prefix}_{skill}", Integer, nullable=False)
+        for skill in SKILLS
+        for prefix in ("sum", "n")
+    ),
+    Column("quality_sum", Integer, nullable=False),
+    Column("quality_n", Integer, nullable=False),
+    Column("resolved_n", Integer, nullable=False),
+    Column("resolved_known", Integer, nullable=False),
+    Column("within_n", Integer, nullable=False),
+    Column("judged_n", Integer, nullable=False),
+    Column("response_sum", Float, nullable=False),
+    Column("response_n", Integer, nullable=False),
+    *(
+        Column(f"{moment}_{emotion}", Integer, nullable=False)
+        for moment in ("start", "end")
+        for emotion in EMOTIONS
+    ),
+    Column("improved", Integer, nullable=False),
+    Column("worsened", Integer, nullable=False),
+)
+"""``conversation_metrics`` summed per run, day and agent (built when a run finishes), so
+that charts over a year read thousands of rows instead of every conversation."""
+Index("ix_metrics_daily_run_id_started_day", metrics_daily.c.run_id, metrics_daily.c.started_day)
+Index(
+    "ix_metrics_daily_run_id_agent_started_day",
+    metrics_daily.c.run_id,
+    metrics_daily.c.agent,
+    metrics_daily.c.started_day,
+)
+Index(
+    "ix_metrics_daily_run_id_team_started_day",
+    metrics_daily.c.run_id,
+    metrics_daily.c.team,
+    metrics_daily.c.started_day,
+)
+
+coaching_notes = Table(
+    "coaching_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agent", String(255), nullable=False, index=True),
+    Column("author", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("conversation_id", Integer, ForeignKey("conversations.id")),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(150), nullable=False, unique=True),
+    Column("display_name", String(255)),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("team", String(100)),
+    Column("agent", String(255)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False),
+)
+"""People who log in: ``role`` is admin, lead or agent; ``agent`` is the agent id they are."""
+
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""Secrets generated once and shared by every worker (``session_key``: signs session cookies)."""
+
+reason_embeddings = Table(
+    "reason_embeddings",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("model", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+)
+"""The contact-reason text of a conversation and its sentence embedding (float16 bytes)."""
+
+contact_reasons = Table(
+    "contact_reasons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(300), nullable=False),
+    Column("words", JSON, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("built_at", UTCDateTime, nullable=False),
+)
+"""Recurring contact reasons of the latest insights build, labelled with their top words."""
+
+reason_assignments = Table(
+    "reason_assignments",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("reason_id", Integer, ForeignKey("contact_reasons.id"), nullable=False),
+    Column("distance", Float, nullable=False),
+)
+Index(
+    "ix_reason_assignments_reason_id_distance",
+    reason_assignments.c.reason_id,
+    reason_assignments.c.distance,
+)

@@ -1,0 +1,163 @@
+"""``servicecoach insights``: build and show the wider issues (recurring contact reasons)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from servicecoach.cli.options import DbOption, JsonOption, QuietOption
+from servicecoach.cli.output import console, err_console, file_progress, print_json
+from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.services.insights import build_insights, default_encoder
+from servicecoach.store.analyses import latest_run
+from servicecoach.store.database import Store
+from servicecoach.store.filters import Filters, Scope
+from servicecoach.store.insights_store import IssueSort, WiderIssues, wider_issues
+from servicecoach.store.metrics import ensure_metrics
+
+__all__ = ["insights_app"]
+
+insights_app = typer.Typer(
+    help="Wider issues: recurring contact reasons across customers, grouped by meaning.",
+    no_args_is_help=True,
+)
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise ConfigError(
+            f"{option} {value!r} is not a date (use YYYY-MM-DD, e.g. 2024-05-01)"
+        ) from None
+
+
+@insights_app.command("build")
+def _build_command(
+    min_size: Annotated[
+        int | None,
+        typer.Option(
+            "--min-size",
+            min=2,
+            help="Smallest contact reason (default: 3, or 1 in 2,000 conversations).",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.05,
+            max=1.5,
+            help="Group texts closer than this cosine distance (lower: more, tighter groups).",
+        ),
+    ] = 0.6,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Embed the conversations not embedded yet, group all by meaning, store the groups.
+
+    Incremental: only new conversations are embedded (interrupting keeps what was
+    done); the grouping is rebuilt over all of them. Run it after each import, or
+    nightly.
+    """
+    encode, model = default_encoder()
+    with Store.open(db, create=False) as store:
+        with store.begin() as connection, contextlib.suppress(NotFoundError):
+            ensure_metrics(connection, latest_run(connection).id)  # runs from before 0005
+        show = not quiet and not json_output
+        with file_progress("embedding", 0, show=show, bytes_column=False) as update:
+            report = build_insights(
+                store,
+                encode,
+                model,
+                min_size=min_size,
+                distance_threshold=threshold,
+                progress=update,
+            )
+    if json_output:
+        print_json({"ok": True, **report.to_dict()})
+    elif not quiet:
+        err_console.print(
+            f"[green]✓[/green] {report.reasons} contact reasons from {report.grouped} "
+            f"conversations ({report.assigned} in a reason); {report.embedded} newly "
+            f"embedded with {escape(report.model)} ({report.seconds:.1f} s)"
+        )
+
+
+def _issues_dict(issues: WiderIssues) -> dict[str, object]:
+    return {
+        "run": issues.run,
+        "start": issues.start.isoformat() if issues.start else None,
+        "end": issues.end.isoformat() if issues.end else None,
+        "previous_start": issues.previous_start.isoformat() if issues.previous_start else None,
+        "built_at": issues.built_at.isoformat() if issues.built_at else None,
+        "unassigned": issues.unassigned,
+        "reasons": [
+            {
+                "id": r.id,
+                "label": r.label,
+                "words": list(r.words),
+                "volume": r.volume,
+                "previous": r.previous,
+                "growth": r.growth,
+                "negative": r.negative,
+                "negative_share": r.negative_share,
+                "examples": [
+                    {"conversation": f"{e.source}:{e.external_id}", "text": e.text}
+                    for e in r.examples
+                ],
+            }
+            for r in issues.reasons
+        ],
+    }
+
+
+@insights_app.command("show")
+def _show_command(
+    sort: Annotated[
+        IssueSort, typer.Option("--sort", help="Rank by volume, growth or negative emotion.")
+    ] = IssueSort.VOLUME,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many reasons.")] = 20,
+    channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's agents.")] = None,
+    start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show the recurring contact reasons of a period (default: the last 28 days) ranked."""
+    first, last = _day(start, "--start"), _day(end, "--end")
+    filters = Filters(
+        channel=channel,
+        team=team,
+        start=first.date() if first else None,
+        end=last.date() if last else None,
+    )
+    with Store.open(db, create=False) as store, store.connect() as connection:
+        issues = wider_issues(connection, filters, Scope.everything(), sort=sort, limit=limit)
+    if json_output:
+        print_json(_issues_dict(issues))
+        return
+    if issues.built_at is None:
+        console.print("no contact reasons yet: run `servicecoach insights build` first")
+        return
+    console.print(f"[bold]Wider issues[/bold] {issues.start} to {issues.end} (run {issues.run})")
+    table = Table(header_style="bold", box=None)
+    for column in ("reason", "conversations", "change", "upset", "example"):
+        table.add_column(
+            column, justify="right" if column in ("conversations", "change", "upset") else "left"
+        )
+    for r in issues.reasons:
+        change = "new" if r.growth is None else f"{r.growth:+.0%}"
+        upset = f"{r.negative_share:.0%}" if r.negative_share is not None else "-"
+        example = r.examples[0].text[:60] if r.examples else ""
+        table.add_row(escape(r.label), str(r.volume), change, upset, escape(example))
+    console.print(table)

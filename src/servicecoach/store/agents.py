@@ -1,0 +1,131 @@
+"""Agents as the conversations name them, and the team an admin puts each one in.
+
+An agent is added the first time an analysis stores a conversation they answered
+(``save_results``); their id is the reply author as the source wrote it. A team is set
+by an admin (``servicecoach agents set-team AGENT TEAM``, or the web app later) and is
+copied onto the agent's rows of ``conversation_metrics`` (and ``metrics_daily``) in the
+same transaction, so
+team filters and a lead's scope follow the agent's current team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.store.schema import agents, conversation_metrics, metrics_daily
+
+__all__ = [
+    "MAX_AGENT_ID",
+    "AgentRecord",
+    "get_agent",
+    "remember_agents",
+    "set_agent_display_name",
+    "set_agent_team",
+]
+
+MAX_AGENT_ID = 255
+"""Agent ids longer than this are cut (the column's length on every backend)."""
+_MAX_TEAM = 100
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRecord:
+    """One row of ``agents``."""
+
+    id: str
+    display_name: str | None
+    team: str | None
+    first_seen: datetime
+
+    @property
+    def name(self) -> str:
+        """The name to show: the display name, else the id."""
+        return self.display_name or self.id
+
+
+def _insert(connection: Connection) -> Any:
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(agents)
+    return sqlite.insert(agents)
+
+
+def remember_agents(connection: Connection, ids: Collection[str]) -> dict[str, str | None]:
+    """Add the agents not seen before (one query and one insert); return each one's team."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    teams: dict[str, str | None] = dict(
+        connection.execute(select(agents.c.id, agents.c.team).where(agents.c.id.in_(wanted))).all()
+    )
+    new = [a for a in wanted if a not in teams]
+    if new:
+        now = datetime.now(UTC)
+        connection.execute(
+            _insert(connection).on_conflict_do_nothing(),
+            [{"id": a, "first_seen": now} for a in new],
+        )
+        teams.update(dict.fromkeys(new))
+    return teams
+
+
+def get_agent(connection: Connection, agent_id: str) -> AgentRecord:
+    """The agent with id ``agent_id``.
+
+    Raises:
+        NotFoundError: no conversation has been analysed with that agent.
+    """
+    row = connection.execute(select(agents).where(agents.c.id == agent_id)).first()
+    if row is None:
+        raise NotFoundError(
+            f"no agent {agent_id!r}: agents appear once `servicecoach analyze --db` has stored "
+            "their conversations (`servicecoach agents list` shows them)"
+        )
+    return AgentRecord(row.id, row.display_name, row.team, row.first_seen)
+
+
+def set_agent_team(connection: Connection, agent_id: str, team: str | None) -> AgentRecord:
+    """Put an agent in ``team`` (``None`` takes them out of any team).
+
+    The agent's rows of every run in ``conversation_metrics`` and ``metrics_daily`` get
+    the new team too.
+
+    Raises:
+        NotFoundError: no such agent.
+        ConfigError: an empty or over-long team name.
+    """
+    if team is not None:
+        team = team.strip()
+        if not team or len(team) > _MAX_TEAM:
+            raise ConfigError(
+                f"a team name has 1 to {_MAX_TEAM} characters (use --clear to remove the team)"
+            )
+    record = get_agent(connection, agent_id)
+    connection.execute(update(agents).where(agents.c.id == agent_id).values(team=team))
+    connection.execute(
+        update(conversation_metrics)
+        .where(conversation_metrics.c.agent == agent_id)
+        .values(team=team)
+    )
+    connection.execute(
+        update(metrics_daily).where(metrics_daily.c.agent == agent_id).values(team=team)
+    )
+    return AgentRecord(record.id, record.display_name, team, record.first_seen)
+
+
+def set_agent_display_name(connection: Connection, agent_id: str, name: str | None) -> AgentRecord:
+    """Give an agent a display name (``None`` shows the id again).
+
+    Raises:
+        NotFoundError: no such agent.
+    """
+    record = get_agent(connection, agent_id)
+    value = (name or "").strip()[:MAX_AGENT_ID] or None
+    connection.execute(update(agents).where(agents.c.id == agent_id).values(display_name=value))
+    return AgentRecord(record.id, value, record.team, record.first_seen)

@@ -1,0 +1,240 @@
+"""The team overview: skills over time, volume, response times against targets, customer
+emotion at start and end, resolution rate.
+
+Periods and emotions come from the daily sums (``metrics_daily``; from
+``conversation_metrics`` with a channel filter), response times per channel from an
+index-only scan of ``conversation_metrics``; always within the viewer's
+:class:`~servicecoach.store.filters.Scope`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Integer, cast, func, select
+
+from servicecoach.analysis.analyzers.responsiveness import ResponsivenessConfig
+from servicecoach.analysis.emotion import EMOTIONS, NEGATIVE
+from servicecoach.errors import ConfigError
+from servicecoach.store.daily import has_daily
+from servicecoach.store.filters import Filters, Granularity, Scope, metrics_conditions, resolve_run
+from servicecoach.store.periods import PeriodStats, period_table
+from servicecoach.store.schema import analysis_runs, conversation_metrics, metrics_daily
+
+__all__ = [
+    "ChannelResponse",
+    "EmotionShift",
+    "Overview",
+    "response_targets",
+    "team_overview",
+]
+
+_M = conversation_metrics.c
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelResponse:
+    """First-reply times of one channel against its target.
+
+    Attributes:
+        channel: the channel.
+        target_s: the run's target for a first reply, in seconds (its rubric).
+        conversations: conversations on the channel.
+        measured: conversations with a first reply whose wait is known.
+        within_target: first replies within target (the responsiveness analyser's
+            verdict, which counts business hours when the rubric has them).
+        over_target: first replies over target.
+        mean_first_response_s: mean wait for the first reply (wall clock).
+    """
+
+    channel: str
+    target_s: float
+    conversations: int
+    measured: int
+    within_target: int
+    over_target: int
+    mean_first_response_s: float | None
+
+    @property
+    def within_target_rate(self) -> float | None:
+        """Share of judged first replies that were within target."""
+        judged = self.within_target + self.over_target
+        return self.within_target / judged if judged else None
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionShift:
+    """Customer emotion at the start and at the end of conversations.
+
+    Attributes:
+        start: conversations per emotion of the customer's first message.
+        end: conversations per emotion of the customer's last message.
+        improved: started negative, ended not negative.
+        worsened: started not negative, ended negative.
+        unchanged: neither (both negative, or both not).
+    """
+
+    start: dict[str, int]
+    end: dict[str, int]
+    improved: int
+    worsened: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Everything on the team overview page.
+
+    Attributes:
+        run: the analysis run shown.
+        granularity: the length of one period in ``periods``.
+        start: the first day shown.
+        end: the last day shown.
+        total: totals of the whole selection (skills, quality, resolution, targets).
+        periods: the same per period, oldest first, empty periods included (charts).
+        response: first-reply times per channel against the channel's target.
+        emotions: customer emotion at start and end.
+    """
+
+    run: int
+    granularity: Granularity
+    start: date | None
+    end: date | None
+    total: PeriodStats
+    periods: tuple[PeriodStats, ...]
+    response: tuple[ChannelResponse, ...]
+    emotions: EmotionShift
+
+
+def response_targets(connection: Connection, run: int) -> dict[str, float]:
+    """The first-reply target of every channel in ``run``, in seconds (its rubric's)."""
+    config: dict[str, Any] = (
+        connection.execute(
+            select(analysis_runs.c.config).where(analysis_runs.c.id == run)
+        ).scalar_one_or_none()
+        or {}
+    )
+    try:
+        settings = ResponsivenessConfig.from_config(config.get("responsiveness") or {})
+    except ConfigError:  # a run recorded by a newer servicecoach: show the defaults
+        settings = ResponsivenessConfig()
+    return {channel: minutes * 60 for channel, minutes in settings.targets_minutes.items()}
+
+
+def _response(
+    connection: Connection, conditions: list[Any], targets: dict[str, float]
+) -> tuple[ChannelResponse, ...]:
+    """First replies per channel (an index-only scan of ``ix_conversation_metrics_response``)."""
+    rows = connection.execute(
+        select(
+            _M.channel,
+            func.count(),
+            func.count(_M.first_response_s),
+            func.sum(_M.first_response_s),
+            func.sum(cast(_M.first_response_within_target, Integer)),
+            func.count(_M.first_response_within_target),
+        )
+        .where(*conditions)
+        .group_by(_M.channel)
+        .order_by(_M.channel)
+    )
+    return tuple(
+        ChannelResponse(
+            channel=channel,
+            target_s=targets.get(channel, targets["other"]),
+            conversations=int(count),
+            measured=int(measured),
+            within_target=int(within or 0),
+            over_target=int(judged) - int(within or 0),
+            mean_first_response_s=float(total) / measured if measured else None,
+        )
+        for channel, count, measured, total, within, judged in rows
+    )
+
+
+def _emotions_daily(
+    connection: Connection, run: int, filters: Filters, scope: Scope
+) -> EmotionShift:
+    d = metrics_daily.c
+    names = [f"{moment}_{e}" for moment in ("start", "end") for e in EMOTIONS]
+    row = connection.execute(
+        select(*(func.sum(d[n]) for n in [*names, "improved", "worsened"])).where(
+            *metrics_conditions(run, filters, scope, table=metrics_daily)
+        )
+    ).one()
+    counts = dict(zip([*names, "improved", "worsened"], (int(v or 0) for v in row), strict=True))
+    start = {e: counts[f"start_{e}"] for e in EMOTIONS if counts[f"start_{e}"]}
+    end = {e: counts[f"end_{e}"] for e in EMOTIONS if counts[f"end_{e}"]}
+    improved, worsened = counts["improved"], counts["worsened"]
+    return EmotionShift(
+        dict(sorted(start.items())),
+        dict(sorted(end.items())),
+        improved,
+        worsened,
+        sum(start.values()) - improved - worsened,
+    )
+
+
+def _emotions_raw(connection: Connection, conditions: list[Any]) -> EmotionShift:
+    start: dict[str, int] = {}
+    end: dict[str, int] = {}
+    improved = worsened = unchanged = 0
+    for first, last, count in connection.execute(
+        select(_M.emotion_start, _M.emotion_end, func.count())
+        .where(*conditions, _M.emotion_start.is_not(None))
+        .group_by(_M.emotion_start, _M.emotion_end)
+    ):
+        start[first] = start.get(first, 0) + count
+        if last is not None:
+            end[last] = end.get(last, 0) + count
+        was, now = first in NEGATIVE, last in NEGATIVE
+        if was and not now:
+            improved += count
+        elif now and not was:
+            worsened += count
+        else:
+            unchanged += count
+    return EmotionShift(
+        dict(sorted(start.items())), dict(sorted(end.items())), improved, worsened, unchanged
+    )
+
+
+def team_overview(
+    connection: Connection,
+    filters: Filters,
+    scope: Scope,
+    *,
+    granularity: Granularity | None = None,
+) -> Overview:
+    """The team overview of ``filters`` within ``scope``.
+
+    Args:
+        connection: the database.
+        filters: run (latest by default), channel, team, agent and period.
+        scope: what the viewer may see.
+        granularity: period length of the charts (default: days up to a month, weeks
+            up to half a year, months beyond).
+
+    Raises:
+        NotFoundError: nothing has been analysed yet, or no such run.
+    """
+    run = resolve_run(connection, filters)
+    table = period_table(connection, run, filters, scope, granularity=granularity)
+    conditions = metrics_conditions(run, filters, scope)
+    response = _response(connection, conditions, response_targets(connection, run))
+    if filters.channel is None and has_daily(connection, run):
+        emotions = _emotions_daily(connection, run, filters, scope)
+    else:
+        emotions = _emotions_raw(connection, conditions)
+    return Overview(
+        run=run,
+        granularity=table.granularity,
+        start=table.start,
+        end=table.end,
+        total=table.total,
+        periods=table.periods,
+        response=response,
+        emotions=emotions,
+    )

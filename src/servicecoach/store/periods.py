@@ -1,0 +1,234 @@
+"""Metrics per period: one GROUP BY day in SQL, rolled up into days, weeks or months here.
+
+The daily sums (``metrics_daily``) are read when they can answer the question.
+
+Grouping by the stored UTC day is the same on SQLite and PostgreSQL and cheap; the
+roll-up of at most a few hundred days into periods costs nothing in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
+
+from servicecoach.store.daily import has_daily
+from servicecoach.store.filters import (
+    Filters,
+    Granularity,
+    Scope,
+    bucket,
+    choose_granularity,
+    metrics_conditions,
+)
+from servicecoach.store.schema import SCORE_COLUMNS, conversation_metrics, metrics_daily
+
+__all__ = ["PeriodStats", "StatsTable", "period_table"]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodStats:
+    """Totals of one period (or of the whole selection).
+
+    Attributes:
+        start: the first day of the period (``None`` for the whole selection).
+        conversations: conversations in it.
+        skills: mean score per skill (``None`` where no conversation was scored).
+        scored: conversations scored, per skill.
+        quality: mean overall quality.
+        resolved: conversations known to be resolved.
+        unresolved: conversations known to be unresolved.
+        within_target: conversations whose first reply was within the target.
+        over_target: conversations whose first reply was over it.
+        mean_first_response_s: mean wait for the first reply, in seconds.
+    """
+
+    start: date | None
+    conversations: int
+    skills: dict[str, float | None]
+    scored: dict[str, int]
+    quality: float | None
+    resolved: int
+    unresolved: int
+    within_target: int
+    over_target: int
+    mean_first_response_s: float | None
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Resolved share of the conversations whose outcome is known."""
+        known = self.resolved + self.unresolved
+        return self.resolved / known if known else None
+
+    @property
+    def within_target_rate(self) -> float | None:
+        """Share of first replies within the target, of those measured."""
+        known = self.within_target + self.over_target
+        return self.within_target / known if known else None
+
+
+@dataclass(slots=True)
+class _Sums:
+    conversations: int = 0
+    score_sums: dict[str, float] = field(default_factory=dict)
+    score_counts: dict[str, int] = field(default_factory=dict)
+    quality_sum: float = 0.0
+    quality_count: int = 0
+    resolved: int = 0
+    resolved_known: int = 0
+    within: int = 0
+    within_known: int = 0
+    response_sum: float = 0.0
+    response_count: int = 0
+
+    def add(self, row: Sequence[Any]) -> None:
+        values = iter(row[1:])
+        self.conversations += int(next(values))
+        for skill in SCORE_COLUMNS:
+            total, count = next(values), next(values)
+            self.score_sums[skill] = self.score_sums.get(skill, 0.0) + float(total or 0)
+            self.score_counts[skill] = self.score_counts.get(skill, 0) + int(count)
+        self.quality_sum += float(next(values) or 0)
+        self.quality_count += int(next(values))
+        self.resolved += int(next(values) or 0)
+        self.resolved_known += int(next(values))
+        self.within += int(next(values) or 0)
+        self.within_known += int(next(values))
+        self.response_sum += float(next(values) or 0)
+        self.response_count += int(next(values))
+
+    def stats(self, start: date | None) -> PeriodStats:
+        return PeriodStats(
+            start=start,
+            conversations=self.conversations,
+            skills={
+                s: (self.score_sums[s] / n if (n := self.score_counts.get(s, 0)) else None)
+                for s in SCORE_COLUMNS
+            },
+            scored={s: self.score_counts.get(s, 0) for s in SCORE_COLUMNS},
+            quality=self.quality_sum / self.quality_count if self.quality_count else None,
+            resolved=self.resolved,
+            unresolved=self.resolved_known - self.resolved,
+            within_target=self.within,
+            over_target=self.within_known - self.within,
+            mean_first_response_s=(
+                self.response_sum / self.response_count if self.response_count else None
+            ),
+        )
+
+
+def _raw_columns() -> list[ColumnElement[Any]]:
+    m = conversation_metrics.c
+    columns: list[ColumnElement[Any]] = [func.count()]
+    for column in SCORE_COLUMNS.values():
+        columns += [func.sum(m[column]), func.count(m[column])]
+    columns += [
+        func.sum(m.quality),
+        func.count(m.quality),
+        func.sum(cast(m.resolved, Integer)),
+        func.count(m.resolved),
+        func.sum(cast(m.first_response_within_target, Integer)),
+        func.count(m.first_response_within_target),
+        func.sum(m.first_response_s),
+        func.count(m.first_response_s),
+    ]
+    return columns
+
+
+def _daily_columns() -> list[ColumnElement[Any]]:
+    d = metrics_daily.c
+    names = ["conversations"]
+    for skill in SCORE_COLUMNS:
+        names += [f"sum_{skill}", f"n_{skill}"]
+    names += [
+        "quality_sum", "quality_n", "resolved_n", "resolved_known", "within_n", "judged_n",
+        "response_sum", "response_n",
+    ]  # fmt: skip
+    return [func.sum(d[name]) for name in names]
+
+
+@dataclass(frozen=True, slots=True)
+class StatsTable:
+    """Totals per period and for the whole selection.
+
+    Attributes:
+        granularity: the length of a period.
+        start: the first day shown (the filter's, else the first conversation's).
+        end: the last day shown.
+        periods: every period from ``start`` to ``end``, empty ones included.
+        total: the whole selection (conversations without a time included).
+    """
+
+    granularity: Granularity
+    start: date | None
+    end: date | None
+    periods: tuple[PeriodStats, ...]
+    total: PeriodStats
+
+
+def _steps(first: date, last: date, granularity: Granularity) -> Iterable[date]:
+    current = bucket(first, granularity)
+    while current <= last:
+        yield current
+        if granularity is Granularity.DAY:
+            current += timedelta(days=1)
+        elif granularity is Granularity.WEEK:
+            current += timedelta(days=7)
+        else:
+            current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def period_table(
+    connection: Connection,
+    run: int,
+    filters: Filters,
+    scope: Scope,
+    *,
+    granularity: Granularity | None = None,
+) -> StatsTable:
+    """Totals per period of the conversations of ``filters`` in ``run`` within ``scope``.
+
+    Reads the daily sums (``metrics_daily``) when the run has them and no channel is
+    asked for, else every conversation's metrics: the answers are the same.
+
+    Args:
+        connection: the database.
+        run: the resolved run.
+        filters: channel, team, agent and period (default: the first to the last
+            conversation's day).
+        scope: what the viewer may see.
+        granularity: the period length (default: by the length of the range).
+    """
+    if filters.channel is None and has_daily(connection, run):
+        day = metrics_daily.c.started_day
+        conditions = metrics_conditions(run, filters, scope, table=metrics_daily)
+        columns = _daily_columns()
+    else:
+        day = conversation_metrics.c.started_day
+        conditions = metrics_conditions(run, filters, scope)
+        columns = _raw_columns()
+    rows = connection.execute(select(day, *columns).where(*conditions).group_by(day)).all()
+    days = sorted(row[0] for row in rows if row[0] is not None)
+    first = filters.start or (days[0] if days else None)
+    last = filters.end or (days[-1] if days else None)
+    total = _Sums()
+    if first is None or last is None:
+        for row in rows:
+            total.add(row)
+        return StatsTable(granularity or Granularity.DAY, first, last, (), total.stats(None))
+    chosen = granularity or choose_granularity(first, last)
+    sums = {step: _Sums() for step in _steps(first, last, chosen)}
+    for row in rows:
+        total.add(row)
+        if row[0] is not None and first <= row[0] <= last:
+            sums[bucket(row[0], chosen)].add(row)
+    return StatsTable(
+        chosen,
+        first,
+        last,
+        tuple(s.stats(step) for step, s in sums.items()),
+        total.stats(None),
+    )

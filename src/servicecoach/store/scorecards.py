@@ -1,0 +1,349 @@
+"""Agent scorecards: the agents a viewer may see, and one agent's skills with their trend,
+strongest and weakest example conversations (with the words that show it) and coaching
+notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Integer, cast, func, select
+
+from servicecoach.errors import NotFoundError
+from servicecoach.store.agents import AgentRecord, get_agent
+from servicecoach.store.daily import has_daily
+from servicecoach.store.filters import (
+    Filters,
+    Granularity,
+    Scope,
+    agent_conditions,
+    metrics_conditions,
+    resolve_run,
+)
+from servicecoach.store.notes import CoachingNote, list_notes
+from servicecoach.store.periods import PeriodStats, period_table
+from servicecoach.store.schema import (
+    SCORE_COLUMNS,
+    agents,
+    analysis_results,
+    conversation_metrics,
+    conversations,
+    metrics_daily,
+)
+
+__all__ = [
+    "AgentScorecard",
+    "AgentSummary",
+    "SkillCard",
+    "SkillExample",
+    "TrendPoint",
+    "agent_scorecard",
+    "list_agents",
+]
+
+_M = conversation_metrics.c
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSummary:
+    """One agent in the list, with their conversations in the selection.
+
+    Attributes:
+        id: the agent id (as conversations name them).
+        display_name: the name an admin gave them, if any.
+        team: their team, if set.
+        conversations: conversations they answered in the selection.
+        quality: their mean overall quality there.
+        resolved: conversations known to be resolved.
+        unresolved: conversations known to be unresolved.
+        last_started_at: when their latest conversation there started.
+    """
+
+    id: str
+    display_name: str | None
+    team: str | None
+    conversations: int
+    quality: float | None
+    resolved: int
+    unresolved: int
+    last_started_at: datetime | None
+
+    @property
+    def name(self) -> str:
+        """The display name, else the id."""
+        return self.display_name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """A skill's mean in one period."""
+
+    start: date
+    mean: float | None
+    scored: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkillExample:
+    """A conversation that shows an agent at their best or worst in one skill.
+
+    Attributes:
+        conversation_id: the conversation's primary key.
+        source: its importer.
+        external_id: its id in the source.
+        started_at: when it started.
+        score: the skill's score in it.
+        message: the message the quote is from (``None`` without evidence).
+        signal: the evidence's signal id.
+        quote: the exact words (a span of the message's text).
+        start: the quote's first character in the message.
+        end: one past its last character.
+        suggestion: the suggested rewrite or next step, if any.
+    """
+
+    conversation_id: int
+    source: str
+    external_id: str
+    started_at: datetime | None
+    score: int
+    message: str | None = None
+    signal: str | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillCard:
+    """One skill of an agent: mean, trend and examples."""
+
+    skill: str
+    mean: float | None
+    scored: int
+    trend: tuple[TrendPoint, ...]
+    strongest: tuple[SkillExample, ...]
+    weakest: tuple[SkillExample, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentScorecard:
+    """Everything on an agent's scorecard page.
+
+    Attributes:
+        run: the analysis run shown.
+        agent: the agent.
+        granularity: the period length of the trends.
+        start: the first day shown.
+        end: the last day shown.
+        total: the agent's totals in the selection.
+        skills: one card per skill, in rubric order.
+        notes: coaching notes about the agent, newest first.
+    """
+
+    run: int
+    agent: AgentRecord
+    granularity: Granularity
+    start: date | None
+    end: date | None
+    total: PeriodStats
+    skills: tuple[SkillCard, ...]
+    notes: tuple[CoachingNote, ...]
+
+
+def list_agents(connection: Connection, filters: Filters, scope: Scope) -> list[AgentSummary]:
+    """The agents ``scope`` may see (and the filters select), by name, with their counts.
+
+    Agents without a conversation in the selection are listed with zero.
+
+    Raises:
+        NotFoundError: nothing has been analysed yet, or no such run.
+    """
+    run = resolve_run(connection, filters)
+    if filters.channel is None and has_daily(connection, run):
+        d = metrics_daily.c
+        query = select(
+            d.agent,
+            func.sum(d.conversations),
+            func.sum(d.quality_sum),
+            func.sum(d.quality_n),
+            func.sum(d.resolved_n),
+            func.sum(d.resolved_known),
+            func.max(d.last_started_at),
+        ).where(*metrics_conditions(run, filters, scope, table=metrics_daily))
+        agent = d.agent
+    else:
+        query = select(
+            _M.agent,
+            func.count(),
+            func.sum(_M.quality),
+            func.count(_M.quality),
+            func.sum(cast(_M.resolved, Integer)),
+            func.count(_M.resolved),
+            func.max(_M.started_at),
+        ).where(*metrics_conditions(run, filters, scope))
+        agent = _M.agent
+    stats = {
+        row[0]: row[1:]
+        for row in connection.execute(query.where(agent.is_not(None)).group_by(agent))
+    }
+    out = []
+    for row in connection.execute(select(agents).where(*agent_conditions(filters, scope))):
+        count, quality, scored, resolved, known, last = stats.get(row.id, (0, 0, 0, 0, 0, None))
+        out.append(
+            AgentSummary(
+                id=row.id,
+                display_name=row.display_name,
+                team=row.team,
+                conversations=int(count),
+                quality=float(quality) / int(scored) if scored else None,
+                resolved=int(resolved or 0),
+                unresolved=int(known) - int(resolved or 0),
+                last_started_at=last,
+            )
+        )
+    return sorted(out, key=lambda a: (a.name.casefold(), a.id))
+
+
+def _pick_evidence(result: Mapping[str, Any], skill: str, polarity: int) -> dict[str, Any] | None:
+    found = (result.get("skills", {}).get(skill) or {}).get("evidence") or []
+    for evidence in found:
+        if evidence["polarity"] == polarity:
+            return dict(evidence)
+    return None
+
+
+def _picks(rows: Sequence[Any], index: int, limit: int) -> tuple[list[Any], list[Any]]:
+    """The ``limit`` best and worst rows by score ``index``, newest first on a tie, no overlap.
+
+    ``rows`` are ``(conversation_id, started_at, timestamp, *scores)`` tuples.
+    """
+    scored = [r for r in rows if r[index] is not None]
+    best = heapq.nlargest(limit, scored, key=lambda r: (r[index], r[2], r[0]))
+    taken = {r[0] for r in best}
+    worst = heapq.nsmallest(
+        limit, (r for r in scored if r[0] not in taken), key=lambda r: (r[index], -r[2], -r[0])
+    )
+    return best, worst
+
+
+def _example(
+    row: Any,
+    skill: str,
+    score: int,
+    polarity: int,
+    results: Mapping[int, Mapping[str, Any]],
+    names: Mapping[int, tuple[str, str]],
+) -> SkillExample:
+    evidence = _pick_evidence(results.get(row[0], {}), skill, polarity) or {}
+    source, external = names[row[0]]
+    return SkillExample(
+        conversation_id=row[0],
+        source=source,
+        external_id=external,
+        started_at=row[1],
+        score=score,
+        message=evidence.get("message"),
+        signal=evidence.get("signal"),
+        quote=evidence.get("quote"),
+        start=evidence.get("start"),
+        end=evidence.get("end"),
+        suggestion=evidence.get("suggestion"),
+    )
+
+
+def _load_results(
+    connection: Connection, run: int, ids: Collection[int]
+) -> tuple[dict[int, Mapping[str, Any]], dict[int, tuple[str, str]]]:
+    if not ids:
+        return {}, {}
+    results = dict(
+        connection.execute(
+            select(analysis_results.c.conversation_id, analysis_results.c.result).where(
+                analysis_results.c.run_id == run, analysis_results.c.conversation_id.in_(ids)
+            )
+        ).all()
+    )
+    names = {
+        pk: (source, external)
+        for pk, source, external in connection.execute(
+            select(conversations.c.id, conversations.c.source, conversations.c.external_id).where(
+                conversations.c.id.in_(ids)
+            )
+        )
+    }
+    return results, names
+
+
+def agent_scorecard(
+    connection: Connection,
+    agent: str,
+    filters: Filters,
+    scope: Scope,
+    *,
+    examples: int = 3,
+    granularity: Granularity | None = None,
+) -> AgentScorecard:
+    """The scorecard of ``agent`` over ``filters`` (its ``agent`` and ``team`` are ignored).
+
+    Args:
+        connection: the database.
+        agent: the agent id.
+        filters: run (latest by default), channel and period.
+        scope: what the viewer may see; another agent's scorecard is "not found".
+        examples: how many strongest and weakest conversations per skill.
+        granularity: period length of the trends (default: by the period's length).
+
+    Raises:
+        NotFoundError: no such agent in ``scope``, nothing analysed yet, or no such run.
+    """
+    record = get_agent(connection, agent)
+    if not scope.allows(record.id, record.team):
+        raise NotFoundError(f"no agent {agent!r} in your view")
+    mine = dataclasses.replace(filters, agent=record.id, team=None)
+    run = resolve_run(connection, mine)
+    conditions = metrics_conditions(run, mine, scope)
+    table = period_table(connection, run, mine, scope, granularity=granularity)
+    rows = [
+        (pk, started, started.timestamp() if started is not None else float("-inf"), *scores)
+        for pk, started, *scores in connection.execute(
+            select(
+                _M.conversation_id,
+                _M.started_at,
+                *(_M[column] for column in SCORE_COLUMNS.values()),
+            ).where(*conditions)
+        )
+    ]
+    picks = {skill: _picks(rows, 3 + i, examples) for i, skill in enumerate(SCORE_COLUMNS)}
+    ids = {r[0] for best, worst in picks.values() for r in (*best, *worst)}
+    results, names = _load_results(connection, run, ids)
+    cards = [
+        SkillCard(
+            skill=skill,
+            mean=table.total.skills[skill],
+            scored=table.total.scored[skill],
+            trend=tuple(
+                TrendPoint(p.start, p.skills[skill], p.scored[skill])
+                for p in table.periods
+                if p.start is not None
+            ),
+            strongest=tuple(_example(r, skill, r[3 + i], 1, results, names) for r in best),
+            weakest=tuple(_example(r, skill, r[3 + i], -1, results, names) for r in worst),
+        )
+        for i, (skill, (best, worst)) in enumerate(picks.items())
+    ]
+    return AgentScorecard(
+        run=run,
+        agent=record,
+        granularity=table.granularity,
+        start=table.start,
+        end=table.end,
+        total=table.total,
+        skills=tuple(cards),
+        notes=tuple(list_notes(connection, scope, record.id)),
+    )
