@@ -10,15 +10,21 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from servicecoach import __version__
+from servicecoach.cli.agents_cmd import agents_app
 from servicecoach.cli.analyze_cmd import analyze_command
+from servicecoach.cli.check_cmd import check_command
 from servicecoach.cli.customers_cmd import customers_app
 from servicecoach.cli.demo_cmd import demo_command
 from servicecoach.cli.eval_cmd import eval_command
 from servicecoach.cli.export_cmd import export_command
 from servicecoach.cli.formats_cmd import formats_command
 from servicecoach.cli.import_cmd import import_command
+from servicecoach.cli.insights_cmd import insights_app
 from servicecoach.cli.output import err_console
 from servicecoach.cli.report_cmd import report_app
+from servicecoach.cli.serve_cmd import serve_command
+from servicecoach.cli.tokens_cmd import tokens_app
+from servicecoach.cli.users_cmd import users_app
 from servicecoach.errors import ServiceCoachError
 
 __all__ = ["app", "main"]
@@ -34,11 +40,17 @@ app = typer.Typer(
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("analyze")(analyze_command)
+app.command("check")(check_command)
 app.command("formats")(formats_command)
 app.command("demo")(demo_command)
 app.command("eval")(eval_command)
 app.add_typer(customers_app, name="customers")
 app.add_typer(report_app, name="report")
+app.add_typer(agents_app, name="agents")
+app.add_typer(insights_app, name="insights")
+app.command("serve")(serve_command)
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(users_app, name="users")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,137 @@
+"""Screenshots of every page of the web app into docs/screenshots/ (laptop and phone width).
+
+Two stores are built in a temporary folder: 3,000 synthetic analysed conversations from
+``benchmarks/make_dashboard_db.py`` (overview, agents, lists and wider issues need volume)
+and the bundled samples imported and analysed by the real pipeline (the conversation
+view and customer timeline show real evidence and emotions). Each is served by the real
+app with uvicorn and photographed with Debian's Chromium driven by Playwright (the same
+set-up as the end-to-end tests; no browser is downloaded).
+
+Usage: python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from tests.e2e.browser import add_users, browser_context, chromium_missing, log_in, serve  # noqa: E402
+
+from servicecoach.analysis import Pipeline  # noqa: E402
+from servicecoach.rubric import Rubric  # noqa: E402
+from servicecoach.services.analysis import analyze_store  # noqa: E402
+from servicecoach.services.demo import DEMO_OPTIONS, samples_dir  # noqa: E402
+from servicecoach.services.imports import plan_import, run_import  # noqa: E402
+from servicecoach.store.agents import set_agent_team  # noqa: E402
+from servicecoach.store.database import Store  # noqa: E402
+
+LAPTOP = (1366, 900)
+NARROW = (390, 844)
+
+
+def _synthetic(folder: Path) -> str:
+    from make_dashboard_db import generate
+
+    db = folder / "synthetic.db"
+    generate(db, 3000, 7, "hashing")
+    add_users(str(db), team="north", agent="Sam")
+    return str(db)
+
+
+def _samples(folder: Path) -> tuple[str, int, int]:
+    """The analysed samples; the conversation with the most evidence and a returning customer."""
+    db = folder / "samples.db"
+    with Store.open(db) as store:
+        with ExitStack() as stack:
+            run_import(store, plan_import([samples_dir(stack)]), DEMO_OPTIONS)
+        analyze_store(store, Pipeline.from_rubric(Rubric(), fast=True))
+        with store.begin() as connection:
+            for agent in ("Sam Ortiz", "Priya Nair", "NorthwindHelp"):
+                set_agent_team(connection, agent, "north")
+            conversation = connection.execute(
+                text(
+                    "SELECT conversation_id FROM conversation_metrics "
+                    "WHERE agent = 'Sam Ortiz' AND channel = 'email' "
+                    "ORDER BY messages DESC, conversation_id LIMIT 1"
+                )
+            ).scalar_one()
+            customer = connection.execute(
+                text(
+                    "SELECT customer_id FROM conversation_metrics GROUP BY customer_id "
+                    "ORDER BY COUNT(DISTINCT channel) DESC, COUNT(*) DESC LIMIT 1"
+                )
+            ).scalar_one()
+    add_users(str(db), team="north", agent="Sam Ortiz")
+    return str(db), int(conversation), int(customer)
+
+
+def _shoot(page: Page, url: str, out: Path, *, focus: str | None = None) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if focus is not None and page.locator(focus).count():
+        page.locator(focus).first.focus()  # opens the evidence popover
+    page.screenshot(path=str(out), full_page=True)
+    print(f"  {out}")
+
+
+def main() -> None:
+    """Build the stores, serve them, photograph every page."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args()
+    if reason := chromium_missing():
+        raise SystemExit(f"cannot take screenshots: {reason}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        folder = Path(tmp)
+        synthetic = _synthetic(folder)
+        samples, conversation, customer = _samples(folder)
+        with serve(synthetic) as base:
+            for size, suffix in ((LAPTOP, ""), (NARROW, "-narrow")):
+                with browser_context(playwright, width=size[0], height=size[1]) as context:
+                    page = context.new_page()
+                    if not suffix:
+                        _shoot(page, f"{base}/login", args.out / "login.png")
+                    log_in(context, base, "lena")
+                    _shoot(page, f"{base}/", args.out / f"overview{suffix}.png")
+                    _shoot(page, f"{base}/agents/Sam", args.out / f"scorecard{suffix}.png")
+                    if not suffix:
+                        _shoot(page, f"{base}/agents", args.out / "agents.png")
+                        _shoot(page, f"{base}/conversations", args.out / "conversations.png")
+                        _shoot(page, f"{base}/issues", args.out / "issues.png")
+            with browser_context(playwright, width=NARROW[0], height=NARROW[1]) as context:
+                log_in(context, base, "sam")
+                _shoot(context.new_page(), f"{base}/", args.out / "overview-agent-narrow.png")
+        with serve(samples) as base:
+            for size, suffix in ((LAPTOP, ""), (NARROW, "-narrow")):
+                with browser_context(playwright, width=size[0], height=size[1]) as context:
+                    log_in(context, base, "ada")
+                    page = context.new_page()
+                    _shoot(
+                        page,
+                        f"{base}/conversations/{conversation}",
+                        args.out / f"conversation{suffix}.png",
+                        focus="mark.cost, mark.earn",
+                    )
+                    _shoot(page, f"{base}/customers/{customer}", args.out / f"customer{suffix}.png")
+                    if not suffix:
+                        page.goto(f"{base}/import")
+                        page.set_input_files(
+                            "#file", str(REPO / "src/servicecoach/samples/zendesk/tickets.json")
+                        )
+                        page.click("form.upload button[type=submit]")
+                        page.wait_for_selector(".import-job[data-status=done]", timeout=60_000)
+                        page.screenshot(path=str(args.out / "import.png"), full_page=True)
+                        print(f"  {args.out / 'import.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Imports started over HTTP: saved uploads imported in a background thread, one at a time.
+
+Each job runs the same service as ``servicecoach import`` (:func:`plan_import` and
+:func:`run_import`: format detection, all-or-nothing by default) and records its
+progress (bytes and conversations read), its summary, and every problem with the
+uploaded file's name and the line. The uploads are saved in a temporary folder under
+their own (cleaned) names, so that formats are detected as on the command line, and
+deleted when the job ends. Jobs run one after another (the store takes one writer);
+the latest :data:`KEEP` jobs are kept in memory by the process that ran them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from servicecoach.api.state import ServiceState
+from servicecoach.errors import ImportFailed, Problem, ServiceCoachError
+from servicecoach.services.imports import plan_import, run_import
+
+__all__ = ["KEEP", "ImportJob", "ImportJobs", "import_jobs", "upload_name"]
+
+KEEP = 100
+"""How many finished jobs are remembered."""
+_EXTRAS_KEY = "web.api.import_jobs"
+
+
+def upload_name(name: str | None, taken: set[str]) -> str:
+    """A safe file name for an upload: its last path part, odd characters replaced,
+    unique among ``taken`` (which it is added to)."""
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    cleaned = re.sub(r"[^A-Za-z0-9._ -]", "_", base).lstrip(".")[:120] or "upload"
+    chosen, n = cleaned, 1
+    while chosen.lower() in taken:
+        n += 1
+        stem, dot, ext = cleaned.rpartition(".")
+        chosen = f"{stem}-{n}.{ext}" if dot and stem else f"{cleaned}-{n}"
+    taken.add(chosen.lower())
+    return chosen
+
+
+@dataclass(slots=True)
+class ImportJob:
+    """One import, as it goes on.
+
+    Attributes:
+        id: its id in ``/v1/imports/{id}``.
+        user: who started it.
+        files: the uploaded files' names and sizes.
+        skip_invalid: write the valid records and report the invalid ones.
+        status: ``queued``, ``running``, ``done`` or ``failed``.
+        bytes_done: bytes read so far, of ``bytes_total``.
+        conversations_read: conversations read so far.
+        summary: what was written, when done.
+        problems: invalid records and unreadable files, with file and line.
+        problem_count: how many problems there were in all.
+        error: why it failed, when it did.
+    """
+
+    id: str
+    user: str
+    files: list[dict[str, Any]]
+    skip_invalid: bool = False
+    status: str = "queued"
+    bytes_done: int = 0
+    bytes_total: int = 0
+    conversations_read: int = 0
+    summary: dict[str, Any] | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    problem_count: int = 0
+    error: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+
+    @property
+    def progress(self) -> float:
+        """0 to 1: bytes read of all (1 when finished)."""
+        if self.status in ("done", "failed"):
+            return 1.0
+        return self.bytes_done / self.bytes_total if self.bytes_total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The job as ``GET /v1/imports/{id}`` answers it."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "user": self.user,
+            "files": self.files,
+            "skip_invalid": self.skip_invalid,
+            "progress": round(self.progress, 4),
+            "bytes_done": self.bytes_done,
+            "bytes_total": self.bytes_total,
+            "conversations_read": self.conversations_read,
+            "summary": self.summary,
+            "problems": self.problems,
+            "problem_count": self.problem_count,
+            "error": self.error,
+            "created_at": self.created_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+def _problem(problem: Problem, names: dict[Path, str]) -> dict[str, Any]:
+    return {
+        "file": names.get(problem.path, problem.path.name),
+        "line": problem.line,
+        "location": problem.location,
+        "message": problem.message,
+        "fix": problem.fix,
+    }
+
+
+class ImportJobs:
+    """The import jobs of one running service."""
+
+    def __init__(self, state: ServiceState) -> None:
+        self._state = state
+        self._jobs: dict[str, ImportJob] = {}
+        self._lock = threading.Lock()
+        self._writer = threading.Lock()
+
+    def get(self, job_id: str) -> ImportJob | None:
+        """The job ``job_id``, if this process knows it."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def start(
+        self,
+        uploads: list[tuple[str | None, BinaryIO]],
+        user: str,
+        *,
+        skip_invalid: bool = False,
+        wait: bool = False,
+    ) -> ImportJob:
+        """Save ``uploads`` (name, readable file) and import them in the background.
+
+        Args:
+            uploads: the files as uploaded.
+            user: who asked.
+            skip_invalid: write the valid records, report the invalid ones.
+            wait: run in the calling thread (tests).
+        """
+        folder = Path(tempfile.mkdtemp(prefix="servicecoach-upload-"))
+        taken: set[str] = set()
+        files: list[dict[str, Any]] = []
+        for name, handle in uploads:
+            path = folder / upload_name(name, taken)
+            with path.open("wb") as out:
+                shutil.copyfileobj(handle, out, 1024 * 1024)
+            files.append({"name": path.name, "bytes": path.stat().st_size})
+        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid)
+        job.bytes_total = sum(f["bytes"] for f in files)
+        with self._lock:
+            self._jobs[job.id] = job
+            finished = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
+            for old in finished[: max(0, len(self._jobs) - KEEP)]:
+                del self._jobs[old]
+        run: Callable[[], None] = lambda: self._run(job, folder)  # noqa: E731
+        if wait:
+            run()
+        else:
+            threading.Thread(target=run, name=f"import-{job.id[:8]}", daemon=True).start()
+        return job
+
+    def _run(self, job: ImportJob, folder: Path) -> None:
+        names = {folder / f["name"]: f["name"] for f in job.files}
+
+        def progress(done: int, total: int, read: int) -> None:
+            job.bytes_done, job.bytes_total, job.conversations_read = done, total, read
+
+        try:
+            with self._writer:
+                job.status = "running"
+                plan = plan_import(sorted(names))
+                report = run_import(
+                    self._state.store, plan, skip_invalid=job.skip_invalid, progress=progress
+                )
+            summary = report.to_dict()
+            summary["files"] = [{"file": names.get(p, p.name), "format": f} for p, f in plan.files]
+            summary.pop("problems", None)
+            job.summary = summary
+            job.conversations_read = report.conversations_read
+            job.problems = [_problem(p, names) for p in report.problems]
+            job.problem_count = report.skipped
+            job.status = "done"
+        except ImportFailed as exc:
+            job.problems = [_problem(p, names) for p in exc.problems]
+            job.problem_count = exc.problem_count
+            job.error = (
+                f"nothing was imported: {exc.problem_count} problem(s) in the files (fix "
+                "them, or send skip_invalid=true to import the valid records)"
+            )
+            job.status = "failed"
+        except ServiceCoachError as exc:
+            message = str(exc)
+            for path, name in names.items():
+                message = message.replace(str(path), name)
+            job.error = message.replace(str(folder) + "/", "")
+            job.status = "failed"
+        except Exception as exc:
+            job.error = f"the import stopped: {type(exc).__name__}: {exc}"
+            job.status = "failed"
+        finally:
+            job.finished_at = datetime.now(UTC)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_jobs(state: ServiceState) -> ImportJobs:
+    """The import jobs of the running service (created on first use)."""
+    found = state.extras.get(_EXTRAS_KEY)
+    if isinstance(found, ImportJobs):
+        return found
+    jobs = state.extras.setdefault(_EXTRAS_KEY, ImportJobs(state))
+    assert isinstance(jobs, ImportJobs)
+    return jobs

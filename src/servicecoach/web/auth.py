@@ -1,0 +1,332 @@
+"""Who is looking: logged-in users (sessions), API tokens, roles and CSRF protection.
+
+For page and route authors (see docs/web.md, "Auth for page authors"):
+
+- :class:`Viewer`: the person (or API token) a request is for, with the
+  :class:`~servicecoach.store.filters.Scope` to pass to every store query.
+- :func:`page_viewer` (:data:`PageViewer`): the logged-in viewer of a page, or a 303
+  redirect to ``/login?next=<path>``; :func:`api_viewer` (:data:`ApiViewer`): the
+  viewer of a ``/v1`` route, from a session or a bearer token (a token acts with
+  admin scope), else a 401; :func:`require_role`: a dependency that also checks roles
+  (403 otherwise).
+- :func:`login` / :func:`logout`: start (rotating the session: a new CSRF token) and
+  end a session; :func:`safe_next_path` cleans a ``next`` parameter.
+- :func:`csrf_token` for templates (a hidden field named :data:`CSRF_FIELD`) and
+  :func:`verify_csrf`, a dependency for every form POST, which also accepts the
+  :data:`CSRF_HEADER` header for fetch calls. ``/v1`` routes reached with a session
+  check it by themselves for every method but GET, HEAD and OPTIONS.
+
+Sessions live in a signed cookie (:mod:`servicecoach.web.session`). Each request with
+a session re-reads its user, so that disabling a user or changing their password ends
+their sessions at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from servicecoach.api.auth import CurrentPrincipal, Principal
+from servicecoach.api.errors import ApiError
+from servicecoach.api.state import service_state
+from servicecoach.store.filters import Scope
+from servicecoach.store.users import User, get_user_by_id, password_stamp
+from servicecoach.web.session import SessionCookieMiddleware
+
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "ApiViewer",
+    "CsrfFailed",
+    "LoginRequired",
+    "PageViewer",
+    "Viewer",
+    "api_viewer",
+    "csrf_token",
+    "install_web_auth",
+    "login",
+    "logout",
+    "page_viewer",
+    "require_role",
+    "safe_next_path",
+    "session_user",
+    "session_viewer",
+    "verify_csrf",
+]
+
+CSRF_FIELD = "csrf_token"
+"""The name of the hidden form field that carries the CSRF token."""
+CSRF_HEADER = "X-CSRF-Token"
+"""The header that carries the CSRF token in fetch calls."""
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The person a request is for, and what they may see.
+
+    Attributes:
+        user_id: the user's id; ``None`` for an API token.
+        username: the login name (the token's name for a token).
+        display_name: the name to show.
+        role: ``admin``, ``lead`` or ``agent`` (tokens: ``admin``).
+        team: a lead's team.
+        agent: an agent user's agent id.
+        scope: pass it to every store query.
+        via: ``"session"`` or ``"token"``.
+    """
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: str
+    team: str | None
+    agent: str | None
+    scope: Scope
+    via: str = "session"
+
+    @classmethod
+    def from_user(cls, user: User) -> Viewer:
+        """The viewer of a logged-in user."""
+        return cls(
+            user_id=user.id,
+            username=user.username,
+            display_name=user.name,
+            role=user.role,
+            team=user.team,
+            agent=user.agent,
+            scope=Scope.for_user(user.role, user.team, user.agent),
+        )
+
+    @classmethod
+    def from_token(cls, principal: Principal) -> Viewer:
+        """The viewer of an API token: admin scope (tokens are made by the server's operator)."""
+        return cls(
+            user_id=None,
+            username=principal.name,
+            display_name=principal.name,
+            role="admin",
+            team=None,
+            agent=None,
+            scope=Scope.everything(),
+            via="token",
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        """True for admins (and API tokens)."""
+        return self.role == "admin"
+
+    @property
+    def can_coach(self) -> bool:
+        """True for leads and admins: they add coaching notes and import files."""
+        return self.role in ("admin", "lead")
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`page_viewer` without a session; answered with a 303 to the login page.
+
+    Args:
+        next_path: where to go back to after logging in.
+    """
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class CsrfFailed(ApiError):
+    """A form or unsafe request without the session's CSRF token (403 ``csrf_failed``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            403,
+            "the form has expired or did not come from this site: reload the page and "
+            "send it again",
+            code="csrf_failed",
+        )
+
+
+def _session(request: Request) -> dict[str, object] | None:
+    if "session" not in request.scope:
+        return None
+    return request.session
+
+
+def session_viewer(request: Request) -> Viewer | None:
+    """The logged-in viewer of ``request``, or ``None`` (no session, or the user is gone,
+    disabled or changed password since; such a session is cleared). Cached per request."""
+    cached = getattr(request.state, "viewer", None)
+    if isinstance(cached, Viewer):
+        return cached
+    session = _session(request)
+    if not session or not isinstance(session.get("uid"), int):
+        return None
+    user_id = session["uid"]
+    assert isinstance(user_id, int)
+    with service_state(request).store.connect() as connection:
+        user = get_user_by_id(connection, user_id)
+        stamp = password_stamp(connection, user_id)
+    if user is None or user.disabled or stamp is None or session.get("stamp") != stamp:
+        session.clear()
+        return None
+    viewer = Viewer.from_user(user)
+    request.state.viewer = viewer
+    return viewer
+
+
+def session_user(request: Request) -> Principal | None:
+    """Authenticator for ``/v1`` routes: the logged-in user of a session cookie."""
+    viewer = session_viewer(request)
+    if viewer is None:
+        return None
+    return Principal(kind="session", name=viewer.username, roles=frozenset({viewer.role}))
+
+
+def login(request: Request, user: User) -> Viewer:
+    """Start a session for ``user`` (already authenticated): a fresh session, a new CSRF token.
+
+    The old session (e.g. the anonymous one of the login form) is discarded.
+    """
+    session = request.session
+    with service_state(request).store.connect() as connection:
+        stamp = password_stamp(connection, user.id)
+    session.clear()
+    session.update({"uid": user.id, "stamp": stamp, "csrf": secrets.token_urlsafe(32)})
+    viewer = Viewer.from_user(user)
+    request.state.viewer = viewer
+    return viewer
+
+
+def logout(request: Request) -> None:
+    """End the session: the cookie is deleted with the response."""
+    if _session(request) is not None:
+        request.session.clear()
+    request.state.viewer = None
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token for a form's hidden ``csrf_token`` field (created if needed;
+    an anonymous visitor gets a pre-session holding just the token)."""
+    session = request.session
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+async def _sent_csrf(request: Request, *, form: bool) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if not form:
+        return None
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return None
+    value = (await request.form()).get(CSRF_FIELD)
+    return value if isinstance(value, str) else None
+
+
+async def _check_csrf(request: Request) -> None:
+    session = _session(request)
+    expected = session.get("csrf") if session else None
+    sent = await _sent_csrf(request, form=True)
+    if not isinstance(expected, str) or not sent:
+        raise CsrfFailed()
+    if not hmac.compare_digest(expected.encode("utf-8"), sent.encode("utf-8")):
+        raise CsrfFailed()
+
+
+async def verify_csrf(request: Request) -> None:
+    """Dependency for form POSTs: 403 ``csrf_failed`` unless the form field ``csrf_token``
+    or the ``X-CSRF-Token`` header equals the session's token."""
+    await _check_csrf(request)
+
+
+def page_viewer(request: Request) -> Viewer:
+    """Dependency for pages: the logged-in viewer, or a 303 to ``/login?next=<this page>``."""
+    viewer = session_viewer(request)
+    if viewer is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return viewer
+
+
+async def api_viewer(request: Request, principal: CurrentPrincipal) -> Viewer:
+    """Dependency for ``/v1`` routes: the viewer of a session or an API token (401 without).
+
+    A session-authenticated request other than GET/HEAD/OPTIONS must carry the CSRF
+    token (``X-CSRF-Token`` header or ``csrf_token`` form field): 403 otherwise.
+    """
+    if principal.kind == "session":
+        viewer = session_viewer(request)
+        if viewer is None:  # pragma: no cover - the authenticator just found it
+            raise ApiError(401, "the session has ended: log in again")
+        if request.method not in _SAFE_METHODS:
+            await _check_csrf(request)
+        return viewer
+    return Viewer.from_token(principal)
+
+
+PageViewer = Annotated[Viewer, Depends(page_viewer)]
+"""A page route parameter: the logged-in viewer (redirects to the login page otherwise)."""
+ApiViewer = Annotated[Viewer, Depends(api_viewer)]
+"""A ``/v1`` route parameter: the viewer of a session or a token (401 otherwise)."""
+
+
+def require_role(*roles: str, page: bool = False) -> Callable[..., Awaitable[Viewer]]:
+    """A dependency: the viewer (as :func:`api_viewer`, or :func:`page_viewer` with
+    ``page=True``) when their role is one of ``roles``, else a 403 ``forbidden``.
+
+    Example: ``viewer: Annotated[Viewer, Depends(require_role("admin", "lead"))]``.
+    """
+    allowed = frozenset(roles)
+    wanted = " or ".join(roles)
+
+    def check(viewer: Viewer) -> Viewer:
+        if viewer.role not in allowed:
+            raise ApiError(403, f"only a user with role {wanted} may do this")
+        return viewer
+
+    if page:
+
+        async def for_page(viewer: PageViewer) -> Viewer:
+            return check(viewer)
+
+        return for_page
+
+    async def for_api(viewer: ApiViewer) -> Viewer:
+        return check(viewer)
+
+    return for_api
+
+
+def safe_next_path(value: str | None, default: str = "/") -> str:
+    """``value`` if it is a path on this site (``/...``), else ``default`` (no open redirect)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+async def _login_redirect(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    target = "/login?next=" + quote(safe_next_path(exc.next_path), safe="/")
+    return RedirectResponse(target, status_code=303)
+
+
+def install_web_auth(app: FastAPI) -> None:
+    """Add session cookies and the login redirect to ``app`` (done by ``create_app``)."""
+    app.add_middleware(SessionCookieMiddleware)
+    app.add_exception_handler(LoginRequired, _login_redirect)

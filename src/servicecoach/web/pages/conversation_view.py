@@ -1,0 +1,142 @@
+"""The data of the conversation page: the thread, each message's evidence highlighted,
+the customer's emotion per message, the skill breakdown and the metrics, within the
+viewer's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import Connection
+
+from servicecoach.analysis.skills import SKILLS
+from servicecoach.errors import NotFoundError
+from servicecoach.model.conversation import Message
+from servicecoach.store.analyses import stored_result
+from servicecoach.store.conversation_list import ConversationRow, select_rows, to_row
+from servicecoach.store.filters import Filters, Scope, ScopeKind, metrics_conditions, resolve_run
+from servicecoach.store.reader import StoredConversation, iter_conversations
+from servicecoach.store.schema import conversation_metrics
+from servicecoach.web.pages.highlight import Highlight, highlight
+
+__all__ = ["ConversationView", "MessageView", "SkillLine", "load_conversation"]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    """One message of the thread, ready to show."""
+
+    message: Message
+    html: Markup
+    highlights: tuple[Highlight, ...]
+    emotion: str | None
+    emotion_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLine:
+    """One skill of the breakdown: its score and how many spans earned and cost it."""
+
+    skill: str
+    score: int | None
+    applicable: bool
+    earned: int
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """Everything on the conversation page."""
+
+    run: int | None
+    stored: StoredConversation
+    metrics: ConversationRow | None
+    messages: tuple[MessageView, ...]
+    skills: tuple[SkillLine, ...]
+    outcome: dict[str, Any]
+
+
+def _metrics(connection: Connection, run: int, pk: int, scope: Scope) -> ConversationRow | None:
+    conditions = [
+        *metrics_conditions(run, Filters(), scope),
+        conversation_metrics.c.conversation_id == pk,
+    ]
+    row = connection.execute(select_rows(conditions)).first()
+    return to_row(row) if row is not None else None
+
+
+def _result(connection: Connection, pk: int, run: int | None) -> dict[str, Any]:
+    if run is None:
+        return {}
+    try:
+        return stored_result(connection, pk, run)
+    except NotFoundError:
+        return {}
+
+
+def load_conversation(
+    connection: Connection, pk: int, scope: Scope, *, run: int | None = None
+) -> ConversationView:
+    """The conversation ``pk`` as the page shows it.
+
+    A restricted scope sees a conversation when the run's metrics put its agent in
+    the scope; an unrestricted scope sees every conversation, analysed or not.
+
+    Raises:
+        NotFoundError: no such conversation, or not in ``scope``.
+    """
+    try:
+        chosen: int | None = resolve_run(connection, Filters(run=run))
+    except NotFoundError:
+        if scope.kind is not ScopeKind.ALL:
+            raise NotFoundError(f"no conversation {pk} in your view") from None
+        chosen = None
+    metrics = _metrics(connection, chosen, pk, scope) if chosen is not None else None
+    if metrics is None and scope.kind is not ScopeKind.ALL:
+        raise NotFoundError(f"no conversation {pk} in your view")
+    stored = next(iter_conversations(connection, ids=[pk]), None)
+    if stored is None:
+        raise NotFoundError(f"no conversation {pk}")
+    result = _result(connection, pk, chosen)
+    by_message: dict[str, list[Highlight]] = {}
+    lines: list[SkillLine] = []
+    skills: dict[str, Any] = result.get("skills", {})
+    for skill in SKILLS:
+        found = skills.get(skill) or {}
+        spans = [Highlight.from_evidence(skill, e) for e in found.get("evidence", [])]
+        for span, evidence in zip(spans, found.get("evidence", []), strict=True):
+            by_message.setdefault(str(evidence["message"]), []).append(span)
+        lines.append(
+            SkillLine(
+                skill=skill,
+                score=found.get("score"),
+                applicable=bool(found.get("applicable", found.get("score") is not None)),
+                earned=sum(1 for s in spans if s.polarity > 0),
+                cost=sum(1 for s in spans if s.polarity < 0),
+            )
+        )
+    emotions = {
+        str(m["id"]): m.get("emotion") for m in result.get("messages", []) if m.get("emotion")
+    }
+    messages = []
+    for message in stored.conversation.messages:
+        spans = sorted(by_message.get(message.id, []), key=lambda s: (s.start, s.end))
+        emotion = emotions.get(message.id) or {}
+        messages.append(
+            MessageView(
+                message=message,
+                html=highlight(message.text, spans),
+                highlights=tuple(spans),
+                emotion=emotion.get("label"),
+                emotion_score=emotion.get("score"),
+            )
+        )
+    return ConversationView(
+        run=chosen,
+        stored=stored,
+        metrics=metrics,
+        messages=tuple(messages),
+        skills=tuple(lines),
+        outcome=dict(result.get("outcome") or {}),
+    )

@@ -1,0 +1,43 @@
+"""How a page reads the store: one connection per request, with the metrics of the run
+it shows filled in first (once per run and process, ``store.metrics.ensure_metrics``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+
+from servicecoach.api.state import ServiceState
+from servicecoach.errors import NotFoundError
+from servicecoach.store.analyses import latest_run
+from servicecoach.store.metrics import ensure_metrics
+
+__all__ = ["reading"]
+
+_ENSURED = "web.pages.ensured_runs"
+
+
+def _ensure(state: ServiceState, run: int) -> None:
+    done: set[int] = state.extras.setdefault(_ENSURED, set())
+    if run in done:
+        return
+    with state.store.begin() as connection:
+        ensure_metrics(connection, run)
+    done.add(run)
+
+
+@contextmanager
+def reading(state: ServiceState, run: int | None = None) -> Iterator[Connection]:
+    """A read connection, after the metrics of ``run`` (default: the latest) are ensured."""
+    if run is None:
+        with state.store.connect() as connection:
+            try:
+                run = latest_run(connection).id
+            except NotFoundError:
+                run = None
+    if run is not None:
+        _ensure(state, run)
+    with state.store.connect() as connection:
+        yield connection

@@ -1,0 +1,75 @@
+"""``/issues``: wider issues, recurring contact reasons ranked by volume, growth or
+negative emotion, with their representative words and example messages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from servicecoach.api.state import State
+from servicecoach.errors import NotFoundError
+from servicecoach.store.insights_store import IssueSort, wider_issues
+from servicecoach.web.auth import PageViewer
+from servicecoach.web.charts import Bar, bar_chart
+from servicecoach.web.pages.common import filter_menus
+from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.query import read_filters
+from servicecoach.web.pages.templating import render
+
+__all__ = ["issues_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/issues", response_class=HTMLResponse)
+def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLResponse:
+    """The contact reasons of the period within the viewer's filters and scope."""
+    form = read_filters(request, keep=("sort",))
+    problems = list(form.problems)
+    raw = form.values.get("sort", IssueSort.VOLUME.value)
+    try:
+        sort = IssueSort(raw)
+    except ValueError:
+        problems.append(f"cannot rank by {raw!r}: ranked by volume")
+        sort = IssueSort.VOLUME
+    with reading(state) as connection:
+        menus = filter_menus(connection, viewer.scope, form)
+        try:
+            found = wider_issues(connection, form.filters, viewer.scope, sort=sort)
+        except NotFoundError as exc:
+            found, menus["empty"] = None, str(exc)
+    chart = None
+    if found is not None and found.reasons:
+        chart = bar_chart(
+            [
+                Bar(
+                    r.words[0] if r.words else str(r.id),
+                    float(r.volume),
+                    f"{r.volume} ({_growth(r.growth)})",
+                    "#dc2626" if (r.negative_share or 0) >= 0.5 else "#2563eb",
+                )
+                for r in found.reasons[:10]
+            ],
+            title="Conversations per contact reason in the period (red: mostly upset customers)",
+        )
+    return render(
+        request,
+        "issues.html",
+        viewer,
+        active="issues",
+        found=found,
+        chart=chart,
+        sort=sort.value,
+        sorts=[s.value for s in IssueSort],
+        growth=_growth,
+        action="/issues",
+        extra_keys=("sort",),
+        problems=problems,
+        **menus,
+    )
+
+
+def _growth(value: float | None) -> str:
+    if value is None:
+        return "new"
+    return f"{value:+.0%}"

@@ -1,0 +1,362 @@
+"""evaluation/build_sets.py and make_accuracy.py: valid eval files from the data sets, a report.
+
+A tiny fake data folder (text written here, in each set's layout) goes through
+build_sets.py; the files must be what ``servicecoach eval`` reads: native conversations
+the codec accepts and labels ``load_labels`` accepts, naming existing messages.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from servicecoach.evaluation.labels import MessageLabel, load_labels
+from servicecoach.model.native import conversation_from_dict
+from tests.conftest import REPO
+
+
+def _script(name: str) -> ModuleType:
+    module_name = f"servicecoach_eval_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, REPO / "evaluation" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build_sets = _script("build_sets")
+make_accuracy = _script("make_accuracy")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _fake_data(root: Path) -> Path:
+    """Every data set build_sets.py reads, a few made-up rows each."""
+    data = root / "data"
+    intents = data / "empathetic_intents" / "manual_annotations"
+    _write(intents / "questioning.txt", "What happened after that?\nHow long did it take?\n")
+    _write(intents / "acknowledging.txt", "That sounds like a lot.\n")
+    _write(intents / "sympathizing.txt", "I am so sorry you went through that.\n")
+    _write(intents / "wishing.txt", "Good luck with the move!\nHow long did it take?\n")
+    header = (
+        "mi_quality,transcript_id,video_title,video_url,topic,utterance_id,interlocutor,"
+        "timestamp,utterance_text,annotator_id,therapist_input_exists,therapist_input_subtype,"
+        "reflection_exists,reflection_subtype,question_exists,question_subtype,"
+        "main_therapist_behaviour,client_talk_type\n"
+    )
+    rows = []
+    for transcript in ("0", "1"):
+        rows += [
+            f"high,{transcript},t,u,x,0,therapist,00:00:01,How have you been this week?,1,"
+            "False,n/a,False,n/a,True,open,question,n/a",
+            f"high,{transcript},t,u,x,1,client,00:00:05,I keep missing my morning walks.,1,"
+            "n/a,n/a,n/a,n/a,n/a,n/a,n/a,neutral",
+            f"high,{transcript},t,u,x,2,therapist,00:00:09,So mornings are hard for you.,1,"
+            "False,n/a,True,simple,False,n/a,reflection,n/a",
+            f"high,{transcript},t,u,x,3,therapist,00:00:12,Walking after lunch can help.,1,"
+            "True,advice,False,n/a,False,n/a,therapist_input,n/a",
+            f"high,{transcript},t,u,x,4,therapist,00:00:15,We could agree on a plan.,1,"
+            "True,negotiation,False,n/a,False,n/a,therapist_input,n/a",
+        ]
+    _write(data / "annomi" / "AnnoMI-full.csv", header + "\n".join(rows) + "\n")
+    labels = "admiration\nanger\nfear\ngratitude\nneutral\n"
+    _write(data / "goemotions" / "original" / "labels.txt", labels)
+    _write(
+        data / "goemotions" / "original" / "test.tsv",
+        "Thank you so much for this\t3\ta1\nThis is infuriating\t1\ta2\n"
+        "Great work here\t0\ta3\nI am scared and angry\t1,2\ta4\nIt is on Tuesday\t4\ta5\n",
+    )
+    _write(data / "goemotions" / "group" / "labels.txt", "ambiguous\nnegative\nneutral\npositive\n")
+    _write(
+        data / "goemotions" / "group" / "test.tsv",
+        "Thank you so much for this\t3\ta1\nThis is infuriating\t1\ta2\n"
+        "Great work here\t3\ta3\nI am scared and angry\t1\ta4\nIt is on Tuesday\t2\ta5\n",
+    )
+    sentiment = data / "tweeteval" / "sentiment"
+    _write(sentiment / "test_text.txt", "love this phone\nmy bus is late again\nit is monday\n")
+    _write(sentiment / "test_labels.txt", "2\n0\n1\n")
+    _write(sentiment / "mapping.txt", "0\tnegative\n1\tneutral\n2\tpositive\n")
+    emotion = data / "tweeteval" / "emotion"
+    _write(emotion / "test_text.txt", "so angry right now\nwhat a lovely day\n")
+    _write(emotion / "test_labels.txt", "0\n1\n")
+    _write(emotion / "mapping.txt", "0\tanger\n1\tjoy\n2\toptimism\n3\tsadness\n")
+    _write(
+        data / "twitter_airline_sentiment" / "Tweets.csv",
+        "tweet_id,airline_sentiment,negativereason,airline,text,tweet_created\n"
+        "1,negative,Late Flight,Air,@air my flight is late again,2/24/2015 11:35\n"
+        "2,positive,,Air,@air thanks for the upgrade!,2/24/2015 11:36\n",
+    )
+    politeness = "Community,Id,Request,Normalized Score\n" + "".join(
+        f"Wiki,{i},Request number {i} could you help?,{score}\n"
+        for i, score in enumerate((-1.5, -0.5, 0.0, 0.5, 1.5, -1.0, 1.0, 0.2))
+    )
+    _write(data / "stanford_politeness" / "wikipedia.annotated.csv", politeness)
+    _write(data / "stanford_politeness" / "stack-exchange.annotated.csv", politeness)
+    annotation = {"quality": {"A": 1, "S": 0, "E": -1}, "nugget": []}
+    dialogues = [
+        {
+            "id": str(i),
+            "annotations": [annotation, {"quality": {"A": 2, "S": i % 3 - 1, "E": 0}}],
+            "turns": [
+                {"sender": "customer", "utterances": ["My internet is down.", "Since noon."]},
+                {"sender": "helpdesk", "utterances": ["Sorry! Please restart the router."]},
+            ],
+        }
+        for i in range(4)
+    ]
+    _write(data / "cs_real" / "stc3_dch1" / "train_data_en.json", json.dumps(dialogues))
+    session = (
+        "USER\tI need a cheap hotel in the north.\tinform\t3,3,3\n"
+        "SYSTEM\tThe Acorn is cheap and in the north.\toffer\t\n"
+        "USER\tGreat, thanks.\tthank\t4,4,3\n"
+        "USER\tOVERALL\t\t{}\n"
+    )
+    uss = "\n".join(session.format(r) for r in ("4,4,5", "2,3,2", "3,3,3"))
+    for corpus in ("MWOZ", "SGD", "ReDial", "CCPE"):
+        _write(data / "uss_satisfaction" / f"{corpus}.txt", uss)
+    return data
+
+
+def _heads(root: Path, test_transcripts: tuple[int, ...] | None = (1,)) -> Path:
+    heads = root / "heads"
+    metrics: dict[str, Any] = {"macro_f1": 0.7, "test_transcripts": 1}
+    if test_transcripts is not None:
+        metrics["test_transcript_ids"] = list(test_transcripts)
+    meta = {"name": "counselling", "metadata": {"metrics": metrics}}
+    _write(heads / "counselling.json", json.dumps(meta))
+    return heads
+
+
+def _check_set(folder: Path) -> list[dict[str, Any]]:
+    """The set's files are valid eval input: every label names a message that exists."""
+    conversations = [
+        json.loads(line)
+        for line in (folder / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    messages = {}
+    for record in conversations:
+        conversation = conversation_from_dict(record)
+        messages[conversation.id] = {m.id for m in conversation.messages}
+    labels = load_labels(folder / "labels.jsonl")
+    assert labels.conversation_ids <= set(messages)
+    for items in labels.messages.values():
+        for label in items:
+            assert isinstance(label, MessageLabel)
+            assert label.message in messages[label.conversation]
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["counts"]["labels"] == len(labels)
+    return conversations
+
+
+def test_build_sets_writes_valid_eval_files_for_every_set(tmp_path: Path) -> None:
+    data, out = _fake_data(tmp_path), tmp_path / "out"
+    code = build_sets.main(
+        ["--data", str(data), "--out", str(out), "--heads", str(_heads(tmp_path))]
+    )
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sets"] == list(build_sets.BUILDERS)
+    assert manifest["skipped"] == {}
+    assert "complaints" in manifest["not_evaluated"]
+    for name in manifest["sets"]:
+        _check_set(out / name)
+
+
+def test_build_sets_labels_follow_the_protocol(tmp_path: Path) -> None:
+    data, out = _fake_data(tmp_path), tmp_path / "out"
+    build_sets.main(["--data", str(data), "--out", str(out), "--heads", str(_heads(tmp_path))])
+
+    def lines(name: str) -> list[dict[str, Any]]:
+        text = (out / name / "labels.jsonl").read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines()]
+
+    # an utterance in two intent files carries both intents
+    intents = {
+        frozenset(k for k, v in x["signals"].items() if v) for x in lines("empathetic_intents")
+    }
+    assert frozenset({"listening.question"}) in intents
+    assert frozenset({"empathy.validation", "empathy.validation|apology.apology"}) in intents
+    # AnnoMI: only the held-out transcript; negotiation leaves the solution unlabelled
+    annomi = lines("annomi")
+    assert len(annomi) == 4
+    assert [x["signals"].get("problem_solving.solution") for x in annomi] == [
+        False, False, True, None,
+    ]  # fmt: skip
+    assert [x["signals"]["listening.paraphrase"] for x in annomi] == [False, True, False, False]
+    conversations = _check_set(out / "annomi")
+    assert [m["role"] for m in conversations[2]["messages"]] == [
+        "agent", "customer", "agent", "agent",
+    ]  # fmt: skip
+    # GoEmotions: single-label comments only; an unmapped label keeps its sentiment
+    goemotions = lines("goemotions")
+    assert [(x.get("emotion"), x.get("sentiment")) for x in goemotions] == [
+        ("gratitude", "positive"), ("anger", "negative"), (None, "positive"),
+        ("neutral", "neutral"),
+    ]  # fmt: skip
+    assert [x["sentiment"] for x in lines("tweeteval_emotion")] == ["negative", "positive"]
+    # politeness: bottom quartile impolite, top quartile polite, middle left out
+    polite = [x["signals"][build_sets.IMPOLITE_KEY] for x in lines("politeness_wikipedia")]
+    assert sorted(polite) == [False, False, True, True, True]
+    stc3 = lines("stc3_dch1")[0]["scores"]
+    assert stc3 == {"satisfaction": -0.5, "problem_solving": 1.5, "quality": 0.1667}
+    assert [x["scores"]["satisfaction"] for x in lines("uss_mwoz")] == pytest.approx(
+        [13 / 3, 7 / 3, 3.0], abs=1e-4
+    )
+    for conversation in _check_set(out / "tweeteval_sentiment"):
+        assert conversation["channel"] == "social" and conversation["public"] is True
+
+
+def test_build_sets_samples_with_a_seed_and_a_limit(tmp_path: Path) -> None:
+    data = _fake_data(tmp_path)
+    heads = str(_heads(tmp_path))
+    for run in ("a", "b"):
+        out = str(tmp_path / run)
+        build_sets.main(
+            [
+                "--data",
+                str(data),
+                "--out",
+                out,
+                "--heads",
+                heads,
+                "--limit",
+                "2",
+                "--dialogues",
+                "2",
+            ]
+        )
+    for name in ("tweeteval_sentiment", "stc3_dch1", "uss_ccpe"):
+        first = (tmp_path / "a" / name / "labels.jsonl").read_text(encoding="utf-8")
+        assert len(first.splitlines()) == 2
+        assert first == (tmp_path / "b" / name / "labels.jsonl").read_text(encoding="utf-8")
+
+
+def test_build_sets_skips_annomi_without_recorded_test_transcripts(tmp_path: Path) -> None:
+    data, out = _fake_data(tmp_path), tmp_path / "out"
+    heads = _heads(tmp_path, test_transcripts=None)
+    build_sets.main(["--data", str(data), "--out", str(out), "--heads", str(heads)])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "annomi" not in manifest["sets"]
+    assert "ids of its held-out test transcripts" in manifest["skipped"]["annomi"]
+
+
+def test_build_sets_skips_absent_data_sets(tmp_path: Path) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    _write(data / "tweeteval" / "sentiment" / "test_text.txt", "fine\n")
+    _write(data / "tweeteval" / "sentiment" / "test_labels.txt", "1\n")
+    _write(data / "tweeteval" / "sentiment" / "mapping.txt", "1\tneutral\n")
+    build_sets.main(["--data", str(data), "--out", str(out), "--heads", str(tmp_path)])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sets"] == ["tweeteval_sentiment"]
+    assert "not present" in manifest["skipped"]["goemotions"]
+
+
+def test_build_sets_only_rebuilds_the_named_sets(tmp_path: Path) -> None:
+    data, out = _fake_data(tmp_path), tmp_path / "out"
+    heads = str(_heads(tmp_path))
+    build_sets.main(["--data", str(data), "--out", str(out), "--heads", heads])
+    labels = out / "airline_sentiment" / "labels.jsonl"
+    labels.write_text("", encoding="utf-8")
+    build_sets.main(
+        ["--data", str(data), "--out", str(out), "--heads", heads, "--only", "goemotions"]
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sets"] == list(build_sets.BUILDERS)
+    assert labels.read_text(encoding="utf-8") == ""
+
+
+def test_build_sets_refuses_an_output_folder_inside_the_repository(tmp_path: Path) -> None:
+    data = _fake_data(tmp_path)
+    with pytest.raises(SystemExit, match="inside the repository"):
+        build_sets.main(["--data", str(data), "--out", str(REPO / "eval-sets")])
+    assert not (REPO / "eval-sets").exists()
+
+
+@pytest.mark.shared_data
+def test_build_sets_reads_the_real_data_sets(shared_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_sets.main(
+        ["--data", str(shared_data), "--out", str(out), "--limit", "30", "--dialogues", "5"]
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {"empathetic_intents", "goemotions", "stc3_dch1", "uss_mwoz"} <= set(manifest["sets"])
+    for name in manifest["sets"]:
+        _check_set(out / name)
+
+
+# --------------------------------------------------------------------------- make_accuracy
+
+
+def _counts(tp: int, fp: int, fn: int, tn: int) -> dict[str, Any]:
+    support, predicted = tp + fn, tp + fp
+    return {
+        "support": support,
+        "predicted": predicted,
+        "n": tp + fp + fn + tn,
+        "precision": round(tp / predicted, 3) if predicted else None,
+        "recall": round(tp / support, 3) if support else None,
+        "f1": round(2 * tp / (support + predicted), 3) if support + predicted else None,
+    }
+
+
+@pytest.mark.parametrize("cells", [(3, 1, 2, 10), (0, 0, 5, 5), (0, 4, 0, 6), (811, 3, 838, 1640)])
+def test_make_accuracy_recovers_the_exact_confusion_counts(cells: tuple[int, ...]) -> None:
+    assert make_accuracy.confusion(_counts(*cells)) == cells
+
+
+def _report(signal: dict[str, Any], rho: float) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "conversations": 10,
+        "signals": {"listening.question": signal},
+        "sentiment": {
+            "labels": {"negative": _counts(2, 1, 1, 6), "neutral": _counts(0, 1, 0, 9)},
+            "macro_f1": 0.667,
+            "accuracy": 0.667,
+        },
+        "scores": {"satisfaction": {"rho": rho, "p_value": 0.0004, "n": 10, "missing": 1}},
+        "unmatched": 0,
+        "not_scored": 0,
+        "analyzers": {"active_listening": "listening.v1"},
+    }
+
+
+def test_make_accuracy_renders_before_and_after_without_data_rows() -> None:
+    meta = {
+        "name": "toy",
+        "title": "Toy set — a made-up set",
+        "source": "toy/test.tsv",
+        "protocol": "Made-up labels.",
+        "sampled": "all 10",
+        "notes": [],
+        "counts": {"conversations": 10, "messages": 20, "labels": 11},
+    }
+    before = make_accuracy.Run(_report(_counts(1, 0, 3, 6), 0.1), 1.5)
+    after = make_accuracy.Run(_report(_counts(4, 1, 0, 5), 0.62), 9.0)
+    result = make_accuracy.SetResult("toy", meta, before, after)
+    manifest = {"seed": 1, "limit": 10, "dialogues": 5, "skipped": {}, "not_evaluated": {}}
+    text = make_accuracy.render(
+        [result], manifest, Path("/nonexistent"), date(2026, 11, 22), 10.5, True
+    )
+    assert "2026-11-22" in text
+    assert "python evaluation/build_sets.py && python evaluation/make_accuracy.py" in text
+    assert "| Toy set | F1 `listening.question` | 10 | 0.40 | 0.89 |" in text
+    assert "| Toy set | Spearman rho, `satisfaction` | 10 | 0.10 | 0.62 |" in text
+    assert "70.0%" in text and "90.0%" in text  # accuracy before / after
+    assert "0.62 (p<0.001)" in text
+    assert "1.5 s before (`--fast`), 9.0 s after" in text
+    # a label without gold items has no F1 (it is not in macro-F1)
+    assert "| neutral | 0 | – | – |" in text

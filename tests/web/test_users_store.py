@@ -1,0 +1,120 @@
+"""Users in the store: hashing, authentication, roles, disabling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.store.database import Store
+from servicecoach.store.schema import users
+from servicecoach.store.users import (
+    authenticate,
+    create_user,
+    disable_user,
+    enable_user,
+    get_user,
+    list_users,
+    password_stamp,
+    set_password,
+    user_count,
+)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "users.db")
+
+
+def test_users_hash_never_stores_the_password(store: Store) -> None:
+    with store.begin() as connection:
+        user = create_user(connection, "maren", PASSWORD, "admin", display_name="Maren O")
+        stored = connection.execute(select(users.c.password_hash)).scalar_one()
+    assert PASSWORD not in stored and stored.startswith("$argon2id$")
+    assert user.name == "Maren O" and "password" not in str(user.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "found"),
+    [
+        ("maren", PASSWORD, True),
+        ("maren", PASSWORD + "!", False),
+        ("maren", "", False),
+        ("nobody", PASSWORD, False),
+        ("x" * 400, PASSWORD, False),
+    ],
+)
+def test_users_authenticate(store: Store, username: str, password: str, found: bool) -> None:
+    with store.begin() as connection:
+        create_user(connection, "maren", PASSWORD, "lead", team="north")
+        user = authenticate(connection, username, password)
+    assert (user is not None) is found
+    if user is not None:
+        assert (user.username, user.role, user.team) == ("maren", "lead", "north")
+
+
+def test_users_disabled_cannot_log_in_until_enabled(store: Store) -> None:
+    with store.begin() as connection:
+        create_user(connection, "sam", PASSWORD, "agent", agent="sam")
+        assert disable_user(connection, "sam").disabled
+        assert authenticate(connection, "sam", PASSWORD) is None
+        assert not enable_user(connection, "sam").disabled
+        assert authenticate(connection, "sam", PASSWORD) is not None
+
+
+def test_users_set_password_changes_the_stamp(store: Store) -> None:
+    with store.begin() as connection:
+        user = create_user(connection, "sam", PASSWORD, "agent", agent="sam")
+        before = password_stamp(connection, user.id)
+        set_password(connection, "sam", "another long password")
+        assert password_stamp(connection, user.id) != before
+        assert authenticate(connection, "sam", PASSWORD) is None
+        assert authenticate(connection, "sam", "another long password") is not None
+        assert password_stamp(connection, 999) is None
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role", "options", "message"),
+    [
+        ("ok", PASSWORD, "boss", {}, "unknown role 'boss'"),
+        ("ok", PASSWORD, "lead", {}, "a lead needs a team"),
+        ("ok", PASSWORD, "agent", {"team": "north"}, "needs an agent id"),
+        ("ok", "short", "admin", {}, "too short"),
+        ("ok", "x" * 2000, "admin", {}, "too long"),
+        ("has space", PASSWORD, "admin", {}, "is not valid"),
+        ("", PASSWORD, "admin", {}, "is not valid"),
+        ("taken", PASSWORD, "admin", {}, "exists already"),
+    ],
+)
+def test_users_create_explains_mistakes(
+    store: Store,
+    username: str,
+    password: str,
+    role: str,
+    options: dict[str, str],
+    message: str,
+) -> None:
+    with store.begin() as connection:
+        create_user(connection, "taken", PASSWORD, "admin")
+    with pytest.raises(ConfigError, match=message), store.begin() as connection:
+        create_user(connection, username, password, role, **options)
+
+
+def test_users_list_get_and_count(store: Store) -> None:
+    with store.begin() as connection:
+        assert user_count(connection) == 0
+        create_user(connection, "zed", PASSWORD, "admin")
+        create_user(connection, "ana", PASSWORD, "agent", agent="ana")
+        disable_user(connection, "zed")
+        assert [u.username for u in list_users(connection)] == ["ana", "zed"]
+        assert [u.username for u in list_users(connection, include_disabled=False)] == ["ana"]
+        assert get_user(connection, "ana").agent == "ana"
+        assert user_count(connection) == 2
+        with pytest.raises(NotFoundError, match="users list"):
+            get_user(connection, "nobody")
+        with pytest.raises(NotFoundError):
+            disable_user(connection, "nobody")
