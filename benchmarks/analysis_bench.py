@@ -39,12 +39,12 @@ def _child(mode: str, corpus: Path, out: Path) -> None:
     if mode == "bare":
         from servicecoach.analysis.learned import MAX_SENTENCES
         from servicecoach.analysis.pipeline import BATCH
+        from servicecoach.ingest.registry import get_importer
         from servicecoach.nlp.embeddings import get_embedder
         from servicecoach.nlp.sentences import sentences
-        from servicecoach.services.plan import plan_import
         from servicecoach.testing import read_all
 
-        conversations = read_all(plan_import([corpus]))
+        conversations, _ = read_all(get_importer("jsonl"), [corpus])
         texts = [
             [
                 s.text
