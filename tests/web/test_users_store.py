@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.store.database import Store
 from servicecoach.store.schema import users
+from servicecoach.store.secrets_store import get_or_create_secret
 from servicecoach.store.users import (
     authenticate,
     create_user,
@@ -23,11 +22,7 @@ from servicecoach.store.users import (
 )
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "users.db")
+# ``store`` is tests/conftest.py's: every test runs on SQLite and on PostgreSQL.
 
 
 def test_users_hash_never_stores_the_password(store: Store) -> None:
@@ -118,3 +113,10 @@ def test_users_list_get_and_count(store: Store) -> None:
             get_user(connection, "nobody")
         with pytest.raises(NotFoundError):
             disable_user(connection, "nobody")
+
+
+def test_users_app_secret_is_made_once(store: Store) -> None:
+    first = get_or_create_secret(store, "session_key")
+    assert len(first) >= 40
+    assert get_or_create_secret(store, "session_key") == first
+    assert get_or_create_secret(store, "other") != first

@@ -1,1 +1,6 @@
-"""Language helpers for analysers: sentence spans and fast phrase matching."""
+"""Language helpers for analysers.
+
+Sentence spans (``sentences``), fast phrase matching (``phrases``), word helpers
+(``words``), sentence embeddings (``embeddings``: all-MiniLM-L6-v2, int8, ONNX Runtime)
+and the trained heads over them (``heads``; see ``servicecoach/models/README.md``).
+"""
