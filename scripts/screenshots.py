@@ -78,6 +78,7 @@ def _shoot(page: Page, url: str, out: Path, *, focus: str | None = None) -> None
     page.wait_for_load_state("networkidle")
     if focus is not None and page.locator(focus).count():
         page.locator(focus).first.focus()  # opens the evidence popover
+        page.wait_for_selector("#evidence-pop:not([hidden])", timeout=5_000)
     page.screenshot(path=str(out), full_page=True)
     print(f"  {out}")
 
@@ -119,7 +120,7 @@ def main() -> None:
                         page,
                         f"{base}/conversations/{conversation}",
                         args.out / f"conversation{suffix}.png",
-                        focus="mark.cost, mark.earn",
+                        focus="mark.cost[data-tip], mark[data-tip]",
                     )
                     _shoot(page, f"{base}/customers/{customer}", args.out / f"customer{suffix}.png")
                     if not suffix:

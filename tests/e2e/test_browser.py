@@ -59,6 +59,8 @@ def test_conversation_highlights_evidence_and_hover_explains(
         assert pop.is_visible()
         assert "empathy.validation" in pop.inner_text()
         assert "Try: try this" in pop.inner_text()
+        page.mouse.move(0, 0)
+        assert pop.is_hidden()
         mark.focus()  # keyboard and touch users get the same popover
         assert pop.is_visible()
 

@@ -141,9 +141,10 @@ def line_chart(
     every = max(1, -(-len(labels) // fits))
     for i, label in enumerate(labels):
         if i % every == 0:
+            anchor = "end" if x(i) > width - right - 24 else "middle"  # keep it inside
             parts.append(
                 f'<text x="{x(i):.1f}" y="{top_pad + plot_h + 16}" font-size="11" '
-                f'text-anchor="middle" fill="#4b5563">{escape(label)}</text>'
+                f'text-anchor="{anchor}" fill="#4b5563">{escape(label)}</text>'
             )
     if target is not None:
         parts.append(
@@ -207,7 +208,7 @@ def bar_chart(
         marker_label: the marker's tooltip.
         width: the drawing's width (it scales to its container).
     """
-    row, label_w, text_w = 26, 110, 170
+    row, label_w, text_w = 26, 150, 170
     height = max(row * len(bars), row) + 8
     top = max_value or max([b.value for b in bars] + [marker or 0.0]) or 1.0
     plot_w = width - label_w - text_w

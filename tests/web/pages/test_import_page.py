@@ -14,11 +14,11 @@ from tests.web.pages.conftest import csrf_of
 Login = Callable[[str], TestClient]
 
 
-def _upload(client: TestClient, name: str, data: bytes) -> str:
+def _upload(client: TestClient, name: str, data: bytes, *, skip: bool = False) -> str:
     token = csrf_of(client.get("/import").text)
     answer = client.post(
         "/import",
-        data={"csrf_token": token},
+        data={"csrf_token": token, **({"skip_invalid": "true"} if skip else {})},
         files={"file": (name, data, "application/octet-stream")},
         follow_redirects=False,
     )
@@ -52,6 +52,19 @@ def test_a_broken_file_is_reported_by_name_and_line(as_user: Login) -> None:
     assert 'data-status="failed"' in page
     assert "broken.jsonl, line 2" in page
     assert "/tmp" not in page  # the upload's temporary path is never shown
+
+
+def test_skip_invalid_imports_the_rest_and_lists_the_problems(as_user: Login) -> None:
+    client = as_user("nora")
+    good = Path(SAMPLES / "native" / "northwind.jsonl").read_bytes().splitlines()[0]
+    page = _finished(client, _upload(client, "mixed.jsonl", good + b"\n{not json\n", skip=True))
+    assert 'data-status="done"' in page
+    assert "mixed.jsonl, line 2" in page
+
+
+def test_a_lead_cannot_follow_an_admins_import(as_user: Login) -> None:
+    location = _upload(as_user("root"), "x.jsonl", b"{not json\n")
+    assert as_user("nora").get(location).status_code == 404
 
 
 def test_an_upload_needs_a_file_and_a_token(as_user: Login) -> None:

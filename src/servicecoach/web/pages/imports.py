@@ -1,18 +1,23 @@
 """``/import``: upload a file of any supported format (leads and admins), then follow its
-progress and see its problems by file and line at ``/import/{job}``."""
+progress and see its problems by file and line at ``/import/{job}``.
+
+The upload runs as a job of the same board as ``POST /v1/imports``
+(``web.api.import_jobs``): one import at a time, through ``servicecoach import``'s
+service. Leads see the imports they started, admins every import.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from servicecoach.api.state import State
 from servicecoach.ingest.registry import importers
+from servicecoach.web.api.import_jobs import import_jobs
 from servicecoach.web.auth import PageViewer, Viewer, verify_csrf
 from servicecoach.web.pages.common import error_page
-from servicecoach.web.pages.import_jobs import job_board
 from servicecoach.web.pages.templating import can_import, render
 
 __all__ = ["import_page", "import_progress", "import_upload", "router"]
@@ -34,11 +39,12 @@ def import_page(request: Request, viewer: PageViewer) -> HTMLResponse:
 
 
 @router.post("/import", dependencies=[Depends(verify_csrf)])
-async def import_upload(
+def import_upload(
     request: Request,
     state: State,
     viewer: PageViewer,
     file: Annotated[UploadFile | None, File()] = None,
+    skip_invalid: Annotated[bool, Form()] = False,
 ) -> Response:
     """Start importing the uploaded file; show its progress page."""
     if not can_import(viewer):
@@ -54,8 +60,9 @@ async def import_upload(
             error="Choose a file to import.",
             status_code=400,
         )
-    data = await file.read()
-    job = job_board(state).start(file.filename, data, viewer.username)
+    job = import_jobs(state).start(
+        [(file.filename, file.file)], viewer.username, skip_invalid=skip_invalid
+    )
     return RedirectResponse(f"/import/{job.id}", status_code=303)
 
 
@@ -64,13 +71,11 @@ def import_progress(request: Request, state: State, viewer: PageViewer, job_id: 
     """An import's progress (the page refreshes itself until it ends) and problems."""
     if not can_import(viewer):
         return _refuse(request, viewer)
-    job = job_board(state).get(job_id)
-    if job is None:
+    job = import_jobs(state).get(job_id)
+    if job is None or not (viewer.is_admin or job.user == viewer.username):
         return error_page(request, viewer, 404, "Import not found", f"no import {job_id!r}")
     if request.headers.get("accept", "").startswith("application/json"):
-        return JSONResponse(
-            {"status": job.status, "percent": job.percent, "conversations": job.conversations}
-        )
+        return JSONResponse(job.to_dict())
     return render(
         request,
         "import.html",
