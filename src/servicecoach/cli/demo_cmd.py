@@ -111,3 +111,7 @@ def demo_command(
             f"\nNext: servicecoach customers show {top.id} --db {db}   "
             f"(or: servicecoach customers list --db {db})"
         )
+    console.print(
+        f"The web app: servicecoach users create admin --role admin --db {db} && "
+        f"servicecoach serve --db {db}   (then open http://127.0.0.1:8000)"
+    )

@@ -10,7 +10,9 @@ from pathlib import Path
 from servicecoach.analysis import SKILLS, ConversationResult, Evidence, Pipeline
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import Rubric
+from servicecoach.services.analysis import analyze_store
 from servicecoach.services.imports import ImportReport, plan_import, run_import
+from servicecoach.services.insights import build_insights, default_encoder
 from servicecoach.store import customers as store_customers
 from servicecoach.store.database import Store
 from servicecoach.store.reader import (
@@ -69,16 +71,22 @@ def samples_dir(stack: ExitStack) -> Path:
 
 
 def run_demo(store: Store) -> DemoSummary:
-    """Import every bundled sample into ``store`` and collect a summary."""
+    """Import every bundled sample into ``store``, analyse it as a run, collect a summary.
+
+    The run and the contact reasons are stored, so ``servicecoach serve`` on the demo
+    database shows the web app with data.
+    """
     with ExitStack() as stack:
         plan = plan_import([samples_dir(stack)])
         report = run_import(store, plan, DEMO_OPTIONS)
+    pipeline = Pipeline.from_rubric(Rubric())
+    analyze_store(store, pipeline)
+    build_insights(store, *default_encoder())
     with store.connect() as connection:
         totals = counts(connection)
         everyone = store_customers.list_customers(connection, limit=1000)
         cross = [c for c in everyone if len(c.channels) > 1]
         cross.sort(key=lambda c: (-len(c.channels), -c.conversations, c.id))
         featured = timeline(connection, cross[0].id) if cross else []
-        pipeline = Pipeline.from_rubric(Rubric())
         results = list(pipeline.run(s.conversation for s in iter_conversations(connection)))
     return DemoSummary(report, totals, cross, featured, results)
