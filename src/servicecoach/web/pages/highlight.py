@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from servicecoach.analysis.signals import signal_meaning
 from servicecoach.assist.kinds import load_rules
 
 __all__ = ["Highlight", "highlight", "signal_reason"]
@@ -76,6 +77,9 @@ def signal_reason(signal: str, skill: str, polarity: int) -> str:
     rule = rules.suggest.get(signal) if polarity < 0 else rules.good.get(signal)
     if rule is not None and "{" not in rule.reason:
         return rule.reason
+    meaning = signal_meaning(signal)
+    if meaning is not None:
+        return meaning
     name = skill.replace("_", " ")
     if polarity > 0:
         return f"Earns {name} score."

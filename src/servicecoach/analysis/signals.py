@@ -1,0 +1,21 @@
+"""What each signal means, in one line: shown beside evidence in the web app."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["signal_meaning", "signal_meanings"]
+
+
+@lru_cache(maxsize=1)
+def signal_meanings() -> dict[str, str]:
+    """Signal id to its meaning (``analysis/signals.toml``, the table of docs/analysis.md)."""
+    path = resources.files("servicecoach.analysis").joinpath("signals.toml")
+    return {str(k): str(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def signal_meaning(signal: str) -> str | None:
+    """The meaning of ``signal``, or ``None`` for a signal not documented (e.g. a plugin's)."""
+    return signal_meanings().get(signal)
