@@ -13,8 +13,9 @@ and ``manifest.json`` listing the sets built and the ones skipped (with why).
 docs/accuracy.md. These files hold rows of the data sets: they must never be committed,
 which is why the output folder may not be inside the repository.
 
-Larger sets are subsampled with a fixed seed (``--limit`` labelled items per set,
-``--dialogues`` per dialogue-level set), so runs are repeatable.
+Larger sets are subsampled with a fixed seed (``--limit`` labelled items per set, STC-3's
+rated dialogues included; ``--uss-dialogues`` per USS corpus, whose long task dialogues are
+the slowest to analyse), so runs are repeatable.
 
 Usage: python evaluation/build_sets.py [--data ../shared/data] [--out /tmp/servicecoach-eval]
 """
@@ -35,8 +36,8 @@ from statistics import mean
 from typing import Any, TypeVar
 
 __all__ = [
-    "DEFAULT_DIALOGUES",
     "DEFAULT_LIMIT",
+    "DEFAULT_USS_DIALOGUES",
     "EvalSet",
     "Limits",
     "build_all",
@@ -48,10 +49,10 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = Path("/tmp/servicecoach-eval")
 DEFAULT_HEADS = REPO / "src" / "servicecoach" / "models" / "heads"
 SEED = 20261122
-DEFAULT_LIMIT = 1500
-"""Labelled items (utterances, tweets, requests) per message-level set."""
-DEFAULT_DIALOGUES = 250
-"""Dialogues per dialogue-level set (STC-3, USS)."""
+DEFAULT_LIMIT = 1700
+"""Labelled items per set: utterances, tweets, requests, or rated dialogues (all of STC-3)."""
+DEFAULT_USS_DIALOGUES = 250
+"""Dialogues per USS corpus (about 23 turns each, the slowest items to analyse)."""
 
 NEUTRAL_TURN = "Hi, I wanted to talk to someone about something that happened recently."
 """A customer turn that reports nothing: no feeling, no problem, no content to restate."""
@@ -77,7 +78,7 @@ class Limits:
     """How much of each data set to take (seeded samples of larger sets)."""
 
     items: int = DEFAULT_LIMIT
-    dialogues: int = DEFAULT_DIALOGUES
+    uss_dialogues: int = DEFAULT_USS_DIALOGUES
     seed: int = SEED
 
 
@@ -385,10 +386,10 @@ def annomi(data: Path, limits: Limits, heads: Path) -> EvalSet:
         described,
     )
     for context, item in chosen:
-        turns = [("customer" if u.speaker == "client" else "agent", u.text) for u in context]
-        if not any(role == "customer" for role, _ in turns):
-            turns.insert(0, ("customer", NEUTRAL_TURN))
-        cid, ids = out.add([*turns, ("agent", item.text)])
+        said = [("customer" if u.speaker == "client" else "agent", u.text) for u in context]
+        if not any(role == "customer" for role, _ in said):
+            said.insert(0, ("customer", NEUTRAL_TURN))
+        cid, ids = out.add([*said, ("agent", item.text)])
         given = [g for g in item.given if g]
         signals = {
             "listening.paraphrase": _majority(item.reflection),
@@ -601,7 +602,7 @@ def stc3(data: Path, limits: Limits, heads: Path) -> EvalSet:
     path = data / "cs_real" / "stc3_dch1" / "train_data_en.json"
     require(path)
     dialogues = json.loads(path.read_text(encoding="utf-8"))
-    chosen, described = sample(dialogues, limits.dialogues, limits.seed)
+    chosen, described = sample(dialogues, limits.items, limits.seed)
     out = EvalSet(
         "stc3_dch1",
         "STC-3 DCH-1 — real helpdesk dialogues rated by 19 people",
@@ -662,7 +663,7 @@ USS_CORPORA = {"MWOZ": "MultiWOZ", "SGD": "SGD", "ReDial": "ReDial", "CCPE": "CC
 def _uss(data: Path, limits: Limits, corpus: str) -> EvalSet:
     path = data / "uss_satisfaction" / f"{corpus}.txt"
     require(path)
-    chosen, described = sample(_uss_dialogues(path), limits.dialogues, limits.seed)
+    chosen, described = sample(_uss_dialogues(path), limits.uss_dialogues, limits.seed)
     out = EvalSet(
         f"uss_{corpus.lower()}",
         f"USS {USS_CORPORA[corpus]} — user satisfaction with a task assistant",
@@ -751,7 +752,7 @@ def build_all(
         "data": str(data),
         "seed": limits.seed,
         "limit": limits.items,
-        "dialogues": limits.dialogues,
+        "uss_dialogues": limits.uss_dialogues,
         "sets": [],
         "skipped": {},
         "not_evaluated": NOT_EVALUATED,
@@ -826,13 +827,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--limit",
         type=int,
         default=DEFAULT_LIMIT,
-        help=f"labelled items per message-level set (default {DEFAULT_LIMIT})",
+        help=f"labelled items per set, STC-3 dialogues included (default {DEFAULT_LIMIT})",
     )
     parser.add_argument(
-        "--dialogues",
+        "--uss-dialogues",
         type=int,
-        default=DEFAULT_DIALOGUES,
-        help=f"dialogues per dialogue-level set (default {DEFAULT_DIALOGUES})",
+        default=DEFAULT_USS_DIALOGUES,
+        help=f"dialogues per USS corpus (default {DEFAULT_USS_DIALOGUES})",
     )
     parser.add_argument("--seed", type=int, default=SEED, help="sampling seed")
     parser.add_argument(
@@ -840,15 +841,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--only", nargs="*", default=[], help="build only these sets")
     args = parser.parse_args(argv)
-    if args.limit < 1 or args.dialogues < 1:
-        parser.error("--limit and --dialogues must be 1 or more")
+    if args.limit < 1 or args.uss_dialogues < 1:
+        parser.error("--limit and --uss-dialogues must be 1 or more")
     unknown = set(args.only) - set(BUILDERS)
     if unknown:
         parser.error(f"unknown sets: {', '.join(sorted(unknown))} (known: {', '.join(BUILDERS)})")
     if not args.data.is_dir():
         parser.error(f"data folder {args.data} does not exist")
     manifest = build_all(
-        args.data, args.out, Limits(args.limit, args.dialogues, args.seed), args.heads, args.only
+        args.data,
+        args.out,
+        Limits(args.limit, args.uss_dialogues, args.seed),
+        args.heads,
+        args.only,
     )
     print(f"{len(manifest['sets'])} sets written to {args.out}", file=sys.stderr)
     return 0

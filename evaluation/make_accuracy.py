@@ -78,6 +78,32 @@ PUBLISHED: dict[str, str] = {
 for _corpus in ("uss_sgd", "uss_redial", "uss_ccpe"):
     PUBLISHED[_corpus] = PUBLISHED["uss_mwoz"]
 
+_EVALUATE_ONLY = (
+    "Held out: the data README marks this set *evaluate*, so no model servicecoach ships is "
+    "trained on it."
+)
+_POLITENESS = (
+    "**Not held out for the politeness head**: it is trained on all top- and bottom-quartile "
+    "requests of both domains (see [the trained models](#the-trained-models)), so a signal "
+    "that reads it would be measured here on its training data; the head's cross-validated "
+    "accuracies there are its held-out figures."
+)
+HELD_OUT: dict[str, str] = {
+    "empathetic_intents": _EVALUATE_ONLY,
+    "annomi": "Held out: the counselling head and the learned paraphrase and question "
+    "thresholds were fit on the other transcripts only.",
+    "goemotions": "Held out: the emotion head is trained on the train split (its "
+    "regularisation chosen on dev); this is the test split.",
+    "tweeteval_sentiment": _EVALUATE_ONLY,
+    "tweeteval_emotion": _EVALUATE_ONLY,
+    "airline_sentiment": _EVALUATE_ONLY,
+    "politeness_wikipedia": _POLITENESS,
+    "politeness_stack_exchange": _POLITENESS,
+    "stc3_dch1": _EVALUATE_ONLY,
+    **dict.fromkeys(("uss_mwoz", "uss_sgd", "uss_redial", "uss_ccpe"), _EVALUATE_ONLY),
+}
+"""Whether the set is unseen by the trained models (shown with each set)."""
+
 
 # --------------------------------------------------------------------------- running eval
 
@@ -160,10 +186,10 @@ def confusion(counts: Mapping[str, Any]) -> tuple[int, int, int, int] | None:
 
 def accuracy(counts: Mapping[str, Any]) -> float | None:
     """Share of items judged like the labels, for a yes/no signal."""
-    cells = confusion(counts)
-    if cells is None or not counts["n"]:
+    cells, n = confusion(counts), int(counts["n"])
+    if cells is None or not n:
         return None
-    return (cells[0] + cells[3]) / counts["n"]
+    return (cells[0] + cells[3]) / n
 
 
 def f2(value: float | None) -> str:
@@ -338,6 +364,11 @@ def headline(result: SetResult) -> list[list[object]]:
     return rows
 
 
+def _figures(run: Run) -> Record:
+    """The measured figures of a run, without its analyser versions."""
+    return {k: v for k, v in run.report.items() if k not in ("ok", "analyzers")}
+
+
 def section(result: SetResult) -> list[str]:
     meta = result.meta
     counts = meta["counts"]
@@ -361,7 +392,15 @@ def section(result: SetResult) -> list[str]:
         lines += ["", *table(SCORE_HEADERS, scores)]
     not_scored = result.after.report.get("not_scored", 0)
     unmatched = result.after.report.get("unmatched", 0)
-    lines += ["", PUBLISHED.get(result.name, "No figure in the data README."), ""]
+    lines += ["", PUBLISHED.get(result.name, "No figure in the data README.")]
+    if result.before and _figures(result.before) == _figures(result.after):
+        lines += [
+            "",
+            "Before and after are identical: no learned judgement feeds what this set measures.",
+        ]
+    if result.name in HELD_OUT:
+        lines += ["", HELD_OUT[result.name]]
+    lines.append("")
     before = f"{result.before.seconds:.1f} s before (`--fast`), " if result.before else ""
     lines.append(
         f"*{counts['conversations']:,} conversations, {counts['messages']:,} messages, "
@@ -480,9 +519,7 @@ def _num(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return "–"
     if isinstance(value, float):
-        return (
-            f"{value:.3f}".rstrip("0").rstrip(".") if value == round(value, 1) else f"{value:.3f}"
-        )
+        return f"{value:.3f}" if abs(value) < 1 else format(round(value, 3), "g")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -531,9 +568,11 @@ def render(
         "`build_sets.py` makes from the public data sets under `../shared/data`.",
         "",
         "- **before** = `servicecoach eval --fast`: the rule signals alone, without the "
-        "embedding model and the trained heads (what servicecoach had before the learned "
-        "judgement issue). **after** = `servicecoach eval`: rules combined with the sentence "
-        "embeddings and trained heads."
+        "embedding model and the trained heads - the baseline servicecoach had before "
+        "learned judgement (the rules as they are in this version; the analyser versions "
+        "below say which were revised). **after** = `servicecoach eval`: rules combined with the sentence "
+        "embeddings and trained heads. The difference is also what `--fast` costs in "
+        "accuracy."
         + (
             ""
             if fast_available
@@ -548,7 +587,8 @@ def render(
         f"- Machine: {os.cpu_count()} CPUs ({platform.machine()}, {platform.system()}), Python "
         f"{platform.python_version()}; {seconds:.0f} s for all the runs. Sets are seeded "
         f"samples (seed {manifest['seed']}): at most {manifest['limit']:,} labelled items per "
-        f"message-level set and {manifest['dialogues']:,} dialogues per dialogue-level set.",
+        f"set (STC-3's rated dialogues included) and {manifest['uss_dialogues']:,} dialogues "
+        "per USS corpus.",
         "- Only aggregate figures appear here; no row of any data set is copied (the "
         "generated sets live outside the repository, in `/tmp/servicecoach-eval/` by "
         "default).",

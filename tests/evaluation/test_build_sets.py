@@ -234,7 +234,7 @@ def test_build_sets_samples_with_a_seed_and_a_limit(tmp_path: Path) -> None:
                 heads,
                 "--limit",
                 "2",
-                "--dialogues",
+                "--uss-dialogues",
                 "2",
             ]
         )
@@ -289,7 +289,7 @@ def test_build_sets_refuses_an_output_folder_inside_the_repository(tmp_path: Pat
 def test_build_sets_reads_the_real_data_sets(shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_sets.main(
-        ["--data", str(shared_data), "--out", str(out), "--limit", "30", "--dialogues", "5"]
+        ["--data", str(shared_data), "--out", str(out), "--limit", "30", "--uss-dialogues", "5"]
     )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {"empathetic_intents", "goemotions", "stc3_dch1", "uss_mwoz"} <= set(manifest["sets"])
@@ -347,7 +347,7 @@ def test_make_accuracy_renders_before_and_after_without_data_rows() -> None:
     before = make_accuracy.Run(_report(_counts(1, 0, 3, 6), 0.1), 1.5)
     after = make_accuracy.Run(_report(_counts(4, 1, 0, 5), 0.62), 9.0)
     result = make_accuracy.SetResult("toy", meta, before, after)
-    manifest = {"seed": 1, "limit": 10, "dialogues": 5, "skipped": {}, "not_evaluated": {}}
+    manifest = {"seed": 1, "limit": 10, "uss_dialogues": 5, "skipped": {}, "not_evaluated": {}}
     text = make_accuracy.render(
         [result], manifest, Path("/nonexistent"), date(2026, 11, 22), 10.5, True
     )
@@ -360,3 +360,35 @@ def test_make_accuracy_renders_before_and_after_without_data_rows() -> None:
     assert "1.5 s before (`--fast`), 9.0 s after" in text
     # a label without gold items has no F1 (it is not in macro-F1)
     assert "| neutral | 0 | – | – |" in text
+
+
+@pytest.mark.slow
+def test_make_accuracy_runs_the_real_eval_command_before_and_after(tmp_path: Path) -> None:
+    data, sets, doc = _fake_data(tmp_path), tmp_path / "sets", tmp_path / "accuracy.md"
+    build_sets.main(["--data", str(data), "--out", str(sets), "--heads", str(_heads(tmp_path))])
+    code = make_accuracy.main(
+        ["--sets", str(sets), "--out", str(doc), "--only", "tweeteval_emotion"]
+    )
+    assert code == 0
+    text = doc.read_text(encoding="utf-8")
+    assert "| TweetEval emotion | sentiment macro-F1 | 2 |" in text
+    assert "before (`--fast`)" in text and "had no `--fast`" not in text
+    # the made-up tweets never reach the report, only figures about them
+    assert "so angry right now" not in text
+
+
+def test_make_accuracy_says_when_before_and_after_are_identical() -> None:
+    meta = {
+        "name": "toy",
+        "title": "Toy — made up",
+        "source": "toy.csv",
+        "protocol": "Made-up labels.",
+        "sampled": "all 10",
+        "notes": [],
+        "counts": {"conversations": 10, "messages": 20, "labels": 10},
+    }
+    same = _report(_counts(1, 0, 3, 6), 0.1)
+    result = make_accuracy.SetResult(
+        "toy", meta, make_accuracy.Run(same, 1.0), make_accuracy.Run(dict(same), 2.0)
+    )
+    assert any("identical" in line for line in make_accuracy.section(result))
