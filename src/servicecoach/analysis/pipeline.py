@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -181,10 +182,52 @@ class Pipeline:
             for (conversation, history), view in zip(items, views, strict=True)
         ]
 
+    def stream(
+        self,
+        items: Iterable[tuple[Conversation, tuple[Conversation, ...] | None]],
+        batch: int = BATCH,
+    ) -> Iterator[ConversationResult]:
+        """Analyse ``(conversation, history)`` pairs in order, batch by batch.
+
+        With the learned models, the sentences of the next batch are embedded on a
+        background thread while the analysers run over the current one (ONNX Runtime
+        releases the GIL), so the rules cost little beyond the model's own time. Items
+        are drawn from ``items`` on the calling thread only, so a generator reading a
+        database connection is safe. Memory stays flat: at most two batches are held.
+        """
+        iterator = iter(items)
+        chunks = iter(lambda: list(islice(iterator, batch)), [])
+        if self.judge is None:
+            for chunk in chunks:
+                yield from (self.analyze(conversation, history) for conversation, history in chunk)
+            return
+        judge = self.judge
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicecoach-embed") as pool:
+            pending: (
+                tuple[
+                    list[tuple[Conversation, tuple[Conversation, ...] | None]],
+                    Future[list[LearnedView]],
+                ]
+                | None
+            ) = None
+            for chunk in chunks:
+                future = pool.submit(judge.views, [conversation for conversation, _ in chunk])
+                if pending is not None:
+                    yield from self._finish(*pending)
+                pending = (chunk, future)
+            if pending is not None:
+                yield from self._finish(*pending)
+
+    def _finish(
+        self,
+        chunk: list[tuple[Conversation, tuple[Conversation, ...] | None]],
+        views: Future[list[LearnedView]],
+    ) -> Iterator[ConversationResult]:
+        for (conversation, history), view in zip(chunk, views.result(), strict=True):
+            yield self.analyze(conversation, history, view)
+
     def run(
         self, conversations: Iterable[Conversation], batch: int = BATCH
     ) -> Iterator[ConversationResult]:
-        """Analyse conversations in batches of ``batch`` (a generator: memory stays flat)."""
-        iterator = iter(conversations)
-        while chunk := list(islice(iterator, batch)):
-            yield from self.analyze_many([(conversation, None) for conversation in chunk])
+        """Analyse conversations without history (see :meth:`stream`)."""
+        return self.stream(((conversation, None) for conversation in conversations), batch)

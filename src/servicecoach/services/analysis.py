@@ -12,7 +12,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -123,27 +124,28 @@ def _analyze(
 ) -> None:
     total = plan.total_bytes
     done: dict[Path, int] = {}
-    current: tuple[Source, ...] = ()
     lines: list[str] = []
-    pending: list[Conversation] = []
-    for sources, item in read_plan(plan, options):
-        if tuple(sources) != current:
-            done.update((s.path, s.size) for s in current)
-            current = tuple(sources)
-        if isinstance(item, Problem):
-            _note(report, item)
-            continue
-        if report.skipped and not skip_invalid:
-            continue  # stopped: read on only to report every problem
-        pending.append(item)
-        if len(pending) < BATCH:
-            continue
-        _flush(pipeline, pending, report, lines)
+
+    def conversations() -> Iterator[Conversation]:
+        current: tuple[Source, ...] = ()
+        for sources, item in read_plan(plan, options):
+            if tuple(sources) != current:
+                done.update((s.path, s.size) for s in current)
+                current = tuple(sources)
+            done.update((s.path, s.bytes_read) for s in sources)
+            if isinstance(item, Problem):
+                _note(report, item)
+            elif not report.skipped or skip_invalid:
+                yield item  # once stopped, read on only to report every problem
+
+    for result in pipeline.run(conversations()):
+        report.conversations += 1
+        report.failures += len(result.failures)
+        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
         if len(lines) >= 200 and handle is not None:
             handle.write("\n".join(lines) + "\n")
             lines.clear()
-        if progress is not None:
-            done.update((s.path, s.bytes_read) for s in sources)
+        if progress is not None and report.conversations % BATCH == 0:
             progress(sum(done.values()), total, report.conversations)
     if report.skipped and not skip_invalid:
         raise ImportFailed(
@@ -153,22 +155,10 @@ def _analyze(
             lost="no results were written",
             action="analyse",
         )
-    _flush(pipeline, pending, report, lines)
     if lines and handle is not None:
         handle.write("\n".join(lines) + "\n")
     if progress is not None:
         progress(total, total, report.conversations)
-
-
-def _flush(
-    pipeline: Pipeline, pending: list[Conversation], report: AnalysisReport, lines: list[str]
-) -> None:
-    """Analyse the pending conversations in one batch; keep their result lines."""
-    for result in pipeline.analyze_many([(conversation, None) for conversation in pending]):
-        report.conversations += 1
-        report.failures += len(result.failures)
-        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
-    pending.clear()
 
 
 def analyze_store(
@@ -195,20 +185,18 @@ def analyze_store(
         )
         batch: list[tuple[int, ConversationResult]] = []
         analysed: dict[int, StoredConversation] = {}
-        pending: list[tuple[StoredConversation, tuple[Conversation, ...] | None]] = []
+        order: deque[int] = deque()
+
+        def items() -> Iterator[tuple[Conversation, tuple[Conversation, ...] | None]]:
+            for stored in iter_conversations(connection):
+                analysed[stored.pk] = stored
+                order.append(stored.pk)
+                yield stored.conversation, earlier_conversations(connection, stored)
+
         done = 0
-
-        def flush() -> None:
-            results = pipeline.analyze_many([(s.conversation, h) for s, h in pending])
-            batch.extend((s.pk, result) for (s, _), result in zip(pending, results, strict=True))
-            pending.clear()
-
-        for stored in iter_conversations(connection):
-            pending.append((stored, earlier_conversations(connection, stored)))
-            analysed[stored.pk] = stored
+        for result in pipeline.stream(items()):
+            batch.append((order.popleft(), result))
             done += 1
-            if len(pending) >= BATCH:
-                flush()
             if len(batch) >= batch_size:
                 save_results(connection, run, batch, analysed)
                 for pk, _ in batch:
@@ -216,7 +204,6 @@ def analyze_store(
                 batch.clear()
             if progress is not None and done % 50 == 0:
                 progress(done, total, done)
-        flush()
         save_results(connection, run, batch, analysed)
         finish_run(connection, run, done)
     if progress is not None:
