@@ -129,7 +129,7 @@ class Pipeline:
         A conversation in a language servicecoach cannot score gets no findings (every
         skill not applicable) and says why in ``not_scored``. ``learned`` is the
         conversation's learned view when the caller computed it in a batch
-        (:meth:`analyze_many`); otherwise the pipeline's judge computes it.
+        (:meth:`stream`); otherwise the pipeline's judge computes it.
         """
         findings: dict[str, SkillFinding] = {}
         failures: list[AnalysisFailure] = []
@@ -169,18 +169,6 @@ class Pipeline:
             config={name: cfg for name, cfg in self.config.items() if cfg},
             language=guess.language,
         )
-
-    def analyze_many(
-        self, items: Sequence[tuple[Conversation, tuple[Conversation, ...] | None]]
-    ) -> list[ConversationResult]:
-        """Analyse ``(conversation, history)`` pairs, embedding their sentences in one batch."""
-        if self.judge is None:
-            return [self.analyze(conversation, history) for conversation, history in items]
-        views = self.judge.views([conversation for conversation, _ in items])
-        return [
-            self.analyze(conversation, history, view)
-            for (conversation, history), view in zip(items, views, strict=True)
-        ]
 
     def stream(
         self,
