@@ -15,11 +15,9 @@ from sqlalchemy import Connection
 
 from servicecoach.api.state import ServiceState
 from servicecoach.store.filters import Filters, resolve_run
-from servicecoach.store.metrics import ensure_metrics
+from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["FilterParams", "ensure_run", "filters_from_query", "jsonable", "reading"]
-
-_ENSURED = "web.api.ensured_runs"
 
 
 def filters_from_query(
@@ -53,11 +51,7 @@ def ensure_run(state: ServiceState, filters: Filters) -> int:
     """
     with state.store.connect() as connection:
         run = resolve_run(connection, filters)
-    done: set[int] = state.extras.setdefault(_ENSURED, set())
-    if run not in done:
-        with state.store.begin() as connection:
-            ensure_metrics(connection, run)
-        done.add(run)
+    ensure_metrics_once(state, run)
     return run
 
 

@@ -12,20 +12,9 @@ from sqlalchemy import Connection
 from servicecoach.api.state import ServiceState
 from servicecoach.errors import NotFoundError
 from servicecoach.store.analyses import latest_run
-from servicecoach.store.metrics import ensure_metrics
+from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["reading"]
-
-_ENSURED = "web.pages.ensured_runs"
-
-
-def _ensure(state: ServiceState, run: int) -> None:
-    done: set[int] = state.extras.setdefault(_ENSURED, set())
-    if run in done:
-        return
-    with state.store.begin() as connection:
-        ensure_metrics(connection, run)
-    done.add(run)
 
 
 @contextmanager
@@ -38,6 +27,6 @@ def reading(state: ServiceState, run: int | None = None) -> Iterator[Connection]
             except NotFoundError:
                 run = None
     if run is not None:
-        _ensure(state, run)
+        ensure_metrics_once(state, run)
     with state.store.connect() as connection:
         yield connection
