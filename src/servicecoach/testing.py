@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from servicecoach.analysis.finding import SkillFinding
 from servicecoach.errors import Problem
 from servicecoach.ingest.base import Importer, ImportOptions, Source
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 
-__all__ = ["make_conversation", "read_all"]
+__all__ = ["check_finding", "make_conversation", "read_all"]
 
 
 def read_all(
@@ -64,3 +65,17 @@ def make_conversation(
         public=public,
         source=source,
     )
+
+
+def check_finding(conversation: Conversation, finding: SkillFinding) -> SkillFinding:
+    """Assert what every analyser's finding must satisfy; return it for further checks.
+
+    The score is ``None`` or 0-100, and every evidence span indexes its message's text
+    exactly (``text[start:end] == quote``). Property tests of analysers (plugins too)
+    call it on generated conversations.
+    """
+    assert finding.score is None or 0 <= finding.score <= 100, finding.score
+    texts = {m.id: m.text for m in conversation.messages}
+    for evidence in finding.evidence:
+        assert texts[evidence.message][evidence.start : evidence.end] == evidence.quote, evidence
+    return finding

@@ -14,7 +14,7 @@ from servicecoach.analysis.analyzers.clarity import (
 )
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.model.conversation import Channel
-from servicecoach.testing import make_conversation
+from servicecoach.testing import check_finding, make_conversation
 
 ANALYZER = ClarityAnalyzer()
 
@@ -277,11 +277,7 @@ def test_clarity_grade_of_plain_text_is_low() -> None:
 )
 def test_clarity_never_raises_and_spans_index_the_text(turns: list[tuple[str, str]]) -> None:
     conversation = make_conversation(turns)
-    finding = ANALYZER.analyze(conversation, Context())
-    texts = {m.id: m.text for m in conversation.messages}
-    for e in finding.evidence:
-        assert texts[e.message][e.start : e.end] == e.quote
-    assert finding.score is None or 0 <= finding.score <= 100
+    check_finding(conversation, ANALYZER.analyze(conversation, Context()))
 
 
 @pytest.mark.parametrize(

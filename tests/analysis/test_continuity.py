@@ -12,7 +12,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Channel, Conversation
 from servicecoach.nlp.phrases import fold
-from servicecoach.testing import make_conversation
+from servicecoach.testing import check_finding, make_conversation
 
 ANALYZER = ContinuityAnalyzer()
 REFERENCE = "continuity.reference"
@@ -177,9 +177,6 @@ def test_continuity_never_raises_and_spans_index_the_text(
 ) -> None:
     conversation = make_conversation(turns)
     context = Context(history=None if history is None else _history(history))
-    finding = ANALYZER.analyze(conversation, context)
-    assert finding.score is None or 0 <= finding.score <= 100
-    texts = {m.id: m.text for m in conversation.messages}
+    finding = check_finding(conversation, ANALYZER.analyze(conversation, context))
     for evidence in finding.evidence:
-        assert texts[evidence.message][evidence.start : evidence.end] == evidence.quote
         assert evidence.signal in (REFERENCE, RETELL)

@@ -14,7 +14,7 @@ from servicecoach.analysis.analyzers.listening import ListeningAnalyzer
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
-from servicecoach.testing import make_conversation
+from servicecoach.testing import check_finding, make_conversation
 
 ANALYZER = ListeningAnalyzer()
 
@@ -424,11 +424,7 @@ def test_listening_spans_point_into_the_message() -> None:
 )
 def test_listening_never_raises_and_spans_index_the_text(turns: list[tuple[str, str]]) -> None:
     conversation = make_conversation(turns)
-    finding = ANALYZER.analyze(conversation, Context())
-    texts = {m.id: m.text for m in conversation.messages}
-    for e in finding.evidence:
-        assert texts[e.message][e.start : e.end] == e.quote
-    assert finding.score is None or 0 <= finding.score <= 100
+    check_finding(conversation, ANALYZER.analyze(conversation, Context()))
 
 
 @pytest.mark.parametrize(
