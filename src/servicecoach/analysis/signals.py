@@ -6,7 +6,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["signal_meaning", "signal_meanings"]
+__all__ = ["experimental_signals", "is_experimental", "signal_meaning", "signal_meanings"]
 
 
 @lru_cache(maxsize=1)
@@ -19,3 +19,20 @@ def signal_meanings() -> dict[str, str]:
 def signal_meaning(signal: str) -> str | None:
     """The meaning of ``signal``, or ``None`` for a signal not documented (e.g. a plugin's)."""
     return signal_meanings().get(signal)
+
+
+@lru_cache(maxsize=1)
+def experimental_signals() -> dict[str, str]:
+    """Signal id to why it is experimental (``analysis/experimental.toml``).
+
+    An experimental signal did not beat its trivial baseline on the labelled sets that
+    test it (docs/accuracy.md): its evidence is shown, marked, but changes no score
+    unless a rubric opts in.
+    """
+    path = resources.files("servicecoach.analysis").joinpath("experimental.toml")
+    return {str(k): str(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def is_experimental(signal: str) -> bool:
+    """True when ``signal`` is marked experimental by default."""
+    return signal in experimental_signals()
