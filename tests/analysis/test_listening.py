@@ -42,7 +42,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "As I said, the tent pole snapped."),
                 ("agent", "Got it. So the pole broke the first time you pitched your tent?"),
             ],
-            95,
+            85,
             [
                 ("listening.repeat", "As I said"),
                 ("listening.acknowledgement", "Got it"),
@@ -50,7 +50,6 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                     "listening.paraphrase",
                     "So the pole broke the first time you pitched your tent?",
                 ),
-                ("listening.question", "So the pole broke the first time you pitched your tent?"),
             ],
             id="paraphrase-by-shared-words",
         ),
@@ -155,11 +154,10 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "My order number is 5521 and it hasn't arrived."),
                 ("agent", "Thanks for letting us know. Just to confirm, is it NW-5521?"),
             ],
-            100,
+            95,
             [
                 ("listening.acknowledgement", "Thanks for letting us know"),
                 ("listening.paraphrase", "Just to confirm, is it NW-5521?"),
-                ("listening.question", "Just to confirm, is it NW-5521?"),
             ],
             id="confirming-the-order-in-another-notation-is-not-a-reask",
         ),
@@ -345,9 +343,11 @@ def test_listening_interrupt_in_timed_transcripts(start: float, interrupts: bool
         ]
     )
     finding = ANALYZER.analyze(conversation, Context())
-    expected = [("listening.interrupt", "Right.")] if interrupts else []
+    expected = [("listening.acknowledgement", "Right")]  # a backchannel shows attention
+    if interrupts:
+        expected.append(("listening.interrupt", "Right."))
     assert [(e.signal, e.quote) for e in finding.evidence] == expected
-    assert finding.score == (60 if interrupts else 70)
+    assert finding.score == (70 if interrupts else 80)
 
 
 def test_listening_interrupt_gap_is_configurable() -> None:

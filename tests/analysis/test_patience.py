@@ -26,7 +26,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
     [
         pytest.param(
             [("customer", "Where is my parcel?"), ("agent", "It ships Monday - here's the link.")],
-            100,
+            None,
             [],
             id="calm",
         ),
@@ -50,7 +50,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "Where is it?"),
                 ("agent", "You should have received an email - I'll resend it now."),
             ],
-            100,
+            None,
             [],
             id="should-have-received-is-not-blame",
         ),
@@ -59,7 +59,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "Where is it?"),
                 ("agent", "You shouldn't have had to wait this long, I'm sorry."),
             ],
-            100,
+            None,
             [],
             id="shouldnt-have-had-to-wait",
         ),
@@ -80,13 +80,13 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [("customer", "It broke!"), ("agent", "You'll obviously get a full refund.")],
-            100,
+            None,
             [],
             id="obviously-positive-is-not-blame",
         ),
         pytest.param(
             [("customer", "It broke!"), ("agent", "Obviously you can keep the old one.")],
-            100,
+            None,
             [],
             id="obviously-you-can-is-not-blame",
         ),
@@ -98,7 +98,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [("customer", "Is it booked?"), ("agent", "Yes! Relax and enjoy your trip!")],
-            100,
+            None,
             [],
             id="relax-friendly-is-not-dismissive",
         ),
@@ -116,13 +116,13 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [("customer", "Is it booked?"), ("agent", "All done - just relax and enjoy the trip.")],
-            100,
+            None,
             [],
             id="just-relax-friendly",
         ),
         pytest.param(
             [("customer", "Is it booked?"), ("agent", "It's booked. Relax, you're all set!")],
-            100,
+            None,
             [],
             id="relax-comma-friendly",
         ),
@@ -138,7 +138,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [("customer", "Is it open?"), ("agent", "We'll reopen once things calm down.")],
-            100,
+            None,
             [],
             id="calm-down-about-things",
         ),
@@ -153,7 +153,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "How do I reach you?"),
                 ("agent", "Please DM us your order ID, or see the FAQ URL. OK?"),
             ],
-            100,
+            None,
             [],
             id="acronyms-are-not-shouting",
         ),
@@ -162,7 +162,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "Where is it?"),
                 ("agent", "Your USPS and UPS labels for ORD-5521 are in the PDF."),
             ],
-            100,
+            None,
             [],
             id="carrier-names-and-codes",
         ),
@@ -192,7 +192,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
         ),
         pytest.param(
             [("customer", "It came!"), ("agent", "Thanks so much, glad it arrived!!")],
-            100,
+            None,
             [],
             id="friendly-bangs",
         ),
@@ -225,7 +225,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("customer", "Any update?"),
                 ("agent", "Thanks for your patience - it shipped this morning."),
             ],
-            100,
+            None,
             [],
             id="thanks-for-patience-is-not-sarcasm",
         ),
@@ -294,10 +294,26 @@ def test_patience_every_negative_signal_has_a_calm_suggestion() -> None:
 
 
 def test_patience_internal_notes_are_not_replies() -> None:
-    conversation = make_conversation([("customer", "Where is it?"), ("agent", "Ships Monday.")])
+    conversation = make_conversation(
+        [("customer", "Where is it? This is ridiculous."), ("agent", "Ships Monday.")]
+    )
     note = Message(id="m3", role=Role.AGENT, text="Calm down, whatever.", internal=True)
     conversation = replace(conversation, messages=(*conversation.messages, note))
     assert ANALYZER.analyze(conversation, Context()).score == 100
+
+
+@pytest.mark.parametrize(
+    ("customer", "score"),
+    [
+        pytest.param("Where is my parcel?", None, id="calm-customer-not-tested"),
+        pytest.param("Where is my parcel?! This is ridiculous.", 100, id="angry-customer-tested"),
+        pytest.param("I'm so fed up, it still hasn't come.", 100, id="frustrated-customer-tested"),
+    ],
+)
+def test_patience_applies_when_tested(customer: str, score: int | None) -> None:
+    """Patience is judged when the customer is upset; a calm exchange says nothing of it."""
+    finding = _run([("customer", customer), ("agent", "It ships Monday, here is the link.")])
+    assert finding.score == score
 
 
 @settings(max_examples=200, deadline=None)

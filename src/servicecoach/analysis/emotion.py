@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
+from servicecoach.nlp.formulaic import is_formulaic
 
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import LearnedView
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EMOTIONS",
     "MIN_EMOTION",
+    "MIN_UNCUED_POSITIVE",
     "NEGATIVE",
     "RULE_WEIGHT",
     "Emotion",
@@ -45,6 +47,7 @@ EMOTIONS = (
 )  # fmt: skip
 NEGATIVE = frozenset({"anger", "frustration", "anxiety", "sadness", "confusion", "disappointment"})
 """Labels that mean the customer is upset or stuck: empathy is due."""
+_POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 
 _WORDS = re.compile(r"[a-z']+")
 _COURTESY_OPENERS = frozenset(
@@ -52,6 +55,11 @@ _COURTESY_OPENERS = frozenset(
 )
 _SHOUT = re.compile(r"\b[A-Z]{3,}\b(?:\W+\b[A-Z]{2,}\b){2,}")
 _BANGS = re.compile(r"[!?]*![!?]*!+")
+_WISH = re.compile(
+    r"\b(?:have|enjoy|had|wish you) (?:a|an|your|the rest of your) "
+    r"(?:(?:great|good|nice|lovely|wonderful|fantastic|brilliant|safe|happy|pleasant) )?\w+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,8 @@ class Emotion:
         return {"label": self.label, "score": round(self.score, 2)}
 
 
+MIN_UNCUED_POSITIVE = 0.5
+"""The model probability a positive label needs when no rule cue of thanks or praise backs it."""
 RULE_WEIGHT = 0.35
 """How much a message's rule cues (shares of their weight) add to the model's probabilities."""
 MIN_EMOTION = 0.35
@@ -73,7 +83,11 @@ MIN_EMOTION = 0.35
 
 
 def rule_weights(text: str) -> dict[str, float]:
-    """The weight of each emotion's cues in ``text`` (empty: no cue)."""
+    """The weight of each emotion's cues in ``text`` (empty: no cue).
+
+    Well-wishes ("have a great day") are no cue: they are courtesy, not the customer's mood.
+    """
+    text = _WISH.sub(lambda m: " " * len(m.group()), text)
     lexicon = load_lexicon("emotion")
     weights: dict[str, float] = {}
     for match in lexicon.matcher.find(text, longest=True):
@@ -109,17 +123,24 @@ def customer_emotions(
         if learned is None or not rows:
             found[message.id] = classify_emotion(message.text)
             continue
+        cue_text = message.text
         if len(rows) > 1:  # "Thanks, Dana" closing an angry message says nothing of the mood
-            rows = [r for r in rows if not _courtesy(message.text, learned, r)] or rows
-        found[message.id] = _combined(learned, rows, rule_weights(message.text))
+            kept = [r for r in rows if not _courtesy(message.text, learned, r)]
+            if kept:
+                rows = kept
+                cue_text = " ".join(
+                    message.text[learned.spans[r].start : learned.spans[r].end] for r in kept
+                )
+        found[message.id] = _combined(learned, rows, rule_weights(cue_text))
     return found
 
 
 def _courtesy(text: str, learned: LearnedView, row: int) -> bool:
-    """A formulaic thanks or greeting of three words or fewer ("Thanks, Dana", "Hi there")."""
+    """A formulaic sentence: thanks, a greeting, a well-wish ("Thanks, Dana", "Have a good day")."""
     span = learned.spans[row]
-    words = _WORDS.findall(text[span.start : span.end].lower())
-    return 0 < len(words) <= 3 and words[0] in _COURTESY_OPENERS
+    sentence = text[span.start : span.end]
+    words = _WORDS.findall(sentence.lower())
+    return (0 < len(words) <= 3 and words[0] in _COURTESY_OPENERS) or is_formulaic(sentence)
 
 
 def _combined(learned: LearnedView, rows: list[int], cues: dict[str, float]) -> Emotion:
@@ -130,6 +151,18 @@ def _combined(learned: LearnedView, rows: list[int], cues: dict[str, float]) -> 
     total = sum(cues.values())
     for label, weight in cues.items():
         scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
+    if any(cues.get(label, 0.0) > 0 for label in NEGATIVE) and not any(
+        cues.get(label, 0.0) > 0 for label in _POSITIVE
+    ):
+        # "I'm so done with this company!": a complaint cue and no word of thanks or
+        # praise; the model's reading of it as satisfied is not to be trusted.
+        for label in _POSITIVE:
+            scores[label] = 0.0
+    elif not any(cues.get(label, 0.0) > 0 for label in _POSITIVE):
+        # Without a word of thanks or praise, "I'd like a table" is a request, not delight.
+        for label in _POSITIVE:
+            if scores.get(label, 0.0) < MIN_UNCUED_POSITIVE:
+                scores[label] = 0.0
     emotional = {k: v for k, v in scores.items() if k != "neutral" and k in EMOTIONS}
     label = max(emotional, key=lambda k: (emotional[k], -EMOTIONS.index(k)))
     if emotional[label] < MIN_EMOTION:

@@ -1,10 +1,14 @@
 """The customer-side outcome of a conversation: emotion at start and end, resolution,
 a satisfaction estimate (a CSAT proxy) and the overall quality of the agent side.
 
-Rules (a first estimate; the learned-judgement issue calibrates them on human ratings):
-- ``resolved`` is true when the customer's last message is satisfied, grateful or
-  relieved; false when it is negative and was the last word of the conversation or
-  says the problem is still there; otherwise unknown.
+Rules, kept consistent with the signals a lead sees as evidence:
+- ``resolved`` follows the problem-solving signals first: false when the customer's last
+  message says it is still broken (``problem_solving.unresolved``); true when a customer
+  message after a reply confirms it is fixed (``problem_solving.resolved``) and nothing
+  later says otherwise. Without those signals: true when the customer's last message,
+  written after a reply, is satisfied, grateful or relieved; false when it is negative
+  and was the last word of the conversation or says the problem is still there;
+  otherwise unknown. A customer who never heard back is never "resolved".
 - ``satisfaction`` starts from the emotion of the customer's last message (anger 10 …
   gratitude 85, neutral 55), moved from neutral towards that value in proportion to the
   emotion's confidence (full at 0.8 and above), so a confidently angry customer ranks
@@ -20,7 +24,7 @@ from collections.abc import Mapping
 from servicecoach.analysis.emotion import NEGATIVE, Emotion
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.result import Outcome
-from servicecoach.model.conversation import Conversation, Role
+from servicecoach.model.conversation import Conversation, Message, Role
 
 __all__ = ["estimate_outcome"]
 
@@ -60,11 +64,7 @@ def estimate_outcome(
         return Outcome(quality=quality)
     start, end = emotions[customer[0].id].label, emotions[customer[-1].id].label
     last_word = conversation.messages[-1].role is Role.CUSTOMER
-    resolved: bool | None = None
-    if end in _POSITIVE:
-        resolved = True
-    elif end in NEGATIVE and (last_word or "still" in customer[-1].text.lower()):
-        resolved = False
+    resolved = _resolved(conversation, customer, end, last_word, skills)
     strength = min(1.0, emotions[customer[-1].id].score / _FULL)
     satisfaction = round(_NEUTRAL + (_BASE[end] - _NEUTRAL) * strength)
     if resolved is True:
@@ -80,3 +80,29 @@ def estimate_outcome(
         satisfaction=max(0, min(100, satisfaction)),
         quality=quality,
     )
+
+
+def _resolved(
+    conversation: Conversation,
+    customer: list[Message],
+    end: str,
+    last_word: bool,
+    skills: Mapping[str, SkillFinding],
+) -> bool | None:
+    """Whether the problem was solved: the signals first, then the customer's last emotion."""
+    finding = skills.get("problem_solving")
+    signals = {e.signal: e.message for e in finding.evidence} if finding is not None else {}
+    if "problem_solving.unresolved" in signals:
+        return False
+    order = {m.id: i for i, m in enumerate(conversation.messages)}
+    last = customer[-1]
+    if "problem_solving.resolved" in signals:
+        confirmed = order[signals["problem_solving.resolved"]]
+        if end not in NEGATIVE or confirmed == order[last.id]:
+            return True
+    replied = any(m.is_reply for m in conversation.messages[: order[last.id]])
+    if end in _POSITIVE and replied:
+        return True
+    if end in NEGATIVE and (last_word or "still" in last.text.lower()):
+        return False
+    return None

@@ -73,6 +73,14 @@ _LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")
+_BUT = re.compile(r"\b(?:but|however|although|though|except|still)\b", re.IGNORECASE)
+_DECLINED = re.compile(
+    r"\b(?:nothing (?:else|more)|that'?s (?:all|everything|it)|that is (?:all|everything|it)"
+    r"|no(?:,)? thanks?|no thank you|no more|no further|that will be all|that'?ll be all)\b",
+    re.IGNORECASE,
+)
+_SHORT_DONE = 10
+"""Words up to which a message saying it is done ("That's all I need") is only that."""
 _LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 
 
@@ -80,7 +88,7 @@ class ClosingAnalyzer(Analyzer):
     """Checks for anything else once the issue is solved, closes warmly, and doesn't drag on."""
 
     name: ClassVar[str] = "closing"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "closing"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -89,7 +97,7 @@ class ClosingAnalyzer(Analyzer):
         found: list[Evidence] = []
         is_open = False  # a customer problem or question no reply has addressed yet
         drag_eligible = False  # the customer said they are done; the agent should stop
-        seen_customer = replied = False
+        seen_customer = replied = declined = False
         last_kind: str | None = None  # the last customer message's reading
         last_is_close = False  # the last message is a reply with a closing phrase
         checks = premature = drags = 0
@@ -102,6 +110,9 @@ class ClosingAnalyzer(Analyzer):
                 seen_customer, last_is_close = True, False
                 is_open = last_kind == _OPEN or (is_open and last_kind == _NEUTRAL)
                 drag_eligible = last_kind == _DONE
+                # Asking "anything else?" again drags on only after the customer has
+                # said there is nothing else; after "thanks, bye" it is a courtesy.
+                declined = bool(_DECLINED.search(message.text))
                 continue
             if not message.is_reply:
                 continue
@@ -109,7 +120,8 @@ class ClosingAnalyzer(Analyzer):
             reply = _read_reply(lexicon, message)
             last_is_close = bool(reply.closing)
             early = is_open and not reply.substantive
-            if drag_eligible and reply.drag is not None:
+            drags_on = reply.drag is not None and (declined or not reply.drag_is_check)
+            if drag_eligible and drags_on and reply.drag is not None:
                 found.append(_evidence(message, *reply.drag, "closing.drag", -1, _DRAG_SUGGESTION))
                 drags += 1
             elif reply.pushes and early:
@@ -167,6 +179,8 @@ class _Reply:
     pushes: list[PhraseMatch]
     substantive: bool
     drag: tuple[int, int] | None
+    drag_is_check: bool = False
+    """The first question is a check ("What else can I help with?"), not a new topic."""
 
 
 def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
@@ -198,11 +212,13 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
     )
     pitches = {sentence_of(m.start) for m in found if m.label == "pitch"}
     drag: tuple[int, int] | None = None
+    check_only = False
     for number, sentence in enumerate(parts):
         if number in pitches or _is_question(sentence):
             drag = (sentence.start, sentence.end)
+            check_only = number in push_sentences and number not in pitches
             break
-    return _Reply(closing, pushes, substantive, drag)
+    return _Reply(closing, pushes, substantive, drag, check_only)
 
 
 def _without_exceptions(found: list[PhraseMatch]) -> list[PhraseMatch]:
@@ -234,7 +250,17 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
         for m in found
         if m.label not in ("open", "problem") or not _negated(masked, m, negators)
     }
-    if "open" in labels or "?" in _mask(_LINK, masked):
+    asks = "?" in _mask(_LINK, masked)
+    short = len(_WORD.findall(masked)) <= _SHORT_DONE
+    if (
+        _DONE in labels
+        and short
+        and "problem" not in labels
+        and not asks
+        and not _BUT.search(masked)
+    ):
+        return _DONE  # "That's all I need": the "need" is not a new problem
+    if "open" in labels or asks:
         return _OPEN
     if "problem" in labels and _RESOLVED not in labels:
         return _OPEN

@@ -20,9 +20,11 @@ is approximated by reading only the replies after the customer's problem or requ
 courtesy there is taken to be about it; a pitch for something unrelated is not in the
 phrase list.
 
-Scoring: 50 with no proactive help, 80 with one proactive sentence, 95 with two or more.
-When the customer is long-standing (``Context.history`` holds 3 or more earlier
-conversations) and there is proactive help, +5 (at most 100).
+Scoring: 80 with one proactive sentence, 95 with two or more; when the customer is
+long-standing (``Context.history`` holds 3 or more earlier conversations), +5 (at most
+100). Without proactive help the skill is not applicable: most requests need no extra
+mile, and the text cannot tell a missed chance from none, so a constant score would
+tell a lead nothing. Leads read the share of conversations with extra help instead.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class ExtraMileAnalyzer(Analyzer):
     """Proactive help beyond the literal ask, weighted toward long-standing customers."""
 
     name: ClassVar[str] = "extra_mile"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "extra_mile"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -101,8 +103,10 @@ class ExtraMileAnalyzer(Analyzer):
                 acts.add((message.id, starts[bisect_right(starts, match.start) - 1]))
         if not answered:
             return SkillFinding.not_applicable(tuple(found))
-        score = 50 if not acts else 80 if len(acts) == 1 else 95
-        if acts and len(context.history or ()) >= _LONG_STANDING:
+        if not acts:
+            return SkillFinding.not_applicable(tuple(found))
+        score = 80 if len(acts) == 1 else 95
+        if len(context.history or ()) >= _LONG_STANDING:
             score = min(100, score + 5)
         return SkillFinding(score, tuple(found))
 

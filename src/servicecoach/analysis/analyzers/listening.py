@@ -82,6 +82,7 @@ from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.formulaic import is_formulaic, strip_noise
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.words import is_question as _is_question
@@ -135,6 +136,35 @@ _TIME = re.compile(
 )
 """Times in a reply: "2 days", "3-5 business days", "3pm", "10:30", "the 12th", "12/05"."""
 _SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'd", "you'll", "yours"})
+_MIN_SIMILARITY = 0.3
+"""Cosine a learned reflection needs with the customer's recent words (precision first)."""
+_INTERROGATIVE = frozenset(
+    {
+        "who", "what", "what's", "which", "where", "when", "how", "why", "whose",
+        "can", "could", "would", "will", "do", "does", "did", "is", "are", "was", "were",
+        "have", "has", "had", "may", "should", "shall", "am",
+    }
+)  # fmt: skip
+"""Words a question opens with, for questions written without "?" (call transcripts)."""
+_CONFIRM_TAIL = re.compile(
+    r"(?:\bcorrect|\bright|\bis that (?:right|correct|it)|\byes|\bno)\s*\?\s*$", re.IGNORECASE
+)
+"""A confirmation tag closing a restatement: "..., correct?", "..., is that right?"."""
+_CONFIRM_OPENING = (
+    ("so",), ("you", "want"), ("you'd", "like"), ("you", "would", "like"), ("you", "need"),
+    ("you're", "looking"), ("you", "are", "looking"), ("that's",), ("that", "is"),
+    ("to", "confirm"), ("just", "to", "confirm"),
+)  # fmt: skip
+_BACKCHANNEL = re.compile(
+    r"^\W*(?:ok(?:ay)?|alright|all right|right|i see|got it|gotcha|understood|noted|sure"
+    r"|exactly|uh[- ]?huh|mm+[- ]?hmm+|mhm+|yeah|yes|yep|yup|i understand|makes sense"
+    r"|that makes sense|fair enough|of course|certainly|absolutely|indeed)"
+    r"(?:\s*,?\s*(?:ok(?:ay)?|right|sure|yeah|yes|i see|got it|thanks?|thank you))*"
+    r"\s*(?:[.!,;:…-]+|$)",
+    re.IGNORECASE,
+)
+"""A backchannel opening a reply or standing alone: "Okay.", "Right, so ...", "I see!"."""
+_ANSWER_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "certainly", "absolutely", "of"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +228,15 @@ class _State:
     learned: LearnedView | None = None
     customer_rows: list[list[int]] = field(default_factory=list)
     """Rows of the learned view holding each customer message's sentences."""
+    texts: dict[int, str] = field(default_factory=dict)
+    """The text of each message by its index (to read a learned row's sentence)."""
 
 
 class ListeningAnalyzer(Analyzer):
     """Acknowledges, restates and asks about the issue; never re-asks or leaves questions hanging."""
 
     name: ClassVar[str] = "listening"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     skill: ClassVar[str] = "active_listening"
 
     def check_config(self, config: Mapping[str, Any]) -> None:
@@ -215,7 +247,10 @@ class ListeningAnalyzer(Analyzer):
         rules = _rules()
         min_gap = _min_gap(context.config)
         names = _customer_names(conversation)
-        state = _State(learned=context.learned)
+        state = _State(
+            learned=context.learned,
+            texts={i: m.text for i, m in enumerate(conversation.messages)},
+        )
         found: list[Evidence] = []
         previous: Message | None = None
         applicable = False
@@ -305,8 +340,14 @@ def _read_reply(
             and not is_negated(own, match.start, rules.negators)
         ):
             found.append(_evidence(message, match.start, match.end, "listening.acknowledgement", 1))
+    if not any(e.signal == "listening.acknowledgement" for e in found):
+        backchannel = _backchannel(own, state)
+        if backchannel is not None:
+            found.append(_evidence(message, *backchannel, "listening.acknowledgement", 1))
     paraphrased = False
     for sentence in parts:
+        if is_formulaic(sentence.text):
+            continue  # "Have a great day!", "^FR", "Oh my!": no content to restate or ask about
         inside = [m for m in matches if sentence.start <= m.start < sentence.end]
         labels = {m.label for m in inside}
         reask = _reask(sentence, inside, rules, state.given)
@@ -337,6 +378,7 @@ def _read_reply(
                 _evidence(message, sentence.start, sentence.end, "listening.paraphrase", 1)
             )
             paraphrased = True
+            continue  # a restatement checked back ("..., correct?") is not a new question
         if _diagnostic(sentence, labels, state.customer_texts, _asks(row, state)):
             found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
     return found
@@ -363,6 +405,34 @@ def _opens(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> boo
     return False
 
 
+def _backchannel(own: str, state: _State) -> tuple[int, int] | None:
+    """The span of a backchannel opening the reply ("Okay.", "I see,", "Right, so"), if any.
+
+    "Yes" and "sure" answering a customer's question are answers, not acknowledgements.
+    """
+    start = len(own) - len(own.lstrip())
+    match = _BACKCHANNEL.match(own, start)
+    if match is None:
+        return None
+    first = _WORD.findall(fold(match.group()))
+    asked = state.last_customer is not None and "?" in state.last_customer
+    if first and first[0] in _ANSWER_WORDS and asked:
+        return None
+    end = match.end()
+    while end > start and not own[end - 1].isalnum():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _confirms(text: str, tokens: Sequence[str]) -> bool:
+    """A confirmation of what the customer asked: "So that's a table for four, correct?"."""
+    if _CONFIRM_TAIL.search(text):
+        return True
+    return _is_question(text) and any(
+        tuple(tokens[: len(opening)]) == opening for opening in _CONFIRM_OPENING
+    )
+
+
 def _span(sentence: Sentence) -> tuple[int, int]:
     return sentence.start, sentence.end
 
@@ -375,20 +445,41 @@ def _reflects(sentence: Sentence, row: int | None, state: _State) -> bool:
     if _is_question(sentence.text) and not fold(sentence.text).startswith("so"):
         return False
     limits = load_thresholds()
-    if learned.probability("counselling", "reflection", row) < limits.reflection:
+    if "acts" in learned.heads:
+        if not learned.fires("acts", "paraphrase", row):
+            return False
+    elif learned.probability("counselling", "reflection", row) < limits.reflection:
         return False
     recent = [r for rows in state.customer_rows[-2:] for r in rows]
-    if learned.similarity(row, recent) < limits.similarity:
+    if learned.similarity(row, recent) < max(limits.similarity, _MIN_SIMILARITY):
         return False
     theirs = _normalise(state.last_customer or "")
-    return _normalise(sentence.text) not in theirs
+    if _normalise(sentence.text) in theirs:
+        return False
+    # Precision first: a reflection is about the customer or what they said, in words that
+    # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
+    tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, sentence.text))]
+    about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
+    rules = _rules()
+    shared = _content(sentence.text, rules, numbers=False) & _content(
+        state.last_customer or "", rules, numbers=False
+    )
+    return bool(about and shared)
 
 
 def _asks(row: int | None, state: _State) -> bool:
     """The learned judgement that a sentence is a question, with or without "?"."""
     if state.learned is None or row is None:
         return False
-    return state.learned.probability("counselling", "question", row) >= load_thresholds().question
+    span = state.learned.spans[row]
+    text = state.texts.get(span.message, "")[span.start : span.end]
+    words = _WORD.findall(fold(strip_noise(text)))
+    if not words or words[0] not in _INTERROGATIVE:
+        return False  # without "?", only a sentence that opens like a question ("could you ...")
+    learned = state.learned
+    if "acts" in learned.heads:
+        return learned.fires("acts", "question", row)
+    return learned.probability("counselling", "question", row) >= load_thresholds().question
 
 
 def _diagnostic(
@@ -555,9 +646,10 @@ def _gives_time(text: str, rules: _Rules) -> bool:
 def _restates(text: str, customer: str, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
     tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, text))]
-    if not _SECOND_PERSON.intersection(tokens):
+    confirms = _confirms(text, tokens)
+    if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
-    if _is_question(text) and tokens[:1] != ["so"]:
+    if _is_question(text) and tokens[:1] != ["so"] and not confirms:
         return False  # "Are you able to update your games?" asks; "So the pole broke?" restates
     words = _content(text, rules, numbers=False)
     candidates = [customer, *(s.text for s in sentences(customer))]

@@ -24,10 +24,13 @@ Signals (all negative, each with a calm alternative as its suggestion):
 Only replies the customer saw count, and never the customer's own words quoted in them
 (lines starting with ``>``, or text in quotation marks copied from a customer message).
 
-Scoring (applicable when the conversation has at least one agent or bot reply): 100,
-minus 30 per blame, dismissive or defensive signal, 25 per shouting sentence, 20 per
-sarcasm and 20 for degrading; never below 0. An agent who stays clean scores 100 however
-angry the customer is.
+Scoring: 100, minus 30 per blame, dismissive or defensive signal, 25 per shouting
+sentence, 20 per sarcasm and 20 for degrading; never below 0. Patience is tested only
+when the customer is angry or frustrated (their message shows anger as above, or its
+emotion - the trained model's where loaded - is anger or frustration) or the agent's tone
+slipped (any signal above): then an agent who stays clean scores 100 however angry the
+customer is. A calm conversation with a calm agent says nothing about patience, so the
+skill is not applicable there rather than a constant 100.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from typing import ClassVar
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
+from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -114,11 +118,15 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
     return caps >= 3 and caps * 2 > words
 
 
+_TESTING = frozenset({"anger", "frustration"})
+"""Customer emotions that put the agent's patience to the test."""
+
+
 class PatienceAnalyzer(Analyzer):
     """Calm, courteous tone: no blame, dismissal, shouting, defensiveness or sarcasm."""
 
     name: ClassVar[str] = "patience"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "patience"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -148,10 +156,20 @@ class PatienceAnalyzer(Analyzer):
                     worst = (cost, message)
         if not replied:
             return SkillFinding.not_applicable()
+        if not found and not _tested(conversation, context, rules):
+            return SkillFinding.not_applicable()
         if worst is not None:
             found.append(_whole(worst[1], rules))
         score = 100 - sum(_PENALTY[e.signal] for e in found)
         return SkillFinding(max(0, score), tuple(found))
+
+
+def _tested(conversation: Conversation, context: Context, rules: _Rules) -> bool:
+    """True when a customer message is angry or frustrated: the agent's patience was tested."""
+    if any(_is_angry(m.text, rules) for m in conversation.messages if m.role is Role.CUSTOMER):
+        return True
+    emotions = customer_emotions(conversation, context.learned)
+    return any(e.label in _TESTING for e in emotions.values())
 
 
 def _is_angry(text: str, rules: _Rules) -> bool:

@@ -97,7 +97,7 @@ _NOT_DIAGNOSTIC = frozenset({"not_diagnostic", "follow_up", "offer"})
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_NEGATED_AFTER = re.compile(r"n't|'t|\s+not\b|\s+never\b")
+_NEGATED_AFTER = re.compile(r"n't|'t|\s+not\b|\s+never\b|\s+no\b")
 _CLOCK = re.compile(
     r"\b(?:by|at|before|until|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b(?![:.]?\d)",
     re.IGNORECASE,
@@ -105,13 +105,15 @@ _CLOCK = re.compile(
 _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _WORD = re.compile(r"[^\W\d_]+")
+_SHORT_DONE = 10
+"""Words up to which a message saying the customer is done is only that."""
 
 
 class ProblemSolvingAnalyzer(Analyzer):
     """Identifies the issue, offers a fix or an alternative, follows up, and avoids hand-offs."""
 
     name: ClassVar[str] = "problem_solving"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "problem_solving"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -127,6 +129,13 @@ class ProblemSolvingAnalyzer(Analyzer):
             elif message.is_reply and state.problem_seen:
                 reading = _read_reply(lexicon, message, customer_texts, state.refused)
                 state.reply(index, message, reading)
+            elif message.is_reply:
+                # Before any problem: information or a suggestion is still evidence of one,
+                # though the skill applies only once the customer raises a problem.
+                reading = _read_reply(lexicon, message, customer_texts, state.refused)
+                state.found.extend(
+                    e for e in reading.evidence if e.signal == "problem_solving.solution"
+                )
         state.end_turn()
         if state.last_unresolved is not None:
             state.found.append(state.last_unresolved)
@@ -145,6 +154,7 @@ class _CustomerReading:
     opens: bool
     resolved: PhraseMatch | None
     unresolved: PhraseMatch | None
+    done: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +213,7 @@ class _State:
                 self.resolved = True
         if reading.opens:
             self.problem_seen = self.is_open = True
-        elif reading.resolved is not None:
+        elif reading.resolved is not None or reading.done:
             self.is_open = False
 
     def reply(self, index: int, message: Message, reading: _ReplyReading) -> None:
@@ -275,6 +285,8 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
         for m in found
     )
     question = "?" in _mask(_LINK, own)
+    if not question and not unresolved and _says_done(own):
+        return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
     return _CustomerReading(
         opens=problem or bool(unresolved) or question,
         resolved=resolved[0] if resolved else None,
@@ -371,6 +383,13 @@ def _read_reply(
             addresses = True  # says something else: not only holding words
     evidence.sort(key=lambda e: (e.start, e.end))
     return _ReplyReading(evidence, addresses, asks, refused, transfer)
+
+
+def _says_done(text: str) -> bool:
+    """A short message saying the customer needs nothing more ("That's all I need, thanks")."""
+    if len(_WORD.findall(text)) > _SHORT_DONE:
+        return False
+    return any(m.label == "done" for m in load_lexicon("closing").matcher.find(text))
 
 
 def _says_more(sentence: Sentence, found: list[PhraseMatch]) -> bool:

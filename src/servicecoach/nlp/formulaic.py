@@ -1,0 +1,84 @@
+"""Formulaic sentences: courtesies, greetings, sign-offs and reactions that say nothing of the issue.
+
+Support replies are full of words that carry no content about the customer's problem:
+``@handles``, links, sign-off initials (``^FR``, ``-JM``), greetings, thanks, well-wishes
+("have a great day", "you too"), goodbyes and bare reactions ("Oh my!", "Wow"). A signal
+that reads *content* — a restatement, a question about the issue, an emotion — must not
+fire on them. :func:`is_formulaic` says whether a sentence is nothing but such words;
+:func:`strip_noise` removes handles, links and sign-off initials, offsets kept.
+
+These are rules written for servicecoach; they are deliberately conservative (a sentence
+with three or more words beyond the formula is not formulaic).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["content_words", "is_formulaic", "is_signoff", "strip_noise"]
+
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_INITIALS = re.compile(
+    r"(?:^|(?<=\s))[\^~/*]\s?[A-Z][A-Za-z]{0,2}\b\.?"
+    r"|(?:^|(?<=\s))[-–—]\s?[A-Z][A-Za-z]{0,2}\.?(?:\s?[A-Z][A-Za-z]{0,2}\.?)?\s*$",
+    re.MULTILINE,
+)
+"""Sign-off initials or a short name after a marker: ``^FR``, ``-JM``, ``~Ana``, ``/KS``."""
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
+_FORMULAS = re.compile(
+    r"\b(?:"
+    # greetings and openers
+    r"hi+|hello|hey|hiya|howdy|greetings|dear|good (?:morning|afternoon|evening|day)"
+    r"|morning|afternoon|evening|there|all|team|folks|guys|everyone"
+    # thanks and welcomes
+    r"|thanks?|thank you|thx|ty|cheers|many|much|very|so|lot|lots|a lot|appreciated?"
+    r"|you'?re (?:very |most )?welcome|(?:no|not a) (?:problem|worries)|my pleasure|anytime"
+    r"|happy to help|glad (?:i|we) could help|glad to help|our pleasure|of course"
+    # well-wishes and goodbyes
+    r"|(?:you )?have a (?:great|good|nice|lovely|wonderful|fantastic|safe|happy|brilliant)"
+    r"(?: \w+)?|enjoy(?: your| the)?(?: \w+)?|take care|stay safe|all the best|best wishes"
+    r"|(?:i )?hope (?:you|this|that|it)(?:'re| are| have| had| get| enjoy| find)?(?: \w+)?"
+    r"|you too|to you too|as well|same to you|likewise|bye+|goodbye|good ?bye|see you|see ya"
+    r"|talk (?:to you )?soon|speak soon|later|regards|kind regards|best|sincerely"
+    r"|well|doing well|fine|good|great|day|weekend|evening|night|one|trip|stay|time"
+    # bare reactions
+    r"|oh+|oh my(?: god| gosh| goodness)?|wow+|yikes|gosh|goodness|oh dear|oh no|ah+|aw+|hmm+"
+    r"|haha+|lol|omg|yay+|woo+|hooray"
+    r")\b",
+    re.IGNORECASE,
+)
+_MAX_LEFT = 1
+"""Words left beside the formula (a name, say) for a sentence to still count as formulaic."""
+_FILLER = frozenset({"a", "an", "the", "and", "to", "for", "it", "that", "this", "is", "are", "&"})
+
+
+def strip_noise(text: str) -> str:
+    """``text`` with @handles, links and sign-off initials blanked out (offsets kept)."""
+    for pattern in (_HANDLE, _LINK, _INITIALS):
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def is_signoff(text: str) -> bool:
+    """True when ``text`` is nothing but sign-off initials, handles or links."""
+    return not _WORD.findall(strip_noise(text).lower())
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that are not part of a formula, a handle, a link or initials."""
+    bare = _FORMULAS.sub(" ", strip_noise(text).lower().replace("’", "'"))
+    return _WORD.findall(bare)
+
+
+def is_formulaic(text: str) -> bool:
+    """True when a sentence is only a courtesy, greeting, sign-off or bare reaction.
+
+    "Have a great day!", "Thanks, you too :)", "^FR", "@dana Oh my!", "Hi there" are;
+    "Have a great day at the concert on Friday, the tickets are in your inbox" is not.
+    """
+    words = _WORD.findall(strip_noise(text).lower())
+    if not words:
+        return True
+    left = [w for w in content_words(text) if w not in _FILLER]
+    return len(left) <= _MAX_LEFT and len(left) < len(words)
