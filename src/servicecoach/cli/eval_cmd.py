@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.signals import experimental_signals
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
 from servicecoach.cli.output import console, err_console, file_progress, print_json, print_problems
 from servicecoach.errors import ImportFailed
+from servicecoach.evaluation.baselines import LabelledTexts, labelled_texts, signal_rule
 from servicecoach.evaluation.evaluate import EvalReport
-from servicecoach.evaluation.labels import load_labels
+from servicecoach.evaluation.labels import LabelSet, load_labels
 from servicecoach.evaluation.metrics import BinaryCounts
 from servicecoach.ingest.base import ImportOptions
+from servicecoach.model.conversation import Conversation
 from servicecoach.rubric import load_rubric
 from servicecoach.services.evaluation import evaluate_plan
-from servicecoach.services.plan import plan_import
+from servicecoach.services.plan import ImportPlan, plan_import
+from servicecoach.services.reading import read_plan
 
 __all__ = ["eval_command"]
 
@@ -52,7 +58,9 @@ def eval_command(
     Analyses the labelled conversations and prints, per signal, precision, recall and F1
     against the labelled messages; agreement on customer emotion and sentiment; and,
     per skill (and quality, satisfaction), Spearman's rank correlation between
-    servicecoach's score and yours — AI-vs-human agreement per skill.
+    servicecoach's score and yours — AI-vs-human agreement per skill. Beside each figure
+    is what a trivial rule (a keyword list, "?", a length rule; docs/eval.md) gets on the
+    same items, and the lift over it; experimental signals are marked.
     """
     team = load_rubric(rubric)
     pipeline = Pipeline.from_rubric(team, fast=fast)
@@ -81,12 +89,30 @@ def eval_command(
             else:
                 print_problems(exc.problems, exc.problem_count)
             raise
+    report.add_baselines(_texts(plan, label_set, options))
+    report.mark_experimental(experimental_signals())
     if json_output:
         print_json({"ok": True, **report.to_dict(), "analyzers": pipeline.versions})
         return
     if problems:
         print_problems(problems, len(problems))
     _print(report)
+
+
+def _texts(plan: ImportPlan, labels: LabelSet, options: ImportOptions) -> LabelledTexts:
+    """The labelled messages' texts, for the baselines: the same input read once more.
+
+    Reading is cheap beside analysis; invalid records are problems, never conversations,
+    so the baselines see exactly the conversations that were analysed.
+    """
+
+    def conversations() -> Iterator[Conversation]:
+        wanted = labels.conversation_ids
+        for _, item in read_plan(plan, options):
+            if isinstance(item, Conversation) and item.id in wanted:
+                yield item
+
+    return labelled_texts(conversations(), labels)
 
 
 def _report_failure(exc: ImportFailed, json_output: bool) -> None:
@@ -99,6 +125,10 @@ def _report_failure(exc: ImportFailed, json_output: bool) -> None:
 
 def _f(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def _lift(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.2f}"
 
 
 def _counts_table(title: str, rows: dict[str, BinaryCounts], first: str) -> Table:
@@ -116,28 +146,88 @@ def _counts_table(title: str, rows: dict[str, BinaryCounts], first: str) -> Tabl
     return table
 
 
+def _signals_table(signals: dict[str, Any]) -> Table:
+    table = Table(
+        title="Signals",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("signal", overflow="fold", min_width=14)
+    for name in ("support", "fired", "P", "R", "F1", "base P", "base F1", "lift", "n"):
+        table.add_column(name, justify="right")
+    for key, row in signals.items():
+        baseline = row.get("baseline") or {}
+        shown = key.replace("|", " | ") + (" (experimental)" if row["experimental"] else "")
+        table.add_row(
+            shown, str(row["support"]), str(row["predicted"]), _f(row["precision"]),
+            _f(row["recall"]), _f(row["f1"]), _f(baseline.get("precision")),
+            _f(baseline.get("f1")), _lift(row.get("lift")), str(row["n"]),
+        )  # fmt: skip
+    return table
+
+
+def _print_signal_notes(report: EvalReport, signals: dict[str, Any]) -> None:
+    console.print(
+        "P precision, R recall; base: the baseline rule on the same messages; lift = F1 - base F1"
+    )
+    rules = {key: rule for key in signals if (rule := signal_rule(key)) is not None}
+    if rules:
+        console.print("Baselines (docs/eval.md), on the labelled agent messages:")
+        for key, rule in rules.items():
+            console.print(f"  {key}: {rule}")
+    missing = [key for key in signals if key not in rules]
+    if missing:
+        console.print(f"No baseline: {', '.join(missing)}")
+    if report.experimental:
+        console.print("Experimental (shown, but changes no score by default):")
+        for signal, why in sorted(report.experimental.items()):
+            console.print(f"  {signal}: {why}")
+
+
+def _label_summary(name: str, summary: dict[str, Any]) -> str:
+    line = f"{name}: macro-F1 {_f(summary['macro_f1'])}, accuracy {_f(summary['accuracy'])}"
+    baselines = summary.get("baselines")
+    if not baselines:
+        return line
+    shown = [
+        f"{kind}" + (f" ({b['label']})" if "label" in b else "") + f" {_f(b['macro_f1'])}"
+        for kind, b in baselines.items()
+    ]
+    return f"{line}; baseline macro-F1: {', '.join(shown)}; lift {_lift(summary.get('lift'))}"
+
+
 def _print(report: EvalReport) -> None:
     data = report.to_dict()
     console.print(f"[bold]{report.conversations}[/bold] labelled conversations analysed")
     if report.signals:
-        console.print(_counts_table("Signals", dict(sorted(report.signals.items())), "signal"))
+        console.print(_signals_table(data["signals"]))
+        _print_signal_notes(report, data["signals"])
     for name, rows in (("emotion", report.emotions), ("sentiment", report.sentiment)):
         if rows:
             summary = data["emotions" if name == "emotion" else "sentiment"]
             console.print(_counts_table(f"Customer {name}", rows, name))
-            console.print(
-                f"{name}: macro-F1 {_f(summary['macro_f1'])}, accuracy {_f(summary['accuracy'])}"
-            )
+            console.print(_label_summary(name, summary))
     if report.resolved is not None:
         console.print(_counts_table("Resolution", {"resolved": report.resolved}, ""))
     if report.scores:
         scores = Table(title="Scores: rank correlation with yours", title_justify="left")
-        for column in ("score", "Spearman rho", "p-value", "pairs", "not scored"):
+        for column in (
+            "score", "Spearman rho", "p-value", "pairs", "not scored", "baseline rho", "lift",
+        ):  # fmt: skip
             scores.add_column(column, justify="left" if column == "score" else "right")
-        for key, corr in report.scores.items():
-            p_value = "–" if corr.p_value is None else f"{corr.p_value:.2g}"
-            scores.add_row(key, _f(corr.rho), p_value, str(corr.n), str(corr.missing))
+        for key, row in data["scores"].items():
+            p_value = "–" if row["p_value"] is None else f"{row['p_value']:.2g}"
+            baseline = row.get("baseline") or {}
+            scores.add_row(
+                key, _f(row["rho"]), p_value, str(row["n"]), str(row["missing"]),
+                _f(baseline.get("rho")), _lift(row.get("lift")),
+            )  # fmt: skip
         console.print(scores)
+        rules = {row["baseline"]["rule"] for row in data["scores"].values() if row.get("baseline")}
+        for rule in sorted(rules):
+            console.print(f"Score baseline: {rule}")
     if report.not_scored:
         err_console.print(
             f"note: {report.not_scored} labelled conversations were not scored (language)"

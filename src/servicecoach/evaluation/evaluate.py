@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from servicecoach.analysis.emotion import EMOTIONS, NEGATIVE
 from servicecoach.analysis.result import ConversationResult
-from servicecoach.evaluation.labels import LabelSet
+from servicecoach.evaluation.baselines import (
+    EMOTION_RULE,
+    SCORE_BASELINES,
+    SENTIMENT_RULE,
+    LabelledTexts,
+    emotion_by_keywords,
+    lift,
+    majority_label,
+    score_by_keywords,
+    sentiment_by_keywords,
+    signal_baseline_fires,
+    signal_rule,
+)
+from servicecoach.evaluation.labels import SENTIMENTS, LabelSet, MessageLabel
 from servicecoach.evaluation.metrics import BinaryCounts, Correlation, spearman
 
 __all__ = ["EvalReport", "evaluate", "sentiment_of"]
@@ -43,6 +56,15 @@ class EvalReport:
         resolved: counts for the conversation's resolution.
         unmatched: labelled conversation or message ids not found in the input.
         not_scored: labelled conversations servicecoach did not score (e.g. language).
+        baselines: whether :meth:`add_baselines` ran (the ``*_baselines`` are filled).
+        signal_baselines: per signal key with a baseline, its rule's counts on the same items.
+        emotion_baselines: per baseline (``keywords``, ``majority``), per emotion label.
+        sentiment_baselines: per baseline, per sentiment group.
+        majority: the majority label of the emotion and sentiment labels.
+        score_baselines: per score with a baseline, its Spearman on the same pairs.
+        experimental: signal id to why it is experimental, for the signals measured.
+        matched: the message labels that were measured (the baselines' items).
+        paired: per score, (conversation, human score) of the pairs compared.
     """
 
     conversations: int = 0
@@ -53,6 +75,15 @@ class EvalReport:
     resolved: BinaryCounts | None = None
     unmatched: list[str] = field(default_factory=list)
     not_scored: int = 0
+    baselines: bool = False
+    signal_baselines: dict[str, BinaryCounts] = field(default_factory=dict)
+    emotion_baselines: dict[str, dict[str, BinaryCounts]] = field(default_factory=dict)
+    sentiment_baselines: dict[str, dict[str, BinaryCounts]] = field(default_factory=dict)
+    majority: dict[str, str] = field(default_factory=dict)
+    score_baselines: dict[str, Correlation] = field(default_factory=dict)
+    experimental: dict[str, str] = field(default_factory=dict)
+    matched: list[MessageLabel] = field(default_factory=list, repr=False)
+    paired: dict[str, list[tuple[str, float]]] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def _macro_f1(table: dict[str, BinaryCounts]) -> float | None:
@@ -65,24 +96,148 @@ class EvalReport:
         return round(sum(c.tp for c in table.values()) / total, 3) if total else None
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data (``servicecoach eval --json``)."""
+        """The report as JSON-ready data (``servicecoach eval --json``).
+
+        With baselines, each signal also carries ``baseline`` (its rule and counts, or
+        ``null`` when it has none), ``lift`` (F1 minus the baseline's) and
+        ``precision_lift``; emotion and sentiment carry ``baselines`` and ``lift`` (macro-F1
+        minus the best baseline's); each score ``baseline`` and ``lift`` (rho minus the
+        baseline's). Every signal says whether it is ``experimental``.
+        """
         out: dict[str, Any] = {
             "conversations": self.conversations,
-            "signals": {k: v.to_dict() for k, v in sorted(self.signals.items())},
-            "scores": {k: v.to_dict() for k, v in self.scores.items()},
+            "signals": {k: self._signal_dict(k, v) for k, v in sorted(self.signals.items())},
+            "scores": {k: self._score_dict(k, v) for k, v in self.scores.items()},
             "unmatched": len(self.unmatched),
             "not_scored": self.not_scored,
         }
-        for name, table in (("emotions", self.emotions), ("sentiment", self.sentiment)):
+        for name, table, baselines in (
+            ("emotions", self.emotions, self.emotion_baselines),
+            ("sentiment", self.sentiment, self.sentiment_baselines),
+        ):
             if table:
-                out[name] = {
+                part: dict[str, Any] = {
                     "labels": {k: v.to_dict() for k, v in table.items() if v.total},
                     "macro_f1": self._macro_f1(table),
                     "accuracy": self._accuracy(table),
                 }
+                if self.baselines:
+                    part["baselines"] = {
+                        kind: self._label_baseline(name, kind, counts)
+                        for kind, counts in baselines.items()
+                    }
+                    best = [b["macro_f1"] for b in part["baselines"].values()]
+                    known = [b for b in best if b is not None]
+                    part["lift"] = lift(part["macro_f1"], max(known) if known else None)
+                out[name] = part
         if self.resolved is not None:
             out["resolved"] = self.resolved.to_dict()
         return out
+
+    def experimental_parts(self, key: str) -> dict[str, str]:
+        """The experimental signals among ``key``'s alternatives, with why."""
+        return {p: self.experimental[p] for p in key.split("|") if p in self.experimental}
+
+    def _signal_dict(self, key: str, counts: BinaryCounts) -> dict[str, Any]:
+        out: dict[str, Any] = counts.to_dict()
+        experimental = self.experimental_parts(key)
+        out["experimental"] = bool(experimental)
+        if experimental:
+            out["experimental_reason"] = "; ".join(f"{k}: {v}" for k, v in experimental.items())
+        if not self.baselines:
+            return out
+        baseline = self.signal_baselines.get(key)
+        if baseline is None:
+            out.update(baseline=None, lift=None, precision_lift=None)
+            return out
+        shown = baseline.to_dict()
+        out["baseline"] = {"rule": signal_rule(key), **shown}
+        out["lift"] = lift(out["f1"], shown["f1"])
+        out["precision_lift"] = lift(out["precision"], shown["precision"])
+        return out
+
+    def _label_baseline(
+        self, name: str, kind: str, counts: dict[str, BinaryCounts]
+    ) -> dict[str, Any]:
+        if kind == "majority":
+            label = self.majority.get(name)
+            rule = f"always {label!r}, the most frequent label of these items"
+        else:
+            label, rule = None, (EMOTION_RULE if name == "emotions" else SENTIMENT_RULE)
+        out: dict[str, Any] = {"rule": rule}
+        if label is not None:
+            out["label"] = label
+        out["macro_f1"] = self._macro_f1(counts)
+        out["accuracy"] = self._accuracy(counts)
+        return out
+
+    def _score_dict(self, key: str, corr: Correlation) -> dict[str, Any]:
+        out: dict[str, Any] = corr.to_dict()
+        if not self.baselines:
+            return out
+        baseline = self.score_baselines.get(key)
+        if baseline is None:
+            out.update(baseline=None, lift=None)
+            return out
+        shown = baseline.to_dict()
+        out["baseline"] = {"rule": SCORE_BASELINES[key], **shown}
+        out["lift"] = lift(out["rho"], shown["rho"])
+        return out
+
+    def add_baselines(self, texts: LabelledTexts) -> None:
+        """Measure the trivial baselines (module ``baselines``) on the same labelled items.
+
+        ``texts`` holds the labelled messages' roles and texts and the customers' last
+        messages (:func:`~servicecoach.evaluation.baselines.labelled_texts`). Items whose
+        text is missing are left out of the baselines only (none are, when ``texts``
+        comes from the same input).
+        """
+        self.baselines = True
+        emotions = [label.emotion for label in self.matched if label.emotion is not None]
+        sentiments = [label.sentiment for label in self.matched if label.sentiment is not None]
+        majority = {
+            "emotions": majority_label(emotions, EMOTIONS),
+            "sentiment": majority_label(sentiments, SENTIMENTS),
+        }
+        self.majority = {k: v for k, v in majority.items() if v is not None}
+        for label in self.matched:
+            said = texts.messages.get((label.conversation, label.message))
+            if said is None:
+                continue
+            role, text = said
+            for key, actual in label.signals.items():
+                fired = signal_baseline_fires(key, role, text)
+                if fired is not None:
+                    self.signal_baselines.setdefault(key, BinaryCounts()).add(fired, actual)
+            for part, gold, names, table, guess in (
+                ("emotions", label.emotion, EMOTIONS, self.emotion_baselines, emotion_by_keywords),
+                ("sentiment", label.sentiment, SENTIMENTS, self.sentiment_baselines,
+                 sentiment_by_keywords),
+            ):  # fmt: skip
+                if gold is None:
+                    continue
+                guesses = {"keywords": guess(text), "majority": majority[part]}
+                for kind, guessed in guesses.items():
+                    counts = table.setdefault(kind, {})
+                    for name in names:
+                        counts.setdefault(name, BinaryCounts()).add(guessed == name, gold == name)
+        for key, pairs in self.paired.items():
+            if key not in SCORE_BASELINES:
+                continue
+            by_rule: list[float] = []
+            scored: list[float] = []
+            for conversation, score in pairs:
+                if conversation in texts.last_customer:
+                    value = score_by_keywords(key, texts.last_customer[conversation])
+                    if value is not None:
+                        by_rule.append(value)
+                        scored.append(score)
+            self.score_baselines[key] = spearman(by_rule, scored)
+
+    def mark_experimental(self, experimental: Mapping[str, str]) -> None:
+        """Note which measured signals are experimental (signal id to why)."""
+        parts = {p for key in self.signals for p in key.split("|")}
+        self.experimental = {k: v for k, v in experimental.items() if k in parts}
 
 
 def evaluate(results: Iterable[ConversationResult], labels: LabelSet) -> EvalReport:
@@ -104,6 +259,7 @@ def evaluate(results: Iterable[ConversationResult], labels: LabelSet) -> EvalRep
             if label.message not in fired:
                 report.unmatched.append(f"{label.conversation}/{label.message}")
                 continue
+            report.matched.append(label)
             here = set(fired[label.message])
             for key, actual in label.signals.items():
                 predicted = any(part in here for part in key.split("|"))
@@ -127,6 +283,7 @@ def evaluate(results: Iterable[ConversationResult], labels: LabelSet) -> EvalRep
                 else:
                     bucket.predicted.append(predicted_score)
                     bucket.actual.append(actual_score)
+                    report.paired.setdefault(key, []).append((result.conversation, actual_score))
             if score_label.resolved is not None:
                 report.resolved = report.resolved or BinaryCounts()
                 if result.outcome.resolved is None:
