@@ -99,6 +99,27 @@ class Email(_Strict):
     support_addresses: list[str] = Field(default_factory=list)
 
 
+class Signals(_Strict):
+    """Which experimental signals a team lets change scores (docs/accuracy.md says why each is)."""
+
+    score_experimental: list[str] = Field(default_factory=list)
+
+    @field_validator("score_experimental")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        from servicecoach.analysis.signals import experimental_signals
+
+        known = experimental_signals()
+        for signal in value:
+            if signal not in known:
+                listed = ", ".join(sorted(known)) or "none at present"
+                raise ValueError(
+                    f"{signal!r} is not an experimental signal (experimental: {listed}); "
+                    "every other signal already counts"
+                )
+        return value
+
+
 class Rubric(_Strict):
     """A team's scoring configuration (all defaults: every skill weighs 1)."""
 
@@ -106,6 +127,13 @@ class Rubric(_Strict):
     responsiveness: Responsiveness = Field(default_factory=Responsiveness)
     email: Email = Field(default_factory=Email)
     phrases: Phrases = Field(default_factory=Phrases)
+    signals: Signals = Field(default_factory=Signals)
+
+    def unscored_signals(self) -> frozenset[str]:
+        """Experimental signals that change no score for this team (shown, marked, only)."""
+        from servicecoach.analysis.signals import experimental_signals
+
+        return frozenset(experimental_signals()) - set(self.signals.score_experimental)
 
     @field_validator("weights")
     @classmethod

@@ -39,11 +39,19 @@ class Context:
             not known (analysing files without a store).
         learned: sentence embeddings and trained-head outputs for the conversation, or
             ``None`` in fast mode (analysers then rely on their rules alone).
+        unscored: experimental signals (``analysis/experimental.toml``) that the team's
+            rubric does not let score: analysers still report their evidence, but leave
+            them out of the score (see :meth:`scores`).
     """
 
     config: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[Conversation, ...] | None = None
     learned: LearnedView | None = None
+    unscored: frozenset[str] = frozenset()
+
+    def scores(self, signal: str) -> bool:
+        """Whether ``signal`` may change the score (experimental ones do not, by default)."""
+        return signal not in self.unscored
 
 
 class Analyzer(ABC):

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from servicecoach.analysis.emotion import Emotion
+from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.signals import is_experimental
 from servicecoach.analysis.skills import SKILLS
 
 __all__ = ["AnalysisFailure", "ConversationResult", "Outcome"]
@@ -105,7 +107,7 @@ class ConversationResult:
             skills[skill] = {
                 "score": finding.score,
                 "applicable": finding.applicable,
-                "evidence": [e.to_dict() for e in finding.evidence],
+                "evidence": [_evidence_dict(e) for e in finding.evidence],
             }
         signals = self.signals_by_message()
         out: dict[str, Any] = {
@@ -127,3 +129,11 @@ class ConversationResult:
         if self.not_scored is not None:
             out["not_scored"] = self.not_scored
         return out
+
+
+def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
+    """The FORMAT.md evidence object; an experimental signal's says so (an extra key)."""
+    out = evidence.to_dict()
+    if is_experimental(evidence.signal):
+        out["experimental"] = True
+    return out

@@ -54,3 +54,21 @@ def test_signal_reasons_fall_back_to_the_skill() -> None:
     assert signal_reason("made.up", "extra_mile", 1) == "Earns extra mile score."
     assert signal_reason("made.up", "closing", -1) == "Costs closing score."
     assert signal_reason("made.up", "closing", 0) == "Noted for closing."
+
+
+def test_experimental_evidence_says_so_in_its_tip() -> None:
+    marked = Highlight.from_evidence(
+        "active_listening",
+        {
+            "signal": "listening.paraphrase",
+            "polarity": 1,
+            "start": 0,
+            "end": 5,
+            "experimental": True,
+        },
+    )
+    plain = Highlight.from_evidence(
+        "apology", {"signal": "apology.apology", "polarity": 1, "start": 0, "end": 5}
+    )
+    assert marked.experimental and "not counted in the score" in marked.describe()
+    assert not plain.experimental and "experimental" not in plain.describe()

@@ -302,7 +302,7 @@ class ListeningAnalyzer(Analyzer):
         evidence = _ordered(found, conversation)
         if not applicable:
             return SkillFinding.not_applicable(evidence)
-        signals = [e.signal for e in evidence]
+        signals = [e.signal for e in evidence if context.scores(e.signal)]
         score = _START + sum(bonus for s, bonus in _BONUS.items() if s in signals)
         score -= sum(_COST.get(s, 0) for s in signals)
         return SkillFinding(max(0, min(100, score)), evidence)

@@ -16,10 +16,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from servicecoach.analysis.signals import signal_meaning
+from servicecoach.analysis.signals import is_experimental, signal_meaning
 from servicecoach.assist.kinds import load_rules
 
-__all__ = ["Highlight", "highlight", "signal_reason"]
+__all__ = ["EXPERIMENTAL_NOTE", "Highlight", "highlight", "signal_reason"]
+
+EXPERIMENTAL_NOTE = "experimental: shown for review, not counted in the score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ class Highlight:
         end: one past the last character.
         reason: why it counts, in words.
         suggestion: a better wording or next step, if any.
+        experimental: the signal did not beat its baseline (docs/accuracy.md): shown,
+            but it changes no score unless the team's rubric opts in.
     """
 
     skill: str
@@ -43,18 +47,21 @@ class Highlight:
     end: int
     reason: str
     suggestion: str | None
+    experimental: bool = False
 
     @classmethod
     def from_evidence(cls, skill: str, evidence: Mapping[str, Any]) -> Highlight:
         """A highlight from one evidence object of a FORMAT.md result."""
+        signal = str(evidence["signal"])
         return cls(
             skill=skill,
-            signal=str(evidence["signal"]),
+            signal=signal,
             polarity=int(evidence["polarity"]),
             start=int(evidence["start"]),
             end=int(evidence["end"]),
             reason=signal_reason(str(evidence["signal"]), skill, int(evidence["polarity"])),
             suggestion=evidence.get("suggestion"),
+            experimental=bool(evidence.get("experimental")) or is_experimental(signal),
         )
 
     @property
@@ -66,6 +73,8 @@ class Highlight:
         """One line: signal, reason and suggestion (the mark's tooltip)."""
         sign = "+" if self.polarity > 0 else "−" if self.polarity < 0 else "·"
         text = f"{sign} {self.signal}: {self.reason}"
+        if self.experimental:
+            text += f" ({EXPERIMENTAL_NOTE})"
         if self.suggestion:
             text += f" Try: {self.suggestion}"
         return text
