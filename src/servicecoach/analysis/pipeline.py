@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.language import detect_language
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
+from servicecoach.analysis.signals import experimental_signals
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
@@ -48,6 +49,8 @@ class Pipeline:
         weights: skill weights for overall quality (1 for skills not named).
         judge: the learned models (sentence embeddings, trained heads); ``None`` for
             fast mode, where analysers use their rules alone.
+        unscored: signals whose evidence is reported but changes no score (default:
+            every experimental signal, ``analysis/experimental.toml``).
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -59,8 +62,10 @@ class Pipeline:
         config: Mapping[str, Mapping[str, Any]] | None = None,
         weights: Mapping[str, float] | None = None,
         judge: Judge | None = None,
+        unscored: Collection[str] | None = None,
     ) -> None:
         self.judge = judge
+        self.unscored = frozenset(experimental_signals() if unscored is None else unscored)
         config = dict(config or {})
         by_skill: dict[str, Analyzer] = {}
         for analyzer in analyzers:
@@ -106,7 +111,8 @@ class Pipeline:
         chosen = list(analyzers) if analyzers is not None else list(registered().values())
         names = {a.name for a in chosen}
         config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
-        return cls(chosen, config, rubric.weights, None if fast else default_judge())
+        judge = None if fast else default_judge()
+        return cls(chosen, config, rubric.weights, judge, rubric.unscored_signals())
 
     @property
     def fast(self) -> bool:
@@ -146,7 +152,12 @@ class Pipeline:
         if learned is None and self.judge is not None:
             learned = self.judge.view(conversation)
         for analyzer in self.analyzers:
-            context = Context(config=self.config[analyzer.name], history=history, learned=learned)
+            context = Context(
+                config=self.config[analyzer.name],
+                history=history,
+                learned=learned,
+                unscored=self.unscored,
+            )
             if any(_missing(r, conversation, context) for r in analyzer.requires):
                 findings[analyzer.skill] = SkillFinding.not_applicable()
                 continue
