@@ -268,3 +268,61 @@ def test_a_confirmation_of_the_request_is_a_restatement(fast: bool) -> None:
     )
     assert _fired(result, "listening.paraphrase")
     assert _fired(result, "listening.question") == []
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "It sounds like you're feeling really overwhelmed right now.",
+        "That must be really hard.",
+        "Oh no, that's not the news we want you to get.",
+        "I feel for you, that's a lot to deal with.",
+    ],
+)
+def test_reflections_of_feeling_and_reactions_validate(reply: str, fast: bool) -> None:
+    result = _analyse(
+        [("customer", "I lost my job last week and now I can't pay the bill."), ("agent", reply)],
+        fast,
+    )
+    assert _fired(result, "empathy.validation")
+
+
+@pytest.mark.parametrize("fast", MODES)
+def test_how_questions_are_not_validation(fast: bool) -> None:
+    result = _analyse(
+        [
+            ("customer", "My flight got cancelled."),
+            ("agent", "How can I let you know when it is rebooked? Let me check how to do that."),
+        ],
+        fast,
+    )
+    assert _fired(result, "empathy.validation") == []
+
+
+@pytest.mark.parametrize("fast", MODES)
+def test_an_appeal_to_what_the_customer_gains_is_a_reason(fast: bool) -> None:
+    result = _analyse(
+        [
+            ("customer", "I'm not sure I want to give anything this month."),
+            (
+                "agent",
+                "Even a small gift makes a difference: it will help a family get clean water.",
+            ),
+        ],
+        fast,
+    )
+    assert _fired(result, "persuasion.reason")
+    assert result.skills["persuasion"].score is None  # nothing was steered
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "admission",
+    ["Honestly, we messed up here.", "That's on us.", "Our driver damaged your gate, sorry."],
+)
+def test_liability_in_plain_words_is_flagged(admission: str, fast: bool) -> None:
+    result = _analyse(
+        [("customer", "Your delivery van knocked my gate over!"), ("agent", admission)], fast
+    )
+    assert _fired(result, "apology.liability")

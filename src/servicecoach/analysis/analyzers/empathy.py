@@ -159,12 +159,12 @@ class EmpathyAnalyzer(Analyzer):
     """Validates the upset customer's feelings, early, personally, and not from a template."""
 
     name: ClassVar[str] = "empathy"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "empathy"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _rules()
-        emotions = customer_emotions(conversation)
+        emotions = customer_emotions(conversation, context.learned)  # the emotions leads see
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
         customer_texts: list[str] = []

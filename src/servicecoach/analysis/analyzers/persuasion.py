@@ -13,7 +13,9 @@ or in quotation marks copied from a customer message, is not the agent's and is 
 
 - ``persuasion.steer`` (0): the redirect or recommendation that makes the skill apply.
 - ``persuasion.reason`` (+1): in a reply that steers, a reason or benefit ("because",
-  "so that", "which means", "you'll get", "that way", "cheaper").
+  "so that", "which means", "you'll get", "that way", "cheaper"); in any other reply, an
+  appeal to what the customer gains ("your donation will help", "it'll save you time",
+  "so you can") - reported as evidence, scored only once a reply steers.
 - ``persuasion.pressure`` (-1): pressure instead of reasons. Urgency and ultimatums
   ("only today", "act now", "final offer", "no other choice") count in every reply from
   the first one that steers; insisting ("you have to", "you must") only in a reply that
@@ -53,7 +55,7 @@ class PersuasionAnalyzer(Analyzer):
     """Steers the customer to a better option with reasons and benefits, never pressure."""
 
     name: ClassVar[str] = "persuasion"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "persuasion"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -83,18 +85,30 @@ class PersuasionAnalyzer(Analyzer):
             steers = bool(steer)
             steered = steered or steers
             if not steered:
+                # Not steering: an appeal to what the customer gains is still a reason
+                # offered (evidence), though the skill applies only once a reply steers.
+                found.extend(
+                    _evidence(message, m, "persuasion.reason", 1)
+                    for m in matches
+                    if m.label == "appeal"
+                )
                 continue
             for match in matches:
                 if match in steer:
                     found.append(_evidence(message, match, "persuasion.steer", 0))
-                elif match.label == "reason" and steers:
+                elif match.label == "appeal" and any(
+                    m.label == "reason" and m.start < match.end and match.start < m.end
+                    for m in matches
+                ):
+                    continue  # "that way you": one reason, not two
+                elif match.label in ("reason", "appeal") and steers:
                     found.append(_evidence(message, match, "persuasion.reason", 1))
                     reasons = True
                 elif match.label == "pressure" or (match.label == "insistence" and steers):
                     found.append(_evidence(message, match, "persuasion.pressure", -1, _PRESSURE))
                     pressure += 1
         if not steered:
-            return SkillFinding.not_applicable()
+            return SkillFinding.not_applicable(tuple(found))
         score = 60 + 25 * reasons - 30 * pressure
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
