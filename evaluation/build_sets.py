@@ -15,7 +15,8 @@ which is why the output folder may not be inside the repository.
 
 Larger sets are subsampled with a fixed seed (``--limit`` labelled items per set, STC-3's
 rated dialogues included; ``--uss-dialogues`` per USS corpus, whose long task dialogues are
-the slowest to analyse), so runs are repeatable.
+the slowest to analyse), so runs are repeatable. MultiWOZ and STAR keep whole dialogues,
+and only those held out from model training by the shared rule of :func:`held_out`.
 
 Usage: python evaluation/build_sets.py [--data ../shared/data] [--out /tmp/servicecoach-eval]
 """
@@ -24,10 +25,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import random
+import re
 import shutil
 import sys
+import tarfile
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +46,11 @@ __all__ = [
     "EvalSet",
     "Limits",
     "build_all",
+    "detokenize",
+    "held_out",
     "main",
+    "multiwoz_signals",
+    "star_signals",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -688,6 +697,345 @@ def _uss_builder(corpus: str) -> Builder:
     return build
 
 
+# --------------------------------------------------------------------------- dialogue sets
+
+
+def held_out(dialogue_id: str) -> bool:
+    """Whether a dialogue is held out for evaluation: the rule shared with model training.
+
+    A dialogue of MultiWOZ or STAR is held out iff the SHA-256 of its id (UTF-8) read as
+    a hexadecimal integer is 0 modulo 5 (about a fifth). The training scripts train on
+    the others only, so these sets measure servicecoach on dialogues no model saw. The
+    id is exactly as the data gives it: MultiWOZ's key in val.json (``"PMUL1635"``),
+    STAR's ``DialogueID`` written in decimal (``"410"``).
+    """
+    return int(hashlib.sha256(dialogue_id.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+HELD_OUT_RULE = (
+    "held out iff `int(hashlib.sha256(dialogue_id.encode('utf-8')).hexdigest(), 16) % 5 == 0`"
+)
+
+
+def take_dialogues(
+    dialogues: Sequence[tuple[str, T]], limit: int, seed: int, count: Callable[[T], int]
+) -> tuple[list[tuple[str, T]], str]:
+    """Whole dialogues in a seeded order until ``limit`` labelled items, in id order."""
+    order = list(range(len(dialogues)))
+    random.Random(seed).shuffle(order)
+    chosen: list[int] = []
+    items = total = 0
+    for i in order:
+        total += count(dialogues[i][1])
+        if items < limit:
+            chosen.append(i)
+            items += count(dialogues[i][1])
+    taken = [dialogues[i] for i in sorted(chosen)]
+    if len(taken) == len(dialogues):
+        return taken, f"all {len(taken):,} held-out dialogues ({items:,} labelled replies)"
+    return taken, (
+        f"{len(taken):,} of {len(dialogues):,} held-out dialogues, {items:,} of {total:,} "
+        f"labelled replies (whole dialogues in a seeded order until {limit:,}; seed {seed})"
+    )
+
+
+_DETOKENIZE = (
+    (re.compile(r" ([.,?!:;%)])"), r"\1"),
+    (re.compile(r"([($]) "), r"\1"),
+    (re.compile(r" (n't|'s|'re|'d|'ll|'ve|'m)\b", re.IGNORECASE), r"\1"),
+)
+
+
+def detokenize(text: str) -> str:
+    """MultiWOZ's tokenised text as written: ``"is n't it ?"`` becomes ``"isn't it?"``."""
+    text = " ".join(text.split())
+    for pattern, replacement in _DETOKENIZE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+MWOZ_SOLUTION_ACTS = frozenset({"Inform", "Recommend", "Book", "OfferBooked"})
+MWOZ_SIGNALS = (
+    "closing.check", "closing.warm", "problem_solving.solution", "listening.question",
+)  # fmt: skip
+
+
+def multiwoz_signals(acts: Iterable[str]) -> dict[str, bool]:
+    """The labels of one system turn from its dialogue acts (``"Hotel-Inform"``, ...)."""
+    pairs = [act.split("-", 1) for act in acts]
+    intents = {intent for domain, intent in pairs if domain.lower() != "general"}
+    general = {intent for domain, intent in pairs if domain.lower() == "general"}
+    return {
+        "closing.check": "reqmore" in general,
+        "closing.warm": "bye" in general,
+        "problem_solving.solution": bool(intents & MWOZ_SOLUTION_ACTS),
+        "listening.question": "Request" in intents,
+    }
+
+
+def _multiwoz_dialogues(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".json")]
+        if len(names) != 1:
+            raise Skip(f"{path} should hold one JSON file, not {len(names)}")
+        data = json.loads(archive.read(names[0]).decode("utf-8"))
+    if not isinstance(data, dict):
+        raise Skip(f"{path}: expected an object of dialogues by id")
+    return data
+
+
+def multiwoz_val(data: Path, limits: Limits, heads: Path) -> EvalSet:
+    path = data / "multiwoz_val" / "val.json.zip"
+    require(path)
+    dialogues = _multiwoz_dialogues(path)
+    held = [(did, d) for did, d in sorted(dialogues.items()) if held_out(did)]
+
+    def labelled(dialogue: Any) -> int:
+        return sum(1 for i, turn in enumerate(dialogue["log"]) if i % 2 and turn["dialog_act"])
+
+    chosen, described = take_dialogues(held, limits.items, limits.seed, labelled)
+    out = EvalSet(
+        "multiwoz_val",
+        "MultiWOZ 2.1 validation — system dialogue acts",
+        "multiwoz_val/val.json.zip",
+        "Written Wizard-of-Oz task dialogues (restaurants, hotels, trains, taxis, "
+        "attractions) of the MultiWOZ 2.1 **validation** split, ConvLab-2 copy. Only "
+        f"dialogues held out from training are used: a dialogue is {HELD_OUT_RULE}, with "
+        "`dialogue_id` its key in val.json as given (e.g. `PMUL1635`) - the rule the model "
+        "training shares, which trains on the others. Every turn of a dialogue is one "
+        "message of one chat conversation (user → customer, system → agent), the "
+        "tokenised text joined back (`is n't it ?` → `isn't it?`). Each system turn with "
+        "dialogue acts is labelled: general-reqmore → `closing.check`, general-bye → "
+        "`closing.warm`, Inform / Recommend / Book / OfferBooked of any domain → "
+        "`problem_solving.solution`, Request → `listening.question`; a turn is true for the "
+        "acts it carries and false for the others (so NoOffer, NoBook, OfferBook, Select, "
+        "welcome and greet alone are negatives for all four). System turns without any "
+        "act are left unlabelled.",
+        described,
+    )
+    for did, dialogue in chosen:
+        turns = [
+            ("agent" if i % 2 else "customer", detokenize(turn["text"]))
+            for i, turn in enumerate(dialogue["log"])
+        ]
+        cid, ids = out.add(turns, cid=f"multiwoz-{did}")
+        for i, turn in enumerate(dialogue["log"]):
+            if i % 2 and turn["dialog_act"]:
+                out.label_message(cid, ids[i], signals=multiwoz_signals(turn["dialog_act"]))
+    out.notes.append(f"held-out dialogues: {len(held):,} of {len(dialogues):,}")
+    return out
+
+
+STAR_SIGNALS = (
+    "closing.check", "closing.warm", "listening.paraphrase", "listening.question",
+    "problem_solving.solution",
+)  # fmt: skip
+_STAR_FAILURE = re.compile(
+    r"nothing_found|failed|unavailable|not_available|no_venue|cannot_authenticate"
+)
+_STAR_RESULT = re.compile(
+    r"_inform_|_provide_|_succeeded$|_successful$|_confirm_booking$|_confirm_rsvp$"
+    r"|_flight_available$|_instructions_done$"
+)
+STAR_RULES = (
+    "`custom` (free text picked as a template) and the trivia task's quiz moves "
+    "(`trivia_*` but `trivia_bye`: quiz questions and answers, not service) are left "
+    "unlabelled; `hello` and `out_of_scope` are negatives for all five signals; "
+    "`anything_else` → `closing.check`; `goodbye_1`, `goodbye_2` and the tasks' `*_bye` → "
+    '`closing.warm`; `*_ask_confirm_*` ("I found a Taxi from A to B ... Should I book '
+    'that for you?": the found option checked back against the request) → '
+    "`listening.paraphrase`, with `listening.question` and `problem_solving.solution` "
+    "unlabelled; `party_inform_food_drink_criteria` (a question despite its name) → "
+    "`listening.question`; reports of nothing found, a failure or no availability "
+    "(`*nothing_found*`, `*failed*`, `*unavailable*`, ...) are negatives for closing and "
+    "paraphrase and unlabelled for question and solution (information, but no fix); "
+    '`*_inform_*_ask_*` (a step and "can I proceed?") → `problem_solving.solution`, '
+    "question unlabelled; other results (`*_inform_*`, `*_provide_*`, "
+    "`*_succeeded`, `*_successful`, `ride_confirm_booking`, `party_confirm_rsvp`, "
+    "`plane_flight_available`, `trip_instructions_done`) → `problem_solving.solution` "
+    "and not `listening.question`; `ask_*` and `*_ask_*` → `listening.question`; any "
+    "other label (`plane_request_optional`) is left unlabelled. Every label is a negative "
+    "for the signals not named for it, unless said to be unlabelled."
+)
+
+
+def star_signals(action: str) -> dict[str, bool]:
+    """The labels of one wizard reply from its STAR action label (see :data:`STAR_RULES`)."""
+    none = dict.fromkeys(STAR_SIGNALS, False)
+
+    def only(**wanted: bool | None) -> dict[str, bool]:
+        labels: dict[str, bool | None] = {**none}
+        labels.update({k.replace("__", "."): v for k, v in wanted.items()})
+        return {k: v for k, v in labels.items() if v is not None}
+
+    if action == "custom" or (action.startswith("trivia_") and action != "trivia_bye"):
+        return {}
+    if action in ("hello", "out_of_scope"):
+        return none
+    if action == "anything_else":
+        return only(closing__check=True)
+    if action.startswith("goodbye") or action.endswith("_bye"):
+        return only(closing__warm=True)
+    if "_ask_confirm_" in action:
+        return only(
+            listening__paraphrase=True, listening__question=None, problem_solving__solution=None
+        )
+    if action == "party_inform_food_drink_criteria":
+        return only(listening__question=True)
+    if _STAR_FAILURE.search(action):
+        return only(listening__question=None, problem_solving__solution=None)
+    if "_inform_" in action and "_ask_" in action:
+        return only(problem_solving__solution=True, listening__question=None)
+    if _STAR_RESULT.search(action):
+        return only(problem_solving__solution=True)
+    if action.startswith("ask_") or "_ask_" in action:
+        return only(listening__question=True)
+    return {}
+
+
+def _star_dialogues(path: Path) -> list[tuple[str, Record]]:
+    """Every dialogue of the archive as (its DialogueID in decimal, the dialogue)."""
+    dialogues: list[tuple[str, Record]] = []
+    with tarfile.open(path, "r:gz") as archive:
+        for member in archive:
+            if not member.isfile() or not member.name.endswith(".json"):
+                continue
+            handle = archive.extractfile(member)
+            if handle is None:
+                continue
+            dialogue = json.loads(handle.read().decode("utf-8"))
+            if isinstance(dialogue, dict) and "DialogueID" in dialogue:
+                dialogues.append((str(dialogue["DialogueID"]), dialogue))
+    return sorted(dialogues, key=lambda item: (len(item[0]), item[0]))
+
+
+def _star_turns(dialogue: Record) -> list[tuple[str, str, dict[str, bool] | None]]:
+    """(role, text, labels or None) for what the user and the wizard said."""
+    turns: list[tuple[str, str, dict[str, bool] | None]] = []
+    for event in dialogue.get("Events", []):
+        text = (event.get("Text") or "").strip()
+        if not text:
+            continue
+        if event.get("Agent") == "User" and event.get("Action") == "utter":
+            turns.append(("customer", text, None))
+        elif event.get("Agent") == "Wizard" and event.get("Action") == "pick_suggestion":
+            turns.append(("agent", text, star_signals(str(event.get("ActionLabel", "")))))
+        elif event.get("Agent") == "Wizard" and event.get("Action") == "utter":
+            turns.append(("agent", text, None))
+    return turns
+
+
+def star(data: Path, limits: Limits, heads: Path) -> EvalSet:
+    path = data / "star" / "dialogues.tar.gz"
+    require(path)
+    dialogues = _star_dialogues(path)
+    held = [(did, _star_turns(d)) for did, d in dialogues if held_out(did)]
+
+    def labelled(turns: list[tuple[str, str, dict[str, bool] | None]]) -> int:
+        return sum(1 for _, _, signals in turns if signals)
+
+    chosen, described = take_dialogues(held, limits.items, limits.seed, labelled)
+    out = EvalSet(
+        "star",
+        "STAR — wizard replies with action labels",
+        "star/dialogues.tar.gz",
+        "Wizard-of-Oz task dialogues of STAR (24 tasks: bookings, bank, doctor, rides, "
+        "weather, ...). Only dialogues held out from training are used: a dialogue is "
+        f"{HELD_OUT_RULE}, with `dialogue_id` the JSON field `DialogueID` (an integer) "
+        "written in decimal (e.g. `410`) - the rule the model training shares. One chat "
+        "conversation per dialogue: the user's messages → customer; the wizard's replies "
+        "→ agent, with the text the user saw (the reply template the wizard picked, "
+        "labelled with its action; the wizard's free-text replies are kept, unlabelled; "
+        "the wizard's search queries for templates and the knowledge-base events are not "
+        "messages). Labels from the action: " + STAR_RULES,
+        described,
+    )
+    for did, turns in chosen:
+        cid, ids = out.add([(role, text) for role, text, _ in turns], cid=f"star-{did}")
+        for mid, (_, _, signals) in zip(ids, turns, strict=True):
+            if signals:
+                out.label_message(cid, mid, signals=signals)
+    out.notes.append(f"held-out dialogues: {len(held):,} of {len(dialogues):,}")
+    return out
+
+
+CASINO_DEAL_MOVES = frozenset({"Submit-Deal", "Accept-Deal", "Reject-Deal", "Walk-Away"})
+
+
+def _casino_labels(strategies: Iterable[str]) -> dict[str, bool]:
+    found = set(strategies)
+    return {
+        "empathy.validation": "showing-empathy" in found,
+        "persuasion.reason": bool(found & {"self-need", "other-need"}),
+    }
+
+
+def casino(data: Path, limits: Limits, heads: Path) -> EvalSet:
+    folder = data / "casino"
+    test_path = folder / "casino_test.json"
+    require(test_path)
+    test = json.loads(test_path.read_text(encoding="utf-8"))
+    seen: set[Any] = set()
+    for other in ("casino_train.json", "casino_valid.json"):
+        if (folder / other).is_file():
+            seen |= {d["dialogue_id"] for d in json.loads((folder / other).read_text("utf-8"))}
+    chats = [d for d in test if d.get("annotations") and d["dialogue_id"] not in seen]
+    if not chats:
+        raise Skip("no chat of the test split carries strategy annotations")
+    items: list[tuple[Record, str]] = [
+        (chat, side) for chat in chats for side in ("mturk_agent_1", "mturk_agent_2")
+    ]
+    out = EvalSet(
+        "casino",
+        "CaSiNo — negotiation strategies as agent wording",
+        "casino/casino_test.json",
+        "Campsite-supply negotiations between two crowd workers (CaSiNo), the upstream "
+        "**test** split: its chats that carry strategy annotations, none of which is in "
+        "the train or valid split (only about two chats in five of each split are "
+        "annotated). Each chat becomes two chat conversations, one with each negotiator "
+        "as the agent and the other as the customer, so every annotated utterance is "
+        "measured once as agent wording (deal moves such as Submit-Deal are not "
+        "messages). showing-empathy → `empathy.validation`; self-need or other-need (a "
+        "negotiator's reason for wanting an item: their own or their group's needs) → "
+        "`persuasion.reason`, **an approximation**: servicecoach's signal is a reason or "
+        "benefit given while steering a customer, and a need argued for in a negotiation "
+        "is the nearest labelled thing. Negatives are the agent's utterances with other "
+        "strategies or none; an utterance whose annotation cannot be matched to the chat "
+        "is left unlabelled.",
+        "",
+    )
+    unmatched = 0
+    labelled = 0
+    for chat, side in items:
+        annotations = list(chat["annotations"])
+        turns: list[tuple[str, str]] = []
+        labels: list[dict[str, bool] | None] = []
+        for message in chat["chat_logs"]:
+            text = message["text"]
+            if text in CASINO_DEAL_MOVES or not text.strip():
+                continue
+            signals = None
+            ahead = [a[0] for a in annotations[:3]]
+            if text in ahead:  # annotations follow the chat; skip any the chat lacks
+                del annotations[: ahead.index(text)]
+                strategies = [s for s in annotations.pop(0)[1].split(",") if s]
+                signals = _casino_labels(strategies) if strategies else None
+            elif side == "mturk_agent_1":
+                unmatched += 1
+            turns.append(("agent" if message["id"] == side else "customer", text))
+            labels.append(signals if message["id"] == side else None)
+        cid, ids = out.add(turns, cid=f"casino-{chat['dialogue_id']}-{side[-1]}")
+        for mid, signals in zip(ids, labels, strict=True):
+            if signals is not None:
+                out.label_message(cid, mid, signals=signals)
+                labelled += 1
+    out.sampled = f"all {len(chats):,} annotated test chats ({labelled:,} labelled utterances)"
+    out.notes.append(f"annotated test chats: {len(chats)} of {len(test)}")
+    if unmatched:
+        out.notes.append(f"utterances whose annotation did not match: {unmatched}")
+    return out
+
+
 # --------------------------------------------------------------------------- all sets
 
 Builder = Callable[[Path, Limits, Path], EvalSet]
@@ -703,6 +1051,9 @@ BUILDERS: dict[str, Builder] = {
     "politeness_stack_exchange": politeness_stack_exchange,
     "stc3_dch1": stc3,
     **{f"uss_{corpus.lower()}": _uss_builder(corpus) for corpus in USS_CORPORA},
+    "multiwoz_val": multiwoz_val,
+    "star": star,
+    "casino": casino,
 }
 """Evaluation set name to its builder, in report order."""
 
@@ -726,10 +1077,22 @@ NOT_EVALUATED = {
         "offensive tweets are abuse among users, not an agent's wording toward a customer; "
         "politeness (Stanford) is the closer test of the impolite-wording signals"
     ),
-    "cs_real/ibm_twitter_cdp, cs_real/twcs_head5000, cs_real/tweetsumm_*": (
+    "cs_real/ibm_twitter_cdp": (
+        "every conversation ends with an agent reply linking a help article, and that is "
+        "its only label: there are no negatives (the earlier agent replies are unlabelled "
+        "and may well solve too), so precision cannot be measured and a baseline that "
+        "fires on 'http' would score a perfect recall; not an honest test of "
+        "`problem_solving.solution`"
+    ),
+    "cs_real/twcs_head5000, cs_real/tweetsumm_*": (
         "real customer-care threads without labels for any signal or score (used by the "
         "benchmarks, not here)"
     ),
+    "multidogo": (
+        "customer turns only (intents and slots); the agent turns a signal would be "
+        "measured on are not in the data"
+    ),
+    "abcd": "three sample chats only (the full ABCD data is not in the shared folder)",
 }
 """Data sets under ../shared/data not measured, with why (shown in the report)."""
 

@@ -8,8 +8,11 @@ the codec accepts and labels ``load_labels`` accepts, naming existing messages.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import sys
+import tarfile
+import zipfile
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -127,7 +130,110 @@ def _fake_data(root: Path) -> Path:
     uss = "\n".join(session.format(r) for r in ("4,4,5", "2,3,2", "3,3,3"))
     for corpus in ("MWOZ", "SGD", "ReDial", "CCPE"):
         _write(data / "uss_satisfaction" / f"{corpus}.txt", uss)
+    _fake_multiwoz(data / "multiwoz_val" / "val.json.zip")
+    _fake_star(data / "star" / "dialogues.tar.gz")
+    _fake_casino(data / "casino")
     return data
+
+
+def _turn(text: str, acts: dict[str, list[list[str]]]) -> dict[str, Any]:
+    return {"text": text, "metadata": {}, "dialog_act": acts, "span_info": []}
+
+
+# by the shared rule, SNG0003 and 14 are held out for evaluation; SNG0001 and 2 are not
+MWOZ_DIALOGUE = [
+    _turn("I need a cheap hotel in the north .", {"Hotel-Inform": [["Price", "cheap"]]}),
+    _turn("What day will you arrive ?", {"Booking-Request": [["Day", "?"]]}),
+    _turn("Monday , for 2 nights .", {"Hotel-Inform": [["Day", "monday"]]}),
+    _turn(
+        "I booked the Acorn , ref 7GAW . Is there anything else ?",
+        {"Booking-Book": [["Ref", "7GAW"]], "general-reqmore": [["none", "none"]]},
+    ),
+    _turn("No , thanks .", {"general-thank": [["none", "none"]]}),
+    _turn("You 're welcome . Goodbye !", {"general-bye": [["none", "none"]]}),
+    _turn("Bye .", {}),
+    _turn("Have a nice day", {}),
+]
+
+
+def _fake_multiwoz(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dialogues = {did: {"goal": {}, "log": MWOZ_DIALOGUE} for did in ("SNG0001", "SNG0003")}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("val.json", json.dumps(dialogues))
+
+
+def _star_event(agent: str, action: str, text: str, label: str | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = {"Agent": agent, "Action": action, "Text": text}
+    if label is not None:
+        event["ActionLabel"] = label
+    return event
+
+
+STAR_EVENTS = [
+    _star_event("UserGuide", "instruct", "Say hello."),
+    _star_event("User", "utter", "Hi, I need a taxi to the station."),
+    _star_event("Wizard", "request_suggestions", "hi"),
+    _star_event("Wizard", "pick_suggestion", "Hello, how can I help?", "hello"),
+    _star_event("Wizard", "pick_suggestion", "Where are you departing from?", "ride_ask_departure"),
+    _star_event("User", "utter", "From the museum."),
+    _star_event(
+        "Wizard",
+        "pick_suggestion",
+        "I found a Taxi from 'Museum' to 'Station' for 9 credits. Should I book that for you?",
+        "ride_ask_confirm_booking",
+    ),
+    _star_event("User", "utter", "Yes please."),
+    _star_event("Wizard", "utter", "Booking it now."),
+    _star_event(
+        "Wizard", "pick_suggestion", "Ok, I have booked you a ride.", "ride_confirm_booking"
+    ),
+    _star_event("Wizard", "pick_suggestion", "A ____ has eight legs", "trivia_ask_question"),
+    _star_event(
+        "Wizard",
+        "pick_suggestion",
+        "Is there anything else that I can do for you?",
+        "anything_else",
+    ),
+    _star_event("User", "utter", "No, bye."),
+    _star_event("Wizard", "pick_suggestion", "Thank you and goodbye.", "goodbye_1"),
+    {"Agent": "User", "Action": "complete"},
+]
+
+
+def _fake_star(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:gz") as archive:
+        for did in (2, 14):
+            body = json.dumps({"DialogueID": did, "Events": STAR_EVENTS}).encode("utf-8")
+            info = tarfile.TarInfo(f"dialogues/{did}.json")
+            info.size = len(body)
+            archive.addfile(info, io.BytesIO(body))
+
+
+def _casino_chat(did: int, annotated: bool) -> dict[str, Any]:
+    said = [
+        ("mturk_agent_1", "Hello! Ready for the trip?", "small-talk"),
+        ("mturk_agent_2", "Yes! I need extra water because my kids drink a lot.", "self-need"),
+        ("mturk_agent_1", "Oh no, that must be tough with kids.", "showing-empathy"),
+        ("mturk_agent_1", "Submit-Deal", None),
+        ("mturk_agent_2", "Accept-Deal", None),
+    ]
+    logs = [{"text": text, "task_data": {}, "id": who} for who, text, _ in said]
+    annotations = [[text, label] for _, text, label in said if label] if annotated else []
+    return {
+        "dialogue_id": did,
+        "chat_logs": logs,
+        "participant_info": {},
+        "annotations": annotations,
+    }
+
+
+def _fake_casino(folder: Path) -> None:
+    _write(folder / "casino_train.json", json.dumps([_casino_chat(1, True)]))
+    _write(folder / "casino_valid.json", json.dumps([_casino_chat(2, True)]))
+    test = [_casino_chat(1, True), _casino_chat(3, True), _casino_chat(4, False)]
+    _write(folder / "casino_test.json", json.dumps(test))
 
 
 def _heads(root: Path, test_transcripts: tuple[int, ...] | None = (1,)) -> Path:
@@ -217,6 +323,40 @@ def test_build_sets_labels_follow_the_protocol(tmp_path: Path) -> None:
     )
     for conversation in _check_set(out / "tweeteval_sentiment"):
         assert conversation["channel"] == "social" and conversation["public"] is True
+    # MultiWOZ: only the held-out dialogue; every system turn with acts is labelled
+    assert [c["id"] for c in _check_set(out / "multiwoz_val")] == ["multiwoz-SNG0003"]
+    multiwoz = lines("multiwoz_val")
+    assert [x["message"] for x in multiwoz] == ["m2", "m4", "m6"]
+    assert [sorted(k for k, v in x["signals"].items() if v) for x in multiwoz] == [
+        ["listening.question"],
+        ["closing.check", "problem_solving.solution"],
+        ["closing.warm"],
+    ]
+    # STAR: only the held-out dialogue; the text the user saw, labelled by its action
+    (star,) = _check_set(out / "star")
+    assert star["id"] == "star-14"
+    assert [m["role"] for m in star["messages"]][:3] == ["customer", "agent", "agent"]
+    texts = [m["text"] for m in star["messages"]]
+    assert "hi" not in texts and "Booking it now." in texts  # queries out, free text kept
+    by_text = {texts[int(x["message"][1:]) - 1]: x["signals"] for x in lines("star")}
+    assert by_text["Hello, how can I help?"] == dict.fromkeys(build_sets.STAR_SIGNALS, False)
+    assert by_text["Where are you departing from?"]["listening.question"] is True
+    confirm = next(v for k, v in by_text.items() if k.startswith("I found a Taxi"))
+    assert confirm["listening.paraphrase"] is True and "listening.question" not in confirm
+    assert by_text["Ok, I have booked you a ride."]["problem_solving.solution"] is True
+    assert "A ____ has eight legs" not in by_text and "Booking it now." not in by_text
+    assert by_text["Is there anything else that I can do for you?"]["closing.check"] is True
+    assert by_text["Thank you and goodbye."]["closing.warm"] is True
+    # CaSiNo: annotated test chats not in train/valid, each seen from both sides
+    casino = _check_set(out / "casino")
+    assert [c["id"] for c in casino] == ["casino-3-1", "casino-3-2"]
+    assert [m["role"] for m in casino[0]["messages"]] == ["agent", "customer", "agent"]
+    assert [m["role"] for m in casino[1]["messages"]] == ["customer", "agent", "customer"]
+    assert [(x["conversation"], x["message"], x["signals"]) for x in lines("casino")] == [
+        ("casino-3-1", "m1", {"empathy.validation": False, "persuasion.reason": False}),
+        ("casino-3-1", "m3", {"empathy.validation": True, "persuasion.reason": False}),
+        ("casino-3-2", "m2", {"empathy.validation": False, "persuasion.reason": True}),
+    ]
 
 
 def test_build_sets_samples_with_a_seed_and_a_limit(tmp_path: Path) -> None:
@@ -285,6 +425,115 @@ def test_build_sets_refuses_an_output_folder_inside_the_repository(tmp_path: Pat
     assert not (REPO / "eval-sets").exists()
 
 
+@pytest.mark.parametrize(
+    ("dialogue_id", "held"),
+    [
+        ("SNG0003", True),
+        ("SNG0005", True),
+        ("PMUL1181", True),
+        ("14", True),
+        ("1", True),
+        ("SNG0001", False),
+        ("PMUL1635", False),
+        ("PMUL1635.json", False),
+        ("2", False),
+    ],
+)
+def test_held_out_rule_is_the_shared_hash(dialogue_id: str, held: bool) -> None:
+    assert build_sets.held_out(dialogue_id) is held
+
+
+def test_held_out_rule_keeps_about_a_fifth() -> None:
+    kept = sum(build_sets.held_out(f"SNG{i:04d}") for i in range(2000))
+    assert 340 < kept < 460
+
+
+@pytest.mark.parametrize(
+    ("acts", "positive"),
+    [
+        (["Hotel-Request"], {"listening.question"}),
+        (["Restaurant-Inform", "general-reqmore"], {"problem_solving.solution", "closing.check"}),
+        (["Train-OfferBooked"], {"problem_solving.solution"}),
+        (["Attraction-Recommend"], {"problem_solving.solution"}),
+        (["Booking-Book", "general-bye"], {"problem_solving.solution", "closing.warm"}),
+        (["Hotel-NoOffer"], set()),
+        (["Booking-NoBook", "Booking-Request"], {"listening.question"}),
+        (["Train-OfferBook"], set()),
+        (["Hotel-Select"], set()),
+        (["general-welcome", "general-greet"], set()),
+    ],
+)
+def test_multiwoz_acts_map_to_signals(acts: list[str], positive: set[str]) -> None:
+    signals = build_sets.multiwoz_signals(acts)
+    assert set(signals) == set(build_sets.MWOZ_SIGNALS)
+    assert {k for k, v in signals.items() if v} == positive
+
+
+@pytest.mark.parametrize(
+    ("action", "positive", "unlabelled"),
+    [
+        ("hello", set(), set()),
+        ("out_of_scope", set(), set()),
+        ("anything_else", {"closing.check"}, set()),
+        ("goodbye_2", {"closing.warm"}, set()),
+        ("ride_bye", {"closing.warm"}, set()),
+        ("trivia_bye", {"closing.warm"}, set()),
+        (
+            "hotel_ask_confirm_booking",
+            {"listening.paraphrase"},
+            {"listening.question", "problem_solving.solution"},
+        ),
+        ("ask_name", {"listening.question"}, set()),
+        ("bank_ask_pin", {"listening.question"}, set()),
+        ("weather_inform_forecast", {"problem_solving.solution"}, set()),
+        ("hotel_provide_search_result", {"problem_solving.solution"}, set()),
+        ("plane_reservation_succeeded", {"problem_solving.solution"}, set()),
+        ("ride_confirm_booking", {"problem_solving.solution"}, set()),
+        ("trip_inform_simple_step_ask_proceed", {"problem_solving.solution"},
+         {"listening.question"}),
+        ("party_inform_food_drink_criteria", {"listening.question"}, set()),
+        ("plane_inform_nothing_found", set(), {"listening.question", "problem_solving.solution"}),
+        ("hotel_reservation_failed", set(), {"listening.question", "problem_solving.solution"}),
+        ("doctor_inform_booking_unavailable", set(),
+         {"listening.question", "problem_solving.solution"}),
+    ],
+)  # fmt: skip
+def test_star_actions_map_to_signals(action: str, positive: set[str], unlabelled: set[str]) -> None:
+    signals = build_sets.star_signals(action)
+    assert set(signals) == set(build_sets.STAR_SIGNALS) - unlabelled
+    assert {k for k, v in signals.items() if v} == positive
+
+
+@pytest.mark.parametrize("action", ["custom", "trivia_ask_question", "plane_request_optional"])
+def test_star_actions_left_unlabelled(action: str) -> None:
+    assert build_sets.star_signals(action) == {}
+
+
+@pytest.mark.parametrize(
+    ("tokens", "text"),
+    [
+        ("is n't it ?", "isn't it?"),
+        ("I 'd like a table , please .", "I'd like a table, please."),
+        ("It costs $ 5 ( cash ) !", "It costs $5 (cash)!"),
+        ("We 're  done", "We're done"),
+    ],
+)
+def test_multiwoz_text_is_joined_back(tokens: str, text: str) -> None:
+    assert build_sets.detokenize(tokens) == text
+
+
+def test_dialogue_sets_take_whole_dialogues_up_to_the_limit(tmp_path: Path) -> None:
+    dialogues = [(f"d{i}", i + 1) for i in range(10)]  # dialogue i has i+1 labelled replies
+    taken, described = build_sets.take_dialogues(dialogues, 12, 7, lambda n: n)
+    assert sum(n for _, n in taken) >= 12
+    assert sum(n for _, n in taken[:-1]) < 12 or len(taken) == 1
+    assert taken == sorted(taken, key=lambda d: int(d[0][1:]))
+    assert "seed 7" in described
+    assert build_sets.take_dialogues(dialogues, 12, 7, lambda n: n) == (taken, described)
+    everything, said = build_sets.take_dialogues(dialogues, 1000, 7, lambda n: n)
+    assert len(everything) == 10 and said.startswith("all 10")
+
+
 @pytest.mark.shared_data
 def test_build_sets_reads_the_real_data_sets(shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -293,6 +542,7 @@ def test_build_sets_reads_the_real_data_sets(shared_data: Path, tmp_path: Path) 
     )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {"empathetic_intents", "goemotions", "stc3_dch1", "uss_mwoz"} <= set(manifest["sets"])
+    assert {"multiwoz_val", "star", "casino"} <= set(manifest["sets"])
     for name in manifest["sets"]:
         _check_set(out / name)
 
