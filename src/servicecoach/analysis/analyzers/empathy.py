@@ -556,9 +556,10 @@ def _tail(text: str, tokens: Sequence[_Token], end: int, rules: _Rules) -> int:
 
 
 def _nounish(word: str, breaks: frozenset[str]) -> bool:
+    """A word that can continue a noun phrase: not a break word, a verb in -ed or an -ly adverb."""
     if word in breaks or word.endswith("n't"):
         return False
-    return not (len(word) > 4 and word.endswith("ed"))
+    return not (len(word) > 4 and (word.endswith("ed") or word.endswith("ly")))
 
 
 def _joined(text: str, left: _Token, right: _Token) -> bool:

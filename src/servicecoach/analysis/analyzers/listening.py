@@ -50,8 +50,9 @@ Signals:
 - ``listening.unanswered`` (-1, on the customer's question): a customer sentence ending
   with "?" (not a rhetorical one such as "are you kidding?") followed by at least one reply,
   where no later reply shares a content word with it. A question about when ("how fast",
-  "when will", "how long") also counts as answered by a reply that gives a time ("on
-  Thursday", "tomorrow", "within 2 days", "by 3pm", "12 May"). A rough rule.
+  "when will", "how long") is answered only by a reply that gives a time ("on Thursday",
+  "tomorrow", "within 2 days", "by 3pm", "12 May"): mentioning its subject is not
+  answering it. A rough rule.
 - ``listening.interrupt`` (-1): in call transcripts with timings (``start_s``/``end_s``,
   or ``at``/``end``), an agent turn that starts before the customer's turn just before it
   ended, or less than ``min_gap_s`` (configurable, default 0.2 s) after it; placed on the
@@ -281,11 +282,12 @@ class ListeningAnalyzer(Analyzer):
             timed = _gives_time(own, rules)
             for question in state.questions:
                 question.replied = True
-                question.answered = (
-                    question.answered
-                    or bool(question.words & words)
-                    or (question.about_time and timed)
-                )
+                if question.about_time:
+                    # "When will my refund arrive?" is answered by a time, not by a reply
+                    # that merely mentions the refund.
+                    question.answered = question.answered or timed
+                else:
+                    question.answered = question.answered or bool(question.words & words)
             previous = message
         for question in state.questions:
             if question.replied and not question.answered:

@@ -65,6 +65,7 @@ from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
+from servicecoach.analysis.emotion import rule_weights
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -106,6 +107,8 @@ _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _WORD = re.compile(r"[^\W\d_]+")
 _SHORT_DONE = 10
+_UPSET = frozenset({"anger", "frustration", "disappointment", "sadness", "anxiety"})
+"""Emotion cues (``lexicons/emotion.toml``) that mean the customer has a problem to solve."""
 """Words up to which a message saying the customer is done is only that."""
 
 
@@ -285,6 +288,8 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
         for m in found
     )
     question = "?" in _mask(_LINK, own)
+    upset = any(weight > 0 for label, weight in rule_weights(own).items() if label in _UPSET)
+    problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
     if not question and not unresolved and _says_done(own):
         return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
     return _CustomerReading(
