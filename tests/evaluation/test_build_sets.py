@@ -1,4 +1,4 @@
-"""evaluation/build_sets.py and make_accuracy.py: valid eval files from the data sets, a report.
+"""evaluation/build_sets.py: valid eval files from the data sets.
 
 A tiny fake data folder (text written here, in each set's layout) goes through
 build_sets.py; the files must be what ``servicecoach eval`` reads: native conversations
@@ -13,7 +13,6 @@ import json
 import sys
 import tarfile
 import zipfile
-from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -38,7 +37,6 @@ def _script(name: str) -> ModuleType:
 
 
 build_sets = _script("build_sets")
-make_accuracy = _script("make_accuracy")
 
 
 def _write(path: Path, text: str) -> None:
@@ -545,100 +543,3 @@ def test_build_sets_reads_the_real_data_sets(shared_data: Path, tmp_path: Path) 
     assert {"multiwoz_val", "star", "casino"} <= set(manifest["sets"])
     for name in manifest["sets"]:
         _check_set(out / name)
-
-
-# --------------------------------------------------------------------------- make_accuracy
-
-
-def _counts(tp: int, fp: int, fn: int, tn: int) -> dict[str, Any]:
-    support, predicted = tp + fn, tp + fp
-    return {
-        "support": support,
-        "predicted": predicted,
-        "n": tp + fp + fn + tn,
-        "precision": round(tp / predicted, 3) if predicted else None,
-        "recall": round(tp / support, 3) if support else None,
-        "f1": round(2 * tp / (support + predicted), 3) if support + predicted else None,
-    }
-
-
-@pytest.mark.parametrize("cells", [(3, 1, 2, 10), (0, 0, 5, 5), (0, 4, 0, 6), (811, 3, 838, 1640)])
-def test_make_accuracy_recovers_the_exact_confusion_counts(cells: tuple[int, ...]) -> None:
-    assert make_accuracy.confusion(_counts(*cells)) == cells
-
-
-def _report(signal: dict[str, Any], rho: float) -> dict[str, Any]:
-    return {
-        "ok": True,
-        "conversations": 10,
-        "signals": {"listening.question": signal},
-        "sentiment": {
-            "labels": {"negative": _counts(2, 1, 1, 6), "neutral": _counts(0, 1, 0, 9)},
-            "macro_f1": 0.667,
-            "accuracy": 0.667,
-        },
-        "scores": {"satisfaction": {"rho": rho, "p_value": 0.0004, "n": 10, "missing": 1}},
-        "unmatched": 0,
-        "not_scored": 0,
-        "analyzers": {"active_listening": "listening.v1"},
-    }
-
-
-def test_make_accuracy_renders_before_and_after_without_data_rows() -> None:
-    meta = {
-        "name": "toy",
-        "title": "Toy set — a made-up set",
-        "source": "toy/test.tsv",
-        "protocol": "Made-up labels.",
-        "sampled": "all 10",
-        "notes": [],
-        "counts": {"conversations": 10, "messages": 20, "labels": 11},
-    }
-    before = make_accuracy.Run(_report(_counts(1, 0, 3, 6), 0.1), 1.5)
-    after = make_accuracy.Run(_report(_counts(4, 1, 0, 5), 0.62), 9.0)
-    result = make_accuracy.SetResult("toy", meta, before, after)
-    manifest = {"seed": 1, "limit": 10, "uss_dialogues": 5, "skipped": {}, "not_evaluated": {}}
-    text = make_accuracy.render(
-        [result], manifest, Path("/nonexistent"), date(2026, 11, 22), 10.5, True
-    )
-    assert "2026-11-22" in text
-    assert "python evaluation/build_sets.py && python evaluation/make_accuracy.py" in text
-    assert "| Toy set | F1 `listening.question` | 10 | 0.40 | 0.89 |" in text
-    assert "| Toy set | Spearman rho, `satisfaction` | 10 | 0.10 | 0.62 |" in text
-    assert "70.0%" in text and "90.0%" in text  # accuracy before / after
-    assert "0.62 (p<0.001)" in text
-    assert "1.5 s before (`--fast`), 9.0 s after" in text
-    # a label without gold items has no F1 (it is not in macro-F1)
-    assert "| neutral | 0 | – | – |" in text
-
-
-@pytest.mark.slow
-def test_make_accuracy_runs_the_real_eval_command_before_and_after(tmp_path: Path) -> None:
-    data, sets, doc = _fake_data(tmp_path), tmp_path / "sets", tmp_path / "accuracy.md"
-    build_sets.main(["--data", str(data), "--out", str(sets), "--heads", str(_heads(tmp_path))])
-    code = make_accuracy.main(
-        ["--sets", str(sets), "--out", str(doc), "--only", "tweeteval_emotion"]
-    )
-    assert code == 0
-    text = doc.read_text(encoding="utf-8")
-    assert "| TweetEval emotion | sentiment macro-F1 | 2 |" in text
-    assert "before (`--fast`)" in text and "had no `--fast`" not in text
-    # the made-up tweets never reach the report, only figures about them
-    assert "so angry right now" not in text
-
-
-def test_make_accuracy_says_when_before_and_after_are_identical() -> None:
-    meta = {
-        "name": "toy",
-        "title": "Toy — made up",
-        "source": "toy.csv",
-        "protocol": "Made-up labels.",
-        "sampled": "all 10",
-        "notes": [],
-        "counts": {"conversations": 10, "messages": 20, "labels": 10},
-    }
-    same = _report(_counts(1, 0, 3, 6), 0.1)
-    result = make_accuracy.SetResult(
-        "toy", meta, make_accuracy.Run(same, 1.0), make_accuracy.Run(dict(same), 2.0)
-    )
-    assert any("identical" in line for line in make_accuracy.section(result))
