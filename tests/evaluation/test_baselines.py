@@ -7,6 +7,9 @@ import pytest
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.evaluation.baselines import (
+    EMOTION_KEYWORDS,
+    NEGATIVE_WORDS,
+    POSITIVE_WORDS,
     SIGNAL_BASELINES,
     LabelledTexts,
     emotion_by_keywords,
@@ -22,6 +25,7 @@ from servicecoach.evaluation.evaluate import evaluate
 from servicecoach.evaluation.labels import LabelSet, MessageLabel, ScoreLabel
 from servicecoach.rubric import load_rubric
 from servicecoach.testing import make_conversation
+from tests.conftest import REPO
 
 SIGNAL_CASES = [
     ("listening.question", "Which store did you order from?", True),
@@ -312,3 +316,21 @@ def test_experimental_signals_are_marked(
     assert ("experimental_reason" in row) is marked
     if marked:
         assert next(iter(experimental.values())) in row["experimental_reason"]
+
+
+def _baselines_doc() -> str:
+    text = (REPO / "docs" / "eval.md").read_text(encoding="utf-8")
+    start = text.index("## What the baselines are")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None].replace("\\*", "*")
+
+
+def test_docs_write_down_every_baseline() -> None:
+    doc = _baselines_doc()
+    for signal in SIGNAL_BASELINES:
+        family, name = signal.split(".")
+        assert f"`{signal}`" in doc or (family == "patience" and f".{name}`" in doc), signal
+    for word in (*POSITIVE_WORDS, *NEGATIVE_WORDS):
+        assert word in doc, word
+    for label, words in EMOTION_KEYWORDS:
+        assert all(word in doc for word in words), label
