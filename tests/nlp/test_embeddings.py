@@ -166,7 +166,9 @@ def test_embeddings_missing_model_is_a_config_error(tmp_path: Path) -> None:
         Embedder(tokenizer_path=tmp_path / "missing.json")
 
 
-@pytest.mark.parametrize(("option", "value"), [("batch_size", 0), ("threads", 0)])
+@pytest.mark.parametrize(
+    ("option", "value"), [("batch_size", 0), ("threads", 0), ("cache_size", -1)]
+)
 def test_embeddings_bad_options_are_config_errors(option: str, value: int) -> None:
     with pytest.raises(ConfigError, match=option):
         Embedder(**{option: value})  # type: ignore[arg-type]

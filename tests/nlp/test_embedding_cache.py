@@ -1,0 +1,151 @@
+"""The embedder's sentence cache and its parallel batches: same vectors, bounded, thread-safe."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from servicecoach.nlp.embeddings import CACHE_MAX_CHARS, CacheInfo, Embedder
+from tests.nlp.test_embeddings import HELD_ASIDE
+
+TEXTS = [*HELD_ASIDE, *[f"Your order #{n} left the warehouse today." for n in range(30)]]
+
+
+@pytest.fixture(scope="module")
+def plain() -> Embedder:
+    """One thread, no cache: every text through the model, as before the cache."""
+    return Embedder(threads=1, batch_size=4, cache_size=0)
+
+
+def test_parallel_batches_give_the_same_bits_as_one_thread(plain: Embedder) -> None:
+    parallel = Embedder(threads=2, batch_size=4, cache_size=0)
+    assert np.array_equal(parallel.encode(TEXTS), plain.encode(TEXTS))
+    three = Embedder(threads=3, batch_size=4, cache_size=0)
+    assert np.array_equal(three.encode(TEXTS[::-1]), plain.encode(TEXTS[::-1]))
+
+
+def test_cached_and_parallel_embedder_gives_the_same_bits_for_the_same_calls() -> None:
+    one = Embedder(threads=1, batch_size=4, cache_size=16)
+    two = Embedder(threads=2, batch_size=4, cache_size=16)
+    for texts in (TEXTS[:40], TEXTS[20:], TEXTS[::3] + TEXTS[:5]):
+        assert np.array_equal(two.encode(texts), one.encode(texts))
+
+
+def test_cache_hit_returns_the_same_vector(plain: Embedder) -> None:
+    embedder = Embedder(threads=2, batch_size=4)
+    first = embedder.encode(TEXTS)
+    assert embedder.cache_info() == CacheInfo(0, len(TEXTS), len(TEXTS), embedder.cache_size)
+    again = embedder.encode(TEXTS[::-1])
+    assert np.array_equal(again[::-1], first)
+    info = embedder.cache_info()
+    assert (info.hits, info.misses, info.hit_rate) == (len(TEXTS), len(TEXTS), 0.5)
+    # a cached vector is the model's vector for that text, to rounding
+    np.testing.assert_allclose(first, plain.encode(TEXTS), atol=1e-6)
+
+
+def test_repeats_in_one_call_are_embedded_once() -> None:
+    embedder = Embedder(threads=1)
+    vectors = embedder.encode(["Thanks!", "ok", "Thanks!", "Thanks!", "ok"])
+    assert embedder.cache_info()[:3] == (3, 2, 2)
+    assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[0], vectors[3])
+    assert np.array_equal(vectors[1], vectors[4])
+    assert vectors.flags["C_CONTIGUOUS"] and vectors.dtype == np.float32
+
+
+def test_without_a_cache_every_text_is_embedded(plain: Embedder) -> None:
+    vectors = plain.encode(["Thanks!", "Thanks!"])
+    assert np.array_equal(vectors[0], vectors[1])
+    assert plain.cache_info() == CacheInfo(0, 0, 0, 0)
+
+
+def test_cache_is_bounded_and_drops_the_least_recently_used() -> None:
+    embedder = Embedder(threads=1, cache_size=3)
+    embedder.encode(TEXTS[:10])
+    assert embedder.cache_info().size == 3
+    embedder.clear_cache()
+    embedder.encode(["a", "b", "c"])
+    embedder.encode(["a"])  # now b is the least recently used
+    embedder.encode(["d"])
+    embedder.encode(["a", "c", "d"])
+    assert embedder.cache_info()[:3] == (4, 4, 3)  # a, c, d were all still cached
+    embedder.encode(["b"])
+    assert embedder.cache_info().misses == 5
+
+
+def test_long_texts_are_not_cached() -> None:
+    embedder = Embedder(threads=1)
+    long = "word " * (CACHE_MAX_CHARS // 5 + 1)
+    embedder.encode([long, "short"])
+    assert embedder.cache_info().size == 1
+
+
+def test_clear_cache_forgets_vectors_and_counts() -> None:
+    embedder = Embedder(threads=1)
+    embedder.encode(["one", "one"])
+    embedder.clear_cache()
+    assert embedder.cache_info() == CacheInfo(0, 0, 0, embedder.cache_size)
+    embedder.encode(["one"])
+    assert embedder.cache_info().misses == 1
+
+
+def test_cache_is_thread_safe(plain: Embedder) -> None:
+    """Threads share one small cache: right rows, no errors, never over its bound."""
+    embedder = Embedder(threads=2, batch_size=4, cache_size=8)
+    expected = plain.encode(TEXTS)
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(15):
+                picked = rng.choice(len(TEXTS), size=12)
+                vectors = embedder.encode([TEXTS[i] for i in picked])
+                np.testing.assert_allclose(vectors, expected[picked], atol=1e-6)
+                assert embedder.cache_info().size <= 8
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[0]
+    info = embedder.cache_info()
+    assert info.hits + info.misses == 4 * 15 * 12
+
+
+def test_a_busy_helper_pool_does_not_stall_encode(plain: Embedder) -> None:
+    """The calling thread runs every batch itself when no helper thread is free."""
+    embedder = Embedder(threads=2, batch_size=4, cache_size=0)
+    release = threading.Event()
+    busy = ThreadPoolExecutor(max_workers=1)
+    busy.submit(release.wait)
+    embedder._pool = busy
+    try:
+        assert np.array_equal(embedder.encode(TEXTS), plain.encode(TEXTS))
+    finally:
+        release.set()
+        busy.shutdown()
+
+
+def test_a_failing_batch_raises_and_the_embedder_still_works(
+    plain: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = Embedder(threads=2, batch_size=4)
+    run = embedder._run
+
+    def failing(ids: list[list[int]]) -> np.ndarray:
+        if len(ids[0]) > 40:
+            raise RuntimeError("model failed")
+        return run(ids)
+
+    monkeypatch.setattr(embedder, "_run", failing)
+    with pytest.raises(RuntimeError, match="model failed"):
+        embedder.encode(TEXTS)
+    assert embedder.cache_info().size == 0  # nothing half-done was cached
+    monkeypatch.undo()
+    np.testing.assert_allclose(embedder.encode(TEXTS), plain.encode(TEXTS), atol=1e-6)
