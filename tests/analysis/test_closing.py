@@ -53,7 +53,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "Is there anything else?"),
             ],
             25,
-            [(PREMATURE, "Is there anything else?")],
+            [(CHECK, "Is there anything else?"), (PREMATURE, "Is there anything else?")],
             id="check-while-it-still-does-not-work",
         ),
         pytest.param(
@@ -71,7 +71,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "Sorry for the wait. Take care!"),
             ],
             25,
-            [(PREMATURE, "Take care")],
+            [(PREMATURE, "Take care"), (WARM, "Take care")],
             id="sign-off-while-a-question-is-open",
         ),
         pytest.param(
@@ -117,7 +117,10 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "Great. Is there anything else I can help with?"),
             ],
             40,
-            [(DRAG, "Is there anything else I can help with?")],
+            [
+                (CHECK, "Is there anything else I can help"),
+                (DRAG, "Is there anything else I can help with?"),
+            ],
             id="asking-again-after-no-thats-everything",
         ),
         pytest.param(
@@ -147,7 +150,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "Let me know if you need anything else!"),
             ],
             25,
-            [(PREMATURE, "if you need anything else")],
+            [(CHECK, "if you need anything else"), (PREMATURE, "if you need anything else")],
             id="thanks-but-still-broken",
         ),
         pytest.param(
@@ -221,7 +224,8 @@ def test_closing_internal_notes_are_not_replies() -> None:
 
 def test_closing_premature_carries_a_suggestion_and_feeds_the_skill() -> None:
     finding = _run([("customer", "It still doesn't work."), ("agent", "Anything else?")])
-    (premature,) = finding.evidence
+    check, premature = finding.evidence
+    assert check.signal == CHECK  # it is a check, and the check is premature
     assert premature.signal == PREMATURE and premature.polarity == -1
     assert premature.suggestion and "first" in premature.suggestion
     assert skill_of_signal(premature.signal) == "closing"
@@ -237,7 +241,7 @@ def test_closing_score_is_clamped() -> None:
         ]
     )
     assert finding.score == 0
-    assert [e.signal for e in finding.evidence] == [PREMATURE, PREMATURE]
+    assert [e.signal for e in finding.evidence] == [CHECK, PREMATURE, CHECK, PREMATURE]
 
 
 _PIECES = st.sampled_from(

@@ -18,7 +18,9 @@ Signals, in the agent's and bot's replies (text quoted from the customer, in ``>
 or double quotes, is skipped):
 
 - ``closing.check`` (+1): checks whether anything else is needed ("is there anything else
-  I can help with?", "let me know if you need anything else").
+  I can help with?", "let me know if you need anything else"). Reported wherever it is
+  asked; it earns score only when it is neither premature nor dragging on (those
+  signals are reported on the same words).
 - ``closing.premature`` (-1): such a check, or a push to close ("I'll close this
   ticket", "have a great day", "goodbye"), in a reply that does not address the
   customer's problem or question while it is still open (no reply has addressed it yet).
@@ -79,8 +81,6 @@ _DECLINED = re.compile(
     r"|no(?:,)? thanks?|no thank you|no more|no further|that will be all|that'?ll be all)\b",
     re.IGNORECASE,
 )
-_SHORT_DONE = 10
-"""Words up to which a message saying it is done ("That's all I need") is only that."""
 _LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 
 
@@ -138,16 +138,20 @@ class ClosingAnalyzer(Analyzer):
                 )
                 premature += 1
             else:
-                for match in reply.pushes:
-                    if match.label == "check":
-                        found.append(_evidence(message, match.start, match.end, "closing.check", 1))
-                        checks += 1
+                checks += any(match.label == "check" for match in reply.pushes)
+            # A check is a check whenever it is asked (the act a reviewer labels); it
+            # earns score only when well timed, and premature or drag says when it is not.
+            for match in reply.pushes:
+                if match.label == "check":
+                    found.append(_evidence(message, match.start, match.end, "closing.check", 1))
             # Warm words count at the close: once the problem is settled, or in the last reply.
-            if not early and (not is_open or index == last_reply):
-                for match in reply.closing:
-                    if match.label in _WARM:
-                        found.append(_evidence(message, match.start, match.end, "closing.warm", 1))
-                        warm = True
+            # A sign-off ("goodbye", "have a great day") is a close wherever it is said;
+            # it earns score only at the right time (premature says when it is not).
+            at_close = not early and (not is_open or index == last_reply)
+            for match in reply.closing:
+                if match.label in _WARM and (at_close or match.label == "signoff"):
+                    found.append(_evidence(message, match.start, match.end, "closing.warm", 1))
+                    warm = warm or at_close
             for match in reply.closing:
                 if match.label == "recap":
                     found.append(_evidence(message, match.start, match.end, "closing.recap", 1))
@@ -155,7 +159,7 @@ class ClosingAnalyzer(Analyzer):
             if reply.substantive:
                 is_open = False
         order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
-        found.sort(key=lambda e: (order[e.message], e.start, e.end))
+        found.sort(key=lambda e: (order[e.message], e.start, e.end, e.signal))
         finished = last_is_close or last_kind in _FINISHED
         if not (replied and finished):
             return SkillFinding.not_applicable(tuple(found))
@@ -196,6 +200,12 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
     closing = [m for m in found if m.label in _CLOSING]
     pushes = [m for m in closing if m.label in _PUSH]
     push_sentences = {sentence_of(m.start) for m in pushes}
+    # "Admission is 5 pounds, anything else?": the words before the check still answer.
+    leads = [
+        Sentence(parts[n].start, m.start, parts[n].text[: m.start - parts[n].start])
+        for m in pushes
+        if (n := sentence_of(m.start)) >= 0 and m.start > parts[n].start
+    ]
     in_ack = bytearray(len(masked))
     for match in found:
         if match.label == "ack":
@@ -209,7 +219,7 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
         _addresses(sentence, labels.get(number, set()))
         for number, sentence in enumerate(parts)
         if number not in push_sentences
-    )
+    ) or any(_addresses(lead, _labels_in(found, lead) - _CLOSING) for lead in leads)
     pitches = {sentence_of(m.start) for m in found if m.label == "pitch"}
     drag: tuple[int, int] | None = None
     check_only = False
@@ -219,6 +229,11 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
             check_only = number in push_sentences and number not in pitches
             break
     return _Reply(closing, pushes, substantive, drag, check_only)
+
+
+def _labels_in(found: list[PhraseMatch], part: Sentence) -> set[str]:
+    """The labels of the phrases that start inside ``part``."""
+    return {m.label for m in found if part.start <= m.start < part.end}
 
 
 def _without_exceptions(found: list[PhraseMatch]) -> list[PhraseMatch]:
@@ -245,21 +260,18 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
     """Whether a customer message is open, done, resolved, thanks or neutral."""
     masked = _mask(_LINE_QUOTE, text)
     found = lexicon.matcher.find(masked)
+    # "can't wait", "all I need": words of an open problem that do not open one
+    covers = [(m.start, m.end) for m in found if m.label == "not_open"]
     labels = {
         m.label
         for m in found
-        if m.label not in ("open", "problem") or not _negated(masked, m, negators)
+        if m.label != "not_open"
+        and (m.label not in ("open", "problem") or not _negated(masked, m, negators))
+        and not (
+            m.label in ("open", "problem") and any(s <= m.start and m.end <= e for s, e in covers)
+        )
     }
     asks = "?" in _mask(_LINK, masked)
-    short = len(_WORD.findall(masked)) <= _SHORT_DONE
-    if (
-        _DONE in labels
-        and short
-        and "problem" not in labels
-        and not asks
-        and not _BUT.search(masked)
-    ):
-        return _DONE  # "That's all I need": the "need" is not a new problem
     if "open" in labels or asks:
         return _OPEN
     if "problem" in labels and _RESOLVED not in labels:
