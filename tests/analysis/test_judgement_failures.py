@@ -326,3 +326,31 @@ def test_liability_in_plain_words_is_flagged(admission: str, fast: bool) -> None
         [("customer", "Your delivery van knocked my gate over!"), ("agent", admission)], fast
     )
     assert _fired(result, "apology.liability")
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "What happened?",
+        "Wow, is that true?",
+        "Tell me how the screen looked when it froze.",
+        "I wonder if you could say more about the error.",
+        "Were they arguing about the bill or something else?",
+    ],
+)
+def test_short_and_indirect_questions_ask(reply: str, fast: bool) -> None:
+    result = _analyse(
+        [("customer", "Something went wrong with my account today."), ("agent", reply)], fast
+    )
+    assert _fired(result, "listening.question")
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "reply",
+    ["Would you like me to book it for you?", "How about the Acorn guesthouse?", "Really?"],
+)
+def test_offers_and_reactions_are_not_questions_about_the_issue(reply: str, fast: bool) -> None:
+    result = _analyse([("customer", "I need a guesthouse in the north."), ("agent", reply)], fast)
+    assert _fired(result, "listening.question") == []

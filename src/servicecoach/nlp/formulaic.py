@@ -81,4 +81,6 @@ def is_formulaic(text: str) -> bool:
     if not words:
         return True
     left = [w for w in content_words(text) if w not in _FILLER]
+    if text.rstrip().endswith("?"):
+        return not left  # "Wow, is that true?" asks; "You too?" does not
     return len(left) <= _MAX_LEFT and len(left) < len(words)

@@ -381,7 +381,8 @@ def _read_reply(
             )
             paraphrased = True
             continue  # a restatement checked back ("..., correct?") is not a new question
-        if _diagnostic(sentence, labels, state.customer_texts, _asks(row, state)):
+        asks = _asks(row, state) or "indirect_question" in labels
+        if _diagnostic(sentence, labels, state.customer_texts, asks):
             found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
     return found
 
@@ -490,8 +491,8 @@ def _diagnostic(
     """A question about the issue, not a check, offer, greeting or the customer's own words."""
     if not (_is_question(sentence.text) or asks) or "not_diagnostic" in labels:
         return False
-    if len(_WORD.findall(sentence.text)) < 3:
-        return False
+    if len(_WORD.findall(sentence.text)) < 2:
+        return False  # "Really?" reacts; "What happened?" asks
     asked = _normalise(sentence.text.split(":")[-1]).strip(" \"'")
     return not any(asked in text for text in customer_texts)
 
