@@ -145,6 +145,8 @@ def test_without_an_older_version_the_before_columns_are_empty() -> None:
         (0.30, 0.50, None, None, True),  # the baseline never fired
         (None, None, 0.20, 0.50, False),  # the signal never fired
         (0.00, None, 0.00, None, False),
+        (1.00, 1.00, 1.00, 1.00, True),  # a perfect baseline can only be matched
+        (0.98, 1.00, 1.00, 1.00, False),
     ],
 )
 def test_gate_is_precision_first(
