@@ -199,7 +199,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "You're welcome, enjoy your trip!"),
             ],
             75,
-            [(WARM, "You're welcome"), (WARM, "enjoy your trip")],
+            [(WARM, "enjoy your trip")],  # "you're welcome" answers the thanks; it does not close
             id="negated-problem-warm-close",
         ),
     ],

@@ -13,9 +13,10 @@ or in quotation marks copied from a customer message, is not the agent's and is 
 
 - ``persuasion.steer`` (0): the redirect or recommendation that makes the skill apply.
 - ``persuasion.reason`` (+1): in a reply that steers, a reason or benefit ("because",
-  "so that", "which means", "you'll get", "that way", "cheaper"); in any other reply, an
-  appeal to what the customer gains ("your donation will help", "it'll save you time",
-  "so you can") - reported as evidence, scored only once a reply steers.
+  "so that", "which means", "you'll get", "that way", "cheaper"); in any other reply, a
+  reason or an appeal to what the customer gains ("because", "your donation will help",
+  "it'll save you time", "so you can") - reported as evidence, scored only once a reply
+  steers.
 - ``persuasion.pressure`` (-1): pressure instead of reasons. Urgency and ultimatums
   ("only today", "act now", "final offer", "no other choice") count in every reply from
   the first one that steers; insisting ("you have to", "you must") only in a reply that
@@ -49,6 +50,14 @@ _PRESSURE = (
 )
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_ANYWHERE = frozenset(
+    {
+        "because", "so that", "which means", "this means", "that means", "that way", "this way",
+        "the benefit", "the advantage", "you'll get", "you will get", "you'll save", "saves you",
+        "save you",
+    }
+)  # fmt: skip
+"""Reason phrases that give a reason in any reply; the rest ("so you") only while steering."""
 
 
 class PersuasionAnalyzer(Analyzer):
@@ -87,11 +96,7 @@ class PersuasionAnalyzer(Analyzer):
             if not steered:
                 # Not steering: an appeal to what the customer gains is still a reason
                 # offered (evidence), though the skill applies only once a reply steers.
-                found.extend(
-                    _evidence(message, m, "persuasion.reason", 1)
-                    for m in matches
-                    if m.label == "appeal"
-                )
+                found.extend(_reasons(message, matches))
                 continue
             for match in matches:
                 if match in steer:
@@ -111,6 +116,18 @@ class PersuasionAnalyzer(Analyzer):
             return SkillFinding.not_applicable(tuple(found))
         score = 60 + 25 * reasons - 30 * pressure
         return SkillFinding(max(0, min(100, score)), tuple(found))
+
+
+def _reasons(message: Message, matches: list[PhraseMatch]) -> list[Evidence]:
+    """Reasons and appeals in a reply that does not steer, one per overlapping pair."""
+    picked: list[PhraseMatch] = []
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if not (match.label == "appeal" or fold(match.phrase) in _ANYWHERE):
+            continue  # "so you", "you get": reasons only while steering
+        if picked and match.start < picked[-1].end:
+            continue  # "that way you": one reason, not two
+        picked.append(match)
+    return [_evidence(message, m, "persuasion.reason", 1) for m in picked]
 
 
 def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> list[PhraseMatch]:
