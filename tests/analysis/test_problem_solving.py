@@ -110,7 +110,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "I'll transfer you to billing."),
                 ("customer", "Still not sorted. Forget it."),
             ],
-            10,
+            0,  # the customer ends upset: the problem was not solved
             [(TRANSFER, "transfer you"), (UNRESOLVED, "Still not")],
             id="hand-off-and-customer-gives-up",
         ),
@@ -165,7 +165,7 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
                 ("agent", "I've updated the payment settings. Let me know if that works."),
                 ("customer", "It's not working now either."),
             ],
-            80,
+            50,  # the customer ends upset: the problem was not solved
             [(SOLUTION, "I've updated"), (FOLLOW_UP, "Let me know if that works")],
             id="negated-working-now-is-not-resolved",
         ),
