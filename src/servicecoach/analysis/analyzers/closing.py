@@ -163,6 +163,12 @@ class ClosingAnalyzer(Analyzer):
         finished = last_is_close or last_kind in _FINISHED
         if not (replied and finished):
             return SkillFinding.not_applicable(tuple(found))
+        scores = context.scores
+        checks *= scores("closing.check")
+        warm = warm and scores("closing.warm")
+        recap = recap and scores("closing.recap")
+        premature *= scores("closing.premature")
+        drags *= scores("closing.drag")
         score = 60 + 20 * bool(checks) + 15 * warm + 10 * recap - 35 * premature - 20 * drags
         return SkillFinding(max(0, min(100, score)), tuple(found))
 

@@ -211,8 +211,11 @@ class EmpathyAnalyzer(Analyzer):
             return SkillFinding.not_applicable(_ordered(found, conversation))
         scores: list[int] = []
         bounds = [episode.first for episode in episodes[1:]] + [len(replies)]
+        validating = context.scores("empathy.validation")
         for episode, end in zip(episodes, bounds, strict=True):
             score, evidence = _episode(episode, replies[episode.first : end], rules)
+            if not validating:  # experimental: the validation is shown, not scored
+                score = min(score, _ACKNOWLEDGED)
             scores.append(score)
             found.extend(evidence)
         score = round(mean(scores)) - _CANNED_COST * canned - _MISMATCH_COST * mismatched

@@ -114,6 +114,8 @@ class PersuasionAnalyzer(Analyzer):
                     pressure += 1
         if not steered:
             return SkillFinding.not_applicable(tuple(found))
+        reasons = reasons and context.scores("persuasion.reason")
+        pressure *= context.scores("persuasion.pressure")
         score = 60 + 25 * reasons - 30 * pressure
         return SkillFinding(max(0, min(100, score)), tuple(found))
 

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -132,7 +133,7 @@ class ProblemSolvingAnalyzer(Analyzer):
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
-        state = _State()
+        state = _State(scores=context.scores)
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 state.end_turn()
@@ -201,6 +202,8 @@ class _State:
     turn_done: bool = False
     pending: Message | None = None
     last_unresolved: Evidence | None = None
+    scores: Callable[[str], bool] = lambda signal: True
+    """Whether a signal may change the score (``Context.scores``)."""
     first_solution: tuple[int, int] | None = None
     first_diagnostic: tuple[int, int] | None = None
     follow_up: bool = False
@@ -235,6 +238,8 @@ class _State:
         for item in reading.evidence:
             self.found.append(item)
             where = (index, item.start)
+            if not self.scores(item.signal):
+                continue  # experimental: shown, not scored
             if item.signal == "problem_solving.solution" and self.first_solution is None:
                 self.first_solution = where
             elif item.signal == "problem_solving.diagnostic" and self.first_diagnostic is None:
