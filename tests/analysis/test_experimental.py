@@ -65,3 +65,57 @@ def test_a_rubric_may_only_opt_in_experimental_signals(tmp_path: Path) -> None:
 def test_the_default_rubric_leaves_every_experimental_signal_unscored() -> None:
     rubric = load_rubric(None)
     assert rubric.unscored_signals() == frozenset(experimental_signals())
+
+
+@pytest.mark.parametrize(
+    ("turns", "skill", "signal"),
+    [
+        pytest.param(
+            [
+                ("customer", "My router won't connect."),
+                ("agent", "Please restart it and hold the reset button for 10 seconds."),
+                ("customer", "That worked, thanks!"),
+                ("agent", "Great! Is there anything else I can help with?"),
+            ],
+            "closing",
+            "closing.check",
+            id="closing-check",
+        ),
+        pytest.param(
+            [("customer", "My card was declined."), ("agent", "I've updated your card details.")],
+            "problem_solving",
+            "problem_solving.solution",
+            id="solution",
+        ),
+        pytest.param(
+            [
+                ("customer", "I want the basic plan."),
+                ("agent", "I'd suggest the plus plan instead, because it keeps your backups."),
+            ],
+            "persuasion",
+            "persuasion.reason",
+            id="reason",
+        ),
+        pytest.param(
+            [
+                ("customer", "This is so frustrating, my order is late again!"),
+                ("agent", "That sounds really frustrating. I've sent a new one today."),
+            ],
+            "empathy",
+            "empathy.validation",
+            id="validation",
+        ),
+    ],
+)
+def test_each_analyser_leaves_an_unscored_signal_out(
+    turns: list[tuple[str, str]], skill: str, signal: str
+) -> None:
+    def run(unscored: frozenset[str]) -> tuple[int | None, list[str]]:
+        pipeline = Pipeline(list(analyzers().values()), unscored=unscored)
+        finding = pipeline.analyze(make_conversation(turns)).skills[skill]
+        return finding.score, [e.signal for e in finding.evidence]
+
+    scored, evidence = run(frozenset())
+    unscored, kept = run(frozenset({signal}))
+    assert signal in evidence and signal in kept
+    assert scored is not None and unscored is not None and unscored < scored
