@@ -12,13 +12,17 @@ from servicecoach.errors import ConfigError
 from servicecoach.nlp import heads as heads_module
 from servicecoach.nlp.embeddings import DIMENSION, get_embedder
 from servicecoach.nlp.heads import (
+    CONTEXT_FEATURES,
     HEADS_DIR,
     LEXICAL_FEATURES,
+    POSITION_FEATURES,
     Head,
     available_heads,
     features,
     lexical_features,
     load_head,
+    pair_features,
+    position_features,
 )
 
 SHIPPED = ("counselling", "emotion", "emotion_ekman", "empathy", "politeness")
@@ -227,3 +231,125 @@ def test_heads_head_is_a_plain_linear_model() -> None:
     )
     out = head.predict(np.zeros((1, DIMENSION), np.float32), ["x"])
     np.testing.assert_allclose(out, [[0.25, 0.75]], atol=1e-6)
+
+
+# --------------------------------------------------------------------------- pair heads
+
+PAIR_WIDTH = 2 * DIMENSION + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES) + len(POSITION_FEATURES)
+
+
+def _unit(n: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(n, DIMENSION)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_heads_position_features() -> None:
+    out = position_features(
+        [0, 1, 5], [2, 2, 6], [0, 0, 3], [4, 4, 4], [True, True, False], [0, 0, 1]
+    )
+    assert out.shape == (3, len(POSITION_FEATURES))
+    column = {name: out[:, i].tolist() for i, name in enumerate(POSITION_FEATURES)}
+    assert column["first_of_side"] == [1, 1, 0]
+    assert column["has_context"] == [0, 0, 1]
+    assert column["sentence_index"] == [0, 0.25, 1]  # capped at index 4
+    assert column["last_sentence"] == [0, 1, 1]
+    assert column["last_message"] == [0, 0, 1]
+    assert column["relative_position"] == pytest.approx([0, 0, 1])
+    assert position_features([], [], [], [], [], []).shape == (0, len(POSITION_FEATURES))
+
+
+def test_heads_pair_features_layout() -> None:
+    s, c = _unit(2, 1), _unit(2, 2)
+    c[1] = 0  # no context
+    positions = position_features([0, 0], [1, 1], [1, 1], [3, 3], [0, 0], [1, 0])
+    x = pair_features(s, c, [0.5, 0.0], ["So it broke?", "Okay."], positions)
+    assert x.shape == (2, PAIR_WIDTH)
+    d = DIMENSION
+    np.testing.assert_allclose(x[:, :d], s)
+    np.testing.assert_allclose(x[:, d : 2 * d], s * c)
+    assert x[0, 2 * d] == pytest.approx(float(s[0] @ c[0]), abs=1e-6)
+    assert x[1, 2 * d] == 0.0
+    assert x[:, 2 * d + 1].tolist() == [0.5, 0.0]
+    lexical = x[:, 2 * d + 2 : 2 * d + 2 + len(LEXICAL_FEATURES)]
+    np.testing.assert_allclose(lexical, lexical_features(["So it broke?", "Okay."]))
+    np.testing.assert_allclose(x[:, -len(POSITION_FEATURES) :], positions)
+    with pytest.raises(ValueError, match="shape"):
+        pair_features(s, c[:1], [0.5, 0.0], ["a", "b"], positions)
+    with pytest.raises(ValueError, match="positions"):
+        pair_features(s, c, [0.5, 0.0], ["a", "b"], positions[:, :3])
+
+
+def _pair_head(bias: tuple[float, ...] = (0.0, 1.0)) -> Head:
+    weights = np.zeros((PAIR_WIDTH, 2), np.float32)
+    weights[2 * DIMENSION, 0] = 2.0  # the first label follows the cosine with the context
+    return Head(
+        name="toy_pairs",
+        kind="multilabel",
+        labels=("restates", "other"),
+        weights=weights,
+        bias=np.array(bias, np.float32),
+        thresholds=(0.6, 0.9),
+        inputs="pair",
+    )
+
+
+def test_heads_pair_head_is_a_plain_linear_model() -> None:
+    head = _pair_head()
+    s = _unit(2, 3)
+    contexts = np.vstack([s[0], np.zeros(DIMENSION, np.float32)])
+    positions = position_features([0, 0], [1, 1], [1, 1], [2, 2], [1, 1], [1, 0])
+    out = head.predict_pairs(s, contexts, [1.0, 0.0], ["a", "b"], positions)
+    sigmoid = 1 / (1 + np.exp(-np.array([[2.0, 1.0], [0.0, 1.0]])))
+    np.testing.assert_allclose(out, sigmoid, atol=1e-6)
+    assert head.fires(out).tolist() == [[True, False], [False, False]]
+    with pytest.raises(ValueError, match="predict_pairs"):
+        head.predict(s, ["a", "b"])
+    with pytest.raises(ValueError, match="no decision thresholds"):
+        Head(
+            "x", "multiclass", ("a",), np.zeros((1, 1), np.float32), np.zeros(1, np.float32)
+        ).fires(out)
+
+
+def test_heads_sentence_head_refuses_pairs() -> None:
+    head = load_head("emotion")
+    s = _unit(1, 4)
+    with pytest.raises(ValueError, match="predict\\(\\)"):
+        head.predict_pairs(s, s, [1.0], ["a"], position_features([0], [1], [0], [1], [1], [1]))
+
+
+def test_heads_predict_reuses_lexical_features() -> None:
+    head = load_head("emotion")
+    texts = ["Where is my order?", "Thanks!"]
+    vectors = _unit(2, 5)
+    np.testing.assert_allclose(
+        head.predict(vectors, texts, lexical_features(texts)), head.predict(vectors, texts)
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"inputs": "triple"}, "inputs"),
+        ({"inputs": "pair"}, "context or position"),
+    ],
+)
+def test_heads_damaged_pair_spec_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[str, object], message: str
+) -> None:
+    data = json.loads((HEADS_DIR / "politeness.json").read_text(encoding="utf-8"))
+    data["features"] = {**data["features"], **changes}
+    (tmp_path / "broken.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(heads_module, "HEADS_DIR", tmp_path)
+    with pytest.raises(ConfigError, match=message):
+        load_head("broken")
+
+
+def test_heads_thresholds_must_match_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads((HEADS_DIR / "politeness.json").read_text(encoding="utf-8"))
+    data["thresholds"] = [0.5]
+    (tmp_path / "short.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(heads_module, "HEADS_DIR", tmp_path)
+    with pytest.raises(ConfigError, match="thresholds"):
+        load_head("short")

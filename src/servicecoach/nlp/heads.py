@@ -40,6 +40,20 @@ Typical use::
 
     head = load_head("emotion")
     probabilities = head.predict(get_embedder().encode(texts), texts)  # (n, len(head.labels))
+
+Pair heads (``Head.inputs == "pair"``, the ``acts`` head) judge a sentence together with
+the other side's most recent message, its *context*. Their features
+(:func:`pair_features`) are the sentence's embedding ``s``, its element-wise product
+``s * c`` with the context's unit mean embedding ``c`` (zeros when there is none), the
+cosine of ``s`` and ``c``, the best cosine of ``s`` with any one sentence of the context,
+the lexical features of the sentence and :data:`POSITION_FEATURES` (where the sentence
+sits in its message and the conversation, from :func:`position_features`). ``c`` itself
+is not a feature: it would let a head learn what the customers of its training sets tend
+to say rather than how the sentence relates to it (see ``models/README.md``)::
+
+    head = load_head("acts")
+    probabilities = head.predict_pairs(sentence_vectors, context_vectors, best, texts, positions)
+    fired = head.fires(probabilities)  # (n, len(head.labels)) booleans at the stored thresholds
 """
 
 from __future__ import annotations
@@ -60,20 +74,27 @@ from servicecoach.errors import ConfigError
 from servicecoach.nlp.embeddings import DIMENSION, MODEL_DIR
 
 __all__ = [
+    "CONTEXT_FEATURES",
     "FORMAT_VERSION",
     "HEADS_DIR",
     "LEXICAL_FEATURES",
+    "POSITION_FEATURES",
     "Head",
+    "HeadInputs",
     "HeadKind",
     "available_heads",
     "features",
     "lexical_features",
     "load_head",
+    "pair_features",
+    "position_features",
 ]
 
 HEADS_DIR = MODEL_DIR / "heads"
 HeadKind = Literal["multiclass", "multilabel", "regression"]
 _KINDS = ("multiclass", "multilabel", "regression")
+HeadInputs = Literal["sentence", "pair"]
+_INPUTS = ("sentence", "pair")
 FORMAT_VERSION = 1
 
 LEXICAL_FEATURES = (
@@ -98,6 +119,29 @@ LEXICAL_FEATURES = (
     "deference",
 )
 """Names of the columns of :func:`lexical_features`, in order (stored with every head)."""
+
+CONTEXT_FEATURES = ("cosine", "best_cosine")
+"""A pair head's similarity features: cosine with the context's mean, best with one sentence."""
+
+POSITION_FEATURES = (
+    "first_of_side",
+    "has_context",
+    "sentence_index",
+    "last_sentence",
+    "last_message",
+    "relative_position",
+)
+"""Names of the columns of :func:`position_features`, in order (stored with pair heads).
+
+========================  ==========================================================
+``first_of_side``         1 in the first message of its side (the agent's first reply)
+``has_context``           1 when the other side wrote before it (else the context is 0)
+``sentence_index``        the sentence's index in its message, min(index, 4) / 4
+``last_sentence``         1 for the last sentence of its message
+``last_message``          1 in the last message of the conversation
+``relative_position``     message index / (messages - 1); 0 in a one-message conversation
+========================  ==========================================================
+"""
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _SECOND = frozenset(
@@ -153,8 +197,14 @@ def lexical_features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return out
 
 
-def features(embeddings: npt.NDArray[np.float32], texts: Sequence[str]) -> npt.NDArray[np.float32]:
+def features(
+    embeddings: npt.NDArray[np.float32],
+    texts: Sequence[str],
+    lexical: npt.NDArray[np.float32] | None = None,
+) -> npt.NDArray[np.float32]:
     """``[embedding ; lexical features]`` per text, shape ``(n, 403)``.
+
+    ``lexical`` is ``lexical_features(texts)`` when the caller has it already.
 
     Raises:
         ValueError: the embeddings are not ``(len(texts), 384)``.
@@ -165,7 +215,93 @@ def features(embeddings: npt.NDArray[np.float32], texts: Sequence[str]) -> npt.N
             f"expected embeddings of shape ({len(texts)}, {DIMENSION}) for {len(texts)} "
             f"texts, got {matrix.shape}"
         )
-    return np.hstack([matrix, lexical_features(texts)])
+    return np.hstack([matrix, lexical_features(texts) if lexical is None else lexical])
+
+
+def position_features(
+    sentence_index: npt.ArrayLike,
+    sentence_count: npt.ArrayLike,
+    message_index: npt.ArrayLike,
+    message_count: npt.ArrayLike,
+    first_of_side: npt.ArrayLike,
+    has_context: npt.ArrayLike,
+) -> npt.NDArray[np.float32]:
+    """The :data:`POSITION_FEATURES` of sentences, one row per element of the arguments.
+
+    Args:
+        sentence_index: the sentence's index among its message's embedded sentences.
+        sentence_count: how many sentences of its message are embedded.
+        message_index: its message's index in the conversation.
+        message_count: messages in the conversation.
+        first_of_side: true in the first message of its side.
+        has_context: true when the other side wrote before it.
+    """
+    index = np.asarray(sentence_index, dtype=np.float32)
+    count = np.asarray(sentence_count, dtype=np.float32)
+    message = np.asarray(message_index, dtype=np.float32)
+    messages = np.asarray(message_count, dtype=np.float32)
+    return np.column_stack(
+        [
+            np.asarray(first_of_side, dtype=np.float32),
+            np.asarray(has_context, dtype=np.float32),
+            np.minimum(index, 4.0) / 4.0,
+            (index >= count - 1).astype(np.float32),
+            (message >= messages - 1).astype(np.float32),
+            message / np.maximum(messages - 1.0, 1.0),
+        ]
+    ).reshape(-1, len(POSITION_FEATURES))
+
+
+def pair_features(
+    embeddings: npt.NDArray[np.float32],
+    contexts: npt.NDArray[np.float32],
+    best_cosine: npt.ArrayLike,
+    texts: Sequence[str],
+    positions: npt.NDArray[np.float32],
+    lexical: npt.NDArray[np.float32] | None = None,
+) -> npt.NDArray[np.float32]:
+    """``[s ; s*c ; cosine, best cosine ; lexical ; position]`` per sentence.
+
+    Args:
+        embeddings: the sentences' unit embeddings ``s``, ``(n, 384)``.
+        contexts: the unit mean embedding ``c`` of each sentence's context message (the other
+            side's most recent message), or a zero row when it has none, ``(n, 384)``.
+        best_cosine: each sentence's highest cosine with one sentence of its context (0
+            without one), ``(n,)``.
+        texts: the sentences (for the lexical features).
+        positions: :func:`position_features` of the sentences, ``(n, 6)``.
+        lexical: ``lexical_features(texts)`` when already computed.
+
+    Returns:
+        float32 of shape ``(n, 2 * 384 + 2 + 19 + 6)``.
+
+    Raises:
+        ValueError: an input has the wrong shape.
+    """
+    s = np.asarray(embeddings, dtype=np.float32)
+    c = np.asarray(contexts, dtype=np.float32)
+    n = len(texts)
+    best = np.asarray(best_cosine, dtype=np.float32).reshape(-1)
+    if s.shape != (n, DIMENSION) or c.shape != (n, DIMENSION) or best.shape != (n,):
+        raise ValueError(
+            f"expected sentence and context embeddings of shape ({n}, {DIMENSION}) and {n} "
+            f"best cosines for {n} texts, got {s.shape}, {c.shape} and {best.shape}"
+        )
+    if positions.shape != (n, len(POSITION_FEATURES)):
+        raise ValueError(f"expected positions of shape ({n}, {len(POSITION_FEATURES)})")
+    lex = lexical_features(texts) if lexical is None else lexical
+    cosine = np.einsum("ij,ij->i", s, c)
+    return np.hstack([s, s * c, cosine[:, None], best[:, None], lex, positions]).astype(
+        np.float32, copy=False
+    )
+
+
+def _width(inputs: str) -> int:
+    if inputs == "pair":
+        return (
+            2 * DIMENSION + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES) + len(POSITION_FEATURES)
+        )
+    return DIMENSION + len(LEXICAL_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -176,7 +312,8 @@ class Head:
         name: the head's name (its file is ``<name>.json``).
         kind: ``multiclass`` (softmax), ``multilabel`` (sigmoid per label) or ``regression``.
         labels: the output columns, in order.
-        weights: ``(403, len(labels))`` float32, feature scaling folded in.
+        weights: ``(features, len(labels))`` float32, feature scaling folded in: 403 features
+            for a sentence head, 795 for a pair head (:func:`pair_features`).
         bias: ``(len(labels),)`` float32.
         thresholds: per-label decision thresholds of a multilabel head (tuned on held-out
             data), else ``None``.
@@ -184,6 +321,8 @@ class Head:
             command and date (see ``models/README.md``).
         version: ``<name>@<first 12 hex digits of the file's SHA-256>``; store it with
             results computed from the head.
+        inputs: ``sentence`` (:meth:`predict`: a sentence alone) or ``pair``
+            (:meth:`predict_pairs`: a sentence with its context).
     """
 
     name: str
@@ -194,21 +333,64 @@ class Head:
     thresholds: tuple[float, ...] | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict, repr=False)
     version: str = ""
+    inputs: HeadInputs = "sentence"
 
     def predict(
-        self, embeddings: npt.NDArray[np.float32], texts: Sequence[str]
+        self,
+        embeddings: npt.NDArray[np.float32],
+        texts: Sequence[str],
+        lexical: npt.NDArray[np.float32] | None = None,
     ) -> npt.NDArray[np.float32]:
         """Outputs for each text: shape ``(len(texts), len(labels))``.
 
         Args:
             embeddings: ``Embedder.encode(texts)``, shape ``(len(texts), 384)``.
             texts: the texts themselves (for the lexical features).
+            lexical: ``lexical_features(texts)`` when already computed.
 
         Returns:
             Probabilities summing to 1 per row (multiclass), independent probabilities
             (multilabel) or predicted values (regression), float32.
+
+        Raises:
+            ValueError: this is a pair head (use :meth:`predict_pairs`), or the shapes are wrong.
         """
-        scores = features(embeddings, texts) @ self.weights + self.bias
+        if self.inputs != "sentence":
+            raise ValueError(f"{self.name} judges sentences with context: use predict_pairs()")
+        return self._outputs(features(embeddings, texts, lexical))
+
+    def predict_pairs(
+        self,
+        embeddings: npt.NDArray[np.float32],
+        contexts: npt.NDArray[np.float32],
+        best_cosine: npt.ArrayLike,
+        texts: Sequence[str],
+        positions: npt.NDArray[np.float32],
+        lexical: npt.NDArray[np.float32] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Outputs of a pair head for sentences with their contexts (see :func:`pair_features`).
+
+        Raises:
+            ValueError: this is a sentence head (use :meth:`predict`), or the shapes are wrong.
+        """
+        if self.inputs != "pair":
+            raise ValueError(f"{self.name} judges sentences alone: use predict()")
+        return self._outputs(
+            pair_features(embeddings, contexts, best_cosine, texts, positions, lexical)
+        )
+
+    def fires(self, outputs: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+        """Which labels a multilabel head's outputs reach their stored thresholds for.
+
+        Raises:
+            ValueError: the head has no thresholds.
+        """
+        if self.thresholds is None:
+            raise ValueError(f"{self.name} has no decision thresholds")
+        return np.asarray(outputs) >= np.asarray(self.thresholds, dtype=np.float32)
+
+    def _outputs(self, matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        scores = matrix @ self.weights + self.bias
         if self.kind == "multiclass":
             scores = np.exp(scores - scores.max(axis=1, keepdims=True))
             scores /= scores.sum(axis=1, keepdims=True)
@@ -249,21 +431,32 @@ def load_head(name: str) -> Head:
 def _parse(name: str, data: dict[str, Any], version: str) -> Head:
     if data.get("format") != FORMAT_VERSION:
         raise ValueError(f"format {data.get('format')!r}, expected {FORMAT_VERSION}")
-    if tuple(data["features"]["lexical"]) != LEXICAL_FEATURES:
+    spec = data["features"]
+    if tuple(spec["lexical"]) != LEXICAL_FEATURES:
         raise ValueError("it was trained on other lexical features than this version computes")
-    if data["features"]["embedding_dimension"] != DIMENSION:
+    if spec["embedding_dimension"] != DIMENSION:
         raise ValueError("it was trained on embeddings of another size")
+    inputs = spec.get("inputs", "sentence")
+    if inputs not in _INPUTS:
+        raise ValueError(f"unknown inputs {inputs!r}")
+    if inputs == "pair" and (
+        tuple(spec.get("context", ())) != CONTEXT_FEATURES
+        or tuple(spec.get("position", ())) != POSITION_FEATURES
+    ):
+        raise ValueError("it was trained on other context or position features")
     kind = data["kind"]
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     labels = tuple(str(label) for label in data["labels"])
     weights = np.asarray(data["weights"], dtype=np.float32)
     bias = np.asarray(data["bias"], dtype=np.float32)
-    if weights.shape != (DIMENSION + len(LEXICAL_FEATURES), len(labels)):
+    if weights.shape != (_width(inputs), len(labels)):
         raise ValueError(f"weights of shape {weights.shape} for {len(labels)} labels")
     if bias.shape != (len(labels),):
         raise ValueError(f"bias of shape {bias.shape} for {len(labels)} labels")
     thresholds = data.get("thresholds")
+    if thresholds is not None and len(thresholds) != len(labels):
+        raise ValueError(f"{len(thresholds)} thresholds for {len(labels)} labels")
     return Head(
         name=name,
         kind=kind,
@@ -273,4 +466,5 @@ def _parse(name: str, data: dict[str, Any], version: str) -> Head:
         thresholds=tuple(float(t) for t in thresholds) if thresholds else None,
         metadata=data.get("metadata", {}),
         version=version,
+        inputs=inputs,
     )
