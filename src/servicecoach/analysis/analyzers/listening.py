@@ -9,7 +9,12 @@ Signals:
 
 - ``listening.acknowledgement`` (+1): shows attention or receipt ("I see", "thanks for
   explaining", "got it", "thanks for letting us know", "I hear you"); not "once you've got
-  it" or "let me see".
+  it" or "let me see". Also a backchannel opening the reply ("Okay.", "Right, so",
+  "Mm-hmm"), except "yes"/"sure" answering the customer's question.
+
+Formulaic sentences - greetings, thanks, well-wishes, bare reactions ("Oh my!"), sign-off
+initials (``^FR``, ``-JM``), @handles and links (:mod:`servicecoach.nlp.formulaic`) - are
+never a paraphrase or a question: they carry nothing of the customer's issue.
 - ``listening.paraphrase`` (+1): restates the customer's problem in other words. Either a
   sentence with a marker ("just to confirm", "so if I understand correctly", "so what
   you're saying is", "to make sure I've got this right", "is that right?"), or a sentence
@@ -22,20 +27,25 @@ Signals:
   shared words must be more than names (capitalised inside a sentence: "China
   Telecom"). Markers that only work opening a sentence ("To confirm, ...") count there
   only, and a marker leading into a wh-question ("just to confirm, who is the
-  carrier?") asks rather than restates. At most one per reply.
+  carrier?") asks rather than restates. A confirmation of the request ("So that's a
+  table for four at 7pm, correct?", "you'd like ...?") that shares their words restates
+  too, and is then not also counted as a question. At most one per reply.
   With the learned models (not in fast mode), a sentence also counts as a paraphrase
-  when the counselling head (trained on AnnoMI) rates it a reflection with probability
-  at least ``thresholds.reflection`` and it is at least ``thresholds.similarity``
-  (cosine of sentence embeddings) like a sentence of the customer's last two messages:
-  the reflection of a feeling or a restatement in other words. Same exclusions: no
+  when the acts head (a pair head judging the sentence with the customer's latest
+  message; the counselling head where it is absent) fires ``paraphrase``, it is at least
+  0.3 (cosine of sentence embeddings) like a sentence of the customer's last two
+  messages, it is about the customer ("you", or opening with "so", "sounds", "it") and it
+  shares a content word with their last message: precision first. Same exclusions: no
   action, request or plain question, no copy.
 - ``listening.question`` (+1): a clarifying or diagnostic question about the issue: a
   sentence of the agent's own ending with "?", of three words or more, that is not a
   closing check or follow-up ("Can I help with anything else?", "Did that help?"), an
   offer ("Would you like me to...?"), a question re-asking for known information, or a
-  question copied from the customer. With the learned models, a sentence without "?"
-  (call transcripts rarely have one) counts when the counselling head rates it a
-  question with probability at least ``thresholds.question``.
+  question copied from the customer; two words are enough ("What happened?"). An
+  indirect question ("tell me how", "I wonder if") counts without "?". With the learned
+  models, a sentence without "?" (call transcripts rarely have one) that opens like a
+  question ("could you", "what", "did") counts when the acts head fires ``question``
+  (the counselling head's ``thresholds.question`` where it is absent).
 - ``listening.reask`` (-1): asks again for what the customer already gave: an order or
   reference number (``#5521``, ``NW-5521``, ``order 5521``: compared by their digits), an
   email address, a phone number, their name ("my name is ...", "this is Dana", a signed
