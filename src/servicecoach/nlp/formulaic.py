@@ -44,7 +44,7 @@ _FORMULAS = re.compile(
     r"|well|doing well|fine|good|great|day|weekend|evening|night|one|trip|stay|time"
     # bare reactions
     r"|oh+|oh my(?: god| gosh| goodness)?|wow+|yikes|gosh|goodness|oh dear|oh no|ah+|aw+|hmm+"
-    r"|haha+|lol|omg|yay+|woo+|hooray"
+    r"|haha+|lol|omg|yay+|woo+|hooray|yeah|yep|yup|really|seriously|no way|ok(?:ay)?"
     r")\b",
     re.IGNORECASE,
 )

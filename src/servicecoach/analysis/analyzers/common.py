@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
 
-__all__ = ["customer_messages", "evidence", "is_negated", "matches", "replies"]
+if TYPE_CHECKING:
+    from servicecoach.analysis.analyzer import Context
+
+Acts = Callable[[int, int, str], bool]
+"""``acts(start, end, label)``: the learned acts head fires ``label`` on that sentence."""
+
+__all__ = [
+    "Acts",
+    "customer_messages",
+    "evidence",
+    "is_negated",
+    "learned_acts",
+    "matches",
+    "replies",
+]
 
 _WORD = re.compile(r"[\w']+")
 _CLAUSE_END = re.compile(r"[,.;:!?()\-–—]")
@@ -46,3 +61,21 @@ def evidence(
 ) -> Evidence:
     """Evidence for a phrase match in a message."""
     return Evidence(message.id, match.start, match.end, signal, polarity, match.phrase, suggestion)
+
+
+def learned_acts(context: Context, index: int) -> Acts:
+    """What the learned ``acts`` head says of the sentences of message number ``index``.
+
+    The returned function answers, for a span of the message, whether the head fires a
+    label on the sentence overlapping it most; always ``False`` in fast mode or when the
+    view has no ``acts`` head (so rules alone decide).
+    """
+    view = context.learned
+    if view is None or "acts" not in view.heads:
+        return lambda start, end, label: False
+
+    def acts(start: int, end: int, label: str) -> bool:
+        row = view.row_at(index, start, end)
+        return row is not None and view.fires("acts", label, row)
+
+    return acts

@@ -175,6 +175,10 @@ _BACKCHANNEL = re.compile(
     re.IGNORECASE,
 )
 """A backchannel opening a reply or standing alone: "Okay.", "Right, so ...", "I see!"."""
+_OPENS_LIKE_QUESTION = 0.5
+"""The acts head's question probability enough for a sentence opening like a question."""
+_SUGGESTING = frozenset({"maybe", "perhaps"})
+"""Openers that make a sentence with "?" a suggestion ("perhaps a walk would help?")."""
 _ANSWER_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "certainly", "absolutely", "of"})
 
 
@@ -484,14 +488,19 @@ def _asks(row: int | None, state: _State) -> bool:
     """The learned judgement that a sentence is a question, with or without "?"."""
     if state.learned is None or row is None:
         return False
-    span = state.learned.spans[row]
+    learned = state.learned
+    span = learned.spans[row]
     text = state.texts.get(span.message, "")[span.start : span.end]
     words = _WORD.findall(fold(strip_noise(text)))
-    if not words or words[0] not in _INTERROGATIVE:
-        return False  # without "?", only a sentence that opens like a question ("could you ...")
-    learned = state.learned
+    opens = bool(words) and words[0] in _INTERROGATIVE
     if "acts" in learned.heads:
-        return learned.fires("acts", "question", row)
+        # The head at its tuned threshold; a sentence that opens like a question ("did you
+        # ice it") needs less of it.
+        return learned.fires("acts", "question", row) or (
+            opens and learned.probability("acts", "question", row) >= _OPENS_LIKE_QUESTION
+        )
+    if not opens:
+        return False  # without "?", only a sentence that opens like a question ("could you ...")
     return learned.probability("counselling", "question", row) >= load_thresholds().question
 
 
@@ -501,8 +510,11 @@ def _diagnostic(
     """A question about the issue, not a check, offer, greeting or the customer's own words."""
     if not (_is_question(sentence.text) or asks) or "not_diagnostic" in labels:
         return False
-    if len(_WORD.findall(sentence.text)) < 2:
+    words = _WORD.findall(fold(sentence.text))
+    if len(words) < 2:
         return False  # "Really?" reacts; "What happened?" asks
+    if words[0] in _SUGGESTING:
+        return False  # "Maybe she could take the bus?" suggests; it does not ask
     asked = _normalise(sentence.text.split(":")[-1]).strip(" \"'")
     return not any(asked in text for text in customer_texts)
 

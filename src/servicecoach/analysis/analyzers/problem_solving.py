@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions, rule_weights
@@ -75,6 +75,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 
@@ -139,12 +140,14 @@ class ProblemSolvingAnalyzer(Analyzer):
                 state.end_turn()
                 state.customer(message, _read_customer(lexicon, message.text))
             elif message.is_reply and state.problem_seen:
-                reading = _read_reply(lexicon, message, customer_texts, state.refused)
+                acts = learned_acts(context, index)
+                reading = _read_reply(lexicon, message, customer_texts, state.refused, acts)
                 state.reply(index, message, reading)
             elif message.is_reply:
                 # Before any problem: information or a suggestion is still evidence of one,
                 # though the skill applies only once the customer raises a problem.
-                reading = _read_reply(lexicon, message, customer_texts, state.refused)
+                acts = learned_acts(context, index)
+                reading = _read_reply(lexicon, message, customer_texts, state.refused, acts)
                 state.found.extend(
                     e for e in reading.evidence if e.signal == "problem_solving.solution"
                 )
@@ -315,7 +318,11 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
 
 
 def _read_reply(
-    lexicon: Lexicon, message: Message, customer_texts: list[str], refused_before: bool
+    lexicon: Lexicon,
+    message: Message,
+    customer_texts: list[str],
+    refused_before: bool,
+    acts: Acts | None = None,
 ) -> _ReplyReading:
     """What one reply does: its signals, and whether it gives a step or asks a question."""
     own = _own_words(message.text, customer_texts)
@@ -372,6 +379,19 @@ def _read_reply(
         )
         if solution is not None:
             evidence.append(_from_match(message, solution, "problem_solving.solution"))
+        elif (
+            acts is not None
+            and not question
+            and not here & (_QUIET | {"transfer", "private"})
+            and not is_formulaic(sentence.text)
+            and acts(sentence.start, sentence.end, "solution")
+        ):
+            # Information or advice in words no rule lists ("Your levels were a bit high"),
+            # as the learned acts head reads it beside the customer's last message.
+            evidence.append(
+                _evidence(message, sentence.start, sentence.end, "problem_solving.solution", 1)
+            )
+            here.add("solution")
         if "alternative" in here and may_offer_alternative:
             evidence.append(
                 _from_match(message, matches["alternative"], "problem_solving.alternative")
