@@ -649,22 +649,49 @@ class GateRow:
         return self.base_f1 == 1.0 and self.f1 == 1.0
 
     @property
-    def passed(self) -> bool:
-        """Beats the baseline: F1 lift above 0, precision at most 0.05 below the baseline's.
+    def f05(self) -> float | None:
+        """F0.5: precision weighted above recall (precision first)."""
+        return _f_half(self.precision, self.f1)
 
-        Matching a perfect baseline (both F1 1.00) passes: the set cannot tell them apart.
+    @property
+    def base_f05(self) -> float | None:
+        """The baseline's F0.5."""
+        return _f_half(self.base_precision, self.base_f1)
+
+    @property
+    def lift_f05(self) -> float:
+        """F0.5 minus the baseline's (a missing one counts as 0)."""
+        return round((self.f05 or 0.0) - (self.base_f05 or 0.0), 3)
+
+    @property
+    def passed(self) -> bool:
+        """Beats the baseline: F0.5 lift above 0, precision at most 0.05 below the baseline's.
+
+        F0.5 weighs precision above recall, as the product does: a signal as precise as
+        the rule that finds slightly fewer passes, one that finds more by guessing does
+        not. Matching a perfect baseline (both F1 1.00) passes: the set cannot tell them
+        apart.
         """
         if self.ties_a_perfect_baseline:
             return True
-        return self.lift > 0 and self.precision_lift >= -PRECISION_MARGIN
+        return self.lift_f05 > 0 and self.precision_lift >= -PRECISION_MARGIN
 
     def figures(self) -> str:
         """The figures behind the verdict, in words."""
         return (
-            f"{self.set_title}: F1 {f2(self.f1)} vs baseline {f2(self.base_f1)} "
-            f"(lift {self.lift:+.2f}), precision {f2(self.precision)} vs "
+            f"{self.set_title}: F0.5 {f2(self.f05)} vs baseline {f2(self.base_f05)} "
+            f"(lift {self.lift_f05:+.2f}), F1 {f2(self.f1)} vs {f2(self.base_f1)}, "
+            f"precision {f2(self.precision)} vs "
             f"{f2(self.base_precision)} (n {self.n:,}, {self.support:,} positive)"
         )
+
+
+def _f_half(precision: float | None, f1: float | None) -> float | None:
+    """F0.5 from precision and F1 (recall = F1 P / (2P - F1))."""
+    if not precision or not f1:
+        return 0.0 if precision is not None or f1 is not None else None
+    recall = f1 * precision / (2 * precision - f1)
+    return round(1.25 * precision * recall / (0.25 * precision + recall), 3)
 
 
 def gate_rows(results: Sequence[SetResult]) -> dict[str, list[GateRow]]:
@@ -728,8 +755,9 @@ def gate_section(results: Sequence[SetResult]) -> list[str]:
         "A signal changes scores by default only when it beats its trivial baseline on "
         "**every** set that tests it (labelled positives and a baseline). Precision comes "
         "first - wrong evidence in front of a lead costs more trust than a miss - so on each "
-        "such set the signal (*after*, servicecoach's default) must have an F1 above the "
-        "baseline's (lift > 0) **and** a precision no more than "
+        "such set the signal (*after*, servicecoach's default) must have an F0.5 (the F "
+        "measure that weighs precision twice as much as recall) above the baseline's "
+        "(lift > 0) **and** a precision no more than "
         f"{PRECISION_MARGIN:.2f} below the baseline's (a set on which the baseline is "
         "already perfect, F1 1.00, can only be matched: matching it passes). A signal that "
         "fails is listed in "
@@ -750,7 +778,7 @@ def gate_section(results: Sequence[SetResult]) -> list[str]:
         summary = []
         for key, tested in chosen.items():
             on = "; ".join(
-                f"{row.set_title} {row.lift:+.2f} / {row.precision_lift:+.2f}"
+                f"{row.set_title} {row.lift_f05:+.2f} / {row.lift:+.2f} / {row.precision_lift:+.2f}"
                 + ("" if row.passed else " ✗")
                 for row in tested
             )
@@ -770,7 +798,7 @@ def gate_section(results: Sequence[SetResult]) -> list[str]:
                 (
                     "signal",
                     "sets that test it",
-                    "lift F1 / lift P on each (✗ fails)",
+                    "lift F0.5 / lift F1 / lift P on each (✗ fails)",
                     "verdict",
                     "marked experimental in this run",
                 ),
@@ -784,13 +812,15 @@ def gate_section(results: Sequence[SetResult]) -> list[str]:
         *table(
             (
                 "signal", "set", "support", "n", "P after", "P baseline", "F1 after",
-                "F1 baseline", "lift F1", "lift P", "passes",
+                "F1 baseline", "F0.5 after", "F0.5 baseline", "lift F0.5", "lift F1", "lift P",
+                "passes",
             ),
             [
                 [
                     _key(row.key), row.set_title, row.support, row.n, f2(row.precision),
-                    f2(row.base_precision), f2(row.f1), f2(row.base_f1),
-                    f"{row.lift:+.2f}", f"{row.precision_lift:+.2f}",
+                    f2(row.base_precision), f2(row.f1), f2(row.base_f1), f2(row.f05),
+                    f2(row.base_f05), f"{row.lift_f05:+.2f}", f"{row.lift:+.2f}",
+                    f"{row.precision_lift:+.2f}",
                     ("yes (ties a perfect baseline)" if row.ties_a_perfect_baseline
                      else "yes") if row.passed else "**no**",
                 ]
@@ -817,7 +847,7 @@ EXPERIMENTAL_HEADER = """\
 # Signals marked experimental: they did not beat their trivial baseline (evaluation/baselines,
 # docs/accuracy.md) on the labelled sets that test them. Their evidence is still shown,
 # marked "experimental", but it does not change any score unless a team's rubric opts in
-# ([signals] experimental = ["..."]). A signal leaves this list when it beats its baseline.
+# ([signals] score_experimental = ["..."]). A signal leaves this list when it beats its baseline.
 #
 # "signal id" = "why, with the measurement"
 """

@@ -138,7 +138,8 @@ def test_without_an_older_version_the_before_columns_are_empty() -> None:
     ("f1", "precision", "base_f1", "base_precision", "passed"),
     [
         (0.80, 0.90, 0.70, 0.80, True),
-        (0.70, 0.90, 0.70, 0.80, False),  # no F1 lift
+        (0.70, 0.90, 0.70, 0.80, True),  # the same F1, more precise: F0.5 is higher
+        (0.75, 0.60, 0.70, 0.64, False),  # a higher F1 by guessing more: F0.5 is lower
         (0.90, 0.70, 0.70, 0.80, False),  # precision more than 0.05 below the baseline's
         (0.90, 0.76, 0.70, 0.80, True),  # within the margin
         (0.90, 0.80, 0.70, 0.86, False),  # just outside it
@@ -164,7 +165,7 @@ def test_gate_is_precision_first(
 
 def _gate_results() -> list[Any]:
     good = _result("good", (4, 1, 0, 5))  # F1 0.89 against 0.60
-    bad = _result("bad", (1, 0, 3, 6))  # F1 0.40 against 0.60
+    bad = _result("bad", (1, 2, 3, 4))  # F1 0.29 against 0.60, and less precise
     for result, group in ((good, (3, 0, 1, 6)), (bad, (3, 0, 1, 6))):
         signals = result.after.report["signals"]
         signals["closing.warm"] = _signal((3, 0, 1, 6), (2, 0, 2, 6))
@@ -190,7 +191,10 @@ def test_gate_rows_name_the_sets_that_test_each_signal() -> None:
 
 def test_gate_section_gives_a_verdict_per_signal() -> None:
     text = "\n".join(make_accuracy.gate_section(_gate_results()))
-    assert "| `closing.warm` | 2 | Toy set +0.19 / +0.00; Toy set +0.19 / +0.00 |" in text
+    assert (
+        "| `closing.warm` | 2 | Toy set +0.10 / +0.19 / +0.00; Toy set +0.10 / +0.19 / +0.00 |"
+        in text
+    )
     assert "**beats its baseline on all 2**" in text
     assert "**does not** (fails on 1 of 2): experimental" in text
     assert "Groups of alternatives:" in text
@@ -204,7 +208,10 @@ def test_experimental_toml_lists_failing_signals_with_figures_and_date() -> None
     assert list(data) == ["listening.question"]  # groups never mark their signals
     why = data["listening.question"]
     assert "did not beat its baseline (contains '?') on 1 of 2 labelled sets" in why
-    assert "Toy set: F1 0.40 vs baseline 0.60 (lift -0.20), precision 1.00 vs 0.50" in why
+    assert (
+        "Toy set: F0.5 0.31 vs baseline 0.54 (lift -0.22), F1 0.29 vs 0.60, precision 0.33 vs 0.50"
+        in why
+    )
     assert "2026-11-22" in why
     assert text.startswith("# Signals marked experimental")
 
