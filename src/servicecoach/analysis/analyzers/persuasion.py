@@ -33,14 +33,16 @@ import re
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.sentences import sentences
 
 __all__ = ["PersuasionAnalyzer"]
 
@@ -50,6 +52,8 @@ _PRESSURE = (
 )
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_ASKS_OR_LINKS = re.compile(r"\?|https?://|www\.", re.IGNORECASE)
+"""A question or a link is no reason given, whatever the acts head reads in it."""
 _ANYWHERE = frozenset(
     {
         "because", "so that", "which means", "this means", "that means", "that way", "this way",
@@ -75,7 +79,7 @@ class PersuasionAnalyzer(Analyzer):
         found: list[Evidence] = []
         customer_spoke = wants = steered = reasons = False
         pressure = 0
-        for message in conversation.messages:
+        for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 customer_spoke = True
                 own = _QUOTE_LINE.sub(lambda m: " " * len(m.group()), message.text)
@@ -96,7 +100,7 @@ class PersuasionAnalyzer(Analyzer):
             if not steered:
                 # Not steering: an appeal to what the customer gains is still a reason
                 # offered (evidence), though the skill applies only once a reply steers.
-                found.extend(_reasons(message, matches))
+                found.extend(_reasons(message, matches, learned_acts(context, index)))
                 continue
             for match in matches:
                 if match in steer:
@@ -120,8 +124,12 @@ class PersuasionAnalyzer(Analyzer):
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 
-def _reasons(message: Message, matches: list[PhraseMatch]) -> list[Evidence]:
-    """Reasons and appeals in a reply that does not steer, one per overlapping pair."""
+def _reasons(message: Message, matches: list[PhraseMatch], acts: Acts) -> list[Evidence]:
+    """Reasons and appeals in a reply that does not steer, one per overlapping pair.
+
+    A sentence the learned acts head reads as giving a reason counts too (on the whole
+    sentence) when no phrase in it did.
+    """
     picked: list[PhraseMatch] = []
     for match in sorted(matches, key=lambda m: (m.start, -m.end)):
         if not (match.label == "appeal" or fold(match.phrase) in _ANYWHERE):
@@ -129,7 +137,23 @@ def _reasons(message: Message, matches: list[PhraseMatch]) -> list[Evidence]:
         if picked and match.start < picked[-1].end:
             continue  # "that way you": one reason, not two
         picked.append(match)
-    return [_evidence(message, m, "persuasion.reason", 1) for m in picked]
+    found = [_evidence(message, m, "persuasion.reason", 1) for m in picked]
+    for sentence in sentences(message.text):
+        if any(sentence.start <= m.start < sentence.end for m in picked):
+            continue
+        plain = not (is_formulaic(sentence.text) or _ASKS_OR_LINKS.search(sentence.text))
+        if plain and acts(sentence.start, sentence.end, "reason"):
+            found.append(
+                Evidence(
+                    message.id,
+                    sentence.start,
+                    sentence.end,
+                    "persuasion.reason",
+                    1,
+                    sentence.text,
+                )
+            )
+    return found
 
 
 def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> list[PhraseMatch]:
