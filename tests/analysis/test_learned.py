@@ -16,9 +16,11 @@ import pytest
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.emotion import EMOTIONS, customer_emotions
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.learned import LearnedView, SentenceSpan
+from servicecoach.analysis.learned import HEADS, Judge, LearnedView, SentenceSpan, pair_inputs
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.model.conversation import Conversation
+from servicecoach.nlp.embeddings import DIMENSION
+from servicecoach.nlp.heads import POSITION_FEATURES, load_head
 from servicecoach.testing import make_conversation
 
 
@@ -145,3 +147,103 @@ def test_a_polite_sign_off_does_not_make_an_upset_message_grateful() -> None:
     assert customer_emotions(alone, _view([(0, 0, 12)], [{"gratitude": 0.95}]))["m1"].label == (
         "gratitude"
     )
+
+
+def test_view_fires_at_the_heads_thresholds() -> None:
+    labels = ("closing_check", "warm_close")
+    view = LearnedView(
+        (SentenceSpan(0, 0, 5), SentenceSpan(0, 6, 12)),
+        np.eye(2, 4, dtype=np.float32),
+        {"acts": np.array([[0.8, 0.1], [0.5, 0.95]], np.float32)},
+        {"acts": labels},
+        {"acts": (0.7, 0.9)},
+    )
+    assert view.fires("acts", "closing_check", 0)
+    assert not view.fires("acts", "closing_check", 1)
+    assert view.fires("acts", "warm_close", 1)
+    assert not view.fires("acts", "warm_close", 0)
+    with pytest.raises(ValueError):
+        view.fires("acts", "greeting", 0)
+    with pytest.raises(KeyError):
+        _view([(0, 0, 5)]).fires("emotion", "anger", 0)  # no thresholds for that head
+
+
+def _unit_rows(n: int) -> np.ndarray:
+    vectors = np.random.default_rng(7).normal(size=(n, DIMENSION)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_pair_inputs_take_the_other_sides_latest_message() -> None:
+    conversation = make_conversation(
+        [
+            ("customer", "Hi. My card was declined."),
+            ("agent", "Sorry about that. Which card?"),
+            ("agent", "Are you there?"),
+            ("customer", "The debit one."),
+            ("agent", "Thanks."),
+        ]
+    )
+    spans = [
+        SentenceSpan(0, 0, 3),
+        SentenceSpan(0, 4, 25),
+        SentenceSpan(1, 0, 17),
+        SentenceSpan(1, 18, 29),
+        SentenceSpan(2, 0, 14),
+        SentenceSpan(3, 0, 14),
+        SentenceSpan(4, 0, 7),
+    ]
+    e = _unit_rows(len(spans))
+    inputs = pair_inputs(conversation, spans, e)
+    assert inputs.contexts.shape == (7, DIMENSION)
+    # the customer's first message has no context; the agent's replies read the customer's
+    np.testing.assert_allclose(inputs.contexts[:2], 0.0)
+    mean = e[:2].mean(axis=0)
+    for row in (2, 3, 4):
+        np.testing.assert_allclose(inputs.contexts[row], mean / np.linalg.norm(mean), atol=1e-6)
+    assert inputs.best_cosine[2] == pytest.approx(float(np.max(e[:2] @ e[2])), abs=1e-6)
+    # the customer's second message reads the agent's latest message (index 2), not index 1
+    np.testing.assert_allclose(inputs.contexts[5], e[4], atol=1e-6)
+    np.testing.assert_allclose(inputs.contexts[6], e[5], atol=1e-6)
+    column = {name: inputs.positions[:, i].tolist() for i, name in enumerate(POSITION_FEATURES)}
+    assert column["first_of_side"] == [1, 1, 1, 1, 0, 0, 0]
+    assert column["has_context"] == [0, 0, 1, 1, 1, 1, 1]
+    assert column["sentence_index"] == [0, 0.25, 0, 0.25, 0, 0, 0]
+    assert column["last_sentence"] == [0, 1, 0, 1, 1, 1, 1]
+    assert column["last_message"] == [0, 0, 0, 0, 0, 0, 1]
+    assert column["relative_position"] == pytest.approx([0, 0, 0.25, 0.25, 0.5, 0.75, 1])
+
+
+class _HashEncoder:
+    """A 384-dimensional stand-in for the sentence model (a fixed vector per text)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSION), np.float32)
+        for i, text in enumerate(texts):
+            seed = int.from_bytes(text.encode()[:8].ljust(8, b"\0"), "little") + len(text)
+            row = np.random.default_rng(seed).normal(size=DIMENSION)
+            out[i] = row / np.linalg.norm(row)
+        return out
+
+
+def test_judge_views_carry_the_acts_head() -> None:
+    judge = Judge(embedder=_HashEncoder())  # type: ignore[arg-type]
+    conversations = [
+        CONVERSATION,
+        make_conversation([("agent", "Hello! How can I help?")], id="c2"),
+        make_conversation([("customer", "")], id="c3"),
+    ]
+    views = judge.views(conversations)
+    assert "acts" in HEADS
+    acts = load_head("acts")
+    for view in views:
+        assert view.heads["acts"].shape == (len(view.spans), len(acts.labels))
+        assert view.thresholds["acts"] == acts.thresholds
+        for row in range(len(view.spans)):
+            assert view.fires("acts", "closing_check", row) == (
+                view.probability("acts", "closing_check", row)
+                >= acts.thresholds[acts.labels.index("closing_check")]
+            )
+    assert len(views[2].spans) == 0
+    # a conversation's outputs do not depend on what it is batched with
+    alone = judge.view(conversations[0])
+    np.testing.assert_allclose(alone.heads["acts"], views[0].heads["acts"], atol=1e-6)

@@ -3,28 +3,53 @@
 The pipeline hands each analyser a :class:`LearnedView` of the conversation (or ``None``
 in fast mode): every sentence of every message with its embedding (all-MiniLM-L6-v2,
 int8 ONNX) and the probabilities of the trained heads (customer emotion, counselling
-acts). A :class:`Judge` computes the views of many conversations at once,
-so the sentence model runs on large batches; analysers stay pure functions of the
+acts, and the ``acts`` head). A :class:`Judge` computes the views of many conversations at
+once, so the sentence model runs on large batches; analysers stay pure functions of the
 conversation and its view.
+
+The ``acts`` head judges each sentence together with its *context*, the most recent
+earlier message of the other side (for an agent's sentence, the customer's last message;
+for a customer's, the agent's), from the embeddings computed anyway: no second model pass.
+Ask it through the view::
+
+    for row in view.rows(index):
+        if view.fires("acts", "closing_check", row):      # at the head's tuned threshold
+            ...
+        view.probability("acts", "paraphrase", row)       # or the probability itself
+
+Its labels: question, acknowledgement, paraphrase, validation, apology, solution,
+closing_check, warm_close, greeting, reason, private_invite (see
+src/servicecoach/models/README.md). They describe what a helper's sentence does, so read
+them on agent (or bot) sentences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
-from servicecoach.model.conversation import Conversation
-from servicecoach.nlp.embeddings import Embedder, get_embedder
-from servicecoach.nlp.heads import Head, load_head
+from servicecoach.model.conversation import Conversation, Role
+from servicecoach.nlp.embeddings import DIMENSION, Embedder, get_embedder
+from servicecoach.nlp.heads import Head, lexical_features, load_head, position_features
 from servicecoach.nlp.sentences import sentences
 
-__all__ = ["HEADS", "MAX_SENTENCES", "Judge", "LearnedView", "SentenceSpan", "default_judge"]
+__all__ = [
+    "HEADS",
+    "MAX_SENTENCES",
+    "Judge",
+    "LearnedView",
+    "PairInputs",
+    "SentenceSpan",
+    "default_judge",
+    "pair_inputs",
+]
 
-HEADS = ("emotion", "counselling")
+HEADS = ("emotion", "counselling", "acts")
 """The heads every view carries (see src/servicecoach/models/README.md)."""
 MAX_SENTENCES = 24
 """Sentences per message that are embedded; later ones (long emails) are left to the rules."""
@@ -50,12 +75,17 @@ class LearnedView:
         embeddings: L2-normalised sentence embeddings, one row per span.
         heads: head name to its outputs, one row per span (probabilities per label).
         labels: head name to its label names (the columns of ``heads``).
+        thresholds: head name to its per-label decision thresholds (multilabel heads
+            trained with them, such as ``acts``); see :meth:`fires`.
     """
 
     spans: tuple[SentenceSpan, ...]
     embeddings: Matrix
     heads: Mapping[str, Matrix]
     labels: Mapping[str, tuple[str, ...]]
+    thresholds: Mapping[str, tuple[float, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def rows(self, message: int) -> list[int]:
         """The rows of the sentences of message number ``message``."""
@@ -75,6 +105,16 @@ class LearnedView:
     def probability(self, head: str, label: str, row: int) -> float:
         """The probability ``head`` gives ``label`` for the sentence in ``row``."""
         return float(self.heads[head][row, self.labels[head].index(label)])
+
+    def fires(self, head: str, label: str, row: int) -> bool:
+        """True when ``head`` gives ``label`` at least its tuned threshold for sentence ``row``.
+
+        Raises:
+            KeyError: ``head`` is not in the view or has no thresholds.
+            ValueError: ``label`` is not one of the head's labels.
+        """
+        column = self.labels[head].index(label)
+        return bool(self.heads[head][row, column] >= self.thresholds[head][column])
 
     def similarity(self, row: int, others: Sequence[int]) -> float:
         """The highest cosine similarity between sentence ``row`` and ``others`` (0 if none)."""
@@ -119,8 +159,22 @@ class Judge:
                         texts.append(sentence.text)
             spans.append(found)
         embeddings = self.embedder.encode(texts)
-        outputs = {name: head.predict(embeddings, texts) for name, head in self.heads.items()}
+        lexical = lexical_features(texts)
+        outputs: dict[str, Matrix] = {}
+        pairs: PairInputs | None = None
+        for name, head in self.heads.items():
+            if head.inputs == "pair":
+                if pairs is None:
+                    pairs = _pair_inputs(conversations, spans, embeddings)
+                outputs[name] = head.predict_pairs(
+                    embeddings, pairs.contexts, pairs.best_cosine, texts, pairs.positions, lexical
+                )
+            else:
+                outputs[name] = head.predict(embeddings, texts, lexical)
         labels = {name: head.labels for name, head in self.heads.items()}
+        thresholds = MappingProxyType(
+            {name: head.thresholds for name, head in self.heads.items() if head.thresholds}
+        )
         views: list[LearnedView] = []
         offset = 0
         for found in spans:
@@ -131,10 +185,98 @@ class Judge:
                     embeddings[rows],
                     {name: out[rows] for name, out in outputs.items()},
                     labels,
+                    thresholds,
                 )
             )
             offset += len(found)
         return views
+
+
+@dataclass(frozen=True, slots=True)
+class PairInputs:
+    """What a pair head needs besides the sentences' embeddings, one row per sentence.
+
+    Attributes:
+        contexts: unit mean embedding of the sentence's context message (the other side's
+            most recent earlier message with an embedded sentence), zeros without one.
+        best_cosine: highest cosine of the sentence with one sentence of its context.
+        positions: :func:`~servicecoach.nlp.heads.position_features` of the sentence.
+    """
+
+    contexts: Matrix
+    best_cosine: Matrix
+    positions: Matrix
+
+
+def _side(role: Role) -> int:
+    """0 for the customer's side, 1 for the helper's (agent, bot, system)."""
+    return 0 if role is Role.CUSTOMER else 1
+
+
+def pair_inputs(
+    conversation: Conversation, spans: Sequence[SentenceSpan], embeddings: Matrix
+) -> PairInputs:
+    """The context and position inputs of one conversation's sentences.
+
+    Args:
+        conversation: the conversation.
+        spans: its embedded sentences in order (as in :class:`LearnedView`).
+        embeddings: their embeddings, one row per span.
+    """
+    n = len(spans)
+    contexts = np.zeros((n, DIMENSION), dtype=np.float32)
+    best = np.zeros(n, dtype=np.float32)
+    columns = np.zeros((6, n), dtype=np.float32)  # the arguments of position_features
+    by_message: dict[int, list[int]] = {}
+    for row, span in enumerate(spans):
+        by_message.setdefault(span.message, []).append(row)
+    messages = conversation.messages
+    latest: list[list[int] | None] = [None, None]  # rows of each side's latest message
+    seen = [False, False]
+    for index, message in enumerate(messages):
+        side = _side(message.role)
+        first, seen[side] = not seen[side], True
+        rows = by_message.get(index)
+        if not rows:
+            continue
+        context = latest[1 - side]
+        if context is not None:
+            block = embeddings[context]
+            mean = block.mean(axis=0)
+            contexts[rows] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            best[rows] = (embeddings[rows] @ block.T).max(axis=1)
+        columns[:, rows] = np.array(
+            [
+                np.arange(len(rows)),
+                np.full(len(rows), len(rows)),
+                np.full(len(rows), index),
+                np.full(len(rows), len(messages)),
+                np.full(len(rows), first),
+                np.full(len(rows), context is not None),
+            ]
+        )
+        latest[side] = rows
+    return PairInputs(contexts, best, position_features(*columns))
+
+
+def _pair_inputs(
+    conversations: Sequence[Conversation],
+    spans: Sequence[Sequence[SentenceSpan]],
+    embeddings: Matrix,
+) -> PairInputs:
+    parts: list[PairInputs] = []
+    offset = 0
+    for conversation, found in zip(conversations, spans, strict=True):
+        parts.append(pair_inputs(conversation, found, embeddings[offset : offset + len(found)]))
+        offset += len(found)
+    if not parts:
+        empty = np.zeros((0, DIMENSION), dtype=np.float32)
+        return PairInputs(empty, np.zeros(0, np.float32), position_features([], [], [], [], [], []))
+    return PairInputs(
+        np.vstack([p.contexts for p in parts]),
+        np.concatenate([p.best_cosine for p in parts]),
+        np.vstack([p.positions for p in parts]),
+    )
 
 
 @lru_cache(maxsize=1)
