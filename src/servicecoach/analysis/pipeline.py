@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["BATCH", "Pipeline"]
 
-BATCH = 32
-"""Conversations whose sentences are embedded together by :meth:`Pipeline.run`."""
+BATCH = 128
+"""Conversations whose sentences are embedded together by :meth:`Pipeline.run`.
+
+Their sentences are sorted by length together, so more conversations waste less on
+padding (on the Twitter sample, 4% of tokens with 128 against 10% with 32, in batches of
+16 sentences); two batches of 128 conversations and their views are a few MiB."""
 
 
 def _missing(requirement: Requirement, conversation: Conversation, context: Context) -> bool:
