@@ -1253,7 +1253,7 @@ def metadata(
         },
         "metrics": {
             "split": (
-                "held out: MultiWOZ and STAR dialogues with sha256(id) % 5 == 0, CaSiNo test, "
+                "MultiWOZ and STAR dialogues with sha256(id) % 5 == 0, CaSiNo test, "
                 "AnnoMI counselling-head test transcripts"
             ),
             "protocol": (
