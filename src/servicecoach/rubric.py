@@ -39,7 +39,15 @@ from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
 
-__all__ = ["BusinessHours", "Email", "Phrases", "Responsiveness", "Rubric", "load_rubric"]
+__all__ = [
+    "BusinessHours",
+    "Email",
+    "Phrases",
+    "Responsiveness",
+    "Rubric",
+    "Signals",
+    "load_rubric",
+]
 
 
 class _Strict(BaseModel):
