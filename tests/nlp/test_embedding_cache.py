@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
-from servicecoach.nlp.embeddings import CACHE_MAX_CHARS, SWITCH_INTERVAL, CacheInfo, Embedder
+from servicecoach.nlp.embeddings import CACHE_MAX_CHARS, CacheInfo, Embedder
 from tests.nlp.test_embeddings import HELD_ASIDE
 
 TEXTS = [*HELD_ASIDE, *[f"Your order #{n} left the warehouse today." for n in range(30)]]
@@ -150,21 +149,3 @@ def test_a_failing_batch_raises_and_the_embedder_still_works(
     assert embedder.cache_info().size == 0  # nothing half-done was cached
     monkeypatch.undo()
     np.testing.assert_allclose(embedder.encode(TEXTS), plain.encode(TEXTS), atol=1e-6)
-
-
-def test_gil_is_handed_over_promptly_while_the_model_runs_and_restored_after(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    embedder = Embedder(threads=2, batch_size=4, cache_size=0)
-    run = embedder._run
-    seen: list[float] = []
-
-    def recording(ids: list[list[int]]) -> np.ndarray:
-        seen.append(sys.getswitchinterval())
-        return run(ids)
-
-    monkeypatch.setattr(embedder, "_run", recording)
-    before = sys.getswitchinterval()
-    embedder.encode(TEXTS)
-    assert seen and set(seen) == {min(before, SWITCH_INTERVAL)}
-    assert sys.getswitchinterval() == before

@@ -26,9 +26,6 @@ Two things make large inputs cheaper:
   normalised; texts over 1,000 characters are not kept). A text repeated in one call is
   embedded once. A cached vector is the one returned the first time, so a text gives the
   same vector for as long as it stays cached. :meth:`Embedder.cache_info` counts hits.
-- **prompt GIL hand-over**: while the model runs, Python threads switch every 0.5 ms
-  instead of 5 ms, so that the model's threads are not kept waiting between batches by
-  Python code running beside them (the pipeline's analysers).
 
 Typical use::
 
@@ -38,15 +35,13 @@ Typical use::
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
-import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -63,7 +58,6 @@ __all__ = [
     "MAX_TOKENS",
     "MODEL_DIR",
     "MODEL_FILE",
-    "SWITCH_INTERVAL",
     "TOKENIZER_FILE",
     "CacheInfo",
     "Embedder",
@@ -79,8 +73,6 @@ CACHE_SIZE = 50_000
 """Distinct texts whose vectors an embedder keeps by default (about 90 MiB when full)."""
 CACHE_MAX_CHARS = 1_000
 """Longer texts are embedded but not cached (they rarely repeat, and would cost memory)."""
-SWITCH_INTERVAL = 0.0005
-"""Seconds between GIL hand-overs while the model runs (Python's default is 0.005)."""
 _CHUNK = 4096  # distinct texts tokenised and length-sorted together; bounds memory
 
 
@@ -252,8 +244,7 @@ class Embedder:
         def run(rows: list[int]) -> None:
             out[rows] = self._run([ids[i] for i in rows])
 
-        with _prompt_hand_over():
-            self._each(run, batches[::-1])  # longest first: the threads finish together
+        self._each(run, batches[::-1])  # longest first: the threads finish together
         return out
 
     def _each(self, work: Callable[[list[int]], None], batches: list[list[int]]) -> None:
@@ -366,35 +357,6 @@ def _load_tokenizer(path: Path) -> Any:
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
     return tokenizer
-
-
-_switch = threading.Lock()
-_switch_users = 0
-_switch_saved = 0.005
-
-
-@contextlib.contextmanager
-def _prompt_hand_over() -> Iterator[None]:
-    """Python threads hand over the GIL every :data:`SWITCH_INTERVAL` while the model runs.
-
-    A model thread needs the GIL back after every batch. With Python's default of 5 ms,
-    a thread running Python beside it (the analysers, a web request) keeps it that long
-    each time, and the model waited more than it worked: embedding beside a busy Python
-    thread took 2.6 times as long. The interval is restored when the last call ends.
-    """
-    global _switch_users, _switch_saved
-    with _switch:
-        if _switch_users == 0:
-            _switch_saved = sys.getswitchinterval()
-            sys.setswitchinterval(min(_switch_saved, SWITCH_INTERVAL))
-        _switch_users += 1
-    try:
-        yield
-    finally:
-        with _switch:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
 
 
 def _usable_cores() -> int:
