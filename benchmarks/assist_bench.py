@@ -79,14 +79,23 @@ def _measure(checker: DraftChecker, conversation: Conversation, runs: int) -> li
     return timings
 
 
-def _measure_cold(checker: DraftChecker, conversation: Conversation, runs: int) -> list[float]:
-    """The first check of a conversation: the embedding cache is emptied before each run."""
+def _forget(checker: DraftChecker) -> None:
+    """Empty every embedding cache: the checker's and the sentence model's own."""
     judge = checker.pipeline.judge
-    cache = getattr(judge, "embedder", None) if judge is not None else None
+    embedder = getattr(judge, "embedder", None) if judge is not None else None
+    if isinstance(embedder, CachedEmbedder):
+        embedder.clear()
+        embedder = embedder.embedder
+    clear = getattr(embedder, "clear_cache", None)  # the Embedder's own cache, where it has one
+    if clear is not None:
+        clear()
+
+
+def _measure_cold(checker: DraftChecker, conversation: Conversation, runs: int) -> list[float]:
+    """The first check of a conversation: the embedding caches are emptied before each run."""
     timings: list[float] = []
     for run in range(runs):
-        if isinstance(cache, CachedEmbedder):
-            cache.clear()
+        _forget(checker)
         draft = DRAFT.format(hour=f"{run % 12 + 1}:{run % 60:02d}")
         started = time.perf_counter()
         checker.check(conversation, draft)

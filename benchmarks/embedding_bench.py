@@ -1,7 +1,8 @@
 """Bare sentence-embedding throughput: the int8 ONNX model alone, by batch size and threads.
 
 Measures :meth:`servicecoach.nlp.embeddings.Embedder.encode` (tokenising, sorting,
-padding, ONNX Runtime, restoring order) on sentences, nothing else. Two corpora:
+padding, ONNX Runtime, restoring order) on sentences, nothing else, with the sentence
+cache off (every text through the model). Two corpora:
 
 - ``generated`` (default): the sentences of the messages that ``analysis_bench.py`` and
   ``import_bench.py`` generate (random words from a small vocabulary, 8-40 words each);
@@ -11,8 +12,13 @@ padding, ONNX Runtime, restoring order) on sentences, nothing else. Two corpora:
 ``measure(texts)`` is the function a pipeline benchmark calls to time the bare model on
 exactly the texts the pipeline embeds (same process, same settings).
 
+``--strategies`` compares three ways of using two threads on the same sentences and
+batches: one run at a time with two ONNX Runtime intra-op threads (what the embedder did
+before 2026-12-04), one-thread runs of one shared session on two threads (what it does
+now), and two one-thread sessions on two threads.
+
 Usage: python benchmarks/embedding_bench.py [--messages 5000] [--corpus generated|samples]
-       [--batch-sizes 1,8,32,64,128] [--threads 1,2]
+       [--batch-sizes 1,8,16,32,64] [--threads 1,2] [--strategies]
 """
 
 from __future__ import annotations
@@ -21,13 +27,18 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from servicecoach.nlp.embeddings import Embedder
 from servicecoach.nlp.sentences import sentences
@@ -77,7 +88,7 @@ def measure(
         threads: ONNX Runtime threads, ``None`` for all cores (ignored with ``embedder``).
         embedder: an embedder to reuse (its own batch size and threads apply).
     """
-    model = embedder or Embedder(batch_size=batch_size, threads=threads)
+    model = embedder or Embedder(batch_size=batch_size, threads=threads, cache_size=0)
     model.encode(list(texts[:64]) or ["warm-up"])
     started, cpu = time.perf_counter(), time.process_time()
     model.encode(texts)
@@ -107,6 +118,69 @@ def corpus(kind: str, messages: int) -> list[str]:
     return [s.text for text in texts for s in sentences(text) if s.text.strip()]
 
 
+def _session(threads: int) -> Any:
+    """A session of the shipped model with ``threads`` intra-op threads."""
+    import onnxruntime
+
+    from servicecoach.nlp.embeddings import MODEL_FILE
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(
+        str(MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+class _TwoSessions(Embedder):
+    """The embedder's parallel batches, each thread with a one-thread session of its own."""
+
+    def __init__(self, batch_size: int) -> None:
+        super().__init__(batch_size=batch_size, threads=2, cache_size=0)
+        self._spare = [_session(1), self._session]
+        self._mine = threading.local()
+        self._taking = threading.Lock()
+
+    def _run(self, ids: list[list[int]]) -> Any:
+        session = getattr(self._mine, "session", None)
+        if session is None:
+            with self._taking:
+                session = self._mine.session = self._spare.pop()
+        shared, self._session = self._session, session
+        try:
+            return super()._run(ids)
+        finally:
+            self._session = shared
+
+
+def strategies(texts: Sequence[str], batch_size: int = 16, rounds: int = 3) -> None:
+    """Two threads three ways on the same batches, interleaved ``rounds`` times; print medians."""
+    intra = Embedder(batch_size=batch_size, threads=1, cache_size=0)
+    intra._session = _session(2)
+    ways = {
+        "one session, 2 intra-op threads, one run at a time": intra,
+        "one session, 1-thread runs on 2 threads (servicecoach)": Embedder(
+            batch_size=batch_size, threads=2, cache_size=0
+        ),
+        "two 1-thread sessions on 2 threads": _TwoSessions(batch_size),
+    }
+    runs: dict[str, list[Throughput]] = {name: [] for name in ways}
+    for _ in range(rounds):
+        for name, embedder in ways.items():
+            runs[name].append(measure(texts, embedder=embedder))
+    vectors = [embedder.encode(texts[:500]) for embedder in ways.values()]
+    same = all(np.array_equal(vectors[0], other) for other in vectors[1:])
+    print(f"batch {batch_size}, median of {rounds} interleaved runs; same vectors: {same}")
+    for name, timed in runs.items():
+        wall = statistics.median(t.seconds for t in timed)
+        cpu = statistics.median(t.cpu_seconds for t in timed)
+        print(
+            f"  {name:<56} {len(texts) / wall:8,.0f} sentences/s  {cpu:6.2f} CPU s  ({wall:.2f} s)"
+        )
+
+
 def main() -> None:
     """Print sentences per second for each batch size and thread count.
 
@@ -116,8 +190,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--corpus", choices=("generated", "samples"), default="generated")
-    parser.add_argument("--batch-sizes", default="1,8,32,64,128")
+    parser.add_argument("--batch-sizes", default="1,8,16,32,64")
     parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--strategies", action="store_true", help="compare ways to use 2 threads")
     args = parser.parse_args()
     texts = corpus(args.corpus, args.messages)
     print(
@@ -125,6 +200,9 @@ def main() -> None:
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs"
     )
     print(f"corpus: {args.corpus}, {args.messages} messages, {len(texts)} sentences")
+    if args.strategies:
+        strategies(texts)
+        return
     for threads in (int(t) for t in args.threads.split(",")):
         for size in (int(b) for b in args.batch_sizes.split(",")):
             run = measure(texts, batch_size=size, threads=threads)
