@@ -20,6 +20,7 @@ from servicecoach.cli.export_cmd import export_command
 from servicecoach.cli.formats_cmd import formats_command
 from servicecoach.cli.import_cmd import import_command
 from servicecoach.cli.insights_cmd import insights_app
+from servicecoach.cli.metavars import PlainHelpGroup
 from servicecoach.cli.output import err_console
 from servicecoach.cli.report_cmd import report_app
 from servicecoach.cli.serve_cmd import serve_command
@@ -31,6 +32,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="servicecoach",
+    cls=PlainHelpGroup,  # words for values in every --help, not Python types
     help="Measure and coach customer-service conversations across every channel.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

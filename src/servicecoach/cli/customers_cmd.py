@@ -45,7 +45,10 @@ def _summary_dict(summary: store_customers.CustomerSummary) -> dict[str, object]
 @customers_app.command("list")
 def _list_command(
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only names or identities containing this.")
+        str | None,
+        typer.Option(
+            "--search", "-s", metavar="TEXT", help="Only names or identities containing this."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(help="How many to show.", min=1)] = 50,
     offset: Annotated[int, typer.Option(help="How many to skip (paging).", min=0)] = 0,

@@ -20,7 +20,7 @@ __all__ = ["demo_command"]
 
 def demo_command(
     db: Annotated[
-        Path, typer.Option("--db", help="SQLite file to import the samples into.")
+        Path, typer.Option("--db", metavar="DB", help="SQLite file to import the samples into.")
     ] = Path("servicecoach-demo.db"),
 ) -> None:
     """Import the bundled sample conversations (every format) and print a summary."""

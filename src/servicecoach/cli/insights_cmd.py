@@ -128,8 +128,12 @@ def _show_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many reasons.")] = 20,
     channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only this team's agents.")] = None,
-    start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="First day, YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", metavar="DATE", help="Last day, YYYY-MM-DD.")
+    ] = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
