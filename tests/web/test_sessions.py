@@ -1,6 +1,8 @@
-"""Sessions and CSRF: cookies, login rotation, logout, tampering, roles on pages."""
+"""Sessions and CSRF: cookies, login rotation, logout, revocation, tampering, roles on pages."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +12,7 @@ from servicecoach.store.database import Store
 from servicecoach.store.users import disable_user, set_password
 from servicecoach.web.auth import safe_next_path
 from servicecoach.web.session import SESSION_COOKIE
+from tests.cli.helpers import run_cli
 from tests.web.conftest import PASSWORD, log_in
 
 
@@ -50,6 +53,83 @@ def test_sessions_logout_clears_the_cookie(web_client: TestClient) -> None:
     assert answer.status_code == 200
     assert "Max-Age=0" in answer.headers["set-cookie"]
     assert web_client.get("/test/page", follow_redirects=False).status_code == 303
+
+
+def _still_logged_in(client: TestClient, cookie: str) -> tuple[bool, bool]:
+    """Whether ``cookie`` still opens a page and a ``/v1`` route (sent on its own)."""
+    client.cookies.clear()
+    headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+    page = client.get("/test/page", headers=headers, follow_redirects=False)
+    api = client.get("/v1/conversations", headers=headers)
+    assert page.status_code in (200, 303), page.text
+    if page.status_code == 303:
+        assert page.headers["location"] == "/login?next=/test/page"
+    return page.status_code == 200, api.status_code != 401  # 404 on an empty store
+
+
+def test_sessions_logout_ends_a_copied_cookie(web_client: TestClient) -> None:
+    """A copy of the cookie taken before logout (another tab, a thief) stops working too."""
+    log_in(web_client, "sam")
+    copied = web_client.cookies[SESSION_COOKIE]
+    assert _still_logged_in(web_client, copied) == (True, True)
+    web_client.cookies.set(SESSION_COOKIE, copied)
+    token = web_client.get("/test/csrf").json()["csrf"]
+    assert web_client.post("/test/logout", data={"csrf_token": token}).status_code == 200
+    assert _still_logged_in(web_client, copied) == (False, False)
+
+
+def test_sessions_logout_ends_every_session_of_the_user_only(web_client: TestClient) -> None:
+    cookies = {}
+    for user in ("sam", "sam", "nora"):  # two browsers of sam, one of nora
+        web_client.cookies.clear()
+        log_in(web_client, user)
+        cookies[len(cookies)] = web_client.cookies[SESSION_COOKIE]
+    web_client.cookies.clear()
+    web_client.cookies.set(SESSION_COOKIE, cookies[0])
+    token = web_client.get("/test/csrf").json()["csrf"]
+    assert web_client.post("/test/logout", data={"csrf_token": token}).status_code == 200
+    assert _still_logged_in(web_client, cookies[1]) == (False, False)
+    assert _still_logged_in(web_client, cookies[2]) == (True, True)
+    web_client.cookies.clear()
+    log_in(web_client, "sam")  # logging in again works
+    assert web_client.get("/test/page").json()["user"] == "sam"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("users", "set-password", "sam", "--password-stdin"),
+        ("users", "disable", "sam"),
+    ],
+)
+def test_sessions_end_when_the_cli_changes_the_user(
+    web_client: TestClient,
+    web_db: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    log_in(web_client, "sam")
+    cookie = web_client.cookies[SESSION_COOKIE]
+    monkeypatch.setattr("sys.stdin", io.StringIO("a whole new password\n"))
+    result = run_cli(capsys, *command, "--db", web_db)
+    assert result.code == 0, result.err
+    assert _still_logged_in(web_client, cookie) == (False, False)
+
+
+def test_sessions_cookie_without_an_epoch_is_refused(web_db: str) -> None:
+    """A cookie of an older release (uid and a password stamp, no epoch) needs a new login."""
+    from tests.web.login_routes import router
+
+    settings = ServiceSettings(db=web_db, fast=True, secret_key="k" * 40)
+    with TestClient(create_app(settings, routers=[router])) as client:
+        from servicecoach.web.session import session_serializer
+
+        serializer = session_serializer(client.app.state.service)  # type: ignore[attr-defined]
+        old = serializer.dumps({"uid": 1, "stamp": "0123456789abcdef", "csrf": "x"})
+        assert _still_logged_in(client, old) == (False, False)
+        forged_epoch = serializer.dumps({"uid": 1, "epoch": True, "csrf": "x"})
+        assert _still_logged_in(client, forged_epoch) == (False, False)
 
 
 def test_sessions_tampered_cookie_is_rejected(web_client: TestClient) -> None:

@@ -14,9 +14,10 @@ from servicecoach.store.users import (
     create_user,
     disable_user,
     enable_user,
+    end_sessions,
+    get_session_user,
     get_user,
     list_users,
-    password_stamp,
     set_password,
     user_count,
 )
@@ -61,15 +62,53 @@ def test_users_disabled_cannot_log_in_until_enabled(store: Store) -> None:
         assert authenticate(connection, "sam", PASSWORD) is not None
 
 
-def test_users_set_password_changes_the_stamp(store: Store) -> None:
+def test_users_set_password_replaces_the_password(store: Store) -> None:
     with store.begin() as connection:
-        user = create_user(connection, "sam", PASSWORD, "agent", agent="sam")
-        before = password_stamp(connection, user.id)
+        create_user(connection, "sam", PASSWORD, "agent", agent="sam")
         set_password(connection, "sam", "another long password")
-        assert password_stamp(connection, user.id) != before
         assert authenticate(connection, "sam", PASSWORD) is None
         assert authenticate(connection, "sam", "another long password") is not None
-        assert password_stamp(connection, 999) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "ends"),
+    [
+        ("nothing", False),
+        ("end_sessions", True),
+        ("set_password", True),
+        ("disable", True),
+        ("disable_enable", True),
+        ("enable", False),
+        ("rehash_on_login", False),
+    ],
+)
+def test_users_session_epoch_ends_sessions(store: Store, change: str, ends: bool) -> None:
+    with store.begin() as connection:
+        user = create_user(connection, "sam", PASSWORD, "agent", agent="sam")
+        assert get_session_user(connection, user.id, user.session_epoch) == user
+        if change == "end_sessions":
+            end_sessions(connection, user.id)
+        elif change == "set_password":
+            set_password(connection, "sam", "another long password")
+        elif change in ("disable", "disable_enable"):
+            disable_user(connection, "sam")
+        if change in ("disable_enable", "enable"):
+            enable_user(connection, "sam")
+        if change == "rehash_on_login":
+            connection.execute(users.update().values(password_hash=_old_params_hash()))
+            assert authenticate(connection, "sam", PASSWORD) is not None
+        found = get_session_user(connection, user.id, user.session_epoch)
+        assert (found is None) is ends
+        assert get_session_user(connection, 999, 0) is None
+        fresh = get_user(connection, "sam")
+        if not fresh.disabled:  # a new login gets the new epoch and works
+            assert get_session_user(connection, user.id, fresh.session_epoch) is not None
+
+
+def _old_params_hash() -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
 
 
 @pytest.mark.parametrize(

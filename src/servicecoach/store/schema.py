@@ -378,8 +378,11 @@ users = Table(
     Column("agent", String(255)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled", Boolean, nullable=False),
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
 )
-"""People who log in: ``role`` is admin, lead or agent; ``agent`` is the agent id they are."""
+"""People who log in: ``role`` is admin, lead or agent; ``agent`` is the agent id they are.
+``session_epoch`` is written into each session cookie; raising it (logout, a new password,
+disabling) ends every session the user has."""
 
 app_secrets = Table(
     "app_secrets",

@@ -7,6 +7,11 @@ unknown username still verifies a fixed dummy hash, so that a wrong username tak
 long as a wrong password and the answer time does not reveal which users exist. A hash
 made with older parameters is re-hashed on the next successful login.
 
+Sessions are revocable: each user has a ``session_epoch`` that every session cookie
+carries (:attr:`User.session_epoch`, checked by :func:`get_session_user` on each
+request). :func:`end_sessions` (logout), :func:`set_password` and :func:`disable_user`
+raise it, which ends every session the user has, in every browser, at its next request.
+
 Roles: ``admin`` sees everything and manages users; ``lead`` sees the agents of one
 ``team``; ``agent`` sees their own conversations (``agent`` is the id conversations name
 them by). See :meth:`servicecoach.store.filters.Scope.for_user`.
@@ -14,7 +19,7 @@ them by). See :meth:`servicecoach.store.filters.Scope.for_user`.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,10 +41,11 @@ __all__ = [
     "create_user",
     "disable_user",
     "enable_user",
+    "end_sessions",
+    "get_session_user",
     "get_user",
     "get_user_by_id",
     "list_users",
-    "password_stamp",
     "set_password",
     "user_count",
 ]
@@ -69,6 +75,8 @@ class User:
         agent: an agent user's agent id, as conversations name them.
         created_at: when the user was created.
         disabled: a disabled user cannot log in.
+        session_epoch: written into the user's session cookies; a cookie with an older
+            epoch is no longer a session (see :func:`end_sessions`).
     """
 
     id: int
@@ -79,6 +87,7 @@ class User:
     agent: str | None
     created_at: datetime
     disabled: bool
+    session_epoch: int = 0
 
     @property
     def name(self) -> str:
@@ -109,6 +118,7 @@ def _user(row: Any) -> User:
         agent=row.agent,
         created_at=row.created_at,
         disabled=bool(row.disabled),
+        session_epoch=int(row.session_epoch),
     )
 
 
@@ -240,18 +250,24 @@ def get_user_by_id(connection: Connection, user_id: int) -> User | None:
     return _user(row) if row is not None else None
 
 
-def password_stamp(connection: Connection, user_id: int) -> str | None:
-    """A short fingerprint of the user's password hash, or ``None`` for an unknown user.
+def get_session_user(connection: Connection, user_id: int, epoch: int) -> User | None:
+    """The user of a session cookie that names ``user_id`` and ``epoch``, or ``None`` when
+    the user is gone or disabled or their sessions were ended since (a newer epoch).
 
-    Sessions keep it and compare it on every request, so that changing a password
-    ends the user's other sessions.
+    One read by primary key, no write: it runs on every request with a session.
     """
-    found = connection.execute(
-        select(users.c.password_hash).where(users.c.id == user_id)
-    ).scalar_one_or_none()
-    if found is None:
+    user = get_user_by_id(connection, user_id)
+    if user is None or user.disabled or user.session_epoch != epoch:
         return None
-    return hashlib.sha256(str(found).encode("utf-8")).hexdigest()[:16]
+    return user
+
+
+def end_sessions(connection: Connection, user_id: int) -> None:
+    """End every session of the user (logout, ``servicecoach users end-sessions``): their
+    cookies stop working at their next request, in every browser."""
+    connection.execute(
+        update(users).where(users.c.id == user_id).values(session_epoch=users.c.session_epoch + 1)
+    )
 
 
 def list_users(connection: Connection, *, include_disabled: bool = True) -> list[User]:
@@ -268,7 +284,7 @@ def user_count(connection: Connection) -> int:
 
 
 def set_password(connection: Connection, username: str, password: str) -> User:
-    """Replace the password of ``username``.
+    """Replace the password of ``username``; every session of the user ends.
 
     Raises:
         NotFoundError: no such user.
@@ -277,28 +293,26 @@ def set_password(connection: Connection, username: str, password: str) -> User:
     user = get_user(connection, username)
     password_hash = _hash_password(password)
     connection.execute(
-        update(users).where(users.c.id == user.id).values(password_hash=password_hash)
+        update(users)
+        .where(users.c.id == user.id)
+        .values(password_hash=password_hash, session_epoch=users.c.session_epoch + 1)
     )
     return user
 
 
 def _set_disabled(connection: Connection, username: str, disabled: bool) -> User:
     user = get_user(connection, username)
-    connection.execute(update(users).where(users.c.id == user.id).values(disabled=disabled))
-    return User(
-        user.id,
-        user.username,
-        user.display_name,
-        user.role,
-        user.team,
-        user.agent,
-        user.created_at,
-        disabled,
+    epoch = user.session_epoch + 1 if disabled else user.session_epoch
+    connection.execute(
+        update(users)
+        .where(users.c.id == user.id)
+        .values(disabled=disabled, session_epoch=users.c.session_epoch + int(disabled))
     )
+    return dataclasses.replace(user, disabled=disabled, session_epoch=epoch)
 
 
 def disable_user(connection: Connection, username: str) -> User:
-    """Stop ``username`` from logging in (their open sessions end at the next request).
+    """Stop ``username`` from logging in; every session of the user ends.
 
     Raises:
         NotFoundError: no such user.

@@ -16,9 +16,13 @@ For page and route authors (see docs/web.md, "Auth for page authors"):
   :data:`CSRF_HEADER` header for fetch calls. ``/v1`` routes reached with a session
   check it by themselves for every method but GET, HEAD and OPTIONS.
 
-Sessions live in a signed cookie (:mod:`servicecoach.web.session`). Each request with
-a session re-reads its user, so that disabling a user or changing their password ends
-their sessions at once.
+Sessions live in a signed cookie (:mod:`servicecoach.web.session`) that names the user
+and their ``session_epoch``. Each request with a session re-reads its user (one read by
+primary key, no write) and accepts the cookie only while the user is active and the
+epoch unchanged: logging out, a new password or disabling the user raises the epoch
+(:func:`servicecoach.store.users.end_sessions`), which ends every session of the user at
+once, even a copy of the cookie kept elsewhere. A role or team change needs no new
+login: the viewer is built from the user as stored, on every request.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from servicecoach.api.auth import CurrentPrincipal, Principal
 from servicecoach.api.errors import ApiError
 from servicecoach.api.state import service_state
 from servicecoach.store.filters import Scope
-from servicecoach.store.users import User, get_user_by_id, password_stamp
+from servicecoach.store.users import User, end_sessions, get_session_user
 from servicecoach.web.session import SessionCookieMiddleware
 
 __all__ = [
@@ -161,20 +165,21 @@ def _session(request: Request) -> dict[str, object] | None:
 
 
 def session_viewer(request: Request) -> Viewer | None:
-    """The logged-in viewer of ``request``, or ``None`` (no session, or the user is gone,
-    disabled or changed password since; such a session is cleared). Cached per request."""
+    """The logged-in viewer of ``request``, or ``None`` (no session, or the user is gone or
+    disabled or their sessions were ended since; such a session is cleared). Cached per
+    request."""
     cached = getattr(request.state, "viewer", None)
     if isinstance(cached, Viewer):
         return cached
     session = _session(request)
-    if not session or not isinstance(session.get("uid"), int):
+    if not session or "uid" not in session:
         return None
-    user_id = session["uid"]
-    assert isinstance(user_id, int)
-    with service_state(request).store.connect() as connection:
-        user = get_user_by_id(connection, user_id)
-        stamp = password_stamp(connection, user_id)
-    if user is None or user.disabled or stamp is None or session.get("stamp") != stamp:
+    user_id, epoch = session.get("uid"), session.get("epoch")
+    user = None
+    if type(user_id) is int and type(epoch) is int:
+        with service_state(request).store.connect() as connection:
+            user = get_session_user(connection, user_id, epoch)
+    if user is None:
         session.clear()
         return None
     viewer = Viewer.from_user(user)
@@ -196,17 +201,21 @@ def login(request: Request, user: User) -> Viewer:
     The old session (e.g. the anonymous one of the login form) is discarded.
     """
     session = request.session
-    with service_state(request).store.connect() as connection:
-        stamp = password_stamp(connection, user.id)
     session.clear()
-    session.update({"uid": user.id, "stamp": stamp, "csrf": secrets.token_urlsafe(32)})
+    session.update({"uid": user.id, "epoch": user.session_epoch, "csrf": secrets.token_urlsafe(32)})
     viewer = Viewer.from_user(user)
     request.state.viewer = viewer
     return viewer
 
 
 def logout(request: Request) -> None:
-    """End the session: the cookie is deleted with the response."""
+    """End the session: the user's session epoch is raised, so that this cookie (and every
+    other session of the user, in any browser) stops working; the cookie is deleted with
+    the response."""
+    viewer = session_viewer(request)
+    if viewer is not None and viewer.user_id is not None:
+        with service_state(request).store.begin() as connection:
+            end_sessions(connection, viewer.user_id)
     if _session(request) is not None:
         request.session.clear()
     request.state.viewer = None

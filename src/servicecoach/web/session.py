@@ -1,9 +1,12 @@
 """Signed session cookies: a small ASGI middleware that fills ``request.session``.
 
-The session is a small JSON dict (the user id, a password stamp and the CSRF token)
-kept in the browser in one cookie, signed with HMAC-SHA1 by ``itsdangerous`` (the
+The session is a small JSON dict (the user id, the user's session epoch and the CSRF
+token) kept in the browser in one cookie, signed with HMAC-SHA1 by ``itsdangerous`` (the
 signer Starlette and Flask use) and timestamped, so that it cannot be forged or
 changed and expires after ``session_max_age`` seconds. Nothing secret is stored in it.
+A signed cookie cannot be recalled by itself: the epoch, checked against the store on
+every request (:mod:`servicecoach.web.auth`), is what ends it early (logout, a new
+password, a disabled user).
 
 Unlike Starlette's own ``SessionMiddleware``, the signing key is read when the first
 request arrives, from the running service: ``SERVICECOACH_SECRET_KEY`` when set, else a
