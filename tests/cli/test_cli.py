@@ -164,7 +164,7 @@ def test_cli_export_round_trips_the_native_file(
     result = run_cli(
         capsys, "export", "--db", db, "--out", str(out), "--customer", "mei.lin@example.org"
     )
-    assert "1 conversations written" in result.err
+    assert "1 conversation written" in result.err
     assert json.loads(out.read_text())["id"] == "web-1077"
 
 

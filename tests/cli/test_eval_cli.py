@@ -46,7 +46,7 @@ def test_eval_prints_tables(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     result = run_cli(capsys, "eval", str(NORTHWIND), "--labels", str(labels))
     assert result.code == 0, result.err
     assert "apology.apology" in result.out
-    assert "1 labels name conversations or messages not in the input: nowhere" in result.err
+    assert "1 label names conversations or messages not in the input: nowhere" in result.err
 
 
 def test_eval_bad_labels_exit_3_naming_the_line(

@@ -10,7 +10,7 @@ import typer
 
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
-from servicecoach.cli.output import err_console, file_progress, print_json, print_problems
+from servicecoach.cli.output import counted, err_console, file_progress, print_json, print_problems
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import load_rubric
@@ -112,9 +112,9 @@ def analyze_command(
         print_problems(report.problems, report.skipped)
     if not quiet:
         where = f" to {out}" if out is not None else ""
-        failures = f"; {report.failures} analyser failures" if report.failures else ""
+        failures = f"; {counted(report.failures, 'analyser failure')}" if report.failures else ""
         err_console.print(
-            f"[green]✓[/green] {report.conversations} conversations analysed{where} "
+            f"[green]✓[/green] {counted(report.conversations, 'conversation')} analysed{where} "
             f"({report.seconds:.1f} s){failures}"
         )
 
@@ -126,6 +126,6 @@ def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) 
         print_json({"ok": True, "run": run, "conversations": count})
     elif not quiet:
         err_console.print(
-            f"[green]✓[/green] run {run}: {count} stored conversations analysed "
+            f"[green]✓[/green] run {run}: {counted(count, 'stored conversation')} analysed "
             f"(see: servicecoach report scorecard --db {db})"
         )

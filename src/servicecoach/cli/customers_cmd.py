@@ -11,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption
-from servicecoach.cli.output import console, print_json
+from servicecoach.cli.output import ROLE_STYLE, console, counted, print_json
 from servicecoach.model.conversation import Conversation, Message
 from servicecoach.model.native import conversation_to_dict
 from servicecoach.store import customers as store_customers
@@ -25,7 +25,8 @@ customers_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_ROLE_STYLE = {"customer": "cyan", "agent": "green", "bot": "magenta", "system": "dim"}
+_SHOWN_FIRST = ("email", "phone", "handle:")
+"""Identity kinds a person recognises, listed before the ids that systems gave them."""
 
 
 def _summary_dict(summary: store_customers.CustomerSummary) -> dict[str, object]:
@@ -67,16 +68,23 @@ def _list_command(
     for column in ("id", "name", "identities", "channels", "conversations", "last contact"):
         table.add_column(column)
     for s in found:
+        values = _identity_values(s.identities)
         table.add_row(
             str(s.id),
             escape(s.name or "(no name)"),
-            escape(", ".join(v for _, v in s.identities[:3]))
-            + (" …" if len(s.identities) > 3 else ""),
+            escape(", ".join(values[:3])) + (" …" if len(values) > 3 else ""),
             ", ".join(s.channels),
             str(s.conversations),
             s.last_contact.strftime("%Y-%m-%d") if s.last_contact else "",
         )
     console.print(table)
+
+
+def _identity_values(identities: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each identity's value once (a Twitter handle is also the id the export gave the
+    customer), emails, phones and handles before the ids of helpdesks and other systems."""
+    ordered = sorted(identities, key=lambda kv: not kv[0].startswith(_SHOWN_FIRST))
+    return list(dict.fromkeys(value for _, value in ordered))
 
 
 def _when(message: Message, day: date | None) -> str:
@@ -99,7 +107,7 @@ def _messages_table(conversation: Conversation, full: bool) -> Table:
     day = started.date() if started else None
     for message in conversation.messages:
         text = message.text if full or len(message.text) <= 240 else message.text[:237] + "…"
-        style = _ROLE_STYLE.get(message.role.value, "")
+        style = ROLE_STYLE.get(message.role.value, "")
         who = f"[{style}]{message.role.value}[/{style}]"
         if message.author:
             who += f" {escape(message.author)}"
@@ -136,7 +144,8 @@ def _show_command(
     if merged:
         console.print(f"  merged customers: {', '.join(map(str, merged))}")
     console.print(
-        f"  {summary.conversations} conversations, {summary.messages} messages"
+        f"  {counted(summary.conversations, 'conversation')}, "
+        f"{counted(summary.messages, 'message')}"
         f" on {', '.join(summary.channels) or 'no channel'}\n"
     )
     for item in items:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 
-from servicecoach.cli.output import console
+from servicecoach.cli.output import console, counted
 from servicecoach.model.conversation import Role
 from servicecoach.services.demo import run_demo
 from servicecoach.store.database import Store
@@ -29,13 +29,14 @@ def demo_command(
     report, totals = summary.report, summary.counts
     formats = sorted({fmt for _, fmt in report.files})
     console.print(
-        f"[bold]servicecoach demo[/bold]: {len(report.files)} sample files "
-        f"in {len(formats)} formats ({', '.join(formats)}) imported into {db}"
+        f"[bold]servicecoach demo[/bold]: {counted(len(report.files), 'sample file')} "
+        f"in {counted(len(formats), 'format')} ({', '.join(formats)}) imported into {db}"
     )
     console.print(
         f"  this run: {report.conversations_new} new and {report.conversations_updated} "
-        f"updated conversations, {report.messages} messages, {report.customers_new} new "
-        f"customers, {report.merges} automatic merges\n"
+        f"updated conversations, {counted(report.messages, 'message')}, "
+        f"{counted(report.customers_new, 'new customer')}, "
+        f"{counted(report.merges, 'automatic merge')}\n"
     )
     table = Table(title="In the store", header_style="bold", box=None, title_justify="left")
     table.add_column("channel")
@@ -44,7 +45,9 @@ def demo_command(
         table.add_row(channel, str(n))
     table.add_row("[bold]total[/bold]", f"[bold]{totals.conversations}[/bold]")
     console.print(table)
-    console.print(f"  {totals.messages} messages, {totals.customers} customers\n")
+    console.print(
+        f"  {counted(totals.messages, 'message')}, {counted(totals.customers, 'customer')}\n"
+    )
     if summary.cross_channel:
         people = Table(
             title="Customers recognised across channels",

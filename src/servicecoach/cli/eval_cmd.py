@@ -13,7 +13,14 @@ from rich.table import Table
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.signals import experimental_signals
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
-from servicecoach.cli.output import console, err_console, file_progress, print_json, print_problems
+from servicecoach.cli.output import (
+    console,
+    counted,
+    err_console,
+    file_progress,
+    print_json,
+    print_problems,
+)
 from servicecoach.errors import ImportFailed
 from servicecoach.evaluation.baselines import LabelledTexts, labelled_texts, signal_rule
 from servicecoach.evaluation.evaluate import EvalReport
@@ -200,7 +207,10 @@ def _label_summary(name: str, summary: dict[str, Any]) -> str:
 
 def _print(report: EvalReport) -> None:
     data = report.to_dict()
-    console.print(f"[bold]{report.conversations}[/bold] labelled conversations analysed")
+    console.print(
+        f"[bold]{report.conversations}[/bold] labelled "
+        f"{'conversation' if report.conversations == 1 else 'conversations'} analysed"
+    )
     if report.signals:
         console.print(_signals_table(data["signals"]))
         _print_signal_notes(report, data["signals"])
@@ -230,12 +240,14 @@ def _print(report: EvalReport) -> None:
             console.print(f"Score baseline: {rule}")
     if report.not_scored:
         err_console.print(
-            f"note: {report.not_scored} labelled conversations were not scored (language)"
+            f"note: {counted(report.not_scored, 'labelled conversation')} "
+            f"{'was' if report.not_scored == 1 else 'were'} not scored (language)"
         )
     if report.unmatched:
         shown = ", ".join(report.unmatched[:5])
         more = f" and {len(report.unmatched) - 5} more" if len(report.unmatched) > 5 else ""
         err_console.print(
-            f"[yellow]warning:[/yellow] {len(report.unmatched)} labels name conversations or "
+            f"[yellow]warning:[/yellow] {counted(len(report.unmatched), 'label')} "
+            f"{'names' if len(report.unmatched) == 1 else 'name'} conversations or "
             f"messages not in the input: {shown}{more}"
         )

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from servicecoach.cli.options import DbOption, QuietOption
-from servicecoach.cli.output import err_console
+from servicecoach.cli.output import counted, err_console
 from servicecoach.errors import ConfigError
 from servicecoach.ingest.jsonl import write_jsonl
 from servicecoach.model.conversation import Conversation
@@ -60,7 +60,7 @@ def export_command(
         else:
             count = _write_file(out, conversations)
     if not quiet and out is not None:
-        err_console.print(f"[green]✓[/green] {count} conversations written to {out}")
+        err_console.print(f"[green]✓[/green] {counted(count, 'conversation')} written to {out}")
 
 
 def _write_file(out: Path, conversations: Iterable[Conversation]) -> int:

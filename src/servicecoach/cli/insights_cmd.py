@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
-from servicecoach.cli.output import console, err_console, file_progress, print_json
+from servicecoach.cli.output import console, counted, err_console, file_progress, print_json
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.services.insights import build_insights, default_encoder
 from servicecoach.store.analyses import latest_run
@@ -86,8 +86,9 @@ def _build_command(
         print_json({"ok": True, **report.to_dict()})
     elif not quiet:
         err_console.print(
-            f"[green]✓[/green] {report.reasons} contact reasons from {report.grouped} "
-            f"conversations ({report.assigned} in a reason); {report.embedded} newly "
+            f"[green]✓[/green] {counted(report.reasons, 'contact reason')} from "
+            f"{counted(report.grouped, 'conversation')} ({report.assigned} in a reason); "
+            f"{report.embedded} newly "
             f"embedded with {escape(report.model)} ({report.seconds:.1f} s)"
         )
 

@@ -21,10 +21,35 @@ from rich.progress import (
 
 from servicecoach.errors import Problem
 
-__all__ = ["console", "err_console", "file_progress", "print_json", "print_problems"]
+__all__ = [
+    "COSTS_STYLE",
+    "EARNS_STYLE",
+    "ROLE_STYLE",
+    "console",
+    "counted",
+    "err_console",
+    "file_progress",
+    "print_json",
+    "print_problems",
+]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ROLE_STYLE = {"customer": "cyan", "agent": "blue", "bot": "magenta", "system": "dim"}
+"""The colour of each role's name before a message (never green or red: see below)."""
+EARNS_STYLE = "bold green"
+"""Words that earned a score."""
+COSTS_STYLE = "bold red"
+"""Words that cost a score."""
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the right number: ``1 conversation``, ``2 conversations``.
+
+    ``plural`` is for nouns that do not just take an ``s`` (``1 reply``, ``2 replies``).
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def print_json(data: Any) -> None:

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.cli.options import DbOption, JsonOption
-from servicecoach.cli.output import console, print_json
+from servicecoach.cli.output import COSTS_STYLE, EARNS_STYLE, ROLE_STYLE, console, print_json
+from servicecoach.model.conversation import Message
 from servicecoach.store.analyses import (
     conversation_pk,
     latest_run,
@@ -32,7 +33,7 @@ report_app = typer.Typer(
 RunOption = Annotated[
     int | None, typer.Option("--run", help="Analysis run to show (default: the latest).")
 ]
-_ROLE_STYLE = {"customer": "cyan", "agent": "green", "bot": "magenta", "system": "dim"}
+_QUOTE_CHARS = 60
 _SHORT = {
     "active_listening": "lstn", "clear_communication": "clar", "empathy": "emp",
     "problem_solving": "solv", "patience": "calm", "responsiveness": "fast",
@@ -77,40 +78,64 @@ def _conversation_command(
         f"(run {run_id})\n"
     )
     for message in chat.messages:
-        text = Text(message.text)
-        notes: list[str] = []
-        for item in sorted(evidence.get(message.id, []), key=lambda e: e["start"]):
-            style = (
-                "bold green"
-                if item["polarity"] > 0
-                else "bold red"
-                if item["polarity"] < 0
-                else "bold"
-            )
-            if item["end"] > item["start"]:
-                text.stylize(style, item["start"], item["end"])
-            mark = "+" if item["polarity"] > 0 else "-" if item["polarity"] < 0 else "·"
-            note = f"    {mark} {item['signal']}"
-            if item.get("suggestion"):
-                note += f" → {item['suggestion']}"
-            notes.append(note)
-        style = _ROLE_STYLE.get(message.role.value, "")
-        header = Text(f"{message.role.value} {message.author or ''}".rstrip() + ": ", style=style)
-        console.print(header + text)
+        line, notes = _message_lines(message, evidence.get(message.id, []))
+        console.print(line, soft_wrap=True)
         for note in notes:
-            console.print(Text(note, style="dim"))
+            console.print(note, soft_wrap=True)
     table = Table(title="\nSkills", header_style="bold", box=None, title_justify="left")
     table.add_column("skill")
     table.add_column("score", justify="right")
     for skill in SKILLS:
         table.add_row(skill.replace("_", " "), _score(result["skills"][skill]["score"]))
     console.print(table)
-    outcome = result["outcome"]
-    console.print(
-        f"outcome: emotion {outcome['emotion_start']} → {outcome['emotion_end']}, "
-        f"resolved {outcome['resolved']}, satisfaction {outcome['satisfaction']}, "
-        f"quality {outcome['quality']}"
+    console.print(_outcome_line(result["outcome"]), soft_wrap=True)
+
+
+def _message_lines(message: Message, items: list[dict[str, Any]]) -> tuple[Text, list[Text]]:
+    """A message with the words that earned (green) or cost (red) a score, and one note per
+    piece of evidence that names its signal and quotes the words (piped output has no colour).
+    """
+    style = ROLE_STYLE.get(message.role.value, "")
+    who = f"{message.role.value} {message.author or ''}".rstrip()
+    text = Text(message.text)
+    # Longer spans first, so a few words that earned a score show inside a sentence that cost one.
+    for item in sorted(items, key=lambda e: e["start"] - e["end"]):
+        if item["end"] > item["start"]:
+            text.stylize(_polarity_style(item["polarity"]), item["start"], item["end"])
+    notes = []
+    for item in sorted(items, key=lambda e: (e["start"], e["end"])):
+        polarity = item["polarity"]
+        mark = "+" if polarity > 0 else "-" if polarity < 0 else "·"
+        note = Text.assemble("    ", (mark, _polarity_style(polarity)), f" {item['signal']}")
+        quote = item.get("quote") or message.text[item["start"] : item["end"]]
+        if quote:
+            shown = quote if len(quote) <= _QUOTE_CHARS else quote[: _QUOTE_CHARS - 1] + "…"
+            note.append(f' "{shown}"', style="italic")
+        if item.get("suggestion"):
+            note.append(f" → {item['suggestion']}", style="dim")
+        notes.append(note)
+    return Text.assemble((f"{who}: ", style), text), notes
+
+
+def _polarity_style(polarity: int) -> str:
+    return EARNS_STYLE if polarity > 0 else COSTS_STYLE if polarity < 0 else "bold"
+
+
+def _outcome_line(outcome: dict[str, Any]) -> str:
+    """``outcome: emotion frustration → satisfaction, resolved, satisfaction 86, quality 66``;
+    what the analysis could not tell is said so or left out."""
+    parts = []
+    start, end = outcome.get("emotion_start"), outcome.get("emotion_end")
+    if start or end:
+        parts.append(f"emotion {start or '?'} → {end or '?'}")
+    resolved = outcome.get("resolved")
+    parts.append(
+        "resolution unknown" if resolved is None else "resolved" if resolved else "not resolved"
     )
+    for key in ("satisfaction", "quality"):
+        if outcome.get(key) is not None:
+            parts.append(f"{key} {outcome[key]}")
+    return "outcome: " + ", ".join(parts)
 
 
 @report_app.command("scorecard")
