@@ -352,6 +352,12 @@ _PIECES = st.sampled_from(
         "+44 7700 900123",
         "12 Baker Street",
         "SW1A 1AA",
+        "Hauptstraße 5",
+        "4111 1111 1111 1111",
+        "[email]",
+        "[address]",
+        "[card]",
+        "[phone]",
         "https://x.example/dm?q=1",
         "@brand",
         "> quoted line\n",
@@ -378,3 +384,77 @@ def test_public_to_private_never_raises_and_spans_index_the_text(
     finding = check_finding(conversation, ANALYZER.analyze(conversation, Context()))
     for evidence in finding.evidence:
         assert evidence.signal.startswith("private.")
+
+
+@pytest.mark.parametrize(
+    ("reply", "leaks"),
+    [
+        ("Sorry! It went to 221B Baker St, London NW1 6XE. DM us.", ["221B Baker St, London NW1 6XE"]),
+        ("Sorry! It went to Hauptstraße 5, 10115 Berlin. DM us.", ["Hauptstraße 5, 10115 Berlin"]),
+        ("Sorry! Is your address 12 oak drive? DM us.", ["12 oak drive"]),
+        ("Sorry! It's at PO Box 123. DM us.", ["PO Box 123"]),
+        ("Sorry! Card 4111 1111 1111 1111 was refunded. DM us.", ["4111 1111 1111 1111"]),
+        ("Sorry! Card 4111 1111 1111 1112 was refunded. DM us.", []),  # not a card: fails Luhn
+        ("Sorry you waited 3 days! DM us your order and we'll check.", []),
+        ("Sorry! Version 2 drive firmware fixes it; DM us if not.", []),
+        ("Sorry! Our 2 Hard Drive models are back in stock, DM us.", []),
+        ("Sorry! It takes 3 to 5 working days from Main Street stores. DM us.", []),
+        ("Sorry! Order 3 Large Drive Belts, from 12 Supreme Court. DM us.", []),
+        ("Sorry! Update to iOS 17 and restart in 2 minutes. DM us.", []),
+        ("Sorry! Our store at 1 High Street has it today. DM us.", []),  # the brand's own
+    ],
+)  # fmt: skip
+def test_public_to_private_street_addresses_and_cards_in_replies(
+    reply: str, leaks: list[str]
+) -> None:
+    finding = _run([("customer", "My parcel never arrived"), ("agent", reply)])
+    assert [e.quote for e in finding.evidence if e.signal == DATA] == leaks
+    assert finding.score == 100 - 40 * len(leaks)
+
+
+@pytest.mark.parametrize(
+    ("customer", "reply", "signals"),
+    [
+        pytest.param(
+            "My parcel never arrived",
+            "Sorry! We sent it to [address]. DM us.",
+            [(DATA, "[address]"), (INVITE, "DM us")],
+            id="redacted-address",
+        ),
+        pytest.param(
+            "Charged twice",
+            "Sorry! The refund went to card [card]. DM us.",
+            [(DATA, "[card]"), (INVITE, "DM us")],
+            id="redacted-card",
+        ),
+        pytest.param(
+            "Wrong item, my email is [email]",
+            "Sorry! We've emailed [email] the label. DM us if not.",
+            [(DATA, "[email]"), (INVITE, "DM us")],
+            id="redacted-customer-email",
+        ),
+        pytest.param(
+            "Wrong item",
+            "Sorry! Please email us at [email] with photos.",
+            [(INVITE, "email us")],
+            id="redacted-address-in-an-invitation-is-a-channel",
+        ),
+        pytest.param(
+            "Wrong item, call me on [phone]",
+            "Sorry! Call us on [phone] please.",
+            [(INVITE, "Call us")],
+            id="redacted-phone-counts-for-nothing",
+        ),
+        pytest.param(
+            "Charged twice",
+            "Sorry!\n> my card [card]\nDM us.",
+            [(INVITE, "DM us")],
+            id="quoted-placeholder-is-not-the-agents",
+        ),
+    ],
+)
+def test_public_to_private_reads_redacted_text(
+    customer: str, reply: str, signals: list[tuple[str, str]]
+) -> None:
+    finding = _run([("customer", customer), ("agent", reply)])
+    assert [(e.signal, e.quote) for e in finding.evidence] == signals

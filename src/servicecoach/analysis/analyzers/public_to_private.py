@@ -17,10 +17,16 @@ or double quotes, is not the agent's and is skipped):
 - ``private.data_in_public`` (-1): asks for personal data in the public reply ("What's
   your order number?", "please reply with your email address": an asking phrase right
   before a kind of personal data) or writes it there (any email address that is not a
-  channel, the customer's phone number, a street address or postcode, an order or
-  account number, "card ending 1234"). Asking for the data *in* a private channel ("DM
-  us your order number", in the same or a neighbouring sentence) or through a link (a
-  form) is not data in public.
+  channel, the customer's phone number, a street address (found by
+  :func:`servicecoach.privacy.addresses.find_addresses`: "12 Baker Street",
+  "Hauptstraße 5", "PO Box 123") or postcode, an order or account number, a card
+  number that passes the Luhn check, "card ending 1234"). Asking for the data *in* a
+  private channel ("DM us your order number", in the same or a neighbouring sentence)
+  or through a link (a form) is not data in public. In text redacted at import
+  (:mod:`servicecoach.privacy`), ``[address]`` and ``[card]`` count as that data, and
+  ``[email]`` as an address that is not a channel (the customer's when a customer
+  message holds one too); ``[phone]`` counts for nothing, as it may have been the
+  brand's number or the customer's.
 - ``private.invite_missing`` (-1): no reply invites the customer to a private channel;
   marks the opening sentence of the first reply after the complaint.
 
@@ -46,6 +52,9 @@ from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import sentences
+from servicecoach.privacy.addresses import find_addresses
+from servicecoach.privacy.cards import find_cards
+from servicecoach.privacy.redact import PLACEHOLDERS
 
 __all__ = ["PublicToPrivateAnalyzer"]
 
@@ -81,11 +90,12 @@ _NUMBER = re.compile(
     r"|\bcard\sending\s(?:in\s)?\d{4}\b",
     re.IGNORECASE,
 )
-_STREET = re.compile(
-    r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\.?\s+){1,3}"
-    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place"
-    r"|Crescent|Terrace|Highway|Hwy|Parkway|Square|Sq|Close|Grove|Gardens)\b"
-)
+_REDACTED = {  # placeholders written by redaction at import, and the kind of data each was
+    PLACEHOLDERS["email"]: "email",
+    PLACEHOLDERS["address"]: "street",
+    PLACEHOLDERS["card"]: "number",
+}
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _REDACTED))
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
 _ROLE_ADDRESS = re.compile(
     r"support|help|care|service|contact|customer|hello|info|team|feedback|complaint",
@@ -120,6 +130,8 @@ class _CustomerData:
         written = [m.text for m in conversation.messages if m.role is Role.CUSTOMER]
         customer = conversation.customer
         emails = {e.lower() for text in written for e in _EMAIL.findall(text)}
+        if any(PLACEHOLDERS["email"] in text for text in written):
+            emails.add(PLACEHOLDERS["email"])  # the customer wrote an address, redacted
         phones = {_digits(p) for text in written for p in _PHONE.findall(text)}
         if customer.email:
             emails.add(customer.email.lower())
@@ -141,7 +153,7 @@ class PublicToPrivateAnalyzer(Analyzer):
     """Moves public complaints to a private channel and keeps personal data out of public."""
 
     name: ClassVar[str] = "public_to_private"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     skill: ClassVar[str] = "public_to_private"
     requires: ClassVar[frozenset[Requirement]] = frozenset({Requirement.PUBLIC})
 
@@ -255,6 +267,12 @@ def _scan_reply(
     text = message.text
     quoted = _Covered(len(text), _spans(_QUOTED, text))
     emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)]
+    redacted = [
+        (m.start(), m.end(), _REDACTED[m.group()])
+        for m in _PLACEHOLDER.finditer(text)
+        if not quoted.overlaps(m.start(), m.end())
+    ]
+    emails += [(start, end) for start, end, kind in redacted if kind == "email"]
     links = _Covered(len(text), _spans(_LINK, text))
     skip = _Covered(len(text), _spans(_QUOTED, text) + _spans(_LINK, text) + emails)
     for handle in _spans(_HANDLE, text):
@@ -293,7 +311,8 @@ def _scan_reply(
             leaks.append(_evidence(message, *ask, _DATA, -1, _ASK_SUGGESTION))
 
     # Contact or personal data written in the reply.
-    for item in _items(text, emails, skip):
+    placeholders = [_Item(start, end, kind) for start, end, kind in redacted if kind != "email"]
+    for item in _items(text, emails, skip, placeholders):
         value = text[item.start : item.end]
         customers = item.kind == "number" or known.owns(item.kind, value)
         number = sentence_of(item.start)
@@ -346,24 +365,25 @@ def _asks_for_data(
     return None
 
 
-def _items(text: str, emails: list[tuple[int, int]], taken: _Covered) -> list[_Item]:
-    """Emails, phone numbers, order/account numbers and street addresses in ``text``.
+def _items(
+    text: str, emails: list[tuple[int, int]], taken: _Covered, placeholders: list[_Item]
+) -> list[_Item]:
+    """Emails, phone numbers, order/account/card numbers and street addresses in ``text``.
 
     ``taken`` covers what is not to be read (quotes, links, the emails); it grows with
-    every item found.
+    every item found. ``placeholders`` are the redacted ``[address]`` and ``[card]``.
     """
     items = [_Item(start, end, "email") for start, end in emails]
-    for kind, pattern in (
-        ("number", _NUMBER),
-        ("street", _STREET),
-        ("street", _POSTCODE),
-        ("phone", _PHONE),
+    items += placeholders
+    for kind, spans in (
+        ("number", _spans(_NUMBER, text)),
+        ("number", find_cards(text)),
+        ("street", find_addresses(text)),
+        ("street", _spans(_POSTCODE, text)),
+        ("phone", [s for s in _spans(_PHONE, text) if _is_phone(text[s[0] : s[1]])]),
     ):
-        for match in pattern.finditer(text):
-            start, end = match.start(), match.end()
+        for start, end in spans:
             if taken.overlaps(start, end):
-                continue
-            if kind == "phone" and not _is_phone(match.group()):
                 continue
             items.append(_Item(start, end, kind))
             taken.add(start, end)
