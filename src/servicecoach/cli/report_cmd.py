@@ -11,17 +11,27 @@ from rich.text import Text
 
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.cli.options import DbOption, JsonOption
-from servicecoach.cli.output import COSTS_STYLE, EARNS_STYLE, ROLE_STYLE, console, print_json
+from servicecoach.cli.output import (
+    COSTS_STYLE,
+    EARNS_STYLE,
+    ROLE_STYLE,
+    console,
+    counted,
+    print_json,
+)
+from servicecoach.errors import NotFoundError
 from servicecoach.model.conversation import Message
 from servicecoach.store.analyses import (
     conversation_pk,
     latest_run,
     repeat_story_rate,
-    scorecard,
     stored_result,
 )
 from servicecoach.store.database import Store
+from servicecoach.store.filters import Filters, Scope, resolve_run
+from servicecoach.store.metrics import ensure_metrics
 from servicecoach.store.reader import iter_conversations
+from servicecoach.store.scorecards import AgentSummary, agent_skill_means, list_agents
 
 __all__ = ["report_app"]
 
@@ -141,35 +151,48 @@ def _outcome_line(outcome: dict[str, Any]) -> str:
 @report_app.command("scorecard")
 def _scorecard_command(
     agent: Annotated[
-        str | None, typer.Option("--agent", help="One agent (as they sign their replies).")
+        str | None,
+        typer.Option("--agent", help="One agent: their id or display name (any case)."),
     ] = None,
     run: RunOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Mean score per skill for each agent (or one agent), over the conversations they replied in."""
-    with Store.open(db, create=False) as store, store.connect() as connection:
-        run_id = run if run is not None else latest_run(connection).id
-        card = scorecard(connection, run_id, agent)
-        retold, returning = repeat_story_rate(connection, run_id)
+    """Mean score per skill for each agent (or one), with their conversation count.
+
+    The agents and their order are the web app's: each conversation counts for the
+    agent who wrote most of its replies, so a brand that only replied inside another
+    brand's thread is not listed.
+    """
+    filters, everyone = Filters(run=run), Scope.everything()
+    with Store.open(db, create=False) as store:
+        with store.begin() as connection:  # fills the metrics of runs from before 0005
+            run_id = resolve_run(connection, filters)
+            ensure_metrics(connection, run_id)
+        with store.connect() as connection:
+            filters = Filters(run=run_id)
+            found = list_agents(connection, filters, everyone)
+            means = agent_skill_means(connection, filters, everyone)
+            retold, returning = repeat_story_rate(connection, run_id)
+    if agent is not None:
+        found = [a for a in found if agent.casefold() in (a.id.casefold(), a.name.casefold())]
+        if not found:
+            raise NotFoundError(
+                f"no agent {agent!r} in run {run_id} (`servicecoach agents list` shows them)"
+            )
     if json_output:
         print_json(
             {
                 "run": run_id,
                 "repeat_story": {"retold": retold, "returning_customers": returning},
-                "agents": {
-                    name: {
-                        s: {"conversations": n, "mean": round(m, 1)} for s, (n, m) in skills.items()
-                    }
-                    for name, skills in card.items()
-                },
+                "agents": [_agent_dict(a, means.get(a.id, {})) for a in found],
             }
         )
         return
-    if not card:
-        console.print(f"no scores for {agent!r} in run {run_id}" if agent else "no scores yet")
+    if not found:
+        console.print(f"no agents in run {run_id} yet")
         return
-    shown = [s for s in SKILLS if any(s in skills for skills in card.values())]
+    shown = [s for s in SKILLS if any(s in means.get(a.id, {}) for a in found)]
     table = Table(
         title=f"Scorecard (run {run_id})",
         header_style="bold",
@@ -177,19 +200,36 @@ def _scorecard_command(
         box=None,
         padding=(0, 0),
     )
-    table.add_column("agent", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("agent", no_wrap=True, max_width=15, overflow="ellipsis")
+    table.add_column("conv", justify="right", no_wrap=True, min_width=5)
     for skill in shown:
         table.add_column(_SHORT[skill], justify="right", no_wrap=True, min_width=5)
-    for name, skills in card.items():
+    for a in found:
+        skills = means.get(a.id, {})
         table.add_row(
-            escape(name), *(_score(skills[s][1]) if s in skills else _score(None) for s in shown)
+            escape(a.name),
+            str(a.conversations),
+            *(_score(skills[s][1]) if s in skills else _score(None) for s in shown),
         )
     console.print(table)
-    console.print(
-        "[dim]" + ", ".join(f"{_SHORT[s]} = {s.replace('_', ' ')}" for s in shown) + "[/dim]"
-    )
+    legend = ["conv = conversations", *(f"{_SHORT[s]} = {s.replace('_', ' ')}" for s in shown)]
+    console.print("[dim]" + ", ".join(legend) + "[/dim]")
     if returning:
         console.print(
-            f"repeat-story rate: {retold} of {returning} returning customers "
+            f"repeat-story rate: {retold} of {counted(returning, 'returning customer')} "
             f"({retold / returning:.0%}) had to retell their story"
         )
+
+
+def _agent_dict(agent: AgentSummary, skills: dict[str, tuple[int, float]]) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "name": agent.name,
+        "team": agent.team,
+        "conversations": agent.conversations,
+        "skills": {
+            skill: {"scored": skills[skill][0], "mean": round(skills[skill][1], 1)}
+            for skill in SKILLS
+            if skill in skills
+        },
+    }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
 
 from servicecoach.errors import NotFoundError
 from servicecoach.store.agents import AgentRecord, get_agent
@@ -43,6 +43,7 @@ __all__ = [
     "SkillExample",
     "TrendPoint",
     "agent_scorecard",
+    "agent_skill_means",
     "list_agents",
 ]
 
@@ -208,6 +209,49 @@ def list_agents(connection: Connection, filters: Filters, scope: Scope) -> list[
             )
         )
     return sorted(out, key=lambda a: (a.name.casefold(), a.id))
+
+
+def agent_skill_means(
+    connection: Connection, filters: Filters, scope: Scope
+) -> dict[str, dict[str, tuple[int, float]]]:
+    """Each agent's mean score per skill over their conversations in the selection.
+
+    The companion of :func:`list_agents` (same run, filters and scope; an agent's
+    conversations are those they answered most in): ``{agent id: {skill: (scored,
+    mean)}}``, where ``scored`` counts the conversations scored in that skill. Skills
+    never scored, and agents without a scored conversation, are left out.
+
+    Raises:
+        NotFoundError: nothing has been analysed yet, or no such run.
+    """
+    run = resolve_run(connection, filters)
+    if filters.channel is None and has_daily(connection, run):
+        d = metrics_daily.c
+        agent = d.agent
+        columns: list[ColumnElement[Any]] = [
+            func.sum(d[f"{prefix}_{skill}"]) for skill in SCORE_COLUMNS for prefix in ("sum", "n")
+        ]
+        conditions = metrics_conditions(run, filters, scope, table=metrics_daily)
+    else:
+        agent = _M.agent
+        columns = [
+            aggregate(_M[column])
+            for column in SCORE_COLUMNS.values()
+            for aggregate in (func.sum, func.count)
+        ]
+        conditions = metrics_conditions(run, filters, scope)
+    query = select(agent, *columns).where(*conditions, agent.is_not(None)).group_by(agent)
+    means: dict[str, dict[str, tuple[int, float]]] = {}
+    for row in connection.execute(query):
+        pairs = (row[2 * i + 1 : 2 * i + 3] for i in range(len(SCORE_COLUMNS)))
+        skills = {
+            skill: (int(n), float(total) / int(n))
+            for skill, (total, n) in zip(SCORE_COLUMNS, pairs, strict=True)
+            if n
+        }
+        if skills:
+            means[row[0]] = skills
+    return means
 
 
 def _pick_evidence(result: Mapping[str, Any], skill: str, polarity: int) -> dict[str, Any] | None:
