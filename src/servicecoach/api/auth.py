@@ -27,6 +27,8 @@ __all__ = [
     "CurrentPrincipal",
     "Principal",
     "bearer_token",
+    "find_principal",
+    "missing_credentials",
     "require_principal",
 ]
 
@@ -95,20 +97,42 @@ _bearer_scheme = HTTPBearer(
 )
 
 
-def require_principal(
-    request: Request,
-    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
-) -> Principal:
-    """The authenticated client of the request, or a 401 with ``WWW-Authenticate``."""
+def find_principal(request: Request) -> Principal | None:
+    """The client the request proves, asking the app's authenticators in order; ``None``
+    without a credential. Kept on ``request.state`` so that a second call (the route,
+    after :class:`~servicecoach.web.auth.AuthBeforeBodyMiddleware`) asks nothing again.
+
+    Raises:
+        ApiError: 401 for a bad credential (an unknown token, a malformed header).
+    """
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
     for authenticate in service_state(request).authenticators:
         principal = authenticate(request)
         if principal is not None:
             request.state.principal = principal
             return principal
-    raise _unauthorized(
+    return None
+
+
+def missing_credentials() -> ApiError:
+    """The 401 (with ``WWW-Authenticate``) for a request that carries no credential."""
+    return _unauthorized(
         "missing API token: send Authorization: Bearer <token> "
         "(create one with servicecoach tokens create NAME)"
     )
+
+
+def require_principal(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> Principal:
+    """The authenticated client of the request, or a 401 with ``WWW-Authenticate``."""
+    principal = find_principal(request)
+    if principal is None:
+        raise missing_credentials()
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]

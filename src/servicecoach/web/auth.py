@@ -11,6 +11,9 @@ For page and route authors (see docs/web.md, "Auth for page authors"):
   (403 otherwise).
 - :func:`login` / :func:`logout`: start (rotating the session: a new CSRF token) and
   end a session; :func:`safe_next_path` cleans a ``next`` parameter.
+- :class:`AuthBeforeBodyMiddleware` (installed by :func:`install_web_auth`): a request
+  with a body to a route that needs a login is authenticated from its headers before
+  anything reads the body, and refused (401, or 303 to the login page) unread.
 - :func:`csrf_token` for templates (a hidden field named :data:`CSRF_FIELD`) and
   :func:`verify_csrf`, a dependency for every form POST, which also accepts the
   :data:`CSRF_HEADER` header for fetch calls. ``/v1`` routes reached with a session
@@ -31,14 +34,26 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Send
+from starlette.types import Scope as AsgiScope
 
-from servicecoach.api.auth import CurrentPrincipal, Principal
-from servicecoach.api.errors import ApiError
+from servicecoach.api.auth import (
+    CurrentPrincipal,
+    Principal,
+    find_principal,
+    missing_credentials,
+    require_principal,
+)
+from servicecoach.api.errors import ApiError, error_response
 from servicecoach.api.state import service_state
 from servicecoach.store.filters import Scope
 from servicecoach.store.users import User, end_sessions, get_session_user
@@ -48,6 +63,8 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "ApiViewer",
+    "AuthBeforeBodyMiddleware",
+    "BodyRefused",
     "CsrfFailed",
     "LoginRequired",
     "PageViewer",
@@ -329,13 +346,126 @@ def safe_next_path(value: str | None, default: str = "/") -> str:
     return value
 
 
+def _login_target(next_path: str) -> str:
+    return "/login?next=" + quote(safe_next_path(next_path), safe="/")
+
+
 async def _login_redirect(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
-    target = "/login?next=" + quote(safe_next_path(exc.next_path), safe="/")
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(_login_target(exc.next_path), status_code=303)
+
+
+_Gate = Literal["api", "page"]
+
+
+def _gate_of(dependant: Dependant) -> _Gate | None:
+    """``"api"`` when the route's dependencies authenticate like a ``/v1`` route,
+    ``"page"`` when they need a page login, ``None`` for a route anyone may call."""
+    found: _Gate | None = None
+    for sub in dependant.dependencies:
+        if sub.call in (require_principal, api_viewer):
+            return "api"
+        if sub.call is page_viewer:
+            found = "page"
+        elif (deeper := _gate_of(sub)) is not None:
+            if deeper == "api":
+                return "api"
+            found = deeper
+    return found
+
+
+class BodyRefused(StarletteHTTPException):
+    """Raised from ``receive`` when a request that needs a login has none: the body stays
+    unread and :attr:`response` (a 401, or a 303 to the login page) is the answer.
+
+    An ``HTTPException`` because FastAPI passes those on unchanged when they come out of
+    reading a body (other errors there become a 400).
+    """
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(status_code=response.status_code)
+        self.response = response
+
+
+class AuthBeforeBodyMiddleware:
+    """Authenticate a request before anything reads its body.
+
+    FastAPI reads a form or file upload before it runs a route's dependencies, so an
+    anonymous 150 MiB upload would be parsed (and spooled to a temporary file) before its
+    401. This middleware hands the app a ``receive`` that, the first time the app asks
+    for the body, looks at the route the request was routed to: when the route needs a
+    login (it depends on :func:`~servicecoach.api.auth.require_principal`,
+    :func:`api_viewer` or :func:`page_viewer`, directly or through :func:`require_role`),
+    the request is authenticated from its headers alone (bearer token or session cookie,
+    in a worker thread) and, without a login, refused before one byte is received
+    (:class:`BodyRefused`): 401 on API routes, 303 to the login page on pages, with
+    ``Connection: close`` so that the server stops receiving the rest. Routes anyone may
+    call (the login form, the webhook with its own secret) read their body as before.
+    The principal and viewer found are kept on ``request.state`` for the route.
+
+    It runs inside :class:`~servicecoach.web.session.SessionCookieMiddleware` (it reads
+    ``scope["session"]``) and inside the body limit.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._gates: dict[int, _Gate | None] = {}
+
+    def gate(self, route: object) -> _Gate | None:
+        """``"api"``, ``"page"`` or ``None`` (anyone may send a body) for a route."""
+        if not isinstance(route, APIRoute):
+            return None
+        key = id(route)
+        if key not in self._gates:
+            self._gates[key] = _gate_of(route.dependant)
+        return self._gates[key]
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        checked = False
+
+        async def checked_receive() -> Message:
+            nonlocal checked
+            if not checked:
+                checked = True
+                refusal = await self._refusal(scope)
+                if refusal is not None:
+                    raise BodyRefused(refusal)
+            return await receive()
+
+        await self.app(scope, checked_receive, send)
+
+    async def _refusal(self, scope: AsgiScope) -> Response | None:
+        gate = self.gate(scope.get("route"))
+        if gate is None:
+            return None
+        request = Request(scope)  # no receive: the body cannot be read from here
+        refusal: Response | None = None
+        try:
+            if gate == "api":
+                if await run_in_threadpool(find_principal, request) is None:
+                    raise missing_credentials()
+            elif await run_in_threadpool(session_viewer, request) is None:
+                path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                refusal = RedirectResponse(_login_target(path), status_code=303)
+        except ApiError as exc:
+            refusal = error_response(exc.status, exc.code, exc.message, headers=exc.headers)
+        if refusal is not None:
+            refusal.headers["Connection"] = "close"
+        return refusal
+
+
+async def _body_refused(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyRefused)
+    return exc.response
 
 
 def install_web_auth(app: FastAPI) -> None:
-    """Add session cookies and the login redirect to ``app`` (done by ``create_app``)."""
+    """Add session cookies, authentication before any body is read, and the login redirect
+    to ``app`` (done by ``create_app``)."""
+    app.add_middleware(AuthBeforeBodyMiddleware)  # inside the session middleware
     app.add_middleware(SessionCookieMiddleware)
     app.add_exception_handler(LoginRequired, _login_redirect)
+    app.add_exception_handler(BodyRefused, _body_refused)
