@@ -11,6 +11,7 @@ The tree::
     ├── ConfigError                   a bad option or configuration value (exit code 2)
     ├── NotFoundError                 a customer or conversation id does not exist (exit code 4)
     └── StoreError                    the database cannot be opened or migrated (exit code 5)
+        └── StoreBusyError            another writer (an import) holds the database; retry later
 
 Every message says what is wrong, where (file, line or record) and how to fix it.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "ServiceCoachError",
+    "StoreBusyError",
     "StoreError",
 ]
 
@@ -62,6 +64,14 @@ class StoreError(ServiceCoachError):
     """The store cannot be opened, migrated or written."""
 
     exit_code = 5
+
+
+class StoreBusyError(StoreError):
+    """Another writer (an import, usually) holds the store's write lock; nothing was written.
+
+    The same exit code as :class:`StoreError` (5) and, over HTTP, 503 ``store_unavailable``:
+    the request may succeed when retried later.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ Verifying looks the token up by its hash (a unique index), so the secret is neve
 compared character by character with anything stored; the hashes are compared with
 :func:`hmac.compare_digest` all the same. ``last_used_at`` is written at most once per
 ``touch_seconds`` per token, so that a busy client does not turn every request into a
-database write.
+database write, and only when the write lock is free at once: while an import holds the
+store, the touch is skipped (tried again on a later request) and the request goes on, so
+that a token check never waits for, or fails because of, another writer.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.store.database import busy_timeout, is_busy
 from servicecoach.store.schema import api_tokens
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "hash_secret",
     "list_tokens",
     "revoke_token",
+    "touch_token",
     "verify_token",
 ]
 
@@ -162,14 +167,36 @@ def verify_token(
     if not token.active:
         return None
     now = _now()
-    if token.last_used_at is None or now - token.last_used_at >= timedelta(seconds=touch_seconds):
-        connection.execute(
-            update(api_tokens).where(api_tokens.c.id == token.id).values(last_used_at=now)
-        )
+    stale = token.last_used_at is None or now - token.last_used_at >= timedelta(
+        seconds=touch_seconds
+    )
+    if stale and touch_token(connection, token.id, now):
         token = ApiToken(
             token.id, token.name, token.prefix, token.created_at, now, token.revoked_at
         )
     return token
+
+
+def touch_token(connection: Connection, token_id: int, when: datetime) -> bool:
+    """Record that token ``token_id`` was used at ``when``, if the store can take the
+    write at once; return whether it did. Never waits for another writer, never raises
+    because of one: the use is recorded on a later request instead.
+    """
+    statement = update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=when)
+    try:
+        if connection.dialect.name == "sqlite":
+            with busy_timeout(connection, 0):
+                connection.execute(statement)
+        else:
+            with connection.begin_nested():  # a failed touch leaves the transaction usable
+                connection.exec_driver_sql("SET LOCAL lock_timeout = '50ms'")
+                connection.execute(statement)
+            connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+    except OperationalError as exc:
+        if is_busy(exc):
+            return False
+        raise
+    return True
 
 
 def list_tokens(connection: Connection, *, include_revoked: bool = True) -> list[ApiToken]:
