@@ -1,4 +1,9 @@
-"""``servicecoach import``: files of any supported format into the store."""
+"""``servicecoach import``: files of any supported format into the store.
+
+The command line has no users: it runs with the rights of whoever can open the
+database (the file's owner, or the PostgreSQL role of the URL), as an admin, and
+writes every conversation (``Scope.everything()``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Annotated
 
 import phonenumbers
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
@@ -97,7 +103,8 @@ def import_command(
 
     Formats are detected from each file's content. Re-importing the same or an
     overlapping export updates conversations and never duplicates them. By default the
-    import is all-or-nothing: any invalid record rolls it back (exit code 3).
+    import is all-or-nothing: any invalid record rolls it back (exit code 3). While
+    another import writes the database, it stops at once (exit code 5).
     """
     try:
         _import(
@@ -161,6 +168,7 @@ def _import(
         _print_report(report)
         if report.problems:
             print_problems(report.problems, report.skipped)
+        _print_warnings(report)
         if report.conversations_read == 0 and not report.problems:
             err_console.print(
                 "[yellow]note:[/yellow] no conversations found in these files "
@@ -181,6 +189,16 @@ def _print_report(report: ImportReport) -> None:
         f"{report.messages_new} new and {report.messages_updated} updated messages; "
         f"{report.customers_new} new customers"
         + (f"; {report.merges} customers merged" if report.merges else "")
+        + (f"; {report.duplicates} duplicate ids merged" if report.duplicates else "")
         + (f"; [yellow]{report.skipped} invalid records skipped[/yellow]" if report.skipped else "")
         + f" ({report.seconds:.1f} s)"
     )
+
+
+def _print_warnings(report: ImportReport, *, limit: int = 20) -> None:
+    for warning in report.warnings[:limit]:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
+    if len(report.warnings) > limit:
+        err_console.print(
+            f"  … and {len(report.warnings) - limit} more warnings (use --json to see them)"
+        )

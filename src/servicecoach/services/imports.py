@@ -4,6 +4,18 @@ An import runs in one transaction. By default it is all-or-nothing: the first in
 record stops all writing, the rest of the input is still read so that every problem is
 reported at once, and the transaction is rolled back. With ``skip_invalid`` the valid
 records are written and the invalid ones reported.
+
+The importer's :class:`~servicecoach.store.filters.Scope` decides what it may write
+(everything for admins, API tokens and the command line; a lead's team's conversations
+for a lead, see ``store/writer.py``): a conversation outside it is an invalid record,
+reported by file and conversation id. A conversation or message id repeated in the input
+is merged (the later copy wins) and reported as a warning, counted in ``duplicates``.
+
+An import holds the store's write lock from its start (``Store.begin(exclusive=True)``):
+a second import started meanwhile from another process waits a few seconds, then fails
+with "the database is busy: another import ..." (exit code 5, nothing written). Within
+one server, imports queue instead (``web/api/import_jobs.py``). Database errors are
+reported by their first line, never with SQL or row data.
 """
 
 from __future__ import annotations
@@ -25,9 +37,10 @@ from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.model.conversation import Conversation
 from servicecoach.services.plan import ImportPlan, plan_import
 from servicecoach.services.reading import read_plan
-from servicecoach.store.database import Store
+from servicecoach.store.database import Store, describe_error
+from servicecoach.store.filters import Scope
 from servicecoach.store.schema import imports
-from servicecoach.store.writer import ConversationWriter, WriteStats
+from servicecoach.store.writer import ConversationWriter, WriteNote, WriteStats
 
 __all__ = ["ImportPlan", "ImportReport", "plan_import", "run_import"]
 
@@ -38,12 +51,17 @@ ProgressCallback = Callable[[int, int, int], None]
 
 @dataclass(slots=True)
 class ImportReport(WriteStats):
-    """What an import did: what was written (:class:`WriteStats`), read and skipped."""
+    """What an import did: what was written (:class:`WriteStats`), read and skipped.
+
+    ``problems`` are the records skipped (or, without ``skip_invalid``, that failed the
+    import); ``warnings`` are records written with a remark (duplicates).
+    """
 
     files: list[tuple[Path, str]] = field(default_factory=list)
     conversations_read: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -63,8 +81,10 @@ class ImportReport(WriteStats):
             "messages_updated": self.messages_updated,
             "customers_new": self.customers_new,
             "merges": self.merges,
+            "duplicates": self.duplicates,
             "skipped": self.skipped,
             "problems": [p.to_dict() for p in self.problems],
+            "warnings": [p.to_dict() for p in self.warnings],
             "seconds": round(self.seconds, 3),
         }
 
@@ -77,11 +97,24 @@ def run_import(
     skip_invalid: bool = False,
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
+    scope: Scope | None = None,
 ) -> ImportReport:
     """Read every file of ``plan`` and write its conversations to ``store``.
 
+    Args:
+        store: the store.
+        plan: the files and their importers.
+        options: how sources are read.
+        skip_invalid: write the valid records and report the invalid ones.
+        batch_size: conversations per write.
+        progress: called as the import goes on.
+        scope: what the importer may write; everything (admins, API tokens, the
+            command line, which runs with the database owner's rights) by default.
+
     Raises:
-        ImportFailed: invalid input without ``skip_invalid``; nothing was written.
+        ImportFailed: invalid input (a conversation outside ``scope`` included)
+            without ``skip_invalid``; nothing was written.
+        StoreBusyError: another import holds the store (nothing was written).
         StoreError: the database refused a write.
     """
     options = options or ImportOptions()
@@ -96,16 +129,36 @@ def run_import(
             report.problems.append(problem)
         report.skipped += 1
 
+    def take_notes(notes: list[WriteNote], origins: list[Path]) -> None:
+        for item in notes:
+            where = f"conversation {item.conversation_id!r}"
+            problem = Problem(origins[item.index], where, item.message, item.fix)
+            if item.refused:
+                note(problem)
+            elif len(report.warnings) < MAX_PROBLEMS_KEPT:
+                report.warnings.append(problem)
+
     for problem in plan.undetected:
         note(problem)
     try:
-        with store.begin() as connection:
+        with store.begin(exclusive=True) as connection:
             writer = ConversationWriter(
                 connection,
                 region=options.default_region,
                 threaded_sources={i.name for i, _ in plan.groups if i.message_ids_are_global},
+                scope=scope,
             )
             batch: list[Conversation] = []
+            origins: list[Path] = []
+
+            def flush() -> None:
+                failed = report.skipped and not skip_invalid
+                # Once the import has failed nothing more is written: the rest is only
+                # checked, so that every problem is reported at once.
+                take_notes(writer.check(batch) if failed else writer.write(batch), origins)
+                batch.clear()
+                origins.clear()
+
             current: Sequence[Source] = ()
             for sources, item in read_plan(plan, options):
                 if sources is not current:  # the files before are read to the end
@@ -115,19 +168,17 @@ def run_import(
                     note(item)
                     continue
                 report.conversations_read += 1
-                if report.skipped and not skip_invalid:
-                    continue  # rolled back at the end: read on only to report every problem
                 batch.append(item)
+                origins.append(sources[0].path)
                 if len(batch) >= batch_size:
-                    writer.write(batch)
-                    batch.clear()
+                    flush()
                 if progress is not None and report.conversations_read % 50 == 0:
                     done.update((s.path, s.bytes_read) for s in sources)
                     progress(sum(done.values()), total, report.conversations_read)
+            if batch:
+                flush()
             if report.skipped and not skip_invalid:
                 raise ImportFailed(report.problems, report.skipped)
-            if batch:
-                writer.write(batch)
             for name in WriteStats.__dataclass_fields__:
                 setattr(report, name, getattr(writer.stats, name))
             report.seconds = time.perf_counter() - started
@@ -144,7 +195,9 @@ def run_import(
                 )
             )
     except SQLAlchemyError as exc:
-        raise StoreError(f"the database refused the import, nothing was written: {exc}") from None
+        raise StoreError(
+            f"the database refused the import, nothing was written: {describe_error(exc)}"
+        ) from None
     if progress is not None:
         progress(total, total, report.conversations_read)
     return report

@@ -205,8 +205,9 @@ class CustomerResolver:
         ]
         if self.connection.dialect.name == "sqlite":
             # SQLite runs INSERT ... RETURNING once per row, so ids are given here. SQLite
-            # has one writer at a time: should another process insert after the read,
-            # this transaction fails instead of reusing an id.
+            # has one writer at a time and an import holds the write lock from its start
+            # (Store.begin(exclusive=True)), so no other process inserts after the read;
+            # a writer without the lock would fail on the primary key, not reuse an id.
             start = self.connection.execute(select(func.max(customers.c.id))).scalar() or 0
             ids = list(range(start + 1, start + 1 + len(rows)))
             for row, cid in zip(rows, ids, strict=True):

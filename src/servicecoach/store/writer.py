@@ -8,6 +8,24 @@ messages keep the new copy's order, with stored-only messages where they were (s
 :func:`merged_order`). For sources whose message ids are unique across the source (tweets, emails,
 helpdesk comments), a thread already stored under another conversation id is
 recognised by its messages and updated instead of duplicated.
+
+Duplicates. A conversation written twice by one writer (the same id twice in a file, or
+in two files of one import) is merged in order, as if the copies were imported one
+after the other: the later copy's fields win, no message is lost. A message id repeated
+inside one conversation keeps its last copy, in the place of the first. Each repeat is
+counted in :attr:`WriteStats.duplicates` and returned as a :class:`WriteNote`.
+
+Scope. A writer is given the importer's :class:`~servicecoach.store.filters.Scope`
+(everything for admins, API tokens and the command line). For a lead's team it writes
+only the conversations of that team; the others are refused (a :class:`WriteNote` with
+``refused`` set) and nothing of them is written, customers included:
+
+- a stored conversation is updated only when it has agents and every one of them is in
+  the lead's team (a conversation without agents, or with an agent of no team, is
+  nobody's team: only an admin updates it), unless this writer created it;
+- a conversation may name only agents of the lead's team, or agents the store has
+  never seen, who join the lead's team (``store/agents.py``);
+- any other scope (an agent's, nobody's) writes nothing.
 """
 
 from __future__ import annotations
@@ -25,10 +43,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from servicecoach.model.conversation import Channel, Conversation
 from servicecoach.model.native import conversation_to_dict
 from servicecoach.model.timeparse import format_iso
+from servicecoach.store.agents import (
+    agent_teams,
+    conversation_agents,
+    remember_agents,
+    stored_agent_ids,
+    stored_conversation_agents,
+)
+from servicecoach.store.filters import Scope, ScopeKind
 from servicecoach.store.resolver import CustomerResolver, chunks
 from servicecoach.store.schema import conversations, messages
 
-__all__ = ["ConversationWriter", "WriteStats", "merged_order"]
+__all__ = ["ConversationWriter", "WriteNote", "WriteStats", "merged_order"]
 
 _MESSAGE_UPDATE = (
     "position", "role", "author", "at", "at_utc", "end", "start_s", "end_s", "internal", "text", "meta",
@@ -47,6 +73,27 @@ class WriteStats:
     messages_updated: int = 0
     customers_new: int = 0
     merges: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WriteNote:
+    """What a writer says about one conversation of a batch: refused, or a duplicate.
+
+    Attributes:
+        index: the conversation's position in the batch given to the writer.
+        conversation_id: its id.
+        message: what happened, in words (never another team's data).
+        fix: what to do about it.
+        refused: true when nothing of the conversation was written (outside the scope);
+            false for a warning (a duplicate, merged).
+    """
+
+    index: int
+    conversation_id: str
+    message: str
+    fix: str = ""
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +104,8 @@ class _Stored:
     customer_json: dict[str, Any]
     meta: dict[str, Any]
     started_at: datetime | None
+    imported_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +152,17 @@ def merged_order(stored: Sequence[str], new: Sequence[str]) -> list[str]:
     return result
 
 
+def _last_copies(conversation: Conversation) -> tuple[Conversation, list[str]]:
+    """``conversation`` with one copy of each message id (the last, in the first one's
+    place), and the ids that were repeated."""
+    by_id = {m.id: m for m in conversation.messages}
+    if len(by_id) == len(conversation.messages):
+        return conversation, []
+    counts = Counter(m.id for m in conversation.messages)
+    repeated = [i for i, n in counts.items() for _ in range(n - 1)]
+    return dataclasses.replace(conversation, messages=tuple(by_id.values())), repeated
+
+
 def _keep_known(row: dict[str, Any], stored: dict[str, Any]) -> None:
     """Fill what a new copy of a message leaves out from the stored copy; merge ``meta``."""
     for name in ("author", "at", "at_utc", "end", "start_s", "end_s"):
@@ -118,16 +178,24 @@ class ConversationWriter:
         connection: a connection inside a transaction.
         region: the country assumed for phone numbers without a country code.
         threaded_sources: sources whose message ids are unique across the source.
+        scope: what the importer may write (see the module); everything by default.
     """
 
     def __init__(
-        self, connection: Connection, *, region: str = "US", threaded_sources: Collection[str] = ()
+        self,
+        connection: Connection,
+        *,
+        region: str = "US",
+        threaded_sources: Collection[str] = (),
+        scope: Scope | None = None,
     ) -> None:
         self.connection = connection
         self.threaded_sources = frozenset(threaded_sources)
+        self.scope = scope or Scope.everything()
         self._now = datetime.now(UTC)
         self.resolver = CustomerResolver(connection, region=region, now=self._now)
         self._stats = WriteStats()
+        self._authors: frozenset[str] | None = None
 
     @property
     def stats(self) -> WriteStats:
@@ -138,20 +206,128 @@ class ConversationWriter:
             merges=self.resolver.stats.merges,
         )
 
-    def write(self, batch: Sequence[Conversation]) -> None:
-        """Upsert a batch of conversations, their messages, customers and identities."""
-        batch = self._adopt_stored_threads(batch)
-        pending: list[Conversation] = []
+    def write(self, batch: Sequence[Conversation]) -> list[WriteNote]:
+        """Upsert a batch of conversations, their messages, customers and identities.
+
+        Returns:
+            A note per conversation refused (outside the scope; not written) and per
+            duplicate (written), in batch order.
+        """
+        given = [c.id for c in batch]
+        notes: list[WriteNote] = []
+        items: list[tuple[int, Conversation]] = []
+        for index, conversation in enumerate(self._adopt_stored_threads(batch)):
+            conversation, repeated = _last_copies(conversation)
+            for message_id in repeated:
+                self._stats.duplicates += 1
+                notes.append(
+                    WriteNote(
+                        index,
+                        given[index],
+                        f"message id {message_id!r} appears more than once in conversation "
+                        f"{given[index]!r}: the last copy is kept",
+                        "message ids must be unique within a conversation",
+                    )
+                )
+            items.append((index, conversation))
+        pending: list[tuple[int, Conversation]] = []
         keys_seen: set[_Key] = set()
-        for conversation in batch:
+        for index, conversation in items:
             key = (conversation.source, conversation.id)
             if key in keys_seen:  # the same conversation twice in a batch: write in order
-                self._write(pending)
+                notes += self._write(pending, given)
                 pending, keys_seen = [], set()
             keys_seen.add(key)
-            pending.append(conversation)
+            pending.append((index, conversation))
         if pending:
-            self._write(pending)
+            notes += self._write(pending, given)
+        return sorted(notes, key=lambda note: note.index)
+
+    def check(self, batch: Sequence[Conversation]) -> list[WriteNote]:
+        """The conversations of ``batch`` that :meth:`write` would refuse; writes nothing
+        (for an import that has already failed and reads on to report every problem)."""
+        if self.scope.kind is ScopeKind.ALL:
+            return []
+        items = list(enumerate(self._adopt_stored_threads(batch)))
+        given = [c.id for c in batch]
+        refused, _new = self._refusals(items, self._stored([c for _, c in items]), given)
+        return sorted(refused.values(), key=lambda note: note.index)
+
+    # -- scope ----------------------------------------------------------------------------
+
+    def _refusals(
+        self,
+        items: Sequence[tuple[int, Conversation]],
+        stored: dict[_Key, _Stored],
+        given: Sequence[str],
+    ) -> tuple[dict[int, WriteNote], set[str]]:
+        """The refused conversations of ``items`` by index, and the agents new to the
+        store that the accepted ones name (they join the lead's team). ``given`` holds
+        each conversation's id as the input gave it (before a stored thread adopted it):
+        notes name that one, never the id of a conversation the importer may not see."""
+        scope = self.scope
+        if scope.kind is ScopeKind.ALL:
+            return {}, set()
+        if scope.kind is not ScopeKind.TEAM or scope.value is None:
+            why = (
+                "your account has no team, so it may not import"
+                if scope.kind is ScopeKind.NONE
+                else "only leads and admins import conversations"
+            )
+            fix = "ask an admin to set your team, or to import the file"
+            return {i: WriteNote(i, given[i], why, fix, refused=True) for i, _ in items}, set()
+        team = scope.value
+        updating = {
+            key: s.pk
+            for key, s in stored.items()
+            if s.imported_at != self._now  # created by this writer: the lead's own
+        }
+        stored_agents = stored_conversation_agents(self.connection, sorted(updating.values()))
+        incoming = {i: conversation_agents(c) for i, c in items}
+        names: set[str] = set().union(*incoming.values(), *stored_agents.values())
+        teams = agent_teams(self.connection, names)
+        if unknown := names - teams.keys():
+            if self._authors is None:  # once per writer: who wrote stored agent messages
+                self._authors = stored_agent_ids(self.connection)
+            teams.update((a, None) for a in unknown if a in self._authors)
+        refused: dict[int, WriteNote] = {}
+        new: set[str] = set()
+        fix = (
+            f"a lead imports the conversations of team {team!r} only: remove it from the "
+            "file, or ask an admin to import it"
+        )
+        for index, conversation in items:
+            key = (conversation.source, conversation.id)
+            if key in updating:
+                agents = stored_agents.get(updating[key], frozenset())
+                if not agents or any(teams.get(a) != team for a in agents):
+                    what = (
+                        "is already stored and belongs"
+                        if given[index] == conversation.id
+                        else "shares messages with a stored conversation that belongs"
+                    )
+                    refused[index] = WriteNote(
+                        index,
+                        given[index],
+                        f"conversation {given[index]!r} {what} to another team (or to no "
+                        "team): it cannot be updated",
+                        fix,
+                        refused=True,
+                    )
+                    continue
+            outsiders = sorted(a for a in incoming[index] if a in teams and teams[a] != team)
+            if outsiders:
+                refused[index] = WriteNote(
+                    index,
+                    given[index],
+                    f"conversation {given[index]!r} names agent {outsiders[0]!r}, who is not "
+                    f"in team {team!r}",
+                    fix,
+                    refused=True,
+                )
+                continue
+            new.update(a for a in incoming[index] if a not in teams)
+        return refused, new
 
     # -- reading what is stored ---------------------------------------------------------
 
@@ -210,12 +386,12 @@ class ConversationWriter:
             for chunk in chunks(ids):
                 query = select(
                     c.id, c.external_id, c.customer_id, c.channel, c.customer_json, c.meta,
-                    c.started_at,
+                    c.started_at, c.imported_at, c.updated_at,
                 ).where(c.source == source, c.external_id.in_(chunk))  # fmt: skip
                 for row in self.connection.execute(query):
                     found[(source, row.external_id)] = _Stored(
                         row.id, row.customer_id, row.channel, row.customer_json or {},
-                        row.meta or {}, row.started_at,
+                        row.meta or {}, row.started_at, row.imported_at, row.updated_at,
                     )  # fmt: skip
         return found
 
@@ -266,9 +442,33 @@ class ConversationWriter:
             "updated_at": self._now,
         }
 
-    def _write(self, batch: Sequence[Conversation]) -> None:
-        stored = self._stored(batch)
+    def _write(
+        self, items: Sequence[tuple[int, Conversation]], given: Sequence[str]
+    ) -> list[WriteNote]:
+        stored = self._stored([c for _, c in items])
+        refused, new_agents = self._refusals(items, stored, given)
+        notes = list(refused.values())
+        if new_agents and self.scope.kind is ScopeKind.TEAM:
+            remember_agents(self.connection, new_agents, team=self.scope.value)
+        batch = [c for i, c in items if i not in refused]
+        if not batch:
+            return notes
         keys = [(c.source, c.id) for c in batch]
+        stored = {k: stored[k] for k in keys if k in stored}
+        for index, conversation in items:
+            found = stored.get((conversation.source, conversation.id))
+            if index not in refused and found is not None and found.updated_at == self._now:
+                self._stats.duplicates += 1
+                notes.append(
+                    WriteNote(
+                        index,
+                        given[index],
+                        f"conversation {given[index]!r} appears more than once in this "
+                        "import: the copies are merged in order (a later copy's fields win, "
+                        "no message is lost)",
+                        "give each conversation one line, or ignore this if the files overlap",
+                    )
+                )
         previous = [stored[k].customer_id if k in stored else None for k in keys]
         customer_ids = self.resolver.resolve(batch, previous)
         rows = [
@@ -290,6 +490,7 @@ class ConversationWriter:
         if missing:
             pks.update({k: s.pk for k, s in self._stored(missing).items()})
         self._write_messages(batch, pks, self._stored_messages([s.pk for s in stored.values()]))
+        return notes
 
     def _write_messages(
         self,

@@ -7,10 +7,16 @@ uploaded file's name and the line. The uploads are saved in a temporary folder u
 their own (cleaned) names, so that formats are detected as on the command line, and
 deleted when the job ends. Jobs run one after another (the store takes one writer);
 the latest :data:`KEEP` jobs are kept in memory by the process that ran them.
+
+A job writes with the scope of the viewer who started it (a lead: their team's
+conversations only; an admin or an API token: everything). A job's error never carries
+a server path, SQL or row data: unexpected errors are logged and reported in general
+words.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -25,12 +31,14 @@ from typing import Any, BinaryIO
 from servicecoach.api.state import ServiceState
 from servicecoach.errors import ImportFailed, Problem, ServiceCoachError
 from servicecoach.services.imports import plan_import, run_import
+from servicecoach.store.filters import Scope
 
 __all__ = ["KEEP", "ImportJob", "ImportJobs", "import_jobs", "upload_name"]
 
 KEEP = 100
 """How many finished jobs are remembered."""
 _EXTRAS_KEY = "web.api.import_jobs"
+log = logging.getLogger("servicecoach.imports")
 
 
 def upload_name(name: str | None, taken: set[str]) -> str:
@@ -56,6 +64,7 @@ class ImportJob:
         user: who started it.
         files: the uploaded files' names and sizes.
         skip_invalid: write the valid records and report the invalid ones.
+        scope: what the job may write (the scope of the viewer who started it).
         status: ``queued``, ``running``, ``done`` or ``failed``.
         bytes_done: bytes read so far, of ``bytes_total``.
         conversations_read: conversations read so far.
@@ -69,6 +78,7 @@ class ImportJob:
     user: str
     files: list[dict[str, Any]]
     skip_invalid: bool = False
+    scope: Scope = field(default_factory=Scope.nothing)
     status: str = "queued"
     bytes_done: int = 0
     bytes_total: int = 0
@@ -137,6 +147,7 @@ class ImportJobs:
         uploads: list[tuple[str | None, BinaryIO]],
         user: str,
         *,
+        scope: Scope,
         skip_invalid: bool = False,
         wait: bool = False,
     ) -> ImportJob:
@@ -145,6 +156,7 @@ class ImportJobs:
         Args:
             uploads: the files as uploaded.
             user: who asked.
+            scope: what the import may write: the viewer's scope.
             skip_invalid: write the valid records, report the invalid ones.
             wait: run in the calling thread (tests).
         """
@@ -156,7 +168,7 @@ class ImportJobs:
             with path.open("wb") as out:
                 shutil.copyfileobj(handle, out, 1024 * 1024)
             files.append({"name": path.name, "bytes": path.stat().st_size})
-        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid)
+        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid, scope)
         job.bytes_total = sum(f["bytes"] for f in files)
         with self._lock:
             self._jobs[job.id] = job
@@ -181,11 +193,16 @@ class ImportJobs:
                 job.status = "running"
                 plan = plan_import(sorted(names))
                 report = run_import(
-                    self._state.store, plan, skip_invalid=job.skip_invalid, progress=progress
+                    self._state.store,
+                    plan,
+                    skip_invalid=job.skip_invalid,
+                    progress=progress,
+                    scope=job.scope,
                 )
             summary = report.to_dict()
             summary["files"] = [{"file": names.get(p, p.name), "format": f} for p, f in plan.files]
             summary.pop("problems", None)
+            summary["warnings"] = [_problem(p, names) for p in report.warnings]
             job.summary = summary
             job.conversations_read = report.conversations_read
             job.problems = [_problem(p, names) for p in report.problems]
@@ -205,8 +222,11 @@ class ImportJobs:
                 message = message.replace(str(path), name)
             job.error = message.replace(str(folder) + "/", "")
             job.status = "failed"
-        except Exception as exc:
-            job.error = f"the import stopped: {type(exc).__name__}: {exc}"
+        except Exception:  # a bug: logged; the message may hold SQL or data, never shown
+            log.exception("import %s stopped on an unexpected error", job.id)
+            job.error = (
+                "the import stopped on an internal error (see the server log); nothing was written"
+            )
             job.status = "failed"
         finally:
             job.finished_at = datetime.now(UTC)

@@ -47,7 +47,10 @@ def start_import(
     if not files:
         raise ConfigError("send at least one file in the form field 'files'")
     job = import_jobs(state).start(
-        [(f.filename, f.file) for f in files], viewer.username, skip_invalid=skip_invalid
+        [(f.filename, f.file) for f in files],
+        viewer.username,
+        scope=viewer.scope,
+        skip_invalid=skip_invalid,
     )
     url = f"/v1/imports/{job.id}"
     return JSONResponse({**job.to_dict(), "url": url}, status_code=202, headers={"Location": url})

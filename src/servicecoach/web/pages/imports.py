@@ -61,7 +61,7 @@ def import_upload(
             status_code=400,
         )
     job = import_jobs(state).start(
-        [(file.filename, file.file)], viewer.username, skip_invalid=skip_invalid
+        [(file.filename, file.file)], viewer.username, scope=viewer.scope, skip_invalid=skip_invalid
     )
     return RedirectResponse(f"/import/{job.id}", status_code=303)
 
