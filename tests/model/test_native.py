@@ -113,6 +113,34 @@ def test_native_unknown_top_level_keys_go_to_meta() -> None:
             "non-negative",
             "",
         ),
+        (
+            {"id": "x", "messages": [{"id": "m", "role": "agent", "start_s": 10**400}]},
+            "non-negative",
+            "",
+        ),
+        (
+            {"id": "x", "messages": [{"id": "m", "role": "agent", "meta": "vip"}]},
+            "message 'm': 'meta' must be an object, not 'vip'",
+            "",
+        ),
+        (
+            {"id": "x", "messages": [{"id": "m", "role": "agent", "meta": [["a", 1]]}]},
+            "'meta' must be an object",
+            "",
+        ),
+        (
+            {"id": "x", "messages": [{"id": "m", "role": "agent", "author": {"name": "Sam"}}]},
+            "'author' must be a string",
+            "",
+        ),
+        (
+            {
+                "id": "x",
+                "messages": [{"id": "m", "role": "agent", "at": "9999-12-31T23:59:59-14:00"}],
+            },
+            "message 'm' 'at' is out of range",
+            "years 1 to 9999",
+        ),
     ],
 )
 def test_native_errors_name_the_problem_and_fix(
@@ -122,6 +150,30 @@ def test_native_errors_name_the_problem_and_fix(
         conversation_from_dict(data)
     assert message in caught.value.message
     assert fix in caught.value.fix
+
+
+def test_native_errors_do_not_repeat_a_huge_value() -> None:
+    data = {"id": "x", "messages": [{"id": "m", "role": "x" * 1_000_000}]}
+    with pytest.raises(InvalidRecordError) as caught:
+        conversation_from_dict(data)
+    assert len(caught.value.message) < 150
+
+
+def test_native_customer_extra_keys_join_a_meta_value_of_any_type() -> None:
+    data = {"id": "x", "messages": [], "customer": {"tier": "vip"}, "customer_extra": 5}
+    assert conversation_from_dict(data).meta == {"customer_extra": {"tier": "vip"}}
+
+
+def test_native_lone_surrogates_are_replaced() -> None:
+    data = json.loads(
+        '{"id": "x\\ud800", "customer": {"name": "\\udfff"}, "meta": {"\\ud800": 1},'
+        ' "messages": [{"id": "m", "role": "agent", "text": "hi \\ud800", "author": "\\udc80"}]}'
+    )
+    conversation = conversation_from_dict(data)
+    line = dumps_conversation(conversation)
+    line.encode("utf-8")
+    assert (conversation.id, conversation.customer.name) == ("x\ufffd", "\ufffd")
+    assert conversation.messages[0].text == "hi \ufffd"
 
 
 def test_native_message_times_must_be_aware() -> None:

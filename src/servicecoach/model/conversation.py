@@ -1,4 +1,10 @@
-"""The conversation model: every importer produces these, every analyser reads them."""
+"""The conversation model: every importer produces these, every analyser reads them.
+
+Text enters the model here, so this is where it is made storable: the constructors
+replace lone surrogates (which no UTF-8 database, file or HTTP answer can hold) with
+U+FFFD in every string, ``meta`` included (see
+:func:`~servicecoach.model.text.replace_lone_surrogates`). Offsets are unchanged.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+from servicecoach.model.text import replace_lone_surrogates, replace_lone_surrogates_deep
 
 __all__ = [
     "Channel",
@@ -20,6 +28,25 @@ __all__ = [
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _storable(instance: object, *names: str) -> None:
+    """Replace lone surrogates in the named string fields of a frozen instance."""
+    for name in names:
+        value = getattr(instance, name)
+        if isinstance(value, str):
+            fixed = replace_lone_surrogates(value)
+            if fixed is not value:
+                object.__setattr__(instance, name, fixed)
+
+
+def _storable_meta(instance: object, name: str) -> None:
+    """Replace lone surrogates in every string and key of a frozen instance's mapping."""
+    value = getattr(instance, name)
+    if value:
+        fixed = replace_lone_surrogates_deep(value)
+        if fixed is not value:
+            object.__setattr__(instance, name, fixed)
 
 
 class Role(StrEnum):
@@ -69,6 +96,10 @@ class Customer:
     phone: str | None = None
     handles: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
+    def __post_init__(self) -> None:
+        _storable(self, "id", "name", "email", "phone")
+        _storable_meta(self, "handles")
+
     def is_empty(self) -> bool:
         """True when the source said nothing about the customer."""
         return not (self.id or self.name or self.email or self.phone or self.handles)
@@ -110,6 +141,8 @@ class Message:
             value = getattr(self, name)
             if value is not None and value.utcoffset() is None:
                 raise ValueError(f"message {self.id!r}: '{name}' must be timezone-aware")
+        _storable(self, "id", "text", "author")
+        _storable_meta(self, "meta")
 
     @property
     def participant(self) -> Participant:
@@ -144,6 +177,10 @@ class Conversation:
     public: bool = False
     source: str = "jsonl"
     meta: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        _storable(self, "id", "source")
+        _storable_meta(self, "meta")
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
+from servicecoach.model.text import shown
 from servicecoach.model.timeparse import format_iso, parse_iso
 
 __all__ = ["FORMAT_VERSION", "conversation_from_dict", "conversation_to_dict"]
@@ -95,14 +96,14 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
     version = data.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise InvalidRecordError(
-            f"unsupported format version {version!r}",
+            f"unsupported format version {shown(version)}",
             f"this servicecoach reads format {FORMAT_VERSION}",
         )
     conv_id = _required_str(data, "id", "conversation")
     channel = _enum(Channel, data.get("channel", "other"), "channel")
     public = data.get("public", False)
     if not isinstance(public, bool):
-        raise InvalidRecordError(f"'public' must be true or false, not {public!r}")
+        raise InvalidRecordError(f"'public' must be true or false, not {shown(public)}")
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
         raise InvalidRecordError(
@@ -113,7 +114,7 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
     for message in messages:
         if message.id in seen:
             raise InvalidRecordError(
-                f"message id {message.id!r} appears twice",
+                f"message id {shown(message.id)} appears twice",
                 "message ids must be unique in a conversation",
             )
         seen.add(message.id)
@@ -125,12 +126,14 @@ def conversation_from_dict(data: Mapping[str, Any]) -> Conversation:
     meta.update(extra)
     source = meta.pop("source", data.get("source", _DEFAULT_SOURCE))
     if not isinstance(source, str) or not source:
-        raise InvalidRecordError(f"'source' must be a non-empty string, not {source!r}")
+        raise InvalidRecordError(f"'source' must be a non-empty string, not {shown(source)}")
     customer_data = data.get("customer") or {}
     if isinstance(customer_data, Mapping):
         extra_customer = {k: v for k, v in customer_data.items() if k not in _CUSTOMER_ALL_KEYS}
         if extra_customer:
-            meta.setdefault("customer_extra", {}).update(extra_customer)
+            kept = meta.get("customer_extra")
+            kept = dict(kept) if isinstance(kept, Mapping) else {}
+            meta["customer_extra"] = {**kept, **extra_customer}
     return Conversation(
         id=conv_id,
         channel=channel,
@@ -149,7 +152,7 @@ def _customer_from_dict(data: Any) -> Customer:
     for key in _CUSTOMER_KEYS:
         value = data.get(key)
         if value is not None and not isinstance(value, str | int):
-            raise InvalidRecordError(f"customer {key!r} must be a string, not {value!r}")
+            raise InvalidRecordError(f"customer {key!r} must be a string, not {shown(value)}")
         values[key] = None if value is None else str(value)
     handles = data.get("handles") or {}
     if not isinstance(handles, Mapping) or not all(
@@ -172,14 +175,16 @@ def _message_from_dict(data: Any, index: int) -> Message:
         raise InvalidRecordError(
             f"{where} has no 'id'", "give every message an id unique in its conversation"
         )
-    where = f"message {msg_id!r}"
+    where = f"message {shown(msg_id)}"
     role = _enum(Role, data.get("role"), f"{where} role")
     text = data.get("text", "")
     if not isinstance(text, str):
         raise InvalidRecordError(f"{where}: 'text' must be a string")
     author = data.get("author")
-    if author is not None and not isinstance(author, str):
+    if isinstance(author, int | float) and not isinstance(author, bool):
         author = str(author)
+    if author is not None and not isinstance(author, str):
+        raise InvalidRecordError(f"{where}: 'author' must be a string, not {shown(author)}")
     at = _time(data.get("at"), f"{where} 'at'")
     end = _time(data.get("end"), f"{where} 'end'")
     start_s = _seconds(data.get("start_s"), f"{where} 'start_s'")
@@ -187,8 +192,10 @@ def _message_from_dict(data: Any, index: int) -> Message:
     internal = data.get("internal", False)
     if not isinstance(internal, bool):
         raise InvalidRecordError(f"{where}: 'internal' must be true or false")
-    meta = dict(data.get("meta") or {})
-    meta.update({k: v for k, v in data.items() if k not in _MESSAGE_KEYS})
+    meta = data.get("meta") or {}
+    if not isinstance(meta, Mapping):
+        raise InvalidRecordError(f"{where}: 'meta' must be an object, not {shown(meta)}")
+    meta = {**meta, **{k: v for k, v in data.items() if k not in _MESSAGE_KEYS}}
     return Message(
         id=msg_id, role=role, text=text, author=author, at=at, end=end,
         start_s=start_s, end_s=end_s, internal=internal, meta=meta,
@@ -212,7 +219,7 @@ def _enum(kind: type[_E], value: Any, field: str) -> _E:
     except ValueError:
         allowed = " | ".join(member.value for member in kind)
         raise InvalidRecordError(
-            f"{field} {value!r} is not known", f"use one of {allowed}"
+            f"{field} {shown(value)} is not known", f"use one of {allowed}"
         ) from None
 
 
@@ -227,14 +234,14 @@ def _time(value: Any, field: str) -> Any:
 def _seconds(value: Any, field: str) -> float | None:
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
+    try:  # an integer too large for a float raises OverflowError
+        finite = isinstance(value, int | float) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if isinstance(value, bool) or not finite or value < 0:
         raise InvalidRecordError(
-            f"{field} must be a non-negative number of seconds, not {value!r}",
+            f"{field} must be a non-negative number of seconds, not {shown(value)}",
             "write seconds from the start of the call, e.g. 12.5",
         )
-    return value
+    seconds: float = value  # an int or a float, kept as written
+    return seconds
