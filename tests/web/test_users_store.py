@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
+import servicecoach.store.users as users_module
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.store.database import Store
 from servicecoach.store.schema import users
@@ -159,3 +162,44 @@ def test_users_app_secret_is_made_once(store: Store) -> None:
     assert len(first) >= 40
     assert get_or_create_secret(store, "session_key") == first
     assert get_or_create_secret(store, "other") != first
+
+
+class _CountingHasher:
+    """Wraps the store's hasher and counts password verifications."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.verified = 0
+
+    def verify(self, encoded: str, password: str) -> bool:
+        self.verified += 1
+        return bool(self.real.verify(encoded, password))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "hashes"),
+    [
+        ("maren", "a wrong password", 1),
+        ("nobody", PASSWORD, 1),  # an unknown user costs the same hash
+        ("gone", PASSWORD, 1),  # a disabled user too
+        ("x" * 400, PASSWORD, 1),
+        ("maren", "x" * 2000, 0),  # too long for anyone: refused unhashed, known or not
+        ("nobody", "x" * 2000, 0),
+    ],
+)
+def test_users_wrong_logins_cost_the_same(
+    store: Store, monkeypatch: pytest.MonkeyPatch, username: str, password: str, hashes: int
+) -> None:
+    """No user enumeration by work: every refusal does the same hashing."""
+    with store.begin() as connection:
+        create_user(connection, "maren", PASSWORD, "admin")
+        create_user(connection, "gone", PASSWORD, "admin")
+        disable_user(connection, "gone")
+    counting = _CountingHasher(users_module._HASHER)
+    monkeypatch.setattr(users_module, "_HASHER", counting)
+    with store.begin() as connection:
+        assert authenticate(connection, username, password) is None
+    assert counting.verified == hashes

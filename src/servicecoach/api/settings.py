@@ -99,6 +99,18 @@ class ServiceSettings(BaseModel):
     upload_max_bytes: int = Field(
         default=200 * MIB, ge=1024, description="Largest import upload (POST /v1/imports)."
     )
+    login_failures_per_account: int = Field(
+        default=10, ge=1, description="Failed logins per username in login_window; then 429."
+    )
+    login_failures_per_client: int = Field(
+        default=30, ge=1, description="Failed logins per client address in login_window; then 429."
+    )
+    login_window: int = Field(
+        default=900, ge=1, description="Seconds over which failed logins are counted."
+    )
+    login_concurrency: int = Field(
+        default=2, ge=1, description="Password checks at once (Argon2: 64 MiB each); others wait."
+    )
 
     @field_validator("chatwoot_url")
     @classmethod
