@@ -179,6 +179,40 @@ def test_chatwoot_bad_records_are_problems_and_the_rest_is_read() -> None:
     assert empty.meta["status"] == "open"
 
 
+@pytest.mark.parametrize(
+    ("message_type", "shown"),
+    [({}, "{}"), ([1], "[1]"), (True, "True"), (None, "None"), ("note", "'note'"), (1.5, "1.5")],
+)
+def test_chatwoot_message_type_of_any_wrong_type_is_a_problem(
+    tmp_path: Path, message_type: object, shown: str
+) -> None:
+    path = _write(tmp_path, [_conversation(_message(message_type=message_type), _message(id=2))])
+    [conversation], [problem] = read_all(IMPORTER, [path])
+    assert [m.id for m in conversation.messages] == ["2"]
+    assert problem.location == "conversation 1 (id 77), message 1"
+    assert problem.message == f"unknown 'message_type' {shown}"
+
+
+@pytest.mark.parametrize("meta", [[], "Channel::Email", 7, None, {"sender": [1], "channel": {}}])
+def test_chatwoot_meta_of_the_wrong_type_is_ignored(tmp_path: Path, meta: object) -> None:
+    conversation = {**_conversation(_message()), "meta": meta}
+    [read] = _read_data(tmp_path, [conversation])
+    assert read.channel is Channel.OTHER
+    assert read.customer.is_empty()
+    assert [m.id for m in read.messages] == ["1"]
+
+
+@pytest.mark.parametrize(
+    "created_at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", 10**20]
+)
+def test_chatwoot_time_out_of_range_is_a_problem(tmp_path: Path, created_at: object) -> None:
+    path = _write(tmp_path, [_conversation(_message(created_at=created_at), _message(id=2))])
+    [conversation], [problem] = read_all(IMPORTER, [path])
+    assert [m.id for m in conversation.messages] == ["2"]
+    assert problem.location == "conversation 1 (id 77), message 1"
+    assert "'created_at' is out of range" in problem.message
+
+
 @pytest.mark.parametrize("name", ["not-json.json", "wrong-shape.json", "not-utf8.json"])
 def test_chatwoot_unreadable_files_raise(name: str) -> None:
     with pytest.raises(InvalidFileError) as caught:

@@ -345,6 +345,20 @@ def test_email_unreadable_date_in_a_mailbox(
     assert (problem.location, problem.message) == (location, "'Date' is not a date: 'yesterday'")
 
 
+@pytest.mark.parametrize(
+    "date", ["Fri, 31 Dec 9999 23:59:59 -1400", "Fri, 31 Dec 9999 20:00:00 -0500"]
+)
+def test_email_date_out_of_range_in_utc_is_a_problem(tmp_path: Path, date: str) -> None:
+    good = _eml("a@example.com", "First", message_id="first@x")
+    late = _eml("a@example.com", "Second", message_id="late@x", date=date)
+    mbox = _mbox(good, late)
+    conversations, [problem] = read_all(IMPORTER, [_write(tmp_path, "box.mbox", mbox)])
+    assert [m.text for c in conversations for m in c] == ["First"]
+    assert problem.location == "message 2 (Message-ID <late@x>)"
+    assert problem.message == f"'Date' is out of range: {date!r}"
+    assert problem.fix == "in UTC the time must fall in the years 1 to 9999"
+
+
 def test_email_message_ids_are_global() -> None:
     assert IMPORTER.message_ids_are_global is True
 

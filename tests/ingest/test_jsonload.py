@@ -168,3 +168,55 @@ def test_jsonload_jsonl_line_nested_too_deeply_is_skipped(tmp_path: Path) -> Non
     conversations, [problem] = read_all(JsonlImporter(), [path])
     assert [c.id for c in conversations if isinstance(c, Conversation)] == ["c1", "c2"]
     assert (problem.location, problem.line) == ("line 2", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"a\\ud800": ["\\udfff", {"b": "x\\uDBFFy"}]}',
+            {"a\ufffd": ["\ufffd", {"b": "x\ufffdy"}]},
+        ),
+        ('"\\ud83d\\ude00 \\ud83d"', "\U0001f600 \ufffd"),
+        ('"\\ude00\\ud83d"', "\ufffd\ufffd"),
+        ('"\\ud83d\\ude00"', "\U0001f600"),
+        ('"\\\\ud800"', "\\ud800"),  # an escaped backslash, then text
+    ],
+    ids=["keys-and-nested", "pair-then-lone", "reversed-pair", "pair", "escaped-backslash"],
+)
+def test_jsonload_lone_surrogates_become_replacement_characters(
+    tmp_path: Path, text: str, expected: object
+) -> None:
+    source = _source(tmp_path, text)
+    assert parse_json_document(source, text, FIX) == expected
+    assert parse_json_line(source, text + "\n", 1, FIX) == expected
+
+
+@pytest.mark.parametrize(("importer", "name"), JSON_IMPORTERS)
+def test_jsonload_importers_store_no_lone_surrogate(
+    tmp_path: Path, importer: Importer, name: str
+) -> None:
+    """Whatever each JSON importer makes of a file full of lone surrogates can be encoded."""
+    samples = Path(__file__).parents[2] / "src" / "servicecoach" / "samples"
+    sample = {
+        "jsonl": samples / "native" / "northwind.jsonl",
+        "zendesk": samples / "zendesk" / "tickets.json",
+        "chatwoot": samples / "chatwoot" / "conversations.json",
+        "aws_transcribe": samples / "calls" / "billing-0412.json",
+        "whisper": samples / "calls" / "login-trouble.json",
+    }[importer.name]
+    text = sample.read_text(encoding="utf-8")
+    keys = ("id", "text", "content", "body", "plain_body", "html_body", "name", "transcript")
+    for key in keys:
+        text = text.replace(f'"{key}": "', f'"{key}": "\\ud800')  # a lone surrogate first
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    conversations, problems = read_all(importer, [path])
+    assert conversations
+    assert any("\ufffd" in m.text for c in conversations for m in c.messages)
+    for item in [*conversations, *problems]:
+        repr(item).encode("utf-8")
+    for conversation in conversations:
+        for message in conversation.messages:
+            (message.id + message.text + (message.author or "")).encode("utf-8")
+            str(message.meta).encode("utf-8")

@@ -9,7 +9,11 @@ and none of them lets a raw error escape:
   :class:`RecursionError` inside :func:`json.loads`; it is reported as JSON nested too
   deeply;
 - an integer with more digits than Python converts (4300 by default) raises a plain
-  :class:`ValueError`; it is reported as a number too long to read.
+  :class:`ValueError`; it is reported as a number too long to read;
+- a lone surrogate (``"\\ud800"``, valid JSON that no UTF-8 database or output can
+  hold) becomes U+FFFD in every string and key of the value, so that ids, problem
+  reports and ``meta`` never carry one (the model does the same for text from any
+  other source).
 
 :func:`loads_or_none` is for ``detect()`` methods, which must never raise.
 """
@@ -17,12 +21,31 @@ and none of them lets a raw error escape:
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from servicecoach.errors import InvalidFileError, Problem
 from servicecoach.ingest.base import Source
+from servicecoach.model.text import replace_lone_surrogates_deep
 
 __all__ = ["load_json_document", "loads_or_none", "parse_json_document", "parse_json_line"]
+
+# An escape of a high surrogate (uD800-uDBFF) not followed by one of a low surrogate
+# (uDC00-uDFFF), or a low one not after a high one: the only way text decoded strictly
+# from UTF-8 gives a lone surrogate. A false match (an escaped backslash before "uD800")
+# only costs a walk over the value.
+_LONE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _loads(text: str) -> object:
+    """``json.loads``, with lone surrogates replaced by U+FFFD."""
+    value: object = json.loads(text)
+    if _LONE_ESCAPE.search(text) is not None:
+        value = replace_lone_surrogates_deep(value)
+    return value
 
 
 def loads_or_none(text: str | bytes) -> object:
@@ -62,7 +85,7 @@ def parse_json_document(source: Source, text: str, fix: str) -> object:
         InvalidFileError: the text is not one readable JSON document.
     """
     try:
-        return json.loads(text)
+        return _loads(text)
     except (ValueError, RecursionError) as exc:
         raise InvalidFileError(_problem(source, exc, fix, None)) from None
 
@@ -83,7 +106,7 @@ def parse_json_line(source: Source, text: str, line: int, fix: str) -> object | 
         two apart.
     """
     try:
-        value: object = json.loads(text.rstrip("\r\n"))  # an error at its end is on it
+        value = _loads(text.rstrip("\r\n"))  # an error at its end is on it
     except (ValueError, RecursionError) as exc:
         return _problem(source, exc, fix, line)
     return value

@@ -15,6 +15,7 @@ from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonload import load_json_document
 from servicecoach.model.conversation import Role
+from servicecoach.model.text import shown
 from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
 
 __all__ = ["Draft", "RawMessage", "as_mapping", "id_text", "read_source"]
@@ -163,7 +164,7 @@ def _update_draft(draft: Draft, raw: Mapping[str, Any], meta: Mapping[str, Any])
             draft.meta[key] = value
     labels = raw.get("labels", meta.get("labels"))
     if isinstance(labels, list):
-        draft.meta["labels"] = [str(label) for label in labels]
+        draft.meta["labels"] = [str(label) for label in labels if isinstance(label, str | int)]
     assignee = meta.get("assignee")
     if isinstance(assignee, dict) and isinstance(assignee.get("name"), str):
         draft.meta["assignee"] = assignee["name"]
@@ -201,10 +202,12 @@ def _raw_message(raw: object) -> RawMessage:
     number = id_text(raw.get("id"))
     if number is None:
         raise InvalidRecordError("the message has no 'id'", "keep Chatwoot's message 'id'")
-    kind = _MESSAGE_TYPES.get(raw.get("message_type"), -1)
+    given = raw.get("message_type")
+    known = isinstance(given, int | str) and not isinstance(given, bool)
+    kind = _MESSAGE_TYPES.get(given, -1) if known else -1
     if kind < 0:
         raise InvalidRecordError(
-            f"unknown 'message_type' {raw.get('message_type')!r}",
+            f"unknown 'message_type' {shown(given)}",
             "expected 0 (incoming), 1 (outgoing), 2 (activity) or 3 (template)",
         )
     content = raw.get("content")

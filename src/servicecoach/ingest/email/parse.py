@@ -21,7 +21,9 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from servicecoach.model.text import html_to_text, normalize_text, trim_email_reply
+from servicecoach.errors import InvalidRecordError
+from servicecoach.model.text import html_to_text, normalize_text, shown, trim_email_reply
+from servicecoach.model.timeparse import check_utc_range
 
 __all__ = ["BadHeader", "Mail", "NotEmail", "UnreadableEmail", "parse_email"]
 
@@ -194,18 +196,21 @@ def _date(value: str, meta: dict[str, Any], message_id: str | None) -> datetime 
     """The ``Date`` header's time; ``None`` without one.
 
     Raises:
-        BadHeader: the header is present but not a date.
+        BadHeader: the header is present but not a date, or out of range in UTC.
     """
     if not value:
         return None
     try:
         parsed = parsedate_to_datetime(value)
     except (ValueError, TypeError, IndexError, OverflowError):
-        raise BadHeader(f"'Date' is not a date: {value!r}", _DATE_FIX, message_id) from None
+        raise BadHeader(f"'Date' is not a date: {shown(value)}", _DATE_FIX, message_id) from None
     if parsed.utcoffset() is None:
         meta["date_assumed_utc"] = True
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    try:
+        return check_utc_range(parsed, value, field="Date")
+    except InvalidRecordError as exc:
+        raise BadHeader(exc.message, exc.fix, message_id) from None
 
 
 def _body(message: EmailMessage, meta: dict[str, Any]) -> str:

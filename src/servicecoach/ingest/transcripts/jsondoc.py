@@ -9,6 +9,7 @@ from typing import Any
 from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Source
 from servicecoach.ingest.jsonload import load_json_document
+from servicecoach.model.text import shown
 
 __all__ = ["OTHER_FORMAT_KEYS", "has_key", "load_object", "looks_like_json_object", "seconds"]
 
@@ -62,15 +63,15 @@ def seconds(value: Any, field: str) -> float:
     if value is None:
         raise InvalidRecordError(f"{field!r} is missing", "every timed entry needs it, in seconds")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidRecordError(f"{field!r} is not a number of seconds: {value!r}")
+        raise InvalidRecordError(f"{field!r} is not a number of seconds: {shown(value)}")
     try:
         number = float(value)
     except (ValueError, OverflowError):
         raise InvalidRecordError(
-            f"{field!r} is not a number of seconds: {value!r}", "e.g. 12.48"
+            f"{field!r} is not a number of seconds: {shown(value)}", "e.g. 12.48"
         ) from None
     if not math.isfinite(number) or number < 0:
         raise InvalidRecordError(
-            f"{field!r} must be a finite number of seconds, at least 0: {value!r}"
+            f"{field!r} must be a finite number of seconds, at least 0: {shown(value)}"
         )
     return number

@@ -15,6 +15,7 @@ from typing import NamedTuple, TextIO
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError, Problem
 from servicecoach.ingest.base import Source
+from servicecoach.model.text import shown
 from servicecoach.model.timeparse import parse_timestamp
 
 __all__ = ["Columns", "Progress", "Tweet", "find_columns", "scan"]
@@ -94,7 +95,7 @@ def _tweet_id(value: str, column: str) -> int:
     match = _ID.fullmatch(value)
     if match is None:
         raise InvalidRecordError(
-            f"{column!r} is not a tweet id: {value!r}", "tweet ids are whole numbers"
+            f"{column!r} is not a tweet id: {shown(value)}", "tweet ids are whole numbers"
         )
     return int(match.group(1))
 
@@ -127,7 +128,7 @@ def _parse_row(row: Sequence[str], columns: Columns) -> Tweet:
     inbound = _INBOUND.get(row[columns.inbound].strip().lower())
     if inbound is None:
         raise InvalidRecordError(
-            f"'inbound' is not True or False: {row[columns.inbound]!r}",
+            f"'inbound' is not True or False: {shown(row[columns.inbound])}",
             "use True for customer tweets and False for brand tweets",
         )
     parent_text = row[columns.parent]

@@ -12,7 +12,13 @@ from typing import Any, NamedTuple
 from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Item, Source
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
-from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
+from servicecoach.model.text import (
+    html_to_text,
+    looks_like_html,
+    normalize_text,
+    shown,
+    trim_email_reply,
+)
 from servicecoach.model.timeparse import parse_timestamp
 
 __all__ = ["TicketReader", "Users", "is_ticket"]
@@ -110,7 +116,7 @@ def _time(value: object, what: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidRecordError(f"{what} is not a date: {value!r}", "use ISO 8601 text")
+        raise InvalidRecordError(f"{what} is not a date: {shown(value)}", "use ISO 8601 text")
     return parse_timestamp(value, field=what)
 
 
