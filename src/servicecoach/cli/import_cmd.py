@@ -96,6 +96,15 @@ def import_command(
         str,
         typer.Option("--region", help="Country assumed for phone numbers without +country code."),
     ] = "US",
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace email addresses, phone numbers, card numbers and street addresses "
+            "in the text, and keep the customer's email and phone only as keyed hashes "
+            "(customers still link across channels; docs/redaction.md).",
+        ),
+    ] = False,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -109,7 +118,7 @@ def import_command(
     try:
         _import(
             paths, format, db, skip_invalid, support_address, speaker, first_speaker, region,
-            quiet, json_output,
+            redact, quiet, json_output,
         )  # fmt: skip
     except ServiceCoachError as exc:
         if json_output and not isinstance(exc, ImportFailed):
@@ -126,6 +135,7 @@ def _import(
     speaker: list[str] | None,
     first_speaker: str,
     region: str,
+    redact: bool,
     quiet: bool,
     json_output: bool,
 ) -> None:
@@ -146,7 +156,9 @@ def _import(
     show_progress = not quiet and not json_output
     with file_progress("importing", plan.total_bytes, show=show_progress) as update:
         try:
-            report = run_import(store, plan, options, skip_invalid=skip_invalid, progress=update)
+            report = run_import(
+                store, plan, options, skip_invalid=skip_invalid, progress=update, redact=redact
+            )
         except ImportFailed as exc:
             if json_output:
                 print_json(
@@ -193,6 +205,13 @@ def _print_report(report: ImportReport) -> None:
         + (f"; [yellow]{report.skipped} invalid records skipped[/yellow]" if report.skipped else "")
         + f" ({report.seconds:.1f} s)"
     )
+    if report.redacted is not None:
+        counts = report.redacted
+        console.print(
+            f"redacted: {counts.email} email addresses, {counts.phone} phone numbers, "
+            f"{counts.card} card numbers, {counts.address} street addresses; "
+            f"{counts.identifier} identifiers hashed"
+        )
 
 
 def _print_warnings(report: ImportReport, *, limit: int = 20) -> None:

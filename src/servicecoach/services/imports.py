@@ -35,6 +35,9 @@ from servicecoach.errors import (
 )
 from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.model.conversation import Conversation
+from servicecoach.privacy.conversation import Redactor
+from servicecoach.privacy.key import redaction_key
+from servicecoach.privacy.redact import RedactionCounts
 from servicecoach.services.plan import ImportPlan, plan_import
 from servicecoach.services.reading import read_plan
 from servicecoach.store.database import Store, describe_error
@@ -62,6 +65,7 @@ class ImportReport(WriteStats):
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    redacted: RedactionCounts | None = None
     seconds: float = 0.0
 
     @property
@@ -85,6 +89,7 @@ class ImportReport(WriteStats):
             "skipped": self.skipped,
             "problems": [p.to_dict() for p in self.problems],
             "warnings": [p.to_dict() for p in self.warnings],
+            **({"redacted": self.redacted.to_dict()} if self.redacted is not None else {}),
             "seconds": round(self.seconds, 3),
         }
 
@@ -98,6 +103,7 @@ def run_import(
     batch_size: int = 500,
     progress: ProgressCallback | None = None,
     scope: Scope | None = None,
+    redact: bool = False,
 ) -> ImportReport:
     """Read every file of ``plan`` and write its conversations to ``store``.
 
@@ -110,6 +116,9 @@ def run_import(
         progress: called as the import goes on.
         scope: what the importer may write; everything (admins, API tokens, the
             command line, which runs with the database owner's rights) by default.
+        redact: replace emails, phone numbers, card numbers and street addresses in
+            the text and hash the customer's identifiers before anything is written
+            (docs/redaction.md); the report counts what was removed.
 
     Raises:
         ImportFailed: invalid input (a conversation outside ``scope`` included)
@@ -140,6 +149,9 @@ def run_import(
 
     for problem in plan.undetected:
         note(problem)
+    # The key is read (or created) in its own short transaction, before the import
+    # takes the write lock.
+    redactor = Redactor(redaction_key(store), options.default_region) if redact else None
     try:
         with store.begin(exclusive=True) as connection:
             writer = ConversationWriter(
@@ -168,7 +180,7 @@ def run_import(
                     note(item)
                     continue
                 report.conversations_read += 1
-                batch.append(item)
+                batch.append(redactor.conversation(item) if redactor is not None else item)
                 origins.append(sources[0].path)
                 if len(batch) >= batch_size:
                     flush()
@@ -181,6 +193,8 @@ def run_import(
                 raise ImportFailed(report.problems, report.skipped)
             for name in WriteStats.__dataclass_fields__:
                 setattr(report, name, getattr(writer.stats, name))
+            if redactor is not None:
+                report.redacted = redactor.counts
             report.seconds = time.perf_counter() - started
             connection.execute(
                 imports.insert().values(

@@ -65,6 +65,7 @@ class ImportJob:
         files: the uploaded files' names and sizes.
         skip_invalid: write the valid records and report the invalid ones.
         scope: what the job may write (the scope of the viewer who started it).
+        redact: replace personal data and hash identifiers (docs/redaction.md).
         status: ``queued``, ``running``, ``done`` or ``failed``.
         bytes_done: bytes read so far, of ``bytes_total``.
         conversations_read: conversations read so far.
@@ -79,6 +80,7 @@ class ImportJob:
     files: list[dict[str, Any]]
     skip_invalid: bool = False
     scope: Scope = field(default_factory=Scope.nothing)
+    redact: bool = False
     status: str = "queued"
     bytes_done: int = 0
     bytes_total: int = 0
@@ -105,6 +107,7 @@ class ImportJob:
             "user": self.user,
             "files": self.files,
             "skip_invalid": self.skip_invalid,
+            "redact": self.redact,
             "progress": round(self.progress, 4),
             "bytes_done": self.bytes_done,
             "bytes_total": self.bytes_total,
@@ -149,6 +152,7 @@ class ImportJobs:
         *,
         scope: Scope,
         skip_invalid: bool = False,
+        redact: bool = False,
         wait: bool = False,
     ) -> ImportJob:
         """Save ``uploads`` (name, readable file) and import them in the background.
@@ -158,6 +162,7 @@ class ImportJobs:
             user: who asked.
             scope: what the import may write: the viewer's scope.
             skip_invalid: write the valid records, report the invalid ones.
+            redact: replace personal data and hash identifiers before writing.
             wait: run in the calling thread (tests).
         """
         folder = Path(tempfile.mkdtemp(prefix="servicecoach-upload-"))
@@ -168,7 +173,7 @@ class ImportJobs:
             with path.open("wb") as out:
                 shutil.copyfileobj(handle, out, 1024 * 1024)
             files.append({"name": path.name, "bytes": path.stat().st_size})
-        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid, scope)
+        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid, scope, redact)
         job.bytes_total = sum(f["bytes"] for f in files)
         with self._lock:
             self._jobs[job.id] = job
@@ -198,6 +203,7 @@ class ImportJobs:
                     skip_invalid=job.skip_invalid,
                     progress=progress,
                     scope=job.scope,
+                    redact=job.redact,
                 )
             summary = report.to_dict()
             summary["files"] = [{"file": names.get(p, p.name), "format": f} for p, f in plan.files]

@@ -39,6 +39,13 @@ def start_import(
     skip_invalid: Annotated[
         bool, Form(description="Import the valid records and report the invalid ones.")
     ] = False,
+    redact: Annotated[
+        bool,
+        Form(
+            description="Replace email addresses, phone numbers, card numbers and street "
+            "addresses in the text and keep the customer's identifiers only as keyed hashes."
+        ),
+    ] = False,
 ) -> JSONResponse:
     """Upload one or more files (`multipart/form-data`, field `files`) of any format
     `servicecoach formats` lists; they are imported in the background as by
@@ -51,6 +58,7 @@ def start_import(
         viewer.username,
         scope=viewer.scope,
         skip_invalid=skip_invalid,
+        redact=redact,
     )
     url = f"/v1/imports/{job.id}"
     return JSONResponse({**job.to_dict(), "url": url}, status_code=202, headers={"Location": url})

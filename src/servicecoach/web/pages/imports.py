@@ -45,6 +45,7 @@ def import_upload(
     viewer: PageViewer,
     file: Annotated[UploadFile | None, File()] = None,
     skip_invalid: Annotated[bool, Form()] = False,
+    redact: Annotated[bool, Form()] = False,
 ) -> Response:
     """Start importing the uploaded file; show its progress page."""
     if not can_import(viewer):
@@ -61,7 +62,11 @@ def import_upload(
             status_code=400,
         )
     job = import_jobs(state).start(
-        [(file.filename, file.file)], viewer.username, scope=viewer.scope, skip_invalid=skip_invalid
+        [(file.filename, file.file)],
+        viewer.username,
+        scope=viewer.scope,
+        skip_invalid=skip_invalid,
+        redact=redact,
     )
     return RedirectResponse(f"/import/{job.id}", status_code=303)
 
