@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,77 @@ def test_hook_without_any_account_says_how_to_set_it(
     assert answer["status"] == "scored"
     assert "--chatwoot-account" in answer["problems"][0]
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        ({"message_type": {}}, "message_type: must be incoming, outgoing, activity or template"),
+        ({"private": "yes"}, "private: must be true or false"),
+        ({"content": ["hello"]}, "content: must be a string"),
+        ({"id": 4.5}, "id: must be a number or a string"),
+        ({"sender": "Priya"}, "sender: must be an object"),
+        ({"account": [1]}, "account: must be an object"),
+        ({"account": {"id": {}}}, "account.id: must be a number or a string"),
+        ({"conversation": "312"}, "conversation: must be an object"),
+        ({"conversation": {"id": 312, "meta": "open"}}, "conversation.meta: must be an object"),
+        (
+            {"conversation": {"id": 312, "meta": {"sender": [4417]}}},
+            "conversation.meta.sender: must be an object",
+        ),
+        ({"conversation": {"id": 312, "messages": {}}}, "conversation.messages: must be a list"),
+        ({"created_at": [2026]}, "created_at: must be a Unix time or an ISO 8601 string"),
+    ],
+)
+def test_hook_refuses_fields_of_the_wrong_type_naming_them(
+    hook_client: Factory, fake: FakeChatwoot, change: dict[str, Any], names: str
+) -> None:
+    response = hook_client().post(URL, json={**_last_event(fake), **change})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["message"].startswith(names)
+    assert error["details"][0]["location"] == names.partition(":")[0]
+    assert fake.requests == []
+
+
+def test_hook_lone_surrogates_are_scored_as_replacement_characters(
+    hook_client: Factory, fake: FakeChatwoot
+) -> None:
+    event = _last_event(fake)
+    event["content"] = "I'm so sorry \ud800 - it will arrive on Friday."
+    event["sender"]["name"] = "Tomasz \udfff"
+    event["message_type"] = "outgoing"
+    event["conversation"]["meta"]["sender"]["name"] = "Priya \udc80"
+    body = json.dumps(event).encode()  # json escapes the surrogates: valid JSON
+    client = hook_client(chatwoot_url=None, chatwoot_token=None)
+    response = client.post(URL, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "scored"
+    conversation, problems = assemble_conversation(read_event(json.loads(body)), None)
+    assert problems == []
+    [*_, message] = conversation.messages
+    assert message.text == "I'm so sorry \ufffd - it will arrive on Friday."
+    assert message.author == "Tomasz \ufffd"
+    assert conversation.customer.name == "Priya \ufffd"
+
+
+def test_hook_time_out_of_range_skips_the_message_and_says_so(
+    hook_client: Factory, fake: FakeChatwoot
+) -> None:
+    event = {**_last_event(fake), "created_at": "9999-12-31T23:59:59-14:00"}
+    answer = hook_client(chatwoot_url=None, chatwoot_token=None).post(URL, json=event).json()
+    assert answer["status"] == "scored"
+    assert any(
+        "skipped a message" in p and "'created_at' is out of range" in p for p in answer["problems"]
+    )
+
+
+@pytest.mark.parametrize("payload", [5, "x", {"id": 1}, None])
+def test_hook_reads_a_strange_messages_answer_without_failing(
+    fake: FakeChatwoot, payload: object
+) -> None:
+    conversation_data = _conversation(fake)
+    event = read_event(fake.event_for(conversation_data, conversation_data.messages[-1]))
+    conversation, _ = assemble_conversation(event, {"meta": [], "payload": payload})
+    assert len(conversation.messages) == 1  # the event's own message

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from servicecoach.api.schemas import ErrorResponse
@@ -40,6 +41,7 @@ __all__ = [
     "ApiError",
     "error_response",
     "install_error_handlers",
+    "invalid_body",
     "line_and_column",
 ]
 
@@ -115,6 +117,26 @@ def line_and_column(document: str | bytes, position: int) -> tuple[int, int]:
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
+
+
+def invalid_body(exc: ValidationError, *, fix: str = "") -> ApiError:
+    """The 422 ``invalid_input`` answer for a body a route checked against a model itself.
+
+    Shaped like FastAPI's request validation answers: the message names the first bad
+    field (``conversation.meta: must be an object``), ``details`` lists every one. The
+    values sent are never repeated.
+
+    Args:
+        exc: the model's validation error.
+        fix: how to fix the body, appended to the message.
+    """
+    details = [
+        {"location": _location(error["loc"]) or "body", "message": error["msg"]}
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+    first = details[0] if details else {"location": "body", "message": "invalid"}
+    message = f"{first['location']}: {first['message']}"
+    return ApiError(422, f"{message} ({fix})" if fix else message, details=details)
 
 
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,5 +1,7 @@
 """The Chatwoot hook: webhook events in, scores out, a private note posted back.
 
+- :mod:`~servicecoach.api.chatwoot.event_model` types the webhook body (a field of the
+  wrong type is a 422 naming it);
 - :mod:`~servicecoach.api.chatwoot.events` reads ``message_created`` events and
   assembles the conversation through the Chatwoot importer;
 - :mod:`~servicecoach.api.chatwoot.client` calls Chatwoot's API (read messages, post a

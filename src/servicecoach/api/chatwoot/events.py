@@ -5,6 +5,11 @@ word, ``private``, ``created_at`` in ISO 8601, ``sender``) with ``conversation``
 display ``id``, ``channel``, ``inbox_id``, ``status``, ``meta.sender`` the contact,
 ``meta.assignee``, ``messages`` the latest message) and ``account``.
 
+The body is checked first (:mod:`servicecoach.api.chatwoot.event_model`): a field of
+the wrong type is answered 422 naming the field, before anything reads it; lone
+surrogates become U+FFFD. Messages the conversation carries are read as an import
+reads them: a bad one is skipped and reported in the answer's ``problems``.
+
 The conversation is assembled as one Chatwoot conversation document - the event's
 conversation with the messages read from the API (or, without the API, the messages
 the event carries) - and read by the Chatwoot importer
@@ -21,12 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from servicecoach.api.chatwoot.event_model import check_event_body
 from servicecoach.errors import InputError, Problem
 from servicecoach.ingest.base import Source
 from servicecoach.ingest.chatwoot.conversations import finish_draft
 from servicecoach.ingest.chatwoot.drafts import Draft, read_source
 from servicecoach.ingest.chatwoot.importer import ChatwootImporter
 from servicecoach.model.conversation import Conversation
+from servicecoach.model.text import replace_lone_surrogates_deep
 
 __all__ = ["MessageEvent", "assemble_conversation", "read_event"]
 
@@ -92,18 +99,23 @@ def _number(value: object) -> int | None:
 
 
 def read_event(payload: Mapping[str, Any]) -> MessageEvent:
-    """The event in a webhook body.
+    """The event in a webhook body, checked against its typed model.
+
+    Lone surrogates anywhere in the body become U+FFFD.
 
     Raises:
         InputError: the body is not a Chatwoot event (no ``event`` name), or a message
             event without its conversation.
+        ApiError: 422, a field the hook reads has the wrong type (the message names it).
     """
+    payload = replace_lone_surrogates_deep(payload)
     event = payload.get("event")
     if not isinstance(event, str) or not event:
         raise InputError(
             "not a Chatwoot webhook event: the body has no 'event' name "
             "(point a Chatwoot webhook with the message_created event at this URL)"
         )
+    check_event_body(payload)
     conversation = payload.get("conversation")
     conversation = conversation if isinstance(conversation, dict) else {}
     account = payload.get("account")
@@ -156,8 +168,10 @@ def assemble_conversation(
         messages.extend(m for m in (carried if isinstance(carried, list) else []))
     messages.append(_event_message(event))
     if fetched is not None:
-        messages.extend(fetched.get("payload") or [])
-    meta = dict(data.get("meta") or {})
+        fetched = replace_lone_surrogates_deep(fetched)
+        payload = fetched.get("payload")
+        messages.extend(payload if isinstance(payload, list) else [])
+    meta = dict(data.get("meta") or {}) if isinstance(data.get("meta"), dict) else {}
     if fetched is not None and isinstance(fetched.get("meta"), dict):
         for key in ("contact", "assignee", "labels"):
             if key in fetched["meta"] and key not in meta:
