@@ -68,7 +68,7 @@ def test_import_cli_reports_duplicates(capsys: pytest.CaptureFixture[str], tmp_p
     assert warning["path"] == str(path) and warning["location"] == "conversation 'a'"
     human = run_cli(capsys, "import", str(path), "--db", db)
     assert human.code == 0
-    assert "1 duplicate ids merged" in human.out
+    assert "1 duplicate id merged" in human.out
     assert "warning:" in human.err and "conversation 'a'" in human.err
 
 

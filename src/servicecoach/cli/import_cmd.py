@@ -18,6 +18,7 @@ from rich.table import Table
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
 from servicecoach.cli.output import (
     console,
+    counted,
     err_console,
     file_progress,
     print_json,
@@ -81,6 +82,7 @@ def import_command(
         list[str] | None,
         typer.Option(
             "--speaker",
+            metavar="LABEL=ROLE",
             help="Call transcripts: map a speaker label to a role, LABEL=ROLE (repeatable).",
         ),
     ] = None,
@@ -88,6 +90,7 @@ def import_command(
         str,
         typer.Option(
             "--first-speaker",
+            metavar="ROLE",
             help="Call transcripts: role of the first unmapped speaker "
             "(agent for inbound calls, customer for outbound).",
         ),
@@ -196,13 +199,17 @@ def _print_report(report: ImportReport) -> None:
         table.add_row(str(path), fmt)
     console.print(table)
     console.print(
-        f"[green]✓[/green] {report.conversations_read} conversations read: "
+        f"[green]✓[/green] {counted(report.conversations_read, 'conversation')} read: "
         f"{report.conversations_new} new, {report.conversations_updated} updated; "
         f"{report.messages_new} new and {report.messages_updated} updated messages; "
-        f"{report.customers_new} new customers"
-        + (f"; {report.merges} customers merged" if report.merges else "")
-        + (f"; {report.duplicates} duplicate ids merged" if report.duplicates else "")
-        + (f"; [yellow]{report.skipped} invalid records skipped[/yellow]" if report.skipped else "")
+        f"{counted(report.customers_new, 'new customer')}"
+        + (f"; {counted(report.merges, 'customer')} merged" if report.merges else "")
+        + (f"; {counted(report.duplicates, 'duplicate id')} merged" if report.duplicates else "")
+        + (
+            f"; [yellow]{counted(report.skipped, 'invalid record')} skipped[/yellow]"
+            if report.skipped
+            else ""
+        )
         + f" ({report.seconds:.1f} s)"
     )
     if report.redacted is not None:
