@@ -2,12 +2,20 @@
 
 What a request meets, outside in:
 
-1. :class:`~servicecoach.api.limits.BodyLimitMiddleware`: a body over the limit is a
+1. :class:`~servicecoach.api.headers.SecurityHeadersMiddleware`: every response gets
+   the Content-Security-Policy, ``X-Frame-Options``, ``X-Content-Type-Options`` and
+   ``Referrer-Policy`` headers.
+2. :class:`~servicecoach.api.limits.BodyLimitMiddleware`: a body over the limit is a
    413 before anything reads it.
-2. The routers in :data:`ROUTERS` (plus any given to :func:`create_app`). Each ``/v1``
+3. :class:`~servicecoach.web.session.SessionCookieMiddleware`: the signed session
+   cookie becomes ``request.session``.
+4. :class:`~servicecoach.web.auth.AuthBeforeBodyMiddleware`: a route that needs a
+   login authenticates the request from its headers before its body is read (401, or
+   303 to the login page, with the body unread).
+5. The routers in :data:`ROUTERS` (plus any given to :func:`create_app`). Each ``/v1``
    router depends on :func:`~servicecoach.api.auth.require_principal`, which asks
    the authenticators in :data:`AUTHENTICATORS` (plus any given) in order.
-3. The error handlers of :mod:`servicecoach.api.errors`: every error is
+6. The error handlers of :mod:`servicecoach.api.errors`: every error is
    ``{"error": {"code", "message"}}``.
 
 **Extending the service (the web app).** Add the web app's API routers and pages to
@@ -35,6 +43,7 @@ from servicecoach.api.auth import Authenticator, bearer_token
 from servicecoach.api.chatwoot.client import ChatwootClient
 from servicecoach.api.chatwoot.hook import ChatwootHook
 from servicecoach.api.errors import install_error_handlers
+from servicecoach.api.headers import SecurityHeadersMiddleware
 from servicecoach.api.limits import BodyLimitMiddleware
 from servicecoach.api.openapi import build_openapi
 from servicecoach.api.routes import analyze, assist, chatwoot
@@ -177,7 +186,7 @@ def create_app(
     mounted: dict[str, ASGIApp] = {STATIC_PATH: static_files(), **(mounts or {})}
     for path, sub_app in mounted.items():
         app.mount(path, sub_app)
-    install_web_auth(app)  # session cookies (inside the body limit) and the login redirect
+    install_web_auth(app)  # sessions, auth before the body (inside the body limit), redirect
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -187,6 +196,7 @@ def create_app(
             **(body_limits or {}),
         },
     )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer gets them
 
     def _openapi() -> dict[str, Any]:
         return build_openapi(app)
