@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.types import Message
 
 from servicecoach.api import ServiceSettings, create_app
+from servicecoach.errors import StoreBusyError
 from servicecoach.store.database import Store
 from servicecoach.store.tokens import create_token
 from servicecoach.web.auth import _gate_of
@@ -244,3 +245,30 @@ def test_security_every_route_with_a_body_authenticates_first() -> None:
 def test_security_gate_of_routes(path: str, gate: str | None) -> None:
     found = {r.path: _gate_of(r.dependant) for r in _routes() if "POST" in (r.methods or ())}
     assert found[path] == gate
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (StoreBusyError("the database is busy"), 503, "store_unavailable"),
+        (RuntimeError("a bug"), 500, "internal_error"),
+    ],
+)
+def test_security_upload_when_authentication_fails_is_not_a_bad_body(
+    shared_client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+    status: int,
+    code: str,
+) -> None:
+    """A store that cannot answer is a 503 (not "an error parsing the body"), unread."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("servicecoach.api.auth.verify_token", broken)
+    answer = _asgi_post(
+        shared_client, "/v1/imports", _multipart(MIB), {"Authorization": "Bearer sc_x"}
+    )
+    assert (answer.status, answer.reads) == (status, 0)
+    assert f'"code":"{code}"'.encode() in answer.body

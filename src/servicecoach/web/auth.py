@@ -31,6 +31,7 @@ login: the viewer is built from the user as stored, on every request.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from servicecoach.api.auth import (
 )
 from servicecoach.api.errors import ApiError, error_response
 from servicecoach.api.state import service_state
+from servicecoach.errors import StoreError
 from servicecoach.store.filters import Scope
 from servicecoach.store.users import User, end_sessions, get_session_user
 from servicecoach.web.session import SessionCookieMiddleware
@@ -81,6 +83,8 @@ __all__ = [
     "session_viewer",
     "verify_csrf",
 ]
+
+log = logging.getLogger("servicecoach.web")
 
 CSRF_FIELD = "csrf_token"
 """The name of the hidden form field that carries the CSRF token."""
@@ -452,6 +456,12 @@ class AuthBeforeBodyMiddleware:
                 refusal = RedirectResponse(_login_target(path), status_code=303)
         except ApiError as exc:
             refusal = error_response(exc.status, exc.code, exc.message, headers=exc.headers)
+        except StoreError as exc:  # else FastAPI would call it "an error parsing the body"
+            log.error("store error while authenticating: %s", exc)
+            refusal = error_response(503, "store_unavailable", "the database is unavailable")
+        except Exception:
+            log.exception("internal error while authenticating a request")
+            refusal = error_response(500, "internal_error", "internal error: see the server log")
         if refusal is not None:
             refusal.headers["Connection"] = "close"
         return refusal
