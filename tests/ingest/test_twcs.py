@@ -74,7 +74,8 @@ def test_twcs_sample_threads() -> None:
     conversations = _read(SAMPLE)
     assert [(c.id, len(c)) for c in conversations] == [
         ("twcs-1001", 5),
-        ("twcs-2001", 5),
+        ("twcs-2001", 4),
+        ("twcs-2003", 1),
         ("twcs-3001", 4),
         ("twcs-4001", 2),
     ]
@@ -82,7 +83,7 @@ def test_twcs_sample_threads() -> None:
         assert conversation.source == "twcs"
         assert conversation.channel is Channel.SOCIAL
         assert conversation.public
-        assert conversation.meta == {"brand": "NorthwindHelp"}
+        assert conversation.meta["brand"] == "NorthwindHelp"
         assert conversation.messages == conversation.chronological()
     dana = conversations[0]
     assert dana.customer.id == "danareyes"
@@ -99,21 +100,76 @@ def test_twcs_text_is_unescaped_and_normalised() -> None:
         "@NorthwindHelp My Ridgeline 2 tent arrived today with a snapped pole & a torn rainfly."
         "\nCamping trip is Saturday 😩"
     )
-    login = _read(SAMPLE)[2]
+    login = _read(SAMPLE)[3]
     assert login.messages[2].text.endswith("twice already >:(")
     assert login.messages[2].text.startswith('@NorthwindHelp "Session expired"')
 
 
 def test_twcs_comma_separated_responses_join_the_thread() -> None:
-    sizing = _read(SAMPLE)[1]
-    assert [m.id for m in sizing] == ["2001", "2003", "2002", "2004", "2005"]
-    assert sizing.messages[1].author == "alpine_lu"
-    assert sizing.messages[1].role is Role.CUSTOMER
+    sizing, chimed_in = _read(SAMPLE)[1:3]
+    assert [m.id for m in sizing] == ["2001", "2002", "2004", "2005"]
     assert sizing.customer.id == "trailrunner_jo"
+    assert [(m.id, m.author, m.role) for m in chimed_in] == [("2003", "alpine_lu", Role.CUSTOMER)]
+    assert chimed_in.meta["thread_id"] == sizing.id
+
+
+def test_twcs_each_customer_of_a_thread_is_their_own_conversation(tmp_path: Path) -> None:
+    rows = (
+        _row(1, "danareyes", True, 0, "@NorthwindHelp my tent pole snapped", "2,3"),
+        _row(2, "omar_h", True, 1, "@danareyes @NorthwindHelp mine too!", "5", "1"),
+        _row(3, "NorthwindHelp", False, 2, "@danareyes sorry Dana, DM us", "4", "1"),
+        _row(4, "NorthwindHelp", False, 3, "@danareyes the link: n.example/dm", "", "3"),
+        _row(5, "NorthwindHelp", False, 4, "@omar_h sorry Omar, DM us too", "6", "2"),
+        _row(6, "omar_h", True, 5, "@NorthwindHelp done", "7", "5"),
+        _row(7, "NorthwindHelp", False, 6, "@omar_h got it", "", "6"),
+        _row(8, "kayak_kev", True, 7, "@omar_h @danareyes same here", "", "4"),
+    )
+    dana, omar, kev = _read(_write(tmp_path, HEADER + "".join(rows)))
+    assert [(c.id, c.customer.id, [m.id for m in c]) for c in (dana, omar, kev)] == [
+        ("twcs-1", "danareyes", ["1", "3", "4"]),
+        ("twcs-2", "omar_h", ["2", "5", "6", "7"]),
+        ("twcs-8", "kayak_kev", ["8"]),
+    ]
+    for conversation in (dana, omar, kev):
+        assert conversation.customer.handles == {"twitter": conversation.customer.id}
+        customers = {m.author for m in conversation.by_role(Role.CUSTOMER)}
+        assert customers == {conversation.customer.id}
+        assert conversation.meta == {
+            "brand": "NorthwindHelp",
+            "thread_id": "twcs-1",
+            "thread_customers": ["danareyes", "omar_h", "kayak_kev"],
+        }
+    assert kev.messages[0].meta == {"in_reply_to": "4"}  # the public context is kept
+
+
+def test_twcs_brand_tweet_that_starts_a_thread_goes_to_whom_it_reached(tmp_path: Path) -> None:
+    rows = (
+        _row(1, "NorthwindHelp", False, 0, "Our app is down, we're on it", "2,3"),
+        _row(2, "NorthwindHelp", False, 1, "@meilin_trails back up now", "4", "1"),
+        _row(3, "danareyes", True, 2, "@NorthwindHelp still down here", "5", "1"),
+        _row(4, "meilin_trails", True, 3, "@NorthwindHelp thanks!", "", "2"),
+        _row(5, "NorthwindHelp", False, 4, "@danareyes try a restart?", "", "3"),
+    )
+    dana, mei = _read(_write(tmp_path, HEADER + "".join(rows)))
+    assert [(c.id, c.customer.id, [m.id for m in c]) for c in (dana, mei)] == [
+        ("twcs-1", "danareyes", ["1", "3", "5"]),
+        ("twcs-2", "meilin_trails", ["2", "4"]),
+    ]
+
+
+def test_twcs_thread_of_brand_tweets_only_has_no_customer(tmp_path: Path) -> None:
+    rows = (
+        _row(1, "NorthwindHelp", False, 0, "Spring sale starts now", "2"),
+        _row(2, "NorthwindHelp", False, 1, "Free shipping too", "", "1"),
+    )
+    (thread,) = _read(_write(tmp_path, HEADER + "".join(rows)))
+    assert thread.customer.is_empty()
+    assert [m.id for m in thread] == ["1", "2"]
+    assert thread.meta == {"brand": "NorthwindHelp"}
 
 
 def test_twcs_rows_out_of_order_are_sorted() -> None:
-    login = _read(SAMPLE)[2]
+    login = _read(SAMPLE)[3]
     assert [m.id for m in login] == ["3001", "3002", "3003", "3004"]
 
 
@@ -124,12 +180,13 @@ def test_twcs_pandas_header_reads_the_same(tmp_path: Path) -> None:
 
 
 def test_twcs_pandas_export_with_bare_carriage_returns() -> None:
-    (thread,) = _read(DATA / "pandas_export.csv")
+    thread, chimed_in = _read(DATA / "pandas_export.csv")
     assert thread.id == "twcs-201"
-    assert [m.id for m in thread] == ["201", "204", "202", "203"]
+    assert [m.id for m in thread] == ["201", "202", "203"]
     assert thread.messages[0].text == "@NorthwindHelp my refund\n\nstill hasn't arrived"
-    assert thread.messages[1].text == "@omar_h same here & no reply for days"
-    assert thread.messages[2].meta == {"in_reply_to": "201"}
+    assert thread.messages[1].meta == {"in_reply_to": "201"}
+    assert chimed_in.id == "twcs-204"
+    assert chimed_in.messages[0].text == "@omar_h same here & no reply for days"
 
 
 @pytest.mark.parametrize(
@@ -230,7 +287,7 @@ def test_twcs_huge_message(tmp_path: Path) -> None:
 def test_twcs_progress_reaches_the_end() -> None:
     source = Source(SAMPLE)
     items = list(IMPORTER.read([source], ImportOptions()))
-    assert len(items) == 4
+    assert len(items) == 5
     assert source.bytes_read == source.size
 
 
@@ -279,10 +336,15 @@ def test_twcs_reads_the_real_corpus_head(shared_data: Path) -> None:
     counts = (len(first), sum(len(c) for c in first))
     print(f"twcs_head5000: {counts[0]} conversations, {counts[1]} messages")
     assert counts == (len(again), sum(len(c) for c in again))
-    assert counts == (1312, 5000)
+    # 1,312 threads; the 111 (8.5%) where several customers wrote are split per customer
+    assert counts == (1484, 5000)
+    assert len({c.meta.get("thread_id", c.id) for c in first}) == 1312
+    assert len({c.meta["thread_id"] for c in first if "thread_id" in c.meta}) == 111
     assert [c.id for c in first] == [c.id for c in again]
     assert len({c.id for c in first}) == len(first)
     for conversation in first:
+        customers = {m.author for m in conversation.by_role(Role.CUSTOMER)}
+        assert customers <= {conversation.customer.id}
         assert conversation.messages == conversation.chronological()
         assert len({m.id for m in conversation}) == len(conversation)
         assert all(m.at is not None and m.at.utcoffset() is not None for m in conversation)

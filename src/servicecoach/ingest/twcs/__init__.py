@@ -8,15 +8,28 @@ Decisions a user should know:
 
 - **Threads** are the connected components of the reply links (``in_response_to_tweet_id``
   and every id in ``response_tweet_id``, which may be a comma-separated list), also
-  through tweets that are missing from the file. One thread is one conversation.
+  through tweets that are missing from the file.
+- **One conversation per customer of a thread.** A thread where one customer talks to
+  the brand is one conversation. When several customers wrote in one thread (8.5% of
+  the threads of the public corpus: people who chime in under someone else's
+  complaint), each customer gets their own conversation: their tweets plus the brand
+  tweets that answer them (the nearest customer tweet up the reply chain decides; a
+  brand tweet that answers no customer, such as one that starts the thread, goes to
+  the first customer who replied under it). Each customer is then linked as
+  themselves, and scores and timelines are theirs. The thread stays visible in
+  ``meta["thread_id"]`` (the id of the root's conversation) and
+  ``meta["thread_customers"]`` (every customer of the thread, in order), and each
+  message's ``meta["in_reply_to"]`` keeps the tweet it answers, also when that tweet
+  is in another customer's conversation.
 - **Conversation id** is ``twcs-<root tweet id>``; the root is the earliest tweet
-  (``created_at``, then tweet id) whose parent is not in the file.
+  (``created_at``, then tweet id) whose parent is not in the file. The other customers
+  of a split thread have ``twcs-<their first tweet id>``.
 - **Roles**: inbound tweets are customer messages (author = the author id); the others
   are agent messages whose author is the brand handle. The customer is the author of
-  the root when it is inbound, else of the first inbound tweet, with the handle
-  ``{"twitter": author_id}``. ``meta["brand"]`` is the first brand that replied
-  (``meta["brands"]`` lists them all when several did). Every message's
-  ``meta["in_reply_to"]`` keeps the tweet it answers.
+  the conversation's inbound tweets, with the handle ``{"twitter": author_id}``; a
+  thread of brand tweets only has no customer. ``meta["brand"]`` is the first brand
+  that replied (``meta["brands"]`` lists them all when several did; a customer nobody
+  answered gets the thread's first brand).
 - **Text**: HTML entities (``&amp;``) are unescaped, then the text is normalised; a bare
   carriage return inside an unquoted field (the public corpus has one) is kept as a
   line break instead of splitting the row.

@@ -10,7 +10,7 @@ from typing import ClassVar
 from servicecoach.errors import InvalidFileError, Problem
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
 from servicecoach.ingest.twcs.rows import Progress, Tweet, find_columns, scan
-from servicecoach.ingest.twcs.threads import Changed, Threads, build_conversation
+from servicecoach.ingest.twcs.threads import Changed, Threads, build_conversations
 
 __all__ = ["TwcsImporter"]
 
@@ -61,7 +61,7 @@ class TwcsImporter(Importer):
                     root, last = placed
                     pending.setdefault(root, []).append(item)
                     if last:
-                        yield build_conversation(pending.pop(root), self.name)
+                        yield from build_conversations(pending.pop(root), self.name)
             except Changed:
                 raise InvalidFileError(
                     source.problem("", "the file changed while it was read", "import it again")

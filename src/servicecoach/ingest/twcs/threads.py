@@ -14,7 +14,7 @@ from servicecoach.ingest.twcs.rows import Tweet
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import normalize_text, unescape_entities
 
-__all__ = ["Changed", "Threads", "build_conversation"]
+__all__ = ["Changed", "Threads", "build_conversations"]
 
 
 class Threads:
@@ -79,21 +79,118 @@ class Changed(Exception):
     """The files changed between the two passes."""
 
 
-def build_conversation(tweets: Sequence[Tweet], source: str) -> Conversation:
-    """The conversation of one thread's tweets (any order), read by importer ``source``."""
+def build_conversations(tweets: Sequence[Tweet], source: str) -> list[Conversation]:
+    """One conversation per customer of one thread's tweets (any order).
+
+    Each customer's tweets go to their own conversation, with the brand tweets that
+    answer them (see :func:`_owners`); the conversation holding the thread's root is
+    ``twcs-<root id>``, the others ``twcs-<their first tweet id>``. A thread without
+    any customer tweet is one conversation without a customer.
+
+    Args:
+        tweets: every tweet of one thread.
+        source: the importer's name.
+    """
     ordered = sorted(tweets, key=lambda t: (t.at, t.id))
     present = {t.id for t in ordered}
     root = next((t for t in ordered if t.parent not in present), ordered[0])
-    first_customer = root if root.inbound else next((t for t in ordered if t.inbound), None)
-    brands = list(dict.fromkeys(t.author for t in ordered if not t.inbound))
-    customer = (
-        Customer(id=first_customer.author, handles={"twitter": first_customer.author})
-        if first_customer
-        else Customer()
+    owners = _owners(ordered, root)
+    parts: dict[str | None, list[Tweet]] = {owners[root.id]: []}
+    for tweet in ordered:
+        parts.setdefault(owners[tweet.id], []).append(tweet)
+    thread_id = f"twcs-{root.id}"
+    thread_brands = list(dict.fromkeys(t.author for t in ordered if not t.inbound))
+    thread_meta: dict[str, object] = {}
+    if len(parts) > 1:
+        thread_meta = {"thread_id": thread_id, "thread_customers": list(parts)}
+    return [
+        _conversation(
+            thread_id if owner == owners[root.id] else f"twcs-{part[0].id}",
+            owner,
+            part,
+            thread_brands,
+            thread_meta,
+            source,
+        )
+        for owner, part in parts.items()
+    ]
+
+
+def _owners(ordered: Sequence[Tweet], root: Tweet) -> dict[int, str | None]:
+    """The customer each tweet of a thread belongs to.
+
+    A customer tweet belongs to its author. A brand tweet belongs to the customer of
+    the nearest customer tweet it answers (up the reply chain); a brand tweet that
+    answers no customer (it started the thread) belongs to the first customer who
+    replied under it (directly or further down), else to the thread's first customer; ``None`` when the thread
+    has no customer at all.
+    """
+    by_id = {t.id: t for t in ordered}
+    first_customer = next((t.author for t in ordered if t.inbound), None)
+    children: dict[int, list[Tweet]] = {}
+    for tweet in ordered:
+        if tweet.parent in by_id:
+            children.setdefault(tweet.parent, []).append(tweet)
+    answered: dict[int, str | None] = {}  # brand tweet -> customer of the nearest ancestor
+    owners: dict[int, str | None] = {}
+    for tweet in ordered:
+        if tweet.inbound:
+            owners[tweet.id] = tweet.author
+            continue
+        chain: dict[int, None] = {}  # ordered, with set look-ups
+        node = tweet
+        while True:
+            if node.id in answered:
+                owner = answered[node.id]
+                break
+            chain[node.id] = None
+            parent = by_id.get(node.parent) if node.parent is not None else None
+            if parent is None or parent.id in chain:
+                owner = None
+                break
+            if parent.inbound:
+                owner = parent.author
+                break
+            node = parent
+        for tweet_id in chain:
+            answered[tweet_id] = owner
+        owners[tweet.id] = owner or _first_customer_below(tweet, children) or first_customer
+    return owners
+
+
+def _first_customer_below(tweet: Tweet, children: dict[int, list[Tweet]]) -> str | None:
+    """The author of the earliest customer tweet in the replies under ``tweet``."""
+    found: Tweet | None = None
+    stack = list(children.get(tweet.id, ()))
+    seen: set[int] = set()
+    while stack:
+        child = stack.pop()
+        if child.id in seen:
+            continue
+        seen.add(child.id)
+        if child.inbound:
+            if found is None or (child.at, child.id) < (found.at, found.id):
+                found = child
+            continue
+        stack.extend(children.get(child.id, ()))
+    return found.author if found is not None else None
+
+
+def _conversation(
+    conversation_id: str,
+    owner: str | None,
+    tweets: Sequence[Tweet],
+    thread_brands: Sequence[str],
+    thread_meta: dict[str, object],
+    source: str,
+) -> Conversation:
+    brands = list(dict.fromkeys(t.author for t in tweets if not t.inbound)) or list(
+        thread_brands[:1]
     )
     meta: dict[str, object] = {"brand": brands[0]} if brands else {}
     if len(brands) > 1:
         meta["brands"] = brands
+    meta.update(thread_meta)
     messages = tuple(
         Message(
             id=str(t.id),
@@ -103,13 +200,13 @@ def build_conversation(tweets: Sequence[Tweet], source: str) -> Conversation:
             at=t.at,
             meta={"in_reply_to": str(t.parent)} if t.parent is not None else {},
         )
-        for t in ordered
+        for t in tweets
     )
     return Conversation(
-        id=f"twcs-{root.id}",
+        id=conversation_id,
         channel=Channel.SOCIAL,
         messages=messages,
-        customer=customer,
+        customer=Customer(id=owner, handles={"twitter": owner}) if owner else Customer(),
         public=True,
         source=source,
         meta=meta,
