@@ -292,7 +292,9 @@ def test_transcripts_overlap_kept(fmt: str, tmp_path: Path) -> None:
     assert (customer.start_s, customer.end_s) == (0.0, 5.0)
     assert (agent.start_s, agent.end_s) == (4.0, 6.0)
     assert agent.start_s < customer.end_s
-    assert [m.role for m in call] == [Role.AGENT, Role.CUSTOMER, Role.AGENT]
+    # The customer speaks first, and says so ("I have been waiting"): roles from content.
+    assert [m.role for m in call] == [Role.CUSTOMER, Role.AGENT, Role.CUSTOMER]
+    assert call.meta["roles_from"] == "content"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -657,6 +659,9 @@ def test_transcripts_whisper_plain_is_one_speaker() -> None:
         "speakers": {"speaker": "system"},
         "duration_s": 6.72,
         "diarised": False,
+        "roles_from": "undiarised",
+        "roles_note": "the file does not say who spoke: one turn with the role system "
+        "(pass --speaker speaker=agent to score it)",
         "language": "en",
     }
 

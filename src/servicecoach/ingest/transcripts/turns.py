@@ -18,11 +18,14 @@ assign roles the same way:
   speaker=agent`` (``speaker_roles={"speaker": Role.AGENT}``) to score it anyway, or
   better a diarised file (WhisperX, AWS Transcribe with speaker labels) to get real
   turns.
-- Roles: ``options.speaker_roles`` (speaker label to role, matched exactly, then
-  ignoring case) wins. Otherwise, in a call whose speakers are known, the first speaker
-  to talk gets ``options.first_speaker`` (the agent by default: the agent answers an
-  inbound call) and every other speaker the other role (the customer when the first
-  speaker is an agent, bot or system; the agent when the first speaker is a customer).
+- Roles: :func:`servicecoach.ingest.transcripts.roles.decide_roles` decides them:
+  ``--speaker`` mappings, then roles the source states, then what was said (who greets
+  on behalf of the company, who states the problem), then who spoke first
+  (``options.first_speaker``). ``meta["roles_from"]`` and ``meta["roles_note"]`` say
+  how.
+- Segments may carry ``meta`` (Call Analytics sentiment and issues); a turn's meta
+  merges its segments': lists are joined, a ``sentiment`` that differs between them
+  becomes ``"mixed"``, other values keep the first segment's.
 - Messages carry ``start_s``/``end_s`` (seconds from the start of the call) and no
   ``at``: none of the supported formats records when the call took place.
 """
@@ -32,14 +35,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from servicecoach.errors import ConfigError
 from servicecoach.ingest.base import ImportOptions
+from servicecoach.ingest.transcripts.roles import decide_roles, mapped_role
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import normalize_text
 
-__all__ = ["Segment", "assign_roles", "build_call", "call_id"]
+__all__ = ["Segment", "build_call", "call_id"]
 
 _UNKNOWN_SPEAKER = "speaker"
 """The speaker label of a transcript that does not say who spoke."""
@@ -55,12 +59,14 @@ class Segment:
         start_s: seconds from the start of the call to the start of the speech.
         end_s: seconds from the start of the call to its end.
         text: what was said (tags removed, not yet normalised).
+        meta: what the source says about it (``sentiment``, ``issues``), if anything.
     """
 
     speaker: str | None
     start_s: float
     end_s: float
     text: str
+    meta: Mapping[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +75,7 @@ class _Turn:
     start_s: float
     end_s: float
     texts: list[str]
+    meta: dict[str, Any]
 
 
 def call_id(path: Path) -> str:
@@ -83,6 +90,7 @@ def build_call(
     source: str,
     options: ImportOptions,
     meta: Mapping[str, Any] | None = None,
+    source_roles: Mapping[str, Role] | None = None,
 ) -> Conversation:
     """Merge segments into turns and build the call's conversation.
 
@@ -92,37 +100,50 @@ def build_call(
         source: the importer's name.
         options: speaker-to-role options.
         meta: extra conversation metadata from the source (``language``, ...).
+        source_roles: roles the source states, by speaker label.
 
     Returns:
         A phone conversation whose meta holds ``speakers`` (label to role),
-        ``duration_s`` (the latest end time, 0 for an empty transcript) and
-        ``diarised`` (whether the source said who spoke).
+        ``duration_s`` (the latest end time, 0 for an empty transcript), ``diarised``
+        (whether the source said who spoke), ``roles_from`` and ``roles_note`` (how
+        the roles were decided).
     """
     turns = _merge(_resolve_speakers(sorted(segments, key=lambda s: s.start_s)))
     diarised = any(s.speaker is not None for s in segments)
+    texts = [(turn.speaker, normalize_text(" ".join(turn.texts))) for turn in turns]
     if diarised:
-        roles = assign_roles([turn.speaker for turn in turns], options)
+        decision = decide_roles(texts, options, source_roles)
+        roles, roles_from, note = decision.roles, decision.how, decision.note
     else:  # nobody knows who spoke: not the agent unless the user says so
-        roles = {
-            turn.speaker: _mapped(turn.speaker, options.speaker_roles) or Role.SYSTEM
-            for turn in turns
-        }
+        mapped = {turn.speaker: mapped_role(turn.speaker, options.speaker_roles) for turn in turns}
+        roles = {label: role or Role.SYSTEM for label, role in mapped.items()}
+        roles_from = "speaker_option" if any(mapped.values()) else "undiarised"
+        note = (
+            "one speaker mapped by --speaker"
+            if roles_from == "speaker_option"
+            else "the file does not say who spoke: one turn with the role system "
+            "(pass --speaker speaker=agent to score it)"
+        )
     messages = tuple(
         Message(
             id=f"m{index}",
             role=roles[turn.speaker],
-            text=normalize_text(" ".join(turn.texts)),
+            text=text,
             author=turn.speaker,
             start_s=turn.start_s,
             end_s=turn.end_s,
+            meta=MappingProxyType(turn.meta),
         )
-        for index, turn in enumerate(turns, start=1)
+        for index, (turn, (_, text)) in enumerate(zip(turns, texts, strict=True), start=1)
     )
     all_meta: dict[str, Any] = {
         "speakers": {label: role.value for label, role in roles.items()},
         "duration_s": max((s.end_s for s in segments), default=0.0),
         "diarised": diarised,
     }
+    if turns:
+        all_meta["roles_from"] = roles_from
+        all_meta["roles_note"] = note
     all_meta.update(meta or {})
     return Conversation(
         id=conversation_id,
@@ -133,44 +154,6 @@ def build_call(
         source=source,
         meta=all_meta,
     )
-
-
-def assign_roles(speakers: Sequence[str], options: ImportOptions) -> dict[str, Role]:
-    """The role of each speaker label, in order of first appearance.
-
-    Args:
-        speakers: speaker labels in the order they speak (repeats allowed).
-        options: ``speaker_roles`` and ``first_speaker``.
-    """
-    order = list(dict.fromkeys(speakers))
-    if not order:
-        return {}
-    first_role = _mapped(order[0], options.speaker_roles) or _role(
-        options.first_speaker, "first_speaker"
-    )
-    other = Role.AGENT if first_role is Role.CUSTOMER else Role.CUSTOMER
-    roles = {order[0]: first_role}
-    for label in order[1:]:
-        roles[label] = _mapped(label, options.speaker_roles) or other
-    return roles
-
-
-def _mapped(label: str, speaker_roles: Mapping[str, Role]) -> Role | None:
-    if label in speaker_roles:
-        return _role(speaker_roles[label], f"speaker_roles[{label!r}]")
-    folded = label.casefold()
-    for key, role in speaker_roles.items():
-        if key.casefold() == folded:
-            return _role(role, f"speaker_roles[{key!r}]")
-    return None
-
-
-def _role(value: str, option: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        allowed = " | ".join(role.value for role in Role)
-        raise ConfigError(f"{option}: {value!r} is not a role; use one of {allowed}") from None
 
 
 def _resolve_speakers(segments: Sequence[Segment]) -> list[tuple[str, Segment]]:
@@ -191,6 +174,25 @@ def _merge(segments: Sequence[tuple[str, Segment]]) -> list[_Turn]:
             last = turns[-1]
             last.end_s = max(last.end_s, segment.end_s)
             last.texts.append(segment.text)
+            _merge_meta(last.meta, segment.meta or {})
         else:
-            turns.append(_Turn(speaker, segment.start_s, segment.end_s, [segment.text]))
+            turns.append(
+                _Turn(
+                    speaker,
+                    segment.start_s,
+                    segment.end_s,
+                    [segment.text],
+                    dict(segment.meta or {}),
+                )
+            )
     return turns
+
+
+def _merge_meta(into: dict[str, Any], more: Mapping[str, Any]) -> None:
+    for key, value in more.items():
+        if key not in into:
+            into[key] = list(value) if isinstance(value, list) else value
+        elif isinstance(into[key], list) and isinstance(value, list):
+            into[key].extend(value)
+        elif key == "sentiment" and into[key] != value:
+            into[key] = "mixed"
