@@ -166,26 +166,15 @@ def unescape_entities(text: str) -> str:
     return html.unescape(text)
 
 
-_REPLY_PARSER = None
-
-
 def trim_email_reply(body: str) -> str:
     """Keep only the newest reply of an email body: quoted history and signature go.
 
-    Uses ``mail-parser-reply`` to find quoted parts ("On ... wrote:", ``>`` lines,
-    Outlook header blocks) and signatures. When trimming would leave nothing (a message
-    that is only a quote), the whole body is kept.
+    Quoted history in the many languages ``mail-parser-reply`` knows (top, bottom and
+    inline posting), then a signature at the end; lists and closings stay. When
+    trimming would leave nothing (a message that is only a quote), the whole body is
+    kept. The rules: :mod:`servicecoach.model.email_reply`.
     """
-    global _REPLY_PARSER
-    if _REPLY_PARSER is None:
-        from mailparser_reply import EmailReplyParser
+    # imported here: that module builds on normalize_text above
+    from servicecoach.model.email_reply import trim_email_reply as trim
 
-        _REPLY_PARSER = EmailReplyParser(languages=["en"])
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        parsed = _REPLY_PARSER.read(text)
-        latest = parsed.replies[0].body if parsed.replies else text
-    except Exception:  # the parser is heuristic; a failure must not lose the message
-        latest = text
-    trimmed = normalize_text(latest)
-    return trimmed or normalize_text(text)
+    return trim(body)
