@@ -382,3 +382,84 @@ def test_hook_reads_a_strange_messages_answer_without_failing(
     event = read_event(fake.event_for(conversation_data, conversation_data.messages[-1]))
     conversation, _ = assemble_conversation(event, {"meta": [], "payload": payload})
     assert len(conversation.messages) == 1  # the event's own message
+
+
+# The 2020 shape, and events with nothing to score ------------------------------------------
+
+FORMATS = Path(__file__).parents[3] / "shared" / "formats" / "chatwoot"
+
+
+def _event_2020(**fields: Any) -> dict[str, Any]:
+    """A message_created event in the shape of Chatwoot's 2020 webhook docs (own words)."""
+    event: dict[str, Any] = {
+        "event": "message_created",
+        "id": "31",
+        "content": "Hello, my parcel HB-20931 never came and I need it by Saturday.",
+        "created_at": "2020-03-03 13:05:57 UTC",
+        "message_type": "incoming",
+        "source_id": "",
+        "sender": {"id": "2", "name": "Tomasz", "email": "tomasz@harbourbooks.example"},
+        "contact": {"id": "4417", "name": "Priya Natarajan"},
+        "conversation": {"display_id": "312", "additional_attributes": {"referer": "x"}},
+        "account": {"id": "1", "name": "Harbour Books"},
+    }
+    event.update(fields)
+    return event
+
+
+def test_hook_scores_an_event_of_the_2020_shape(hook_client: Factory) -> None:
+    client = hook_client(chatwoot_url=None, chatwoot_token=None)
+    response = client.post(URL, json=_event_2020())
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert (answer["status"], answer["conversation"]) == ("scored", "chatwoot-312")
+    assert [m["role"] for m in answer["result"]["messages"]] == ["customer"]
+    conversation, problems = assemble_conversation(read_event(_event_2020()), None)
+    assert problems == []
+    (message,) = conversation.messages
+    assert message.at is not None and message.at.isoformat() == "2020-03-03T13:05:57+00:00"
+    assert message.author == "Priya Natarajan"
+    assert (conversation.customer.id, conversation.customer.name) == ("4417", "Priya Natarajan")
+
+
+def test_hook_never_says_scored_when_no_message_could_be_read(
+    hook_client: Factory, fake: FakeChatwoot
+) -> None:
+    client = hook_client(chatwoot_url=None, chatwoot_token=None)
+    response = client.post(URL, json=_event_2020(created_at="the third of March"))
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["status"] == "ignored"
+    assert answer["reason"].startswith("no customer or agent message with text to score")
+    assert "'created_at' is not a date: 'the third of March'" in answer["problems"][-1]
+    assert answer["note_posted"] is False and "result" not in answer
+    assert fake.notes == []
+
+
+def test_hook_ignores_an_attachment_without_text_and_posts_no_note(
+    hook_client: Factory, fake: FakeChatwoot
+) -> None:
+    event = _event_2020(content=None, attachments=[{"file_type": "image"}])
+    client = hook_client(chatwoot_url=None, chatwoot_token=None)
+    answer = client.post(URL, json=event).json()
+    assert answer["status"] == "ignored"
+    assert answer["reason"] == "no customer or agent message with text to score"
+    assert fake.notes == []
+
+
+def test_hook_refuses_a_2020_contact_of_the_wrong_type(hook_client: Factory) -> None:
+    response = hook_client().post(URL, json=_event_2020(contact="Priya"))
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("contact: must be an object")
+
+
+@pytest.mark.shared_data
+def test_hook_scores_the_2020_sample_of_chatwoot_docs(hook_client: Factory) -> None:
+    path = FORMATS / "chatwoot_docs_2020_webhook_sample.json"
+    if not path.is_file():
+        pytest.skip("../shared/formats/chatwoot is not present")
+    event = json.loads(path.read_text(encoding="utf-8"))
+    client = hook_client(chatwoot_url=None, chatwoot_token=None, chatwoot_account=None)
+    answer = client.post(URL, json=event).json()
+    assert (answer["status"], answer["conversation"]) == ("scored", "chatwoot-1")
+    assert [m["id"] for m in answer["result"]["messages"]] == ["1"]

@@ -414,3 +414,140 @@ def test_chatwoot_generated_conversations_round_trip(texts: list[str]) -> None:
         [read] = _read_data(Path(directory), [_conversation(*messages)])
     assert len(read.messages) == len(texts)
     assert [m.text for m in read.messages] == [normalize_text(t) for t in texts]
+
+
+# Webhook events (the 2020 and the current shape) ------------------------------------------
+
+FORMATS = Path(__file__).parents[3] / "shared" / "formats" / "chatwoot"
+
+
+def _event_2020(**fields: Any) -> dict[str, Any]:
+    """A message_created event in the shape Chatwoot's 2020 webhook docs show."""
+    event: dict[str, Any] = {
+        "event": "message_created",
+        "id": "31",
+        "content": "Hello, my order never came",
+        "created_at": "2020-03-03 13:05:57 UTC",
+        "message_type": "incoming",
+        "source_id": "",
+        "sender": {"id": "2", "name": "Sam Ortiz", "email": "sam@northwind.example"},
+        "contact": {"id": "5", "name": "Omar H"},
+        "inbox": {"id": "4", "name": "Website"},
+        "conversation": {"display_id": "9", "additional_attributes": {}},
+        "account": {"id": "1", "name": "Northwind"},
+    }
+    event.update(fields)
+    return event
+
+
+def _event_now(**fields: Any) -> dict[str, Any]:
+    """A message_created event in the current shape."""
+    event: dict[str, Any] = {
+        "event": "message_created",
+        "id": 32,
+        "content": "Sorry Omar, a new one ships today.",
+        "created_at": "2020-03-03T13:20:00.000Z",
+        "message_type": "outgoing",
+        "private": False,
+        "sender": {"id": 2, "name": "Sam Ortiz", "type": "user"},
+        "conversation": {
+            "id": 9,
+            "inbox_id": 4,
+            "channel": "Channel::WebWidget",
+            "status": "open",
+            "meta": {"sender": {"id": 5, "name": "Omar H"}},
+        },
+        "account": {"id": 1, "name": "Northwind"},
+    }
+    event.update(fields)
+    return event
+
+
+def test_chatwoot_reads_a_2020_webhook_event(tmp_path: Path) -> None:
+    path = _write(tmp_path, _event_2020())
+    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 90
+    (conversation,) = _read_data(tmp_path, _event_2020())
+    assert conversation.id == "chatwoot-9"
+    (message,) = conversation.messages
+    assert (message.id, message.role, message.text) == (
+        "31",
+        Role.CUSTOMER,
+        "Hello, my order never came",
+    )
+    assert message.at is not None and message.at.isoformat() == "2020-03-03T13:05:57+00:00"
+    assert message.author == "Omar H"  # the contact wrote it; 'sender' is an agent user
+    assert (conversation.customer.id, conversation.customer.name) == ("5", "Omar H")
+    assert conversation.meta["inbox_id"] == "4"
+
+
+def test_chatwoot_reads_a_list_of_events_of_both_shapes(tmp_path: Path) -> None:
+    (conversation,) = _read_data(tmp_path, [_event_2020(), _event_now()])
+    assert [(m.id, m.role, m.author) for m in conversation] == [
+        ("31", Role.CUSTOMER, "Omar H"),
+        ("32", Role.AGENT, "Sam Ortiz"),
+    ]
+    assert conversation.channel is Channel.CHAT
+    assert conversation.customer.name == "Omar H"
+
+
+def test_chatwoot_conversation_event_is_a_conversation(tmp_path: Path) -> None:
+    event = {"event": "conversation_created", **_conversation(_message())}
+    (conversation,) = _read_data(tmp_path, event)
+    assert conversation.id == "chatwoot-77"
+    assert [m.text for m in conversation] == ["Hello"]
+
+
+def test_chatwoot_event_without_a_conversation_is_a_problem(tmp_path: Path) -> None:
+    events = [
+        _event_2020(),
+        {"event": "webwidget_triggered", "contact": {"id": 5}},
+        _event_now(conversation={"inbox_id": 4}),
+    ]
+    conversations, problems = read_all(IMPORTER, [_write(tmp_path, events)])
+    assert [c.id for c in conversations] == ["chatwoot-9"]
+    assert [(p.location, p.message) for p in problems] == [
+        ("event 2", "a 'webwidget_triggered' event holds no conversation: skipped"),
+        ("event 3", "the conversation has no 'id'"),
+    ]
+    assert "display_id" in problems[1].fix
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-03-03 13:05:57 UTC", "2020-03-03T13:05:57+00:00"),
+        ("2020-03-03T13:05:57.000Z", "2020-03-03T13:05:57+00:00"),
+        ("2020-03-03 13:05:57", "2020-03-03T13:05:57+00:00"),
+        (1583240757, "2020-03-03T13:05:57+00:00"),
+    ],
+)
+def test_chatwoot_times_of_every_shape(tmp_path: Path, value: object, expected: str) -> None:
+    (conversation,) = _read_data(tmp_path, [_event_2020(created_at=value)])
+    at = conversation.messages[0].at
+    assert at is not None and at.isoformat() == expected
+
+
+def test_chatwoot_bad_2020_time_is_a_problem_naming_it(tmp_path: Path) -> None:
+    conversations, problems = read_all(
+        IMPORTER, [_write(tmp_path, _event_2020(created_at="yesterday UTC"))]
+    )
+    assert [len(c) for c in conversations] == [0]
+    assert [(p.location, p.message) for p in problems] == [
+        ("event 1 (conversation 9), message 1", "'created_at' is not a date: 'yesterday UTC'")
+    ]
+
+
+@pytest.mark.shared_data
+def test_chatwoot_reads_the_2020_webhook_sample_of_chatwoot_docs() -> None:
+    path = FORMATS / "chatwoot_docs_2020_webhook_sample.json"
+    if not path.is_file():
+        pytest.skip("../shared/formats/chatwoot is not present")
+    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) > 0
+    conversations, problems = read_all(IMPORTER, [path])
+    assert problems == []
+    (conversation,) = conversations
+    assert conversation.id == "chatwoot-1"
+    (message,) = conversation.messages
+    assert (message.role, message.text, message.author) == (Role.CUSTOMER, "Hi", "contact-name")
+    assert message.at is not None and message.at.isoformat() == "2020-03-03T13:05:57+00:00"
+    assert (conversation.customer.id, conversation.customer.name) == ("1", "contact-name")

@@ -21,7 +21,6 @@ from servicecoach.model.conversation import Channel, Role
 __all__ = [
     "AnalysisResult",
     "AssistRequest",
-    "ChatwootEventIn",
     "ConversationIn",
     "CustomerIn",
     "DraftCheckOut",
@@ -272,51 +271,7 @@ class HookAnswer(BaseModel):
     quality: int | None = None
     note_posted: bool = False
     problems: list[str] = Field(
-        default_factory=list, description="Chatwoot API calls that failed (logged too)."
+        default_factory=list,
+        description="Chatwoot API calls that failed (logged too), messages that were skipped.",
     )
     result: AnalysisResult | None = None
-
-
-class ChatwootEventIn(_Open):
-    """A Chatwoot webhook event (``message_created``); only the fields the hook reads."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "event": "message_created",
-                    "id": 4201,
-                    "content": "My parcel still hasn't arrived and nobody answers my emails.",
-                    "created_at": "2026-11-20T14:02:11.000Z",
-                    "message_type": "incoming",
-                    "content_type": "text",
-                    "private": False,
-                    "sender": {"id": 77, "name": "Dana Reyes", "type": "contact"},
-                    "inbox": {"id": 3, "name": "Website chat"},
-                    "conversation": {
-                        "id": 312,
-                        "inbox_id": 3,
-                        "channel": "Channel::WebWidget",
-                        "status": "open",
-                        "meta": {"sender": {"id": 77, "name": "Dana Reyes"}},
-                    },
-                    "account": {"id": 1, "name": "Northwind"},
-                }
-            ]
-        },
-    )
-
-    event: str = Field(description="The event name; only message_created is scored.")
-    id: int | str | None = Field(default=None, description="The new message's id.")
-    content: str | None = None
-    message_type: str | int | None = Field(
-        default=None, description="incoming, outgoing, activity or template."
-    )
-    private: bool = Field(default=False, description="True for a private note (ignored).")
-    created_at: str | int | None = None
-    sender: dict[str, Any] | None = None
-    conversation: dict[str, Any] | None = Field(
-        default=None, description="The conversation: id (display id), channel, meta.sender, ..."
-    )
-    account: dict[str, Any] | None = Field(default=None, description="The account: id, name.")

@@ -3,7 +3,10 @@
 An event is the new message at the top level (``id``, ``content``, ``message_type`` as a
 word, ``private``, ``created_at`` in ISO 8601, ``sender``) with ``conversation`` (its
 display ``id``, ``channel``, ``inbox_id``, ``status``, ``meta.sender`` the contact,
-``meta.assignee``, ``messages`` the latest message) and ``account``.
+``meta.assignee``, ``messages`` the latest message) and ``account``. The 2020 shape
+(``created_at`` as ``"2020-03-03 13:05:57 UTC"``, the contact beside the message as
+``contact``, ``conversation.display_id``) is read too: see
+:mod:`servicecoach.ingest.chatwoot.webhook`, shared with the importer.
 
 The body is checked first (:mod:`servicecoach.api.chatwoot.event_model`): a field of
 the wrong type is answered 422 naming the field, before anything reads it; lone
@@ -32,6 +35,7 @@ from servicecoach.ingest.base import Source
 from servicecoach.ingest.chatwoot.conversations import finish_draft
 from servicecoach.ingest.chatwoot.drafts import Draft, read_source
 from servicecoach.ingest.chatwoot.importer import ChatwootImporter
+from servicecoach.ingest.chatwoot.webhook import event_document
 from servicecoach.model.conversation import Conversation
 from servicecoach.model.text import replace_lone_surrogates_deep
 
@@ -124,6 +128,7 @@ def read_event(payload: Mapping[str, Any]) -> MessageEvent:
     if event.startswith("message_") and number is None:
         raise InputError(f"the {event} event has no conversation id ('conversation.id')")
     message = {k: v for k, v in payload.items() if k not in ("conversation", "account", "event")}
+    # ``contact`` and ``inbox`` (the 2020 shape) stay with the message: see event_document
     return MessageEvent(event, account_id, number, message, conversation)
 
 
@@ -141,13 +146,6 @@ class _PayloadSource(Source):
         return self._text
 
 
-def _event_message(event: MessageEvent) -> dict[str, Any]:
-    """The new message in the API's message shape (the importer reads both)."""
-    message = dict(event.message)
-    message.setdefault("conversation_id", event.conversation)
-    return message
-
-
 def assemble_conversation(
     event: MessageEvent, fetched: Mapping[str, Any] | None
 ) -> tuple[Conversation, list[Problem]]:
@@ -161,32 +159,21 @@ def assemble_conversation(
     Returns:
         The conversation and the messages the importer could not read (skipped).
     """
-    data = event.conversation_data
-    messages: list[Any] = []
-    if fetched is None:
-        carried = data.get("messages")
-        messages.extend(m for m in (carried if isinstance(carried, list) else []))
-    messages.append(_event_message(event))
+    body = {**event.message, "event": event.event, "conversation": event.conversation_data}
+    if event.account is not None:
+        body["account"] = {"id": event.account}
+    others: list[Any] | None = None
     if fetched is not None:
         fetched = replace_lone_surrogates_deep(fetched)
         payload = fetched.get("payload")
-        messages.extend(payload if isinstance(payload, list) else [])
-    meta = dict(data.get("meta") or {}) if isinstance(data.get("meta"), dict) else {}
+        others = list(payload) if isinstance(payload, list) else []
+    document = event_document(body, others)
+    document["id"] = event.conversation
+    meta = document.setdefault("meta", {})
     if fetched is not None and isinstance(fetched.get("meta"), dict):
         for key in ("contact", "assignee", "labels"):
             if key in fetched["meta"] and key not in meta:
                 meta[key] = fetched["meta"][key]
-    document = {
-        "id": event.conversation,
-        "inbox_id": data.get("inbox_id"),
-        "account_id": event.account,
-        "status": data.get("status"),
-        "channel": data.get("channel"),
-        "labels": data.get("labels"),
-        "meta": meta,
-        "messages": messages,
-    }
-    document = {k: v for k, v in document.items() if v is not None}
     source = _PayloadSource(f"chatwoot-event-{event.conversation}.json", json.dumps(document))
     drafts: dict[str, Draft] = {}
     problems = [item for item in read_source(source, drafts) if isinstance(item, Problem)]

@@ -3,6 +3,9 @@
 - Events other than ``message_created``, private notes, activity and template messages,
   and the hook's own notes are ignored (answered ``"ignored"`` with the reason). This is
   what keeps the hook from scoring, and answering, its own notes in a loop.
+- A conversation without any customer or agent message with text (every message was
+  skipped, or only attachments) is not scored either: ``"ignored"``, the reason, and the
+  skipped messages in ``problems`` - never ``"scored"`` on nothing.
 - With the Chatwoot API configured, every message of the conversation is read from it;
   otherwise (or when that fails) the messages the event carries are scored.
 - With notes on, the summary is posted as a private note.
@@ -24,11 +27,13 @@ from servicecoach.api.chatwoot.client import ChatwootApiError, ChatwootClient
 from servicecoach.api.chatwoot.events import MessageEvent, assemble_conversation
 from servicecoach.api.chatwoot.note import NOTE_MARKER, summary_note
 from servicecoach.api.settings import ServiceSettings
+from servicecoach.model.conversation import Message, Role
 
 __all__ = ["ChatwootHook"]
 
 log = logging.getLogger("servicecoach.api.chatwoot")
 _REMEMBERED_NOTES = 1000
+_SCORED_ROLES = (Role.CUSTOMER, Role.AGENT, Role.BOT)
 
 
 class ChatwootHook:
@@ -94,6 +99,15 @@ class ChatwootHook:
             )
         conversation, skipped = assemble_conversation(event, fetched)
         problems.extend(f"skipped a message: {problem}" for problem in skipped)
+        if not any(_scorable(m) for m in conversation):
+            return {
+                "status": "ignored",
+                "reason": "no customer or agent message with text to score"
+                + (" (the skipped messages are listed in problems)" if skipped else ""),
+                "conversation": conversation.id,
+                "note_posted": False,
+                "problems": problems,
+            }
         result = await run_in_threadpool(self.pipeline.analyze, conversation)
         posted = False
         if self.settings.chatwoot_notes and self.client is not None and account is not None:
@@ -117,3 +131,8 @@ class ChatwootHook:
             "problems": problems,
             "result": result.to_dict(),
         }
+
+
+def _scorable(message: Message) -> bool:
+    """True for a customer, agent or bot message the customer saw, with text."""
+    return message.role in _SCORED_ROLES and not message.internal and bool(message.text.strip())

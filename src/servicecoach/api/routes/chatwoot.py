@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from servicecoach.api.body import JsonObject
+from servicecoach.api.chatwoot.event_model import ChatwootEventIn
 from servicecoach.api.chatwoot.events import read_event
 from servicecoach.api.chatwoot.hook import ChatwootHook
 from servicecoach.api.errors import ERROR_RESPONSES, ApiError
 from servicecoach.api.openapi import documented_body
-from servicecoach.api.schemas import ChatwootEventIn, ErrorResponse, HookAnswer
+from servicecoach.api.schemas import ErrorResponse, HookAnswer
 from servicecoach.api.state import State
 
 __all__ = ["SECRET_HEADER", "router"]

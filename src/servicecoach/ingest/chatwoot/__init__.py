@@ -7,7 +7,11 @@ Accepted documents (one per file, UTF-8 JSON):
 - ``{"payload": [conversations]}``;
 - one conversation object, ``{"id": ..., "messages": [...], "meta": {...}}``;
 - one conversation's messages endpoint, ``{"meta": {"contact": {...}}, "payload":
-  [messages]}``: the conversation id comes from each message's ``conversation_id``.
+  [messages]}``: the conversation id comes from each message's ``conversation_id``;
+- webhook bodies, one event or a JSON array of events, in the current and the 2020
+  shape (see :mod:`servicecoach.ingest.chatwoot.webhook`): a ``message_*`` event adds its
+  message to its conversation, a ``conversation_*`` event is the conversation, other
+  events are reported as holding no conversation.
 
 Decisions a user should know:
 
@@ -17,6 +21,8 @@ Decisions a user should know:
   cannot be read does not stop the others: the first one is raised as
   :class:`InvalidFileError` after the other files' conversations, any further ones are
   reported as problems.
+- Times: Unix seconds (the API), ISO 8601 (webhooks; no zone means UTC) or
+  ``2020-03-03 13:05:57 UTC`` (2020 webhooks).
 - Roles: incoming (0) is the customer; outgoing (1) is an agent, or a bot when its
   sender is an agent bot or assistant; template (3) is a bot; activity (2, "assigned
   to ...", "resolved by ...") is system. Private notes are ``internal``.

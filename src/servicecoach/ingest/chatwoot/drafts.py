@@ -13,6 +13,7 @@ from typing import Any
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.chatwoot.webhook import event_document, is_event, is_message_event
 from servicecoach.ingest.jsonload import load_json_document
 from servicecoach.model.conversation import Role
 from servicecoach.model.text import shown
@@ -33,8 +34,9 @@ _MESSAGE_TYPES: Mapping[object, int] = {
 _BOT_SENDERS = {"agent_bot", "agentbot", "captain_assistant", "captain::assistant"}
 _SHAPES_FIX = (
     "export conversations as the Chatwoot API returns them: a list of conversations, "
-    '{"data": {"payload": [...]}} or a conversation\'s messages response'
+    '{"data": {"payload": [...]}}, a conversation\'s messages response, or webhook events'
 )
+_RAILS_UTC = " UTC"  # Rails' default time format: 2020-03-03 13:05:57 UTC
 
 
 @dataclass(slots=True)
@@ -70,6 +72,11 @@ def read_source(source: Source, drafts: dict[str, Draft]) -> Iterator[Item]:
         InvalidFileError: the file is not UTF-8 JSON in one of the accepted shapes.
     """
     data = load_json_document(source, _SHAPES_FIX)
+    events = _event_list(data)
+    if events is not None:
+        for index, event in enumerate(events, start=1):
+            yield from _read_event(source, index, event, drafts)
+        return
     if isinstance(data, dict) and _is_messages_response(data):
         yield from _read_messages_response(source, data, drafts)
         return
@@ -80,6 +87,33 @@ def read_source(source: Source, drafts: dict[str, Draft]) -> Iterator[Item]:
         )
     for index, raw in enumerate(conversations, start=1):
         yield from _read_conversation(source, index, raw, drafts)
+
+
+def _event_list(data: object) -> list[Any] | None:
+    """Webhook bodies: one event, or a list of them (deliveries saved one by one)."""
+    if is_event(data):
+        return [data]
+    if isinstance(data, list) and data and all(is_event(item) for item in data):
+        return data
+    return None
+
+
+def _read_event(
+    source: Source, index: int, event: object, drafts: dict[str, Draft]
+) -> Iterator[Item]:
+    where = f"event {index}"
+    if not isinstance(event, dict):  # pragma: no cover - _event_list keeps objects only
+        yield source.problem(where, "an event must be a JSON object", _SHAPES_FIX)
+        return
+    name = str(event["event"])
+    if not (is_message_event(event) or name.startswith("conversation_")):
+        yield source.problem(
+            where,
+            f"a {shown(name)} event holds no conversation: skipped",
+            "keep message_created, message_updated and conversation_* events",
+        )
+        return
+    yield from _read_conversation(source, index, event_document(event), drafts, label="event")
 
 
 def _conversation_list(data: object) -> list[Any] | None:
@@ -109,17 +143,26 @@ def _is_messages_response(data: Mapping[str, Any]) -> bool:
 
 
 def _read_conversation(
-    source: Source, index: int, raw: object, drafts: dict[str, Draft]
+    source: Source,
+    index: int,
+    raw: object,
+    drafts: dict[str, Draft],
+    *,
+    label: str = "conversation",
 ) -> Iterator[Item]:
-    where = f"conversation {index}"
+    where = f"{label} {index}"
     if not isinstance(raw, dict):
         yield source.problem(where, "a conversation must be a JSON object", _SHAPES_FIX)
         return
     number = id_text(raw.get("id"))
     if number is None:
-        yield source.problem(where, "the conversation has no 'id'", "keep Chatwoot's 'id' field")
+        yield source.problem(
+            where,
+            "the conversation has no 'id'",
+            "keep Chatwoot's 'id' field (a webhook event's 'conversation.display_id')",
+        )
         return
-    where = f"conversation {index} (id {number})"
+    where = f"{label} {index} ({'id' if label == 'conversation' else 'conversation'} {number})"
     draft = drafts.setdefault(number, Draft(number))
     meta = as_mapping(raw.get("meta"))
     _update_draft(draft, raw, meta)
@@ -262,13 +305,21 @@ def _message_meta(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _when(value: object) -> datetime:
-    """Unix seconds as the API writes them, or ISO 8601 as webhooks do.
+    """Unix seconds as the API writes them, ISO 8601 as webhooks do, or the 2020 webhooks'
+    ``2020-03-03 13:05:57 UTC``.
 
     Raises:
-        InvalidRecordError: neither.
+        InvalidRecordError: none of these.
     """
     if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
-        return parse_iso(value, field="created_at", assume_utc=True)
+        text = value.strip()
+        if not text.endswith(_RAILS_UTC):
+            return parse_iso(text, field="created_at", assume_utc=True)
+        try:
+            return parse_iso(text.removesuffix(_RAILS_UTC) + "+00:00", field="created_at")
+        except InvalidRecordError as exc:
+            message = exc.message.split(":", 1)[0]  # name the value as it was written
+            raise InvalidRecordError(f"{message}: {shown(value)}", exc.fix) from None
     return parse_epoch(value)
 
 

@@ -17,24 +17,31 @@ __all__ = ["ChatwootImporter"]
 _TYPE_HINT = re.compile(
     rb'"message_type"\s*:\s*(?:[0-3]\b|"(?:incoming|outgoing|activity|template)")'
 )
+_EVENT_HINT = re.compile(rb'"event"\s*:\s*"(?:message|conversation)_[a-z_]+"')
 
 
 class ChatwootImporter(Importer):
     """Chatwoot conversations and messages (API JSON)."""
 
     name: ClassVar[str] = "chatwoot"
-    title: ClassVar[str] = "Chatwoot conversations and messages (API JSON)"
+    title: ClassVar[str] = "Chatwoot conversations and messages (API JSON, webhook events)"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
     reads_together: ClassVar[bool] = True
     message_ids_are_global: ClassVar[bool] = True
     """Message ids are Chatwoot's message ids, unique across the whole installation."""
 
     def detect(self, path: Path, head: bytes) -> int:
-        """Recognise Chatwoot JSON by its integer ``message_type`` and ``Channel::`` names."""
+        """Recognise Chatwoot JSON by its ``message_type``, ``Channel::`` names or events."""
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if start not in (b"[", b"{"):
             return 0
         typed = bool(_TYPE_HINT.search(head))
+        if (
+            _EVENT_HINT.search(head)
+            and b'"conversation' in head
+            and (typed or b"Channel::" in head)
+        ):
+            return 90
         if b'"Channel::' in head and (typed or b'"inbox_id"' in head):
             return 95
         if typed and (b'"conversation_id"' in head or b'"inbox_id"' in head):
