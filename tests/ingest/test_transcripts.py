@@ -479,12 +479,21 @@ def test_transcripts_json_not_an_object(
     assert needle in problem.message and problem.path == path
 
 
-def test_transcripts_not_utf8_caption(tmp_path: Path) -> None:
+def test_transcripts_windows_1252_caption(tmp_path: Path) -> None:
     path = tmp_path / "x.vtt"
-    path.write_bytes(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\xff\xfe caf\xe9\n")
+    path.write_bytes(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Far\xedas>Un caf\xe9, por favor.\n")
+    [call], problems = read_all(VTT, [path])
+    assert problems == []
+    assert [(m.author, m.text) for m in call] == [("Farías", "Un café, por favor.")]
+    assert call.meta["decoded_as"] == "cp1252"
+
+
+def test_transcripts_binary_caption_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.vtt"
+    path.write_bytes(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\x00\x01\x02 binary\n")
     conversations, [problem] = read_all(VTT, [path])
     assert conversations == []
-    assert "UTF-8" in problem.message
+    assert "not text" in problem.message and problem.path == path
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -96,7 +96,7 @@ def _detected(data: bytes) -> str | None:
     best = matches[0]
     for match in matches:
         if (
-            match.encoding == _PREFERRED
+            _PREFERRED in (match.encoding, *match.could_be_from_charset)
             and match.chaos <= best.chaos + _TIE
             and match.coherence >= best.coherence - _TIE
         ):

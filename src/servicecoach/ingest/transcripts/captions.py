@@ -10,22 +10,44 @@ blank line) and lets :class:`webvtt.Caption` read each cue's times, voice and ta
 A block that starts with a cue number but has no timing line is reported as a cue
 without times. Cue line breaks become spaces (captions wrap lines for display only).
 
-Speakers come from WebVTT voice tags (``<v Dana Reyes>Hi``; a cue with several voice
-lines becomes one segment per voice) or from a ``Name:`` prefix at the start of a cue
-(``Agent: Hello``, ``Dana Reyes: hi``). A prefix is 1-4 words of letters, digits,
-``_ . ' -`` starting with a letter, at most 40 characters, then a colon and a space.
-Because ordinary speech can look like that ("Note: it ships Monday"), prefixes are read
-as speakers only when the file uses them consistently: the first cue without a voice tag
-has one, and so do at least half of the cues without a voice tag. Otherwise no prefix is
-removed and those cues have no speaker. In a file that uses prefixes, a cue without one
-continues the previous speaker.
+Each line of cue text has its tags removed (``<b>``, ``<c.color>``, inline
+``<00:01.500>`` word times, SRT ``{\\an8}`` codes) and HTML entities decoded, in voice
+names too (``<v Far&#237;as>`` is the speaker ``Farías``); a caption's dialogue dash
+(``- Hi``) goes.
+
+Speakers come from, in this order:
+
+- WebVTT voice tags (``<v Dana Reyes>Hi``; a cue with several voice lines becomes one
+  segment per voice);
+- ``(Name)`` speaker lines, Google Meet style: a line that starts with a name in
+  parentheses (``(Dana Reyes)`` alone on its line, or ``(Dana Reyes) Hi``) starts that
+  speaker's speech, which goes on until the next such line, across cues. They are read
+  as speakers when the first cue without a voice tag starts with one; sounds
+  (``(laughs)``, ``(inaudible)``) are not names;
+- ``Name:`` prefixes (``Agent: Hello``, ``Dana Reyes: hi``, or ``Dana Reyes:`` alone on
+  its line). A prefix is 1-4 words of letters, digits, ``_ . ' -`` starting with a
+  letter, at most 40 characters, then a colon. Because ordinary speech can look like
+  that ("Note: it ships Monday"), prefixes are read as speakers only when the file uses
+  them consistently: the first cue without a voice tag has one, and so do at least half
+  of the cues without a voice tag. Inside a cue, a later line starts another speaker
+  only with a label that opens some cue of the file, or after a dialogue dash
+  (``- Lars: no``), so "Tip: ..." on a second line stays text. Otherwise no prefix is removed and those cues have no speaker. In a file
+  that uses prefixes, a cue without one continues the previous speaker.
+
+youtube-dl writes YouTube's automatic captions as *rolling* captions: every cue shows
+the line before it again, above the new words, so read naively every line comes out
+twice. A file without voice tags in which a cue of two or more lines starts with the
+last line of the cue before, and at least two cues (a third of them) repeat that way,
+is read as rolling: each cue keeps only the lines the cue before did not show, and a
+cue left empty goes.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import webvtt
 from webvtt.errors import MalformedCaptionError
@@ -42,7 +64,19 @@ _TIMING = re.compile(r"^\s*(\S+?)\s*-->\s*(\S+)")
 _INDEX = re.compile(r"^\s*\d+\s*$")
 _VOICE = re.compile(r"^\s*<v(?:\.[\w-]+)*[ \t]+[^>]*>")
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
+_ROLLING_WORDS = 3
+_DIALOGUE_DASH = re.compile(r"^[-‐–—]\s+(?=\S)")
+"""The dash that opens a line spoken by another person than the line before (captions)."""
 _PREFIX = re.compile(r"^\s*(?:-\s*)?([^\W\d_][\w.'’ -]{0,39}?)\s*:(?:\s+|$)")
+_PAREN = re.compile(r"^\s*(?:-\s*)?\(([^\W\d_][\w.'’ -]{0,39}?)\)(?:\s*:)?(?:\s+|$)")
+_SOUNDS = frozenset(
+    (
+        "laughs", "laughter", "laughing", "music", "applause", "inaudible", "crosstalk",
+        "silence", "pause", "sighs", "coughs", "noise", "static", "beep", "ringing",
+        "unintelligible", "indistinct", "background", "background noise",
+    )
+)  # fmt: skip
+"""Parenthesised words that describe a sound, not a speaker (``(laughs)``)."""
 _MAX_PREFIX_WORDS = 4
 
 
@@ -55,14 +89,16 @@ class Cue:
         line: the line of its timing line.
         start_s: start in seconds.
         end_s: end in seconds.
-        parts: ``(voice or None, text)`` per voice span; one part without voice tags.
+        lines: ``(voice or None, text)`` per line of text, tags removed and entities
+            decoded, blank lines left out; a line's voice is that of the voice span it
+            is in (``None`` outside voice tags).
     """
 
     number: int
     line: int
     start_s: float
     end_s: float
-    parts: tuple[tuple[str | None, str], ...]
+    lines: tuple[tuple[str | None, str], ...]
 
     def where(self) -> str:
         """The cue's location for a problem report."""
@@ -174,33 +210,83 @@ def _finish(source: Source, raw: _RawCue, srt: bool, example: str) -> Cue | Prob
         return source.problem(
             where, f"it ends ({raw.end}) before it starts ({raw.start})", "fix its end time", line
         )
-    voiced = (_voice_and_text(start, end, run, srt) for run in _voice_runs(raw.text))
-    parts = tuple((voice, text) for voice, text in voiced if text)
-    if not parts:
+    lines = tuple(
+        (voice, text)
+        for run in _voice_runs(raw.text)
+        for voice, text in _voice_lines(start, end, run, srt)
+        if text
+    )
+    if not lines:
         return source.problem(where, "the cue has no text", "add its text or remove the cue", line)
-    return Cue(raw.number, line, start_s, end_s, parts)
+    return Cue(raw.number, line, start_s, end_s, lines)
 
 
 def segments_from_cues(cues: Sequence[Cue]) -> list[Segment]:
-    """Speaker segments of cues: voice tags first, then consistent ``Name:`` prefixes."""
-    untagged = [cue for cue in cues if all(voice is None for voice, _ in cue.parts)]
-    use_prefixes = _prefixes_consistent(untagged)
+    """Speaker segments of cues: rolling repeats dropped, then voices, then speaker lines."""
+    cues = _unrolled(cues) if _is_rolling(cues) else list(cues)
+    untagged = [cue.lines[0][1] for cue in cues if all(voice is None for voice, _ in cue.lines)]
+    rule = _speaker_rule(untagged)
     segments = []
     for cue in cues:
-        for voice, text in cue.parts:
-            speaker, said = voice, text
-            if voice is None and use_prefixes:
-                speaker, said = _split_prefix(text)
-            if said:
-                segments.append(Segment(speaker, cue.start_s, cue.end_s, said))
+        for speaker, text in _parts(cue, rule):
+            if text:
+                segments.append(Segment(speaker, cue.start_s, cue.end_s, text))
     return segments
 
 
-def _prefixes_consistent(untagged: Sequence[Cue]) -> bool:
-    if not untagged or _split_prefix(untagged[0].parts[0][1])[0] is None:
-        return False
-    prefixed = sum(1 for cue in untagged if _split_prefix(cue.parts[0][1])[0] is not None)
-    return prefixed * 2 >= len(untagged)
+@dataclass(frozen=True, slots=True)
+class _SpeakerLines:
+    """How the untagged lines of one file name their speaker.
+
+    Attributes:
+        paren: ``(Name)`` lines (Google Meet style) instead of ``Name:`` prefixes.
+        known: the ``Name:`` labels that open a cue; inside a cue only these, or a
+            label after a dialogue dash (``- Lars: no``), start another speaker, so
+            that "Tip: ..." on a cue's second line stays text.
+    """
+
+    paren: bool
+    known: frozenset[str] = frozenset()
+
+    def split(self, line: str, *, first: bool) -> tuple[str | None, str]:
+        """The line's speaker (or ``None``) and the rest of it."""
+        if self.paren:
+            return _split_paren(line)
+        label, rest = _split_prefix(line)
+        if label is None:
+            return None, line
+        if first or label.casefold() in self.known or _DIALOGUE_DASH.match(line):
+            return label, rest
+        return None, line
+
+
+def _speaker_rule(untagged_first_lines: Sequence[str]) -> _SpeakerLines | None:
+    """How untagged lines name their speaker in this file, or ``None`` when they do not."""
+    if not untagged_first_lines:
+        return None
+    if _split_paren(untagged_first_lines[0])[0] is not None:
+        return _SpeakerLines(paren=True)
+    if _split_prefix(untagged_first_lines[0])[0] is None:
+        return None
+    prefixed = [label for label, _ in map(_split_prefix, untagged_first_lines) if label]
+    if len(prefixed) * 2 < len(untagged_first_lines):
+        return None
+    return _SpeakerLines(paren=False, known=frozenset(label.casefold() for label in prefixed))
+
+
+def _parts(cue: Cue, rule: _SpeakerLines | None) -> list[tuple[str | None, str]]:
+    """``(speaker, text)`` per speaker of one cue: voice spans, or speaker lines."""
+    parts: list[tuple[str | None, list[str]]] = []
+    for index, (voice, line) in enumerate(cue.lines):
+        speaker, text = voice, line
+        if voice is None and rule is not None:
+            speaker, text = rule.split(line, first=index == 0)
+        text = _DIALOGUE_DASH.sub("", text)
+        if not parts or (speaker is not None and speaker != parts[-1][0]):
+            parts.append((speaker, [text] if text else []))
+        elif text:
+            parts[-1][1].append(text)
+    return [(speaker, normalize_text(" ".join(texts))) for speaker, texts in parts]
 
 
 def _split_prefix(text: str) -> tuple[str | None, str]:
@@ -211,6 +297,53 @@ def _split_prefix(text: str) -> tuple[str | None, str]:
     if len(label.split()) > _MAX_PREFIX_WORDS:
         return None, text
     return label, text[match.end() :].strip()
+
+
+def _split_paren(text: str) -> tuple[str | None, str]:
+    """``(Dana Reyes) Hi`` or a line ``(Dana Reyes)``: a speaker line, Google Meet style."""
+    match = _PAREN.match(text)
+    if match is None:
+        return None, text
+    label = match.group(1).strip()
+    if len(label.split()) > _MAX_PREFIX_WORDS or label.casefold() in _SOUNDS:
+        return None, text
+    return label, text[match.end() :].strip()
+
+
+def _is_rolling(cues: Sequence[Cue]) -> bool:
+    """True for youtube-dl style rolling captions: cues repeat the line shown before them.
+
+    Each cue of such a file shows the line before (which scrolls up) above the new
+    one. A file is taken as rolling when it has no voice tags, at least two cues (and
+    a third of them) start with the last line of the cue before, one of them has two or
+    more lines and one repeats a line of at least :data:`_ROLLING_WORDS` words: people
+    repeat a short "Okay." on a call, not whole caption lines.
+    """
+    if any(voice is not None for cue in cues for voice, _ in cue.lines):
+        return False
+    repeats = [cue for before, cue in itertools.pairwise(cues) if cue.lines[0] == before.lines[-1]]
+    return (
+        len(repeats) >= 2
+        and len(repeats) * 3 >= len(cues) - 1
+        and any(len(cue.lines) > 1 for cue in repeats)
+        and any(len(cue.lines[0][1].split()) >= _ROLLING_WORDS for cue in repeats)
+    )
+
+
+def _unrolled(cues: Sequence[Cue]) -> list[Cue]:
+    """The cues without the lines they repeat from the cue before (cues left empty go)."""
+    kept: list[Cue] = []
+    before: tuple[tuple[str | None, str], ...] = ()
+    for cue in cues:
+        lines = cue.lines
+        overlap = next(
+            (k for k in range(min(len(before), len(lines)), 0, -1) if before[-k:] == lines[:k]),
+            0,
+        )
+        if overlap < len(lines):
+            kept.append(replace(cue, lines=lines[overlap:]))
+        before = lines
+    return kept
 
 
 def _blocks(lines: Sequence[str], first_line: int) -> Iterator[_Block]:
@@ -257,15 +390,17 @@ def _voice_runs(text: Sequence[str]) -> list[list[str]]:
     return runs
 
 
-def _voice_and_text(start: str, end: str, run: list[str], srt: bool) -> tuple[str | None, str]:
+def _voice_lines(start: str, end: str, run: list[str], srt: bool) -> list[tuple[str | None, str]]:
+    """``(voice, text)`` per line of one voice span: tags removed, entities decoded."""
     caption = webvtt.Caption(start, end, [line.lstrip() for line in run])
     voice = caption.voice
-    text = caption.text
-    if srt:
-        text = _ASS_TAG.sub("", text)
-    text = normalize_text(unescape_entities(text).replace("\n", " "))
-    speaker = normalize_text(voice) if isinstance(voice, str) else None
-    return speaker or None, text
+    speaker = normalize_text(unescape_entities(voice)) if isinstance(voice, str) else None
+    lines = []
+    for line in caption.text.split("\n"):
+        if srt:
+            line = _ASS_TAG.sub("", line)
+        lines.append((speaker or None, normalize_text(unescape_entities(line))))
+    return lines
 
 
 def _clock_seconds(clock: str) -> float:

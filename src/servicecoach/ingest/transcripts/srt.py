@@ -4,12 +4,16 @@ A file is one call, its id ``call-<file stem>``: the file name is the call's ide
 importing a file with the same name again updates that call, and a second file of one
 import with the same name (in another folder) is reported and skipped
 (:mod:`servicecoach.ingest.transcripts.calls`). SRT has no speaker field, so speakers
-come from ``Name:`` prefixes at the start of cues (``Priya Nair: Hi Mei``) when the file
-uses them consistently (the rule is in :mod:`servicecoach.ingest.transcripts.captions`);
-without them the whole call is one turn of the speaker ``"speaker"`` with the role
-``system``, since agent and customer cannot be told apart (pass ``--speaker
-speaker=agent`` or a diarised transcript). Consecutive cues of one speaker merge into
-one turn; roles follow :mod:`servicecoach.ingest.transcripts.turns`.
+come from ``Name:`` prefixes (``Priya Nair: Hi Mei``) or ``(Name)`` speaker lines when
+the file uses them consistently (the rules are in
+:mod:`servicecoach.ingest.transcripts.captions`); without them the whole call is one
+turn of the speaker ``"speaker"`` with the role ``system``, since agent and customer
+cannot be told apart (pass ``--speaker speaker=agent`` or a diarised transcript).
+Consecutive cues of one speaker merge into one turn; roles follow
+:mod:`servicecoach.ingest.transcripts.roles`. Subtitle editors save SRT in many
+encodings: UTF-8, UTF-16 with a BOM and Windows-1252 are all read
+(:mod:`servicecoach.ingest.textfile`), the encoding used recorded in
+``meta.decoded_as`` when it was not UTF-8. Cue numbers are optional.
 
 The file is parsed here rather than with webvtt-py's SRT reader, which drops malformed
 cues silently, keeps no line numbers, reads ``00:00:07,5`` as 7.005 seconds and rejects
@@ -30,6 +34,7 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.textfile import head_text, read_decoded
 from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.captions import (
     Cue,
@@ -42,7 +47,7 @@ from servicecoach.ingest.transcripts.turns import build_call, call_id
 __all__ = ["SrtImporter"]
 
 _START = re.compile(
-    rb"^(?:\xef\xbb\xbf)?[ \t\r\n]*\d+[ \t]*\r?\n[ \t]*\d+:\d{1,2}:\d{1,2}([,.])\d{1,3}[ \t]*-->"
+    r"^[ \t\r\n]*(?:\d+[ \t]*\r?\n)?[ \t]*\d+:\d{1,2}:\d{1,2}([,.])\d{1,3}[ \t]*-->"
 )
 
 
@@ -54,13 +59,14 @@ class SrtImporter(CallImporter):
     extensions: ClassVar[tuple[str, ...]] = (".srt",)
 
     def detect(self, path: Path, head: bytes) -> int:
-        match = _START.match(head)
+        match = _START.match(head_text(head))
         if match is not None:
-            return 95 if match.group(1) == b"," else 60
+            return 95 if match.group(1) == "," else 60
         return 10 if path.suffix.lower() in self.extensions else 0
 
     def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
-        lines = split_lines(source.read_text())
+        decoded = read_decoded(source)
+        lines = split_lines(decoded.text)
         if any(line.strip() for line in lines) and not any("-->" in line for line in lines):
             raise InvalidFileError(
                 source.problem(
@@ -81,4 +87,5 @@ class SrtImporter(CallImporter):
             conversation_id=call_id(source.path),
             source=self.name,
             options=options,
+            meta=None if decoded.is_utf8 else {"decoded_as": decoded.encoding},
         )

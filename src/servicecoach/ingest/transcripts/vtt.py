@@ -4,15 +4,17 @@ A file is one call, its id ``call-<file stem>``: the file name is the call's ide
 importing a file with the same name again updates that call, and a second file of one
 import with the same name (in another folder) is reported and skipped
 (:mod:`servicecoach.ingest.transcripts.calls`). Speakers come from voice tags
-(``<v Sam Ortiz>Thanks for calling``) or from consistent ``Name:`` prefixes at the start
-of cues (see :mod:`servicecoach.ingest.transcripts.captions` for the exact rule); cue
-tags are removed and entities such as ``&amp;`` decoded. Consecutive cues of one
-speaker merge into one turn, and roles follow
-:mod:`servicecoach.ingest.transcripts.turns`: without a ``speaker_roles`` option the
-first voice is the agent (``first_speaker``) and every other voice the customer. A file
-without any voice tags or ``Name:`` prefixes is one turn of the speaker ``"speaker"``
-with the role ``system``: pass ``--speaker speaker=agent`` (or a diarised transcript)
-to score it.
+(``<v Sam Ortiz>Thanks for calling``), ``(Name)`` speaker lines (Google Meet) or
+consistent ``Name:`` prefixes (see :mod:`servicecoach.ingest.transcripts.captions` for
+the exact rules, and for rolling youtube-dl captions, whose repeated lines are kept
+once); cue tags are removed and entities such as ``&amp;`` or ``&#237;`` decoded, in
+voice names too. Consecutive cues of one speaker merge into one turn, and roles follow
+:mod:`servicecoach.ingest.transcripts.roles` (``--speaker``, then what was said, then
+the first voice is the agent). A file without any speaker is one turn of the speaker
+``"speaker"`` with the role ``system``: pass ``--speaker speaker=agent`` (or a
+diarised transcript) to score it. The file may be in any encoding
+(:mod:`servicecoach.ingest.textfile`); one that was not UTF-8 records the encoding
+used in ``meta.decoded_as``.
 
 A cue with unreadable times, an end before its start, or no text is reported (with its
 cue number and line) and skipped; a file that does not start with ``WEBVTT`` cannot be
@@ -29,6 +31,7 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.textfile import head_text, read_decoded
 from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.captions import (
     Cue,
@@ -40,7 +43,7 @@ from servicecoach.ingest.transcripts.turns import build_call, call_id
 
 __all__ = ["WebVttImporter"]
 
-_HEADER = re.compile(rb"^(?:\xef\xbb\xbf)?WEBVTT(?:[ \t\r\n]|$)")
+_HEADER = re.compile(r"^WEBVTT(?:[ \t\r\n]|$)")
 
 
 def _is_not_a_cue(lines: Sequence[str]) -> bool:
@@ -56,12 +59,13 @@ class WebVttImporter(CallImporter):
     extensions: ClassVar[tuple[str, ...]] = (".vtt",)
 
     def detect(self, path: Path, head: bytes) -> int:
-        if _HEADER.match(head):
+        if _HEADER.match(head_text(head)):
             return 100
         return 10 if path.suffix.lower() in self.extensions else 0
 
     def read_call(self, source: Source, options: ImportOptions) -> Iterator[Item]:
-        lines = split_lines(source.read_text())
+        decoded = read_decoded(source)
+        lines = split_lines(decoded.text)
         if not lines or not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
             raise InvalidFileError(
                 source.problem(
@@ -86,6 +90,7 @@ class WebVttImporter(CallImporter):
             conversation_id=call_id(source.path),
             source=self.name,
             options=options,
+            meta=None if decoded.is_utf8 else {"decoded_as": decoded.encoding},
         )
 
 
