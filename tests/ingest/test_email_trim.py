@@ -68,7 +68,7 @@ def test_email_trim_removes_signatures(body: str, expected: str) -> None:
     ("body", "expected"),
     [
         (  # Android, Russian, the attribution wrapped over two lines
-            "Спасибо, всё работает.\n12.03.2024 10:15 пользователь \"Support\" <\n"
+            'Спасибо, всё работает.\n12.03.2024 10:15 пользователь "Support" <\n'
             "help@shop.example> написал:\n\n> Попробуйте ещё раз\n>",
             "Спасибо, всё работает.",
         ),

@@ -3,7 +3,11 @@
 Headers are read as the message gives them (folded lines joined, raw 8-bit bytes decoded
 as UTF-8 or Windows-1252); the text is ``text/plain`` when there is one, else
 ``text/html`` converted, with a charset that is unknown or does not match the bytes
-falling back to UTF-8, then Windows-1252.
+falling back to UTF-8, then Windows-1252. UTF-8 bytes labelled with a one-byte charset
+(ISO-8859-1...) are read as UTF-8, and a ``text/plain`` part that is plainly HTML is
+converted. A ``Date`` more than two days after the mail was received is not trusted
+(:func:`_trusted_time`). A helpdesk notification keeps only the comment it relays
+(:mod:`servicecoach.ingest.email.helpdesk`).
 """
 
 from __future__ import annotations
@@ -11,17 +15,18 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
-from email.errors import MessageError
+from email.errors import MessageError, StartBoundaryNotFoundDefect
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 from servicecoach.errors import InvalidRecordError
+from servicecoach.ingest.email.helpdesk import Relayed, relayed_comment
 from servicecoach.model.text import html_to_text, normalize_text, shown, trim_email_reply
 from servicecoach.model.timeparse import check_utc_range
 
@@ -33,6 +38,18 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _PARSE_ERRORS = (MessageError, LookupError, ValueError, TypeError, IndexError, AttributeError)
 _DATE_FIX = "expected an RFC 5322 date such as Tue, 01 May 2024 09:12:00 +0000"
+_FUTURE_SLACK = timedelta(days=2)
+"""How far after its receipt (or the import) a ``Date`` may be: clocks and zones err."""
+_ONE_BYTE_CHARSET = re.compile(
+    r"^(?:us-ascii|ascii|iso[-_]?8859[-_]?\d+|latin[-_]?\d|l\d|(?:windows|cp)[-_]?125\d|"
+    r"koi8[-_]?[ru]|mac(?:intosh|roman)?|(?:ibm|cp)\d{3})$",
+    re.I,
+)
+_HTML_TAGS = re.compile(
+    r"</?(?:html|head|body|p|div|br|span|table|tr|td|font|b|i|a|ul|ol|li|hr|pre|h\d)\b[^>]*>",
+    re.I,
+)
+_HTML_MIN_TAGS = 3
 
 
 @dataclass(slots=True)
@@ -50,6 +67,8 @@ class Mail:
     text: str
     order: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    relayed: Relayed | None = None
+    """The comment a helpdesk notification relays (its author is not the sender)."""
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -119,8 +138,14 @@ def _parse(data: bytes) -> Mail:
         meta["from"] = address.lower()
     ids = _ids(first("message-id"))
     at = _date(first("date"), meta, ids[0] if ids else None)
+    if at is not None:
+        at = _trusted_time(at, headers.get("received", []), meta)
     subject = _decode_words(first("subject"))
-    text = _body(message, meta)
+    text = _body(message, data, meta)
+    relayed = relayed_comment(text, headers, _decode_words(name)) if text else None
+    if relayed is not None:
+        text = relayed.text
+        meta["relayed_by"] = address.lower()
     attachments = _attachments(message)
     if attachments:
         meta["attachments"] = attachments
@@ -133,12 +158,13 @@ def _parse(data: bytes) -> Mail:
         references=_ids(" ".join(headers.get("references", []))),
         in_reply_to=_ids(first("in-reply-to")),
         address=address.lower(),
-        name=_decode_words(name) or None,
+        name=relayed.author if relayed else _decode_words(name) or None,
         recipients=recipients,
         at=at,
         subject=subject,
         text=trim_email_reply(text) if text else "",
         meta=meta,
+        relayed=relayed,
     )
 
 
@@ -168,7 +194,17 @@ def _decode_words(value: str) -> str:
 
 
 def _decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
-    """Decode with the declared charset, else UTF-8, else Windows-1252 (lossy)."""
+    """Decode with the declared charset, else UTF-8, else Windows-1252 (lossy).
+
+    Bytes labelled with a one-byte charset (ISO-8859-1, Windows-1252...) that are valid
+    UTF-8 with non-ASCII characters are UTF-8: read as the label says they would give
+    mojibake ("cafÃ©"), and text really in such a charset is (almost) never valid UTF-8.
+    """
+    if charset and _ONE_BYTE_CHARSET.match(charset.strip()) and not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for candidate in (charset, "utf-8"):
         if not candidate:
             continue
@@ -213,8 +249,48 @@ def _date(value: str, meta: dict[str, Any], message_id: str | None) -> datetime 
         raise BadHeader(exc.message, exc.fix, message_id) from None
 
 
-def _body(message: EmailMessage, meta: dict[str, Any]) -> str:
-    """The message's text: plain preferred, else HTML converted; not yet trimmed."""
+def _trusted_time(at: datetime, received: list[str], meta: dict[str, Any]) -> datetime | None:
+    """``at`` (the ``Date``), unless it is more than two days after the mail was received.
+
+    A sender's clock can be wrong by years (``3609``); the receiving server's is not.
+    The reference is the newest ``Received`` header (the last hop, added by your own
+    mail server), else the time of the import. An untrusted ``Date`` is replaced by that
+    ``Received`` time (``meta["time_from"] = "received"``), or, without one, the time is
+    left unknown; either way ``meta["date_untrusted"]`` keeps the ``Date`` as written.
+    """
+    receipt = _received_time(received[0]) if received else None
+    limit = (receipt or datetime.now(UTC)) + _FUTURE_SLACK
+    if at <= limit:
+        return at
+    meta["date_untrusted"] = at.isoformat()
+    if receipt is None:
+        return None
+    meta["time_from"] = "received"
+    return receipt
+
+
+def _received_time(header: str) -> datetime | None:
+    """The time at the end of a ``Received`` header (after its last ``;``)."""
+    _, semicolon, when = header.rpartition(";")
+    if not semicolon:
+        return None
+    try:
+        parsed = parsedate_to_datetime(when.strip())
+        checked = check_utc_range(parsed, when, field="Received")
+    except (ValueError, TypeError, IndexError, OverflowError, InvalidRecordError):
+        return None
+    return checked if checked.utcoffset() is not None else checked.replace(tzinfo=UTC)
+
+
+def _body(message: EmailMessage, data: bytes, meta: dict[str, Any]) -> str:
+    """The message's text: plain preferred, else HTML converted; not yet trimmed.
+
+    A multipart boundary the standard parser cannot read (unquoted, with ``=``) is read
+    again with the lenient legacy parser.
+    """
+    if any(isinstance(d, StartBoundaryNotFoundDefect) for d in message.defects):
+        lenient = BytesParser(_class=EmailMessage, policy=policy.compat32).parsebytes(data)
+        message = cast(EmailMessage, lenient)
     part: MimeMessage | None = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         part = next(
@@ -232,7 +308,16 @@ def _body(message: EmailMessage, meta: dict[str, Any]) -> str:
         meta["decoded_as"] = used
     if part.get_content_subtype() == "html":
         return html_to_text(text)
+    if _plainly_html(text):
+        meta["html_in_plain"] = True
+        return html_to_text(text)
     return normalize_text(text)
+
+
+def _plainly_html(text: str) -> bool:
+    """True for a ``text/plain`` part that is really HTML: it starts with a tag and has
+    several."""
+    return text.lstrip().startswith("<") and len(_HTML_TAGS.findall(text)) >= _HTML_MIN_TAGS
 
 
 def _attachments(message: EmailMessage) -> list[str]:

@@ -71,20 +71,18 @@ def build_conversation(thread: Sequence[Mail], options: ImportOptions, source: s
         options: support addresses, which say who is an agent.
         source: the importer's name.
     """
-    if options.support_addresses:
-        agents = {m.address for m in thread if options.is_support_address(m.address)}
-    else:
-        agents = {m.address for m in thread} - {thread[0].address}
+    agents = _agent_addresses(thread, options)
+    roles = _roles(thread, agents)
     messages = tuple(
         Message(
             id=mail.id,
-            role=Role.AGENT if mail.address in agents else Role.CUSTOMER,
+            role=role,
             text=mail.text,
             author=mail.name or mail.address or None,
             at=mail.at,
             meta=mail.meta,
         )
-        for mail in thread
+        for mail, role in zip(thread, roles, strict=True)
     )
     meta: dict[str, Any] = {}
     subject = next((m.subject for m in thread if m.subject), "")
@@ -94,18 +92,83 @@ def build_conversation(thread: Sequence[Mail], options: ImportOptions, source: s
         id=f"{source}-{_root(thread)}",
         channel=Channel.EMAIL,
         messages=messages,
-        customer=_customer(thread, agents, options),
+        customer=_customer(thread, roles, agents, options),
         public=False,
         source=source,
         meta=meta,
     )
 
 
-def _customer(thread: Sequence[Mail], agents: set[str], options: ImportOptions) -> Customer:
+def _agent_addresses(thread: Sequence[Mail], options: ImportOptions) -> set[str]:
+    """The senders whose own mails are agent mails (a helpdesk's relay address too)."""
+    relays = {m.address for m in thread if m.relayed is not None}
+    if options.support_addresses:
+        return {m.address for m in thread if options.is_support_address(m.address)} | relays
+    direct = [m for m in thread if m.address not in relays]
+    first = {direct[0].address} if direct else set()
+    return ({m.address for m in direct} - first) | relays
+
+
+def _roles(thread: Sequence[Mail], agents: set[str]) -> list[Role]:
+    """Each mail's role: by its sender, or for a relayed comment by its author.
+
+    A relayed author is the customer when the thread knows them as one (a customer who
+    wrote directly, the requester of the ticket, the recipient of a "your request"
+    notification), an agent when known as one (an agent who wrote directly) or shown
+    as "Name (Company)" in the comment header, else the customer.
+    """
+    customers: set[str] = set()
+    staff: set[str] = set()
     for mail in thread:
-        if mail.address not in agents:
+        if mail.relayed is None:
+            if mail.name:
+                (staff if mail.address in agents else customers).add(mail.name.casefold())
+            continue
+        if mail.relayed.requester:
+            customers.add(mail.relayed.requester.casefold())
+        if mail.relayed.to_requester:
+            customers.update(name.casefold() for name, _ in mail.recipients if name)
+    roles = []
+    for mail in thread:
+        if mail.relayed is None:
+            roles.append(Role.AGENT if mail.address in agents else Role.CUSTOMER)
+            continue
+        author = mail.relayed.author.casefold()
+        if author in customers:
+            roles.append(Role.CUSTOMER)
+        elif author in staff or mail.relayed.author_marked:
+            roles.append(Role.AGENT)
+        else:
+            roles.append(Role.CUSTOMER)
+    return roles
+
+
+def _customer(
+    thread: Sequence[Mail], roles: Sequence[Role], agents: set[str], options: ImportOptions
+) -> Customer:
+    """The first customer who wrote; for a thread written only by agents, the recipient.
+
+    A customer whose comment a helpdesk relayed has no address of their own in the
+    mail, except when the notification went to them ("your request"): then the
+    recipient with their name gives it.
+    """
+    for mail, role in zip(thread, roles, strict=True):
+        if role is not Role.CUSTOMER:
+            continue
+        if mail.relayed is None:
             return Customer(name=mail.name, email=mail.address or None)
+        return Customer(name=mail.relayed.author, email=_address_of(mail.relayed.author, thread))
     for name, address in thread[0].recipients:
-        if not options.is_support_address(address):
+        if address not in agents and not options.is_support_address(address):
             return Customer(name=name or None, email=address)
     return Customer()
+
+
+def _address_of(name: str, thread: Sequence[Mail]) -> str | None:
+    """The address of ``name`` from a notification sent to them, or ``None``."""
+    for mail in thread:
+        if mail.relayed is not None and mail.relayed.to_requester:
+            for recipient, address in mail.recipients:
+                if recipient.casefold() == name.casefold():
+                    return address
+    return None
