@@ -17,25 +17,24 @@ rare in the others) and its examples are the texts nearest its centroid.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from servicecoach.model.conversation import Conversation, Role
 
 __all__ = [
-    "STOP_WORDS",
     "Clustering",
     "Encoder",
     "ReasonGroup",
     "cluster_reasons",
     "label_groups",
     "reason_text",
+    "stop_words",
 ]
 
 Encoder = Callable[[Sequence[str]], npt.NDArray[np.floating]]
@@ -53,8 +52,18 @@ _EXTRA_STOP = frozenset(
         "know", "like", "want", "yes", "ok", "okay", "guys", "team", "today",
     }
 )  # fmt: skip
-STOP_WORDS: list[str] = sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP)
-"""Words never used in a label: English stop words and greetings."""
+
+
+@functools.cache
+def stop_words() -> list[str]:
+    """Words never used in a label: English stop words and greetings.
+
+    scikit-learn is imported here and in the functions that cluster, not with this
+    module: it takes most of a second, and every CLI command imports this module.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP)
 
 
 def reason_text(conversation: Conversation, *, min_chars: int = 60, max_chars: int = 400) -> str:
@@ -131,6 +140,8 @@ def _merge(distances: npt.NDArray[np.floating], threshold: float) -> npt.NDArray
     """Average-linkage groups of a precomputed distance matrix, cut at ``threshold``."""
     if len(distances) < 2:
         return np.zeros(len(distances), dtype=np.int64)
+    from sklearn.cluster import AgglomerativeClustering
+
     model = AgglomerativeClustering(
         n_clusters=None,
         metric="precomputed",
@@ -161,6 +172,8 @@ def _raw_labels(
     k = min(max_centroids, max(2, len(vectors) // 20))
     # Random initialisation: k-means++ takes minutes on 100k vectors and buys nothing here,
     # since the cells are only a summary that the agglomerative step merges.
+    from sklearn.cluster import MiniBatchKMeans
+
     kmeans = MiniBatchKMeans(
         n_clusters=k, init="random", n_init=3, random_state=seed, batch_size=4096, max_iter=100
     )
@@ -245,8 +258,10 @@ def label_groups(groups: Sequence[Sequence[str]], *, top: int = 4) -> list[list[
     """
     if not groups:
         return []
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer = CountVectorizer(
-        stop_words=STOP_WORDS,
+        stop_words=stop_words(),
         ngram_range=(1, 2),
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
         lowercase=True,

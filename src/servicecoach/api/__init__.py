@@ -15,7 +15,24 @@ document), :mod:`servicecoach.api.routes` (one module per area) and
 
 from __future__ import annotations
 
-from servicecoach.api.app import create_app
-from servicecoach.api.settings import ServiceSettings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from servicecoach.api.app import create_app
+    from servicecoach.api.settings import ServiceSettings
 
 __all__ = ["ServiceSettings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the app's modules on first use: FastAPI is not loaded by every CLI command
+    that only reads a setting (``import servicecoach.api.settings`` runs this file)."""
+    if name == "create_app":
+        from servicecoach.api.app import create_app
+
+        return create_app
+    if name == "ServiceSettings":
+        from servicecoach.api.settings import ServiceSettings
+
+        return ServiceSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

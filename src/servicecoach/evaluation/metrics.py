@@ -6,8 +6,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy.stats import spearmanr
-
 __all__ = ["BinaryCounts", "Correlation", "spearman"]
 
 
@@ -113,6 +111,8 @@ def spearman(predicted: Sequence[float], actual: Sequence[float], missing: int =
     n = len(predicted)
     if n < 3 or len(set(predicted)) < 2 or len(set(actual)) < 2:
         return Correlation(None, None, n, missing)
+    from scipy.stats import spearmanr  # half a second to import: only when evaluating
+
     result = spearmanr(predicted, actual)
     rho, p_value = float(result.statistic), float(result.pvalue)
     if math.isnan(rho):
