@@ -130,3 +130,16 @@ def test_email_unquoted_boundary_with_equals_sign_is_read(tmp_path: Path) -> Non
     )
     message = _only_message(_eml(tmp_path, head, body))
     assert message.text == "The stove lights now, thanks for the tip about the jet."
+
+
+def test_email_bare_addresses_separated_by_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "bare.eml"
+    path.write_text(
+        "From: mei.lin@example.org mei@example.net\nTo: help@northwind.example sam@northwind.example\n"
+        "Subject: Stove\nDate: Thu, 9 May 2024 08:00:00 +0000\n\nMy stove won't light.\n",
+        encoding="utf-8",
+    )
+    [thread], problems = read_all(IMPORTER, [path])
+    assert problems == []
+    assert thread.messages[0].author == "mei.lin@example.org"
+    assert thread.customer.email == "mei.lin@example.org"

@@ -34,6 +34,7 @@ __all__ = ["BadHeader", "Mail", "NotEmail", "UnreadableEmail", "parse_email"]
 
 _NEEDED = ("from", "to", "subject", "date", "message-id")
 _MSG_ID = re.compile(r"<([^<>]+)>")
+_ADDRESS = re.compile(r"[^\s<>@,;\"']+@[^\s<>@,;\"']+")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _PARSE_ERRORS = (MessageError, LookupError, ValueError, TypeError, IndexError, AttributeError)
@@ -131,7 +132,7 @@ def _parse(data: bytes) -> Mail:
     def first(key: str) -> str:
         return headers.get(key, [""])[0]
 
-    sender = getaddresses([first("from")]) if first("from") else []
+    sender = _addresses([first("from")]) if first("from") else []
     name, address = sender[0] if sender else ("", "")
     meta: dict[str, Any] = {}
     if address:
@@ -141,18 +142,20 @@ def _parse(data: bytes) -> Mail:
     if at is not None:
         at = _trusted_time(at, headers.get("received", []), meta)
     subject = _decode_words(first("subject"))
-    text = _body(message, data, meta)
+    content = _readable(message, data)
+    body = _body_part(content)
+    text = _body(body, meta) if body is not None else ""
     relayed = relayed_comment(text, headers, _decode_words(name)) if text else None
     if relayed is not None:
         text = relayed.text
         meta["relayed_by"] = address.lower()
-    attachments = _attachments(message)
+    attachments = _attachments(content, body)
     if attachments:
         meta["attachments"] = attachments
+    if not text:
+        meta["no_text"] = "only attachments" if attachments else "no text in the mail"
     mail_id = ids[0] if ids else _synthetic_id(first("from"), first("date"), subject, text)
-    recipients = tuple(
-        (_decode_words(n), a.lower()) for n, a in getaddresses(headers.get("to", [])) if a
-    )
+    recipients = tuple((_decode_words(n), a.lower()) for n, a in _addresses(headers.get("to", [])))
     return Mail(
         id=mail_id,
         references=_ids(" ".join(headers.get("references", []))),
@@ -166,6 +169,15 @@ def _parse(data: bytes) -> Mail:
         meta=meta,
         relayed=relayed,
     )
+
+
+def _addresses(values: list[str]) -> list[tuple[str, str]]:
+    """The (name, address) pairs of address headers; bare addresses separated by spaces
+    (``a@x.example b@x.example``), which the standard reader garbles, are found too."""
+    found = [(name, address) for name, address in getaddresses(values) if address]
+    if all(_ADDRESS.fullmatch(address) for _, address in found):
+        return found
+    return [("", address) for value in values for address in _ADDRESS.findall(value)]
 
 
 def _clean(value: str) -> str:
@@ -282,23 +294,25 @@ def _received_time(header: str) -> datetime | None:
     return checked if checked.utcoffset() is not None else checked.replace(tzinfo=UTC)
 
 
-def _body(message: EmailMessage, data: bytes, meta: dict[str, Any]) -> str:
-    """The message's text: plain preferred, else HTML converted; not yet trimmed.
-
-    A multipart boundary the standard parser cannot read (unquoted, with ``=``) is read
-    again with the lenient legacy parser.
-    """
+def _readable(message: EmailMessage, data: bytes) -> EmailMessage:
+    """``message``, or read again by the lenient legacy parser when its multipart
+    boundary could not be read (unquoted, with ``=``: ``boundary=----=_Part_1``)."""
     if any(isinstance(d, StartBoundaryNotFoundDefect) for d in message.defects):
         lenient = BytesParser(_class=EmailMessage, policy=policy.compat32).parsebytes(data)
-        message = cast(EmailMessage, lenient)
+        return cast(EmailMessage, lenient)
+    return message
+
+
+def _body_part(message: EmailMessage) -> MimeMessage | None:
+    """The part holding the text: plain preferred, else HTML, else any text part."""
     part: MimeMessage | None = message.get_body(preferencelist=("plain", "html"))
     if part is None:
-        part = next(
-            (p for p in message.walk() if p.get_content_maintype() == "text"),
-            None,
-        )
-    if part is None:
-        return ""
+        part = next((p for p in message.walk() if p.get_content_maintype() == "text"), None)
+    return part
+
+
+def _body(part: MimeMessage, meta: dict[str, Any]) -> str:
+    """The text of the body part: HTML converted; not yet trimmed."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
@@ -320,10 +334,28 @@ def _plainly_html(text: str) -> bool:
     return text.lstrip().startswith("<") and len(_HTML_TAGS.findall(text)) >= _HTML_MIN_TAGS
 
 
-def _attachments(message: EmailMessage) -> list[str]:
-    if not message.is_multipart():
-        return []
-    return [
-        _decode_words(str(part.get_filename() or part.get_content_type()))
-        for part in message.iter_attachments()
-    ]
+def _attachments(message: EmailMessage, body: MimeMessage | None) -> list[str]:
+    """The names (else types) of the parts that are not the text: files, images, mails.
+
+    A text part without a file name is an alternative of the body (its HTML version),
+    not an attachment. An attached mail counts once, not by its own parts.
+    """
+    names: list[str] = []
+    pending: list[MimeMessage] = [message]
+    while pending:  # a loop: parts can be nested very deeply
+        part = pending.pop()
+        if part.get_content_maintype() == "multipart":  # an empty one holds nothing
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                pending.extend(p for p in reversed(payload) if isinstance(p, MimeMessage))
+            continue
+        if part is body:
+            continue
+        filename = part.get_filename()
+        if (
+            filename
+            or part.get_content_maintype() != "text"
+            or (part.get_content_disposition() == "attachment")
+        ):
+            names.append(_decode_words(str(filename or part.get_content_type())))
+    return names
