@@ -282,16 +282,18 @@ def _from_content(
     if top.net - runner.net < MARGIN:
         return None
     roles = {label: Role.AGENT if label == ranked[0] else Role.CUSTOMER for label in candidates}
-    if top.agent_why is not None and top.agent > 0:
-        why = _because(top.agent_why)
-    else:
-        other = next(
-            label for label in ranked[1:] if scores.get(label, _Score()).customer_why is not None
-        )
-        evidence = scores[other].customer_why
+    reasons = []
+    if top.agent_why is not None:
+        reasons.append(_because(top.agent_why))
+    stater = next(
+        (label for label in ranked[1:] if scores.get(label, _Score()).customer_why is not None),
+        None,
+    )
+    if stater is not None:
+        evidence = scores[stater].customer_why
         assert evidence is not None
-        why = f"speaker {other} {_because(evidence)}"
-    return roles, f"speaker {ranked[0]} taken as the agent: {why}"
+        reasons.append(f"speaker {stater} {_because(evidence)}")
+    return roles, f"speaker {ranked[0]} taken as the agent: {'; '.join(reasons)}"
 
 
 def decide_roles(

@@ -24,8 +24,9 @@ assign roles the same way:
   (``options.first_speaker``). ``meta["roles_from"]`` and ``meta["roles_note"]`` say
   how.
 - Segments may carry ``meta`` (Call Analytics sentiment and issues); a turn's meta
-  merges its segments': lists are joined, a ``sentiment`` that differs between them
-  becomes ``"mixed"``, other values keep the first segment's.
+  merges its segments': lists are joined, ``sentiment`` is the segments' one when they
+  agree, the non-neutral one beside ``neutral``, otherwise ``"mixed"``; other values
+  keep the first segment's.
 - Messages carry ``start_s``/``end_s`` (seconds from the start of the call) and no
   ``at``: none of the supported formats records when the call took place.
 """
@@ -195,4 +196,6 @@ def _merge_meta(into: dict[str, Any], more: Mapping[str, Any]) -> None:
         elif isinstance(into[key], list) and isinstance(value, list):
             into[key].extend(value)
         elif key == "sentiment" and into[key] != value:
-            into[key] = "mixed"
+            into[key] = (
+                value if into[key] == "neutral" else into[key] if value == "neutral" else "mixed"
+            )
