@@ -1,13 +1,28 @@
-"""Zendesk ticket exports: API pages, plain arrays and NDJSON, with their comments.
+"""Zendesk ticket exports: API pages, arrays and NDJSON, with comments, audits and calls.
 
-Accepted shapes:
+Accepted shapes (files given to one import are read together and joined by ticket id):
 
-- a JSON object ``{"tickets": [...], "users": [...]}`` (an API page; side-loaded users
-  are optional), or ``{"ticket": {...}}`` for a single ticket;
-- a plain JSON array of tickets;
-- NDJSON, one ticket per line, as Zendesk's JSON export writes it;
-- a ``{"users": [...]}`` document next to the tickets: users found in any file given
-  to the same import are used for every ticket.
+- tickets: a JSON object ``{"tickets": [...], "users": [...]}`` (an API page or the
+  incremental export; side-loaded users are optional), ``{"ticket": {...}}``, a plain
+  JSON array of tickets, one ticket object, or NDJSON (one ticket per line, as
+  Zendesk's JSON export writes it). A ticket's comments may be embedded as
+  ``comments``; the tickets endpoints give none (only the ``description``);
+- comments pages ``{"comments": [...]}`` (``GET /tickets/{id}/comments``): the answer
+  has no ticket id, so the ticket is taken from the page's ``links`` (or
+  ``next_page``/``previous_page``) URLs, else from a comment's own ``ticket_id``, else
+  from the file name (``ticket33_comments.json``); without any, the file is a problem;
+- ticket audits ``{"audits": [...]}``: each audit has its ``ticket_id``; ``Comment`` and
+  ``VoiceComment`` events are the comments (time and channel from their audit), and the
+  ``Create``/``Change`` events give requester, subject, status, priority, type and tags,
+  so audits alone make whole tickets;
+- Zendesk Talk calls (one call object, ``{"call": {...}}`` or ``{"calls": [...]}``),
+  attached to their ticket (see :mod:`servicecoach.ingest.zendesk.talk`);
+- a ``{"users": [...]}`` document: users found in any file of the import are used for
+  every ticket.
+
+Large JSON documents are streamed (:func:`servicecoach.ingest.jsonload.stream_json`):
+memory stays flat with the number of tickets. Comments pages, audits and calls given
+apart from their tickets are held until the tickets are read.
 
 Decisions a user should know:
 
@@ -35,13 +50,23 @@ Decisions a user should know:
 - **Ids**: ``zendesk-<ticket id>``; message ids are the comment ids, unique across the
   Zendesk account, so a ticket already imported is recognised by its comments (the last
   copy of a repeated comment id wins). A comment exported without an id gets
-  ``ticket-<ticket id>-comment-<position>``. Messages are sorted by time; comments without a time keep
-  their order after the timed ones.
-- **Empty tickets**: a ticket without comments becomes a conversation with no messages,
-  so its subject, status and customer are still imported.
+  ``ticket-<ticket id>-comment-<position>``; a Talk call's messages are
+  ``talk-call-<call id>`` (and ``-answer``). Messages are sorted by time; comments
+  without a time keep their order after the timed ones.
+- **Tickets without text**: a ticket that ends with no comment (the tickets endpoint
+  alone, ``comments: []``, or every comment unreadable) is a problem, never an empty
+  conversation: it has nothing to score, and its description alone would read as a
+  customer nobody answered. The problem says to import its comments or audits with it.
+- **Comments or calls without their ticket** (a comments page or a call whose ticket is
+  not in the import) are problems: they do not say who the customer is.
+- **Voice comments** use the voicemail's ``data.transcription_text`` when there is one.
+  A Talk "voice comment" request body (``call_fields``, ``display_to_agent``) names no
+  ticket or time and is refused with that reason.
 - **Errors**: a bad ticket is reported as ``ticket N (id X)`` (and its line in NDJSON)
   and skipped; a bad comment is reported and skipped, the rest of its ticket is kept.
-  A document that is not valid JSON is rejected with the line and column of the error.
+  A document that is not valid JSON is rejected with the line and column of the error
+  (up to 16 MiB; in a larger one, the record after which it was met); the tickets read
+  before the error are kept.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.zendesk.joins import Joined, Part, ident, obj
+from servicecoach.ingest.zendesk.talk import call_messages
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -21,7 +23,9 @@ from servicecoach.model.text import (
 )
 from servicecoach.model.timeparse import parse_timestamp
 
-__all__ = ["TicketReader", "Users", "is_ticket"]
+__all__ = ["NO_COMMENTS_FIX", "TicketReader", "Users", "is_ticket"]
+
+NO_COMMENTS_FIX = "import its comments or audits with it, or export the tickets with their comments"
 
 _CHANNELS: Mapping[str, Channel] = {
     "email": Channel.EMAIL,
@@ -65,17 +69,8 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _id(value: object) -> str | None:
-    """An id as text: integers and non-empty strings, nothing else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    return _text(value)
-
-
-def _obj(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
+_id = ident
+_obj = obj
 
 
 def _user(data: Mapping[str, Any]) -> _User:
@@ -121,6 +116,9 @@ def _time(value: object, what: str) -> datetime | None:
 
 
 def _body(comment: Mapping[str, Any], trim: bool) -> str:
+    transcription = _text(_obj(comment.get("data")).get("transcription_text"))
+    if transcription:  # a voicemail's words, where the body only describes the call
+        return normalize_text(transcription)
     html = comment.get("html_body")
     if isinstance(html, str) and html.strip():
         text = html_to_text(html)
@@ -138,20 +136,37 @@ def _body(comment: Mapping[str, Any], trim: bool) -> str:
 
 
 class TicketReader:
-    """Turns one ticket object into a conversation (and problems for bad comments)."""
+    """Turns one ticket object into a conversation (and problems for bad comments).
 
-    def __init__(self, source: Source, users: Users, where: str, line: int | None) -> None:
+    Comments and calls read from other files of the import (``joined``) are added to the
+    ticket's own comments; a repeated comment id keeps its last copy.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        users: Users,
+        where: str,
+        line: int | None,
+        joined: Joined | None = None,
+    ) -> None:
         self.source = source
         self.users = users
         self.where = where
         self.line = line
+        self.joined = joined
 
     def problem(self, message: str, fix: str, where: str | None = None) -> Problem:
         """A problem at the ticket (or at ``where``), on its NDJSON line if any."""
         return self.source.problem(where or self.where, message, fix, self.line)
 
     def read(self, ticket: object) -> Iterator[Item]:
-        """Yield the ticket's conversation after a problem per bad comment, or its problem."""
+        """Yield the ticket's conversation after a problem per bad comment, or its problem.
+
+        A ticket that ends with no message (no comments of its own or from other files,
+        or none readable) is a problem, never an empty conversation: it has nothing to
+        score, and its description alone would read as a customer nobody answered.
+        """
         if not isinstance(ticket, dict):
             yield self.problem("the ticket is not a JSON object", "each ticket must be an object")
             return
@@ -160,6 +175,7 @@ class TicketReader:
             yield self.problem("the ticket has no id", "export tickets with their 'id'")
             return
         self.where = f"{self.where} (id {ticket_id})"
+        joined, calls = self.joined.take(ticket_id) if self.joined else ([], [])
         requester = _obj(ticket.get("requester"))
         requester_id = _id(ticket.get("requester_id")) or _id(requester.get("id"))
         if requester_id is None:
@@ -171,29 +187,66 @@ class TicketReader:
         if not isinstance(comments, list):
             yield self.problem("'comments' is not a list", "export comments as a list")
             return
+        parts = [
+            Part(comment, self.source, f"{self.where}, comment {index}")
+            for index, comment in enumerate(comments, start=1)
+        ]
         via = _obj(ticket.get("via"))
         via_channel = (_text(via.get("channel")) or "").lower()
         channel = _CHANNELS.get(via_channel, Channel.OTHER)
         rel = (_text(_obj(via.get("source")).get("rel")) or "").lower()
         customer = self._customer(requester_id, requester, via, via_channel)
         messages: dict[str, Message] = {}
-        for index, comment in enumerate(comments, start=1):
+        for index, part in enumerate([*parts, *joined], start=1):
             try:
-                message = self._message(comment, index, ticket_id, customer, via_channel)
+                message = self._message(part.value, index, ticket_id, customer, via_channel)
             except InvalidRecordError as exc:
-                yield self.problem(exc.message, exc.fix, f"{self.where}, comment {index}")
+                yield part.source.problem(part.where, exc.message, exc.fix, self._line(part))
                 continue
             messages.pop(message.id, None)
             messages[message.id] = message
+        texts = any(message.text.strip() for message in messages.values())
+        for part in calls:
+            yield from self._add_call(part, customer, messages)
+        if not texts:
+            if "comments" not in ticket and not joined:
+                why = (
+                    "the ticket came without its comments (the tickets endpoints and the "
+                    "incremental export give only its description): nothing to score"
+                )
+            else:
+                why = "the ticket has no comment with text: nothing to score"
+            yield self.problem(why, NO_COMMENTS_FIX)
+            return
+        ordered = _chronological(messages.values())
+        if ordered and "call" in ordered[0].meta:  # the ticket started with a phone call
+            channel = Channel.PHONE
         yield Conversation(
             id=f"zendesk-{ticket_id}",
             channel=channel,
-            messages=_chronological(messages.values()),
+            messages=ordered,
             customer=customer,
             public=channel is Channel.SOCIAL and rel not in _PRIVATE_RELS,
             source=_SOURCE,
             meta=_meta(ticket, via_channel),
         )
+
+    def _line(self, part: Part) -> int | None:
+        return self.line if part.source is self.source else None
+
+    def _add_call(
+        self, part: Part, customer: Customer, messages: dict[str, Message]
+    ) -> Iterator[Problem]:
+        call = _obj(part.value)
+        agent = self.users.by_id.get(_id(call.get("agent_id")) or "")
+        try:
+            added = call_messages(call, customer.name, agent.name if agent else None)
+        except InvalidRecordError as exc:
+            yield part.source.problem(part.where, exc.message, exc.fix)
+            return
+        for message in added:
+            messages.pop(message.id, None)
+            messages[message.id] = message
 
     def _customer(
         self, key: str, inline: Mapping[str, Any], via: Mapping[str, Any], via_channel: str
