@@ -6,9 +6,15 @@ test_email_formats.py.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from servicecoach.ingest.chatwoot import ChatwootImporter
+from servicecoach.ingest.zendesk import ZendeskImporter
 from servicecoach.model.text import trim_email_reply
+from servicecoach.testing import read_all
 
 
 @pytest.mark.parametrize(
@@ -137,3 +143,25 @@ def test_email_trim_removes_signatures(body: str, expected: str) -> None:
 )
 def test_email_trim_removes_quoted_history(body: str, expected: str) -> None:
     assert trim_email_reply(body) == expected
+
+
+LIST_REPLY = "Steps I tried:\n- restarted\n- reset\n\nStill broken. Any other idea?"
+QUOTED = "\n\nOn Tue, 30 Apr 2024 at 10:00, Support <help@shop.example> wrote:\n> Did you restart?"
+
+
+def test_email_trim_serves_zendesk_and_chatwoot_email_comments(tmp_path: Path) -> None:
+    zendesk = tmp_path / "tickets.json"
+    comment = {"id": 1, "author_id": 9001, "created_at": "2024-05-01T09:00:00Z"}
+    ticket = {"id": 7, "requester_id": 9001, "via": {"channel": "email"}}
+    ticket["comments"] = [{**comment, "body": LIST_REPLY + QUOTED}]
+    zendesk.write_text(json.dumps({"tickets": [ticket]}), encoding="utf-8")
+    chatwoot = tmp_path / "conversations.json"
+    message = {"id": 31, "content": LIST_REPLY + QUOTED, "message_type": 0}
+    message |= {"created_at": 1714554000, "sender": {"id": 5, "name": "Dana", "type": "contact"}}
+    sender = {"id": 5, "name": "Dana", "email": "dana@example.com"}
+    conversation = {"id": 3, "meta": {"channel": "Channel::Email", "sender": sender}}
+    chatwoot.write_text(json.dumps([{**conversation, "messages": [message]}]), encoding="utf-8")
+    for importer, path in ((ZendeskImporter(), zendesk), (ChatwootImporter(), chatwoot)):
+        [imported], problems = read_all(importer, [path])
+        assert problems == []
+        assert [m.text for m in imported.messages] == [LIST_REPLY], importer.name
