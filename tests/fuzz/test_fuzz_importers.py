@@ -78,6 +78,7 @@ SEEDS: tuple[Seed, ...] = (
     _sample("srt", "calls/boot-sizing.srt", "text"),
     _sample("aws_transcribe", "calls/billing-0412.json", "json"),
     _sample("whisper", "calls/login-trouble.json", "json"),
+    _sample("intercom", "intercom/conversations.json", "json"),
 )
 _IMPORTERS = sorted({seed.importer for seed in SEEDS})
 
