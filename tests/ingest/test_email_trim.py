@@ -135,9 +135,18 @@ def test_email_trim_removes_signatures(body: str, expected: str) -> None:
             "On Monday my colleague wrote:\nthe invoice is wrong.\nCan you check?",
             "On Monday my colleague wrote:\nthe invoice is wrong.\nCan you check?",
         ),
-        (  # two header-like lines that are not an Outlook block
+        (  # header-like lines that are not an Outlook block
             "Date: any day next week\nTo: my home address, please",
             "Date: any day next week\nTo: my home address, please",
+        ),
+        (
+            "Please rebook me.\nFrom: Berlin\nTo: Lisbon\nDate: 14 June",
+            "Please rebook me.\nFrom: Berlin\nTo: Lisbon\nDate: 14 June",
+        ),
+        (  # new Outlook: names without addresses
+            "Done, thanks.\n\nFrom: Sam Ortiz\nSent: Tuesday, May 7, 2024 9:02 AM\nTo: Dana Reyes\n"
+            "Subject: RE: Tent pole\n\nHi Dana,",
+            "Done, thanks.",
         ),
     ],
 )

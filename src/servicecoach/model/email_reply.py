@@ -75,12 +75,12 @@ _REPLY_ABOVE = re.compile(
 _SIGNATURE_RULE = re.compile(r"^(?:--|__|—)$")
 _RULE = re.compile(r"^(?:[-_=*~#.—]+|\s*)$")
 _EXTRA_HEADER_WORDS = (
-    # (from-words, other header words) the library lacks: Portuguese, Russian, French
-    # without the space before the colon, Finnish.
-    ("De", "Enviada|Enviado|Para|Assunto|Data|Cc"),
-    ("От", "Отправлено|Кому|Тема|Дата|Копия"),
-    ("De", "Envoyé|À|A|Objet|Date|Cc"),
-    ("Lähettäjä", "Lähetetty|Vastaanottaja|Aihe|Päivämäärä"),
+    # Header words the library lacks, in its order: from, sent, to, subject, others.
+    # Portuguese, Russian, French without the space before the colon, Finnish.
+    ("De", "Enviada|Enviado", "Para", "Assunto", "Data|Cc"),
+    ("От", "Отправлено", "Кому", "Тема", "Дата|Копия"),
+    ("De", "Envoyé", "À|A", "Objet", "Date|Cc"),
+    ("Lähettäjä", "Lähetetty", "Vastaanottaja", "Aihe", "Päivämäärä"),
 )
 _EXTRA_SENT_FROM = (
     r"Sent (?:from|with|via) |Get Outlook for |Von meinem .{1,40} gesendet|"
@@ -148,6 +148,8 @@ class _Vocabulary(NamedTuple):
     """One line of an Outlook header block ("From:", "Gesendet:", "Objet :")."""
     from_line: re.Pattern[str]
     """The first line of such a block ("From: ...", "Von: ...", "De : ...")."""
+    sent_or_subject: re.Pattern[str]
+    """A "Sent:" or "Subject:" line, which a block of mail headers has ("Betreff:")."""
     sent_from: re.Pattern[str]
     """A device line ("Sent from my iPhone")."""
     sign_off: re.Pattern[str]
@@ -161,6 +163,7 @@ def _vocabulary() -> _Vocabulary:
     wrote: list[str] = []
     from_words: list[str] = []
     header_words: list[str] = []
+    sent_or_subject: list[str] = []
     sent_from: list[str] = [_EXTRA_SENT_FROM]
     sign_offs: list[str] = [re.escape(phrase) for phrase in _EXTRA_SIGN_OFFS]
     for table in MAIL_LANGUAGES.values():
@@ -169,21 +172,25 @@ def _vocabulary() -> _Vocabulary:
             wrote.append(f"(?:{pattern})")
         words = re.search(r"\[\* \]\*\(\?:(.+?)\):\[ \*\]\*", str(table.get("from_header", "")))
         if words:
+            # the library lists them in this order: from, sent, to, subject, others
             listed = [w.strip() for w in words.group(1).split("|") if w.strip()]
             from_words.append(listed[0])
+            sent_or_subject.extend(listed[1:4:2])
             header_words.extend(listed)
         if table.get("sent_from"):
             sent_from.append(str(table["sent_from"]))
         found = table.get("signatures") or []
         for phrase in found if isinstance(found, list) else [found]:
             sign_offs.append(re.sub(r"(?:,|，|\\?\.)$", "", phrase))
-    for first, others in _EXTRA_HEADER_WORDS:
+    for first, sent, to, subject, others in _EXTRA_HEADER_WORDS:
         from_words.append(first)
-        header_words.extend([first, *others.split("|")])
+        sent_or_subject.extend([sent, subject])
+        header_words.extend([first, sent, to, subject, others])
     return _Vocabulary(
         wrote=re.compile("|".join(wrote), re.I),
         header=re.compile(rf"^\*?(?:{'|'.join(header_words)})\*?\s*:", re.I),
         from_line=re.compile(rf"^\*?(?:{'|'.join(from_words)})\*?\s*:\s*\S", re.I),
+        sent_or_subject=re.compile(rf"^\*?(?:{'|'.join(sent_or_subject)})\*?\s*:", re.I),
         sent_from=re.compile(rf"^(?:{'|'.join(sent_from)})", re.I),
         sign_off=re.compile(rf"^(?:{'|'.join(sign_offs)})\s*[,，.!。]*$", re.I),
     )
@@ -316,21 +323,21 @@ def _history_starts(lines: list[str], index: int) -> bool:
 def _header_block(lines: list[str], index: int) -> bool:
     """True when an Outlook-style header block starts at ``index``.
 
-    It is a "From:" line (in any known language) followed by another header line, or
-    three header lines one of which is a "From:" line.
+    It is a "From:" line (in any known language) and at least one more header line, and
+    it has a "Sent:" or "Subject:" line or an address: "From: Berlin / To: Paris" in a
+    customer's text is not one.
     """
     vocabulary = _vocabulary()
+    if not vocabulary.from_line.match(lines[index]):
+        return False
     block: list[str] = []
     for line in lines[index : index + 6]:
         if not vocabulary.header.match(line):
             break
         block.append(line)
-    if not block:
+    if len(block) < 2:
         return False
-    from_line = vocabulary.from_line
-    if from_line.match(block[0]) and len(block) >= 2:
-        return True
-    return len(block) >= 3 and any(from_line.match(line) for line in block)
+    return any(vocabulary.sent_or_subject.match(line) or "@" in line for line in block)
 
 
 def _without_signature(lines: list[str]) -> list[str]:
