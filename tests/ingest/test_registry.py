@@ -21,6 +21,7 @@ from tests.conftest import SAMPLES
 
 BUILTIN = {
     "aws_transcribe", "chatwoot", "email", "jsonl", "srt", "twcs", "vtt", "whisper", "zendesk",
+    "aws_call_analytics", "deepgram",
     "intercom",
 }  # fmt: skip
 

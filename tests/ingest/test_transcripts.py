@@ -16,14 +16,19 @@ from servicecoach.errors import ConfigError, InvalidFileError, Problem
 from servicecoach.ingest import transcripts
 from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Source
 from servicecoach.ingest.transcripts import (
+    AwsCallAnalyticsImporter,
     AwsTranscribeImporter,
+    DeepgramImporter,
     SrtImporter,
     WebVttImporter,
     WhisperImporter,
     aws,
+    aws_analytics,
     calls,
     captions,
+    deepgram,
     jsondoc,
+    roles,
     srt,
     turns,
     vtt,
@@ -39,7 +44,8 @@ CALLS = SAMPLES / "calls"
 DATA = Path(__file__).parent.parent / "data" / "calls"
 
 VTT, SRT, AWS, WHISPER = WebVttImporter(), SrtImporter(), AwsTranscribeImporter(), WhisperImporter()
-IMPORTERS: dict[str, Importer] = {i.name: i for i in (VTT, SRT, AWS, WHISPER)}
+TCA, DEEPGRAM = AwsCallAnalyticsImporter(), DeepgramImporter()
+IMPORTERS: dict[str, Importer] = {i.name: i for i in (VTT, SRT, AWS, WHISPER, TCA, DEEPGRAM)}
 
 # ---------------------------------------------------------------------------------------
 # Writers: the same spoken segments in each format, so behaviour is tested for all four.
@@ -481,7 +487,9 @@ def test_transcripts_json_not_an_object(
 
 def test_transcripts_windows_1252_caption(tmp_path: Path) -> None:
     path = tmp_path / "x.vtt"
-    path.write_bytes(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Far\xedas>Un caf\xe9, por favor.\n")
+    path.write_bytes(
+        b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Far\xedas>Un caf\xe9, por favor.\n"
+    )
     [call], problems = read_all(VTT, [path])
     assert problems == []
     assert [(m.author, m.text) for m in call] == [("Farías", "Un café, por favor.")]
@@ -533,7 +541,7 @@ def test_transcripts_same_call_after_an_unreadable_file(tmp_path: Path) -> None:
     assert problem.path == bad
 
 
-@pytest.mark.parametrize("importer", [VTT, SRT, AWS, WHISPER])
+@pytest.mark.parametrize("importer", [VTT, SRT, AWS, WHISPER, TCA, DEEPGRAM])
 def test_transcripts_read_together(importer: Importer) -> None:
     assert importer.reads_together is True
     assert importer.message_ids_are_global is False  # m1, m2, ... in every call
@@ -789,6 +797,8 @@ OWN = {
     "boot-sizing.srt": "srt",
     "billing-0412.json": "aws_transcribe",
     "login-trouble.json": "whisper",
+    "gym-refund-0731.json": "aws_call_analytics",
+    "roaming-charge.json": "deepgram",
 }
 
 
@@ -847,8 +857,12 @@ def test_transcripts_detect_scores(importer: Importer, name: str, head: bytes, s
 
 
 @pytest.mark.parametrize(
-    "module", [transcripts, aws, calls, captions, jsondoc, srt, turns, vtt, whisper]
-)
+    "module",
+    [
+        transcripts, aws, aws_analytics, calls, captions, deepgram, jsondoc, roles, srt, turns,
+        vtt, whisper,
+    ],
+)  # fmt: skip
 def test_transcripts_all_names_exist(module: object) -> None:
     """Every public name exists once (ruff's RUF022 keeps ``__all__`` sorted)."""
     names = module.__all__  # type: ignore[attr-defined]

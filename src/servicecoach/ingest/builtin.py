@@ -18,7 +18,9 @@ def register_importers(register: Callable[[Importer], None]) -> None:
     from servicecoach.ingest.intercom import IntercomImporter
     from servicecoach.ingest.jsonl import JsonlImporter
     from servicecoach.ingest.transcripts import (
+        AwsCallAnalyticsImporter,
         AwsTranscribeImporter,
+        DeepgramImporter,
         SrtImporter,
         WebVttImporter,
         WhisperImporter,
@@ -36,6 +38,8 @@ def register_importers(register: Callable[[Importer], None]) -> None:
         WebVttImporter(),
         SrtImporter(),
         AwsTranscribeImporter(),
+        AwsCallAnalyticsImporter(),
+        DeepgramImporter(),
         WhisperImporter(),
     ):
         register(importer)
