@@ -20,9 +20,12 @@ Turns are built from, in this order of preference:
 Punctuation items have no times and attach to the word before them without a space. A
 speaker's words form one segment until another speaker starts talking while they are
 silent, so overlapping speech on separate channels is kept as given. Consecutive
-segments of one speaker merge into one turn; roles follow
-:mod:`servicecoach.ingest.transcripts.turns` (``spk_0``, the first to talk, is the agent
-unless ``speaker_roles`` says otherwise). Times are strings of seconds. A malformed
+segments of one speaker merge into one turn. Transcribe does not say who is the agent,
+and ``spk_0``/``ch_0`` is only whoever talks first (the customer, in both of Amazon's
+own examples): roles follow :mod:`servicecoach.ingest.transcripts.roles` (``--speaker``,
+then what was said, then ``--first-speaker``), and ``meta.roles_note`` says which
+decided. Call Analytics output, which does name the roles, is read by
+:mod:`servicecoach.ingest.transcripts.aws_analytics`. Times are strings of seconds. A malformed
 item or segment is reported with its JSON path and skipped; a file without a
 ``results`` object cannot be read. A job with no words gives a call with no messages.
 """

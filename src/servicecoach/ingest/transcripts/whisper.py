@@ -15,8 +15,8 @@ call becomes a single turn with the role ``system``, because agent and customer 
 be told apart (scoring it as the agent's would score the customer's words too). Pass
 ``--speaker speaker=agent`` to score it anyway, or better transcribe with WhisperX
 (``--diarize``) to get real turns. Roles follow
-:mod:`servicecoach.ingest.transcripts.turns` (the first speaker is the agent by
-default). A segment with missing or malformed times, an end before its start or no text
+:mod:`servicecoach.ingest.transcripts.roles` (``--speaker``, then what was said, then
+the first speaker is the agent by default). A segment with missing or malformed times, an end before its start or no text
 is reported as ``segments[i]`` and skipped; a file without a ``segments`` list cannot be
 read. Not supported: whisper.cpp's JSON (``transcription`` with ``timestamps``) and
 files that are a bare list of segments.
