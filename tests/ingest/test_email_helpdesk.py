@@ -233,3 +233,25 @@ def test_email_helpdesk_ordinary_mails_are_not_notifications(
     text: str, headers: dict[str, list[str]], sender: str
 ) -> None:
     assert relayed_comment(text, headers, sender) is None
+
+
+def test_email_helpdesk_html_notification_without_separator_lines(tmp_path: Path) -> None:
+    html = (
+        '<div style="color:#b5b5b5">' + MARKER + "</div>"
+        "<p>You are registered as a CC on this request (4821).</p>"
+        "<table><tr><td><p><strong>Dana Reyes</strong></p><p>May 6, 2024, 09:30 PDT</p>"
+        "<div><p>Still nothing. The trip is on Friday.</p></div></td></tr></table>"
+        "<hr><table><tr><td><p><strong>Sam Ortiz</strong> (Northwind)</p>"
+        "<p>May 6, 2024, 08:40 PDT</p><div><p>Could you send a photo?</p></div></td></tr></table>"
+        '<div style="color:#aaa">This email is a service from Northwind Outfitters.</div>'
+    )
+    text = _mail(
+        sender="Dana Reyes (Northwind Support) <support@northwind.example>",
+        to="lee.park@example.com",
+        message_id="zd-html@northwind.example",
+        body=html,
+    ).replace("text/plain", "text/html")
+    [thread], _ = read_all(IMPORTER, [_write(tmp_path, "html.eml", text)], SUPPORT)
+    [message] = thread.messages
+    assert message.text == "Still nothing. The trip is on Friday."
+    assert (message.author, message.role) == ("Dana Reyes", Role.CUSTOMER)

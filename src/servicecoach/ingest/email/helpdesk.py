@@ -129,21 +129,32 @@ def _on_behalf_name(sender_name: str | None) -> str | None:
 
 
 def _comment_blocks(lines: list[str]) -> list[list[str]]:
-    """The comments of a notification, newest first, without intro lines and footer."""
+    """The comments of a notification, newest first, without intro lines and footer.
+
+    Comments are split at separator lines, and at each comment header after a blank
+    line (an HTML notification converted to text has no separator lines left).
+    """
+    lines = [line for line in lines if not _INTRO.match(line)]
     blocks: list[list[str]] = [[]]
-    for line in lines:
+    for index, line in enumerate(lines):
         if _COMMENT_RULE.match(line):
             blocks.append([])
         elif _FOOTER.match(line):
             break
         else:
+            if any(blocks[-1]) and not lines[index - 1] and _comment_header(lines, index):
+                blocks.append([])
             blocks[-1].append(line)
-    kept = []
-    for block in blocks:
-        content = [line for line in block if not _INTRO.match(line)]
-        if any(content):
-            kept.append(content)
-    return kept
+    return [block for block in blocks if any(block)]
+
+
+def _comment_header(lines: list[str], index: int) -> bool:
+    """True when a comment's header (its author and time) starts at ``index``."""
+    name, _, when = lines[index].partition(", ")
+    if when and _is_date(when) and _is_name(name):
+        return True
+    following = [line for line in lines[index + 1 : index + 3] if line]
+    return _is_name(lines[index]) and bool(following) and _is_date(following[0])
 
 
 def _author_and_text(block: list[str]) -> tuple[str | None, list[str], bool]:
@@ -160,7 +171,7 @@ def _author_and_text(block: list[str]) -> tuple[str | None, list[str], bool]:
     name, _, when = first.partition(", ")
     if when and _is_date(when) and _is_name(name):
         author, body_from = name, filled[0] + 1
-    elif len(filled) > 1 and _is_name(first) and _is_date(block[filled[1]]):
+    elif _comment_header(block, filled[0]):
         author, body_from = first, filled[1] + 1
     text: list[str] = []
     for line in block[body_from:]:
