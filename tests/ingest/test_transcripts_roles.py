@@ -10,6 +10,7 @@ from servicecoach.ingest.transcripts import roles
 from servicecoach.ingest.transcripts.roles import (
     decide_roles,
     mapped_role,
+    speaker_option_warnings,
     unmatched_speaker_labels,
 )
 from servicecoach.ingest.transcripts.turns import Segment, build_call
@@ -195,6 +196,22 @@ def test_transcripts_roles_unmatched_speaker_labels(
     labels: list[str], found: list[str], unmatched: list[str]
 ) -> None:
     assert unmatched_speaker_labels(labels, found) == unmatched
+
+
+def test_transcripts_roles_speaker_option_warnings() -> None:
+    found = ["spk_0", "spk_1", "Far&#237;as", "spk_0"]
+    [warning] = speaker_option_warnings(["SPK_1", "Farías", "spk_2"], found)
+    assert str(warning.path) == "--speaker" and warning.location == "'spk_2'"
+    assert warning.message == (
+        "matched no speaker, so it changed no role: the speakers found are "
+        "'spk_0', 'spk_1', 'Far&#237;as'"
+    )
+    assert "--speaker spk_1=agent" in warning.fix
+    many = speaker_option_warnings(["x"], [f"s{i}" for i in range(25)])
+    assert many[0].message.endswith("'s9' and 15 more")
+    [none] = speaker_option_warnings(["x"], [])
+    assert none.message.endswith("no call in this import names its speakers")
+    assert speaker_option_warnings([], ["spk_0"]) == []
 
 
 def test_transcripts_roles_recorded_in_call_meta() -> None:

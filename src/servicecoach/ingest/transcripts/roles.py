@@ -33,8 +33,9 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from servicecoach.errors import ConfigError
+from servicecoach.errors import ConfigError, Problem
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Role
 
@@ -47,6 +48,7 @@ __all__ = [
     "Signal",
     "decide_roles",
     "mapped_role",
+    "speaker_option_warnings",
     "unmatched_speaker_labels",
 ]
 
@@ -228,6 +230,39 @@ def unmatched_speaker_labels(speaker_roles: Iterable[str], found: Iterable[str])
     """
     seen = {_fold(label) for label in found}
     return [label for label in speaker_roles if _fold(label) not in seen]
+
+
+_LISTED = 10
+"""How many of the speakers found a warning names."""
+
+
+def speaker_option_warnings(speaker_roles: Iterable[str], found: Iterable[str]) -> list[Problem]:
+    """A warning per ``--speaker`` label that matched none of the speakers ``found``.
+
+    Meant for the end of an import: ``found`` is every label of ``meta["speakers"]`` of
+    the calls read. Each warning names the label and the speakers that were found (the
+    first :data:`_LISTED`, in the order met), so a typo or a name spelt differently in
+    the file is seen instead of silently changing nothing.
+    """
+    seen = list(dict.fromkeys(found))
+    warnings = []
+    for label in unmatched_speaker_labels(speaker_roles, seen):
+        if seen:
+            shown = ", ".join(repr(s) for s in seen[:_LISTED])
+            more = f" and {len(seen) - _LISTED} more" if len(seen) > _LISTED else ""
+            found_text = f"the speakers found are {shown}{more}"
+        else:
+            found_text = "no call in this import names its speakers"
+        warnings.append(
+            Problem(
+                Path("--speaker"),
+                repr(label),
+                f"matched no speaker, so it changed no role: {found_text}",
+                "write the label as the transcript does (case and HTML entities do not "
+                "matter), e.g. --speaker spk_1=agent",
+            )
+        )
+    return warnings
 
 
 def _score(turns: Sequence[tuple[str, str]]) -> dict[str, _Score]:
