@@ -79,6 +79,7 @@ SEEDS: tuple[Seed, ...] = (
     _sample("aws_transcribe", "calls/billing-0412.json", "json"),
     _sample("whisper", "calls/login-trouble.json", "json"),
     _sample("intercom", "intercom/conversations.json", "json"),
+    _sample("helpscout", "helpscout/conversations.json", "json"),
     _sample("aws_call_analytics", "calls/gym-refund-0731.json", "json"),
     _sample("deepgram", "calls/roaming-charge.json", "json"),
 )

@@ -23,6 +23,7 @@ BUILTIN = {
     "aws_transcribe", "chatwoot", "email", "jsonl", "srt", "twcs", "vtt", "whisper", "zendesk",
     "aws_call_analytics", "deepgram",
     "intercom",
+    "helpscout",
 }  # fmt: skip
 
 

@@ -15,6 +15,7 @@ def register_importers(register: Callable[[Importer], None]) -> None:
     """Register every importer that ships with servicecoach."""
     from servicecoach.ingest.chatwoot import ChatwootImporter
     from servicecoach.ingest.email import EmailImporter
+    from servicecoach.ingest.helpscout import HelpScoutImporter
     from servicecoach.ingest.intercom import IntercomImporter
     from servicecoach.ingest.jsonl import JsonlImporter
     from servicecoach.ingest.transcripts import (
@@ -34,6 +35,7 @@ def register_importers(register: Callable[[Importer], None]) -> None:
         ZendeskImporter(),
         ChatwootImporter(),
         IntercomImporter(),
+        HelpScoutImporter(),
         EmailImporter(),
         WebVttImporter(),
         SrtImporter(),

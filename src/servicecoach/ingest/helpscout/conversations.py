@@ -1,0 +1,273 @@
+"""One Help Scout conversation object read into a conversation, and a problem per bad thread.
+
+See :mod:`servicecoach.ingest.helpscout` for the rules (roles, what is dropped).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from servicecoach.errors import InvalidRecordError
+from servicecoach.ingest.base import Item, Source
+from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
+from servicecoach.model.text import (
+    html_to_text,
+    looks_like_html,
+    normalize_text,
+    shown,
+    trim_email_reply,
+)
+from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
+
+__all__ = ["SHAPES_FIX", "read_conversation"]
+
+SHAPES_FIX = (
+    "export conversations with their threads as Help Scout's API returns them "
+    "(GET /v2/conversations/{id}?embed=threads): one, a list, or the list endpoint's "
+    '{"_embedded": {"conversations": [...]}}'
+)
+_ROLES: Mapping[str, tuple[Role | None, bool]] = {
+    # thread type: (role, None for "from createdBy.type"; internal)
+    "customer": (Role.CUSTOMER, False),
+    "reply": (Role.AGENT, False),
+    "message": (Role.AGENT, False),
+    "chat": (None, False),
+    "note": (Role.AGENT, True),
+    "phone": (Role.AGENT, True),
+}
+_NOT_MESSAGES = frozenset({"lineitem", "forwardparent", "forwardchild"})
+_CREATORS: Mapping[str, Role] = {"customer": Role.CUSTOMER, "user": Role.AGENT}
+_CHANNELS: Mapping[str, Channel] = {
+    "email": Channel.EMAIL,
+    "chat": Channel.CHAT,
+    "phone": Channel.PHONE,
+}
+_TYPE_FIX = "expected a thread type customer, reply, message, chat, note, phone or lineitem"
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _obj(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _id(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    return str(value).strip() or None
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _person(person: Mapping[str, Any]) -> str | None:
+    """``first last``, else the email, else the id."""
+    name = " ".join(n for n in (_text(person.get("first")), _text(person.get("last"))) if n)
+    return name or _text(person.get("email")) or _id(person.get("id"))
+
+
+def _when(value: object) -> datetime | None:
+    """ISO 8601 (Help Scout's), or Unix seconds; ``None`` when absent.
+
+    Raises:
+        InvalidRecordError: neither.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
+        return parse_iso(value, field="createdAt", assume_utc=True)
+    return parse_epoch(value, field="createdAt")
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A checked thread whose text is finished once the channel is known."""
+
+    id: str
+    role: Role
+    body: str
+    author: str | None
+    at: datetime | None
+    internal: bool
+    meta: dict[str, Any]
+
+
+def _raw(thread: Mapping[str, Any], thread_id: str, kind: str) -> _Raw | None:
+    """A thread as a message; ``None`` when it has neither body nor attachments.
+
+    Raises:
+        InvalidRecordError: an unknown type, a body that is not text, a bad time, or a
+            chat thread whose author is neither a customer nor a user.
+    """
+    if kind not in _ROLES:
+        raise InvalidRecordError(f"unknown thread type {shown(thread.get('type'))}", _TYPE_FIX)
+    role, internal = _ROLES[kind]
+    body = thread.get("body")
+    if body is not None and not isinstance(body, str):
+        raise InvalidRecordError("'body' must be text or null", "")
+    at = _when(thread.get("createdAt"))
+    attachments = thread.get("attachments", _obj(thread.get("_embedded")).get("attachments"))
+    files = (
+        [str(_obj(item).get("mimeType") or "file") for item in attachments]
+        if isinstance(attachments, list)
+        else []
+    )
+    if not (body or "").strip() and not files:
+        return None
+    creator = _obj(thread.get("createdBy"))
+    if role is None:
+        role = _CREATORS.get((_text(creator.get("type")) or "").lower())
+        if role is None:
+            raise InvalidRecordError(
+                f"a chat thread by {shown(creator.get('type'))}",
+                "expected createdBy.type customer or user",
+            )
+    author = _person(creator)
+    if role is Role.CUSTOMER and kind == "customer":
+        author = _person(_obj(thread.get("customer"))) or author
+    meta: dict[str, Any] = {}
+    if kind not in ("customer", "reply"):
+        meta["thread_type"] = kind
+    if files:
+        meta["attachments"] = files
+    return _Raw(thread_id, role, body or "", author, at, internal, meta)
+
+
+def _message(raw: _Raw, channel: Channel) -> Message:
+    text = html_to_text(raw.body) if looks_like_html(raw.body) else normalize_text(raw.body)
+    if channel is Channel.EMAIL and raw.role is Role.CUSTOMER and text:
+        text = trim_email_reply(text)
+    return Message(
+        id=raw.id,
+        role=raw.role,
+        text=text,
+        author=raw.author,
+        at=raw.at,
+        internal=raw.internal,
+        meta=raw.meta,
+    )
+
+
+def _customer(conversation: Mapping[str, Any], threads: list[Any]) -> Customer:
+    person = _obj(conversation.get("primaryCustomer")) or _obj(conversation.get("customer"))
+    if not person:
+        person = next(
+            (
+                _obj(t.get("customer")) or _obj(t.get("createdBy"))
+                for t in threads
+                if isinstance(t, dict) and t.get("type") == "customer"
+            ),
+            {},
+        )
+    if not person:
+        return Customer()
+    name = " ".join(n for n in (_text(person.get("first")), _text(person.get("last"))) if n)
+    return Customer(id=_id(person.get("id")), name=name or None, email=_text(person.get("email")))
+
+
+def _meta(conversation: Mapping[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for key, name in (
+        ("number", "number"),
+        ("subject", "subject"),
+        ("status", "status"),
+        ("mailboxId", "mailbox_id"),
+    ):
+        value = conversation.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            meta[name] = value
+    tags = conversation.get("tags")
+    if isinstance(tags, list):
+        names = [_text(_obj(t).get("tag")) if isinstance(t, dict) else _text(t) for t in tags]
+        if any(names):
+            meta["tags"] = [name for name in names if name]
+    assignee = _person(_obj(conversation.get("assignee")))
+    if assignee:
+        meta["assignee"] = assignee
+    return meta
+
+
+def read_conversation(
+    source: Source, where: str, conversation: object, source_name: str
+) -> Iterator[Item]:
+    """Yield the conversation of one Help Scout conversation object, after its problems.
+
+    Args:
+        source: the file.
+        where: where the object is in the file (``conversation 3``).
+        conversation: the object.
+        source_name: the importer's name, the prefix of the conversation id.
+    """
+    if not isinstance(conversation, dict):
+        yield source.problem(where, "a conversation must be a JSON object", SHAPES_FIX)
+        return
+    number = _id(conversation.get("id"))
+    if number is None:
+        yield source.problem(where, "the conversation has no 'id'", "keep Help Scout's 'id'")
+        return
+    where = f"{where} (id {number})"
+    threads = _obj(conversation.get("_embedded")).get("threads", [])
+    if not isinstance(threads, list):
+        yield source.problem(where, "'_embedded.threads' must be a list", SHAPES_FIX)
+        return
+    meta = _meta(conversation)
+    try:
+        started = _when(conversation.get("createdAt"))
+    except InvalidRecordError as exc:
+        yield source.problem(where, exc.message, exc.fix)
+        return
+    if started is not None:
+        meta["created_at"] = format_iso(started)
+    raws: list[_Raw] = []
+    dropped: Counter[str] = Counter()
+    for index, thread in enumerate(threads, start=1):
+        thread_where = f"{where}, thread {index}"
+        if not isinstance(thread, dict):
+            yield source.problem(thread_where, "a thread must be a JSON object", "")
+            continue
+        thread_id = _id(thread.get("id"))
+        if thread_id is None:
+            yield source.problem(thread_where, "the thread has no 'id'", "keep the thread 'id'")
+            continue
+        kind = (_text(thread.get("type")) or "").lower()
+        state = _text(thread.get("state"))
+        if kind in _NOT_MESSAGES or (state is not None and state != "published"):
+            dropped[kind if kind in _NOT_MESSAGES else f"{kind} ({state})"] += 1
+            continue
+        try:
+            raw = _raw(thread, thread_id, kind)
+        except InvalidRecordError as exc:
+            yield source.problem(f"{thread_where} (id {thread_id})", exc.message, exc.fix)
+            continue
+        if raw is None:
+            dropped[f"{kind} (no body)"] += 1
+        else:
+            raws.append(raw)
+    if dropped:
+        meta["dropped_threads"] = dict(sorted(dropped.items()))
+    channel = _CHANNELS.get((_text(conversation.get("type")) or "").lower(), Channel.OTHER)
+    ordered = sorted(
+        enumerate(raws), key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0])
+    )
+    messages = tuple(_message(raw, channel) for _, raw in ordered)
+    if not any(m.text for m in messages):
+        yield source.problem(
+            where,
+            "the conversation has no message with text: not imported"
+            + ("" if threads else " (it has no threads)"),
+            "export conversations with their threads (embed=threads)",
+        )
+        return
+    yield Conversation(
+        id=f"{source_name}-{number}",
+        channel=channel,
+        messages=messages,
+        customer=_customer(conversation, threads),
+        public=False,
+        source=source_name,
+        meta=meta,
+    )
