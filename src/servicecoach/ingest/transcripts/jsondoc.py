@@ -17,6 +17,8 @@ OTHER_FORMAT_KEYS = ("messages", "tickets", "payload", "conversations")
 """Top-level keys of the other JSON formats (native, Zendesk, Chatwoot, ...): never a transcript."""
 
 _BOM = b"\xef\xbb\xbf"
+_BACKSLASH = 0x5C
+_COLON = re.compile(rb"\s*:")
 
 
 def looks_like_json_object(head: bytes) -> bool:
@@ -27,9 +29,19 @@ def looks_like_json_object(head: bytes) -> bool:
 
 
 def has_key(head: bytes, key: str) -> bool:
-    """True when ``"key":`` appears in ``head`` as a JSON key (not escaped inside a string)."""
-    pattern = rb'(?<!\\)"' + re.escape(key.encode()) + rb'"\s*:'
-    return re.search(pattern, head) is not None
+    """True when ``"key":`` appears in ``head`` as a JSON key (not escaped inside a string).
+
+    A plain substring search, then a look at the bytes around each hit: a regular
+    expression starting with a look-behind tried every position of a 64 KiB head
+    (half a millisecond a key, seconds for a folder of calls).
+    """
+    needle = b'"' + key.encode() + b'"'
+    at = head.find(needle)
+    while at >= 0:
+        if (at == 0 or head[at - 1] != _BACKSLASH) and _COLON.match(head, at + len(needle)):
+            return True
+        at = head.find(needle, at + 1)
+    return False
 
 
 def load_object(source: Source, what: str) -> dict[str, Any]:
