@@ -54,7 +54,9 @@ _COURTESY_OPENERS = frozenset(
     {"thanks", "thank", "thx", "cheers", "ty", "many", "hi", "hello", "hey", "regards", "best"}
 )
 _SHOUT = re.compile(r"\b[A-Z]{3,}\b(?:\W+\b[A-Z]{2,}\b){2,}")
-_BANGS = re.compile(r"[!?]*![!?]*!+")
+_BANGS = re.compile(r"!\?*!")
+"""Two "!" in one run of "!" and "?" ("!!", "?!?!"): ``[!?]*![!?]*!+``, as it was, took
+quadratic time to fail on a long run of "?"."""
 _WISH = re.compile(
     r"\b(?:have|enjoy|had|wish you) (?:a|an|your|the rest of your) "
     r"(?:(?:great|good|nice|lovely|wonderful|fantastic|brilliant|safe|happy|pleasant) )?\w+",

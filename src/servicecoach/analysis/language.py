@@ -21,7 +21,9 @@ __all__ = ["MIN_CONFIDENCE", "MIN_LETTERS", "SUPPORTED", "LanguageGuess", "detec
 SUPPORTED = frozenset({"en"})
 MIN_LETTERS = 40
 MIN_CONFIDENCE = 0.9
-_NOISE = re.compile(r"@\w+|https?://\S+|www\.\S+|\S+@\S+\.\S+|#\w+")
+_NOISE = re.compile(r"@\w+|https?://\S+|www\.\S+|(?<!\S)\S[^\s@]*@\S+\.\S+|#\w+")
+"""Handles, links, addresses and hashtags. An address is tried only where a word begins,
+and up to its first ``@``: ``\\S+@`` tried at every character of a long word was quadratic."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ __all__ = ["Facts", "gather_facts", "second_person"]
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE = re.compile(r"[,;:()]|\s[-–—]\s")
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
-_ASIDE = re.compile(r"\s*\([^()]*\)")
+_ASIDE = re.compile(r"(?<!\s)\s*\([^()]*\)")
+"""An aside in brackets with the spaces before it (tried where the spaces begin)."""
 _HANDLE = re.compile(r"(?<![\w.])@\w+[:,]?\s*")
 
 

@@ -35,7 +35,9 @@ _GREETING = re.compile(
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 _JARGON = re.compile(r'^Say "(?P<plain>[^"]+)" instead of')
 _CHUNK = re.compile(r"[^\W_][\w'’-]*")
-_BANGS = re.compile(r"\s*[!?]*!{2,}[!?]*")
+_PUNCTUATION_RUN = re.compile(r"(?<!\s)\s*[!?]+")
+"""A run of "!" and "?" with the spaces before it; one with "!!" becomes ".". Tried where
+spaces begin, and once per run: ``\\s*[!?]*!{2,}[!?]*`` was quadratic on long runs."""
 _WH = frozenset({"how", "what", "when", "where", "why", "which", "who"})
 _AUX = frozenset(
     {
@@ -336,7 +338,7 @@ def _shouting(target: Target, facts: Facts, templates: Templates) -> str:
         return word if fold(word) in ("i", "i'm", "i'll", "i've", "i'd") else word.lower()
 
     text = _CHUNK.sub(calm, target.text)
-    text = _BANGS.sub(".", text)
+    text = _PUNCTUATION_RUN.sub(lambda m: "." if "!!" in m.group() else m.group(), text)
     text = re.sub(r"\bi\b", "I", text)
     for phrase, replacement in templates.table("calm").items():
         text = re.sub(rf"(?i)\b{re.escape(phrase)}\b", str(replacement), text)

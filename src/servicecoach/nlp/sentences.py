@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "sentences"]
+__all__ = ["Sentence", "sentence_index", "sentences"]
 
 # A sentence ends at . ! ? (repeated, optionally closed by quotes or brackets) followed by
 # space, or at a line break. Common abbreviations and decimals do not end one.
@@ -25,14 +27,15 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences whose spans index ``text`` itself."""
+    """Split ``text`` into sentences whose spans index ``text`` itself.
+
+    Linear in the length of ``text``, even when abbreviations keep a sentence open
+    for thousands of characters ("Mr. Mr. Mr. ...").
+    """
     found: list[Sentence] = []
     start = 0
     for match in _END.finditer(text):
-        candidate = text[start : match.start()]
-        last_word = (
-            candidate.rsplit(maxsplit=1)[-1].rstrip(".").lower() if candidate.strip() else ""
-        )
+        last_word = _last_word(text, start, match.start()).rstrip(".").lower()
         # "no." abbreviates "number" only before a number: "Oh no. It broke" ends one.
         number_sign = last_word != "no" or text[match.end() : match.end() + 1].isdigit()
         if "\n" not in match.group() and last_word in _ABBREVIATIONS and number_sign:
@@ -41,6 +44,43 @@ def sentences(text: str) -> list[Sentence]:
         start = match.end()
     _add(found, text, start, len(text))
     return found
+
+
+def sentence_index(parts: Sequence[Sentence], position: int) -> int | None:
+    """The index of the sentence of ``parts`` that holds ``position``, if one does.
+
+    ``parts`` are the sentences of one text, in order (as :func:`sentences` gives them);
+    a binary search, so asking for every phrase of a long text stays fast.
+    """
+    index = bisect_right(parts, position, key=_start) - 1
+    return index if index >= 0 and position < parts[index].end else None
+
+
+def _start(sentence: Sentence) -> int:
+    return sentence.start
+
+
+_WINDOW = 64
+"""Characters read back at first for the last word of a sentence (doubled as needed)."""
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-separated word of ``text[start:end]`` ("" when there is none).
+
+    Equal to ``text[start:end].rsplit(maxsplit=1)[-1]``, reading back only as far as
+    the word begins rather than copying the whole span (which made abbreviations
+    quadratic).
+    """
+    window = _WINDOW
+    while True:
+        low = max(start, end - window)
+        chunk = text[low:end]
+        words = chunk.rsplit(maxsplit=1)
+        if low == start:
+            return words[-1] if words else ""
+        if len(words) == 2 or (words and (chunk[0].isspace() or text[low - 1].isspace())):
+            return words[-1]  # the word begins inside the window
+        window *= 2
 
 
 def _add(found: list[Sentence], text: str, start: int, end: int) -> None:

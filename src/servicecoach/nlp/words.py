@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["is_question", "stem"]
+import re
+from collections.abc import Callable
+
+__all__ = ["is_question", "last_words", "stem"]
 
 
 def stem(word: str) -> str:
@@ -34,3 +37,52 @@ def stem(word: str) -> str:
 def is_question(text: str) -> bool:
     """True when ``text`` ends with a question mark (closing quotes and brackets aside)."""
     return text.rstrip("\"')]}*~^ ").endswith("?")
+
+
+_WINDOW = 64
+"""Characters read back at first by :func:`last_words` (doubled until enough)."""
+
+
+def last_words(
+    text: str,
+    end: int,
+    count: int,
+    word: re.Pattern[str],
+    *,
+    start: int = 0,
+    stop: re.Pattern[str] | None = None,
+    fold: Callable[[str], str] = str,
+) -> list[str]:
+    """The last ``count`` words before ``end``, reading back only as far as they go.
+
+    Equal to ``word.findall(fold(part))[-count:]``, where ``part`` is ``text[start:end]``
+    or, with ``stop``, only what follows the last match of ``stop`` in it (the clause
+    before ``end``). Reading the whole prefix instead, once per phrase of a message,
+    is quadratic in the message's length; this reads a window before ``end`` and
+    doubles it until it holds ``count`` whole words (or a ``stop``, or ``start``).
+
+    Args:
+        text: the text.
+        end: where the words end.
+        count: how many words (1 or more).
+        word: what a word is: a pattern that matches runs of characters, without
+            lookarounds, so that only a word cut by the window's start can differ.
+        start: read no further back than this.
+        stop: a single-character pattern without groups that ends a clause
+            (``[,.;:!?]``).
+        fold: a per-character transformation applied before matching (``str.lower``).
+    """
+    window = _WINDOW
+    while True:
+        low = max(start, end - window)
+        chunk = text[low:end]
+        if stop is not None:
+            pieces = stop.split(chunk)
+            if len(pieces) > 1:  # the clause begins inside the window
+                return word.findall(fold(pieces[-1]))[-count:]
+        found = word.findall(fold(chunk))
+        if low == start:
+            return found[-count:]
+        if len(found) > count:  # the first may be cut; the last ``count`` are whole
+            return found[-count:]
+        window *= 2

@@ -71,27 +71,31 @@ _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _WORD = re.compile(r"[\w']+")
 _LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
-_LINK = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_LINK = re.compile(r"(?<!\S)\S[^\s@]*@\S+|https?://\S+|www\.\S+")
+"""An address or a link. The address is tried only where a word begins, and up to its
+first ``@``: ``\\S+@\\S+`` tried at every character of a long word took quadratic time."""
 _CLAUSE_END = re.compile(r"[,.;:!?()\-–—]")
 _TICKET = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-\d{2,}\b")
 _STEP_LINE = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[-*•‣])[ \t]+\S.*$")
-_DONE_AND_NEXT = re.compile(
-    r"\b(?:i|we)(?:'ve| have)\b.*?\byou(?:'ll| will)\b.*?\b(?:by|within|before|in the next)\b"
-)
+_HAVE_DONE = re.compile(r"\b(?:i|we)(?:'ve| have)\b")
+_YOU_WILL = re.compile(r"\byou(?:'ll| will)\b")
+_BY = re.compile(r"\b(?:by|within|before|in the next)\b")
 _NO_OPTION = frozenset({"no", "any", "without", "nothing", "not"})
 _NOT_AFTER = re.compile(r"(?:'t|n't|\s+not\b|\s+never\b)")
 _VOWELS = re.compile(r"[aeiouy]+")
 _VOICED_ENDINGS = ("ted", "ded", "ses", "zes", "ces", "ges", "xes", "shes", "ches")
 
-_LEAD_IN = r"^(?:(?:unfortunately|sorry|i'm afraid|i am afraid|at the moment|right now)[,\s]+)*"
+_LEAD_IN = r"^(?>(?:(?:unfortunately|sorry|i'm afraid|i am afraid|at the moment|right now)[,\s]+)*)"
+"""Atomic, and the subject ends on a non-space: else every split of the lead-in words
+and of the spaces before the verb was tried again, quadratic in a long sentence."""
 _STOCK = re.compile(
-    _LEAD_IN + r"(?P<subject>[^,;:]+?)\s*(?P<verb>\bis\b|\bare\b|'s\b)\s+"
+    _LEAD_IN + r"(?P<subject>[^,;:]*?[^,;:\s])\s*(?P<verb>\bis\b|\bare\b|'s\b)\s+"
     r"(?:currently\s+|temporarily\s+|now\s+|still\s+)?out of stock"
     r"(?:\s+(?:until|till|til)\s+(?P<when>[^.,;!?]+))?",
     re.IGNORECASE,
 )
 _GONE = re.compile(
-    _LEAD_IN + r"(?P<subject>[^,;:]+?)\s*(?:\bis\b|\bare\b|'s\b)\s+no longer available",
+    _LEAD_IN + r"(?P<subject>[^,;:]*?[^,;:\s])\s*(?:\bis\b|\bare\b|'s\b)\s+no longer available",
     re.IGNORECASE,
 )
 _NOT_OFFERED = re.compile(
@@ -477,7 +481,7 @@ def _recap_and_steps(
     for sentence in parts:
         if any(sentence.start <= e.start < sentence.end for e in found):
             continue
-        if _DONE_AND_NEXT.search(fold(sentence.text)):
+        if _done_and_next(fold(sentence.text)):
             found.append(
                 Evidence(
                     message.id,
@@ -495,6 +499,20 @@ def _recap_and_steps(
         end = start + len(own[start:end].rstrip())
         found.append(Evidence(message.id, start, end, "clarity.steps", 1, text[start:end]))
     return found
+
+
+def _done_and_next(text: str) -> bool:
+    """ "I've ..., you'll ... by ...": the three in this order on one line.
+
+    Three searches, each from where the last one ended: one pattern with ``.*?`` between
+    the three took cubic time on a long line that almost matched.
+    """
+    for line in text.split("\n"):
+        done = _HAVE_DONE.search(line)
+        then = _YOU_WILL.search(line, done.end()) if done else None
+        if then and _BY.search(line, then.end()):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
+from servicecoach.nlp.words import last_words
 
 if TYPE_CHECKING:
     from servicecoach.analysis.analyzer import Context
@@ -50,10 +51,14 @@ def is_negated(text: str, start: int, negators: frozenset[str], window: int = 2)
     """True when one of the ``window`` words before ``start``, in the same clause, negates it.
 
     ``I'm not sorry`` is negated; ``Oh no, I'm sorry`` is not (the comma ends the clause).
+    Reads back only as far as those words, so it costs the same at any ``start``.
     """
-    clause = _CLAUSE_END.split(text[:start])[-1]
-    before = _WORD.findall(clause.lower().replace("’", "'"))[-window:]
+    before = last_words(text, start, window, _WORD, stop=_CLAUSE_END, fold=_fold)
     return any(word in negators or word.endswith("n't") for word in before)
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
 def evidence(

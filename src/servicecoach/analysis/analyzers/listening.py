@@ -130,7 +130,9 @@ _ORDER = re.compile(
     r"|\b(?P<c>[a-z]{1,4}-\d{3,}[a-z0-9-]*)\b",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+"""An address, tried only where a run of its characters begins (at every character of a
+long run, the scan to its end was quadratic)."""
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
@@ -170,11 +172,15 @@ _BACKCHANNEL = re.compile(
     r"^\W*(?:ok(?:ay)?|alright|all right|right|i see|got it|gotcha|understood|noted|sure"
     r"|exactly|uh[- ]?huh|mm+[- ]?hmm+|mhm+|yeah|yes|yep|yup|i understand|makes sense"
     r"|that makes sense|fair enough|of course|certainly|absolutely|indeed)"
-    r"(?:\s*,?\s*(?:ok(?:ay)?|right|sure|yeah|yes|i see|got it|thanks?|thank you))*"
+    r"(?:\s*(?:,\s*)?(?:ok(?:ay)?|right|sure|yeah|yes|i see|got it|thanks?|thank you))*"
     r"\s*(?:[.!,;:…-]+|$)",
     re.IGNORECASE,
 )
-"""A backchannel opening a reply or standing alone: "Okay.", "Right, so ...", "I see!"."""
+"""A backchannel opening a reply or standing alone: "Okay.", "Right, so ...", "I see!".
+
+Between the words: spaces, then an optional comma and spaces. A pattern that allows
+spaces on both sides of an optional comma can split each space two ways, and a reply
+of many lines of "ok" then took exponential time to fail."""
 _OPENS_LIKE_QUESTION = 0.5
 """The acts head's question probability enough for a sentence opening like a question."""
 _SUGGESTING = frozenset({"maybe", "perhaps"})
