@@ -4,6 +4,13 @@ The daily sums (``metrics_daily``) are read when they can answer the question.
 
 Grouping by the stored UTC day is the same on SQLite and PostgreSQL and cheap; the
 roll-up of at most a few hundred days into periods costs nothing in Python.
+
+:func:`data_span` is where a selection's conversations are, the pages' default period
+(:func:`dense_span` is its rule): it ends on the last day with a conversation and leaves
+out a thin early tail (at most :data:`TAIL_SHARE` of the conversations) and a few early
+outliers (at most :data:`OUTLIER_SHARE`, separated from the rest by a gap longer than
+the rest's own span and than :data:`MIN_GAP_DAYS`), so that one stray old conversation
+does not stretch every chart over years.
 """
 
 from __future__ import annotations
@@ -26,7 +33,24 @@ from servicecoach.store.filters import (
 )
 from servicecoach.store.schema import SCORE_COLUMNS, conversation_metrics, metrics_daily
 
-__all__ = ["PeriodStats", "StatsTable", "period_table"]
+__all__ = [
+    "MIN_GAP_DAYS",
+    "OUTLIER_SHARE",
+    "TAIL_SHARE",
+    "DataSpan",
+    "PeriodStats",
+    "StatsTable",
+    "data_span",
+    "dense_span",
+    "period_table",
+]
+
+TAIL_SHARE = 0.02
+"""The default period may leave out the earliest conversations up to this share (2%)."""
+OUTLIER_SHARE = 0.10
+"""...and early outliers up to this share (10%) when a long gap separates them."""
+MIN_GAP_DAYS = 28
+"""A gap that makes early conversations outliers is longer than this (four weeks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,4 +255,106 @@ def period_table(
         last,
         tuple(s.stats(step) for step, s in sums.items()),
         total.stats(None),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DataSpan:
+    """Where a selection's conversations are (the pages' default period).
+
+    Attributes:
+        start: the first day of the span.
+        end: the last day with a conversation.
+        first: the first day with a conversation (before ``start`` when some are left out).
+        shown: conversations from ``start`` to ``end``.
+        total: conversations with a day (conversations without a time are not counted).
+    """
+
+    start: date
+    end: date
+    first: date
+    shown: int
+    total: int
+
+    @property
+    def left_out(self) -> int:
+        """Conversations before ``start``."""
+        return self.total - self.shown
+
+    @property
+    def share(self) -> float:
+        """The share of the conversations within the span (0-1)."""
+        return self.shown / self.total if self.total else 1.0
+
+
+def dense_span(days: Sequence[tuple[date, int]]) -> tuple[date, date] | None:
+    """Where most conversations are, from ``(day, conversations)`` counts (any order).
+
+    The span ends on the last day. Its start is the latest of two candidates:
+
+    * the thin early tail left out: the first day once the earliest days holding at
+      most :data:`TAIL_SHARE` of the conversations are left out, then moved back over
+      every earlier day that is no further from the next than a bridge (a tenth of the
+      span, at least a week), so that data that is merely spread out is kept whole and
+      only a tail cut off by a gap is left out;
+    * early outliers left out, however few conversations there are in all: the first
+      day after a gap of more than :data:`MIN_GAP_DAYS` that is also longer than the
+      span from that day to the last, when the days before the gap hold at most
+      :data:`OUTLIER_SHARE` of the conversations.
+
+    Returns:
+        ``(start, end)``, or ``None`` when no day has a conversation.
+    """
+    counted = sorted((day, n) for day, n in days if n > 0)
+    if not counted:
+        return None
+    total = sum(n for _, n in counted)
+    last = counted[-1][0]
+    tail, outliers, before = 0, 0, 0
+    for index, (day, n) in enumerate(counted):
+        if index and before <= OUTLIER_SHARE * total:
+            if before <= TAIL_SHARE * total:
+                tail = index
+            gap = (day - counted[index - 1][0]).days
+            if gap > MIN_GAP_DAYS and gap > (last - day).days:
+                outliers = index
+        before += n
+        if before > OUTLIER_SHARE * total:
+            break
+    bridge = max(7, (last - counted[tail][0]).days // 10)
+    while tail and (counted[tail][0] - counted[tail - 1][0]).days <= bridge:
+        tail -= 1
+    return counted[max(tail, outliers)][0], last
+
+
+def data_span(connection: Connection, run: int, filters: Filters, scope: Scope) -> DataSpan | None:
+    """Where the conversations of ``filters`` in ``run`` within ``scope`` are (:func:`dense_span`).
+
+    The period of ``filters`` is ignored: this is what a page shows when none is asked
+    for. One GROUP BY day, on the daily sums when they answer it.
+
+    Returns:
+        The span, or ``None`` when no conversation of the selection has a time.
+    """
+    count: ColumnElement[Any]
+    if filters.channel is None and has_daily(connection, run):
+        table, count = metrics_daily, func.sum(metrics_daily.c.conversations)
+    else:
+        table, count = conversation_metrics, func.count()
+    day = table.c.started_day
+    conditions = metrics_conditions(run, filters, scope, period=False, table=table)
+    rows = connection.execute(
+        select(day, count).where(*conditions, day.is_not(None)).group_by(day)
+    ).all()
+    days = [(row[0], int(row[1] or 0)) for row in rows]
+    span = dense_span(days)
+    if span is None:
+        return None
+    start, end = span
+    return DataSpan(
+        start=start,
+        end=end,
+        first=min(d for d, n in days if n > 0),
+        shown=sum(n for d, n in days if d >= start),
+        total=sum(n for _, n in days),
     )

@@ -1,5 +1,9 @@
 """``/issues``: wider issues, recurring contact reasons ranked by volume, growth or
-negative emotion, with their representative words and example messages."""
+negative emotion, with their representative words and example messages.
+
+Without dates in the form the period is where the data is (``web.pages.periods``), said
+on the page, instead of the store's default of the last four weeks.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from servicecoach.web.auth import PageViewer
 from servicecoach.web.charts import Bar, bar_chart
 from servicecoach.web.pages.common import filter_menus
 from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.periods import PeriodNote, default_period
 from servicecoach.web.pages.query import read_filters
 from servicecoach.web.pages.templating import render
 
@@ -34,8 +39,10 @@ def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLRespo
         sort = IssueSort.VOLUME
     with reading(state) as connection:
         menus = filter_menus(connection, viewer.scope, form)
+        note: PeriodNote | None = None
         try:
-            found = wider_issues(connection, form.filters, viewer.scope, sort=sort)
+            filters, note = default_period(connection, form, viewer.scope)
+            found = wider_issues(connection, filters, viewer.scope, sort=sort)
         except NotFoundError as exc:
             found, menus["empty"] = None, str(exc)
     chart = None
@@ -62,6 +69,7 @@ def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLRespo
         sort=sort.value,
         sorts=[s.value for s in IssueSort],
         growth=_growth,
+        period_note=note,
         action="/issues",
         extra_keys=("sort",),
         problems=problems,

@@ -1,5 +1,8 @@
 """``/``: the team overview: skills over time, volume, response times against targets,
-customer emotion at start and end, resolution rate, with filters."""
+customer emotion at start and end, resolution rate, with filters.
+
+Without dates in the form it shows where the data is (``web.pages.periods``) and says so.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from servicecoach.store.dashboard import team_overview
 from servicecoach.web.auth import Viewer, page_viewer
 from servicecoach.web.pages.common import filter_menus
 from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.periods import default_period
 from servicecoach.web.pages.query import read_filters
 from servicecoach.web.pages.templating import render
 from servicecoach.web.pages.views import overview_charts, resolution_rate
@@ -31,8 +35,9 @@ def overview_page(
     form = read_filters(request)
     with reading(state) as connection:
         menus = filter_menus(connection, viewer.scope, form)
+        filters, note = default_period(connection, form, viewer.scope)
         try:
-            overview = team_overview(connection, form.filters, viewer.scope)
+            overview = team_overview(connection, filters, viewer.scope)
         except NotFoundError as exc:
             return render(
                 request,
@@ -56,6 +61,7 @@ def overview_page(
         charts=overview_charts(overview),
         resolution=resolution_rate(total),
         within=total.within_target / judged if judged else None,
+        period_note=note,
         action="/",
         problems=form.problems,
         **menus,

@@ -1,0 +1,140 @@
+"""The default period of the overview and wider issues: where the data is, said on the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from servicecoach.api import ServiceSettings, create_app
+from servicecoach.store.database import Store
+from servicecoach.store.periods import dense_span
+from servicecoach.store.users import create_user
+from servicecoach.web.pages.periods import day_range
+from tests.web.conftest import PASSWORD
+from tests.web.pages.conftest import login_page
+from tests.web.pages.spread_data import build_spread_store
+
+D = date(2024, 3, 1)
+
+
+def _daily(n: int, start: date = D, *, each: int = 1, step: int = 1) -> list[tuple[date, int]]:
+    return [(start + timedelta(days=i * step), each) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        pytest.param([], None, id="nothing"),
+        pytest.param([(D, 3)], (D, D), id="one day"),
+        pytest.param(_daily(100), (D, D + timedelta(99)), id="spread evenly: kept whole"),
+        pytest.param([(date(2018, 1, 2), 1), *_daily(100)], (D, D + timedelta(99)), id="one stray"),
+        pytest.param(
+            [(date(2018, 1, 2), 1), *_daily(10, step=7)],
+            (D, D + timedelta(63)),
+            id="one stray of eleven",
+        ),
+        pytest.param(
+            [(date(2018, 1, 2), 1), (date(2022, 1, 2), 1), *_daily(50)],
+            (D, D + timedelta(49)),
+            id="two strays years apart",
+        ),
+        pytest.param(
+            [(date(2023, 1, 1) + timedelta(days=30 * i), 1) for i in range(12)]
+            + _daily(90, each=10),
+            (D, D + timedelta(89)),
+            id="a thin year-long tail",
+        ),
+        pytest.param(
+            [(date(2024, 1, 5), 1), (date(2024, 1, 9), 1), *_daily(30, date(2024, 11, 1), step=2)],
+            (date(2024, 11, 1), date(2024, 12, 29)),
+            id="a season after two early ones",
+        ),
+        pytest.param(
+            _daily(50) + _daily(50, date(2024, 7, 1)),
+            (D, date(2024, 8, 19)),
+            id="two halves: both kept",
+        ),
+        pytest.param(
+            [(date(2018, 1, 1), 1), (date(2024, 1, 1), 1)],
+            (date(2018, 1, 1), date(2024, 1, 1)),
+            id="two conversations: cannot tell",
+        ),
+        pytest.param([(D, 0), (D + timedelta(1), 2)], (D + timedelta(1),) * 2, id="zero counts"),
+    ],
+)
+def test_periods_dense_span(
+    days: list[tuple[date, int]], expected: tuple[date, date] | None
+) -> None:
+    assert dense_span(days) == expected
+    assert dense_span(list(reversed(days))) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2024, 3, 12), date(2024, 6, 4), "12 Mar – 4 Jun 2024"),
+        (date(2023, 12, 30), date(2024, 1, 4), "30 Dec 2023 – 4 Jan 2024"),
+        (date(2024, 6, 4), date(2024, 6, 4), "4 Jun 2024"),
+    ],
+)
+def test_periods_day_range(start: date, end: date, expected: str) -> None:
+    assert day_range(start, end) == expected
+
+
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app over the spread store (spread_data), logged in as an admin."""
+    folder = tmp_path_factory.mktemp("spread")
+    db = str(folder / "spread.db")
+    build_spread_store(db, folder)
+    with Store.open(db) as store, store.begin() as connection:
+        create_user(connection, "root", PASSWORD, "admin")
+    with TestClient(create_app(ServiceSettings(db=db, fast=True))) as client:
+        login_page(client, "root")
+        yield client
+
+
+NOTE = (
+    "Showing 12 Mar – 4 Jun 2024, where 92% of the conversations are; 1 earlier "
+    "conversation, on 9 Jan 2018, is left out"
+)
+
+
+def test_periods_overview_starts_where_the_data_is(spread: TestClient) -> None:
+    html = spread.get("/").text
+    assert NOTE in html
+    assert "2024-03-12 to 2024-06-04 · one point per week" in html
+    assert '<span class="value">13</span>' in html
+    assert 'href="/?start=2018-01-09&amp;end=2024-06-04">show everything</a>' in html
+
+
+def test_periods_overview_keeps_the_period_asked_for(spread: TestClient) -> None:
+    html = spread.get("/?start=2018-01-09&end=2024-06-04").text
+    assert "Showing" not in html
+    assert "2018-01-09 to 2024-06-04 · one point per month" in html
+    assert '<span class="value">14</span>' in html
+    only_start = spread.get("/?start=2024-05-01").text
+    assert "Showing" not in only_start
+    assert "2024-05-01 to 2024-06-04" in only_start
+
+
+def test_periods_overview_follows_the_filters(spread: TestClient) -> None:
+    html = spread.get("/?agent=Ana").text  # Ana has no stray: all of hers are shown
+    assert "Showing 12 Mar – 4 Jun 2024, where all 7 conversations of this selection are" in html
+
+
+def test_periods_issues_page_defaults_to_where_the_data_is(spread: TestClient) -> None:
+    html = spread.get("/issues?sort=growth").text
+    assert NOTE in html
+    assert "2024-03-12 to 2024-06-04" in html
+    assert 'href="/issues?sort=growth&amp;start=2018-01-09&amp;end=2024-06-04"' in html
+
+
+def test_periods_small_store_says_every_conversation_is_shown(
+    as_user: Callable[[str], TestClient],
+) -> None:
+    html = as_user("root").get("/").text
+    assert "Showing 6 May – 10 Jun 2024, where all 5 conversations of this selection are" in html
