@@ -217,13 +217,48 @@ def test_twcs_duplicate_ids_keep_the_last_row() -> None:
     assert thread.messages[2].text == "@NorthwindHelp perfect thanks!"
 
 
+def test_twcs_unreadable_file() -> None:
+    with pytest.raises(InvalidFileError, match="not a TWCS header"):
+        read_all(IMPORTER, [DATA / "wrong_header.csv"])
+
+
 @pytest.mark.parametrize(
-    ("name", "message"),
-    [("not_utf8.csv", "not valid UTF-8"), ("wrong_header.csv", "not a TWCS header")],
+    ("encoding", "bom"),
+    [("cp1252", b""), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-8", b"")],
 )
-def test_twcs_unreadable_files(name: str, message: str) -> None:
-    with pytest.raises(InvalidFileError, match=message):
-        read_all(IMPORTER, [DATA / name])
+def test_twcs_any_text_encoding_is_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    text = HEADER + _row(1, "danareyes", True, 0, "@NorthwindHelp café au lait spilt on my jacket")
+    path = tmp_path / "twcs.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 100
+    (thread,) = _read(path)
+    assert thread.messages[0].text == "@NorthwindHelp café au lait spilt on my jacket"
+
+
+def test_twcs_windows_1252_export_is_read() -> None:
+    (thread,) = _read(DATA / "not_utf8.csv")
+    assert thread.messages[0].text == "café au lait"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 8, "the file is not text"),
+        (
+            (HEADER + "1,a,True,Thu May 02 14:03:11 +0000 2024,hi,,\n" * 2000).encode()
+            + b"2,a,True,Thu May 02 14:03:11 +0000 2024,caf\xe9,,\n",
+            "not valid utf-8 from this point on",
+        ),
+    ],
+)
+def test_twcs_bytes_that_are_no_text_are_refused(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "twcs.csv"
+    path.write_bytes(content)
+    with pytest.raises(InvalidFileError, match=message) as caught:
+        read_all(IMPORTER, [path])
+    assert caught.value.problem.path == path
 
 
 def test_twcs_message_ids_are_tweet_ids() -> None:

@@ -30,6 +30,10 @@ Decisions a user should know:
   thread of brand tweets only has no customer. ``meta["brand"]`` is the first brand
   that replied (``meta["brands"]`` lists them all when several did; a customer nobody
   answered gets the thread's first brand).
+- **Encoding**: any text encoding :mod:`servicecoach.ingest.textfile` recognises from
+  the start of the file (UTF-8, UTF-16 with a BOM, a Windows-1252 re-export...); bytes
+  that are no text, or that stop being the file's encoding further on, are an
+  :class:`~servicecoach.errors.InvalidFileError` naming the byte.
 - **Text**: HTML entities (``&amp;``) are unescaped, then the text is normalised; a bare
   carriage return inside an unquoted field (the public corpus has one) is kept as a
   line break instead of splitting the row.

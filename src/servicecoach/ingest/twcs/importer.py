@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError, Problem
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.textfile import head_text
 from servicecoach.ingest.twcs.rows import Progress, Tweet, find_columns, scan
 from servicecoach.ingest.twcs.threads import Changed, Threads, build_conversations
 
@@ -28,7 +29,7 @@ class TwcsImporter(Importer):
     """Message ids are tweet ids, unique across Twitter."""
 
     def detect(self, path: Path, head: bytes) -> int:
-        text = head.decode("utf-8-sig", errors="replace")
+        text = head_text(head)
         first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
         try:
             header = next(csv.reader([first]))

@@ -15,6 +15,7 @@ from typing import NamedTuple, TextIO
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError, Problem
 from servicecoach.ingest.base import Source
+from servicecoach.ingest.textfile import decode_problem, open_text
 from servicecoach.model.text import shown
 from servicecoach.model.timeparse import parse_timestamp
 
@@ -188,15 +189,30 @@ class Progress:
         self._source.advance(self._start + self._span * fraction)
 
 
+def _encoding(source: Source) -> str:
+    """The file's encoding, decided by :mod:`servicecoach.ingest.textfile` from its start.
+
+    Raises:
+        InvalidFileError: the file's first bytes are no text.
+    """
+    with open_text(source) as probe:
+        return probe.encoding
+
+
 def scan(source: Source, progress: Progress) -> Iterator[Tweet | Problem]:
-    """Every valid row of one file as a :class:`Tweet`, and a Problem per bad row."""
+    """Every valid row of one file as a :class:`Tweet`, and a Problem per bad row.
+
+    The file may be in any encoding :mod:`servicecoach.ingest.textfile` recognises
+    (UTF-8, a BOM's UTF-16, Windows-1252 re-exports...).
+    """
+    encoding = _encoding(source)
     try:
         with source.path.open("rb") as raw:
-            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
             yield from _scan_lines(source, _physical_lines(handle, raw, progress))
             progress.at(source.size)
     except UnicodeDecodeError as exc:
-        raise source.not_utf8(exc) from None
+        raise decode_problem(source, exc) from None
 
 
 def _scan_lines(source: Source, lines: Iterator[str]) -> Iterator[Tweet | Problem]:
