@@ -297,6 +297,7 @@ def test_transcripts_overlap_kept(fmt: str, tmp_path: Path) -> None:
     customer, agent, _ = call.messages
     assert (customer.start_s, customer.end_s) == (0.0, 5.0)
     assert (agent.start_s, agent.end_s) == (4.0, 6.0)
+    assert agent.start_s is not None and customer.end_s is not None
     assert agent.start_s < customer.end_s
     # The customer speaks first, and says so ("I have been waiting"): roles from content.
     assert [m.role for m in call] == [Role.CUSTOMER, Role.AGENT, Role.CUSTOMER]
@@ -458,7 +459,7 @@ def test_transcripts_bad_records_reported_and_skipped(
 def test_transcripts_invalid_file(importer: Importer, name: str, needle: str) -> None:
     # Files are read together (to catch two files that are one call): an unreadable
     # file is a reported problem, and the call files after it are still read.
-    good = {VTT: "tent-pole.vtt", SRT: "boot-sizing.srt"}.get(importer, "")
+    good = {"vtt": "tent-pole.vtt", "srt": "boot-sizing.srt"}.get(importer.name, "")
     paths = [DATA / name] + ([CALLS / good] if good else [])
     conversations, [problem] = read_all(importer, paths)
     assert needle in str(problem)
