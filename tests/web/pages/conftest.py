@@ -14,6 +14,7 @@ from servicecoach.store.users import create_user
 from servicecoach.web.session import SESSION_COOKIE
 from tests.store.dashboard_data import Built, build_dashboard_store
 from tests.web.conftest import PASSWORD
+from tests.web.pages.spread_data import build_spread_store
 
 __all__ = ["csrf_of", "login_page"]
 
@@ -89,3 +90,16 @@ def as_user(
         return app_client
 
     return log
+
+
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app over the spread store (spread_data), logged in as an admin."""
+    folder = tmp_path_factory.mktemp("spread")
+    db = str(folder / "spread.db")
+    build_spread_store(db, folder)
+    with Store.open(db) as store, store.begin() as connection:
+        create_user(connection, "root", PASSWORD, "admin")
+    with TestClient(create_app(ServiceSettings(db=db, fast=True))) as client:
+        login_page(client, "root")
+        yield client

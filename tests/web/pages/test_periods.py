@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
-from servicecoach.store.database import Store
 from servicecoach.store.periods import dense_span
-from servicecoach.store.users import create_user
 from servicecoach.web.pages.periods import day_range
-from tests.web.conftest import PASSWORD
-from tests.web.pages.conftest import login_page
-from tests.web.pages.spread_data import build_spread_store
 
 D = date(2024, 3, 1)
 
@@ -82,19 +76,6 @@ def test_periods_dense_span(
 )
 def test_periods_day_range(start: date, end: date, expected: str) -> None:
     assert day_range(start, end) == expected
-
-
-@pytest.fixture(scope="module")
-def spread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The app over the spread store (spread_data), logged in as an admin."""
-    folder = tmp_path_factory.mktemp("spread")
-    db = str(folder / "spread.db")
-    build_spread_store(db, folder)
-    with Store.open(db) as store, store.begin() as connection:
-        create_user(connection, "root", PASSWORD, "admin")
-    with TestClient(create_app(ServiceSettings(db=db, fast=True))) as client:
-        login_page(client, "root")
-        yield client
 
 
 NOTE = (

@@ -19,6 +19,7 @@ from servicecoach.store.filters import Filters, Scope, ScopeKind, metrics_condit
 from servicecoach.store.reader import StoredConversation, iter_conversations
 from servicecoach.store.schema import conversation_metrics
 from servicecoach.web.pages.highlight import Highlight, highlight
+from servicecoach.web.pages.languages import unscored_language
 
 __all__ = ["ConversationView", "MessageView", "SkillLine", "load_conversation"]
 
@@ -55,6 +56,7 @@ class ConversationView:
     messages: tuple[MessageView, ...]
     skills: tuple[SkillLine, ...]
     outcome: dict[str, Any]
+    unscored_language: str | None = None
 
 
 def _metrics(connection: Connection, run: int, pk: int, scope: Scope) -> ConversationRow | None:
@@ -139,4 +141,5 @@ def load_conversation(
         messages=tuple(messages),
         skills=tuple(lines),
         outcome=dict(result.get("outcome") or {}),
+        unscored_language=unscored_language(result),
     )

@@ -14,6 +14,7 @@ from servicecoach.web.auth import PageViewer
 from servicecoach.web.pages.common import error_page, filter_menus
 from servicecoach.web.pages.conversation_view import load_conversation
 from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.languages import language_name, not_scored_languages
 from servicecoach.web.pages.query import read_filters
 from servicecoach.web.pages.templating import render
 from servicecoach.web.pages.views import EMOTION_COLORS
@@ -62,6 +63,11 @@ def conversations_page(request: Request, state: State, viewer: PageViewer) -> HT
             )
         except (NotFoundError, ConfigError) as exc:
             found, menus["empty"] = None, str(exc)
+        unscored = (
+            not_scored_languages(connection, found.run, [r.conversation_id for r in found.rows])
+            if found is not None
+            else {}
+        )
     export = form.query(sort=None, order=None, page=None)
     return render(
         request,
@@ -76,6 +82,8 @@ def conversations_page(request: Request, state: State, viewer: PageViewer) -> HT
         columns=_COLUMNS,
         skills=SKILLS,
         export=export,
+        unscored=unscored,
+        language_name=language_name,
         action="/conversations",
         extra_keys=("sort", "order"),
         problems=problems,
@@ -101,4 +109,5 @@ def conversation_page(
         view=view,
         chat=view.stored.conversation,
         emotion_colors=EMOTION_COLORS,
+        language_name=language_name,
     )
