@@ -214,11 +214,11 @@ def test_aws_contact_lens_shape(tmp_path: Path) -> None:
 
 def test_aws_call_analytics_unknown_participant_decided_by_content(tmp_path: Path) -> None:
     turns = [
-        _turn("CALLER", 0, 2000, "Hi, I'm calling about my refund."),
-        _turn("REP", 2100, 4000, "Thanks for calling Northwind, how can I help?"),
+        _turn("PARTY_1", 0, 2000, "Hi, I'm calling about my refund."),
+        _turn("PARTY_2", 2100, 4000, "Thanks for calling Northwind, how can I help?"),
     ]
     call = _one(TCA, _tca(turns, tmp_path, JobName="x"))
-    assert [(m.author, m.role) for m in call] == [("CALLER", C), ("REP", A)]
+    assert [(m.author, m.role) for m in call] == [("PARTY_1", C), ("PARTY_2", A)]
     assert call.meta["roles_from"] == "content"
 
 

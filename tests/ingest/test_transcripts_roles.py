@@ -118,6 +118,26 @@ def test_transcripts_roles_options(
     assert (decision.roles, decision.how) == (expected, how)
 
 
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        ([("Customer", "Hello."), ("Agent", "Hi.")], {"Customer": C, "Agent": A}),
+        ([("CALLER", "Thanks for calling!"), ("rep", "Sure.")], {"CALLER": C, "rep": A}),
+        ([("Caller", "Hi, my order is late."), ("Sam", "Let me check.")], {"Caller": C, "Sam": A}),
+        (
+            [("IVR", "Press one."), ("Dana", "Hello?")],
+            {"IVR": Role.BOT, "Dana": C},
+        ),  # who answers the IVR calls in
+    ],
+    ids=["agent-customer", "caller-rep", "caller-and-a-name", "ivr"],
+)
+def test_transcripts_roles_speakers_named_by_role(
+    turns: list[tuple[str, str]], expected: dict[str, Role]
+) -> None:
+    decision = decide_roles(turns, ImportOptions())
+    assert decision.roles == expected
+
+
 def test_transcripts_roles_first_speaker_when_undecided() -> None:
     decision = decide_roles(SMALL_TALK, ImportOptions(first_speaker=C))
     assert decision.roles == {"x": C, "y": A}

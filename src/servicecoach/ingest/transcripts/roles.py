@@ -7,7 +7,8 @@ role in this order:
 1. ``--speaker LABEL=ROLE`` (``ImportOptions.speaker_roles``) wins for the labels it
    names, matched exactly, then ignoring case and HTML entities (``Far&#237;as`` is
    ``Farías``).
-2. Roles the source states (Amazon Transcribe Call Analytics ``ParticipantRole``).
+2. Roles the source states (Amazon Transcribe Call Analytics ``ParticipantRole``), and
+   speakers named by their role (``Agent:``, ``Customer:``, ``Caller``; :data:`ROLE_NAMES`).
 3. If a mapped speaker is the agent, every other speaker is a customer.
 4. What was said in the first :data:`WINDOW` turns: the agent greets on behalf of the
    company ("thank you for calling Northwind, this is Sam", "how can I help?"), asks
@@ -43,6 +44,7 @@ __all__ = [
     "AGENT_SIGNALS",
     "CUSTOMER_SIGNALS",
     "MARGIN",
+    "ROLE_NAMES",
     "WINDOW",
     "RoleDecision",
     "Signal",
@@ -56,6 +58,18 @@ WINDOW = 10
 """How many turns from the start of the call are read for role signals."""
 MARGIN = 2
 """How far the agent's score must lead every other speaker's for the content to decide."""
+
+
+ROLE_NAMES: Mapping[str, Role] = {
+    **dict.fromkeys(
+        ("agent", "representative", "rep", "support", "operator", "advisor", "adviser"),
+        Role.AGENT,
+    ),
+    **dict.fromkeys(("customer", "caller", "client", "guest", "user"), Role.CUSTOMER),
+    **dict.fromkeys(("bot", "ivr", "virtual agent", "assistant"), Role.BOT),
+    "system": Role.SYSTEM,
+}
+"""Speaker labels that name a role (compared ignoring case): a caption ``Agent:`` line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +373,8 @@ def decide_roles(
             by_option.append(label)
         elif source_roles and label in source_roles:
             fixed[label] = source_roles[label]
+        elif _fold(label) in ROLE_NAMES:
+            fixed[label] = ROLE_NAMES[_fold(label)]
     free = [label for label in order if label not in fixed]
     if not free:
         how = "speaker_option" if len(by_option) == len(order) else "source"
