@@ -82,6 +82,8 @@ SEEDS: tuple[Seed, ...] = (
     _sample("helpscout", "helpscout/conversations.json", "json"),
     _sample("aws_call_analytics", "calls/gym-refund-0731.json", "json"),
     _sample("deepgram", "calls/roaming-charge.json", "json"),
+    _sample("freshdesk", "freshdesk/tickets.json", "json"),
+    _sample("gorgias", "gorgias/tickets.json", "json"),
 )
 _IMPORTERS = sorted({seed.importer for seed in SEEDS})
 

@@ -23,6 +23,7 @@ BUILTIN = {
     "aws_transcribe", "chatwoot", "email", "jsonl", "srt", "twcs", "vtt", "whisper", "zendesk",
     "aws_call_analytics", "deepgram",
     "intercom",
+    "freshdesk", "gorgias",
     "helpscout",
 }  # fmt: skip
 
@@ -92,7 +93,7 @@ def test_registry_duplicate_names_are_refused() -> None:
 
 def test_registry_unknown_format_lists_the_known_ones() -> None:
     with pytest.raises(FormatDetectionError, match="zendesk"):
-        registry.get_importer("freshdesk")
+        registry.get_importer("kayako")
 
 
 def test_registry_undetectable_file_asks_for_format(tmp_path: Path) -> None:

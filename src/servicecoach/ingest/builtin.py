@@ -15,6 +15,8 @@ def register_importers(register: Callable[[Importer], None]) -> None:
     """Register every importer that ships with servicecoach."""
     from servicecoach.ingest.chatwoot import ChatwootImporter
     from servicecoach.ingest.email import EmailImporter
+    from servicecoach.ingest.freshdesk import FreshdeskImporter
+    from servicecoach.ingest.gorgias import GorgiasImporter
     from servicecoach.ingest.helpscout import HelpScoutImporter
     from servicecoach.ingest.intercom import IntercomImporter
     from servicecoach.ingest.jsonl import JsonlImporter
@@ -36,6 +38,8 @@ def register_importers(register: Callable[[Importer], None]) -> None:
         ChatwootImporter(),
         IntercomImporter(),
         HelpScoutImporter(),
+        FreshdeskImporter(),
+        GorgiasImporter(),
         EmailImporter(),
         WebVttImporter(),
         SrtImporter(),

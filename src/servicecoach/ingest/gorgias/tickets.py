@@ -1,0 +1,259 @@
+"""One Gorgias ticket and its messages to a conversation.
+
+See :mod:`servicecoach.ingest.gorgias` for the rules (customer, roles, text, channel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from servicecoach.errors import InvalidRecordError
+from servicecoach.ingest.base import Item, Source
+from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
+from servicecoach.model.text import (
+    html_to_text,
+    looks_like_html,
+    normalize_text,
+    shown,
+    trim_email_reply,
+)
+from servicecoach.model.timeparse import parse_timestamp
+
+__all__ = ["Part", "TicketReader", "ident", "obj"]
+
+SOURCE = "gorgias"
+"""The importer's name, the conversations' source."""
+_CHANNELS: Mapping[str, Channel] = {
+    "email": Channel.EMAIL,
+    **dict.fromkeys(("chat", "whatsapp", "google-business-messages"), Channel.CHAT),
+    **dict.fromkeys(("phone", "aircall"), Channel.PHONE),
+    "sms": Channel.SMS,
+    **dict.fromkeys(("api", "contact_form", "help-center", "self_service"), Channel.WEB),
+    **dict.fromkeys(
+        (
+            "facebook",
+            "facebook-mention",
+            "facebook-messenger",
+            "facebook-recommendations",
+            "instagram-comment",
+            "instagram-ad-comment",
+            "instagram-mention",
+            "instagram-direct-message",
+            "twitter",
+            "twitter-direct-message",
+            "yotpo-review",
+        ),
+        Channel.SOCIAL,
+    ),
+}
+_PRIVATE_SOCIAL = frozenset(
+    {"facebook-messenger", "instagram-direct-message", "twitter-direct-message"}
+)
+_BOT_VIA = frozenset({"rule", "self_service", "ai_agent", "automation"})
+"""``via`` values of messages the company sent automatically (rules, automations)."""
+_INTERNAL = "internal-note"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def ident(value: object) -> str | None:
+    """An id as text: integers and non-empty strings, nothing else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def obj(value: object) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _time(value: object, what: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRecordError(f"{what} is not a date: {shown(value)}", "use ISO 8601 text")
+    return parse_timestamp(value, field=what)
+
+
+def _name(person: Mapping[str, Any]) -> str | None:
+    full = " ".join(p for p in (_text(person.get("firstname")), _text(person.get("lastname"))) if p)
+    return _text(person.get("name")) or full or None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A message read from some file, with where it was, for problem reports."""
+
+    value: object
+    source: Source
+    where: str
+
+
+class TicketReader:
+    """Turns one ticket object and its messages into a conversation."""
+
+    def __init__(self, source: Source, where: str) -> None:
+        self.source = source
+        self.where = where
+
+    def read(self, ticket: object, joined: Sequence[Part]) -> Iterator[Item]:
+        """Yield the ticket's conversation after a problem per bad message, or its problem."""
+        if not isinstance(ticket, dict):
+            yield self.source.problem(
+                self.where, "the ticket is not a JSON object", "remove or fix it"
+            )
+            return
+        ticket_id = ident(ticket.get("id"))
+        if ticket_id is None:
+            yield self.source.problem(
+                self.where, "the ticket has no id", "export tickets with their 'id'"
+            )
+            return
+        self.where = f"{self.where} (id {ticket_id})"
+        embedded = ticket.get("messages")
+        if embedded is not None and not isinstance(embedded, list):
+            yield self.source.problem(self.where, "'messages' is not a list", "export it as a list")
+            return
+        parts = [
+            Part(message, self.source, f"{self.where}, message {index}")
+            for index, message in enumerate(embedded or [], start=1)
+        ]
+        parts.extend(joined)
+        if not parts:
+            yield self.source.problem(
+                self.where,
+                "the ticket came without its messages (the tickets list gives none): "
+                "nothing to score",
+                "export it with its messages (GET /api/tickets/ID), or import its "
+                "messages (GET /api/tickets/ID/messages) with it",
+            )
+            return
+        channel_name = (_text(ticket.get("channel")) or "").lower()
+        channel = _CHANNELS.get(channel_name, Channel.OTHER)
+        customer = _customer(obj(ticket.get("customer")))
+        messages: dict[str, Message] = {}
+        for part in parts:
+            try:
+                message = _message(part.value, customer, channel is Channel.EMAIL)
+            except InvalidRecordError as exc:
+                yield part.source.problem(part.where, exc.message, exc.fix)
+                continue
+            messages.pop(message.id, None)
+            messages[message.id] = message
+        if not any(m.text.strip() for m in messages.values()):
+            yield self.source.problem(
+                self.where,
+                "the ticket has no message with text: nothing to score",
+                "export it again with its messages",
+            )
+            return
+        yield Conversation(
+            id=f"gorgias-{ticket_id}",
+            channel=channel,
+            messages=_chronological(messages.values()),
+            customer=customer,
+            public=channel is Channel.SOCIAL and channel_name not in _PRIVATE_SOCIAL,
+            source=SOURCE,
+            meta=_meta(ticket, channel_name),
+        )
+
+
+def _customer(customer: Mapping[str, Any]) -> Customer:
+    phone = None
+    handles: dict[str, str] = {}
+    channels = customer.get("channels")
+    for entry in channels if isinstance(channels, list) else []:
+        kind, address = _text(obj(entry).get("type")), _text(obj(entry).get("address"))
+        if kind == "phone" and address and phone is None:
+            phone = address
+        elif kind == "twitter" and address:
+            handles["twitter"] = address.lstrip("@")
+    return Customer(
+        id=ident(customer.get("id")),
+        name=_name(customer),
+        email=_text(customer.get("email")),
+        phone=phone,
+        handles=handles,
+    )
+
+
+def _message(value: object, customer: Customer, email: bool) -> Message:
+    if not isinstance(value, dict):
+        raise InvalidRecordError("the message is not a JSON object", "remove or fix it")
+    message_id = ident(value.get("id"))
+    if message_id is None:
+        raise InvalidRecordError("the message has no id", "export messages with their 'id'")
+    from_agent = value.get("from_agent")
+    if not isinstance(from_agent, bool):
+        raise InvalidRecordError(
+            "the message has no from_agent (true or false)", "export messages as the API gives them"
+        )
+    channel = (_text(value.get("channel")) or "").lower()
+    via = (_text(value.get("via")) or "").lower()
+    sender = obj(value.get("sender"))
+    if from_agent:
+        role = Role.BOT if via in _BOT_VIA else Role.AGENT
+        text = _body(value, ("body_text", "body_html", "stripped_text", "stripped_html"))
+        author = _name(sender) or _text(sender.get("email")) or ident(sender.get("id"))
+        at = _time(value.get("sent_datetime") or value.get("created_datetime"), "created_datetime")
+    else:
+        role = Role.CUSTOMER
+        # Gorgias's stripped_text is the reply without the quoted thread and signature
+        text = _body(value, ("stripped_text", "stripped_html", "body_text", "body_html"))
+        if email or channel == "email":
+            text = trim_email_reply(text)
+        author = customer.name or _name(sender) or _text(sender.get("email")) or customer.id
+        at = _time(value.get("created_datetime"), "created_datetime")
+    return Message(
+        id=message_id,
+        role=role,
+        text=normalize_text(text),
+        author=author,
+        at=at,
+        internal=channel == _INTERNAL or value.get("public") is False,
+    )
+
+
+def _body(message: Mapping[str, Any], keys: Sequence[str]) -> str:
+    for key in keys:
+        value = message.get(key)
+        if isinstance(value, str) and value.strip():
+            is_html = key.endswith("_html") or looks_like_html(value)
+            return html_to_text(value) if is_html else value
+    raise InvalidRecordError(
+        "the message has no text", "give it a body_text, body_html or stripped_text"
+    )
+
+
+def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
+    listed = list(messages)
+    timed = sorted((m for m in listed if m.at is not None), key=lambda m: m.at or _EPOCH)
+    return (*timed, *(m for m in listed if m.at is None))
+
+
+def _meta(ticket: Mapping[str, Any], channel: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for key in ("subject", "status", "priority", "language"):
+        value = _text(ticket.get(key))
+        if value:
+            meta[key] = value
+    tags = ticket.get("tags")
+    if isinstance(tags, list):
+        names = [_text(obj(tag).get("name")) or _text(tag) for tag in tags]
+        if any(names):
+            meta["tags"] = [name for name in names if name]
+    if channel:
+        meta["via"] = channel
+    score = obj(ticket.get("satisfaction_survey")).get("score")
+    if isinstance(score, int) and not isinstance(score, bool):
+        meta["satisfaction"] = score
+    return meta
