@@ -274,11 +274,6 @@ def test_captions_vtt_utf16_detected(tmp_path: Path) -> None:
     assert _one_call(VTT, path).messages[0].author == "Sofía Farías"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the hook in services/imports.py that adds roles.speaker_option_warnings "
-    "to the report (owned by the import service; remove this mark when it lands)",
-)
 def test_captions_import_report_warns_about_unmatched_speaker_labels(tmp_path: Path) -> None:
     from servicecoach.services.imports import plan_import, run_import
     from servicecoach.store.database import Store

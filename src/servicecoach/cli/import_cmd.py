@@ -91,8 +91,8 @@ def import_command(
         typer.Option(
             "--first-speaker",
             metavar="ROLE",
-            help="Call transcripts: role of the first unmapped speaker "
-            "(agent for inbound calls, customer for outbound).",
+            help="Call transcripts: role of the first speaker when neither --speaker nor "
+            "what was said decides (agent for inbound calls, customer for outbound).",
         ),
     ] = "agent",
     region: Annotated[

@@ -34,6 +34,7 @@ from servicecoach.errors import (
     StoreError,
 )
 from servicecoach.ingest.base import ImportOptions, Source
+from servicecoach.ingest.transcripts.roles import speaker_option_warnings
 from servicecoach.model.conversation import Conversation
 from servicecoach.privacy.conversation import Redactor
 from servicecoach.privacy.key import redaction_key
@@ -132,6 +133,7 @@ def run_import(
     started_at = datetime.now(UTC)
     total = plan.total_bytes
     done: dict[Path, int] = {}
+    speakers: dict[str, None] = {}  # call speaker labels read, for the --speaker warnings
 
     def note(problem: Problem) -> None:
         if len(report.problems) < MAX_PROBLEMS_KEPT:
@@ -180,6 +182,8 @@ def run_import(
                     note(item)
                     continue
                 report.conversations_read += 1
+                if options.speaker_roles:
+                    speakers.update(dict.fromkeys(item.meta.get("speakers", ())))
                 batch.append(redactor.conversation(item) if redactor is not None else item)
                 origins.append(sources[0].path)
                 if len(batch) >= batch_size:
@@ -189,6 +193,8 @@ def run_import(
                     progress(sum(done.values()), total, report.conversations_read)
             if batch:
                 flush()
+            if options.speaker_roles:
+                report.warnings.extend(speaker_option_warnings(options.speaker_roles, speakers))
             if report.skipped and not skip_invalid:
                 raise ImportFailed(report.problems, report.skipped)
             for name in WriteStats.__dataclass_fields__:
