@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import HEAD_BYTES
+from servicecoach.ingest.base import HEAD_BYTES, ImportOptions, Source
 from servicecoach.ingest.helpscout import HelpScoutImporter
 from servicecoach.ingest.registry import detect_format, importers
 from servicecoach.model.conversation import Channel, Conversation, Role
@@ -257,4 +257,20 @@ def test_helpscout_fuzz_never_crashes(value: object, key: str) -> None:
     document = _conversation()
     document[key] = value
     with tempfile.TemporaryDirectory() as directory:
-        read_all(IMPORTER, [_write(Path(directory), document)])
+        try:
+            read_all(IMPORTER, [_write(Path(directory), document)])
+        except InvalidFileError as exc:  # e.g. a number too large for the JSON parser
+            assert exc.problem.path.name == "helpscout.json"
+
+
+def test_helpscout_list_is_read_as_a_stream(tmp_path: Path) -> None:
+    """Conversations come one at a time: those before a broken tail are already read."""
+    path = tmp_path / "helpscout.json"
+    good = json.dumps([_conversation(), _conversation(id=502)])
+    path.write_text(good[:-1] + ', {"id": ', encoding="utf-8")
+    read: list[str] = []
+    with pytest.raises(InvalidFileError) as caught:
+        for item in IMPORTER.read([Source(path)], ImportOptions()):
+            read.append(getattr(item, "id", ""))
+    assert read == ["helpscout-501", "helpscout-502"]
+    assert caught.value.problem.path == path

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import HEAD_BYTES
+from servicecoach.ingest.base import HEAD_BYTES, ImportOptions, Source
 from servicecoach.ingest.intercom import IntercomImporter
 from servicecoach.ingest.registry import detect_format, importers
 from servicecoach.model.conversation import Channel, Conversation, Role
@@ -259,4 +259,20 @@ def test_intercom_fuzz_never_crashes(value: object, key: str) -> None:
     document = _conversation(_part("1", "admin", "<p>hi</p>"))
     document[key] = value
     with tempfile.TemporaryDirectory() as directory:
-        read_all(IMPORTER, [_write(Path(directory), document)])
+        try:
+            read_all(IMPORTER, [_write(Path(directory), document)])
+        except InvalidFileError as exc:  # e.g. a number too large for the JSON parser
+            assert exc.problem.path.name == "intercom.json"
+
+
+def test_intercom_list_is_read_as_a_stream(tmp_path: Path) -> None:
+    """Conversations come one at a time: those before a broken tail are already read."""
+    path = tmp_path / "intercom.json"
+    good = json.dumps({"conversations": [_conversation(), _conversation(id="502")]})
+    path.write_text(good[:-2] + ', {"id": ', encoding="utf-8")
+    read: list[str] = []
+    with pytest.raises(InvalidFileError) as caught:
+        for item in IMPORTER.read([Source(path)], ImportOptions()):
+            read.append(getattr(item, "id", ""))
+    assert read == ["intercom-501", "intercom-502"]
+    assert caught.value.problem.path == path

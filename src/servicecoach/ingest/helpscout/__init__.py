@@ -7,6 +7,10 @@ Accepted documents (one per file, UTF-8 JSON):
 - the list endpoint, ``{"_embedded": {"conversations": [...]}}`` (with
   ``embed=threads``), or ``{"conversations": [...]}``.
 
+A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a time
+(:func:`~servicecoach.ingest.jsonload.stream_json`), so memory stays flat whatever the
+file size; an API page (at most 50 conversations) is read whole.
+
 Decisions a user should know:
 
 - **Messages** are the threads of ``_embedded.threads``, ordered by ``createdAt`` (ISO

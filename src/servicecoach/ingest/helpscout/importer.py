@@ -3,36 +3,61 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
 from servicecoach.ingest.helpscout.conversations import SHAPES_FIX, read_conversation
-from servicecoach.ingest.jsonload import load_json_document
+from servicecoach.ingest.jsonload import stream_json
 
 __all__ = ["HelpScoutImporter"]
 
 _EMBEDDED = re.compile(rb'"_embedded"\s*:')
 _THREADS = re.compile(rb'"threads"\s*:\s*\[')
 _HELPSCOUT_KEYS = re.compile(rb'"(?:mailboxId|primaryCustomer|createdBy)"\s*:')
+_LISTS = ("conversations",)
 
 
-def _conversations(data: object) -> list[Any] | None:
-    """The conversations of a document, or ``None`` when it is not a Help Scout shape."""
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        return None
-    embedded = data.get("_embedded")
-    if isinstance(embedded, dict) and isinstance(embedded.get("conversations"), list):
-        return list(embedded["conversations"])
-    if isinstance(data.get("conversations"), list):
-        return list(data["conversations"])
-    if "id" in data and (isinstance(embedded, dict) or "mailboxId" in data):
-        return [data]
-    return None
+def _is_conversation(value: Mapping[str, object]) -> bool:
+    return "id" in value and (isinstance(value.get("_embedded"), dict) or "mailboxId" in value)
+
+
+def _conversations(source: Source) -> Iterator[tuple[str, object]]:
+    """Each conversation of a file with where it is.
+
+    A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a
+    time, so memory stays flat whatever the file size; an API page
+    (``{"_embedded": {"conversations": [...]}}``, at most 50 conversations) and a lone
+    conversation are built whole.
+
+    Raises:
+        InvalidFileError: the file is not UTF-8 JSON, or in no accepted shape.
+    """
+    members: dict[str, object] = {}
+    listed = False
+    for item in stream_json(source, SHAPES_FIX, _LISTS):
+        if item.index and item.key in (None, *_LISTS):
+            listed = True
+            yield f"conversation {item.index}", item.value
+        elif item.key is not None:
+            members[item.key] = item.value
+        else:
+            members[""] = item.value  # a lone value: not a document of ours
+    if listed or not members:
+        return
+    embedded = members.get("_embedded")
+    page = embedded.get("conversations") if isinstance(embedded, dict) else None
+    if isinstance(page, list):
+        for index, conversation in enumerate(page, start=1):
+            yield f"conversation {index}", conversation
+    elif _is_conversation(members):
+        yield "conversation 1", members
+    else:
+        raise InvalidFileError(
+            source.problem("", "not a Help Scout conversations document", SHAPES_FIX)
+        )
 
 
 class HelpScoutImporter(Importer):
@@ -58,13 +83,5 @@ class HelpScoutImporter(Importer):
             InvalidFileError: the file is not UTF-8 JSON in one of the accepted shapes.
         """
         for source in sources:
-            data = load_json_document(source, SHAPES_FIX)
-            conversations = _conversations(data)
-            if conversations is None:
-                raise InvalidFileError(
-                    source.problem("", "not a Help Scout conversations document", SHAPES_FIX)
-                )
-            for index, conversation in enumerate(conversations, start=1):
-                yield from read_conversation(
-                    source, f"conversation {index}", conversation, self.name
-                )
+            for where, conversation in _conversations(source):
+                yield from read_conversation(source, where, conversation, self.name)

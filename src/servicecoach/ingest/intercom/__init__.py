@@ -6,6 +6,10 @@ Accepted documents (one per file, UTF-8 JSON):
 - a JSON array of conversations;
 - ``{"conversations": [...]}`` (the list and search endpoints, ``conversation.list``).
 
+A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a time
+(:func:`~servicecoach.ingest.jsonload.stream_json`), so memory stays flat whatever the
+file size.
+
 Decisions a user should know:
 
 - **Messages**: the conversation's first message is its ``source`` (``body``,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
 from servicecoach.ingest.intercom.conversations import SHAPES_FIX, read_conversation
-from servicecoach.ingest.jsonload import load_json_document
+from servicecoach.ingest.jsonload import stream_json
 
 __all__ = ["IntercomImporter"]
 
@@ -19,19 +19,40 @@ _PART_TYPE = re.compile(rb'"part_type"\s*:')
 _LIST = re.compile(rb'"type"\s*:\s*"conversation\.list"')
 _CONVERSATION = re.compile(rb'"type"\s*:\s*"conversation"')
 _DELIVERED = re.compile(rb'"delivered_as"\s*:')
+_LISTS = ("conversations",)
 
 
-def _conversations(data: object) -> list[Any] | None:
-    """The conversations of a document, or ``None`` when it is not an Intercom shape."""
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        return None
-    if isinstance(data.get("conversations"), list):
-        return list(data["conversations"])
-    if "conversation_parts" in data or data.get("type") == "conversation":
-        return [data]
-    return None
+def _is_conversation(value: Mapping[str, object]) -> bool:
+    return "conversation_parts" in value or value.get("type") == "conversation"
+
+
+def _conversations(source: Source) -> Iterator[tuple[str, object]]:
+    """Each conversation of a file with where it is, read as a stream.
+
+    A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a
+    time, so memory stays flat whatever the file size; a lone conversation is built
+    whole (it is one record).
+
+    Raises:
+        InvalidFileError: the file is not UTF-8 JSON, or in no accepted shape.
+    """
+    members: dict[str, object] = {}
+    listed = False
+    for item in stream_json(source, SHAPES_FIX, _LISTS):
+        if item.index and item.key in (None, *_LISTS):
+            listed = True
+            yield f"conversation {item.index}", item.value
+        elif item.key is not None:
+            members[item.key] = item.value
+        else:
+            members[""] = item.value  # a lone value: not a document of ours
+    if listed or not members or members.get("type") == "conversation.list":
+        return
+    if not _is_conversation(members):
+        raise InvalidFileError(
+            source.problem("", "not an Intercom conversations document", SHAPES_FIX)
+        )
+    yield "conversation 1", members
 
 
 class IntercomImporter(Importer):
@@ -59,13 +80,5 @@ class IntercomImporter(Importer):
             InvalidFileError: the file is not UTF-8 JSON in one of the accepted shapes.
         """
         for source in sources:
-            data = load_json_document(source, SHAPES_FIX)
-            conversations = _conversations(data)
-            if conversations is None:
-                raise InvalidFileError(
-                    source.problem("", "not an Intercom conversations document", SHAPES_FIX)
-                )
-            for index, conversation in enumerate(conversations, start=1):
-                yield from read_conversation(
-                    source, f"conversation {index}", conversation, self.name
-                )
+            for where, conversation in _conversations(source):
+                yield from read_conversation(source, where, conversation, self.name)
