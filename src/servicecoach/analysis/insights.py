@@ -11,13 +11,13 @@ linkage, cosine distance, merged while the groups are closer than
 to ``max_centroids`` cells, which are then merged the same way, the distance of two
 cells being the mean cosine distance between their texts. Groups smaller than
 ``min_size`` are dropped (their conversations stay unassigned). Each group is labelled by
-its class-based TF-IDF top words (c-TF-IDF: the words frequent in the group's texts and
-rare in the others) and its examples are the texts nearest its centroid.
+:func:`~servicecoach.analysis.reason_labels.label_groups` with short phrases in its
+language (c-TF-IDF over its texts, without stop words, names or handles) and its
+examples are the texts nearest its centroid.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from servicecoach.analysis.reason_labels import label_groups
 from servicecoach.model.conversation import Conversation, Role
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "cluster_reasons",
     "label_groups",
     "reason_text",
-    "stop_words",
 ]
 
 Encoder = Callable[[Sequence[str]], npt.NDArray[np.floating]]
@@ -45,25 +45,6 @@ Vectors = npt.NDArray[np.float32]
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPACES = re.compile(r"\s+")
-_EXTRA_STOP = frozenset(
-    {
-        "hi", "hello", "hey", "thanks", "thank", "thx", "pls", "please", "dm", "just", "ve",
-        "im", "don", "didn", "doesn", "isn", "wasn", "won", "ll", "got", "get", "help", "need",
-        "know", "like", "want", "yes", "ok", "okay", "guys", "team", "today",
-    }
-)  # fmt: skip
-
-
-@functools.cache
-def stop_words() -> list[str]:
-    """Words never used in a label: English stop words and greetings.
-
-    scikit-learn is imported here and in the functions that cluster, not with this
-    module: it takes most of a second, and every CLI command imports this module.
-    """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP)
 
 
 def reason_text(conversation: Conversation, *, min_chars: int = 60, max_chars: int = 400) -> str:
@@ -93,7 +74,7 @@ class ReasonGroup:
     """One recurring contact reason.
 
     Attributes:
-        words: its label: the top c-TF-IDF words and phrases, best first.
+        words: its label: up to ``top_words`` phrases or words, best first.
         members: indices of its texts, nearest the centroid first.
         centroid: the normalised mean of its vectors.
     """
@@ -104,7 +85,7 @@ class ReasonGroup:
 
     @property
     def label(self) -> str:
-        """The words joined for display: ``parcel, delivery, arrived``."""
+        """The terms joined for display: ``parcel not arrived, tracking``."""
         return ", ".join(self.words)
 
     @property
@@ -196,7 +177,7 @@ def cluster_reasons(
     min_size: int = 5,
     direct_limit: int = 3000,
     max_centroids: int = 300,
-    top_words: int = 4,
+    top_words: int = 3,
     random_state: int = 0,
 ) -> Clustering:
     """Group ``texts`` by the meaning of their ``vectors`` (see the module).
@@ -208,7 +189,7 @@ def cluster_reasons(
         min_size: smaller groups are dropped.
         direct_limit: up to this many texts are clustered without MiniBatchKMeans.
         max_centroids: MiniBatchKMeans centroids for larger inputs.
-        top_words: words in a label.
+        top_words: the most terms in a label.
         random_state: seed, so that a build is reproducible.
 
     Raises:
@@ -246,50 +227,3 @@ def cluster_reasons(
         for w, m, c in zip(words, members, centroids, strict=True)
     )
     return Clustering(groups, labels, distances)
-
-
-def label_groups(groups: Sequence[Sequence[str]], *, top: int = 4) -> list[list[str]]:
-    """The ``top`` c-TF-IDF words or two-word phrases of each group of texts.
-
-    c-TF-IDF treats each group as one document: a term's weight is its frequency in the
-    group times ``log(1 + A / f)``, where ``A`` is the mean number of words per group and
-    ``f`` the term's frequency in all groups. A word already inside a chosen phrase (or a
-    phrase containing a chosen word) is skipped.
-    """
-    if not groups:
-        return []
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    vectorizer = CountVectorizer(
-        stop_words=stop_words(),
-        ngram_range=(1, 2),
-        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
-        lowercase=True,
-    )
-    try:
-        counts = vectorizer.fit_transform([" ".join(texts) for texts in groups])
-    except ValueError:  # nothing but stop words
-        return [[] for _ in groups]
-    terms = vectorizer.get_feature_names_out()
-    dense = np.asarray(counts.toarray(), dtype=np.float64)
-    unigram = np.array([" " not in t for t in terms])
-    words_per_group = dense[:, unigram].sum(axis=1)
-    average = max(float(words_per_group.mean()), 1.0)
-    frequency = dense.sum(axis=0)
-    tf = dense / np.maximum(dense.sum(axis=1, keepdims=True), 1.0)
-    weights = tf * np.log1p(average / np.maximum(frequency, 1.0))
-    out = []
-    for row, raw in zip(weights, dense, strict=True):
-        chosen: list[str] = []
-        for index in np.argsort(-row, kind="stable"):
-            if len(chosen) == top or row[index] <= 0:
-                break
-            term = str(terms[index])
-            if " " in term and raw[index] < 2:  # a phrase seen once is noise
-                continue
-            parts = set(term.split())
-            if any(parts & set(c.split()) for c in chosen):
-                continue
-            chosen.append(term)
-        out.append(chosen)
-    return out
