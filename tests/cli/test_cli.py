@@ -73,7 +73,7 @@ def test_cli_invalid_json_output_on_failure(capsys: pytest.CaptureFixture[str], 
     ("args", "code", "message"),
     [
         (["import", "missing.json"], 3, "no such file"),
-        (["import", "{native}", "--format", "freshdesk"], 3, "unknown format"),
+        (["import", "{native}", "--format", "kayako"], 3, "unknown format"),
         (["import", "{native}", "--speaker", "nolabel"], 2, "LABEL=ROLE"),
         (["import", "{native}", "--first-speaker", "robot"], 2, "agent or customer"),
         (["customers", "show", "nobody@example.com"], 4, "no database at"),
