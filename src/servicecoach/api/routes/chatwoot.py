@@ -82,7 +82,9 @@ async def chatwoot_hook(
 
     Customer (incoming) and agent (outgoing) messages are scored; private notes,
     activity and template messages, other events and the hook's own notes are
-    ignored. With the Chatwoot API configured, the whole conversation is read from it
+    ignored, and so is a conversation left without any customer or agent message with
+    text (the skipped messages are listed in `problems`). Both the current event shape
+    and Chatwoot's 2020 one are read. With the Chatwoot API configured, the whole conversation is read from it
     and the summary is posted back as a private note. Chatwoot failures are logged and
     listed in `problems`; the answer is still 200.
     """
