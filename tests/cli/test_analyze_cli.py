@@ -19,13 +19,13 @@ def test_analyze_writes_one_result_per_conversation(
     result = run_cli(capsys, "analyze", str(SAMPLES), "--out", str(out))
     assert result.code == 0, result.err
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == 29
+    assert len(lines) == 35
     for line in lines:
         assert line["format"] == 1
         assert list(line["skills"]) == list(SKILLS)
         for skill in line["skills"].values():
             assert skill["applicable"] is (skill["score"] is not None)
-    assert "29 conversations analysed" in result.err
+    assert "35 conversations analysed" in result.err
 
 
 def test_analyze_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

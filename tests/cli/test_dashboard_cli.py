@@ -63,7 +63,7 @@ def test_dashboard_cli_analysis_fills_metrics_and_agents(analysed: str) -> None:
             .where(conversation_metrics.c.agent.is_not(None))
         ).scalar_one()
         known = connection.execute(select(func.count()).select_from(agents)).scalar_one()
-    assert metrics == results == 29
+    assert metrics == results == 35
     assert named > 10 and known > 3
 
 

@@ -30,7 +30,7 @@ def analysed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
     )
     result = run_cli(capsys, "analyze", "--db", db, "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"ok": True, "run": 1, "conversations": 29}
+    assert json.loads(result.out) == {"ok": True, "run": 1, "conversations": 35}
     return db
 
 
@@ -38,7 +38,7 @@ def test_report_reanalysis_adds_a_run(capsys: pytest.CaptureFixture[str], analys
     assert json.loads(run_cli(capsys, "analyze", "--db", analysed, "--json").out)["run"] == 2
     with Store.open(analysed) as store, store.connect() as connection:
         assert connection.execute(select(func.count()).select_from(analysis_runs)).scalar() == 2
-        assert connection.execute(select(func.count()).select_from(analysis_results)).scalar() == 58
+        assert connection.execute(select(func.count()).select_from(analysis_results)).scalar() == 70
 
 
 def test_report_conversation_highlights_evidence(
