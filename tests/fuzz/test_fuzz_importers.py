@@ -65,6 +65,7 @@ SEEDS: tuple[Seed, ...] = (
     _sample("twcs", "twcs/northwind_tweets.csv", "text"),
     _sample("zendesk", "zendesk/tickets.json", "json"),
     _zendesk_ndjson(),
+    Seed("zendesk", "audits.json", (TEST_DATA / "zendesk" / "audits.json").read_bytes(), "json"),
     _sample("chatwoot", "chatwoot/conversations.json", "json"),
     Seed(
         "chatwoot",

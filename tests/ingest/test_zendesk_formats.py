@@ -355,3 +355,22 @@ def test_zendesk_talk_bad_call_is_a_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("path", "score"), [(CALL, 80), (VOICE_COMMENT, 60), (AUDITS, 90)])
 def test_zendesk_detects_talk_and_audit_files(path: Path, score: int) -> None:
     assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == score
+
+
+def test_zendesk_audit_events_of_odd_types_are_skipped(tmp_path: Path) -> None:
+    audit = {
+        "id": 1,
+        "ticket_id": 5,
+        "created_at": "2024-05-01T09:00:00Z",
+        "events": [
+            {"type": ["Comment"], "author_id": 100, "body": "a list is no event type"},
+            {"type": "Create", "field_name": ["requester_id"], "value": "100"},
+            {"type": "Create", "field_name": "requester_id", "value": "100"},
+            {"type": "Comment", "id": 2, "author_id": 100, "body": "Where is my parcel?"},
+        ],
+    }
+    (conversation,), problems = read_all(
+        IMPORTER, [_write(tmp_path, "a.json", {"audits": [audit]})]
+    )
+    assert problems == []
+    assert [(m.id, m.role) for m in conversation] == [("2", Role.CUSTOMER)]

@@ -142,14 +142,14 @@ def read_audits(source: Source, items: Iterator[JsonItem], joined: Joined) -> It
         )
         for number, event in enumerate(events, start=1):
             event = obj(event)
-            kind = event.get("type")
+            kind = event.get("type") if isinstance(event.get("type"), str) else None
             if kind in _COMMENT_EVENTS:
                 comment = {"created_at": audit.get("created_at"), "via": audit.get("via"), **event}
                 part = Part(comment, source, f"{where}, event {number}")
                 joined.comments.setdefault(ticket_id, []).append(part)
             elif facts is not None and kind in ("Create", "Change"):
                 name = event.get("field_name")
-                if name in _AUDIT_FIELDS:
+                if isinstance(name, str) and name in _AUDIT_FIELDS:
                     facts[name] = event.get("value")
                 if kind == "Create":
                     facts.setdefault("via", audit.get("via"))
