@@ -68,8 +68,10 @@ def test_scorecards_agent_scorecard(store: Store, built: Built) -> None:
     )  # fmt: skip
     assert skills["apology"].strongest == () and skills["apology"].mean is None
     continuity = skills["continuity"]
-    assert [e.external_id for e in continuity.strongest] == ["c2"]
-    assert continuity.weakest == ()  # one scored conversation is not both best and worst
+    assert continuity.strongest == ()  # c2 scored, but nothing in it earned points
+    assert [(e.external_id, e.quote) for e in continuity.weakest] == [
+        ("c2", "As I told your colleague"),
+    ]
     assert [n.text for n in card.notes] == ["Watch the email wait.", "Lovely apology in c1."]
 
 
@@ -77,8 +79,8 @@ def test_scorecards_examples_do_not_repeat(store: Store, built: Built) -> None:
     with store.connect() as connection:
         card = agent_scorecard(connection, "sam", Filters(), ALL, examples=3)
     empathy = next(c for c in card.skills if c.skill == "empathy")
-    assert [e.external_id for e in empathy.strongest] == ["c1", "c2"]
-    assert empathy.weakest == ()
+    assert [e.external_id for e in empathy.strongest] == ["c1"]  # c2 has nothing to quote
+    assert [e.external_id for e in empathy.weakest] == ["c2"]
 
 
 def test_scorecards_unknown_agent(store: Store, built: Built) -> None:

@@ -1,5 +1,5 @@
-"""The team overview: skills over time, volume, response times against targets, customer
-emotion at start and end, resolution rate.
+"""The team overview: skills over time, volume, response times against targets (with the
+distribution of first-reply waits), customer emotion at start and end, resolution rate.
 
 Periods and emotions come from the daily sums (``metrics_daily``; from
 ``conversation_metrics`` with a channel filter), response times per channel from an
@@ -9,6 +9,8 @@ index-only scan of ``conversation_metrics``; always within the viewer's
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,14 +26,113 @@ from servicecoach.store.periods import PeriodStats, period_table
 from servicecoach.store.schema import analysis_runs, conversation_metrics, metrics_daily
 
 __all__ = [
+    "WAIT_BUCKETS",
     "ChannelResponse",
     "EmotionShift",
     "Overview",
+    "WaitBucket",
+    "WaitDistribution",
+    "first_reply_waits",
     "response_targets",
     "team_overview",
+    "wait_distribution",
 ]
 
+WAIT_BUCKETS: tuple[tuple[str, float | None], ...] = (
+    ("under 1 h", 3600.0),
+    ("1-4 h", 4 * 3600.0),
+    ("4-24 h", 24 * 3600.0),
+    ("over 1 day", None),
+)
+"""The buckets of first-reply waits: a name and the wait (seconds) it stays under
+(``None``: no limit)."""
+
 _M = conversation_metrics.c
+
+
+@dataclass(frozen=True, slots=True)
+class WaitBucket:
+    """Conversations whose first reply came within one range of waits.
+
+    Attributes:
+        name: the range (``"1-4 h"``).
+        below_s: the range's upper end in seconds (``None`` for the last: no limit).
+        count: conversations in it.
+        share: their share of the measured conversations (0-1).
+    """
+
+    name: str
+    below_s: float | None
+    count: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class WaitDistribution:
+    """How long customers waited for a first reply: a mean hides a few very long waits,
+    so the median, the 90th percentile and buckets say what most customers lived.
+
+    Attributes:
+        measured: conversations whose first-reply wait is known.
+        median_s: half the customers waited at most this long (seconds).
+        p90_s: nine customers in ten waited at most this long.
+        mean_s: the mean wait.
+        buckets: the waits in :data:`WAIT_BUCKETS`, shortest first.
+    """
+
+    measured: int
+    median_s: float | None
+    p90_s: float | None
+    mean_s: float | None
+    buckets: tuple[WaitBucket, ...]
+
+
+def _percentile(ordered: Sequence[float], share: float) -> float:
+    """The ``share`` percentile of sorted values, interpolated (numpy's default)."""
+    position = (len(ordered) - 1) * share
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def wait_distribution(waits: Iterable[float]) -> WaitDistribution:
+    """The median, 90th percentile, mean and buckets of first-reply waits (seconds)."""
+    ordered = sorted(waits)
+    counts = [0] * len(WAIT_BUCKETS)
+    for wait in ordered:
+        counts[
+            next(i for i, (_, below) in enumerate(WAIT_BUCKETS) if below is None or wait < below)
+        ] += 1
+    n = len(ordered)
+    buckets = tuple(
+        WaitBucket(name, below, count, count / n if n else 0.0)
+        for (name, below), count in zip(WAIT_BUCKETS, counts, strict=True)
+    )
+    if not n:
+        return WaitDistribution(0, None, None, None, buckets)
+    return WaitDistribution(
+        n, _percentile(ordered, 0.5), _percentile(ordered, 0.9), sum(ordered) / n, buckets
+    )
+
+
+def first_reply_waits(
+    connection: Connection, conditions: Sequence[Any]
+) -> tuple[WaitDistribution, dict[str, WaitDistribution]]:
+    """The first-reply waits of the conversations matching ``conditions`` (on
+    ``conversation_metrics``): all of them, and per channel.
+
+    One index-only scan of ``ix_conversation_metrics_response``; the waits themselves
+    are read (a float per conversation), since medians do not add up by day.
+    """
+    by_channel: dict[str, list[float]] = {}
+    for channel, wait in connection.execute(
+        select(_M.channel, _M.first_response_s).where(*conditions, _M.first_response_s.is_not(None))
+    ):
+        by_channel.setdefault(channel, []).append(float(wait))
+    every = [wait for waits in by_channel.values() for wait in waits]
+    return wait_distribution(every), {
+        channel: wait_distribution(waits) for channel, waits in sorted(by_channel.items())
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +148,7 @@ class ChannelResponse:
             verdict, which counts business hours when the rubric has them).
         over_target: first replies over target.
         mean_first_response_s: mean wait for the first reply (wall clock).
+        waits: the distribution of those waits (median, 90th percentile, buckets).
     """
 
     channel: str
@@ -56,6 +158,7 @@ class ChannelResponse:
     within_target: int
     over_target: int
     mean_first_response_s: float | None
+    waits: WaitDistribution | None = None
 
     @property
     def within_target_rate(self) -> float | None:
@@ -96,6 +199,7 @@ class Overview:
         periods: the same per period, oldest first, empty periods included (charts).
         response: first-reply times per channel against the channel's target.
         emotions: customer emotion at start and end.
+        waits: the distribution of first-reply waits of the whole selection.
     """
 
     run: int
@@ -106,6 +210,7 @@ class Overview:
     periods: tuple[PeriodStats, ...]
     response: tuple[ChannelResponse, ...]
     emotions: EmotionShift
+    waits: WaitDistribution
 
 
 def response_targets(connection: Connection, run: int) -> dict[str, float]:
@@ -124,7 +229,10 @@ def response_targets(connection: Connection, run: int) -> dict[str, float]:
 
 
 def _response(
-    connection: Connection, conditions: list[Any], targets: dict[str, float]
+    connection: Connection,
+    conditions: list[Any],
+    targets: dict[str, float],
+    waits: dict[str, WaitDistribution],
 ) -> tuple[ChannelResponse, ...]:
     """First replies per channel (an index-only scan of ``ix_conversation_metrics_response``)."""
     rows = connection.execute(
@@ -149,6 +257,7 @@ def _response(
             within_target=int(within or 0),
             over_target=int(judged) - int(within or 0),
             mean_first_response_s=float(total) / measured if measured else None,
+            waits=waits.get(channel) or wait_distribution(()),
         )
         for channel, count, measured, total, within, judged in rows
     )
@@ -223,7 +332,8 @@ def team_overview(
     run = resolve_run(connection, filters)
     table = period_table(connection, run, filters, scope, granularity=granularity)
     conditions = metrics_conditions(run, filters, scope)
-    response = _response(connection, conditions, response_targets(connection, run))
+    waits, channel_waits = first_reply_waits(connection, conditions)
+    response = _response(connection, conditions, response_targets(connection, run), channel_waits)
     if filters.channel is None and has_daily(connection, run):
         emotions = _emotions_daily(connection, run, filters, scope)
     else:
@@ -237,4 +347,5 @@ def team_overview(
         periods=table.periods,
         response=response,
         emotions=emotions,
+        waits=waits,
     )

@@ -1,13 +1,18 @@
 """Agent scorecards: the agents a viewer may see, and one agent's skills with their trend,
-strongest and weakest example conversations (with the words that show it) and coaching
-notes.
+strongest and weakest example conversations (with the words that show it), their
+first-reply waits and coaching notes.
+
+A strongest (weakest) example is a conversation among the agent's best (worst) scores in
+the skill that holds evidence earning (costing) points in it, shown with that evidence's
+quote. Many high scores have no evidence at all (a skill whose score starts high and
+only loses points: nothing went wrong, nothing to quote), so the best scores without a
+quote are passed over, down to :data:`SCAN` conversations per skill and side.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import heapq
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
 from servicecoach.errors import NotFoundError
 from servicecoach.store.agents import AgentRecord, get_agent
 from servicecoach.store.daily import has_daily
+from servicecoach.store.dashboard import WaitDistribution, first_reply_waits
 from servicecoach.store.filters import (
     Filters,
     Granularity,
@@ -37,6 +43,7 @@ from servicecoach.store.schema import (
 )
 
 __all__ = [
+    "SCAN",
     "AgentScorecard",
     "AgentSummary",
     "SkillCard",
@@ -48,6 +55,10 @@ __all__ = [
 ]
 
 _M = conversation_metrics.c
+
+SCAN = 200
+"""At most this many of an agent's best (or worst) conversations in a skill are read to
+find examples with a quote."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +110,7 @@ class SkillExample:
         external_id: its id in the source.
         started_at: when it started.
         score: the skill's score in it.
-        message: the message the quote is from (``None`` without evidence).
+        message: the message the quote is from.
         signal: the evidence's signal id.
         quote: the exact words (a span of the message's text).
         start: the quote's first character in the message.
@@ -118,6 +129,7 @@ class SkillExample:
     start: int | None = None
     end: int | None = None
     suggestion: str | None = None
+    """Examples always hold a quote; the fields default to ``None`` for older callers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +157,7 @@ class AgentScorecard:
         total: the agent's totals in the selection.
         skills: one card per skill, in rubric order.
         notes: coaching notes about the agent, newest first.
+        waits: the distribution of their conversations' first-reply waits.
     """
 
     run: int
@@ -155,6 +168,7 @@ class AgentScorecard:
     total: PeriodStats
     skills: tuple[SkillCard, ...]
     notes: tuple[CoachingNote, ...]
+    waits: WaitDistribution
 
 
 def list_agents(connection: Connection, filters: Filters, scope: Scope) -> list[AgentSummary]:
@@ -254,74 +268,109 @@ def agent_skill_means(
     return means
 
 
-def _pick_evidence(result: Mapping[str, Any], skill: str, polarity: int) -> dict[str, Any] | None:
+def _quoted_evidence(
+    result: Mapping[str, Any], skill: str, polarity: int
+) -> Mapping[str, Any] | None:
+    """The first evidence of ``skill`` with ``polarity`` that has a quote."""
     found = (result.get("skills", {}).get(skill) or {}).get("evidence") or []
     for evidence in found:
-        if evidence["polarity"] == polarity:
+        if evidence.get("polarity") == polarity and evidence.get("quote"):
             return dict(evidence)
     return None
 
 
-def _picks(rows: Sequence[Any], index: int, limit: int) -> tuple[list[Any], list[Any]]:
-    """The ``limit`` best and worst rows by score ``index``, newest first on a tie, no overlap.
+class _Results:
+    """The results and names of conversations, read in batches as examples are sought."""
 
-    ``rows`` are ``(conversation_id, started_at, timestamp, *scores)`` tuples.
-    """
-    scored = [r for r in rows if r[index] is not None]
-    best = heapq.nlargest(limit, scored, key=lambda r: (r[index], r[2], r[0]))
-    taken = {r[0] for r in best}
-    worst = heapq.nsmallest(
-        limit, (r for r in scored if r[0] not in taken), key=lambda r: (r[index], -r[2], -r[0])
-    )
-    return best, worst
+    def __init__(self, connection: Connection, run: int) -> None:
+        self.connection = connection
+        self.run = run
+        self.results: dict[int, Mapping[str, Any]] = {}
+        self.names: dict[int, tuple[str, str]] = {}
 
-
-def _example(
-    row: Any,
-    skill: str,
-    score: int,
-    polarity: int,
-    results: Mapping[int, Mapping[str, Any]],
-    names: Mapping[int, tuple[str, str]],
-) -> SkillExample:
-    evidence = _pick_evidence(results.get(row[0], {}), skill, polarity) or {}
-    source, external = names[row[0]]
-    return SkillExample(
-        conversation_id=row[0],
-        source=source,
-        external_id=external,
-        started_at=row[1],
-        score=score,
-        message=evidence.get("message"),
-        signal=evidence.get("signal"),
-        quote=evidence.get("quote"),
-        start=evidence.get("start"),
-        end=evidence.get("end"),
-        suggestion=evidence.get("suggestion"),
-    )
-
-
-def _load_results(
-    connection: Connection, run: int, ids: Collection[int]
-) -> tuple[dict[int, Mapping[str, Any]], dict[int, tuple[str, str]]]:
-    if not ids:
-        return {}, {}
-    results = dict(
-        connection.execute(
-            select(analysis_results.c.conversation_id, analysis_results.c.result).where(
-                analysis_results.c.run_id == run, analysis_results.c.conversation_id.in_(ids)
-            )
-        ).all()
-    )
-    names = {
-        pk: (source, external)
-        for pk, source, external in connection.execute(
-            select(conversations.c.id, conversations.c.source, conversations.c.external_id).where(
-                conversations.c.id.in_(ids)
+    def load(self, ids: Collection[int]) -> None:
+        wanted = [pk for pk in ids if pk not in self.results]
+        if not wanted:
+            return
+        self.results.update(
+            {pk: {} for pk in wanted}
+            | dict(
+                self.connection.execute(
+                    select(analysis_results.c.conversation_id, analysis_results.c.result).where(
+                        analysis_results.c.run_id == self.run,
+                        analysis_results.c.conversation_id.in_(wanted),
+                    )
+                ).all()
             )
         )
-    }
-    return results, names
+        self.names.update(
+            {
+                pk: (source, external)
+                for pk, source, external in self.connection.execute(
+                    select(
+                        conversations.c.id, conversations.c.source, conversations.c.external_id
+                    ).where(conversations.c.id.in_(wanted))
+                )
+            }
+        )
+
+
+def _examples(
+    ordered: Sequence[Any],
+    index: int,
+    skill: str,
+    polarity: int,
+    limit: int,
+    skip: Callable[[int], bool],
+    results: _Results,
+) -> list[SkillExample]:
+    """The first ``limit`` conversations of ``ordered`` (rows, best or worst first) with a
+    quote of ``skill`` and ``polarity``, looking at :data:`SCAN` rows at most."""
+    found: list[SkillExample] = []
+    batch = max(4 * limit, 20)
+    for offset in range(0, min(len(ordered), SCAN), batch):
+        rows = [r for r in ordered[offset : min(offset + batch, SCAN)] if not skip(r[0])]
+        results.load([r[0] for r in rows])
+        for row in rows:
+            evidence = _quoted_evidence(results.results[row[0]], skill, polarity)
+            if evidence is None or row[0] not in results.names:
+                continue
+            source, external = results.names[row[0]]
+            found.append(
+                SkillExample(
+                    conversation_id=row[0],
+                    source=source,
+                    external_id=external,
+                    started_at=row[1],
+                    score=row[index],
+                    message=evidence.get("message"),
+                    signal=evidence.get("signal"),
+                    quote=evidence.get("quote"),
+                    start=evidence.get("start"),
+                    end=evidence.get("end"),
+                    suggestion=evidence.get("suggestion"),
+                )
+            )
+            if len(found) == limit:
+                return found
+    return found
+
+
+def _skill_examples(
+    rows: Sequence[Any], index: int, skill: str, limit: int, results: _Results
+) -> tuple[tuple[SkillExample, ...], tuple[SkillExample, ...]]:
+    """The strongest and weakest quoted examples of the skill at ``index`` of ``rows``
+    (``(conversation_id, started_at, timestamp, *scores)``): best score first, newest
+    first on a tie; never the same conversation in both."""
+    if limit <= 0:
+        return (), ()
+    scored = [r for r in rows if r[index] is not None]
+    best = sorted(scored, key=lambda r: (-r[index], -r[2], -r[0]))
+    strongest = _examples(best, index, skill, 1, limit, lambda _: False, results)
+    taken = {e.conversation_id for e in strongest}
+    worst = sorted(scored, key=lambda r: (r[index], -r[2], -r[0]))
+    weakest = _examples(worst, index, skill, -1, limit, taken.__contains__, results)
+    return tuple(strongest), tuple(weakest)
 
 
 def agent_scorecard(
@@ -340,7 +389,8 @@ def agent_scorecard(
         agent: the agent id.
         filters: run (latest by default), channel and period.
         scope: what the viewer may see; another agent's scorecard is "not found".
-        examples: how many strongest and weakest conversations per skill.
+        examples: how many strongest and weakest conversations per skill (each with
+            the quote of its evidence; fewer when fewer have one).
         granularity: period length of the trends (default: by the period's length).
 
     Raises:
@@ -363,9 +413,11 @@ def agent_scorecard(
             ).where(*conditions)
         )
     ]
-    picks = {skill: _picks(rows, 3 + i, examples) for i, skill in enumerate(SCORE_COLUMNS)}
-    ids = {r[0] for best, worst in picks.values() for r in (*best, *worst)}
-    results, names = _load_results(connection, run, ids)
+    results = _Results(connection, run)
+    picks = {
+        skill: _skill_examples(rows, 3 + i, skill, examples, results)
+        for i, skill in enumerate(SCORE_COLUMNS)
+    }
     cards = [
         SkillCard(
             skill=skill,
@@ -376,10 +428,10 @@ def agent_scorecard(
                 for p in table.periods
                 if p.start is not None
             ),
-            strongest=tuple(_example(r, skill, r[3 + i], 1, results, names) for r in best),
-            weakest=tuple(_example(r, skill, r[3 + i], -1, results, names) for r in worst),
+            strongest=strongest,
+            weakest=weakest,
         )
-        for i, (skill, (best, worst)) in enumerate(picks.items())
+        for skill, (strongest, weakest) in picks.items()
     ]
     return AgentScorecard(
         run=run,
@@ -390,4 +442,5 @@ def agent_scorecard(
         total=table.total,
         skills=tuple(cards),
         notes=tuple(list_notes(connection, scope, record.id)),
+        waits=first_reply_waits(connection, conditions)[0],
     )

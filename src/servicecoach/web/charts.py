@@ -6,10 +6,16 @@ title for screen readers, labelled axes, a legend where there is more than one s
 and a ``<title>`` tooltip on every point and bar, so that a chart reads without
 explanation and the exact figure is one hover away. Text is escaped; the result is
 :class:`markupsafe.Markup`, ready for a template.
+
+Colours are SVG presentation attributes (``fill``, ``stroke``), never ``style``
+attributes, so the pages keep a Content-Security-Policy without ``'unsafe-inline'``. A
+legend of colours that carry meaning is HTML text beside the drawing (:func:`legend`),
+so that screen readers and people who do not tell the colours apart read it.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +27,7 @@ __all__ = [
     "Bar",
     "Series",
     "bar_chart",
+    "legend",
     "line_chart",
     "nice_ceiling",
     "sparkline",
@@ -66,6 +73,26 @@ class Bar:
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _fit(text: str, chars: int) -> str:
+    """``text`` cut to ``chars`` characters with an ellipsis (the full text is in a tooltip)."""
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def legend(entries: Sequence[tuple[str, str]]) -> Markup:
+    """A legend in HTML text: one colour swatch (hidden from screen readers) and its
+    meaning per ``(colour, meaning)``, for a chart whose colours say something.
+
+    The meaning is plain text, so it is read aloud and survives printing in grey.
+    """
+    items = "&ensp; ".join(
+        f'<span class="legend-item"><svg width="12" height="12" viewBox="0 0 12 12" '
+        f'aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" '
+        f'fill="{escape(color)}"/></svg> {escape(meaning)}</span>'
+        for color, meaning in entries
+    )
+    return Markup(f'<p class="legend muted">{items}</p>') if items else Markup("")
 
 
 def nice_ceiling(value: float) -> float:
@@ -197,8 +224,12 @@ def bar_chart(
     marker: float | None = None,
     marker_label: str = "target",
     width: int = 640,
+    colors: Sequence[tuple[str, str]] = (),
 ) -> Markup:
     """Horizontal bars, one row per bar: label on the left, the bar, its text on the right.
+
+    A label too long for its column is cut with an ellipsis; the bar's tooltip has it
+    whole.
 
     Args:
         bars: the rows, top to bottom.
@@ -207,6 +238,8 @@ def bar_chart(
         marker: a vertical dashed line at this value (a target), if given.
         marker_label: the marker's tooltip.
         width: the drawing's width (it scales to its container).
+        colors: what the bars' colours mean, ``(colour, meaning)``: written as a text
+            legend under the drawing (:func:`legend`).
     """
     row, label_w, text_w = 26, 150, 170
     height = max(row * len(bars), row) + 8
@@ -218,7 +251,7 @@ def bar_chart(
         length = max(0.0, min(bar.value, top)) / top * plot_w
         parts.append(
             f'<text x="{label_w - 8}" y="{y0 + 16}" font-size="12" text-anchor="end" '
-            f'fill="#111827">{escape(bar.label)}</text>'
+            f'fill="#111827">{escape(_fit(bar.label, 22))}</text>'
             f'<rect x="{label_w}" y="{y0 + 4}" width="{plot_w}" height="16" fill="#f3f4f6"/>'
             f'<rect x="{label_w}" y="{y0 + 4}" width="{length:.1f}" height="16" '
             f'fill="{bar.color}"><title>{escape(f"{bar.label}: {bar.text}")}</title></rect>'
@@ -232,7 +265,7 @@ def bar_chart(
             f'stroke="#111827" stroke-dasharray="4 3"><title>{escape(marker_label)}</title></line>'
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts)) + legend(colors)
 
 
 def stacked_bars(
@@ -297,47 +330,104 @@ def stacked_bars(
     return Markup("".join(parts))
 
 
+def _trend_text(title: str, values: Sequence[float | None], labels: Sequence[str]) -> str:
+    """The sparkline in words: first and last value, lowest and highest, how many periods."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not known:
+        return f"{title}: no data"
+
+    def at(i: int, v: float) -> str:
+        return f"{_num(v)} ({labels[i]})" if i < len(labels) else _num(v)
+
+    (first_i, first), (last_i, last) = known[0], known[-1]
+    if len(known) == 1:
+        text = f"{title}: {at(first_i, first)}"
+    else:
+        low, high = min(v for _, v in known), max(v for _, v in known)
+        text = (
+            f"{title}: from {at(first_i, first)} to {at(last_i, last)}, "
+            f"lowest {_num(low)}, highest {_num(high)}"
+        )
+    return f"{text}; {len(known)} of {len(values)} periods with data"
+
+
 def sparkline(
     values: Sequence[float | None],
     *,
     title: str,
     labels: Sequence[str] = (),
     y_max: float = 100.0,
-    width: int = 120,
-    height: int = 28,
+    width: int = 168,
+    height: int = 44,
 ) -> Markup:
-    """A small line without axes (a trend beside a number); gaps where a value is ``None``.
+    """A small trend line beside a number, with its first and last value written at its ends.
+
+    Periods without a value do not break the line: the known values are joined, across
+    a gap by a dotted segment, so a sparse trend still reads as a line. The vertical
+    scale fits the values (at least a fifth of ``y_max`` high, within 0 and ``y_max``), so
+    a change from 62 to 71 shows. The drawing's accessible name says the trend in words (first
+    and last value with their periods, lowest, highest, periods with data), and every
+    point has a tooltip.
 
     Args:
-        values: the values, oldest first.
-        title: what it shows (its accessible name and tooltip).
-        labels: a label per value for the point tooltips.
-        y_max: the value at the top (the bottom is 0).
-        width: the drawing's width.
+        values: the values, oldest first (``None``: no data in that period).
+        title: what it shows (the start of its accessible name).
+        labels: a label per value (periods), for the tooltips and the name.
+        y_max: the largest possible value.
+        width: the drawing's width, in pixels.
         height: its height.
     """
+    text = _trend_text(title, values, labels)
+    known = [(i, min(max(v, 0.0), y_max)) for i, v in enumerate(values) if v is not None]
+    parts = [
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(text)}" xmlns="http://www.w3.org/2000/svg" {_FONT}>'
+        f"<title>{escape(text)}</title>"
+    ]
+    if not known:
+        parts.append(
+            f'<text x="{width / 2:.0f}" y="{height / 2 + 4:.0f}" font-size="11" '
+            f'text-anchor="middle" fill="#6b7280">no data</text></svg>'
+        )
+        return Markup("".join(parts))
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span = max(high - low, y_max / 5)
+    bottom = min(max(0.0, (low + high - span) / 2), max(y_max - span, 0.0))
+    top = bottom + span
+    left, right, pad = 30, 30, 6
     count = max(len(values), 1)
-    parts = [_open(width, height, title, "sparkline")]
-    runs: list[list[str]] = [[]]
-    points: list[str] = []
-    for i, value in enumerate(values):
-        if value is None:
-            runs.append([])
-            continue
-        px = 2 + (width - 4) * (i + 0.5) / count
-        py = 2 + (height - 4) * (1 - min(value, y_max) / y_max)
-        runs[-1].append(f"{px:.1f},{py:.1f}")
-        tip = f"{labels[i]}: {_num(value)}" if i < len(labels) else _num(value)
-        points.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{PALETTE[0]}">'
+
+    def x(i: int) -> float:
+        return left + (width - left - right) * (i + 0.5) / count
+
+    def y(v: float) -> float:
+        return pad + (height - 2 * pad) * (1 - (v - bottom) / (top - bottom))
+
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{height - pad}" y2="{height - pad}" '
+        f'stroke="#e5e7eb"/>'
+    )
+    for (i, v), (j, w) in itertools.pairwise(known):
+        dash = ' stroke-dasharray="2 3"' if j > i + 1 else ""
+        parts.append(
+            f'<line x1="{x(i):.1f}" y1="{y(v):.1f}" x2="{x(j):.1f}" y2="{y(w):.1f}" '
+            f'stroke="{PALETTE[0]}" stroke-width="2" stroke-linecap="round"{dash}/>'
+        )
+    for i, v in known:
+        tip = f"{labels[i]}: {_num(v)}" if i < len(labels) else _num(v)
+        parts.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{PALETTE[0]}">'
             f"<title>{escape(tip)}</title></circle>"
         )
-    for run in runs:
-        if len(run) > 1:
-            parts.append(
-                f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="1.5" '
-                f'points="{" ".join(run)}"/>'
-            )
-    parts.extend(points)
+    (first_i, first), (last_i, last) = known[0], known[-1]
+    parts.append(
+        f'<text x="{x(last_i) + 6:.1f}" y="{y(last) + 4:.1f}" font-size="12" '
+        f'font-weight="600" fill="#111827">{_num(last)}</text>'
+    )
+    if len(known) > 1:
+        parts.append(
+            f'<text x="{x(first_i) - 6:.1f}" y="{y(first) + 4:.1f}" font-size="11" '
+            f'text-anchor="end" fill="#4b5563">{_num(first)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -136,7 +136,7 @@ def test_scorecard_by_scope(as_user: Login, user: str, agent: str, status: int) 
 def test_scorecard_shows_skills_trend_and_examples(as_user: Login, built: Built) -> None:
     html = as_user("sam").get("/agents/sam").text
     assert "Empathy" in html and "Continuity" in html
-    assert 'class="chart sparkline"' in html
+    assert 'class="trend"' in html and "periods with data" in html  # trend in words
     assert f'href="/conversations/{built.pks["c1"]}"' in html  # strongest empathy: 80
     assert "I&#39;m sorry to hear that" in html
     assert "New note" not in html  # agents do not write notes

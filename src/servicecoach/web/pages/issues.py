@@ -58,6 +58,10 @@ def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLRespo
                 for r in found.reasons[:10]
             ],
             title="Conversations per contact reason in the period (red: mostly upset customers)",
+            colors=[
+                ("#dc2626", "half or more of its customers started upset"),
+                ("#2563eb", "fewer than half started upset"),
+            ],
         )
     return render(
         request,
