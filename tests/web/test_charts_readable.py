@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from servicecoach.web.charts import Bar, bar_chart, legend, sparkline
+from servicecoach.web.charts import Bar, Series, bar_chart, legend, line_chart, sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = ["May 6", "May 13", "May 20", "May 27", "Jun 3"]
@@ -85,3 +85,12 @@ def test_charts_bar_chart_legend_and_long_labels() -> None:
     assert any(long in (t.text or "") for t in root.iter(f"{SVG}title"))  # whole in the tooltip
     assert "half or more started upset" in rest
     _no_inline_style(markup)
+
+
+def test_charts_line_chart_joins_points_across_gaps() -> None:
+    chart = line_chart(LABELS, [Series("empathy", [80, None, None, 60, 70])], title="empathy")
+    root = _svg(chart)
+    gaps = [line for line in root.iter(f"{SVG}line") if line.get("class") == "gap"]
+    assert len(gaps) == 1 and gaps[0].get("stroke-dasharray")
+    assert len(list(root.iter(f"{SVG}polyline"))) == 1  # 60 -> 70
+    _no_inline_style(chart)

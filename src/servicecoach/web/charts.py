@@ -129,6 +129,9 @@ def line_chart(
 ) -> Markup:
     """A line chart of ``series`` over ``labels`` (one x position per label).
 
+    A period without a value has no point; the points on either side are joined by a
+    dotted segment, so that a sparse series still reads as a line, not scattered dots.
+
     Args:
         labels: the x-axis labels (periods), oldest first.
         series: the lines; a ``None`` value leaves a gap.
@@ -193,6 +196,13 @@ def line_chart(
                     f'<polyline fill="none" stroke="{color}" stroke-width="2" '
                     f'points="{" ".join(run)}"/>'
                 )
+        filled = [r for r in runs if r]
+        for before, after in itertools.pairwise(filled):  # across a gap: dotted
+            (x1, y1), (x2, y2) = before[-1].split(","), after[0].split(",")
+            parts.append(
+                f'<line class="gap" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{color}" '
+                f'stroke-width="1.5" stroke-dasharray="2 4"/>'
+            )
         for i, value in enumerate(line.values):
             if value is None:
                 continue
