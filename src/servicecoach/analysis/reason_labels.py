@@ -63,7 +63,9 @@ _SEPARATOR = re.compile(r"(?:[^\w\s'’-]|(?<!\w)-|-(?!\w))+")
 _SOFT_SEPARATOR = re.compile(r"[\s,;:()'\"’]*")
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _REPEATS = re.compile(r"(.)\1\1")
-_NO_SPACES = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_NOT_A_WORD = re.compile(  # digits (ids), and scripts written without spaces
+    r"\d|[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 _NOT = {"can't": ("cannot",), "won't": ("will", "not"), "ain't": ("not",)}
 _NOT_BARE = {
     "cant": ("cannot",), "dont": ("do", "not"), "doesnt": ("does", "not"),
@@ -116,7 +118,7 @@ def _split_word(raw: str, initial: bool) -> Iterator[_Word | None]:
     """The words of one token: contractions expanded, elisions dropped; None for an id."""
     plain = raw.replace("’", "'")
     lower = plain.lower()
-    if any(c.isdigit() for c in plain) or _NO_SPACES.search(plain) or _REPEATS.search(lower):
+    if _NOT_A_WORD.search(plain) or _REPEATS.search(lower):
         yield None
         return
     expanded = _NOT.get(lower) or _NOT_BARE.get(lower)
@@ -281,7 +283,11 @@ def label_groups(groups: Sequence[Sequence[str]], *, top: int = 3) -> list[list[
     """
     samples = [list(texts[:MAX_TEXTS]) for texts in groups]
     languages = [group_language(texts) for texts in samples]
-    parsed = [[_clauses(text) for text in texts] for texts in samples]
+    seen_texts: dict[str, list[_Clause]] = {}  # support texts repeat: parse each once
+    parsed = [
+        [seen_texts.get(text) or seen_texts.setdefault(text, _clauses(text)) for text in texts]
+        for texts in samples
+    ]
     names = _names(parsed, languages)
     rules_of = [_rules(language, names) for language in languages]
     counts: list[Counter[tuple[str, ...]]] = []
