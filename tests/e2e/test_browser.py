@@ -88,7 +88,8 @@ def test_import_a_sample_file_and_see_it_finish(playwright: Playwright, base_url
         page.set_input_files("#file", SAMPLE)
         page.click("form.upload button[type=submit]")
         page.wait_for_selector(".import-job[data-status=done]", timeout=30_000)
-        assert "new" in page.locator("p.ok").inner_text()
+        assert "new" in page.locator("p.ok[role=status]").inner_text()
+        assert "Scored:" in page.locator("p.scored").inner_text()
 
 
 def test_import_reports_problems_by_file_and_line(playwright: Playwright, base_url: str) -> None:

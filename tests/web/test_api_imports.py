@@ -155,3 +155,93 @@ def test_api_import_has_its_own_body_limit(web_db: str) -> None:
         answer = client.post("/v1/imports", files=big, headers=headers)
         assert answer.status_code == 413
         assert answer.json()["error"]["code"] == "payload_too_large"
+
+
+def test_api_import_then_scores_the_store(dashboard_app: DashboardApp) -> None:
+    answer = _upload(
+        dashboard_app, "root", [("scored.jsonl", _jsonl(conversation_dict(id="sc-1")))]
+    )
+    assert answer.json()["phase"] == "importing" and answer.json()["analyze"] is True
+    done = _wait(dashboard_app, "root", answer.json()["url"])
+    assert (done["status"], done["phase"]) == ("done", "done"), done
+    analysis = done["analysis"]
+    assert analysis["conversations"] == done["analyse_total"] == done["analysed"]
+    assert analysis["fast"] is True and analysis["run"] > dashboard_app.built.run
+    assert done["analysis_error"] is None
+    rows = dashboard_app.get("root", "/v1/conversations?limit=200").json()
+    assert rows["run"] == analysis["run"]
+    assert any(r["external_id"] == "sc-1" for r in rows["rows"])
+
+
+def test_api_import_without_analysis(dashboard_app: DashboardApp) -> None:
+    content = _jsonl(conversation_dict(id="sc-2"))
+    answer = _upload(dashboard_app, "root", [("later.jsonl", content)], analyze="false")
+    done = _wait(dashboard_app, "root", answer.json()["url"])
+    assert (done["status"], done["phase"], done["analyze"]) == ("done", "done", False)
+    assert done["analysis"] is None and done["analysed"] == 0
+
+
+def test_api_import_failure_keeps_its_parameter_wording(dashboard_app: DashboardApp) -> None:
+    answer = _upload(dashboard_app, "root", [("bad.jsonl", b"{not json\n")])
+    failed = _wait(dashboard_app, "root", answer.json()["url"])
+    assert (failed["status"], failed["phase"]) == ("failed", "importing")
+    assert "send skip_invalid=true" in failed["error"]
+    assert failed["analysis"] is None
+
+
+def test_api_import_unknown_format_does_not_talk_of_options(dashboard_app: DashboardApp) -> None:
+    answer = _upload(dashboard_app, "root", [("notes.txt", b"hello there\n")])
+    failed = _wait(dashboard_app, "root", answer.json()["url"])
+    assert failed["error"].startswith("notes.txt: no format recognises it; nothing was imported")
+    assert "--format" not in failed["error"]
+
+
+def test_api_import_phases_show_while_scoring(
+    dashboard_app: DashboardApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the store is scored the job says ``analysing`` with the import's summary."""
+    import threading
+
+    from servicecoach.web.api import import_jobs
+
+    release = threading.Event()
+    real = import_jobs.analyze_store
+
+    def held(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        kwargs["progress"](0, 9, 0)
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(import_jobs, "analyze_store", held)
+    answer = _upload(dashboard_app, "root", [("held.jsonl", _jsonl(conversation_dict(id="sc-3")))])
+    url = answer.json()["url"]
+    try:
+        for _ in range(200):
+            body = dashboard_app.get("root", url).json()
+            if body["phase"] == "analysing":
+                break
+            time.sleep(0.02)
+        assert (body["status"], body["phase"]) == ("running", "analysing"), body
+        assert body["summary"]["conversations_new"] == 1
+        assert (body["analysed"], body["analyse_total"], body["progress"]) == (0, 9, 0)
+    finally:
+        release.set()
+    done = _wait(dashboard_app, "root", url)
+    assert done["phase"] == "done" and done["analysis"] is not None
+
+
+def test_api_import_analysis_failure_leaves_the_import(
+    dashboard_app: DashboardApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicecoach.web.api import import_jobs
+
+    def broken(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        raise RuntimeError("SELECT secret FROM rows")
+
+    monkeypatch.setattr(import_jobs, "analyze_store", broken)
+    answer = _upload(dashboard_app, "root", [("x.jsonl", _jsonl(conversation_dict(id="sc-4")))])
+    done = _wait(dashboard_app, "root", answer.json()["url"])
+    assert done["status"] == "done" and done["summary"]["conversations_new"] == 1
+    assert done["analysis"] is None
+    assert done["analysis_error"].startswith("the conversations were imported but not scored")
+    assert "SELECT" not in done["analysis_error"]

@@ -178,6 +178,8 @@ def analyze_store(
     """
     with store.begin() as connection:
         total = counts(connection).conversations
+        if progress is not None:
+            progress(0, total, 0)  # the total is known before the first result
         run = start_run(
             connection,
             pipeline.versions,

@@ -8,6 +8,13 @@ their own (cleaned) names, so that formats are detected as on the command line, 
 deleted when the job ends. Jobs run one after another (the store takes one writer);
 the latest :data:`KEEP` jobs are kept in memory by the process that ran them.
 
+After a successful import that wrote conversations, the job scores the store as
+``servicecoach analyze`` does (:func:`analyze_store`: a new run over every stored
+conversation, so that every page reads one consistent run) with the service's pipeline
+(rules only under ``SERVICECOACH_FAST``), then fills in the run's dashboard sums. Its
+``phase`` goes ``importing``, ``analysing``, ``done``. A failed analysis leaves the
+import written and says so in ``analysis_error``.
+
 A job writes with the scope of the viewer who started it (a lead: their team's
 conversations only; an admin or an API token: everything). A job's error never carries
 a server path, SQL or row data: unexpected errors are logged and reported in general
@@ -21,6 +28,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,9 +37,18 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from servicecoach.api.state import ServiceState
-from servicecoach.errors import ImportFailed, Problem, ServiceCoachError
-from servicecoach.services.imports import plan_import, run_import
+from servicecoach.errors import (
+    FormatDetectionError,
+    ImportFailed,
+    NotFoundError,
+    Problem,
+    ServiceCoachError,
+)
+from servicecoach.services.analysis import analyze_store
+from servicecoach.services.imports import ImportReport, plan_import, run_import
+from servicecoach.store.analyses import latest_run
 from servicecoach.store.filters import Scope
+from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["KEEP", "ImportJob", "ImportJobs", "import_jobs", "upload_name"]
 
@@ -66,13 +83,22 @@ class ImportJob:
         skip_invalid: write the valid records and report the invalid ones.
         scope: what the job may write (the scope of the viewer who started it).
         redact: replace personal data and hash identifiers (docs/redaction.md).
+        analyze: score the store once the import has written conversations.
         status: ``queued``, ``running``, ``done`` or ``failed``.
+        phase: ``importing`` (also while queued), ``analysing`` or ``done``; a failed
+            job keeps the phase it failed in.
         bytes_done: bytes read so far, of ``bytes_total``.
         conversations_read: conversations read so far.
         summary: what was written, when done.
         problems: invalid records and unreadable files, with file and line.
         problem_count: how many problems there were in all.
-        error: why it failed, when it did.
+        error: why it failed, when it did (nothing was written then).
+        invalid_records: it failed on invalid records (the page then names its checkbox).
+        analysed: conversations scored so far, of ``analyse_total``.
+        analysis: the run written (``run``, ``conversations``, ``seconds``, ``fast``).
+        analysis_error: why the imported conversations were not scored, when they were not.
+        written_from: when the import started writing (the page lists what it wrote).
+        written_to: when it finished writing.
     """
 
     id: str
@@ -81,7 +107,9 @@ class ImportJob:
     skip_invalid: bool = False
     scope: Scope = field(default_factory=Scope.nothing)
     redact: bool = False
+    analyze: bool = True
     status: str = "queued"
+    phase: str = "importing"
     bytes_done: int = 0
     bytes_total: int = 0
     conversations_read: int = 0
@@ -89,14 +117,24 @@ class ImportJob:
     problems: list[dict[str, Any]] = field(default_factory=list)
     problem_count: int = 0
     error: str | None = None
+    invalid_records: bool = False
+    analysed: int = 0
+    analyse_total: int = 0
+    analysis: dict[str, Any] | None = None
+    analysis_error: str | None = None
+    written_from: datetime | None = None
+    written_to: datetime | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
 
     @property
     def progress(self) -> float:
-        """0 to 1: bytes read of all (1 when finished)."""
+        """0 to 1 in the current phase: bytes read of all while importing, conversations
+        scored of all while analysing (1 when finished)."""
         if self.status in ("done", "failed"):
             return 1.0
+        if self.phase == "analysing":
+            return self.analysed / self.analyse_total if self.analyse_total else 0.0
         return self.bytes_done / self.bytes_total if self.bytes_total else 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,10 +142,12 @@ class ImportJob:
         return {
             "id": self.id,
             "status": self.status,
+            "phase": self.phase,
             "user": self.user,
             "files": self.files,
             "skip_invalid": self.skip_invalid,
             "redact": self.redact,
+            "analyze": self.analyze,
             "progress": round(self.progress, 4),
             "bytes_done": self.bytes_done,
             "bytes_total": self.bytes_total,
@@ -116,6 +156,10 @@ class ImportJob:
             "problems": self.problems,
             "problem_count": self.problem_count,
             "error": self.error,
+            "analysed": self.analysed,
+            "analyse_total": self.analyse_total,
+            "analysis": self.analysis,
+            "analysis_error": self.analysis_error,
             "created_at": self.created_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
         }
@@ -153,6 +197,7 @@ class ImportJobs:
         scope: Scope,
         skip_invalid: bool = False,
         redact: bool = False,
+        analyze: bool = True,
         wait: bool = False,
     ) -> ImportJob:
         """Save ``uploads`` (name, readable file) and import them in the background.
@@ -163,6 +208,7 @@ class ImportJobs:
             scope: what the import may write: the viewer's scope.
             skip_invalid: write the valid records, report the invalid ones.
             redact: replace personal data and hash identifiers before writing.
+            analyze: score the store after an import that wrote conversations.
             wait: run in the calling thread (tests).
         """
         folder = Path(tempfile.mkdtemp(prefix="servicecoach-upload-"))
@@ -173,7 +219,7 @@ class ImportJobs:
             with path.open("wb") as out:
                 shutil.copyfileobj(handle, out, 1024 * 1024)
             files.append({"name": path.name, "bytes": path.stat().st_size})
-        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid, scope, redact)
+        job = ImportJob(uuid.uuid4().hex, user, files, skip_invalid, scope, redact, analyze)
         job.bytes_total = sum(f["bytes"] for f in files)
         with self._lock:
             self._jobs[job.id] = job
@@ -197,6 +243,7 @@ class ImportJobs:
             with self._writer:
                 job.status = "running"
                 plan = plan_import(sorted(names))
+                job.written_from = datetime.now(UTC)
                 report = run_import(
                     self._state.store,
                     plan,
@@ -205,14 +252,20 @@ class ImportJobs:
                     scope=job.scope,
                     redact=job.redact,
                 )
-            summary = report.to_dict()
-            summary["files"] = [{"file": names.get(p, p.name), "format": f} for p, f in plan.files]
-            summary.pop("problems", None)
-            summary["warnings"] = [_problem(p, names) for p in report.warnings]
-            job.summary = summary
-            job.conversations_read = report.conversations_read
-            job.problems = [_problem(p, names) for p in report.problems]
-            job.problem_count = report.skipped
+                job.written_to = datetime.now(UTC)
+                summary = report.to_dict()
+                summary["files"] = [
+                    {"file": names.get(p, p.name), "format": f} for p, f in plan.files
+                ]
+                summary.pop("problems", None)
+                summary["warnings"] = [_problem(p, names) for p in report.warnings]
+                job.summary = summary
+                job.conversations_read = report.conversations_read
+                job.problems = [_problem(p, names) for p in report.problems]
+                job.problem_count = report.skipped
+                if job.analyze and self._needs_analysis(report):
+                    self._analyse(job)
+            job.phase = "done"
             job.status = "done"
         except ImportFailed as exc:
             job.problems = [_problem(p, names) for p in exc.problems]
@@ -220,6 +273,15 @@ class ImportJobs:
             job.error = (
                 f"nothing was imported: {exc.problem_count} problem(s) in the files (fix "
                 "them, or send skip_invalid=true to import the valid records)"
+            )
+            job.invalid_records = True
+            job.status = "failed"
+        except FormatDetectionError as exc:  # its words are for the command line (--format)
+            named = next((n for p, n in names.items() if str(p) in str(exc)), "the upload")
+            what = "the file is empty" if "is empty" in str(exc) else "no format recognises it"
+            job.error = (
+                f"{named}: {what}; nothing was imported (upload a file of one of the formats "
+                "the import page lists, also `servicecoach formats`)"
             )
             job.status = "failed"
         except ServiceCoachError as exc:
@@ -237,6 +299,44 @@ class ImportJobs:
         finally:
             job.finished_at = datetime.now(UTC)
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _needs_analysis(self, report: ImportReport) -> bool:
+        """Whether to score: the import wrote conversations, or nothing is scored yet."""
+        if report.conversations_new or report.conversations_updated:
+            return True
+        with self._state.store.connect() as connection:
+            try:
+                latest_run(connection)
+            except NotFoundError:
+                return True
+        return False
+
+    def _analyse(self, job: ImportJob) -> None:
+        """Score the store as a new run (the caller holds the writer lock)."""
+        job.phase = "analysing"
+
+        def progress(done: int, total: int, _scored: int) -> None:
+            job.analysed, job.analyse_total = done, total
+
+        started = time.perf_counter()
+        try:
+            run, count = analyze_store(self._state.store, self._state.pipeline, progress=progress)
+            ensure_metrics_once(self._state, run)
+        except ServiceCoachError as exc:
+            job.analysis_error = f"the conversations were imported but not scored: {exc}"
+        except Exception:  # a bug: logged; the import itself is written
+            log.exception("import %s: the analysis stopped on an unexpected error", job.id)
+            job.analysis_error = (
+                "the conversations were imported but not scored: the analysis stopped on an "
+                "internal error (see the server log); import the file again to retry"
+            )
+        else:
+            job.analysis = {
+                "run": run,
+                "conversations": count,
+                "seconds": round(time.perf_counter() - started, 3),
+                "fast": self._state.settings.fast,
+            }
 
 
 def import_jobs(state: ServiceState) -> ImportJobs:

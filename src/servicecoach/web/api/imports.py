@@ -46,11 +46,20 @@ def start_import(
             "addresses in the text and keep the customer's identifiers only as keyed hashes."
         ),
     ] = False,
+    analyze: Annotated[
+        bool,
+        Form(
+            description="Score the store once the files are imported (a new analysis run over "
+            "every stored conversation, as `servicecoach analyze`); false to import several "
+            "uploads first and score after the last."
+        ),
+    ] = True,
 ) -> JSONResponse:
     """Upload one or more files (`multipart/form-data`, field `files`) of any format
     `servicecoach formats` lists; they are imported in the background as by
-    `servicecoach import` (all-or-nothing unless `skip_invalid`). Answers 202 with the
-    job's id; `GET /v1/imports/{id}` tells its progress and problems."""
+    `servicecoach import` (all-or-nothing unless `skip_invalid`), then scored (unless
+    `analyze=false`). Answers 202 with the job's id; `GET /v1/imports/{id}` tells its
+    phase, progress and problems."""
     if not files:
         raise ConfigError("send at least one file in the form field 'files'")
     job = import_jobs(state).start(
@@ -59,6 +68,7 @@ def start_import(
         scope=viewer.scope,
         skip_invalid=skip_invalid,
         redact=redact,
+        analyze=analyze,
     )
     url = f"/v1/imports/{job.id}"
     return JSONResponse({**job.to_dict(), "url": url}, status_code=202, headers={"Location": url})
@@ -74,9 +84,10 @@ def import_status(
     viewer: Importer,
     import_id: Annotated[str, Path(description="The id `POST /v1/imports` answered.")],
 ) -> JSONResponse:
-    """Status (`queued`, `running`, `done`, `failed`), progress (0-1, bytes and
-    conversations read), the summary when done, and every problem with its file, line
-    and fix. Leads see the imports they started; admins every import."""
+    """Status (`queued`, `running`, `done`, `failed`), phase (`importing`, `analysing`,
+    `done`), progress in the phase (0-1: bytes read while importing, conversations scored
+    while analysing), the summary and the analysis run when done, and every problem with
+    its file, line and fix. Leads see the imports they started; admins every import."""
     job = import_jobs(state).get(import_id)
     if job is None or not (viewer.is_admin or job.user == viewer.username):
         raise NotFoundError(

@@ -1,9 +1,12 @@
 """``/import``: upload a file of any supported format (leads and admins), then follow its
-progress and see its problems by file and line at ``/import/{job}``.
+import and scoring at ``/import/{job}`` and see the result: the conversations written,
+scored, with links to the overview and the list, or the problems by file and line.
 
 The upload runs as a job of the same board as ``POST /v1/imports``
 (``web.api.import_jobs``): one import at a time, through ``servicecoach import``'s
-service. Leads see the imports they started, admins every import.
+service, then the analysis of the store. Leads see the imports they started, admins
+every import. The page follows the job with ``static/app.js`` (it polls the job as JSON
+and reloads itself when the job ends; without JavaScript it refreshes every 2 seconds).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from servicecoach.ingest.registry import importers
 from servicecoach.web.api.import_jobs import import_jobs
 from servicecoach.web.auth import PageViewer, Viewer, verify_csrf
 from servicecoach.web.pages.common import error_page
+from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.import_result import imported_conversations
+from servicecoach.web.pages.languages import language_name
 from servicecoach.web.pages.templating import can_import, render
 
 __all__ = ["import_page", "import_progress", "import_upload", "router"]
@@ -81,6 +87,10 @@ def import_progress(request: Request, state: State, viewer: PageViewer, job_id: 
         return error_page(request, viewer, 404, "Import not found", f"no import {job_id!r}")
     if request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse(job.to_dict())
+    imported = None
+    if job.status == "done" and job.analysis is not None:
+        with reading(state, int(job.analysis["run"])) as connection:
+            imported = imported_conversations(connection, job, viewer.scope)
     return render(
         request,
         "import.html",
@@ -88,4 +98,6 @@ def import_progress(request: Request, state: State, viewer: PageViewer, job_id: 
         active="import",
         formats=sorted(importers()),
         job=job,
+        imported=imported,
+        language_name=language_name,
     )
