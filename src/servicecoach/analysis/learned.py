@@ -86,17 +86,24 @@ class LearnedView:
     thresholds: Mapping[str, tuple[float, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    _by_message: dict[int, list[int]] = field(init=False, repr=False, compare=False)
+    """The rows of each message, so that a lookup does not scan every sentence."""
+
+    def __post_init__(self) -> None:
+        by_message: dict[int, list[int]] = {}
+        for row, span in enumerate(self.spans):
+            by_message.setdefault(span.message, []).append(row)
+        object.__setattr__(self, "_by_message", by_message)
 
     def rows(self, message: int) -> list[int]:
         """The rows of the sentences of message number ``message``."""
-        return [i for i, span in enumerate(self.spans) if span.message == message]
+        return list(self._by_message.get(message, ()))
 
     def row_at(self, message: int, start: int, end: int) -> int | None:
         """The row of the sentence of ``message`` overlapping ``start:end`` most, if any."""
         best, overlap = None, 0
-        for i, span in enumerate(self.spans):
-            if span.message != message:
-                continue
+        for i in self._by_message.get(message, ()):
+            span = self.spans[i]
             shared = min(end, span.end) - max(start, span.start)
             if shared > overlap:
                 best, overlap = i, shared

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Sentence", "sentence_index", "sentences"]
 
@@ -15,6 +16,9 @@ _END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "no", "approx", "dept", "inc", "ltd"}
 )
+
+_CACHED = 64
+"""Texts whose sentences are kept: every analyser splits the same messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +34,14 @@ def sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences whose spans index ``text`` itself.
 
     Linear in the length of ``text``, even when abbreviations keep a sentence open
-    for thousands of characters ("Mr. Mr. Mr. ...").
+    for thousands of characters ("Mr. Mr. Mr. ..."). The analysers split the same
+    message again and again, so the last splits are kept (a fresh list is returned).
     """
+    return list(_split(text))
+
+
+@lru_cache(maxsize=_CACHED)
+def _split(text: str) -> tuple[Sentence, ...]:
     found: list[Sentence] = []
     start = 0
     for match in _END.finditer(text):
@@ -43,7 +53,7 @@ def sentences(text: str) -> list[Sentence]:
         _add(found, text, start, match.start())
         start = match.end()
     _add(found, text, start, len(text))
-    return found
+    return tuple(found)
 
 
 def sentence_index(parts: Sequence[Sentence], position: int) -> int | None:

@@ -36,6 +36,7 @@ once for steps; clamped to 0-100.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,7 +50,9 @@ from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
-from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
+from servicecoach.nlp.spans import SpanIndex, starting_in
+from servicecoach.nlp.words import last_words
 
 __all__ = ["ClarityAnalyzer", "flesch_kincaid_grade", "syllables"]
 
@@ -255,14 +258,11 @@ def _reply_signals(
     text = message.text
     own, quotes = _own_words(text, customer_texts)
     parts = sentences(own)
-    matches = [
-        m
-        for m in rules.lexicon.matcher.find(own)
-        if not any(s <= m.start and m.end <= e for s, e in quotes)
-    ]
+    quoted = SpanIndex(quotes)
+    matches = [m for m in rules.lexicon.matcher.find(own) if not quoted.covers(m.start, m.end)]
     found: list[Evidence] = []
     found.extend(_negative_language(message, own, parts, matches, rules))
-    found.extend(_jargon(message, own, matches, quotes, rules))
+    found.extend(_jargon(message, own, matches, quoted, rules))
     found.extend(_length_and_grade(message, own, parts, answers, limit))
     found.extend(_recap_and_steps(message, own, parts, matches))
     found.sort(key=lambda e: (e.start, e.end, e.signal))
@@ -276,23 +276,24 @@ def _negative_language(
     matches: list[PhraseMatch],
     rules: _Rules,
 ) -> list[Evidence]:
-    benign = [m for m in matches if m.label == "benign"]
+    benign = SpanIndex((m.start, m.end) for m in matches if m.label == "benign")
     alternatives = [m for m in matches if m.label == "alternative" and _real_option(own, m)]
+    conditions = _Conditions(own, rules)
     flagged: set[int] = set()
     found: list[Evidence] = []
     for match in matches:
         if match.label != "negative":
             continue
-        if any(b.start <= match.start and match.end <= b.end for b in benign):
+        if benign.covers(match.start, match.end):
             continue  # "I can't wait to hear how it goes"
-        index = next((i for i, s in enumerate(parts) if s.start <= match.start < s.end), None)
+        index = sentence_index(parts, match.start)
         if index is None or index in flagged:
             continue
         sentence = parts[index]
-        if sentence.text.rstrip().endswith("?") or _conditional(own, sentence, match, rules):
+        if sentence.text.rstrip().endswith("?") or conditions.before(sentence, match):
             continue
         window = parts[index : index + 2]
-        if any(s.start <= a.start < s.end for a in alternatives for s in window):
+        if any(starting_in(alternatives, s.start, s.end) for s in window):
             continue
         flagged.add(index)
         quote = message.text[sentence.start : sentence.end]
@@ -315,14 +316,30 @@ def _real_option(own: str, match: PhraseMatch) -> bool:
     """False for "but I can't", "no other option", "nothing more we can do"."""
     if _NOT_AFTER.match(own, match.end):
         return False
-    before = _WORD.findall(fold(own[: match.start]))[-2:]
+    before = last_words(own, match.start, 2, _WORD, fold=fold)
     return not any(word in _NO_OPTION for word in before)
 
 
-def _conditional(own: str, sentence: Sentence, match: PhraseMatch, rules: _Rules) -> bool:
-    """True for "if you can't find it, ...": a condition, not a refusal."""
-    clause = _CLAUSE_END.split(own[sentence.start : match.start])[-1]
-    return any(word in rules.conditional for word in _WORD.findall(fold(clause)))
+class _Conditions:
+    """Where a reply's clauses begin and its conditional words ("if", "unless") are.
+
+    Read once per reply, so that each negative phrase is checked with two binary
+    searches instead of reading its clause again (quadratic in a long sentence).
+    """
+
+    def __init__(self, own: str, rules: _Rules) -> None:
+        self._stops = [m.start() for m in _CLAUSE_END.finditer(own)]
+        words = _WORD.finditer(fold(own))  # fold keeps offsets; "’" joins a word as "'"
+        spans = [(w.start(), w.end()) for w in words if w.group() in rules.conditional]
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+
+    def before(self, sentence: Sentence, match: PhraseMatch) -> bool:
+        """True for "if you can't find it, ...": a conditional word earlier in the clause."""
+        stop = bisect_left(self._stops, match.start) - 1
+        clause = max(sentence.start, self._stops[stop] + 1 if stop >= 0 else 0)
+        last = bisect_right(self._ends, match.start) - 1
+        return last >= 0 and self._starts[last] >= clause
 
 
 def _rewrite(sentence: str) -> str | None:
@@ -385,7 +402,7 @@ def _jargon(
     message: Message,
     own: str,
     matches: list[PhraseMatch],
-    quotes: list[tuple[int, int]],
+    quoted: SpanIndex,
     rules: _Rules,
 ) -> list[Evidence]:
     generic = rules.lexicon.suggestion("jargon")
@@ -406,12 +423,15 @@ def _jargon(
                 suggestion,
             )
         )
-    for ticket in _TICKET.finditer(own):
-        if fold(ticket.group(1)) in rules.customer_codes:
-            continue
-        if any(s <= ticket.start() and ticket.end() <= e for s, e in quotes):
-            continue
-        found = [e for e in found if not ticket.start() <= e.start < ticket.end()]  # "RMA"
+    tickets = [
+        ticket
+        for ticket in _TICKET.finditer(own)
+        if fold(ticket.group(1)) not in rules.customer_codes
+        and not quoted.covers(ticket.start(), ticket.end())
+    ]
+    codes = SpanIndex(ticket.span() for ticket in tickets)
+    found = [e for e in found if not codes.holds(e.start)]  # "RMA" inside "RMA-1234"
+    for ticket in tickets:
         found.append(
             Evidence(
                 message.id,
@@ -478,8 +498,9 @@ def _recap_and_steps(
         for m in matches
         if m.label == "recap"
     ]
+    phrases = SpanIndex((e.start, e.end) for e in found)
     for sentence in parts:
-        if any(sentence.start <= e.start < sentence.end for e in found):
+        if phrases.starts_in(sentence.start, sentence.end):
             continue
         if _done_and_next(fold(sentence.text)):
             found.append(

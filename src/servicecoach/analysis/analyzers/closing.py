@@ -52,6 +52,7 @@ from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.spans import SpanIndex, starting_in
 
 __all__ = ["ClosingAnalyzer"]
 
@@ -238,18 +239,14 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
 
 
 def _labels_in(found: list[PhraseMatch], part: Sentence) -> set[str]:
-    """The labels of the phrases that start inside ``part``."""
-    return {m.label for m in found if part.start <= m.start < part.end}
+    """The labels of the phrases that start inside ``part`` (``found`` is in text order)."""
+    return {m.label for m in starting_in(found, part.start, part.end)}
 
 
 def _without_exceptions(found: list[PhraseMatch]) -> list[PhraseMatch]:
     """The matches that no ``not_closing`` phrase ("take care of") covers."""
-    spans = [(m.start, m.end) for m in found if m.label == "not_closing"]
-    return [
-        m
-        for m in found
-        if m.label != "not_closing" and not any(s <= m.start and m.end <= e for s, e in spans)
-    ]
+    spans = SpanIndex((m.start, m.end) for m in found if m.label == "not_closing")
+    return [m for m in found if m.label != "not_closing" and not spans.covers(m.start, m.end)]
 
 
 def _addresses(sentence: Sentence, labels: set[str]) -> bool:
@@ -267,15 +264,13 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
     masked = _mask(_LINE_QUOTE, text)
     found = lexicon.matcher.find(masked)
     # "can't wait", "all I need": words of an open problem that do not open one
-    covers = [(m.start, m.end) for m in found if m.label == "not_open"]
+    covers = SpanIndex((m.start, m.end) for m in found if m.label == "not_open")
     labels = {
         m.label
         for m in found
         if m.label != "not_open"
         and (m.label not in ("open", "problem") or not _negated(masked, m, negators))
-        and not (
-            m.label in ("open", "problem") and any(s <= m.start and m.end <= e for s, e in covers)
-        )
+        and not (m.label in ("open", "problem") and covers.covers(m.start, m.end))
     }
     asks = "?" in _mask(_LINK, masked)
     if "open" in labels or asks:

@@ -47,9 +47,11 @@ minus 15 per canned line and 20 per mismatched phrase, clamped to 0-100.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from statistics import mean
 from typing import ClassVar
 
@@ -63,7 +65,8 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
-from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
+from servicecoach.nlp.spans import SpanIndex
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
 
@@ -228,10 +231,12 @@ def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> E
     courtesies = [m for m in rules.lexicon.matcher.find(message.text) if m.label == "courtesy"]
     if emotion is None or emotion.label not in NEGATIVE or not courtesies:
         return emotion
-    text = message.text
+    pieces: list[str] = []
+    done = 0
     for match in courtesies:
-        text = text[: match.start] + " " * (match.end - match.start) + text[match.end :]
-    reread = classify_emotion(text)
+        pieces += [message.text[done : match.start], " " * (match.end - match.start)]
+        done = match.end
+    reread = classify_emotion("".join(pieces) + message.text[done:])
     if reread.label == "neutral" and any(fold(m.phrase).startswith("thank") for m in courtesies):
         return Emotion("gratitude", reread.score)
     return reread
@@ -333,14 +338,17 @@ def _read_reply(
         add(start, end, "empathy.canned", -1, canned_suggestion)
     reply.acknowledged = bool(stock)
 
+    stock_index = SpanIndex(stock)
+
     def free(start: int, end: int) -> bool:
-        inside = any(s <= start and end <= e for s, e in stock)
+        inside = stock_index.covers(start, end)
         return not inside and not is_negated(own, start, rules.negators)
 
     validations = [v for v in _validations(own, matches, parts, rules) if free(*v)]
     sympathy = [(m.start, m.end) for m in matches if m.label == "sympathy" and free(m.start, m.end)]
     apologies = [m for m in matches if m.label == "apology" and free(m.start, m.end)]
-    validations = [_widen(span, apologies) for span in validations]
+    apology_starts = [m.start for m in apologies]
+    validations = [_widen(span, apologies, apology_starts) for span in validations]
     reply.acknowledged = reply.acknowledged or bool(apologies or sympathy)
     if last_emotion is not None and last_emotion.label in _POSITIVE:
         key = "mismatched_thanks" if last_emotion.label == "gratitude" else "mismatched_happy"
@@ -348,9 +356,10 @@ def _read_reply(
             add(start, end, "empathy.mismatched", -1, rules.text("suggestions", key))
         validations = []
     else:
-        empathic = validations + sympathy
-        for sentence in parts:
-            if not any(sentence.start <= start < sentence.end for start, _ in empathic):
+        empathic = {sentence_index(parts, start) for start, _ in validations + sympathy}
+        repeated: set[int] = set()
+        for number, sentence in enumerate(parts):
+            if number not in empathic:
                 continue
             key = _normalise(sentence.text).strip(" .!?,")
             if key in seen_sentences:
@@ -362,14 +371,17 @@ def _read_reply(
                     rules.text("suggestions", "repeated"),
                 )
                 reply.acknowledged = True
-                validations = [v for v in validations if not sentence.start <= v[0] < sentence.end]
-                sympathy = [v for v in sympathy if not sentence.start <= v[0] < sentence.end]
+                repeated.add(number)
             seen_sentences.add(key)
+        if repeated:
+            validations = [v for v in validations if sentence_index(parts, v[0]) not in repeated]
+            sympathy = [v for v in sympathy if sentence_index(parts, v[0]) not in repeated]
         # Sympathy ("I'm so sorry to hear that") acknowledges the customer's feelings, so it
         # is evidence of empathy.validation as FORMAT.md defines it; it scores as the
         # generic 50 tier, below a validation that names the feeling.
+        named = SpanIndex(validations)
         for start, end in _merge(sympathy):
-            if not any(s <= start < e or start <= s < end for s, e in validations):
+            if not (named.holds(start) or named.starts_in(start, end)):
                 add(start, end, "empathy.validation", 1, None)
     for start, end in validations:
         add(start, end, "empathy.validation", 1, None)
@@ -393,17 +405,16 @@ def _validations(
             continue
         if match.label not in ("lead_near", "lead_far"):
             continue
-        sentence = next((s for s in parts if s.start <= match.start < s.end), None)
+        number = sentence_index(parts, match.start)
+        # A sentence starts on a non-space, so only a lead opening it has nothing before it.
         if (
-            sentence is not None
-            and _is_question(sentence.text)
-            and not own[sentence.start : match.start].strip()
+            number is not None
+            and _is_question(parts[number].text)
+            and (match.start == parts[number].start)
         ):
             continue  # "How urgent is this?" asks; it does not validate
         window = rules.near if match.label == "lead_near" else rules.far
-        clause = _CLAUSE_STOP.search(own, match.end)
-        limit = clause.start() if clause else len(own)
-        for token in _tokens(own, match.end, limit)[:window]:
+        for token in _clause_tokens(own, match.end, window):
             if token.word in rules.negators or token.word.endswith("n't"):
                 break  # "that sounds not too bad"
             if token.word in rules.feelings:
@@ -412,12 +423,32 @@ def _validations(
     return _merge(spans)
 
 
-def _widen(span: tuple[int, int], apologies: Sequence[PhraseMatch]) -> tuple[int, int]:
-    """Start a validation at the apology it grows out of ("I'm so sorry you've had to...")."""
+def _clause_tokens(text: str, start: int, count: int) -> list[_Token]:
+    """The first ``count`` words from ``start``, up to the end of the clause.
+
+    Reads no further than those words: to the end of the clause, as it did, a long
+    sentence without punctuation was read once per phrase.
+    """
+    words = list(islice(_WORD.finditer(text, start), count))
+    if not words:
+        return []
+    clause = _CLAUSE_STOP.search(text, start, words[-1].end() + 2)
+    limit = clause.start() if clause else len(text)
+    return [_Token(w.start(), w.end(), fold(w.group())) for w in words if w.end() <= limit]
+
+
+def _widen(
+    span: tuple[int, int], apologies: Sequence[PhraseMatch], starts: Sequence[int]
+) -> tuple[int, int]:
+    """Start a validation at the apology it grows out of ("I'm so sorry you've had to...").
+
+    ``apologies`` are in order and apart (one label's phrases never overlap), so only
+    the last one starting before the validation can hold its start; ``starts`` are theirs.
+    """
     start, end = span
-    for match in apologies:
-        if match.start < start < match.end:
-            start = match.start
+    before = bisect_left(starts, start) - 1
+    if before >= 0 and apologies[before].start < start < apologies[before].end:
+        start = apologies[before].start
     return start, end
 
 

@@ -80,6 +80,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import islice
 from math import inf
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -95,8 +96,10 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
 from servicecoach.nlp.phrases import PhraseMatch, fold
-from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
+from servicecoach.nlp.spans import SpanIndex, starting_in
 from servicecoach.nlp.words import is_question as _is_question
+from servicecoach.nlp.words import last_words
 from servicecoach.nlp.words import stem as _stem
 
 if TYPE_CHECKING:
@@ -120,6 +123,13 @@ _COST = {
 """Paid per occurrence."""
 _MIN_GAP_S = 0.2
 _COVER, _COPY = 0.4, 0.8
+_MAX_ALIKE = 200
+"""Words of a sentence beyond which the copy check takes the quick bound (see _alike)."""
+_MAX_OPENING_WORDS = 8
+"""Words before a marker beyond which it does not open the sentence ("so, ok, to confirm")."""
+_MAX_RESTATED = 24
+"""Sentences of the customer's last message a reply's sentence may restate (besides the
+whole message): each reply sentence is compared with each, so the work stays linear."""
 _INFO = ("order", "email", "phone", "name")
 
 _ORDER = re.compile(
@@ -136,6 +146,8 @@ long run, the scan to its end was quadratic)."""
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
+_SPACES = re.compile(r"\s*")
+_NOT_DIGIT = re.compile(r"\D")
 _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
 _WH = frozenset(
     {"who", "who's", "what", "what's", "which", "where", "where's", "when", "how", "why"}
@@ -239,13 +251,85 @@ class _Question:
 
 
 @dataclass(slots=True)
+class _Waiting:
+    """The customer's questions, and which are still waiting for a reply or an answer.
+
+    A reply answers the questions that share a content word with it: each question is
+    filed under its words, and a reply takes out the files of its own words, so that no
+    question is compared with every reply (replies x questions work).
+    """
+
+    questions: list[_Question] = field(default_factory=list)
+    unreplied: list[_Question] = field(default_factory=list)
+    by_word: dict[str, list[_Question]] = field(default_factory=dict)
+    about_time: list[_Question] = field(default_factory=list)
+
+    def add(self, question: _Question) -> None:
+        self.questions.append(question)
+        self.unreplied.append(question)
+        if question.about_time:
+            self.about_time.append(question)
+        else:
+            for word in question.words:
+                self.by_word.setdefault(word, []).append(question)
+
+    def reply(self, words: frozenset[str], timed: bool) -> None:
+        """A reply with these content words, naming a time or not."""
+        for question in self.unreplied:
+            question.replied = True
+        self.unreplied = []
+        if timed:
+            # "When will my refund arrive?" is answered by a time, not by a reply that
+            # merely mentions the refund.
+            for question in self.about_time:
+                question.answered = True
+            self.about_time = []
+        for word in words:
+            for question in self.by_word.pop(word, ()):
+                question.answered = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """The customer's last message, or one of its sentences, as a restatement is compared."""
+
+    words: frozenset[str]
+    names: frozenset[str]
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """The customer's last message, read once for every sentence of the reply."""
+
+    normalised: str
+    words: frozenset[str]
+    candidates: tuple[_Candidate, ...]
+
+    @classmethod
+    def read(cls, text: str, rules: _Rules) -> _Said:
+        parts = [text, *(s.text for s in sentences(text)[:_MAX_RESTATED])]
+        candidates = tuple(
+            _Candidate(
+                _content(part, rules, numbers=False),
+                frozenset(_names(part)),
+                tuple(fold(w) for w in _WORD.findall(_blank(_NOISE, part))),
+            )
+            for part in parts
+        )
+        return cls(_normalise(text), candidates[0].words, candidates)
+
+
+@dataclass(slots=True)
 class _State:
     """What the analysis has seen so far."""
 
     given: list[_Given] = field(default_factory=list)
     customer_texts: list[str] = field(default_factory=list)
-    questions: list[_Question] = field(default_factory=list)
+    waiting: _Waiting = field(default_factory=_Waiting)
     last_customer: str | None = None
+    said: _Said | None = None
+    """``last_customer`` read for restatements (on first use)."""
     learned: LearnedView | None = None
     customer_rows: list[list[int]] = field(default_factory=list)
     """Rows of the learned view holding each customer message's sentences."""
@@ -282,9 +366,10 @@ class ListeningAnalyzer(Analyzer):
                 repeat = _repeat(message, text, rules)
                 if repeat is not None:
                     found.append(repeat)
-                state.questions.extend(_questions(message, text, rules))
+                for question in _questions(message, text, rules):
+                    state.waiting.add(question)
                 state.customer_texts.append(_normalise(message.text))
-                state.last_customer = text
+                state.last_customer, state.said = text, None
                 if state.learned is not None:
                     state.customer_rows.append(state.learned.rows(index))
                 previous = message
@@ -298,18 +383,9 @@ class ListeningAnalyzer(Analyzer):
                 gap = _gap(previous, message)
                 if gap is not None and gap < min_gap:
                     found.append(_interrupt(message, own, rules))
-            words = _content(own, rules)
-            timed = _gives_time(own, rules)
-            for question in state.questions:
-                question.replied = True
-                if question.about_time:
-                    # "When will my refund arrive?" is answered by a time, not by a reply
-                    # that merely mentions the refund.
-                    question.answered = question.answered or timed
-                else:
-                    question.answered = question.answered or bool(question.words & words)
+            state.waiting.reply(_content(own, rules), _gives_time(own, rules))
             previous = message
-        for question in state.questions:
+        for question in state.waiting.questions:
             if question.replied and not question.answered:
                 found.append(
                     _evidence(
@@ -354,11 +430,11 @@ def _read_reply(
     matches = rules.lexicon.matcher.find(own)
     parts = sentences(own)
     found: list[Evidence] = []
-    blocked = [m for m in matches if m.label == "not_acknowledgement"]
+    blocked = SpanIndex((m.start, m.end) for m in matches if m.label == "not_acknowledgement")
     for match in matches:
         if (
             match.label == "acknowledgement"
-            and not any(b.start <= match.start and match.end <= b.end for b in blocked)
+            and not blocked.covers(match.start, match.end)
             and not is_negated(own, match.start, rules.negators)
         ):
             found.append(_evidence(message, match.start, match.end, "listening.acknowledgement", 1))
@@ -370,7 +446,7 @@ def _read_reply(
     for sentence in parts:
         if is_formulaic(sentence.text):
             continue  # "Have a great day!", "^FR", "Oh my!": no content to restate or ask about
-        inside = [m for m in matches if sentence.start <= m.start < sentence.end]
+        inside = starting_in(matches, sentence.start, sentence.end)
         labels = {m.label for m in inside}
         reask = _reask(sentence, inside, rules, state.given)
         if reask is not None:
@@ -391,8 +467,8 @@ def _read_reply(
                 state.last_customer is not None
                 and not labels & {"action", "request"}
                 and (
-                    _restates(sentence.text, state.last_customer, rules)
-                    or _reflects(sentence, row, state)
+                    _restates(sentence.text, _said(state, rules), rules)
+                    or _reflects(sentence, row, state, rules)
                 )
             )
         ):
@@ -407,12 +483,19 @@ def _read_reply(
     return found
 
 
+def _said(state: _State, rules: _Rules) -> _Said:
+    """The customer's last message read for restatements, once per message."""
+    if state.said is None:
+        state.said = _Said.read(state.last_customer or "", rules)
+    return state.said
+
+
 def _marked(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> bool:
     """A marker that leads into a restatement, not into a wh-question ("to confirm, who...")."""
     for match in inside:
         if match.label == label:
-            after = _WORD.findall(fold(sentence.text[match.end - sentence.start :]))
-            if not after or after[0] not in _WH:
+            after = _WORD.search(sentence.text, match.end - sentence.start)
+            if after is None or fold(after.group()) not in _WH:
                 return True
     return False
 
@@ -421,8 +504,11 @@ def _opens(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> boo
     """A marker of ``label`` opening the sentence ("To confirm, ...", "So, to confirm")."""
     for match in inside:
         if match.label == label:
-            before = _WORD.findall(fold(sentence.text[: match.start - sentence.start]))
-            opening = all(word in ("so", "ok", "okay", "right", "and", "just") for word in before)
+            words = _WORD.finditer(sentence.text, 0, match.start - sentence.start)
+            before = [fold(w.group()) for w in islice(words, _MAX_OPENING_WORDS + 1)]
+            opening = len(before) <= _MAX_OPENING_WORDS and all(
+                word in ("so", "ok", "okay", "right", "and", "just") for word in before
+            )
             if opening and _marked(sentence, [match], label):
                 return True
     return False
@@ -460,7 +546,7 @@ def _span(sentence: Sentence) -> tuple[int, int]:
     return sentence.start, sentence.end
 
 
-def _reflects(sentence: Sentence, row: int | None, state: _State) -> bool:
+def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules) -> bool:
     """The learned judgement: a reflection, like what the customer recently said, no copy."""
     learned = state.learned
     if learned is None or row is None or not state.customer_rows:
@@ -476,17 +562,14 @@ def _reflects(sentence: Sentence, row: int | None, state: _State) -> bool:
     recent = [r for rows in state.customer_rows[-2:] for r in rows]
     if learned.similarity(row, recent) < max(limits.similarity, _MIN_SIMILARITY):
         return False
-    theirs = _normalise(state.last_customer or "")
-    if _normalise(sentence.text) in theirs:
+    said = _said(state, rules)
+    if _normalise(sentence.text) in said.normalised:
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
     tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, sentence.text))]
     about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
-    rules = _rules()
-    shared = _content(sentence.text, rules, numbers=False) & _content(
-        state.last_customer or "", rules, numbers=False
-    )
+    shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
 
 
@@ -531,29 +614,46 @@ def _reask(
     """What the sentence asks for again, and whether it is a step tried, or ``None``."""
     labels = {m.label for m in inside}
     asks = _is_question(sentence.text) or "request" in labels
+    opens_at = len(sentence.text) - len(sentence.text.lstrip(" -–—,"))
+    values = _Values(sentence.text)
     for match in inside:
         prefix, _, kind = match.label.partition("_")
         if prefix not in ("ask", "try") or (prefix == "ask") != (kind in _INFO):
             continue
         if is_negated(sentence.text, match.start - sentence.start, rules.negators, window=3):
             continue  # "no need to restart it"
-        opening = not sentence.text[: match.start - sentence.start].strip(" -–—,")
+        opening = match.start - sentence.start <= opens_at
         if not (asks or (prefix == "try" and opening)):
             continue
         known = next((g for g in reversed(given) if g.kind == kind), None)
-        if known is None or (prefix == "ask" and _contains(sentence.text, known)):
+        if known is None or (prefix == "ask" and values.contains(known)):
             continue
         return known, prefix == "try"
     return None
 
 
-def _contains(text: str, given: _Given) -> bool:
-    """True when ``text`` already states the value (a confirmation, not a re-ask)."""
-    if given.kind in ("order", "phone"):
-        return given.key in re.sub(r"\D", "", text)
-    if given.kind == "email":
-        return given.key in fold(text)
-    return given.key in {fold(w) for w in _WORD.findall(text)}
+class _Values:
+    """What a sentence states, read once for every value it is checked against."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._digits: str | None = None
+        self._folded: str | None = None
+        self._words: frozenset[str] | None = None
+
+    def contains(self, given: _Given) -> bool:
+        """True when the text already states the value (a confirmation, not a re-ask)."""
+        if given.kind in ("order", "phone"):
+            if self._digits is None:
+                self._digits = _NOT_DIGIT.sub("", self.text)
+            return given.key in self._digits
+        if given.kind == "email":
+            if self._folded is None:
+                self._folded = fold(self.text)
+            return given.key in self._folded
+        if self._words is None:
+            self._words = frozenset(fold(w) for w in _WORD.findall(self.text))
+        return given.key in self._words
 
 
 def _given(message: Message, text: str, rules: _Rules, names: Sequence[str]) -> Iterable[_Given]:
@@ -573,10 +673,11 @@ def _given(message: Message, text: str, rules: _Rules, names: Sequence[str]) -> 
         if not overlaps and (len(digits) >= 9 or (plus and len(digits) >= 7)):
             yield _Given("phone", digits[-7:], message.id, match.group().strip())
     matches = rules.lexicon.matcher.find(text)
+    parts = sentences(text)
     for phrase in matches:
         prefix, _, kind = phrase.label.partition("_")
         if prefix == "tried" and not is_negated(text, phrase.start, rules.negators, window=3):
-            yield _Given(kind, kind, message.id, _sentence_at(text, phrase.start))
+            yield _Given(kind, kind, message.id, _sentence_at(text, parts, phrase.start))
     name = _name_given(text, matches, rules, names)
     if name is not None:
         yield _Given("name", fold(name[0]), message.id, name[1])
@@ -590,7 +691,7 @@ def _name_given(
     for match in matches:
         if match.label != "give_name":
             continue
-        following = _WORD.match(text, match.end + _spaces(text, match.end))
+        following = _WORD.match(text, _after_spaces(text, match.end))
         if following is None or not following.group()[0].isupper():
             continue
         word = following.group()
@@ -613,6 +714,7 @@ def _name_given(
 
 def _repeat(message: Message, text: str, rules: _Rules) -> Evidence | None:
     """The first place a customer message says they are repeating themselves."""
+    parts: list[Sentence] | None = None
     for match in rules.lexicon.matcher.find(text):
         if match.label == "repeat":
             return _evidence(
@@ -623,26 +725,31 @@ def _repeat(message: Message, text: str, rules: _Rules) -> Evidence | None:
                 -1,
                 rules.lexicon.suggestion("repeat"),
             )
-        if match.label == "again" and _again_repeats(text, match, rules):
-            start, end = _again_span(text, match, rules)
+        if match.label != "again":
+            continue
+        parts = sentences(text) if parts is None else parts
+        sentence = _sentence_start(parts, match.start)
+        if _again_repeats(text, sentence, match, rules):
+            start, end = _again_span(text, sentence, match, rules)
             return _evidence(
                 message, start, end, "listening.repeat", -1, rules.lexicon.suggestion("repeat")
             )
     return None
 
 
-def _again_repeats(text: str, match: PhraseMatch, rules: _Rules) -> bool:
-    """ "asking again", "I'll say it again", "Again, ..." - not "thanks again" or "broke again"."""
-    sentence = _sentence_start(text, match.start)
-    before = _WORD.findall(fold(text[sentence : match.start]))
+def _again_repeats(text: str, sentence: int, match: PhraseMatch, rules: _Rules) -> bool:
+    """ "asking again", "I'll say it again", "Again, ..." - not "thanks again" or "broke again".
+
+    ``sentence`` is where the sentence holding the match starts.
+    """
+    before = last_words(text, match.start, 3, _WORD, start=sentence, fold=fold)
     if not before:
         return text[match.end : match.end + 1] in (",", ":", "-", "–", "—")
-    return any(word.startswith(rules.again_verbs) for word in before[-3:])
+    return any(word.startswith(rules.again_verbs) for word in before)
 
 
-def _again_span(text: str, match: PhraseMatch, rules: _Rules) -> tuple[int, int]:
+def _again_span(text: str, sentence: int, match: PhraseMatch, rules: _Rules) -> tuple[int, int]:
     """From the telling verb to "again" ("asking again"), or "Again" alone."""
-    sentence = _sentence_start(text, match.start)
     for word in list(_WORD.finditer(text, sentence, match.start))[-3:]:
         if fold(word.group()).startswith(rules.again_verbs):
             return word.start(), match.end
@@ -654,16 +761,12 @@ def _questions(message: Message, text: str, rules: _Rules) -> Iterable[_Question
     for sentence in sentences(text):
         if not _is_question(sentence.text):
             continue
-        if any(
-            m.label == "rhetorical" and sentence.start <= m.start < sentence.end for m in matches
-        ):
+        inside = starting_in(matches, sentence.start, sentence.end)
+        if any(m.label == "rhetorical" for m in inside):
             continue
         words = _content(sentence.text, rules)
         if words:
-            about_time = any(
-                m.label == "time_question" and sentence.start <= m.start < sentence.end
-                for m in matches
-            )
+            about_time = any(m.label == "time_question" for m in inside)
             yield _Question(message, sentence, words, about_time)
 
 
@@ -674,7 +777,7 @@ def _gives_time(text: str, rules: _Rules) -> bool:
     return any(m.label == "time_answer" for m in rules.lexicon.matcher.find(text))
 
 
-def _restates(text: str, customer: str, rules: _Rules) -> bool:
+def _restates(text: str, said: _Said, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
     tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, text))]
     confirms = _confirms(text, tokens)
@@ -683,19 +786,36 @@ def _restates(text: str, customer: str, rules: _Rules) -> bool:
     if _is_question(text) and tokens[:1] != ["so"] and not confirms:
         return False  # "Are you able to update your games?" asks; "So the pole broke?" restates
     words = _content(text, rules, numbers=False)
-    candidates = [customer, *(s.text for s in sentences(customer))]
-    for candidate in candidates:
-        theirs = _content(candidate, rules, numbers=False)
+    for candidate in said.candidates:
+        theirs = candidate.words
         shared = words & theirs
-        common = shared - _names(candidate)  # "China Telecom" alone is no restatement
+        common = shared - candidate.names  # "China Telecom" alone is no restatement
         if len(theirs) < 3 or len(common) < 2 or len(shared) / len(theirs) < _COVER:
             continue
-        alike = SequenceMatcher(
-            None, tokens, [fold(w) for w in _WORD.findall(_blank(_NOISE, candidate))]
-        )
-        if alike.ratio() < _COPY and _normalise(text).strip(" .!?") not in _normalise(customer):
+        if _alike(tokens, candidate.tokens) < _COPY and (
+            _normalise(text).strip(" .!?") not in said.normalised
+        ):
             return True
     return False
+
+
+def _alike(tokens: Sequence[str], theirs: Sequence[str]) -> float:
+    """How alike two word sequences are (difflib's ratio, 1 for the same words).
+
+    Beyond ``_MAX_ALIKE`` words on both sides, the quick upper bound of the ratio (the
+    words in common, in any order) stands in for it: the exact ratio can take time
+    quadratic in the words, and taking the bound only ever calls a copy what may not be
+    one (precision first).
+    """
+    total = len(tokens) + len(theirs)
+    bound = 2 * min(len(tokens), len(theirs)) / total if total else 1.0
+    if bound < _COPY:
+        return bound  # lengths too far apart (checked before reading the long side)
+    alike = SequenceMatcher(None, tokens, theirs)
+    quick = alike.quick_ratio()
+    if quick < _COPY or min(len(tokens), len(theirs)) > _MAX_ALIKE:
+        return quick
+    return alike.ratio()
 
 
 def _names(text: str) -> set[str]:
@@ -750,23 +870,22 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
     )
 
 
-def _sentence_at(text: str, position: int) -> str:
-    """The sentence of ``text`` around ``position`` (for quoting it)."""
-    for sentence in sentences(text):
-        if sentence.start <= position < sentence.end:
-            return sentence.text
-    return text.strip()
+def _sentence_at(text: str, parts: Sequence[Sentence], position: int) -> str:
+    """The sentence of ``text`` (split into ``parts``) around ``position`` (for quoting it)."""
+    index = sentence_index(parts, position)
+    return parts[index].text if index is not None else text.strip()
 
 
-def _sentence_start(text: str, position: int) -> int:
-    for sentence in sentences(text):
-        if sentence.start <= position < sentence.end:
-            return sentence.start
-    return position
+def _sentence_start(parts: Sequence[Sentence], position: int) -> int:
+    """Where the sentence holding ``position`` starts (``position`` when none holds it)."""
+    index = sentence_index(parts, position)
+    return parts[index].start if index is not None else position
 
 
-def _spaces(text: str, start: int) -> int:
-    return len(text[start:]) - len(text[start:].lstrip())
+def _after_spaces(text: str, start: int) -> int:
+    """The first offset at or after ``start`` that is not a space."""
+    spaces = _SPACES.match(text, start)
+    return spaces.end() if spaces else start
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:

@@ -49,7 +49,9 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
-from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
+from servicecoach.nlp.spans import SpanIndex
+from servicecoach.nlp.words import last_words
 
 __all__ = ["PatienceAnalyzer"]
 
@@ -67,6 +69,8 @@ _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _BANGS = re.compile(r"!{2,}")
 _CUSTOMER_BANGS = re.compile(r"!{3,}")
 _WORD = re.compile(r"[\w']+")
+_LOOKAHEAD = 64
+"""Characters read after "obviously" for the words that make it blame ("obviously you")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,20 +228,22 @@ def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -
         if match.label in direct:
             add(match.start, match.end, f"patience.{match.label}", match.label)
             phrase_spans.append((match.start, match.end))
+    counted = SpanIndex(phrase_spans)
+    friendly = SpanIndex((m.start, m.end) for m in matches if m.label == "friendly")
     for match in matches:
-        if any(s <= match.start and match.end <= e for s, e in phrase_spans):
+        if counted.covers(match.start, match.end):
             continue  # "just relax", "whatever you say": already counted
         if match.label == "obviously":
             end = _obviously_blame(own, match, rules)
             if end is not None:
                 add(match.start, end, "patience.blame", "obviously")
-        elif match.label == "relax" and _bare_relax(own, match, parts, matches):
+        elif match.label == "relax" and _bare_relax(own, match, parts, friendly):
             add(match.start, match.end, "patience.dismissive", "relax")
         elif match.label == "whatever" and _bare_whatever(own, match):
             add(match.start, match.end, "patience.dismissive", "whatever")
     for sentence in parts:
         if _is_shouting(sentence.text, rules.acronyms) or (
-            _BANGS.search(sentence.text) and not _friendly(sentence, matches)
+            _BANGS.search(sentence.text) and not _friendly(sentence, friendly)
         ):
             add(sentence.start, sentence.end, "patience.shouting", "shouting")
     found = [e for e in found if not _calm_about_things(own, e, rules)]
@@ -247,35 +253,43 @@ def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -
 def _merge(found: list[Evidence], text: str) -> list[Evidence]:
     """Overlapping spans of one signal as one ("Obviously you didn't read": one blame)."""
     merged: list[Evidence] = []
+    last_of_signal: dict[str, int] = {}  # signal -> index in merged of its last span
     for item in sorted(found, key=lambda e: (e.start, e.end)):
-        last = next((m for m in reversed(merged) if m.signal == item.signal), None)
-        if last is not None and item.start < last.end:
+        index = last_of_signal.get(item.signal)
+        if index is not None and item.start < merged[index].end:
+            last = merged[index]
             if item.end > last.end:
-                index = merged.index(last)
                 merged[index] = replace(last, end=item.end, quote=text[last.start : item.end])
             continue
+        last_of_signal[item.signal] = len(merged)
         merged.append(item)
     return merged
 
 
 def _obviously_blame(own: str, match: PhraseMatch, rules: _Rules) -> int | None:
-    """The end of "obviously you" / "obviously, as" when it is blame, else ``None``."""
-    folded = fold(own)
+    """The end of "obviously you" / "obviously, as" when it is blame, else ``None``.
+
+    Reads only the words after the phrase (folding the whole reply for each phrase was
+    quadratic); the lexicon's words are shorter than ``_LOOKAHEAD``.
+    """
     index = match.end
-    while index < len(folded) and folded[index] in " ,":
+    while index < len(own) and own[index] in " ,":
         index += 1
-    rest = folded[index:]
+    rest = fold(own[index : index + _LOOKAHEAD])
     for lead in rules.obviously_after:
         if not rest.startswith(lead):
             continue
         end = index + len(lead)
-        if end < len(folded) and (folded[end].isalnum() or folded[end] in "'_"):
+        if end < len(own) and (fold(own[end]).isalnum() or fold(own[end]) in "'_"):
             continue  # "you'll", "assume": not the word itself
         if lead == "you":
-            after = rest[len(lead) :].lstrip()
+            at = end
+            while at < len(own) and own[at].isspace():
+                at += 1
+            after = fold(own[at : at + _LOOKAHEAD])
             if any(
                 after.startswith(benign)
-                and (len(after) == len(benign) or not after[len(benign)].isalnum())
+                and (at + len(benign) == len(own) or not fold(own[at + len(benign)]).isalnum())
                 for benign in rules.benign_after_you
             ):
                 return None
@@ -283,13 +297,12 @@ def _obviously_blame(own: str, match: PhraseMatch, rules: _Rules) -> int | None:
     return None
 
 
-def _bare_relax(
-    own: str, match: PhraseMatch, parts: list[Sentence], matches: list[PhraseMatch]
-) -> bool:
+def _bare_relax(own: str, match: PhraseMatch, parts: list[Sentence], friendly: SpanIndex) -> bool:
     """ "Just relax", or "Relax," opening a sentence, in a sentence that is not friendly."""
-    sentence = next((s for s in parts if s.start <= match.start < s.end), None)
-    if sentence is None or _friendly(sentence, matches):
+    number = sentence_index(parts, match.start)
+    if number is None or _friendly(parts[number], friendly):
         return False  # "Just relax and enjoy your trip!"
+    sentence = parts[number]
     if fold(match.phrase) != "relax":
         return True
     opening = own[sentence.start : match.start]
@@ -301,28 +314,28 @@ def _expectation(own: str, match: PhraseMatch, rules: _Rules) -> bool:
     """ "You should have received it": what the customer can expect, not blame."""
     if not fold(match.phrase).startswith("you should"):
         return False
-    after = _WORD.findall(fold(own[match.end :]))[:1]
-    return bool(after) and after[0] in rules.expected
+    after = _WORD.search(own, match.end)
+    return after is not None and fold(after.group()) in rules.expected
 
 
 def _bare_whatever(own: str, match: PhraseMatch) -> bool:
     """ "Whatever." on its own, not "whatever you need"."""
-    after = own[match.end :].lstrip(" \t")
-    return not after or not (after[0].isalnum() or after[0] == "'")
+    index = match.end
+    while index < len(own) and own[index] in " \t":
+        index += 1
+    return index == len(own) or not (own[index].isalnum() or own[index] == "'")
 
 
-def _friendly(sentence: Sentence, matches: list[PhraseMatch]) -> bool:
-    return any(
-        m.label == "friendly" and sentence.start <= m.start and m.end <= sentence.end
-        for m in matches
-    )
+def _friendly(sentence: Sentence, friendly: SpanIndex) -> bool:
+    """A friendly phrase lies inside the sentence ("Just relax and enjoy your trip!")."""
+    return friendly.within(sentence.start, sentence.end)
 
 
 def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
     """ "calm down" about things, not the customer ("once things calm down")."""
     if evidence.signal != "patience.dismissive" or fold(evidence.quote) != "calm down":
         return False
-    before = _WORD.findall(fold(own[: evidence.start]))
+    before = last_words(own, evidence.start, 1, _WORD, fold=fold)
     return bool(before) and before[-1] in rules.calm_subjects
 
 

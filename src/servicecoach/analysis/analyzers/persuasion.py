@@ -43,6 +43,7 @@ from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.spans import SpanIndex, starting_in
 
 __all__ = ["PersuasionAnalyzer"]
 
@@ -102,13 +103,12 @@ class PersuasionAnalyzer(Analyzer):
                 # offered (evidence), though the skill applies only once a reply steers.
                 found.extend(_reasons(message, matches, learned_acts(context, index)))
                 continue
+            steering = set(steer)
+            reason_spans = SpanIndex((m.start, m.end) for m in matches if m.label == "reason")
             for match in matches:
-                if match in steer:
+                if match in steering:
                     found.append(_evidence(message, match, "persuasion.steer", 0))
-                elif match.label == "appeal" and any(
-                    m.label == "reason" and m.start < match.end and match.start < m.end
-                    for m in matches
-                ):
+                elif match.label == "appeal" and reason_spans.overlaps(match.start, match.end):
                     continue  # "that way you": one reason, not two
                 elif match.label in ("reason", "appeal") and steers:
                     found.append(_evidence(message, match, "persuasion.reason", 1))
@@ -139,7 +139,7 @@ def _reasons(message: Message, matches: list[PhraseMatch], acts: Acts) -> list[E
         picked.append(match)
     found = [_evidence(message, m, "persuasion.reason", 1) for m in picked]
     for sentence in sentences(message.text):
-        if any(sentence.start <= m.start < sentence.end for m in picked):
+        if starting_in(picked, sentence.start, sentence.end):
             continue
         plain = not (is_formulaic(sentence.text) or _ASKS_OR_LINKS.search(sentence.text))
         if plain and acts(sentence.start, sentence.end, "reason"):
@@ -162,12 +162,12 @@ def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> l
     folded = fold(own)
     negators = lexicon.words("negation")
     found = lexicon.matcher.find(own)
-    exceptions = [m for m in found if m.label == "exception"]
+    exceptions = SpanIndex((m.start, m.end) for m in found if m.label == "exception")
     return [
         m
         for m in found
         if m.label != "exception"
-        and not any(e.start <= m.start and m.end <= e.end for e in exceptions)
+        and not exceptions.covers(m.start, m.end)
         and not (m.label != "reason" and is_negated(folded, m.start, negators, window=1))
     ]
 

@@ -61,7 +61,7 @@ is therefore not held out for this one choice.)
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -78,6 +78,7 @@ from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.spans import SpanIndex
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
@@ -290,19 +291,21 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
     parts = sentences(own)
     sentence_of = _locator(parts)
     unresolved = [m for m in found if m.label == "unresolved"]
+    still_broken = SpanIndex((u.start, u.end) for u in unresolved)
     resolved = [
         m
         for m in found
         if m.label == "resolved"
         and not is_negated(own, m.start, negators)
-        and not any(_overlap(m, u) for u in unresolved)
+        and not still_broken.overlaps(m.start, m.end)
         and not _is_question(parts, sentence_of(m.start))
     ]
+    fixed = SpanIndex((r.start, r.end) for r in resolved)
     thanked = {sentence_of(m.start) for m in found if m.label == "thanks"}
     problem = any(
         (m.label == "problem" or (m.label == "request" and sentence_of(m.start) not in thanked))
         and not is_negated(own, m.start, negators)
-        and not any(_overlap(m, r) for r in resolved)
+        and not fixed.overlaps(m.start, m.end)
         for m in found
     )
     question = "?" in _mask(_LINK, own)
@@ -329,22 +332,19 @@ def _read_reply(
     folded = fold(own)
     negators = lexicon.words("negation")
     found = lexicon.matcher.find(own)
-    exceptions = [m for m in found if m.label == "exception"]
+    exceptions = SpanIndex((m.start, m.end) for m in found if m.label == "exception")
     kept = [
         m
         for m in found
         if m.label != "exception"
         and not (
             m.label in _AGENT
-            and (
-                _negated(folded, m, negators)
-                or any(e.start <= m.start and m.end <= e.end for e in exceptions)
-            )
+            and (_negated(folded, m, negators) or exceptions.covers(m.start, m.end))
         )
     ]
-    covers = [m for m in kept if m.label in ("holding", "transfer")]
+    covers = SpanIndex((m.start, m.end) for m in kept if m.label in ("holding", "transfer"))
     kept = [
-        m for m in kept if m.label != "solution" or not any(_overlap(m, c) for c in covers)
+        m for m in kept if m.label != "solution" or not covers.overlaps(m.start, m.end)
     ]  # "let me check your order" holds; "you'll need to contact them" hands off
     parts = sentences(own)
     sentence_of = _locator(parts)
@@ -364,6 +364,7 @@ def _read_reply(
     may_offer_alternative = refused_before or refused
     evidence: list[Evidence] = []
     addresses = asks = transfer = False
+    quiet = [m.start for m in kept if m.label in _QUIET]
     for number, sentence in enumerate(parts):
         here, matches = labels[number], first[number]
         question = _is_question(parts, number)
@@ -419,7 +420,7 @@ def _read_reply(
             addresses = True
         elif "ask" in here and not question:
             asks = True
-        elif not question and _says_more(sentence, kept):
+        elif not question and _says_more(sentence, quiet):
             addresses = True  # says something else: not only holding words
     evidence.sort(key=lambda e: (e.start, e.end))
     return _ReplyReading(evidence, addresses, asks, refused, transfer)
@@ -455,17 +456,19 @@ def _says_done(text: str) -> bool:
     return any(m.label == "done" for m in load_lexicon("closing").matcher.find(text))
 
 
-def _says_more(sentence: Sentence, found: list[PhraseMatch]) -> bool:
+def _says_more(sentence: Sentence, quiet: list[int]) -> bool:
     """True when a clause of the sentence has 3+ words and no holding, thanks or refusal.
 
     "Hi Sam, that is the correct email" says more than a greeting; "Sorry to hear your
-    order arrived damaged" does not.
+    order arrived damaged" does not. ``quiet`` are where the reply's holding, thanks and
+    refusal phrases start, in order.
     """
-    quiet = [m.start for m in found if m.label in _QUIET]
     offset = sentence.start
     for clause in _CLAUSE.split(_mask(_HANDLE, sentence.text)):
         end = offset + len(clause)
-        if len(_WORD.findall(clause)) >= 3 and not any(offset <= q < end for q in quiet):
+        if len(_WORD.findall(clause)) >= 3 and bisect_left(quiet, offset) == bisect_left(
+            quiet, end
+        ):
             return True
         offset = end + 1
     return False
@@ -496,10 +499,6 @@ class _SentenceOf:
 
 def _is_question(parts: list[Sentence], number: int) -> bool:
     return number >= 0 and parts[number].text.rstrip("\"')]}*~^ ").endswith("?")
-
-
-def _overlap(a: PhraseMatch, b: PhraseMatch) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _mask(pattern: re.Pattern[str], text: str) -> str:
