@@ -23,6 +23,9 @@ variable                                  setting
 ``SERVICECOACH_COOKIE_SECURE``            ``cookie_secure``: Secure cookies (unset: when https)
 ``SERVICECOACH_SESSION_MAX_AGE``          ``session_max_age``: seconds a login lasts (14 days)
 ``SERVICECOACH_UPLOAD_MAX_BYTES``         ``upload_max_bytes``: largest import upload (200 MiB)
+``SERVICECOACH_ASSIST_MAX_DRAFT_CHARS``   ``assist_max_draft_chars``: longest draft (20,000)
+``SERVICECOACH_ASSIST_MAX_MESSAGES``      ``assist_max_messages``: messages before it (200)
+``SERVICECOACH_ASSIST_MAX_CONTEXT_CHARS`` ``assist_max_context_chars``: their characters (100,000)
 ========================================  ====================================================
 """
 
@@ -98,6 +101,19 @@ class ServiceSettings(BaseModel):
     )
     upload_max_bytes: int = Field(
         default=200 * MIB, ge=1024, description="Largest import upload (POST /v1/imports)."
+    )
+    # The live-assist caps; the defaults are servicecoach.assist.limits.DraftLimits' (not
+    # imported here, so that reading the settings loads no analyser).
+    assist_max_draft_chars: int = Field(
+        default=20_000, ge=1, description="Live assist: longest draft, in characters (else 413)."
+    )
+    assist_max_messages: int = Field(
+        default=200, ge=1, description="Live assist: most messages in the conversation so far."
+    )
+    assist_max_context_chars: int = Field(
+        default=100_000,
+        ge=1,
+        description="Live assist: most characters in those messages, together (else 413).",
     )
     login_failures_per_account: int = Field(
         default=10, ge=1, description="Failed logins per username in login_window; then 429."

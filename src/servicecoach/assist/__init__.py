@@ -5,12 +5,23 @@
 >>> [(s.kind, s.severity, s.rewrite) for s in result.suggestions]
 
 The same analysers as batch scoring (those declared ``live``) run on the conversation
-with the draft appended; see docs/assist.md for the suggestion kinds.
+with the draft appended; see docs/assist.md for the suggestion kinds. A draft over
+20,000 characters, or a conversation over 200 messages or 100,000 characters, is
+refused (:class:`DraftLimits`, :class:`DraftTooLarge`).
 """
 
 from __future__ import annotations
 
 from servicecoach.assist.checker import DraftChecker, check_draft
+from servicecoach.assist.limits import DraftLimits, DraftTooLarge
 from servicecoach.assist.suggestion import DraftCheck, Praise, Suggestion
 
-__all__ = ["DraftCheck", "DraftChecker", "Praise", "Suggestion", "check_draft"]
+__all__ = [
+    "DraftCheck",
+    "DraftChecker",
+    "DraftLimits",
+    "DraftTooLarge",
+    "Praise",
+    "Suggestion",
+    "check_draft",
+]

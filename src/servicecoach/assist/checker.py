@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -25,6 +26,7 @@ from servicecoach.assist.draft import DraftText
 from servicecoach.assist.facts import Facts, gather_facts
 from servicecoach.assist.judge import shared_live_judge
 from servicecoach.assist.kinds import Rules, SuggestRule, load_rules
+from servicecoach.assist.limits import DraftLimits, replace_surrogates
 from servicecoach.assist.rewrites import (
     Target,
     asked_data,
@@ -37,6 +39,7 @@ from servicecoach.assist.templates import Templates, load_templates
 from servicecoach.errors import InputError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.sentences import Sentence, sentences
+from servicecoach.nlp.spans import SpanIndex
 from servicecoach.rubric import Rubric
 
 if TYPE_CHECKING:
@@ -82,6 +85,8 @@ class DraftChecker:
             :func:`~servicecoach.assist.judge.shared_live_judge`, the bundled models with
             a cache of sentence embeddings, since the conversation's sentences do not
             change while the draft does).
+        limits: how large a draft and the conversation before it may be (default:
+            :class:`~servicecoach.assist.limits.DraftLimits`).
 
     Raises:
         ConfigError: the analysers or the rubric's configuration are inconsistent.
@@ -94,10 +99,12 @@ class DraftChecker:
         *,
         fast: bool = False,
         judge: Judge | None = None,
+        limits: DraftLimits | None = None,
     ) -> None:
         from servicecoach.analysis.registry import analyzers as registered
 
         self.rubric = rubric or Rubric()
+        self.limits = limits or DraftLimits()
         chosen = list(analyzers) if analyzers is not None else list(registered().values())
         live = [a for a in chosen if a.live]
         names = {a.name for a in live}
@@ -114,12 +121,21 @@ class DraftChecker:
         """Skill to ``name.vN`` of each live analyser that runs."""
         return self.pipeline.versions
 
-    def check(self, conversation: Conversation, draft: str) -> DraftCheck:
+    def check(
+        self, conversation: Conversation, draft: str, *, limits: DraftLimits | None = None
+    ) -> DraftCheck:
         """Suggestions for ``draft`` as the agent's next message in ``conversation``.
 
+        Lone surrogates in the draft (``"\\ud800"``) are read as U+FFFD. The work is
+        linear in the sizes of the draft and the conversation, which ``limits`` (default:
+        the checker's) cap.
+
         Raises:
+            DraftTooLarge: the draft or the conversation is over the caps.
             InputError: the draft is empty.
         """
+        (limits or self.limits).check(conversation, draft)
+        draft = replace_surrogates(draft)
         text = DraftText.of(draft)
         if not text.text:
             raise InputError("the draft is empty: write the reply you want checked")
@@ -130,7 +146,7 @@ class DraftChecker:
             return DraftCheck(draft, language=result.language, not_scored=result.not_scored)
         facts = gather_facts(extended, message.id, result.emotions, self.templates)
         found = self._found(extended, message, result)
-        suggestions = self._suggestions(found, text, facts)
+        suggestions = self._suggestions(found, text, facts, len(_WORD.findall(text.text)))
         criticised = [(f.start, f.end) for f in found if f.rule.where in ("evidence", "sentence")]
         return DraftCheck(
             draft,
@@ -176,7 +192,7 @@ class DraftChecker:
         return found
 
     def _suggestions(
-        self, found: list[_Found], text: DraftText, facts: Facts
+        self, found: list[_Found], text: DraftText, facts: Facts, words: int
     ) -> tuple[Suggestion, ...]:
         kinds_at: dict[tuple[int, int], set[str]] = {}
         for item in found:
@@ -197,7 +213,7 @@ class DraftChecker:
                     severity=item.rule.severity,
                     start=start,
                     end=end,
-                    reason=self._reason(item, text, facts),
+                    reason=self._reason(item, text, facts, words),
                     rewrite=choose_rewrite(target, facts, self.templates),
                 )
             )
@@ -205,8 +221,11 @@ class DraftChecker:
         out.sort(key=lambda s: (-rank[s.severity], s.start, s.end, s.kind))
         return tuple(out)
 
-    def _reason(self, item: _Found, text: DraftText, facts: Facts) -> str:
-        """The rule's reason with the quote, emotion, question or data it names."""
+    def _reason(self, item: _Found, text: DraftText, facts: Facts, words: int) -> str:
+        """The rule's reason with the quote, emotion, question or data it names.
+
+        ``words`` is the draft's word count (counted once, not once per suggestion).
+        """
         evidence = item.evidence
         advice = evidence.suggestion or ""
         given = _QUOTED.search(advice)
@@ -217,7 +236,7 @@ class DraftChecker:
             "quote": _short(evidence.quote, _MAX_QUOTE),
             "question": _short(evidence.quote, _MAX_QUESTION),
             "emotion": str(self.templates.table("emotion_words").get(facts.emotion or "", "upset")),
-            "words": str(len(_WORD.findall(text.text))),
+            "words": str(words),
             "channel": facts.channel.value if facts.channel.value != "other" else "this channel",
             "grade": grade.group(1) if grade else "10+",
             "private": private_channel(facts, self.templates),
@@ -235,6 +254,7 @@ class DraftChecker:
     ) -> tuple[Praise, ...]:
         """One praise per positive signal in the draft, not on words a suggestion criticises."""
         chosen: dict[str, Evidence] = {}
+        spans = SpanIndex(criticised)
         for finding in result.skills.values():
             for evidence in finding.evidence:
                 if (
@@ -242,7 +262,7 @@ class DraftChecker:
                     and evidence.polarity > 0
                     and evidence.signal in self.rules.good
                     and evidence.signal not in chosen
-                    and not any(evidence.start < e and s < evidence.end for s, e in criticised)
+                    and not spans.overlaps(evidence.start, evidence.end)
                 ):
                     chosen[evidence.signal] = evidence
         praise = []
@@ -258,11 +278,21 @@ def _short(text: str, limit: int) -> str:
 
 
 def _sentence_span(parts: Sequence[Sentence], start: int, end: int) -> tuple[int, int]:
-    """The sentences of the draft that ``[start, end)`` touches."""
-    covering = [s for s in parts if s.start < max(end, start + 1) and start < s.end]
-    if not covering:
+    """The sentences of the draft that ``[start, end)`` touches (``parts`` in order)."""
+    # The sentences are in order and apart: those touched are a run, found by bisection.
+    first = bisect_right(parts, start, key=_end)
+    last = bisect_left(parts, max(end, start + 1), key=_start) - 1
+    if first > last:
         return start, end
-    return min(start, covering[0].start), max(end, covering[-1].end)
+    return min(start, parts[first].start), max(end, parts[last].end)
+
+
+def _start(sentence: Sentence) -> int:
+    return sentence.start
+
+
+def _end(sentence: Sentence) -> int:
+    return sentence.end
 
 
 def _draft_message(conversation: Conversation, text: str) -> Message:
@@ -301,6 +331,8 @@ def check_draft(conversation: Conversation, draft: str, config: Rubric | None = 
         Suggestions (kind, severity, span, reason, rewrite) and what the draft does well.
 
     Raises:
+        DraftTooLarge: the draft or the conversation is over the caps
+            (:class:`~servicecoach.assist.limits.DraftLimits`).
         InputError: the draft is empty.
     """
     if config is None:

@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
-from servicecoach.assist import DraftCheck, DraftChecker
+from servicecoach.assist import DraftCheck, DraftChecker, DraftTooLarge
+from servicecoach.assist.limits import MAX_DRAFT_CHARS, replace_surrogates
 from servicecoach.cli.options import JsonOption
 from servicecoach.cli.output import console, print_json
 from servicecoach.errors import ConfigError, InputError, NotFoundError, Problem
@@ -70,7 +71,9 @@ def check_command(
 
     Prints what to change (severity, reason and a ready rewrite) with the problem words
     highlighted in the draft, then what the draft does well. Exit code 0 whether or
-    not there are suggestions; --json prints the FORMAT.md draft-suggestions JSON.
+    not there are suggestions; --json prints the FORMAT.md draft-suggestions JSON. A
+    draft over 20,000 characters, or a conversation over 200 messages or 100,000
+    characters, is refused (exit code 3).
     """
     team = load_rubric(rubric)
     text = _read_draft(draft)
@@ -83,16 +86,24 @@ def check_command(
 
 
 def _read_draft(draft: str | None) -> str:
-    """The draft from a file, or from standard input for ``-`` or no option."""
+    """The draft from a file, or from standard input for ``-`` or no option.
+
+    Reads one character more than a draft may have, never a whole large file.
+
+    Raises:
+        DraftTooLarge: the draft is over ``MAX_DRAFT_CHARS``.
+        InputError: the file cannot be read, or the draft is empty.
+    """
     if draft is None or draft == "-":
         if draft is None and sys.stdin.isatty():
             raise ConfigError("give the draft with --draft FILE, or pipe it on standard input")
-        text = sys.stdin.read()
+        text = sys.stdin.read(MAX_DRAFT_CHARS + 1)
         where = "standard input"
     else:
         path = Path(draft)
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open(encoding="utf-8") as file:
+                text = file.read(MAX_DRAFT_CHARS + 1)
         except FileNotFoundError:
             raise InputError(f"draft file {path} does not exist") from None
         except IsADirectoryError:
@@ -100,6 +111,16 @@ def _read_draft(draft: str | None) -> str:
         except UnicodeDecodeError:
             raise InputError(f"draft file {path} is not UTF-8 text; save it as UTF-8") from None
         where = str(path)
+    if len(text) > MAX_DRAFT_CHARS:
+        raise DraftTooLarge(
+            "draft",
+            len(text),
+            MAX_DRAFT_CHARS,
+            f"the draft ({where}) has more than {MAX_DRAFT_CHARS:,} characters; live assist "
+            "checks drafts up to that: check the reply you are about to send, not a whole "
+            "document",
+        )
+    text = replace_surrogates(text)  # standard input may carry undecodable bytes as surrogates
     if not text.strip():
         raise InputError(f"the draft ({where}) is empty: write the reply you want checked")
     return text
