@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -172,3 +174,66 @@ def test_serve_rejects_a_bad_rubric_before_starting(
     assert result.code == 2
     assert "weights.empathy" in result.err
     assert "app" not in started
+
+
+def test_serve_stops_promptly_on_sigterm_during_an_assist_request(fresh_db: str) -> None:
+    """SIGTERM ends the server in seconds, even with a draft at the cap being checked.
+
+    The check runs on a worker thread, so the event loop sees the signal at once, and
+    requests in progress get at most 10 seconds (``timeout_graceful_shutdown``). Before,
+    the check blocked the loop and a long draft kept the server alive for minutes.
+    """
+    with Store.open(fresh_db) as store, store.begin() as connection:
+        secret = create_token(connection, "sigterm").secret
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICECOACH_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "servicecoach", "serve", "--db", fresh_db,
+         "--port", str(port), "--fast", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    answers: list[int | str] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the server did not start in 60 s"
+            time.sleep(0.2)
+        conversation = conversation_dict()
+        conversation["messages"] = conversation["messages"][:1]
+        body = {"conversation": conversation, "draft": ("ok\n" * 6667)[:20_000]}
+
+        def ask() -> None:
+            try:
+                answer = httpx.post(
+                    f"{base}/v1/assist",
+                    json=body,
+                    headers={"Authorization": f"Bearer {secret}"},
+                    timeout=60,
+                )
+                answers.append(answer.status_code)
+            except httpx.TransportError as exc:
+                answers.append(type(exc).__name__)
+
+        request = threading.Thread(target=ask)
+        request.start()
+        time.sleep(0.3)  # the request is being read or checked
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        stopped_after = time.monotonic() - started
+        request.join(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        if server.stderr is not None:
+            server.stderr.close()
+    assert stopped_after < 15, f"SIGTERM took {stopped_after:.1f} s"
+    assert answers and answers[0] != 500  # answered, or cut off: never an error

@@ -25,6 +25,11 @@ __all__ = ["serve_command"]
 
 _APP = "servicecoach.api.app:app_from_env"
 _LOG_LEVELS = ("debug", "info", "warning", "error")
+_GRACEFUL_SHUTDOWN_S = 10
+"""Seconds requests in progress get to finish after SIGTERM or Ctrl+C; then they are cut.
+
+Analysis and live assist run on worker threads, so the event loop sees the signal at
+once; a check at the live-assist caps takes about a second."""
 
 
 def _settings(**options: object) -> ServiceSettings:
@@ -145,7 +150,8 @@ def serve_command(
     create NAME). Settings
     not given as options are read from SERVICECOACH_* variables (docs/api.md); secrets
     (the Chatwoot token and hook secret) only from the environment, so they stay out of
-    the process list. Stop it with Ctrl+C.
+    the process list. Stop it with Ctrl+C or SIGTERM: requests in progress get 10
+    seconds to finish.
     """
     if log_level.lower() not in _LOG_LEVELS:
         raise ConfigError(f"--log-level {log_level!r}: use one of {', '.join(_LOG_LEVELS)}")
@@ -177,4 +183,5 @@ def serve_command(
         log_level=log_level.lower(),
         log_config=log_config(log_level),
         server_header=False,
+        timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_S,
     )
