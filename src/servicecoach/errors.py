@@ -84,6 +84,9 @@ class Problem:
         message: what is wrong.
         fix: how to fix it, or an empty string when the message says it all.
         line: the 1-based line number when known, for machines.
+        warning: the record was read but left out on purpose (e.g. a ticket exported
+            without any comment: nothing to score), or something in it deserves a look;
+            a warning never fails an import or an analysis, it is reported beside it.
     """
 
     path: Path
@@ -91,6 +94,7 @@ class Problem:
     message: str
     fix: str = ""
     line: int | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}, {self.location}" if self.location else str(self.path)
@@ -105,6 +109,7 @@ class Problem:
             "line": self.line,
             "message": self.message,
             "fix": self.fix,
+            **({"warning": True} if self.warning else {}),
         }
 
 

@@ -94,3 +94,21 @@ def test_import_cli_while_another_import_writes(
         assert ROW_TEXT not in text and "kim@" not in text and "SQL" not in text
     again = run_cli(capsys, "import", str(path), "--db", str(db), "--json")
     assert again.code == 0 and json.loads(again.out)["conversations_new"] == 1
+
+
+def test_import_cli_ticket_without_text_is_a_warning_not_a_failure(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A ticket exported without its comments is left out and said so; the rest imports."""
+    data = Path(__file__).parents[1] / "data" / "zendesk"
+    db = str(tmp_path / "warned.db")
+    files = [str(data / "array_old_dates.json"), str(data / "users.json")]
+    result = run_cli(capsys, "import", *files, "--db", db, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["skipped"] == 0 and report["problems"] == []
+    (warning,) = [w for w in report["warnings"] if "not imported" in w["message"]]
+    assert warning["location"] == "ticket 2 (id 62002)" and warning["warning"] is True
+    human = run_cli(capsys, "import", *files, "--db", str(tmp_path / "human.db"))
+    assert human.code == 0
+    assert "warning:" in human.err and "so it was not imported" in human.err

@@ -171,7 +171,8 @@ def test_zendesk_array_old_dates_and_separate_users_file() -> None:
         (
             "ticket 2 (id 62002)",
             "the ticket came without its comments (the tickets endpoints and the "
-            "incremental export give only its description): nothing to score",
+            "incremental export give only its description): nothing to score, so it was "
+            "not imported",
         )
     ]
     tickets = {c.id: c for c in read}

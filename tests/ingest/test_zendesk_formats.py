@@ -225,7 +225,10 @@ def test_zendesk_ticket_with_empty_comments_is_a_problem(tmp_path: Path) -> None
     ticket = {**_plain_ticket(), "comments": []}
     conversations, (problem,) = read_all(IMPORTER, [_write(tmp_path, "t.json", [ticket])])
     assert conversations == []
-    assert problem.message == "the ticket has no comment with text: nothing to score"
+    assert problem.message == (
+        "the ticket has no comment with text: nothing to score, so it was not imported"
+    )
+    assert problem.warning  # reported beside the import, which goes on
 
 
 def test_zendesk_voicemail_comment_uses_its_transcription(tmp_path: Path) -> None:

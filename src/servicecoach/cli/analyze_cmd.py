@@ -10,7 +10,14 @@ import typer
 
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
-from servicecoach.cli.output import counted, err_console, file_progress, print_json, print_problems
+from servicecoach.cli.output import (
+    counted,
+    err_console,
+    file_progress,
+    print_json,
+    print_problems,
+    print_warnings,
+)
 from servicecoach.errors import ConfigError, ImportFailed
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import load_rubric
@@ -111,6 +118,7 @@ def analyze_command(
     if report.problems:
         print_problems(report.problems, report.skipped)
     if not quiet:
+        print_warnings(report.warnings)
         where = f" to {out}" if out is not None else ""
         failures = f"; {counted(report.failures, 'analyser failure')}" if report.failures else ""
         err_console.print(

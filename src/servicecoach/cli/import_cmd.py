@@ -12,7 +12,6 @@ from typing import Annotated
 
 import phonenumbers
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
@@ -23,6 +22,7 @@ from servicecoach.cli.output import (
     file_progress,
     print_json,
     print_problems,
+    print_warnings,
 )
 from servicecoach.errors import ConfigError, ImportFailed, ServiceCoachError
 from servicecoach.ingest.base import ImportOptions
@@ -183,7 +183,7 @@ def _import(
         _print_report(report)
         if report.problems:
             print_problems(report.problems, report.skipped)
-        _print_warnings(report)
+        print_warnings(report.warnings)
         if report.conversations_read == 0 and not report.problems:
             err_console.print(
                 "[yellow]note:[/yellow] no conversations found in these files "
@@ -218,13 +218,4 @@ def _print_report(report: ImportReport) -> None:
             f"redacted: {counts.email} email addresses, {counts.phone} phone numbers, "
             f"{counts.card} card numbers, {counts.address} street addresses; "
             f"{counts.identifier} identifiers hashed"
-        )
-
-
-def _print_warnings(report: ImportReport, *, limit: int = 20) -> None:
-    for warning in report.warnings[:limit]:
-        err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
-    if len(report.warnings) > limit:
-        err_console.print(
-            f"  … and {len(report.warnings) - limit} more warnings (use --json to see them)"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "file_progress",
     "print_json",
     "print_problems",
+    "print_warnings",
 ]
 
 console = Console(highlight=False)
@@ -94,3 +95,11 @@ def file_progress(
             progress.update(task, completed=done, total=total or 1, conversations=count)
 
         yield update
+
+
+def print_warnings(warnings: Sequence[Problem], *, limit: int = 20) -> None:
+    """Print the first ``limit`` warnings of an import or analysis to stderr."""
+    for warning in warnings[:limit]:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
+    if len(warnings) > limit:
+        err_console.print(f"  … and {len(warnings) - limit} more warnings (use --json to see them)")

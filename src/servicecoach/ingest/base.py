@@ -134,6 +134,15 @@ class Source:
         """A :class:`Problem` in this file."""
         return Problem(self.path, location, message, fix, line)
 
+    def warning(
+        self, location: str, message: str, fix: str = "", line: int | None = None
+    ) -> Problem:
+        """A warning in this file: a record left out on purpose, or worth a look.
+
+        Yielded like a problem, it is reported beside the import and never fails it.
+        """
+        return Problem(self.path, location, message, fix, line, warning=True)
+
 
 class Importer(ABC):
     """A reader for one source format, registered through the ``register_importers`` hook.

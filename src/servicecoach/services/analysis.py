@@ -48,6 +48,7 @@ class AnalysisReport:
     failures: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
@@ -58,6 +59,7 @@ class AnalysisReport:
             "analyser_failures": self.failures,
             "skipped": self.skipped,
             "problems": [p.to_dict() for p in self.problems],
+            "warnings": [p.to_dict() for p in self.warnings],
             "seconds": round(self.seconds, 3),
         }
 
@@ -108,6 +110,10 @@ def analyze_plan(
 
 
 def _note(report: AnalysisReport, problem: Problem) -> None:
+    if problem.warning:  # left out on purpose: reported, never a failure
+        if len(report.warnings) < MAX_PROBLEMS_KEPT:
+            report.warnings.append(problem)
+        return
     if len(report.problems) < MAX_PROBLEMS_KEPT:
         report.problems.append(problem)
     report.skipped += 1

@@ -52,6 +52,8 @@ def evaluate_plan(
                 done.update((s.path, s.size) for s in current)
                 current = tuple(sources)
             if isinstance(item, Problem):
+                if item.warning:  # a record left out on purpose: nothing to evaluate
+                    continue
                 count += 1
                 if len(problems) < _MAX_PROBLEMS:
                     problems.append(item)

@@ -179,7 +179,10 @@ def run_import(
                     done.update((s.path, s.size) for s in current)
                     current = sources
                 if isinstance(item, Problem):
-                    note(item)
+                    if not item.warning:
+                        note(item)
+                    elif len(report.warnings) < MAX_PROBLEMS_KEPT:
+                        report.warnings.append(item)
                     continue
                 report.conversations_read += 1
                 if options.speaker_roles:

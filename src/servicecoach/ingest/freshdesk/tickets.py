@@ -148,10 +148,10 @@ class TicketReader:
         ]
         replies.extend(joined)
         if not replies:
-            yield self.source.problem(
+            yield self.source.warning(
                 self.where,
                 "the ticket came without its conversations (the tickets endpoints give "
-                "only its description): nothing to score",
+                "only its description): nothing to score, so it was not imported",
                 "import its conversations file (GET /tickets/ID/conversations) with it, "
                 "or export it with include=conversations",
             )
@@ -177,9 +177,9 @@ class TicketReader:
             messages.pop(message.id, None)
             messages[message.id] = message
         if not any(m.text.strip() for m in messages.values()):
-            yield self.source.problem(
+            yield self.source.warning(
                 self.where,
-                "the ticket has no description or conversation with text: nothing to score",
+                "the ticket has no description or conversation with text: nothing to score, so it was not imported",
                 "export it again with its description and conversations",
             )
             return

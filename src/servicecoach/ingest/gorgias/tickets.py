@@ -129,10 +129,10 @@ class TicketReader:
         ]
         parts.extend(joined)
         if not parts:
-            yield self.source.problem(
+            yield self.source.warning(
                 self.where,
                 "the ticket came without its messages (the tickets list gives none): "
-                "nothing to score",
+                "nothing to score, so it was not imported",
                 "export it with its messages (GET /api/tickets/ID), or import its "
                 "messages (GET /api/tickets/ID/messages) with it",
             )
@@ -150,9 +150,9 @@ class TicketReader:
             messages.pop(message.id, None)
             messages[message.id] = message
         if not any(m.text.strip() for m in messages.values()):
-            yield self.source.problem(
+            yield self.source.warning(
                 self.where,
-                "the ticket has no message with text: nothing to score",
+                "the ticket has no message with text: nothing to score, so it was not imported",
                 "export it again with its messages",
             )
             return

@@ -216,7 +216,9 @@ class TicketReader:
                 )
             else:
                 why = "the ticket has no comment with text: nothing to score"
-            yield self.problem(why, NO_COMMENTS_FIX)
+            yield self.source.warning(
+                self.where, f"{why}, so it was not imported", NO_COMMENTS_FIX, self.line
+            )
             return
         ordered = _chronological(messages.values())
         if ordered and "call" in ordered[0].meta:  # the ticket started with a phone call
