@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,3 +120,24 @@ def test_periods_small_store_says_every_conversation_is_shown(
 ) -> None:
     html = as_user("root").get("/").text
     assert "Showing 6 May – 10 Jun 2024, where all 5 conversations of this selection are" in html
+
+
+@pytest.mark.parametrize(
+    ("previous", "advised"),
+    [pytest.param(0, True, id="nothing before: growth says nothing"), (8, False)],
+)
+def test_periods_issues_page_says_when_growth_has_nothing_to_compare(
+    spread: TestClient, monkeypatch: pytest.MonkeyPatch, previous: int, advised: bool
+) -> None:
+    from servicecoach.store.insights_store import ContactReason, WiderIssues
+    from servicecoach.web.pages import issues
+
+    def found(connection: object, filters: Any, scope: object, **_: object) -> WiderIssues:
+        reason = ContactReason(1, "refund not arrived", ("refund",), 13, 12, previous, 3, ())
+        return WiderIssues(1, filters.start, filters.end, None, None, (reason,), 1)
+
+    monkeypatch.setattr(issues, "wider_issues", found)
+    html = spread.get("/issues").text
+    assert NOTE in html
+    assert ("choose a shorter period above to see growth." in html) is advised
+    assert ("Choose dates above for another period." in html) is not advised

@@ -7,6 +7,8 @@ on the page, instead of the store's default of the last four weeks.
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -24,6 +26,11 @@ from servicecoach.web.pages.templating import render
 __all__ = ["issues_page", "router"]
 
 router = APIRouter(include_in_schema=False)
+
+_GROWTH_ADVICE = (
+    "Growth compares it with the same length before, where there are almost no "
+    "conversations: choose a shorter period above to see growth."
+)
 
 
 @router.get("/issues", response_class=HTMLResponse)
@@ -45,6 +52,10 @@ def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLRespo
             found = wider_issues(connection, filters, viewer.scope, sort=sort)
         except NotFoundError as exc:
             found, menus["empty"] = None, str(exc)
+    if note is not None and found is not None and found.reasons:
+        before = sum(r.previous for r in found.reasons)
+        if before * 10 < sum(r.volume for r in found.reasons):
+            note = dataclasses.replace(note, advice=_GROWTH_ADVICE)
     chart = None
     if found is not None and found.reasons:
         chart = bar_chart(

@@ -32,12 +32,14 @@ class PeriodNote:
         left_out: "3 earlier conversations, from 2 Jan 2018, are left out" (or ``None``).
         everything: the query string that shows every conversation (when some are left out).
         span: the span it describes.
+        advice: what to do next, instead of "choose dates above" (a page's own advice).
     """
 
     text: str
     left_out: str | None
     everything: str | None
     span: DataSpan
+    advice: str | None = None
 
 
 def _day(value: date, *, year: bool = True) -> str:
