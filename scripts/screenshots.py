@@ -1,9 +1,12 @@
 """Screenshots of every page of the web app into docs/screenshots/ (laptop and phone width).
 
 Two stores are built in a temporary folder: 3,000 synthetic analysed conversations from
-``benchmarks/make_dashboard_db.py`` (overview, agents, lists and wider issues need volume)
-and the bundled samples imported and analysed by the real pipeline (the conversation
-view and customer timeline show real evidence and emotions). Each is served by the real
+``benchmarks/make_dashboard_db.py`` (overview, agents, lists and wider issues need volume;
+one of them is moved six years back, the stray that the default period leaves out) and
+the bundled samples imported and analysed by the real pipeline (the conversation view
+and customer timeline show real evidence and emotions). The import page is photographed
+while it scores the synthetic store (the analysis held at 1,200 conversations) and once
+done. Each is served by the real
 app with uvicorn and photographed with Debian's Chromium driven by Playwright (the same
 set-up as the end-to-end tests; no browser is downloaded).
 
@@ -15,8 +18,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
@@ -32,6 +38,7 @@ from servicecoach.services.demo import DEMO_OPTIONS, samples_dir  # noqa: E402
 from servicecoach.services.imports import plan_import, run_import  # noqa: E402
 from servicecoach.store.agents import set_agent_team  # noqa: E402
 from servicecoach.store.database import Store  # noqa: E402
+from servicecoach.web.api import import_jobs  # noqa: E402
 
 LAPTOP = (1366, 900)
 NARROW = (390, 844)
@@ -43,7 +50,47 @@ def _synthetic(folder: Path) -> str:
     db = folder / "synthetic.db"
     generate(db, 3000, 7, "hashing")
     add_users(str(db), team="north", agent="Sam")
+    _stray(str(db))
     return str(db)
+
+
+def _stray(db: str) -> None:
+    """Move Sam's first conversation six years back (its daily sums are rebuilt on start)."""
+    with Store.open(db) as store, store.begin() as connection:
+        pk = connection.execute(
+            text(
+                "SELECT conversation_id FROM conversation_metrics WHERE agent = 'Sam' "
+                "ORDER BY started_at LIMIT 1"
+            )
+        ).scalar_one()
+        for statement in (
+            "UPDATE conversations SET started_at = datetime(started_at, '-6 years') WHERE id = :pk",
+            "UPDATE conversation_metrics SET started_at = datetime(started_at, '-6 years'), "
+            "started_day = date(started_day, '-6 years') WHERE conversation_id = :pk",
+            "UPDATE messages SET at_utc = datetime(at_utc, '-6 years') WHERE conversation_id = :pk",
+            "DELETE FROM metrics_daily",
+        ):
+            connection.execute(text(statement), {"pk": pk})
+
+
+def _hold_analysis(at: int) -> threading.Event:
+    """Hold the import job's analysis once it has scored ``at`` conversations."""
+    release = threading.Event()
+    real = import_jobs.analyze_store
+
+    def held(*args: Any, **kwargs: Any) -> tuple[int, int]:
+        report: Callable[[int, int, int], None] = kwargs["progress"]
+
+        def progress(done: int, total: int, scored: int) -> None:
+            report(done, total, scored)
+            if done >= at and not release.is_set():
+                release.wait(120)
+
+        kwargs["progress"] = progress
+        return real(*args, **kwargs)
+
+    import_jobs.analyze_store = held  # type: ignore[assignment]
+    return release
 
 
 def _samples(folder: Path) -> tuple[str, int, int]:
@@ -111,6 +158,22 @@ def main() -> None:
             with browser_context(playwright, width=NARROW[0], height=NARROW[1]) as context:
                 log_in(context, base, "sam")
                 _shoot(context.new_page(), f"{base}/", args.out / "overview-agent-narrow.png")
+            with browser_context(playwright, width=LAPTOP[0], height=LAPTOP[1]) as context:
+                log_in(context, base, "lena")
+                page = context.new_page()
+                release = _hold_analysis(1200)
+                page.goto(f"{base}/import")
+                page.set_input_files(
+                    "#file", str(REPO / "src/servicecoach/samples/zendesk/tickets.json")
+                )
+                page.click("form.upload button[type=submit]")
+                page.wait_for_selector(".import-job[data-phase=analysing]", timeout=60_000)
+                progress = page.locator(".job-state", has_text="1,200 of")
+                progress.wait_for(timeout=60_000)  # app.js follows it (no eval under the CSP)
+                page.screenshot(path=str(args.out / "import-progress.png"), full_page=True)
+                print(f"  {args.out / 'import-progress.png'}")
+                release.set()
+                page.wait_for_selector(".import-job[data-status=done]", timeout=120_000)
         with serve(samples) as base:
             for size, suffix in ((LAPTOP, ""), (NARROW, "-narrow")):
                 with browser_context(playwright, width=size[0], height=size[1]) as context:

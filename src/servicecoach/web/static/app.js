@@ -32,10 +32,11 @@
     var state = box.querySelector(".job-state");
     var bar = box.querySelector("progress");
     var steps = box.querySelectorAll(".phases li");
+    function count(n) { return Number(n).toLocaleString("en-US"); }
     function say(job) {
       if (job.status === "queued") { return "Waiting for the import before it…"; }
-      if (job.phase === "analysing") { return "Scoring the conversations… " + job.analysed + " of " + job.analyse_total + " scored."; }
-      return "Importing… " + job.conversations_read + " conversations read.";
+      if (job.phase === "analysing") { return "Scoring the conversations… " + count(job.analysed) + " of " + count(job.analyse_total) + " scored."; }
+      return "Importing… " + count(job.conversations_read) + " conversations read.";
     }
     function poll() {
       fetch(box.getAttribute("data-poll"), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
