@@ -263,6 +263,7 @@ class ImportJobs:
                 job.conversations_read = report.conversations_read
                 job.problems = [_problem(p, names) for p in report.problems]
                 job.problem_count = report.skipped
+                shutil.rmtree(folder, ignore_errors=True)  # not kept through the analysis
                 if job.analyze and self._needs_analysis(report):
                     self._analyse(job)
             job.phase = "done"
