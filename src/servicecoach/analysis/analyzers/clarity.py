@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.quoting import CustomerWords
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
@@ -239,10 +240,10 @@ def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[in
     for match in _QUOTE_LINE.finditer(text):
         blank(match.start(), match.end())
     quotes: list[tuple[int, int]] = []
+    said = CustomerWords(customer_texts)
     for match in _QUOTED.finditer(text):
         quotes.append((match.start(), match.end()))
-        inner = _normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
+        if said.include(match.group(1)):
             blank(match.start(), match.end())
     return "".join(chars), quotes
 

@@ -324,8 +324,11 @@ class _Said:
 class _State:
     """What the analysis has seen so far."""
 
-    given: list[_Given] = field(default_factory=list)
+    given: dict[str, _Given] = field(default_factory=dict)
+    """The latest information of each kind the customer gave."""
     customer_texts: list[str] = field(default_factory=list)
+    customer_said: str = ""
+    """Each of ``customer_texts`` after a line break (they have none): searched at once."""
     waiting: _Waiting = field(default_factory=_Waiting)
     last_customer: str | None = None
     said: _Said | None = None
@@ -362,13 +365,16 @@ class ListeningAnalyzer(Analyzer):
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 text = _blank(_QUOTE_LINE, message.text)
-                state.given.extend(_given(message, text, rules, names))
+                for item in _given(message, text, rules, names):
+                    state.given[item.kind] = item  # the latest of each kind is quoted
                 repeat = _repeat(message, text, rules)
                 if repeat is not None:
                     found.append(repeat)
                 for question in _questions(message, text, rules):
                     state.waiting.add(question)
-                state.customer_texts.append(_normalise(message.text))
+                normalised = _normalise(message.text)
+                state.customer_texts.append(normalised)
+                state.customer_said += "\n" + normalised
                 state.last_customer, state.said = text, None
                 if state.learned is not None:
                     state.customer_rows.append(state.learned.rows(index))
@@ -478,7 +484,7 @@ def _read_reply(
             paraphrased = True
             continue  # a restatement checked back ("..., correct?") is not a new question
         asks = _asks(row, state) or "indirect_question" in labels
-        if _diagnostic(sentence, labels, state.customer_texts, asks):
+        if _diagnostic(sentence, labels, state.customer_said, asks):
             found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
     return found
 
@@ -594,9 +600,12 @@ def _asks(row: int | None, state: _State) -> bool:
 
 
 def _diagnostic(
-    sentence: Sentence, labels: set[str], customer_texts: Sequence[str], asks: bool = False
+    sentence: Sentence, labels: set[str], customer_said: str, asks: bool = False
 ) -> bool:
-    """A question about the issue, not a check, offer, greeting or the customer's own words."""
+    """A question about the issue, not a check, offer, greeting or the customer's own words.
+
+    ``customer_said`` is the customer's messages, normalised, each after a line break.
+    """
     if not (_is_question(sentence.text) or asks) or "not_diagnostic" in labels:
         return False
     words = _WORD.findall(fold(sentence.text))
@@ -605,11 +614,11 @@ def _diagnostic(
     if words[0] in _SUGGESTING:
         return False  # "Maybe she could take the bus?" suggests; it does not ask
     asked = _normalise(sentence.text.split(":")[-1]).strip(" \"'")
-    return not any(asked in text for text in customer_texts)
+    return not (customer_said and asked in customer_said)  # a question copied from them
 
 
 def _reask(
-    sentence: Sentence, inside: Sequence[PhraseMatch], rules: _Rules, given: Sequence[_Given]
+    sentence: Sentence, inside: Sequence[PhraseMatch], rules: _Rules, given: Mapping[str, _Given]
 ) -> tuple[_Given, bool] | None:
     """What the sentence asks for again, and whether it is a step tried, or ``None``."""
     labels = {m.label for m in inside}
@@ -625,7 +634,7 @@ def _reask(
         opening = match.start - sentence.start <= opens_at
         if not (asks or (prefix == "try" and opening)):
             continue
-        known = next((g for g in reversed(given) if g.kind == kind), None)
+        known = given.get(kind)
         if known is None or (prefix == "ask" and values.contains(known)):
             continue
         return known, prefix == "try"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from servicecoach.nlp.phrases import fold
 
-__all__ = ["normalise", "own_words"]
+__all__ = ["CustomerWords", "normalise", "own_words"]
 
 _QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
@@ -42,8 +42,36 @@ def own_words(text: str, customer_texts: Sequence[str]) -> str:
 
     for match in _QUOTE_LINE.finditer(text):
         blank(match.start(), match.end())
+    said = CustomerWords(customer_texts)
     for match in _QUOTED.finditer(text):
-        inner = normalise(match.group(1)).strip(" .,!?;:-")
-        if inner and any(inner in customer for customer in customer_texts):
+        if said.include(match.group(1)):
             blank(match.start(), match.end())
     return "".join(chars)
+
+
+class CustomerWords:
+    """The customer's messages, to ask whether quoted words are theirs.
+
+    The messages are joined once (by line breaks, which normalised text has none of) and
+    only when a quote is asked about; each distinct quote is looked up once.
+
+    Args:
+        customer_texts: the customer's messages, each passed through :func:`normalise`.
+    """
+
+    def __init__(self, customer_texts: Sequence[str]) -> None:
+        self._texts = customer_texts
+        self._joined: str | None = None
+        self._known: dict[str, bool] = {}
+
+    def include(self, quoted: str) -> bool:
+        """True when ``quoted`` (normalised, trimmed) is in one of the customer's messages."""
+        inner = normalise(quoted).strip(" .,!?;:-")
+        if not inner:
+            return False
+        found = self._known.get(inner)
+        if found is None:
+            if self._joined is None:
+                self._joined = "\n".join(self._texts)
+            found = self._known[inner] = inner in self._joined
+        return found
