@@ -82,7 +82,7 @@ def _chat(messages: int, size: int) -> Conversation:
     [
         (BILLING_CHAT, "x" * (MAX_DRAFT_CHARS + 1), "draft", "the draft has 20,001 characters"),
         (_chat(MAX_MESSAGES + 1, 10), "Sorry!", "messages", "201 messages"),
-        (_chat(10, MAX_CONTEXT_CHARS // 10 + 1), "Sorry!", "conversation", "100,010 characters"),
+        (_chat(10, MAX_CONTEXT_CHARS // 10 + 1), "Sorry!", "conversation", "50,010 characters"),
     ],
     ids=["draft", "messages", "conversation"],
 )

@@ -6,7 +6,7 @@
 
 The same analysers as batch scoring (those declared ``live``) run on the conversation
 with the draft appended; see docs/assist.md for the suggestion kinds. A draft over
-20,000 characters, or a conversation over 200 messages or 100,000 characters, is
+20,000 characters, or a conversation over 200 messages or 50,000 characters, is
 refused (:class:`DraftLimits`, :class:`DraftTooLarge`).
 """
 

@@ -29,7 +29,7 @@ MAX_DRAFT_CHARS = 20_000
 """Characters of a draft: a long email reply is 3,000; a whole chat transcript 20,000."""
 MAX_MESSAGES = 200
 """Messages of the conversation so far."""
-MAX_CONTEXT_CHARS = 100_000
+MAX_CONTEXT_CHARS = 50_000
 """Characters of all the messages of the conversation so far, together."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

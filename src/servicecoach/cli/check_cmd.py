@@ -72,7 +72,7 @@ def check_command(
     Prints what to change (severity, reason and a ready rewrite) with the problem words
     highlighted in the draft, then what the draft does well. Exit code 0 whether or
     not there are suggestions; --json prints the FORMAT.md draft-suggestions JSON. A
-    draft over 20,000 characters, or a conversation over 200 messages or 100,000
+    draft over 20,000 characters, or a conversation over 200 messages or 50,000
     characters, is refused (exit code 3).
     """
     team = load_rubric(rubric)

@@ -44,7 +44,7 @@ async def assist(body: JsonObject, state: State) -> JSONResponse:
     The body is `{"conversation": <native conversation so far>, "draft": "..."}`; the
     answer is FORMAT.md's "Draft suggestions" shape, the same as
     `servicecoach check --json`. A draft over 20,000 characters, or a conversation over
-    200 messages or 100,000 characters (the service's settings), is answered `413`.
+    200 messages or 50,000 characters (the service's settings), is answered `413`.
     """
     # The checking is CPU work: on a worker thread, the event loop keeps serving (and
     # stops promptly on SIGTERM).
