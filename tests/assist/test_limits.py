@@ -41,6 +41,8 @@ PATHOLOGICAL = {
     "lead-in words": _fill("unfortunately sorry "),
     "negatives in one clause": _fill("if you can't we can't "),
     "done and next in one line": _fill("I've you'll "),
+    "a condition of dots": "we can't ship it until " + "." * (MAX_DRAFT_CHARS - 24) + "x",
+    "negations in one line": "your order " + _fill("can't ship ", MAX_DRAFT_CHARS - 11),
     "handles and links": _fill("@" + "a" * 300 + " https://example.com/" + "x/" * 300 + " "),
     "address characters without @": _fill("a.b-c+d"),
     "capitals": _fill("WHY IS THIS BROKEN "),

@@ -38,6 +38,9 @@ _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _PUNCTUATION_RUN = re.compile(r"(?<!\s)\s*[!?]+")
 """A run of "!" and "?" with the spaces before it; one with "!!" becomes ".". Tried where
 spaces begin, and once per run: ``\\s*[!?]*!{2,}[!?]*`` was quadratic on long runs."""
+_MAX_REWRITTEN = 500
+"""Longest sentence the negative-language templates rewrite. A template's pattern (data,
+``rewrites.toml``) may backtrack over a line; on a sentence this short that costs little."""
 _WH = frozenset({"how", "what", "when", "where", "why", "which", "who"})
 _AUX = frozenset(
     {
@@ -200,6 +203,8 @@ def _negative(target: Target, facts: Facts, templates: Templates) -> str | None:
     if target.advice and target.advice != _generic_negative():
         return target.advice  # the analyser rewrote a shape it knows
     sentence = target.text.strip()
+    if len(sentence) > _MAX_REWRITTEN:
+        return None  # no template rewrites a paragraph; the reason says what to do
     for pattern in templates.negative:
         match = pattern.regex.match(sentence)
         if match is None:
