@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from servicecoach.ingest.chatwoot.drafts import Draft, RawMessage, as_mapping, id_text
+from servicecoach.ingest.chatwoot.drafts import Draft, RawMessage
+from servicecoach.ingest.jsonvalues import ident, obj, text_or_none
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message
 from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
 
@@ -81,7 +82,7 @@ def _message(raw: RawMessage, channel: Channel) -> Message:
 def _customer(contact: Mapping[str, Any] | None, channel: str | None) -> Customer:
     if not contact:
         return Customer()
-    attributes = as_mapping(contact.get("additional_attributes"))
+    attributes = obj(contact.get("additional_attributes"))
     handles: dict[str, str] = {}
     profiles = attributes.get("social_profiles")
     if isinstance(profiles, dict):
@@ -91,17 +92,13 @@ def _customer(contact: Mapping[str, Any] | None, channel: str | None) -> Custome
     screen_name = attributes.get("screen_name")
     if channel == "Channel::Twitter" and isinstance(screen_name, str) and screen_name.strip():
         handles["twitter"] = screen_name.strip().lstrip("@")
-    identifier = id_text(contact.get("identifier"))
+    identifier = ident(contact.get("identifier"))
     if identifier:
         handles["identifier"] = identifier
     return Customer(
-        id=id_text(contact.get("id")),
-        name=_text_or_none(contact.get("name")),
-        email=_text_or_none(contact.get("email")),
-        phone=_text_or_none(contact.get("phone_number")),
+        id=ident(contact.get("id")),
+        name=text_or_none(contact.get("name")),
+        email=text_or_none(contact.get("email")),
+        phone=text_or_none(contact.get("phone_number")),
         handles=handles,
     )
-
-
-def _text_or_none(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None

@@ -15,11 +15,12 @@ from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.chatwoot.webhook import event_document, is_event, is_message_event
 from servicecoach.ingest.jsonload import load_json_document
+from servicecoach.ingest.jsonvalues import ident, obj
 from servicecoach.model.conversation import Role
 from servicecoach.model.text import shown
 from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
 
-__all__ = ["Draft", "RawMessage", "as_mapping", "id_text", "read_source"]
+__all__ = ["Draft", "RawMessage", "read_source"]
 
 _MESSAGE_TYPES: Mapping[object, int] = {
     0: 0,
@@ -154,7 +155,7 @@ def _read_conversation(
     if not isinstance(raw, dict):
         yield source.problem(where, "a conversation must be a JSON object", _SHAPES_FIX)
         return
-    number = id_text(raw.get("id"))
+    number = ident(raw.get("id"))
     if number is None:
         yield source.problem(
             where,
@@ -164,7 +165,7 @@ def _read_conversation(
         return
     where = f"{label} {index} ({'id' if label == 'conversation' else 'conversation'} {number})"
     draft = drafts.setdefault(number, Draft(number))
-    meta = as_mapping(raw.get("meta"))
+    meta = obj(raw.get("meta"))
     _update_draft(draft, raw, meta)
     messages = raw.get("messages", [])
     if not isinstance(messages, list):
@@ -177,10 +178,10 @@ def _read_conversation(
 def _read_messages_response(
     source: Source, data: Mapping[str, Any], drafts: dict[str, Draft]
 ) -> Iterator[Item]:
-    meta = as_mapping(data.get("meta"))
+    meta = obj(data.get("meta"))
     for position, message in enumerate(data["payload"], start=1):
         where = f"message {position}"
-        number = id_text(message.get("conversation_id")) if isinstance(message, dict) else None
+        number = ident(message.get("conversation_id")) if isinstance(message, dict) else None
         if number is None:
             yield source.problem(
                 where,
@@ -216,7 +217,7 @@ def _update_draft(draft: Draft, raw: Mapping[str, Any], meta: Mapping[str, Any])
         with suppress(InvalidRecordError):
             draft.meta["created_at"] = format_iso(_when(raw["created_at"]))
     if isinstance(draft.contact, dict):
-        identifier = id_text(draft.contact.get("identifier"))
+        identifier = ident(draft.contact.get("identifier"))
         if identifier:
             draft.meta["contact_identifier"] = identifier
 
@@ -242,7 +243,7 @@ def _raw_message(raw: object) -> RawMessage:
     """
     if not isinstance(raw, dict):
         raise InvalidRecordError("a message must be a JSON object", _SHAPES_FIX)
-    number = id_text(raw.get("id"))
+    number = ident(raw.get("id"))
     if number is None:
         raise InvalidRecordError("the message has no 'id'", "keep Chatwoot's message 'id'")
     given = raw.get("message_type")
@@ -258,7 +259,7 @@ def _raw_message(raw: object) -> RawMessage:
         raise InvalidRecordError("'content' must be text or null", "")
     created = raw.get("created_at")
     at = None if created is None else _when(created)
-    sender = as_mapping(raw.get("sender"))
+    sender = obj(raw.get("sender"))
     sender_type = str(sender.get("type") or raw.get("sender_type") or "").lower()
     return RawMessage(
         id=number,
@@ -321,16 +322,3 @@ def _when(value: object) -> datetime:
             message = exc.message.split(":", 1)[0]  # name the value as it was written
             raise InvalidRecordError(f"{message}: {shown(value)}", exc.fix) from None
     return parse_epoch(value)
-
-
-def as_mapping(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
-
-
-def id_text(value: object) -> str | None:
-    """An id as text: integers and non-empty strings, else ``None``."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    text = str(value).strip()
-    return text or None

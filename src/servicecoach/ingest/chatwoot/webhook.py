@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from servicecoach.ingest.jsonvalues import obj
+
 __all__ = ["event_document", "event_message", "is_event", "is_message_event"]
 
 _INCOMING = {"incoming", 0}
@@ -36,10 +38,6 @@ def is_event(data: object) -> bool:
 def is_message_event(event: Mapping[str, Any]) -> bool:
     """True for ``message_created`` / ``message_updated``: the message is at the top level."""
     return str(event.get("event", "")).startswith("message_")
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def event_message(event: Mapping[str, Any], conversation_id: object) -> dict[str, Any]:
@@ -77,9 +75,9 @@ def event_document(
             own = document.get("messages")
             document["messages"] = [*(own if isinstance(own, list) else []), *messages]
         return document
-    conversation = _mapping(event.get("conversation"))
+    conversation = obj(event.get("conversation"))
     number = conversation.get("display_id", conversation.get("id"))
-    meta = dict(_mapping(conversation.get("meta")))
+    meta = dict(obj(conversation.get("meta")))
     contact = event.get("contact")
     if isinstance(contact, dict) and contact and not (meta.get("sender") or meta.get("contact")):
         meta["sender"] = contact
@@ -87,8 +85,8 @@ def event_document(
     before = (carried if isinstance(carried, list) else []) if messages is None else []
     document = {
         "id": number,
-        "inbox_id": conversation.get("inbox_id", _mapping(event.get("inbox")).get("id")),
-        "account_id": _mapping(event.get("account")).get("id"),
+        "inbox_id": conversation.get("inbox_id", obj(event.get("inbox")).get("id")),
+        "account_id": obj(event.get("account")).get("id"),
         "status": conversation.get("status"),
         "channel": conversation.get("channel"),
         "labels": conversation.get("labels"),

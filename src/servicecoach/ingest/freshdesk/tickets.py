@@ -13,17 +13,16 @@ from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
     looks_like_html,
     normalize_text,
-    shown,
     trim_email_reply,
 )
-from servicecoach.model.timeparse import parse_timestamp
 
-__all__ = ["Reply", "TicketReader", "ident", "obj"]
+__all__ = ["Reply", "TicketReader"]
 
 SOURCE = "freshdesk"
 """The importer's name, the conversations' source."""
@@ -61,36 +60,6 @@ _STATUS = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
 _PRIORITY = {1: "low", 2: "medium", 3: "high", 4: "urgent"}
 _NAME_BEFORE_ADDRESS = re.compile(r'^\s*"?([^"<]+?)"?\s*<[^>]+>\s*$')
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def ident(value: object) -> str | None:
-    """An id as text: integers and non-empty strings, nothing else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def obj(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _number(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _time(value: object, what: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidRecordError(f"{what} is not a date: {shown(value)}", "use ISO 8601 text")
-    return parse_timestamp(value, field=what)
 
 
 def _body(plain: object, html: object) -> str | None:
@@ -156,7 +125,7 @@ class TicketReader:
                 "or export it with include=conversations",
             )
             return
-        source_number = _number(ticket.get("source"))
+        source_number = int_or_none(ticket.get("source"))
         channel = _CHANNELS.get(source_number or 0, Channel.OTHER)
         customer = _customer(ticket)
         messages: dict[str, Message] = {}
@@ -205,7 +174,7 @@ class TicketReader:
             role=Role.AGENT if outbound else Role.CUSTOMER,
             text=normalize_text(text),
             author=None if outbound else customer.name or customer.id,
-            at=_time(ticket.get("created_at"), "created_at"),
+            at=text_time(ticket.get("created_at"), "created_at"),
         )
 
 
@@ -220,14 +189,14 @@ def _customer(ticket: Mapping[str, Any]) -> Customer:
         inline = {}  # details of someone else: never file the customer under them
     return Customer(
         id=requester_id,
-        name=_text(inline.get("name")) or _text(ticket.get("requester_name")),
-        email=_text(inline.get("email")) or _text(ticket.get("email")),
-        phone=_text(inline.get("phone")) or _text(inline.get("mobile")),
+        name=text_or_none(inline.get("name")) or text_or_none(ticket.get("requester_name")),
+        email=text_or_none(inline.get("email")) or text_or_none(ticket.get("email")),
+        phone=text_or_none(inline.get("phone")) or text_or_none(inline.get("mobile")),
     )
 
 
 def _author(reply: Mapping[str, Any]) -> str | None:
-    sender = _text(reply.get("from_email"))
+    sender = text_or_none(reply.get("from_email"))
     if sender and (match := _NAME_BEFORE_ADDRESS.match(sender)):
         return match.group(1).strip()
     return ident(reply.get("user_id"))
@@ -253,7 +222,7 @@ def _message(reply: object, customer: Customer, email: bool) -> Message:
         author=(customer.name or customer.id or _author(reply))
         if customer_side
         else _author(reply),
-        at=_time(reply.get("created_at"), "created_at"),
+        at=text_time(reply.get("created_at"), "created_at"),
         internal=reply.get("private") is True,
     )
 
@@ -266,16 +235,18 @@ def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
 
 def _meta(ticket: Mapping[str, Any], source: int | None) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    subject = _text(ticket.get("subject"))
+    subject = text_or_none(ticket.get("subject"))
     if subject:
         meta["subject"] = subject
-    status = _STATUS.get(_number(ticket.get("status")) or 0) or _text(ticket.get("status_name"))
+    status = _STATUS.get(int_or_none(ticket.get("status")) or 0) or text_or_none(
+        ticket.get("status_name")
+    )
     if status:
         meta["status"] = status.lower()
-    priority = _PRIORITY.get(_number(ticket.get("priority")) or 0)
+    priority = _PRIORITY.get(int_or_none(ticket.get("priority")) or 0)
     if priority:
         meta["priority"] = priority
-    kind = _text(ticket.get("type")) or _text(ticket.get("ticket_type"))
+    kind = text_or_none(ticket.get("type")) or text_or_none(ticket.get("ticket_type"))
     if kind:
         meta["type"] = kind
     tags = ticket.get("tags")

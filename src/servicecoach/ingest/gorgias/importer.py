@@ -8,8 +8,9 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError, Problem
 from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
-from servicecoach.ingest.gorgias.tickets import Part, TicketReader, ident, obj
+from servicecoach.ingest.gorgias.tickets import Part, TicketReader
 from servicecoach.ingest.jsonload import stream_json
+from servicecoach.ingest.jsonvalues import ident, obj
 
 __all__ = ["GorgiasImporter"]
 

@@ -12,17 +12,16 @@ from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
     looks_like_html,
     normalize_text,
-    shown,
     trim_email_reply,
 )
-from servicecoach.model.timeparse import parse_timestamp
 
-__all__ = ["Part", "TicketReader", "ident", "obj"]
+__all__ = ["Part", "TicketReader"]
 
 SOURCE = "gorgias"
 """The importer's name, the conversations' source."""
@@ -58,35 +57,13 @@ _INTERNAL = "internal-note"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def ident(value: object) -> str | None:
-    """An id as text: integers and non-empty strings, nothing else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def obj(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _time(value: object, what: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidRecordError(f"{what} is not a date: {shown(value)}", "use ISO 8601 text")
-    return parse_timestamp(value, field=what)
-
-
 def _name(person: Mapping[str, Any]) -> str | None:
-    full = " ".join(p for p in (_text(person.get("firstname")), _text(person.get("lastname"))) if p)
-    return _text(person.get("name")) or full or None
+    full = " ".join(
+        p
+        for p in (text_or_none(person.get("firstname")), text_or_none(person.get("lastname")))
+        if p
+    )
+    return text_or_none(person.get("name")) or full or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +114,7 @@ class TicketReader:
                 "messages (GET /api/tickets/ID/messages) with it",
             )
             return
-        channel_name = (_text(ticket.get("channel")) or "").lower()
+        channel_name = (text_or_none(ticket.get("channel")) or "").lower()
         channel = _CHANNELS.get(channel_name, Channel.OTHER)
         customer = _customer(obj(ticket.get("customer")))
         messages: dict[str, Message] = {}
@@ -172,7 +149,10 @@ def _customer(customer: Mapping[str, Any]) -> Customer:
     handles: dict[str, str] = {}
     channels = customer.get("channels")
     for entry in channels if isinstance(channels, list) else []:
-        kind, address = _text(obj(entry).get("type")), _text(obj(entry).get("address"))
+        kind, address = (
+            text_or_none(obj(entry).get("type")),
+            text_or_none(obj(entry).get("address")),
+        )
         if kind == "phone" and address and phone is None:
             phone = address
         elif kind == "twitter" and address:
@@ -180,7 +160,7 @@ def _customer(customer: Mapping[str, Any]) -> Customer:
     return Customer(
         id=ident(customer.get("id")),
         name=_name(customer),
-        email=_text(customer.get("email")),
+        email=text_or_none(customer.get("email")),
         phone=phone,
         handles=handles,
     )
@@ -197,22 +177,24 @@ def _message(value: object, customer: Customer, email: bool) -> Message:
         raise InvalidRecordError(
             "the message has no from_agent (true or false)", "export messages as the API gives them"
         )
-    channel = (_text(value.get("channel")) or "").lower()
-    via = (_text(value.get("via")) or "").lower()
+    channel = (text_or_none(value.get("channel")) or "").lower()
+    via = (text_or_none(value.get("via")) or "").lower()
     sender = obj(value.get("sender"))
     if from_agent:
         role = Role.BOT if via in _BOT_VIA else Role.AGENT
         text = _body(value, ("body_text", "body_html", "stripped_text", "stripped_html"))
-        author = _name(sender) or _text(sender.get("email")) or ident(sender.get("id"))
-        at = _time(value.get("sent_datetime") or value.get("created_datetime"), "created_datetime")
+        author = _name(sender) or text_or_none(sender.get("email")) or ident(sender.get("id"))
+        at = text_time(
+            value.get("sent_datetime") or value.get("created_datetime"), "created_datetime"
+        )
     else:
         role = Role.CUSTOMER
         # Gorgias's stripped_text is the reply without the quoted thread and signature
         text = _body(value, ("stripped_text", "stripped_html", "body_text", "body_html"))
         if email or channel == "email":
             text = trim_email_reply(text)
-        author = customer.name or _name(sender) or _text(sender.get("email")) or customer.id
-        at = _time(value.get("created_datetime"), "created_datetime")
+        author = customer.name or _name(sender) or text_or_none(sender.get("email")) or customer.id
+        at = text_time(value.get("created_datetime"), "created_datetime")
     return Message(
         id=message_id,
         role=role,
@@ -243,17 +225,17 @@ def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
 def _meta(ticket: Mapping[str, Any], channel: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for key in ("subject", "status", "priority", "language"):
-        value = _text(ticket.get(key))
+        value = text_or_none(ticket.get(key))
         if value:
             meta[key] = value
     tags = ticket.get("tags")
     if isinstance(tags, list):
-        names = [_text(obj(tag).get("name")) or _text(tag) for tag in tags]
+        names = [text_or_none(obj(tag).get("name")) or text_or_none(tag) for tag in tags]
         if any(names):
             meta["tags"] = [name for name in names if name]
     if channel:
         meta["via"] = channel
-    score = obj(ticket.get("satisfaction_survey")).get("score")
-    if isinstance(score, int) and not isinstance(score, bool):
+    score = int_or_none(obj(ticket.get("satisfaction_survey")).get("score"))
+    if score is not None:
         meta["satisfaction"] = score
     return meta

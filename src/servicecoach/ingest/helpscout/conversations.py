@@ -13,6 +13,7 @@ from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_or_unix_time
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -21,7 +22,7 @@ from servicecoach.model.text import (
     shown,
     trim_email_reply,
 )
-from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
+from servicecoach.model.timeparse import format_iso
 
 __all__ = ["SHAPES_FIX", "read_conversation"]
 
@@ -50,37 +51,12 @@ _TYPE_FIX = "expected a thread type customer, reply, message, chat, note, phone 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def _obj(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _id(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    return str(value).strip() or None
-
-
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def _person(person: Mapping[str, Any]) -> str | None:
     """``first last``, else the email, else the id."""
-    name = " ".join(n for n in (_text(person.get("first")), _text(person.get("last"))) if n)
-    return name or _text(person.get("email")) or _id(person.get("id"))
-
-
-def _when(value: object) -> datetime | None:
-    """ISO 8601 (Help Scout's), or Unix seconds; ``None`` when absent.
-
-    Raises:
-        InvalidRecordError: neither.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
-        return parse_iso(value, field="createdAt", assume_utc=True)
-    return parse_epoch(value, field="createdAt")
+    name = " ".join(
+        n for n in (text_or_none(person.get("first")), text_or_none(person.get("last"))) if n
+    )
+    return name or text_or_none(person.get("email")) or ident(person.get("id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,18 +85,18 @@ def _raw(thread: Mapping[str, Any], thread_id: str, kind: str) -> _Raw | None:
     body = thread.get("body")
     if body is not None and not isinstance(body, str):
         raise InvalidRecordError("'body' must be text or null", "")
-    at = _when(thread.get("createdAt"))
-    attachments = thread.get("attachments", _obj(thread.get("_embedded")).get("attachments"))
+    at = text_or_unix_time(thread.get("createdAt"), "createdAt")
+    attachments = thread.get("attachments", obj(thread.get("_embedded")).get("attachments"))
     files = (
-        [str(_obj(item).get("mimeType") or "file") for item in attachments]
+        [str(obj(item).get("mimeType") or "file") for item in attachments]
         if isinstance(attachments, list)
         else []
     )
     if not (body or "").strip() and not files:
         return None
-    creator = _obj(thread.get("createdBy"))
+    creator = obj(thread.get("createdBy"))
     if role is None:
-        role = _CREATORS.get((_text(creator.get("type")) or "").lower())
+        role = _CREATORS.get((text_or_none(creator.get("type")) or "").lower())
         if role is None:
             raise InvalidRecordError(
                 f"a chat thread by {shown(creator.get('type'))}",
@@ -128,7 +104,7 @@ def _raw(thread: Mapping[str, Any], thread_id: str, kind: str) -> _Raw | None:
             )
     author = _person(creator)
     if role is Role.CUSTOMER and kind == "customer":
-        author = _person(_obj(thread.get("customer"))) or author
+        author = _person(obj(thread.get("customer"))) or author
     meta: dict[str, Any] = {}
     if kind not in ("customer", "reply"):
         meta["thread_type"] = kind
@@ -153,11 +129,11 @@ def _message(raw: _Raw, channel: Channel) -> Message:
 
 
 def _customer(conversation: Mapping[str, Any], threads: list[Any]) -> Customer:
-    person = _obj(conversation.get("primaryCustomer")) or _obj(conversation.get("customer"))
+    person = obj(conversation.get("primaryCustomer")) or obj(conversation.get("customer"))
     if not person:
         person = next(
             (
-                _obj(t.get("customer")) or _obj(t.get("createdBy"))
+                obj(t.get("customer")) or obj(t.get("createdBy"))
                 for t in threads
                 if isinstance(t, dict) and t.get("type") == "customer"
             ),
@@ -165,8 +141,12 @@ def _customer(conversation: Mapping[str, Any], threads: list[Any]) -> Customer:
         )
     if not person:
         return Customer()
-    name = " ".join(n for n in (_text(person.get("first")), _text(person.get("last"))) if n)
-    return Customer(id=_id(person.get("id")), name=name or None, email=_text(person.get("email")))
+    name = " ".join(
+        n for n in (text_or_none(person.get("first")), text_or_none(person.get("last"))) if n
+    )
+    return Customer(
+        id=ident(person.get("id")), name=name or None, email=text_or_none(person.get("email"))
+    )
 
 
 def _meta(conversation: Mapping[str, Any]) -> dict[str, Any]:
@@ -182,10 +162,13 @@ def _meta(conversation: Mapping[str, Any]) -> dict[str, Any]:
             meta[name] = value
     tags = conversation.get("tags")
     if isinstance(tags, list):
-        names = [_text(_obj(t).get("tag")) if isinstance(t, dict) else _text(t) for t in tags]
+        names = [
+            text_or_none(obj(t).get("tag")) if isinstance(t, dict) else text_or_none(t)
+            for t in tags
+        ]
         if any(names):
             meta["tags"] = [name for name in names if name]
-    assignee = _person(_obj(conversation.get("assignee")))
+    assignee = _person(obj(conversation.get("assignee")))
     if assignee:
         meta["assignee"] = assignee
     return meta
@@ -205,18 +188,18 @@ def read_conversation(
     if not isinstance(conversation, dict):
         yield source.problem(where, "a conversation must be a JSON object", SHAPES_FIX)
         return
-    number = _id(conversation.get("id"))
+    number = ident(conversation.get("id"))
     if number is None:
         yield source.problem(where, "the conversation has no 'id'", "keep Help Scout's 'id'")
         return
     where = f"{where} (id {number})"
-    threads = _obj(conversation.get("_embedded")).get("threads", [])
+    threads = obj(conversation.get("_embedded")).get("threads", [])
     if not isinstance(threads, list):
         yield source.problem(where, "'_embedded.threads' must be a list", SHAPES_FIX)
         return
     meta = _meta(conversation)
     try:
-        started = _when(conversation.get("createdAt"))
+        started = text_or_unix_time(conversation.get("createdAt"), "createdAt")
     except InvalidRecordError as exc:
         yield source.problem(where, exc.message, exc.fix)
         return
@@ -229,12 +212,12 @@ def read_conversation(
         if not isinstance(thread, dict):
             yield source.problem(thread_where, "a thread must be a JSON object", "")
             continue
-        thread_id = _id(thread.get("id"))
+        thread_id = ident(thread.get("id"))
         if thread_id is None:
             yield source.problem(thread_where, "the thread has no 'id'", "keep the thread 'id'")
             continue
-        kind = (_text(thread.get("type")) or "").lower()
-        state = _text(thread.get("state"))
+        kind = (text_or_none(thread.get("type")) or "").lower()
+        state = text_or_none(thread.get("state"))
         if kind in _NOT_MESSAGES or (state is not None and state != "published"):
             dropped[kind if kind in _NOT_MESSAGES else f"{kind} ({state})"] += 1
             continue
@@ -249,7 +232,7 @@ def read_conversation(
             raws.append(raw)
     if dropped:
         meta["dropped_threads"] = dict(sorted(dropped.items()))
-    channel = _CHANNELS.get((_text(conversation.get("type")) or "").lower(), Channel.OTHER)
+    channel = _CHANNELS.get((text_or_none(conversation.get("type")) or "").lower(), Channel.OTHER)
     ordered = sorted(
         enumerate(raws), key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0])
     )

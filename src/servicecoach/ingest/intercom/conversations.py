@@ -13,6 +13,7 @@ from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
+from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_or_unix_time
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -21,7 +22,7 @@ from servicecoach.model.text import (
     shown,
     trim_email_reply,
 )
-from servicecoach.model.timeparse import format_iso, parse_epoch, parse_iso
+from servicecoach.model.timeparse import format_iso
 
 __all__ = ["SHAPES_FIX", "read_conversation"]
 
@@ -54,33 +55,6 @@ SHAPES_FIX = (
 )
 
 
-def _obj(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _id(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    return str(value).strip() or None
-
-
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _when(value: object, field: str) -> datetime | None:
-    """Unix seconds (Intercom's), or ISO 8601; ``None`` when absent.
-
-    Raises:
-        InvalidRecordError: neither.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str) and not value.strip().replace(".", "", 1).isdigit():
-        return parse_iso(value, field=field, assume_utc=True)
-    return parse_epoch(value, field=field)
-
-
 @dataclass(frozen=True, slots=True)
 class _Raw:
     """A checked message whose text is finished once the channel is known."""
@@ -95,7 +69,11 @@ class _Raw:
 
 
 def _author_name(author: Mapping[str, Any]) -> str | None:
-    return _text(author.get("name")) or _text(author.get("email")) or _id(author.get("id"))
+    return (
+        text_or_none(author.get("name"))
+        or text_or_none(author.get("email"))
+        or ident(author.get("id"))
+    )
 
 
 def _raw(part: Mapping[str, Any], message_id: str, at: datetime | None) -> _Raw | None:
@@ -109,18 +87,18 @@ def _raw(part: Mapping[str, Any], message_id: str, at: datetime | None) -> _Raw 
         raise InvalidRecordError("'body' must be text or null", "")
     attachments = part.get("attachments")
     files = (
-        [str(_obj(item).get("content_type") or "file") for item in attachments]
+        [str(obj(item).get("content_type") or "file") for item in attachments]
         if isinstance(attachments, list)
         else []
     )
     if not (body or "").strip() and not files:
         return None
-    author = _obj(part.get("author"))
-    kind = _text(author.get("type"))
+    author = obj(part.get("author"))
+    kind = text_or_none(author.get("type"))
     role = _ROLES.get((kind or "").lower())
     if role is None:
         raise InvalidRecordError(f"unknown author type {shown(author.get('type'))}", _AUTHOR_FIX)
-    part_type = _text(part.get("part_type"))
+    part_type = text_or_none(part.get("part_type"))
     meta: dict[str, Any] = {}
     if part_type and part_type not in ("comment", "conversation"):
         meta["part_type"] = part_type
@@ -171,9 +149,9 @@ def _contacts(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if isinstance(container, dict):
         container = container.get("contacts")
     if isinstance(container, list):
-        return [c for c in container if isinstance(c, dict) and _id(c.get("id"))]
+        return [c for c in container if isinstance(c, dict) and ident(c.get("id"))]
     user = conversation.get("user")
-    return [user] if isinstance(user, dict) and _id(user.get("id")) else []
+    return [user] if isinstance(user, dict) and ident(user.get("id")) else []
 
 
 def _customer(contacts: list[Mapping[str, Any]], messages: list[_Raw]) -> Customer:
@@ -183,14 +161,14 @@ def _customer(contacts: list[Mapping[str, Any]], messages: list[_Raw]) -> Custom
             return Customer()
         contacts = [authors[0]]
     contact = contacts[0]
-    number = _id(contact.get("id"))
-    author = next((a for a in authors if _id(a.get("id")) == number), {})
-    external = _id(contact.get("external_id")) or _id(author.get("external_id"))
+    number = ident(contact.get("id"))
+    author = next((a for a in authors if ident(a.get("id")) == number), {})
+    external = ident(contact.get("external_id")) or ident(author.get("external_id"))
     return Customer(
         id=number,
-        name=_text(contact.get("name")) or _text(author.get("name")),
-        email=_text(contact.get("email")) or _text(author.get("email")),
-        phone=_text(contact.get("phone")),
+        name=text_or_none(contact.get("name")) or text_or_none(author.get("name")),
+        email=text_or_none(contact.get("email")) or text_or_none(author.get("email")),
+        phone=text_or_none(contact.get("phone")),
         handles={"identifier": external} if external else {},
     )
 
@@ -201,19 +179,22 @@ def _meta(conversation: Mapping[str, Any], source: Mapping[str, Any]) -> dict[st
         value = conversation.get(key)
         if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
             meta[key] = value
-    tags = _obj(conversation.get("tags")).get("tags", conversation.get("tags"))
+    tags = obj(conversation.get("tags")).get("tags", conversation.get("tags"))
     if isinstance(tags, list):
-        names = [_text(_obj(t).get("name")) if isinstance(t, dict) else _text(t) for t in tags]
+        names = [
+            text_or_none(obj(t).get("name")) if isinstance(t, dict) else text_or_none(t)
+            for t in tags
+        ]
         if any(names):
             meta["tags"] = [name for name in names if name]
-    rating = _obj(conversation.get("conversation_rating"))
+    rating = obj(conversation.get("conversation_rating"))
     if rating.get("rating") is not None:
         meta["rating"] = {k: rating[k] for k in ("rating", "remark") if rating.get(k) is not None}
     for key in ("type", "delivered_as", "url"):
-        value = _text(source.get(key))
+        value = text_or_none(source.get(key))
         if value:
             meta["source_type" if key == "type" else key] = value
-    subject = _text(source.get("subject"))
+    subject = text_or_none(source.get("subject"))
     if subject:
         meta["subject"] = html_to_text(subject) if looks_like_html(subject) else subject
     return meta
@@ -233,7 +214,7 @@ def read_conversation(
     if not isinstance(conversation, dict):
         yield source.problem(where, "a conversation must be a JSON object", SHAPES_FIX)
         return
-    number = _id(conversation.get("id"))
+    number = ident(conversation.get("id"))
     if number is None:
         yield source.problem(where, "the conversation has no 'id'", "keep Intercom's 'id'")
         return
@@ -246,10 +227,10 @@ def read_conversation(
             'use "conversation_parts": {"conversation_parts": [...]}',
         )
         return
-    first = _obj(conversation.get("source"))
+    first = obj(conversation.get("source"))
     meta = _meta(conversation, first)
     try:
-        started = _when(conversation.get("created_at"), "created_at")
+        started = text_or_unix_time(conversation.get("created_at"), "created_at")
     except InvalidRecordError as exc:
         yield source.problem(where, exc.message, exc.fix)
         return
@@ -259,7 +240,7 @@ def read_conversation(
     dropped: Counter[str] = Counter()
     if first:
         try:
-            raw = _raw(first, f"source-{_id(first.get('id')) or number}", started)
+            raw = _raw(first, f"source-{ident(first.get('id')) or number}", started)
         except InvalidRecordError as exc:
             yield source.problem(f"{where}, source", exc.message, exc.fix)
         else:
@@ -270,25 +251,25 @@ def read_conversation(
         if not isinstance(part, dict):
             yield source.problem(part_where, "a part must be a JSON object", "")
             continue
-        part_id = _id(part.get("id"))
+        part_id = ident(part.get("id"))
         if part_id is None:
             yield source.problem(part_where, "the part has no 'id'", "keep Intercom's part 'id'")
             continue
         try:
-            raw = _raw(part, part_id, _when(part.get("created_at"), "created_at"))
+            raw = _raw(part, part_id, text_or_unix_time(part.get("created_at"), "created_at"))
         except InvalidRecordError as exc:
             yield source.problem(part_where, exc.message, exc.fix)
             continue
         if raw is None:
-            dropped[_text(part.get("part_type")) or "unknown"] += 1
+            dropped[text_or_none(part.get("part_type")) or "unknown"] += 1
         else:
             raws.append(raw)
     if dropped:
         meta["dropped_parts"] = dict(sorted(dropped.items()))
     contacts = _contacts(conversation)
     if len(contacts) > 1:
-        meta["contacts"] = [_id(c.get("id")) for c in contacts]
-    channel = _CHANNELS.get((_text(first.get("type")) or "").lower(), Channel.OTHER)
+        meta["contacts"] = [ident(c.get("id")) for c in contacts]
+    channel = _CHANNELS.get((text_or_none(first.get("type")) or "").lower(), Channel.OTHER)
     ordered = sorted(
         enumerate(raws), key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0])
     )

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 from servicecoach.errors import InvalidFileError, InvalidRecordError
 from servicecoach.ingest.base import ImportOptions, Item, Source
+from servicecoach.ingest.jsonvalues import ident
 from servicecoach.ingest.transcripts.calls import CallImporter
 from servicecoach.ingest.transcripts.jsondoc import (
     OTHER_FORMAT_KEYS,
@@ -100,22 +101,16 @@ def _segment(entry: Any) -> Segment:
     text = entry.get("text")
     if not isinstance(text, str) or not normalize_text(text):
         raise InvalidRecordError("the segment has no 'text'", "add its text or remove it")
-    speaker = _label(entry.get("speaker"))
+    speaker = ident(entry.get("speaker"))
     if speaker is None and isinstance(entry.get("words"), list):
         speaker = _majority(entry["words"])
     return Segment(speaker, start, end, text)
 
 
-def _label(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    return str(value).strip() or None
-
-
 def _majority(words: Sequence[Any]) -> str | None:
     counts = Counter(
         label
-        for label in (_label(w.get("speaker")) for w in words if isinstance(w, dict))
+        for label in (ident(w.get("speaker")) for w in words if isinstance(w, dict))
         if label is not None
     )
     if not counts:

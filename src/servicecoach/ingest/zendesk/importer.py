@@ -17,13 +17,12 @@ from servicecoach.ingest.jsonload import (
     parse_json_line,
     stream_json,
 )
+from servicecoach.ingest.jsonvalues import ident, obj
 from servicecoach.ingest.zendesk.joins import (
     PAGE_LINKS,
     Joined,
     Part,
     comments_ticket,
-    ident,
-    obj,
     read_audits,
     read_comments,
 )

@@ -19,8 +19,9 @@ from typing import Any
 from servicecoach.errors import Problem
 from servicecoach.ingest.base import Source
 from servicecoach.ingest.jsonload import JsonItem
+from servicecoach.ingest.jsonvalues import ident, obj
 
-__all__ = ["Joined", "Part", "comments_ticket", "ident", "obj", "read_audits", "read_comments"]
+__all__ = ["Joined", "Part", "comments_ticket", "read_audits", "read_comments"]
 
 _TICKET_URL = re.compile(r"/tickets/(\d+)/comments\b")
 _TICKET_NAME = re.compile(r"(?:^|[^a-z])ticket[-_ ]?(\d+)(?!\d)", re.IGNORECASE)
@@ -28,20 +29,6 @@ _COMMENT_EVENTS = frozenset({"Comment", "VoiceComment"})
 _AUDIT_FIELDS = frozenset({"requester_id", "subject", "status", "priority", "type", "tags"})
 PAGE_LINKS = ("links", "next_page", "previous_page")
 """Members of a comments page whose URLs name its ticket."""
-
-
-def ident(value: object) -> str | None:
-    """An id as text: integers and non-empty strings, nothing else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def obj(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
-from servicecoach.ingest.zendesk.joins import ident
+from servicecoach.ingest.jsonvalues import ident
 from servicecoach.model.conversation import Message, Role
 from servicecoach.model.text import shown
 from servicecoach.model.timeparse import parse_timestamp

@@ -11,17 +11,16 @@ from typing import Any, NamedTuple
 
 from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Item, Source
-from servicecoach.ingest.zendesk.joins import Joined, Part, ident, obj
+from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_time
+from servicecoach.ingest.zendesk.joins import Joined, Part
 from servicecoach.ingest.zendesk.talk import call_messages
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
     looks_like_html,
     normalize_text,
-    shown,
     trim_email_reply,
 )
-from servicecoach.model.timeparse import parse_timestamp
 
 __all__ = ["NO_COMMENTS_FIX", "TicketReader", "Users", "is_ticket"]
 
@@ -65,22 +64,14 @@ class _User(NamedTuple):
     external_id: str | None
 
 
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-_id = ident
-_obj = obj
-
-
 def _user(data: Mapping[str, Any]) -> _User:
-    role = _text(data.get("role"))
+    role = text_or_none(data.get("role"))
     return _User(
-        _text(data.get("name")),
-        _text(data.get("email")),
-        _text(data.get("phone")),
+        text_or_none(data.get("name")),
+        text_or_none(data.get("email")),
+        text_or_none(data.get("phone")),
         role.lower() if role else None,
-        _id(data.get("external_id")),
+        ident(data.get("external_id")),
     )
 
 
@@ -98,7 +89,7 @@ class Users:
             yield source.problem("users", "'users' is not a list", "side-load users as a list")
             return
         for index, data in enumerate(users, start=1):
-            key = _id(data.get("id")) if isinstance(data, dict) else None
+            key = ident(data.get("id")) if isinstance(data, dict) else None
             if key is None:
                 yield source.problem(
                     f"user {index}", "the user is not an object with an id", "remove or fix it"
@@ -107,16 +98,8 @@ class Users:
             self.by_id[key] = _user(data)
 
 
-def _time(value: object, what: str) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidRecordError(f"{what} is not a date: {shown(value)}", "use ISO 8601 text")
-    return parse_timestamp(value, field=what)
-
-
 def _body(comment: Mapping[str, Any], trim: bool) -> str:
-    transcription = _text(_obj(comment.get("data")).get("transcription_text"))
+    transcription = text_or_none(obj(comment.get("data")).get("transcription_text"))
     if transcription:  # a voicemail's words, where the body only describes the call
         return normalize_text(transcription)
     html = comment.get("html_body")
@@ -170,14 +153,14 @@ class TicketReader:
         if not isinstance(ticket, dict):
             yield self.problem("the ticket is not a JSON object", "each ticket must be an object")
             return
-        ticket_id = _id(ticket.get("id"))
+        ticket_id = ident(ticket.get("id"))
         if ticket_id is None:
             yield self.problem("the ticket has no id", "export tickets with their 'id'")
             return
         self.where = f"{self.where} (id {ticket_id})"
         joined, calls = self.joined.take(ticket_id) if self.joined else ([], [])
-        requester = _obj(ticket.get("requester"))
-        requester_id = _id(ticket.get("requester_id")) or _id(requester.get("id"))
+        requester = obj(ticket.get("requester"))
+        requester_id = ident(ticket.get("requester_id")) or ident(requester.get("id"))
         if requester_id is None:
             yield self.problem(
                 "the ticket has no requester_id", "export tickets with their requester"
@@ -191,10 +174,10 @@ class TicketReader:
             Part(comment, self.source, f"{self.where}, comment {index}")
             for index, comment in enumerate(comments, start=1)
         ]
-        via = _obj(ticket.get("via"))
-        via_channel = (_text(via.get("channel")) or "").lower()
+        via = obj(ticket.get("via"))
+        via_channel = (text_or_none(via.get("channel")) or "").lower()
         channel = _CHANNELS.get(via_channel, Channel.OTHER)
-        rel = (_text(_obj(via.get("source")).get("rel")) or "").lower()
+        rel = (text_or_none(obj(via.get("source")).get("rel")) or "").lower()
         customer = self._customer(requester_id, requester, via, via_channel)
         messages: dict[str, Message] = {}
         for index, part in enumerate([*parts, *joined], start=1):
@@ -239,8 +222,8 @@ class TicketReader:
     def _add_call(
         self, part: Part, customer: Customer, messages: dict[str, Message]
     ) -> Iterator[Problem]:
-        call = _obj(part.value)
-        agent = self.users.by_id.get(_id(call.get("agent_id")) or "")
+        call = obj(part.value)
+        agent = self.users.by_id.get(ident(call.get("agent_id")) or "")
         try:
             added = call_messages(call, customer.name, agent.name if agent else None)
         except InvalidRecordError as exc:
@@ -260,8 +243,8 @@ class TicketReader:
         if external_id:
             handles["identifier"] = external_id
         if via_channel == "twitter":
-            sender = _obj(_obj(via.get("source")).get("from"))
-            handle = _text(sender.get("username")) or _text(sender.get("screen_name"))
+            sender = obj(obj(via.get("source")).get("from"))
+            handle = text_or_none(sender.get("username")) or text_or_none(sender.get("screen_name"))
             if handle:
                 handles["twitter"] = handle.lstrip("@")
         return Customer(
@@ -277,10 +260,12 @@ class TicketReader:
     ) -> Message:
         if not isinstance(comment, dict):
             raise InvalidRecordError("the comment is not a JSON object", "remove or fix it")
-        author = _id(comment.get("author_id"))
+        author = ident(comment.get("author_id"))
         if author is None:
             raise InvalidRecordError("the comment has no author_id", "give each comment its author")
-        comment_channel = (_text(_obj(comment.get("via")).get("channel")) or via_channel).lower()
+        comment_channel = (
+            text_or_none(obj(comment.get("via")).get("channel")) or via_channel
+        ).lower()
         user = self.users.by_id.get(author)
         name = user.name if user else None
         if author == customer.id:
@@ -292,11 +277,11 @@ class TicketReader:
         else:
             role = Role.AGENT
         return Message(
-            id=_id(comment.get("id")) or f"ticket-{ticket_id}-comment-{index}",
+            id=ident(comment.get("id")) or f"ticket-{ticket_id}-comment-{index}",
             role=role,
             text=_body(comment, trim=comment_channel == "email"),
             author=name or author,
-            at=_time(comment.get("created_at"), "created_at"),
+            at=text_time(comment.get("created_at"), "created_at"),
             internal=comment.get("public") is False,
         )
 
@@ -310,7 +295,7 @@ def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
 def _meta(ticket: Mapping[str, Any], via_channel: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     for key in _TICKET_META:
-        value = _text(ticket.get(key))
+        value = text_or_none(ticket.get(key))
         if value:
             meta[key] = value
     tags = ticket.get("tags")
@@ -318,7 +303,7 @@ def _meta(ticket: Mapping[str, Any], via_channel: str) -> dict[str, Any]:
         meta["tags"] = [tag for tag in tags if isinstance(tag, str)]
     if via_channel:
         meta["via"] = via_channel
-    score = _text(_obj(ticket.get("satisfaction_rating")).get("score"))
+    score = text_or_none(obj(ticket.get("satisfaction_rating")).get("score"))
     if score and score not in ("unoffered", "offered"):
         meta["satisfaction"] = score
     return meta
