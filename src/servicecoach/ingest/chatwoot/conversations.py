@@ -6,13 +6,12 @@ See :mod:`servicecoach.ingest.chatwoot` for the rules (channels, text, the custo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from servicecoach.ingest.chatwoot.drafts import Draft, RawMessage
 from servicecoach.ingest.jsonvalues import ident, obj, text_or_none
+from servicecoach.ingest.messages import in_time_order, message_text
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message
-from servicecoach.model.text import html_to_text, looks_like_html, normalize_text, trim_email_reply
 
 __all__ = ["finish_draft"]
 
@@ -31,7 +30,6 @@ _CHANNELS: Mapping[str, Channel] = {
     "Channel::Tiktok": Channel.SOCIAL,
     "Channel::Voice": Channel.PHONE,
 }
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def finish_draft(draft: Draft, source_name: str) -> Conversation:
@@ -47,11 +45,7 @@ def finish_draft(draft: Draft, source_name: str) -> Conversation:
     meta = dict(draft.meta)
     if draft.channel:
         meta["channel"] = draft.channel
-    ordered = sorted(
-        enumerate(draft.messages.values()),
-        key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0]),
-    )
-    messages = tuple(_message(raw, channel) for _, raw in ordered)
+    messages = tuple(_message(raw, channel) for raw in in_time_order(draft.messages.values()))
     return Conversation(
         id=f"{source_name}-{draft.number}",
         channel=channel,
@@ -64,14 +58,11 @@ def finish_draft(draft: Draft, source_name: str) -> Conversation:
 
 
 def _message(raw: RawMessage, channel: Channel) -> Message:
-    text = raw.content
-    text = html_to_text(text) if looks_like_html(text) else normalize_text(text)
-    if channel is Channel.EMAIL and raw.kind == 0 and text:
-        text = trim_email_reply(text)
+    email_reply = channel is Channel.EMAIL and raw.kind == 0  # an incoming email
     return Message(
         id=raw.id,
         role=raw.role,
-        text=text,
+        text=message_text(raw.content, trim_reply=email_reply),
         author=raw.author,
         at=raw.at,
         internal=raw.internal,

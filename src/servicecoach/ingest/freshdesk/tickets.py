@@ -6,14 +6,14 @@ See :mod:`servicecoach.ingest.freshdesk` for the rules (customer, roles, text, c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
+from servicecoach.ingest.messages import in_time_order
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -59,7 +59,6 @@ _OUTBOUND_EMAIL = 10
 _STATUS = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
 _PRIORITY = {1: "low", 2: "medium", 3: "high", 4: "urgent"}
 _NAME_BEFORE_ADDRESS = re.compile(r'^\s*"?([^"<]+?)"?\s*<[^>]+>\s*$')
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _body(plain: object, html: object) -> str | None:
@@ -155,7 +154,7 @@ class TicketReader:
         yield Conversation(
             id=f"freshdesk-{ticket_id}",
             channel=channel,
-            messages=_chronological(messages.values()),
+            messages=in_time_order(messages.values()),
             customer=customer,
             source=SOURCE,
             meta=_meta(ticket, source_number),
@@ -225,12 +224,6 @@ def _message(reply: object, customer: Customer, email: bool) -> Message:
         at=text_time(reply.get("created_at"), "created_at"),
         internal=reply.get("private") is True,
     )
-
-
-def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
-    listed = list(messages)
-    timed = sorted((m for m in listed if m.at is not None), key=lambda m: m.at or _EPOCH)
-    return (*timed, *(m for m in listed if m.at is None))
 
 
 def _meta(ticket: Mapping[str, Any], source: int | None) -> dict[str, Any]:

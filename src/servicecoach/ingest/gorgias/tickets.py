@@ -5,14 +5,14 @@ See :mod:`servicecoach.ingest.gorgias` for the rules (customer, roles, text, cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
+from servicecoach.ingest.messages import in_time_order
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -54,7 +54,6 @@ _PRIVATE_SOCIAL = frozenset(
 _BOT_VIA = frozenset({"rule", "self_service", "ai_agent", "automation"})
 """``via`` values of messages the company sent automatically (rules, automations)."""
 _INTERNAL = "internal-note"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _name(person: Mapping[str, Any]) -> str | None:
@@ -136,7 +135,7 @@ class TicketReader:
         yield Conversation(
             id=f"gorgias-{ticket_id}",
             channel=channel,
-            messages=_chronological(messages.values()),
+            messages=in_time_order(messages.values()),
             customer=customer,
             public=channel is Channel.SOCIAL and channel_name not in _PRIVATE_SOCIAL,
             source=SOURCE,
@@ -214,12 +213,6 @@ def _body(message: Mapping[str, Any], keys: Sequence[str]) -> str:
     raise InvalidRecordError(
         "the message has no text", "give it a body_text, body_html or stripped_text"
     )
-
-
-def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
-    listed = list(messages)
-    timed = sorted((m for m in listed if m.at is not None), key=lambda m: m.at or _EPOCH)
-    return (*timed, *(m for m in listed if m.at is None))
 
 
 def _meta(ticket: Mapping[str, Any], channel: str) -> dict[str, Any]:

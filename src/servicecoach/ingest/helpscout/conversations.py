@@ -8,19 +8,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_or_unix_time
+from servicecoach.ingest.messages import in_time_order, message_text
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
-    html_to_text,
-    looks_like_html,
-    normalize_text,
     shown,
-    trim_email_reply,
 )
 from servicecoach.model.timeparse import format_iso
 
@@ -48,7 +45,6 @@ _CHANNELS: Mapping[str, Channel] = {
     "phone": Channel.PHONE,
 }
 _TYPE_FIX = "expected a thread type customer, reply, message, chat, note, phone or lineitem"
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def _person(person: Mapping[str, Any]) -> str | None:
@@ -114,13 +110,11 @@ def _raw(thread: Mapping[str, Any], thread_id: str, kind: str) -> _Raw | None:
 
 
 def _message(raw: _Raw, channel: Channel) -> Message:
-    text = html_to_text(raw.body) if looks_like_html(raw.body) else normalize_text(raw.body)
-    if channel is Channel.EMAIL and raw.role is Role.CUSTOMER and text:
-        text = trim_email_reply(text)
+    email_reply = channel is Channel.EMAIL and raw.role is Role.CUSTOMER
     return Message(
         id=raw.id,
         role=raw.role,
-        text=text,
+        text=message_text(raw.body, trim_reply=email_reply),
         author=raw.author,
         at=raw.at,
         internal=raw.internal,
@@ -233,10 +227,7 @@ def read_conversation(
     if dropped:
         meta["dropped_threads"] = dict(sorted(dropped.items()))
     channel = _CHANNELS.get((text_or_none(conversation.get("type")) or "").lower(), Channel.OTHER)
-    ordered = sorted(
-        enumerate(raws), key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0])
-    )
-    messages = tuple(_message(raw, channel) for _, raw in ordered)
+    messages = tuple(_message(raw, channel) for raw in in_time_order(raws))
     if not any(m.text for m in messages):
         yield source.problem(
             where,

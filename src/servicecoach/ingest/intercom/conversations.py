@@ -6,21 +6,20 @@ See :mod:`servicecoach.ingest.intercom` for the rules (messages, roles, what is 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_or_unix_time
+from servicecoach.ingest.messages import in_time_order, message_text
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
     looks_like_html,
-    normalize_text,
     shown,
-    trim_email_reply,
 )
 from servicecoach.model.timeparse import format_iso
 
@@ -47,7 +46,6 @@ _CHANNELS: Mapping[str, Channel] = {
     "phone_call": Channel.PHONE,
     "phone_switch": Channel.PHONE,
 }
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
 _AUTHOR_FIX = "expected author.type user, lead, contact, admin, team or bot"
 SHAPES_FIX = (
     "export conversations as Intercom's API returns them: one conversation, a list of "
@@ -116,13 +114,11 @@ def _raw(part: Mapping[str, Any], message_id: str, at: datetime | None) -> _Raw 
 
 
 def _message(raw: _Raw, channel: Channel) -> Message:
-    text = html_to_text(raw.body) if looks_like_html(raw.body) else normalize_text(raw.body)
-    if channel is Channel.EMAIL and raw.role is Role.CUSTOMER and text:
-        text = trim_email_reply(text)
+    email_reply = channel is Channel.EMAIL and raw.role is Role.CUSTOMER
     return Message(
         id=raw.id,
         role=raw.role,
-        text=text,
+        text=message_text(raw.body, trim_reply=email_reply),
         author=_author_name(raw.author),
         at=raw.at,
         internal=raw.internal,
@@ -154,7 +150,7 @@ def _contacts(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [user] if isinstance(user, dict) and ident(user.get("id")) else []
 
 
-def _customer(contacts: list[Mapping[str, Any]], messages: list[_Raw]) -> Customer:
+def _customer(contacts: list[Mapping[str, Any]], messages: Sequence[_Raw]) -> Customer:
     authors = [m.author for m in messages if m.role is Role.CUSTOMER]
     if not contacts:
         if not authors:
@@ -270,10 +266,8 @@ def read_conversation(
     if len(contacts) > 1:
         meta["contacts"] = [ident(c.get("id")) for c in contacts]
     channel = _CHANNELS.get((text_or_none(first.get("type")) or "").lower(), Channel.OTHER)
-    ordered = sorted(
-        enumerate(raws), key=lambda pair: (pair[1].at is None, pair[1].at or _EARLIEST, pair[0])
-    )
-    messages = tuple(_message(raw, channel) for _, raw in ordered)
+    ordered = in_time_order(raws)
+    messages = tuple(_message(raw, channel) for raw in ordered)
     if not any(m.text for m in messages):
         yield source.problem(
             where,
@@ -286,7 +280,7 @@ def read_conversation(
         id=f"{source_name}-{number}",
         channel=channel,
         messages=messages,
-        customer=_customer(contacts, [raw for _, raw in ordered]),
+        customer=_customer(contacts, ordered),
         public=False,
         source=source_name,
         meta=meta,

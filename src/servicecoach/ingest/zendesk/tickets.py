@@ -5,13 +5,13 @@ See :mod:`servicecoach.ingest.zendesk` for the rules (customer, roles, text, cha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_time
+from servicecoach.ingest.messages import in_time_order
 from servicecoach.ingest.zendesk.joins import Joined, Part
 from servicecoach.ingest.zendesk.talk import call_messages
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
@@ -49,7 +49,6 @@ _CHANNELS: Mapping[str, Channel] = {
 _PRIVATE_RELS = frozenset({"direct_message", "message", "messenger", "private_message", "dm"})
 _CUSTOMER_ROLES = frozenset({"end-user", "end_user", "enduser"})
 _TICKET_META = ("subject", "status", "priority", "type")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SOURCE = "zendesk"
 """The importer's name, the conversations' source."""
 
@@ -203,7 +202,7 @@ class TicketReader:
                 self.where, f"{why}, so it was not imported", NO_COMMENTS_FIX, self.line
             )
             return
-        ordered = _chronological(messages.values())
+        ordered = in_time_order(messages.values())
         if ordered and "call" in ordered[0].meta:  # the ticket started with a phone call
             channel = Channel.PHONE
         yield Conversation(
@@ -284,12 +283,6 @@ class TicketReader:
             at=text_time(comment.get("created_at"), "created_at"),
             internal=comment.get("public") is False,
         )
-
-
-def _chronological(messages: Iterable[Message]) -> tuple[Message, ...]:
-    listed = list(messages)
-    timed = sorted((m for m in listed if m.at is not None), key=lambda m: m.at or _EPOCH)
-    return (*timed, *(m for m in listed if m.at is None))
 
 
 def _meta(ticket: Mapping[str, Any], via_channel: str) -> dict[str, Any]:
