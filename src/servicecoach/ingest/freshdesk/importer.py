@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from servicecoach.errors import InvalidFileError, Problem
+from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
-from servicecoach.ingest.freshdesk.tickets import Reply, TicketReader
+from servicecoach.ingest.freshdesk.tickets import TicketReader
 from servicecoach.ingest.jsonload import stream_json
-from servicecoach.ingest.jsonvalues import ident, obj
+from servicecoach.ingest.ticketparts import TicketFiles, read_tickets_and_parts
 
 __all__ = ["FreshdeskImporter"]
 
@@ -42,6 +42,19 @@ def _records(source: Source, key: str) -> Iterator[tuple[object, int]]:
         yield bare, 1
 
 
+_FILES = TicketFiles(
+    part="conversation",
+    is_parts_file=_is_conversations,
+    part_records=lambda source: _records(source, "conversations"),
+    ticket_records=lambda source: _records(source, "tickets"),
+    reader=TicketReader,
+    without_ticket=(
+        "which holds the customer's first message (its description) and who the customer is"
+    ),
+    without_ticket_fix="import the ticket (GET /tickets/ID) with its conversations",
+)
+
+
 class FreshdeskImporter(Importer):
     """Freshdesk tickets and their conversations (API v2 JSON)."""
 
@@ -64,56 +77,5 @@ class FreshdeskImporter(Importer):
         return 0
 
     def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        replies: dict[str, list[Reply]] = {}
-        tickets: list[Source] = []
-        for source in sources:
-            try:
-                if _is_conversations(source):
-                    yield from self._read_conversations(source, replies)
-                else:
-                    tickets.append(source)
-            except InvalidFileError as exc:
-                yield exc.problem
-            except OSError as exc:
-                yield source.problem("", f"cannot read the file ({exc.strerror})")
-        seen: set[str] = set()
-        for source in tickets:
-            try:
-                yield from self._read_tickets(source, replies, seen)
-            except InvalidFileError as exc:
-                yield exc.problem
-        for ticket_id, left in replies.items():
-            if ticket_id not in seen:
-                yield left[0].source.problem(
-                    f"ticket {ticket_id}",
-                    f"{len(left)} conversation{'s' if len(left) != 1 else ''} of ticket "
-                    f"{ticket_id} without the ticket, which holds the customer's first "
-                    "message (its description) and who the customer is",
-                    "import the ticket (GET /tickets/ID) with its conversations",
-                )
-
-    def _read_conversations(
-        self, source: Source, replies: dict[str, list[Reply]]
-    ) -> Iterator[Problem]:
-        for record, index in _records(source, "conversations"):
-            where = f"conversation {index}"
-            ticket_id = ident(obj(record).get("ticket_id"))
-            if ticket_id is None:
-                yield source.problem(
-                    where,
-                    "the conversation has no ticket_id",
-                    "export conversations as the API gives them (each names its ticket)",
-                )
-                continue
-            where = f"ticket {ticket_id}, {where}"
-            replies.setdefault(ticket_id, []).append(Reply(record, source, where))
-
-    def _read_tickets(
-        self, source: Source, replies: dict[str, list[Reply]], seen: set[str]
-    ) -> Iterator[Item]:
-        for ticket, index in _records(source, "tickets"):
-            ticket_id = ident(obj(ticket).get("id"))
-            joined = replies.get(ticket_id, []) if ticket_id else []
-            if ticket_id:
-                seen.add(ticket_id)
-            yield from TicketReader(source, f"ticket {index}").read(ticket, joined)
+        """Read the files of conversations, then the tickets joined to their conversations."""
+        yield from read_tickets_and_parts(sources, _FILES)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
 from servicecoach.ingest.messages import in_time_order
+from servicecoach.ingest.ticketparts import Part
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -22,7 +22,7 @@ from servicecoach.model.text import (
     trim_email_reply,
 )
 
-__all__ = ["Reply", "TicketReader"]
+__all__ = ["TicketReader"]
 
 SOURCE = "freshdesk"
 """The importer's name, the conversations' source."""
@@ -70,15 +70,6 @@ def _body(plain: object, html: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A conversation (reply or note) read from some file, with where it was."""
-
-    value: object
-    source: Source
-    where: str
-
-
 class TicketReader:
     """Turns one ticket object and its conversations into a conversation."""
 
@@ -86,7 +77,7 @@ class TicketReader:
         self.source = source
         self.where = where
 
-    def read(self, ticket: object, joined: Sequence[Reply]) -> Iterator[Item]:
+    def read(self, ticket: object, joined: Sequence[Part]) -> Iterator[Item]:
         """Yield the ticket's conversation after a problem per bad reply, or its problem.
 
         A ticket with no reply of its own (``conversations``) or from other files is a
@@ -111,7 +102,7 @@ class TicketReader:
             )
             return
         replies = [
-            Reply(item, self.source, f"{self.where}, conversation {index}")
+            Part(item, self.source, f"{self.where}, conversation {index}")
             for index, item in enumerate(embedded or [], start=1)
         ]
         replies.extend(joined)

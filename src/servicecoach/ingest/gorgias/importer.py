@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from servicecoach.errors import InvalidFileError, Problem
+from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import HEAD_BYTES, Importer, ImportOptions, Item, Source
-from servicecoach.ingest.gorgias.tickets import Part, TicketReader
+from servicecoach.ingest.gorgias.tickets import TicketReader
 from servicecoach.ingest.jsonload import stream_json
-from servicecoach.ingest.jsonvalues import ident, obj
+from servicecoach.ingest.ticketparts import TicketFiles, read_tickets_and_parts
 
 __all__ = ["GorgiasImporter"]
 
@@ -45,6 +45,17 @@ def _records(source: Source) -> Iterator[tuple[object, int]]:
         yield bare, 1
 
 
+_FILES = TicketFiles(
+    part="message",
+    is_parts_file=_is_messages,
+    part_records=_records,
+    ticket_records=_records,
+    reader=TicketReader,
+    without_ticket="which says who the customer is and on which channel",
+    without_ticket_fix="import the ticket (GET /api/tickets/ID) with its messages",
+)
+
+
 class GorgiasImporter(Importer):
     """Gorgias tickets with their messages (REST API JSON)."""
 
@@ -65,49 +76,5 @@ class GorgiasImporter(Importer):
         return 0
 
     def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
-        joined: dict[str, list[Part]] = {}
-        tickets: list[Source] = []
-        for source in sources:
-            try:
-                if _is_messages(source):
-                    yield from self._read_messages(source, joined)
-                else:
-                    tickets.append(source)
-            except InvalidFileError as exc:
-                yield exc.problem
-            except OSError as exc:
-                yield source.problem("", f"cannot read the file ({exc.strerror})")
-        seen: set[str] = set()
-        for source in tickets:
-            try:
-                for ticket, index in _records(source):
-                    ticket_id = ident(obj(ticket).get("id"))
-                    if ticket_id:
-                        seen.add(ticket_id)
-                    parts = joined.get(ticket_id, []) if ticket_id else []
-                    yield from TicketReader(source, f"ticket {index}").read(ticket, parts)
-            except InvalidFileError as exc:
-                yield exc.problem
-        for ticket_id, left in joined.items():
-            if ticket_id not in seen:
-                yield left[0].source.problem(
-                    f"ticket {ticket_id}",
-                    f"{len(left)} message{'s' if len(left) != 1 else ''} of ticket {ticket_id} "
-                    "without the ticket, which says who the customer is and on which channel",
-                    "import the ticket (GET /api/tickets/ID) with its messages",
-                )
-
-    def _read_messages(self, source: Source, joined: dict[str, list[Part]]) -> Iterator[Problem]:
-        for message, index in _records(source):
-            where = f"message {index}"
-            ticket_id = ident(obj(message).get("ticket_id"))
-            if ticket_id is None:
-                yield source.problem(
-                    where,
-                    "the message has no ticket_id",
-                    "export messages as the API gives them (each names its ticket)",
-                )
-                continue
-            joined.setdefault(ticket_id, []).append(
-                Part(message, source, f"ticket {ticket_id}, {where}")
-            )
+        """Read the files of messages, then the tickets joined to their messages."""
+        yield from read_tickets_and_parts(sources, _FILES)

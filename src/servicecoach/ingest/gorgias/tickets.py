@@ -6,13 +6,13 @@ See :mod:`servicecoach.ingest.gorgias` for the rules (customer, roles, text, cha
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from servicecoach.errors import InvalidRecordError
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, int_or_none, obj, text_or_none, text_time
 from servicecoach.ingest.messages import in_time_order
+from servicecoach.ingest.ticketparts import Part
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
     html_to_text,
@@ -21,7 +21,7 @@ from servicecoach.model.text import (
     trim_email_reply,
 )
 
-__all__ = ["Part", "TicketReader"]
+__all__ = ["TicketReader"]
 
 SOURCE = "gorgias"
 """The importer's name, the conversations' source."""
@@ -63,15 +63,6 @@ def _name(person: Mapping[str, Any]) -> str | None:
         if p
     )
     return text_or_none(person.get("name")) or full or None
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A message read from some file, with where it was, for problem reports."""
-
-    value: object
-    source: Source
-    where: str
 
 
 class TicketReader:

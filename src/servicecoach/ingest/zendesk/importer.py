@@ -18,10 +18,10 @@ from servicecoach.ingest.jsonload import (
     stream_json,
 )
 from servicecoach.ingest.jsonvalues import ident, obj
+from servicecoach.ingest.ticketparts import Part
 from servicecoach.ingest.zendesk.joins import (
     PAGE_LINKS,
     Joined,
-    Part,
     comments_ticket,
     read_audits,
     read_comments,

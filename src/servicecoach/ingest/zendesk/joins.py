@@ -20,8 +20,9 @@ from servicecoach.errors import Problem
 from servicecoach.ingest.base import Source
 from servicecoach.ingest.jsonload import JsonItem
 from servicecoach.ingest.jsonvalues import ident, obj
+from servicecoach.ingest.ticketparts import Part
 
-__all__ = ["Joined", "Part", "comments_ticket", "read_audits", "read_comments"]
+__all__ = ["Joined", "comments_ticket", "read_audits", "read_comments"]
 
 _TICKET_URL = re.compile(r"/tickets/(\d+)/comments\b")
 _TICKET_NAME = re.compile(r"(?:^|[^a-z])ticket[-_ ]?(\d+)(?!\d)", re.IGNORECASE)
@@ -29,15 +30,6 @@ _COMMENT_EVENTS = frozenset({"Comment", "VoiceComment"})
 _AUDIT_FIELDS = frozenset({"requester_id", "subject", "status", "priority", "type", "tags"})
 PAGE_LINKS = ("links", "next_page", "previous_page")
 """Members of a comments page whose URLs name its ticket."""
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A comment or call read from some file, with where it was, for problem reports."""
-
-    value: object
-    source: Source
-    where: str
 
 
 @dataclass(slots=True)

@@ -12,7 +12,8 @@ from servicecoach.errors import InvalidRecordError, Problem
 from servicecoach.ingest.base import Item, Source
 from servicecoach.ingest.jsonvalues import ident, obj, text_or_none, text_time
 from servicecoach.ingest.messages import in_time_order
-from servicecoach.ingest.zendesk.joins import Joined, Part
+from servicecoach.ingest.ticketparts import Part
+from servicecoach.ingest.zendesk.joins import Joined
 from servicecoach.ingest.zendesk.talk import call_messages
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.model.text import (
