@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.conversationfiles import stream_conversations
 from servicecoach.ingest.helpscout.conversations import SHAPES_FIX, read_conversation
-from servicecoach.ingest.jsonload import stream_json
 
 __all__ = ["HelpScoutImporter"]
 
@@ -24,29 +24,13 @@ def _is_conversation(value: Mapping[str, object]) -> bool:
     return "id" in value and (isinstance(value.get("_embedded"), dict) or "mailboxId" in value)
 
 
-def _conversations(source: Source) -> Iterator[tuple[str, object]]:
-    """Each conversation of a file with where it is.
-
-    A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a
-    time, so memory stays flat whatever the file size; an API page
-    (``{"_embedded": {"conversations": [...]}}``, at most 50 conversations) and a lone
-    conversation are built whole.
+def _whole(source: Source, members: dict[str, object]) -> Iterator[tuple[str, object]]:
+    """The conversations of an API page (``{"_embedded": {"conversations": [...]}}``, at
+    most 50 conversations, built whole), or the one conversation a file holds.
 
     Raises:
-        InvalidFileError: the file is not UTF-8 JSON, or in no accepted shape.
+        InvalidFileError: the document is neither.
     """
-    members: dict[str, object] = {}
-    listed = False
-    for item in stream_json(source, SHAPES_FIX, _LISTS):
-        if item.index and item.key in (None, *_LISTS):
-            listed = True
-            yield f"conversation {item.index}", item.value
-        elif item.key is not None:
-            members[item.key] = item.value
-        else:
-            members[""] = item.value  # a lone value: not a document of ours
-    if listed or not members:
-        return
     embedded = members.get("_embedded")
     page = embedded.get("conversations") if isinstance(embedded, dict) else None
     if isinstance(page, list):
@@ -83,5 +67,5 @@ class HelpScoutImporter(Importer):
             InvalidFileError: the file is not UTF-8 JSON in one of the accepted shapes.
         """
         for source in sources:
-            for where, conversation in _conversations(source):
+            for where, conversation in stream_conversations(source, SHAPES_FIX, _LISTS, _whole):
                 yield from read_conversation(source, where, conversation, self.name)

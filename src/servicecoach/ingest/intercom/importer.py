@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from servicecoach.errors import InvalidFileError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.conversationfiles import stream_conversations
 from servicecoach.ingest.intercom.conversations import SHAPES_FIX, read_conversation
-from servicecoach.ingest.jsonload import stream_json
 
 __all__ = ["IntercomImporter"]
 
@@ -26,27 +26,13 @@ def _is_conversation(value: Mapping[str, object]) -> bool:
     return "conversation_parts" in value or value.get("type") == "conversation"
 
 
-def _conversations(source: Source) -> Iterator[tuple[str, object]]:
-    """Each conversation of a file with where it is, read as a stream.
-
-    A JSON array and ``{"conversations": [...]}`` are streamed one conversation at a
-    time, so memory stays flat whatever the file size; a lone conversation is built
-    whole (it is one record).
+def _whole(source: Source, members: dict[str, object]) -> Iterator[tuple[str, object]]:
+    """The one conversation a file holds; nothing for an empty ``conversation.list`` page.
 
     Raises:
-        InvalidFileError: the file is not UTF-8 JSON, or in no accepted shape.
+        InvalidFileError: the document is neither.
     """
-    members: dict[str, object] = {}
-    listed = False
-    for item in stream_json(source, SHAPES_FIX, _LISTS):
-        if item.index and item.key in (None, *_LISTS):
-            listed = True
-            yield f"conversation {item.index}", item.value
-        elif item.key is not None:
-            members[item.key] = item.value
-        else:
-            members[""] = item.value  # a lone value: not a document of ours
-    if listed or not members or members.get("type") == "conversation.list":
+    if members.get("type") == "conversation.list":
         return
     if not _is_conversation(members):
         raise InvalidFileError(
@@ -80,5 +66,5 @@ class IntercomImporter(Importer):
             InvalidFileError: the file is not UTF-8 JSON in one of the accepted shapes.
         """
         for source in sources:
-            for where, conversation in _conversations(source):
+            for where, conversation in stream_conversations(source, SHAPES_FIX, _LISTS, _whole):
                 yield from read_conversation(source, where, conversation, self.name)
