@@ -59,6 +59,25 @@ def test_limits_pathological_draft_at_the_cap_is_checked(checker: DraftChecker, 
     assert all(0 <= start <= end <= len(draft) for start, end in spans)
 
 
+CUSTOMER_SAID = {
+    "problem words": _fill("broken broken ", MAX_CONTEXT_CHARS),
+    "problem words in asides": _fill("i think it's broken (really) ", MAX_CONTEXT_CHARS),
+    "questions": _fill("When will my refund arrive? Why is it late? ", MAX_CONTEXT_CHARS),
+    "names and steps tried": _fill("my name is Dana and I tried restarting it ", MAX_CONTEXT_CHARS),
+    "repeating themselves": _fill("I'm asking again ", MAX_CONTEXT_CHARS),
+}
+"""Customer messages at the conversation cap that hit what was quadratic in their length."""
+
+
+@pytest.mark.parametrize("said", list(CUSTOMER_SAID.values()), ids=list(CUSTOMER_SAID))
+def test_limits_pathological_conversation_at_the_cap_is_checked(
+    checker: DraftChecker, said: str
+) -> None:
+    chat = conversation("c", Channel.EMAIL, [("customer", said)])
+    result = checker.check(chat, "I'm so sorry about the wait - it ships today.")
+    assert isinstance(result, DraftCheck)
+
+
 def test_limits_a_realistic_draft_at_the_cap_is_checked(checker: DraftChecker) -> None:
     sentences = [
         "I'm so sorry your jacket arrived with a torn zip.",

@@ -10,9 +10,11 @@ functions of the conversation; whether a suggestion is made is decided by the an
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion
 from servicecoach.analysis.lexicon import load_lexicon
@@ -134,40 +136,59 @@ def _report(messages: Sequence[Message], templates: Templates) -> str | None:
             if sentence.text.rstrip().endswith("?"):
                 continue
             plain = _HANDLE.sub("", _ASIDE.sub("", sentence.text))  # "(order #5521)", "@brand"
+            clauses = _Clauses(plain, breaks)
+            tried: set[tuple[int, int]] = set()
             for cue in _problem_matcher().find(plain):
                 if fold(cue.phrase) in skip:
                     continue
-                clause = _clause(plain, cue.start, breaks)
-                words = list(_WORD.finditer(clause))
-                while words and fold(words[0].group()) in openers:
-                    clause = clause[words[0].end() :].lstrip(" ,")
-                    words = list(_WORD.finditer(clause))
-                if not words or not low <= len(words) <= high:
+                span = clauses.around(cue.start)
+                if span in tried:
+                    continue  # another cue of a clause already read
+                tried.add(span)
+                clause = plain[span[0] : span[1]].strip()
+                words = _WORD.finditer(clause)
+                first = next(words, None)
+                while first is not None and fold(first.group()) in openers:
+                    clause = clause[first.end() :].lstrip(" ,")
+                    words = _WORD.finditer(clause)
+                    first = next(words, None)
+                if first is None or not low <= 1 + len(list(islice(words, high))) <= high:
                     continue
-                first = words[0].group()
-                if fold(first) in subjects or (first[0].isupper() and fold(first) != "i"):
+                word = first.group()
+                if fold(word) in subjects or (word[0].isupper() and fold(word) != "i"):
                     return second_person(clause.strip(" .!,;:"), swaps)
     return None
 
 
-def _clause(text: str, at: int, breaks: frozenset[str]) -> str:
-    """The clause of ``text`` around ``at``, cut at punctuation and at joining words."""
-    left, right = 0, len(text)
-    for match in _CLAUSE.finditer(text):
-        if match.end() <= at:
-            left = match.end()
-        elif match.start() > at:
-            right = match.start()
-            break
-    for word in _WORD.finditer(text, left, right):
-        if fold(word.group()) not in breaks:
-            continue
-        if word.end() <= at:
-            left = word.end()
-        elif word.start() > at:
-            right = word.start()
-            break
-    return text[left:right].strip()
+class _Clauses:
+    """Where the clauses of a sentence begin and end: at punctuation and at joining words.
+
+    Read once per sentence, so that finding the clause around each problem word is two
+    binary searches (reading the sentence up to each word was quadratic).
+    """
+
+    def __init__(self, text: str, breaks: frozenset[str]) -> None:
+        self._length = len(text)
+        marks = list(_CLAUSE.finditer(text))
+        self._mark_starts = [m.start() for m in marks]
+        self._mark_ends = [m.end() for m in marks]
+        joins = [w for w in _WORD.finditer(text) if fold(w.group()) in breaks]
+        self._join_starts = [w.start() for w in joins]
+        self._join_ends = [w.end() for w in joins]
+
+    def around(self, at: int) -> tuple[int, int]:
+        """The clause holding offset ``at``, as ``(start, end)`` (not yet stripped)."""
+        before = bisect_right(self._mark_ends, at) - 1
+        left = self._mark_ends[before] if before >= 0 else 0
+        after = bisect_right(self._mark_starts, at)
+        right = self._mark_starts[after] if after < len(self._mark_starts) else self._length
+        join = bisect_right(self._join_ends, at) - 1  # the last joining word before ``at``
+        if join >= 0 and self._join_starts[join] >= left:
+            left = self._join_ends[join]
+        join = bisect_right(self._join_starts, at)  # the first one after it
+        if join < len(self._join_starts) and self._join_starts[join] < right:
+            right = self._join_starts[join]
+        return left, right
 
 
 def _especially(said: Sequence[Message], templates: Templates) -> str | None:
