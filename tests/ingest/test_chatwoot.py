@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,23 +17,13 @@ from servicecoach.ingest.chatwoot import ChatwootImporter
 from servicecoach.model.conversation import Channel, Conversation, Role
 from servicecoach.model.text import normalize_text
 from servicecoach.testing import read_all
+from tests.ingest.jsonfiles import JsonFiles
 
 SAMPLES = Path(__file__).parents[2] / "src" / "servicecoach" / "samples"
 SAMPLE = SAMPLES / "chatwoot" / "conversations.json"
 DATA = Path(__file__).parents[1] / "data" / "chatwoot"
 IMPORTER = ChatwootImporter()
-
-
-def _write(directory: Path, data: object, name: str = "export.json") -> Path:
-    path = directory / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
-def _read_data(directory: Path, data: object) -> list[Conversation]:
-    conversations, problems = read_all(IMPORTER, [_write(directory, data)])
-    assert problems == []
-    return conversations
+FILES = JsonFiles(IMPORTER)
 
 
 def _message(**fields: Any) -> dict[str, Any]:
@@ -101,7 +90,7 @@ def test_chatwoot_sample_reads_every_conversation() -> None:
 )
 def test_chatwoot_accepts_every_api_shape(tmp_path: Path, wrap: Any) -> None:
     conversation = _conversation(_message(id=1), _message(id=2, message_type=1, content="Hi!"))
-    [read] = _read_data(tmp_path, wrap(conversation))
+    [read] = FILES.read(tmp_path, wrap(conversation))
     assert read.id == "chatwoot-77"
     assert [m.text for m in read.messages] == ["Hello", "Hi!"]
     assert read.customer.name == "Mei Lin"
@@ -125,7 +114,7 @@ def test_chatwoot_accepts_every_api_shape(tmp_path: Path, wrap: Any) -> None:
     ],
 )
 def test_chatwoot_maps_channels(tmp_path: Path, channel: str, expected: Channel) -> None:
-    [read] = _read_data(tmp_path, [_conversation(_message(), channel=channel)])
+    [read] = FILES.read(tmp_path, [_conversation(_message(), channel=channel)])
     assert read.channel is expected
     assert read.public is False
     assert read.meta["channel"] == channel
@@ -149,7 +138,7 @@ def test_chatwoot_maps_channels(tmp_path: Path, channel: str, expected: Channel)
 def test_chatwoot_maps_roles(
     tmp_path: Path, fields: dict[str, Any], role: Role, internal: bool
 ) -> None:
-    [read] = _read_data(tmp_path, [_conversation(_message(**fields))])
+    [read] = FILES.read(tmp_path, [_conversation(_message(**fields))])
     [message] = read.messages
     assert message.role is role
     assert message.internal is internal
@@ -186,7 +175,9 @@ def test_chatwoot_bad_records_are_problems_and_the_rest_is_read() -> None:
 def test_chatwoot_message_type_of_any_wrong_type_is_a_problem(
     tmp_path: Path, message_type: object, shown: str
 ) -> None:
-    path = _write(tmp_path, [_conversation(_message(message_type=message_type), _message(id=2))])
+    path = FILES.write(
+        tmp_path, [_conversation(_message(message_type=message_type), _message(id=2))]
+    )
     [conversation], [problem] = read_all(IMPORTER, [path])
     assert [m.id for m in conversation.messages] == ["2"]
     assert problem.location == "conversation 1 (id 77), message 1"
@@ -196,7 +187,7 @@ def test_chatwoot_message_type_of_any_wrong_type_is_a_problem(
 @pytest.mark.parametrize("meta", [[], "Channel::Email", 7, None, {"sender": [1], "channel": {}}])
 def test_chatwoot_meta_of_the_wrong_type_is_ignored(tmp_path: Path, meta: object) -> None:
     conversation = {**_conversation(_message()), "meta": meta}
-    [read] = _read_data(tmp_path, [conversation])
+    [read] = FILES.read(tmp_path, [conversation])
     assert read.channel is Channel.OTHER
     assert read.customer.is_empty()
     assert [m.id for m in read.messages] == ["1"]
@@ -206,7 +197,7 @@ def test_chatwoot_meta_of_the_wrong_type_is_ignored(tmp_path: Path, meta: object
     "created_at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", 10**20]
 )
 def test_chatwoot_time_out_of_range_is_a_problem(tmp_path: Path, created_at: object) -> None:
-    path = _write(tmp_path, [_conversation(_message(created_at=created_at), _message(id=2))])
+    path = FILES.write(tmp_path, [_conversation(_message(created_at=created_at), _message(id=2))])
     [conversation], [problem] = read_all(IMPORTER, [path])
     assert [m.id for m in conversation.messages] == ["2"]
     assert problem.location == "conversation 1 (id 77), message 1"
@@ -274,7 +265,7 @@ def test_chatwoot_contact_identifier_is_a_handle(
 ) -> None:
     conversation = _conversation(_message())
     conversation["meta"]["sender"] = contact
-    [read] = _read_data(tmp_path, conversation)
+    [read] = FILES.read(tmp_path, conversation)
     assert dict(read.customer.handles) == handles
     assert read.meta.get("contact_identifier") == meta
 
@@ -297,7 +288,7 @@ def test_chatwoot_orders_out_of_order_messages(tmp_path: Path) -> None:
         _message(id=4, created_at=None, content="untimed"),
         _message(id=2, created_at=1714752200, content="second"),
     ]
-    [read] = _read_data(tmp_path, [_conversation(*messages)])
+    [read] = FILES.read(tmp_path, [_conversation(*messages)])
     assert [m.text for m in read.messages] == ["first", "second", "third", "untimed"]
 
 
@@ -308,14 +299,14 @@ def test_chatwoot_reads_html_and_trims_incoming_email(tmp_path: Path) -> None:
         "<blockquote>Old text</blockquote>",
     )
     reply = _message(id=2, message_type=1, content="<p>Hi Mei,</p><p>Sorry!</p>")
-    [read] = _read_data(tmp_path, [_conversation(incoming, reply, channel="Channel::Email")])
+    [read] = FILES.read(tmp_path, [_conversation(incoming, reply, channel="Channel::Email")])
     assert read.messages[0].text == "My boots leak 😞"
     assert read.messages[1].text == "Hi Mei,\n\nSorry!"
 
 
 def test_chatwoot_keeps_attachment_types(tmp_path: Path) -> None:
     photo = _message(content=None, attachments=[{"file_type": "image"}, "odd"])
-    [read] = _read_data(tmp_path, [_conversation(photo)])
+    [read] = FILES.read(tmp_path, [_conversation(photo)])
     assert read.messages[0].text == ""
     assert read.messages[0].meta["attachments"] == ["image", "file"]
 
@@ -325,7 +316,7 @@ def test_chatwoot_accepts_iso_and_millisecond_times(tmp_path: Path) -> None:
         _message(id=1, created_at="2024-05-03T16:02:11Z"),
         _message(id=2, created_at=1714752131000),
     ]
-    [read] = _read_data(tmp_path, [_conversation(*messages)])
+    [read] = FILES.read(tmp_path, [_conversation(*messages)])
     assert [m.at.isoformat() if m.at else None for m in read.messages] == [
         "2024-05-03T16:02:11+00:00",
         "2024-05-03T16:02:11+00:00",
@@ -378,7 +369,7 @@ _json = st.recursive(
 @given(data=_json)
 def test_chatwoot_arbitrary_json_never_raises_raw_errors(data: object) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        path = _write(Path(directory), data)
+        path = FILES.write(Path(directory), data)
         try:
             conversations, _ = read_all(IMPORTER, [path])
         except InvalidFileError:
@@ -411,7 +402,7 @@ def test_chatwoot_generated_conversations_round_trip(texts: list[str]) -> None:
         for i, text in enumerate(texts)
     ]
     with tempfile.TemporaryDirectory() as directory:
-        [read] = _read_data(Path(directory), [_conversation(*messages)])
+        [read] = FILES.read(Path(directory), [_conversation(*messages)])
     assert len(read.messages) == len(texts)
     assert [m.text for m in read.messages] == [normalize_text(t) for t in texts]
 
@@ -464,9 +455,9 @@ def _event_now(**fields: Any) -> dict[str, Any]:
 
 
 def test_chatwoot_reads_a_2020_webhook_event(tmp_path: Path) -> None:
-    path = _write(tmp_path, _event_2020())
+    path = FILES.write(tmp_path, _event_2020())
     assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 90
-    (conversation,) = _read_data(tmp_path, _event_2020())
+    (conversation,) = FILES.read(tmp_path, _event_2020())
     assert conversation.id == "chatwoot-9"
     (message,) = conversation.messages
     assert (message.id, message.role, message.text) == (
@@ -481,7 +472,7 @@ def test_chatwoot_reads_a_2020_webhook_event(tmp_path: Path) -> None:
 
 
 def test_chatwoot_reads_a_list_of_events_of_both_shapes(tmp_path: Path) -> None:
-    (conversation,) = _read_data(tmp_path, [_event_2020(), _event_now()])
+    (conversation,) = FILES.read(tmp_path, [_event_2020(), _event_now()])
     assert [(m.id, m.role, m.author) for m in conversation] == [
         ("31", Role.CUSTOMER, "Omar H"),
         ("32", Role.AGENT, "Sam Ortiz"),
@@ -492,7 +483,7 @@ def test_chatwoot_reads_a_list_of_events_of_both_shapes(tmp_path: Path) -> None:
 
 def test_chatwoot_conversation_event_is_a_conversation(tmp_path: Path) -> None:
     event = {"event": "conversation_created", **_conversation(_message())}
-    (conversation,) = _read_data(tmp_path, event)
+    (conversation,) = FILES.read(tmp_path, event)
     assert conversation.id == "chatwoot-77"
     assert [m.text for m in conversation] == ["Hello"]
 
@@ -503,7 +494,7 @@ def test_chatwoot_event_without_a_conversation_is_a_problem(tmp_path: Path) -> N
         {"event": "webwidget_triggered", "contact": {"id": 5}},
         _event_now(conversation={"inbox_id": 4}),
     ]
-    conversations, problems = read_all(IMPORTER, [_write(tmp_path, events)])
+    conversations, problems = FILES.read_all(tmp_path, events)
     assert [c.id for c in conversations] == ["chatwoot-9"]
     assert [(p.location, p.message) for p in problems] == [
         ("event 2", "a 'webwidget_triggered' event holds no conversation: skipped"),
@@ -522,15 +513,13 @@ def test_chatwoot_event_without_a_conversation_is_a_problem(tmp_path: Path) -> N
     ],
 )
 def test_chatwoot_times_of_every_shape(tmp_path: Path, value: object, expected: str) -> None:
-    (conversation,) = _read_data(tmp_path, [_event_2020(created_at=value)])
+    (conversation,) = FILES.read(tmp_path, [_event_2020(created_at=value)])
     at = conversation.messages[0].at
     assert at is not None and at.isoformat() == expected
 
 
 def test_chatwoot_bad_2020_time_is_a_problem_naming_it(tmp_path: Path) -> None:
-    conversations, problems = read_all(
-        IMPORTER, [_write(tmp_path, _event_2020(created_at="yesterday UTC"))]
-    )
+    conversations, problems = FILES.read_all(tmp_path, _event_2020(created_at="yesterday UTC"))
     assert [len(c) for c in conversations] == [0]
     assert [(p.location, p.message) for p in problems] == [
         ("event 1 (conversation 9), message 1", "'created_at' is not a date: 'yesterday UTC'")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from servicecoach.ingest.base import HEAD_BYTES
 from servicecoach.ingest.freshdesk import FreshdeskImporter
 from servicecoach.model.conversation import Channel, Conversation, Role
 from servicecoach.testing import read_all
 from tests.conftest import SAMPLES
+from tests.ingest.jsonfiles import JsonFiles, head, other_samples, sample_id
 
 FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "formats" / "freshdesk"
 TICKET_1 = FORMATS / "tests_sample_json_data_ticket_1.json"
@@ -21,18 +20,13 @@ ALL_TICKETS = FORMATS / "tests_sample_json_data_all_tickets.json"
 CONVERSATIONS = FORMATS / "sample_json_data_conversations.json"
 SAMPLE = SAMPLES / "freshdesk" / "tickets.json"
 IMPORTER = FreshdeskImporter()
+FILES = JsonFiles(IMPORTER)
 
 needs_formats = pytest.mark.skipif(not FORMATS.is_dir(), reason="../shared/formats is absent")
 
 
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
-
-
-def _write(folder: Path, name: str, data: object) -> Path:
-    path = folder / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
 
 
 def _sample() -> dict[str, Conversation]:
@@ -157,10 +151,10 @@ def _reply(rid: int, incoming: bool | None, **more: Any) -> dict[str, Any]:
 
 def test_freshdesk_joins_several_files(tmp_path: Path) -> None:
     files = [
-        _write(tmp_path, "c1.json", [_reply(1, False)]),
-        _write(tmp_path, "tickets.json", {"tickets": [_ticket(), _ticket(id=6)]}),
-        _write(
-            tmp_path, "c2.json", {"conversations": [_reply(2, True), _reply(3, None, ticket_id=6)]}
+        FILES.write(tmp_path, [_reply(1, False)], "c1.json"),
+        FILES.write(tmp_path, {"tickets": [_ticket(), _ticket(id=6)]}, "tickets.json"),
+        FILES.write(
+            tmp_path, {"conversations": [_reply(2, True), _reply(3, None, ticket_id=6)]}, "c2.json"
         ),
     ]
     conversations, problems = read_all(IMPORTER, files)
@@ -190,8 +184,8 @@ def test_freshdesk_bad_conversation_is_reported(
     tmp_path: Path, reply: dict[str, Any], message: str
 ) -> None:
     files = [
-        _write(tmp_path, "t.json", _ticket()),
-        _write(tmp_path, "c.json", [_reply(1, False), _reply(2, True, **reply)]),
+        FILES.write(tmp_path, _ticket(), "t.json"),
+        FILES.write(tmp_path, [_reply(1, False), _reply(2, True, **reply)], "c.json"),
     ]
     (ticket,), (problem,) = read_all(IMPORTER, files)
     assert len(ticket) == 2
@@ -223,19 +217,15 @@ def test_freshdesk_unreadable(tmp_path: Path, content: bytes, message: str) -> N
     [(SAMPLE, 90), (SAMPLES / "zendesk" / "tickets.json", 0)],
 )
 def test_freshdesk_detect(path: Path, score: int) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == score
+    assert IMPORTER.detect(path, head(path)) == score
 
 
 @needs_formats
 @pytest.mark.parametrize("path", [TICKET_1, ALL_TICKETS, CONVERSATIONS], ids=lambda p: p.name)
 def test_freshdesk_detects_real_files(path: Path) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 90
+    assert IMPORTER.detect(path, head(path)) == 90
 
 
-def _other_samples() -> list[Path]:
-    return sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.parent.name != "freshdesk")
-
-
-@pytest.mark.parametrize("path", _other_samples(), ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", other_samples("freshdesk"), ids=sample_id)
 def test_freshdesk_detect_ignores_other_formats(path: Path) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 0
+    assert IMPORTER.detect(path, head(path)) == 0

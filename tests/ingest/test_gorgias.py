@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from servicecoach.ingest.base import HEAD_BYTES
 from servicecoach.ingest.gorgias import GorgiasImporter
 from servicecoach.model.conversation import Channel, Conversation, Role
 from servicecoach.testing import read_all
 from tests.conftest import SAMPLES
+from tests.ingest.jsonfiles import JsonFiles, head, other_samples, sample_id
 
 SAMPLE = SAMPLES / "gorgias" / "tickets.json"
 IMPORTER = GorgiasImporter()
+FILES = JsonFiles(IMPORTER)
 
 
 def _sample() -> dict[str, Conversation]:
     conversations, problems = read_all(IMPORTER, [SAMPLE])
     assert problems == []
     return {c.id: c for c in conversations}
-
-
-def _write(folder: Path, name: str, data: object) -> Path:
-    path = folder / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
 
 
 def test_gorgias_sample_conversations() -> None:
@@ -104,8 +98,8 @@ def _message(mid: int, from_agent: object, **more: Any) -> dict[str, Any]:
 
 def test_gorgias_messages_join_their_tickets(tmp_path: Path) -> None:
     files = [
-        _write(tmp_path, "messages.json", {"data": [_message(1, False), _message(2, True)]}),
-        _write(tmp_path, "ticket.json", _ticket()),
+        FILES.write(tmp_path, {"data": [_message(1, False), _message(2, True)]}, "messages.json"),
+        FILES.write(tmp_path, _ticket(), "ticket.json"),
     ]
     (conversation,), problems = read_all(IMPORTER, files)
     assert problems == []
@@ -131,7 +125,7 @@ def test_gorgias_messages_join_their_tickets(tmp_path: Path) -> None:
     ],
 )
 def test_gorgias_problems(tmp_path: Path, files: dict[str, object], message: str) -> None:
-    paths = [_write(tmp_path, name, data) for name, data in files.items()]
+    paths = [FILES.write(tmp_path, data, name) for name, data in files.items()]
     conversations, problems = read_all(IMPORTER, paths)
     assert conversations == []
     assert any(message in p.message for p in problems), problems
@@ -139,7 +133,9 @@ def test_gorgias_problems(tmp_path: Path, files: dict[str, object], message: str
 
 
 def test_gorgias_empty_list_answer(tmp_path: Path) -> None:
-    path = _write(tmp_path, "t.json", {"data": [], "meta": {"next_cursor": None}, "object": "list"})
+    path = FILES.write(
+        tmp_path, {"data": [], "meta": {"next_cursor": None}, "object": "list"}, "t.json"
+    )
     assert read_all(IMPORTER, [path]) == ([], [])
 
 
@@ -147,13 +143,9 @@ def test_gorgias_empty_list_answer(tmp_path: Path) -> None:
     ("path", "score"), [(SAMPLE, 90), (SAMPLES / "zendesk" / "tickets.json", 0)]
 )
 def test_gorgias_detect(path: Path, score: int) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == score
+    assert IMPORTER.detect(path, head(path)) == score
 
 
-def _other_samples() -> list[Path]:
-    return sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.parent.name != "gorgias")
-
-
-@pytest.mark.parametrize("path", _other_samples(), ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", other_samples("gorgias"), ids=sample_id)
 def test_gorgias_detect_ignores_other_formats(path: Path) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 0
+    assert IMPORTER.detect(path, head(path)) == 0

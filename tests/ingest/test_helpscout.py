@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,31 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import HEAD_BYTES, ImportOptions, Source
 from servicecoach.ingest.helpscout import HelpScoutImporter
 from servicecoach.ingest.registry import detect_format, importers
-from servicecoach.model.conversation import Channel, Conversation, Role
+from servicecoach.model.conversation import Channel, Role
 from servicecoach.testing import read_all
 from tests.conftest import SAMPLES
+from tests.ingest.jsonfiles import ANY_JSON, JsonFiles, head, other_samples, sample_id
 
 SAMPLE = SAMPLES / "helpscout" / "conversations.json"
 IMPORTER = HelpScoutImporter()
+FILES = JsonFiles(IMPORTER, "helpscout.json")
 _PEOPLE = {
     "customer": {"id": 80012, "type": "customer", "first": "Mei", "last": "Lin"},
     "user": {"id": 7302, "type": "user", "first": "Priya", "last": "Shah"},
 }
-
-
-def _write(directory: Path, data: object, name: str = "helpscout.json") -> Path:
-    path = directory / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
-def _read(directory: Path, data: object) -> list[Conversation]:
-    conversations, problems = read_all(IMPORTER, [_write(directory, data)])
-    assert problems == []
-    return conversations
 
 
 def _thread(thread_id: int, kind: str, body: str | None, by: str = "user", **fields: Any) -> Any:
@@ -126,7 +114,7 @@ def test_helpscout_roles_from_the_thread_type(
     tmp_path: Path, kind: str, by: str, role: Role, internal: bool
 ) -> None:
     threads = (_thread(1, "customer", "Hello", "customer"), _thread(2, kind, "<p>Words</p>", by))
-    (conversation,) = _read(tmp_path, _conversation(*threads))
+    (conversation,) = FILES.read(tmp_path, _conversation(*threads))
     message = conversation.messages[1]
     assert (message.role, message.internal) == (role, internal)
 
@@ -141,7 +129,7 @@ def test_helpscout_roles_from_the_thread_type(
     ],
 )
 def test_helpscout_accepted_shapes(tmp_path: Path, document: object, count: int) -> None:
-    assert len(_read(tmp_path, document)) == count
+    assert len(FILES.read(tmp_path, document)) == count
 
 
 def test_helpscout_line_items_drafts_and_empty_threads_are_dropped(tmp_path: Path) -> None:
@@ -153,7 +141,7 @@ def test_helpscout_line_items_drafts_and_empty_threads_are_dropped(tmp_path: Pat
         _thread(5, "reply", "", attachments=[{"mimeType": "image/png"}]),
         _thread(6, "forwardparent", "<p>Forwarded</p>"),
     )
-    (conversation,) = _read(tmp_path, _conversation(*threads))
+    (conversation,) = FILES.read(tmp_path, _conversation(*threads))
     assert [(m.id, m.text) for m in conversation] == [("1", "It broke"), ("5", "")]
     assert conversation.messages[1].meta == {"attachments": ["image/png"]}
     assert conversation.meta["dropped_threads"] == {
@@ -167,7 +155,7 @@ def test_helpscout_line_items_drafts_and_empty_threads_are_dropped(tmp_path: Pat
 def test_helpscout_conversation_without_threads_is_a_problem(tmp_path: Path) -> None:
     listed = _conversation()
     del listed["_embedded"]
-    conversations, problems = read_all(IMPORTER, [_write(tmp_path, [listed])])
+    conversations, problems = FILES.read_all(tmp_path, [listed])
     assert conversations == []
     (problem,) = problems
     assert problem.location == "conversation 1 (id 501)"
@@ -192,7 +180,7 @@ def test_helpscout_bad_threads_are_reported_and_skipped(
     tmp_path: Path, thread: object, message: str
 ) -> None:
     good = _thread(1, "customer", "It broke", "customer")
-    conversations, problems = read_all(IMPORTER, [_write(tmp_path, _conversation(good, thread))])
+    conversations, problems = FILES.read_all(tmp_path, _conversation(good, thread))
     assert [[m.id for m in c] for c in conversations] == [["1"]]
     (problem,) = problems
     assert problem.location.startswith("conversation 1 (id 501), thread 2")
@@ -212,7 +200,7 @@ def test_helpscout_bad_conversations_are_reported(
     tmp_path: Path, conversation: object, message: str
 ) -> None:
     data = [conversation, _conversation(id=9)]
-    conversations, problems = read_all(IMPORTER, [_write(tmp_path, data)])
+    conversations, problems = FILES.read_all(tmp_path, data)
     assert [c.id for c in conversations] == ["helpscout-9"]
     (problem,) = problems
     assert problem.message.startswith(message)
@@ -221,46 +209,35 @@ def test_helpscout_bad_conversations_are_reported(
 def test_helpscout_customer_without_primary_customer(tmp_path: Path) -> None:
     conversation = _conversation()
     del conversation["primaryCustomer"]
-    (read,) = _read(tmp_path, conversation)
+    (read,) = FILES.read(tmp_path, conversation)
     assert (read.customer.id, read.customer.name) == ("80012", "Mei Lin")
 
 
 def test_helpscout_unreadable_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, {"tickets": []})
+    path = FILES.write(tmp_path, {"tickets": []})
     with pytest.raises(InvalidFileError, match="not a Help Scout conversations document"):
         read_all(IMPORTER, [path])
 
 
 def test_helpscout_detect() -> None:
-    assert IMPORTER.detect(SAMPLE, SAMPLE.read_bytes()[:HEAD_BYTES]) == 95
+    assert IMPORTER.detect(SAMPLE, head(SAMPLE)) == 95
     assert detect_format(SAMPLE, importers().values()).name == "helpscout"
-    others = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.parent.name != "helpscout")
-    for path in others:
-        assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 0, path
 
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),
-    max_leaves=12,
-)
+@pytest.mark.parametrize("path", other_samples("helpscout"), ids=sample_id)
+def test_helpscout_detect_ignores_other_formats(path: Path) -> None:
+    assert IMPORTER.detect(path, head(path)) == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    value=_JSON,
+    value=ANY_JSON,
     key=st.sampled_from(["_embedded", "primaryCustomer", "createdAt", "id", "tags", "assignee"]),
 )
 def test_helpscout_fuzz_never_crashes(value: object, key: str) -> None:
     document = _conversation()
     document[key] = value
-    with tempfile.TemporaryDirectory() as directory:
-        try:
-            read_all(IMPORTER, [_write(Path(directory), document)])
-        except InvalidFileError as exc:  # e.g. a number too large for the JSON parser
-            assert exc.problem.path.name == "helpscout.json"
+    FILES.read_never_crashes(document)
 
 
 def test_helpscout_list_is_read_as_a_stream(tmp_path: Path) -> None:
@@ -268,9 +245,4 @@ def test_helpscout_list_is_read_as_a_stream(tmp_path: Path) -> None:
     path = tmp_path / "helpscout.json"
     good = json.dumps([_conversation(), _conversation(id=502)])
     path.write_text(good[:-1] + ', {"id": ', encoding="utf-8")
-    read: list[str] = []
-    with pytest.raises(InvalidFileError) as caught:
-        for item in IMPORTER.read([Source(path)], ImportOptions()):
-            read.append(getattr(item, "id", ""))
-    assert read == ["helpscout-501", "helpscout-502"]
-    assert caught.value.problem.path == path
+    assert FILES.read_until_broken(path) == ["helpscout-501", "helpscout-502"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import HEAD_BYTES, ImportOptions, Source
 from servicecoach.ingest.intercom import IntercomImporter
 from servicecoach.ingest.registry import detect_format, importers
-from servicecoach.model.conversation import Channel, Conversation, Role
+from servicecoach.model.conversation import Channel, Role
 from servicecoach.testing import read_all
 from tests.conftest import SAMPLES
+from tests.ingest.jsonfiles import ANY_JSON, JsonFiles, head, other_samples, sample_id
 
 SAMPLE = SAMPLES / "intercom" / "conversations.json"
 IMPORTER = IntercomImporter()
-
-
-def _write(directory: Path, data: object, name: str = "intercom.json") -> Path:
-    path = directory / name
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
-
-
-def _read(directory: Path, data: object) -> list[Conversation]:
-    conversations, problems = read_all(IMPORTER, [_write(directory, data)])
-    assert problems == []
-    return conversations
+FILES = JsonFiles(IMPORTER, "intercom.json")
 
 
 def _part(part_id: str, author_type: str, body: str | None, **fields: Any) -> dict[str, Any]:
@@ -121,7 +109,7 @@ def test_intercom_sample_conversations() -> None:
     ],
 )
 def test_intercom_roles_from_the_author_type(tmp_path: Path, author_type: str, role: Role) -> None:
-    (conversation,) = _read(tmp_path, _conversation(_part("1", author_type, "<p>Hello</p>")))
+    (conversation,) = FILES.read(tmp_path, _conversation(_part("1", author_type, "<p>Hello</p>")))
     assert conversation.messages[1].role is role
 
 
@@ -135,7 +123,7 @@ def test_intercom_roles_from_the_author_type(tmp_path: Path, author_type: str, r
     ],
 )
 def test_intercom_accepted_shapes(tmp_path: Path, document: object, count: int) -> None:
-    assert len(_read(tmp_path, document)) == count
+    assert len(FILES.read(tmp_path, document)) == count
 
 
 def test_intercom_state_changes_are_dropped_and_counted(tmp_path: Path) -> None:
@@ -146,7 +134,7 @@ def test_intercom_state_changes_are_dropped_and_counted(tmp_path: Path) -> None:
         _part("4", "admin", None, part_type="close"),
         _part("5", "admin", None, part_type="close"),
     )
-    (conversation,) = _read(tmp_path, _conversation(*parts))
+    (conversation,) = FILES.read(tmp_path, _conversation(*parts))
     assert [m.id for m in conversation] == ["source-9001", "3"]
     assert conversation.meta["dropped_parts"] == {"assignment": 1, "close": 2, "open": 1}
 
@@ -154,7 +142,7 @@ def test_intercom_state_changes_are_dropped_and_counted(tmp_path: Path) -> None:
 def test_intercom_conversation_without_text_is_a_problem(tmp_path: Path) -> None:
     source = {"type": "conversation", "id": "9001", "body": None, "author": {"type": "user"}}
     empty = _conversation(_part("1", "admin", None, part_type="close"), source=source)
-    conversations, problems = read_all(IMPORTER, [_write(tmp_path, [empty])])
+    conversations, problems = FILES.read_all(tmp_path, [empty])
     assert conversations == []
     (problem,) = problems
     assert problem.location == "conversation 1 (id 501)"
@@ -177,10 +165,8 @@ def test_intercom_bad_parts_are_reported_and_skipped(
     tmp_path: Path, part: object, location: str, message: str
 ) -> None:
     good = _part("2", "admin", "<p>Sorry about that</p>")
-    conversations, problems = read_all(
-        IMPORTER,
-        [_write(tmp_path, _conversation(part, good))],  # type: ignore[arg-type]
-    )
+    document = _conversation(part, good)  # type: ignore[arg-type]
+    conversations, problems = FILES.read_all(tmp_path, document)
     assert [[m.id for m in c] for c in conversations] == [["source-9001", "2"]]
     (problem,) = problems
     assert problem.location == f"conversation 1 (id 501), {location}"
@@ -200,9 +186,7 @@ def test_intercom_bad_parts_are_reported_and_skipped(
 def test_intercom_bad_conversations_are_reported(
     tmp_path: Path, conversation: object, message: str
 ) -> None:
-    conversations, problems = read_all(
-        IMPORTER, [_write(tmp_path, [conversation, _conversation()])]
-    )
+    conversations, problems = FILES.read_all(tmp_path, [conversation, _conversation()])
     assert [c.id for c in conversations] == ["intercom-501"]
     (problem,) = problems
     assert problem.message.startswith(message)
@@ -210,7 +194,7 @@ def test_intercom_bad_conversations_are_reported(
 
 def test_intercom_several_contacts_are_listed(tmp_path: Path) -> None:
     contacts = {"contacts": [{"id": "u1", "external_id": "crm-9"}, {"id": "u2"}]}
-    (conversation,) = _read(tmp_path, _conversation(contacts=contacts))
+    (conversation,) = FILES.read(tmp_path, _conversation(contacts=contacts))
     assert conversation.customer.id == "u1"
     assert conversation.customer.name == "Dana Reyes"  # from the source's author
     assert conversation.customer.handles == {"identifier": "crm-9"}
@@ -233,36 +217,24 @@ def test_intercom_unreadable_files(tmp_path: Path, text: str, message: str) -> N
 
 
 def test_intercom_detect() -> None:
-    head = SAMPLE.read_bytes()[:HEAD_BYTES]
-    assert IMPORTER.detect(SAMPLE, head) == 95
+    assert IMPORTER.detect(SAMPLE, head(SAMPLE)) == 95
     assert detect_format(SAMPLE, importers().values()).name == "intercom"
-    others = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.parent.name != "intercom")
-    for path in others:
-        assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 0, path
 
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),
-    max_leaves=12,
-)
+@pytest.mark.parametrize("path", other_samples("intercom"), ids=sample_id)
+def test_intercom_detect_ignores_other_formats(path: Path) -> None:
+    assert IMPORTER.detect(path, head(path)) == 0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    value=_JSON,
+    value=ANY_JSON,
     key=st.sampled_from(["source", "conversation_parts", "contacts", "created_at", "id", "tags"]),
 )
 def test_intercom_fuzz_never_crashes(value: object, key: str) -> None:
     document = _conversation(_part("1", "admin", "<p>hi</p>"))
     document[key] = value
-    with tempfile.TemporaryDirectory() as directory:
-        try:
-            read_all(IMPORTER, [_write(Path(directory), document)])
-        except InvalidFileError as exc:  # e.g. a number too large for the JSON parser
-            assert exc.problem.path.name == "intercom.json"
+    FILES.read_never_crashes(document)
 
 
 def test_intercom_list_is_read_as_a_stream(tmp_path: Path) -> None:
@@ -270,9 +242,4 @@ def test_intercom_list_is_read_as_a_stream(tmp_path: Path) -> None:
     path = tmp_path / "intercom.json"
     good = json.dumps({"conversations": [_conversation(), _conversation(id="502")]})
     path.write_text(good[:-2] + ', {"id": ', encoding="utf-8")
-    read: list[str] = []
-    with pytest.raises(InvalidFileError) as caught:
-        for item in IMPORTER.read([Source(path)], ImportOptions()):
-            read.append(getattr(item, "id", ""))
-    assert read == ["intercom-501", "intercom-502"]
-    assert caught.value.problem.path == path
+    assert FILES.read_until_broken(path) == ["intercom-501", "intercom-502"]

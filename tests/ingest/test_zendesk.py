@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicecoach.errors import InvalidFileError
-from servicecoach.ingest.base import HEAD_BYTES
 from servicecoach.ingest.zendesk import ZendeskImporter
 from servicecoach.model.conversation import Channel, Conversation, Role
 from servicecoach.model.text import normalize_text
 from servicecoach.testing import read_all
 from tests.conftest import SAMPLES, TEST_DATA
+from tests.ingest.jsonfiles import head, other_samples, sample_id
 
 SAMPLE = SAMPLES / "zendesk" / "tickets.json"
 DATA = TEST_DATA / "zendesk"
@@ -409,16 +409,12 @@ def test_zendesk_emoji_and_huge_bodies(tmp_path: Path) -> None:
     ],
 )
 def test_zendesk_detect(path: Path, score: int) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == score
+    assert IMPORTER.detect(path, head(path)) == score
 
 
-def _other_samples() -> list[Path]:
-    return sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.parent.name != "zendesk")
-
-
-@pytest.mark.parametrize("path", _other_samples(), ids=lambda p: p.parent.name + "/" + p.name)
+@pytest.mark.parametrize("path", other_samples("zendesk"), ids=sample_id)
 def test_zendesk_detect_ignores_other_formats(path: Path) -> None:
-    assert IMPORTER.detect(path, path.read_bytes()[:HEAD_BYTES]) == 0
+    assert IMPORTER.detect(path, head(path)) == 0
 
 
 # Property-based tests ---------------------------------------------------------------------
