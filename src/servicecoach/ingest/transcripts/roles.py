@@ -33,7 +33,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from servicecoach.errors import ConfigError, Problem
@@ -197,15 +197,26 @@ class RoleDecision:
 
 
 @dataclass(slots=True)
+class _Side:
+    """What one speaker said for one side: the signals' weights and the heaviest signal."""
+
+    points: int = 0
+    why: tuple[int, str, str] | None = None  # (weight, why, words said)
+
+    def add(self, signal: Signal, said: str) -> None:
+        self.points += signal.weight
+        if self.why is None or signal.weight > self.why[0]:
+            self.why = (signal.weight, signal.why, said)
+
+
+@dataclass(slots=True)
 class _Score:
-    agent: int = 0
-    customer: int = 0
-    agent_why: tuple[int, str, str] | None = None  # (weight, why, words said)
-    customer_why: tuple[int, str, str] | None = None
+    agent: _Side = field(default_factory=_Side)
+    customer: _Side = field(default_factory=_Side)
 
     @property
     def net(self) -> int:
-        return self.agent - self.customer
+        return self.agent.points - self.customer.points
 
 
 def _fold(label: str) -> str:
@@ -285,7 +296,7 @@ def _score(turns: Sequence[tuple[str, str]]) -> dict[str, _Score]:
     for speaker, text in turns[:WINDOW]:
         score = scores.setdefault(speaker, _Score())
         done = said.setdefault(speaker, set())
-        for side, signals in ((Role.AGENT, AGENT_SIGNALS), (Role.CUSTOMER, CUSTOMER_SIGNALS)):
+        for side, signals in ((score.agent, AGENT_SIGNALS), (score.customer, CUSTOMER_SIGNALS)):
             for signal in signals:
                 key = id(signal)
                 if key in done:
@@ -294,15 +305,7 @@ def _score(turns: Sequence[tuple[str, str]]) -> dict[str, _Score]:
                 if match is None:
                     continue
                 done.add(key)
-                evidence = (signal.weight, signal.why, match.group(0).strip())
-                if side is Role.AGENT:
-                    score.agent += signal.weight
-                    if score.agent_why is None or signal.weight > score.agent_why[0]:
-                        score.agent_why = evidence
-                else:
-                    score.customer += signal.weight
-                    if score.customer_why is None or signal.weight > score.customer_why[0]:
-                        score.customer_why = evidence
+                side.add(signal, match.group(0).strip())
     return scores
 
 
@@ -318,13 +321,13 @@ def _from_content(
     ranked = sorted(candidates, key=lambda label: -scores.get(label, _Score()).net)
     top = scores.get(ranked[0], _Score())
     if len(ranked) == 1:
-        if top.net >= MARGIN and top.agent_why is not None:
+        if top.net >= MARGIN and top.agent.why is not None:
             return {ranked[0]: Role.AGENT}, (
-                f"speaker {ranked[0]} taken as the agent: {_because(top.agent_why)}"
+                f"speaker {ranked[0]} taken as the agent: {_because(top.agent.why)}"
             )
-        if top.net <= -MARGIN and top.customer_why is not None:
+        if top.net <= -MARGIN and top.customer.why is not None:
             return {ranked[0]: Role.CUSTOMER}, (
-                f"speaker {ranked[0]} taken as the customer: {_because(top.customer_why)}"
+                f"speaker {ranked[0]} taken as the customer: {_because(top.customer.why)}"
             )
         return None
     runner = scores.get(ranked[1], _Score())
@@ -332,14 +335,14 @@ def _from_content(
         return None
     roles = {label: Role.AGENT if label == ranked[0] else Role.CUSTOMER for label in candidates}
     reasons = []
-    if top.agent_why is not None:
-        reasons.append(_because(top.agent_why))
+    if top.agent.why is not None:
+        reasons.append(_because(top.agent.why))
     stater = next(
-        (label for label in ranked[1:] if scores.get(label, _Score()).customer_why is not None),
+        (label for label in ranked[1:] if scores.get(label, _Score()).customer.why is not None),
         None,
     )
     if stater is not None:
-        evidence = scores[stater].customer_why
+        evidence = scores[stater].customer.why
         assert evidence is not None
         reasons.append(f"speaker {stater} {_because(evidence)}")
     return roles, f"speaker {ranked[0]} taken as the agent: {'; '.join(reasons)}"
