@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select, update
 
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import NotFoundError
@@ -20,7 +20,6 @@ from servicecoach.store.schema import (
     analysis_runs,
     conversation_metrics,
     conversations,
-    messages,
     skill_scores,
 )
 
@@ -31,7 +30,6 @@ __all__ = [
     "latest_run",
     "repeat_story_rate",
     "save_results",
-    "scorecard",
     "start_run",
     "stored_result",
 ]
@@ -152,40 +150,6 @@ def stored_result(connection: Connection, conversation_pk: int, run: int) -> dic
     if value is None:
         raise NotFoundError(f"run {run} has no result for that conversation (analyse it again)")
     return dict(value)
-
-
-def scorecard(
-    connection: Connection, run: int, agent: str | None = None
-) -> dict[str, dict[str, tuple[int, float]]]:
-    """Mean skill scores per agent: ``{agent: {skill: (conversations, mean)}}``.
-
-    A conversation counts for every agent who wrote a reply in it. With ``agent``, only
-    that agent (matched case-insensitively on the reply author).
-    """
-    authors = (
-        select(messages.c.conversation_id, messages.c.author)
-        .where(
-            messages.c.role == "agent",
-            messages.c.internal.is_(False),
-            messages.c.author.is_not(None),
-        )
-        .distinct()
-        .subquery()
-    )
-    query = (
-        select(authors.c.author, skill_scores.c.skill, func.count(), func.avg(skill_scores.c.score))
-        .select_from(
-            skill_scores.join(authors, authors.c.conversation_id == skill_scores.c.conversation_id)
-        )
-        .where(skill_scores.c.run_id == run)
-        .group_by(authors.c.author, skill_scores.c.skill)
-    )
-    if agent is not None:
-        query = query.where(func.lower(authors.c.author) == agent.lower())
-    card: dict[str, dict[str, tuple[int, float]]] = {}
-    for author, skill, count, mean in connection.execute(query):
-        card.setdefault(author, {})[skill] = (int(count), float(mean))
-    return dict(sorted(card.items()))
 
 
 def conversation_pk(connection: Connection, ref: str) -> int:
