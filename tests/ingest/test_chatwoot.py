@@ -526,6 +526,17 @@ def test_chatwoot_bad_2020_time_is_a_problem_naming_it(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", [{}, [], None, 1.5])
+def test_chatwoot_event_message_type_of_a_wrong_type_is_a_problem(
+    tmp_path: Path, kind: object
+) -> None:
+    conversations, problems = FILES.read_all(tmp_path, _event_2020(message_type=kind))
+    assert [len(c) for c in conversations] == [0]
+    (problem,) = problems
+    assert problem.location == "event 1 (conversation 9), message 1"
+    assert "message_type" in problem.message
+
+
 @pytest.mark.shared_data
 def test_chatwoot_reads_the_2020_webhook_sample_of_chatwoot_docs() -> None:
     path = FORMATS / "chatwoot_docs_2020_webhook_sample.json"

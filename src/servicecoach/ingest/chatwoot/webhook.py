@@ -50,7 +50,9 @@ def event_message(event: Mapping[str, Any], conversation_id: object) -> dict[str
     message = {k: v for k, v in event.items() if k not in _LEFT_OUT}
     message.setdefault("conversation_id", conversation_id)
     contact = event.get("contact")
-    if isinstance(contact, dict) and contact and event.get("message_type") in _INCOMING:
+    kind = event.get("message_type")
+    incoming = isinstance(kind, str | int) and kind in _INCOMING  # {} or [] is no type
+    if isinstance(contact, dict) and contact and incoming:
         message["sender"] = {**contact, "type": "contact"}  # 2020: sender is the agent user
     return message
 
