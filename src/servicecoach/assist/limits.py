@@ -1,11 +1,13 @@
 """How much live assist reads: a cap on the draft and on the conversation before it.
 
 Every analyser runs in time linear in the text it reads, so these caps bound the work
-of one check: a draft at the cap after a conversation at the caps takes about a second
-on one core (``benchmarks/assist_size_bench.py``). They are far above what a reply or a
-support conversation needs; a request over them is refused, before any analysis, with
-a message that names the cap (:class:`DraftTooLarge`: exit code 3 on the command line,
-``413`` from the service, whose caps are settings).
+of one check: a draft at the cap after a conversation at the caps takes well under a
+second on one core, and up to about 2 s for the first check of such a conversation with
+the learned models, which embeds its sentences (``benchmarks/assist_size_bench.py``).
+They are far above what a reply or a support conversation needs; a request over them is
+refused, before any analysis, with a message that names the cap
+(:class:`DraftTooLarge`: exit code 3 on the command line, ``413`` from the service,
+whose caps are settings).
 """
 
 from __future__ import annotations
