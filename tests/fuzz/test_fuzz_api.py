@@ -107,14 +107,7 @@ _drafts = st.one_of(
 )
 
 
-@pytest.mark.xfail(
-    raises=UnicodeEncodeError,
-    strict=False,
-    reason="a lone surrogate in the draft comes back in suggestion rewrites and the answer "
-    "cannot be encoded (500); the assist side of issue 11 item 8 is another engineer's "
-    "(assist/checker.py)",
-)
-@settings(fuzz_settings(40), report_multiple_bugs=False)  # the xfail names one error
+@settings(fuzz_settings(40))
 @given(draft=_drafts)
 def test_fuzz_assist_hostile_drafts_never_answer_5xx(
     assist: tuple[TestClient, str], draft: str
