@@ -4,29 +4,33 @@ Every setting has a default, so ``ServiceSettings()`` serves the default databas
 no Chatwoot hook. :meth:`ServiceSettings.from_env` reads the environment (``serve``
 writes its options there, so that each uvicorn worker process builds the same app).
 
-==========================================  ====================================================
-variable                                    setting
-==========================================  ====================================================
-``SERVICECOACH_DB``                         ``db``: SQLite file or ``postgresql://`` URL
-``SERVICECOACH_RUBRIC``                     ``rubric``: the team rubric (TOML) for scoring
-``SERVICECOACH_FAST``                       ``fast``: rules only, no learned models (1 or 0)
-``SERVICECOACH_MAX_BODY_BYTES``             ``max_body_bytes``: largest request body (1 MiB)
-``SERVICECOACH_TOKEN_TOUCH_SECONDS``        ``token_touch_seconds``: ``last_used_at`` precision
-``SERVICECOACH_CHATWOOT_SECRET``            ``chatwoot_secret``: shared secret of the hook
-``SERVICECOACH_CHATWOOT_URL``               ``chatwoot_url``: e.g. ``https://chat.example.com``
-``SERVICECOACH_CHATWOOT_TOKEN``             ``chatwoot_token``: a Chatwoot access token
-``SERVICECOACH_CHATWOOT_ACCOUNT``           ``chatwoot_account``: the only account id accepted
-``SERVICECOACH_CHATWOOT_NOTES``             ``chatwoot_notes``: post results as private notes
-``SERVICECOACH_CHATWOOT_TIMEOUT``           ``chatwoot_timeout``: seconds per Chatwoot request
-``SERVICECOACH_CHATWOOT_MAX_MESSAGES``      ``chatwoot_max_messages``: messages fetched at most
-``SERVICECOACH_SECRET_KEY``                 ``secret_key``: signs session cookies (else stored key)
-``SERVICECOACH_COOKIE_SECURE``              ``cookie_secure``: Secure cookies (unset: when https)
-``SERVICECOACH_SESSION_MAX_AGE``            ``session_max_age``: seconds a login lasts (14 days)
-``SERVICECOACH_UPLOAD_MAX_BYTES``           ``upload_max_bytes``: largest import upload (200 MiB)
-``SERVICECOACH_ASSIST_MAX_DRAFT_CHARS``     ``assist_max_draft_chars``: longest draft (20,000)
-``SERVICECOACH_ASSIST_MAX_MESSAGES``        ``assist_max_messages``: messages before it (200)
-``SERVICECOACH_ASSIST_MAX_CONTEXT_CHARS``   ``assist_max_context_chars``: their characters (50,000)
-==========================================  ====================================================
+===========================================  =======================================================
+variable                                     setting
+===========================================  =======================================================
+``SERVICECOACH_DB``                          ``db``: SQLite file or ``postgresql://`` URL
+``SERVICECOACH_RUBRIC``                      ``rubric``: the team rubric (TOML) for scoring
+``SERVICECOACH_FAST``                        ``fast``: rules only, no learned models (1 or 0)
+``SERVICECOACH_MAX_BODY_BYTES``              ``max_body_bytes``: largest request body (1 MiB)
+``SERVICECOACH_TOKEN_TOUCH_SECONDS``         ``token_touch_seconds``: ``last_used_at`` precision
+``SERVICECOACH_CHATWOOT_SECRET``             ``chatwoot_secret``: shared secret of the hook
+``SERVICECOACH_CHATWOOT_URL``                ``chatwoot_url``: e.g. ``https://chat.example.com``
+``SERVICECOACH_CHATWOOT_TOKEN``              ``chatwoot_token``: a Chatwoot access token
+``SERVICECOACH_CHATWOOT_ACCOUNT``            ``chatwoot_account``: the only account id accepted
+``SERVICECOACH_CHATWOOT_NOTES``              ``chatwoot_notes``: post results as private notes
+``SERVICECOACH_CHATWOOT_TIMEOUT``            ``chatwoot_timeout``: seconds per Chatwoot request
+``SERVICECOACH_CHATWOOT_MAX_MESSAGES``       ``chatwoot_max_messages``: messages fetched at most
+``SERVICECOACH_SECRET_KEY``                  ``secret_key``: signs session cookies (else stored key)
+``SERVICECOACH_COOKIE_SECURE``               ``cookie_secure``: Secure cookies (unset: when https)
+``SERVICECOACH_SESSION_MAX_AGE``             ``session_max_age``: seconds a login lasts (14 days)
+``SERVICECOACH_UPLOAD_MAX_BYTES``            ``upload_max_bytes``: largest import upload (200 MiB)
+``SERVICECOACH_ASSIST_MAX_DRAFT_CHARS``      ``assist_max_draft_chars``: longest draft (20,000)
+``SERVICECOACH_ASSIST_MAX_MESSAGES``         ``assist_max_messages``: messages before it (200)
+``SERVICECOACH_ASSIST_MAX_CONTEXT_CHARS``    ``assist_max_context_chars``: their characters (50,000)
+``SERVICECOACH_LOGIN_FAILURES_PER_ACCOUNT``  ``login_failures_per_account``: then 429 (10)
+``SERVICECOACH_LOGIN_FAILURES_PER_CLIENT``   ``login_failures_per_client``: then 429 (30)
+``SERVICECOACH_LOGIN_WINDOW``                ``login_window``: seconds failures count (900)
+``SERVICECOACH_LOGIN_CONCURRENCY``           ``login_concurrency``: password checks at once (2)
+===========================================  =======================================================
 """
 
 from __future__ import annotations
