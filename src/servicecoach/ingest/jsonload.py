@@ -65,7 +65,9 @@ _LONE_ESCAPE = re.compile(
 def _loads(text: str) -> object:
     """``json.loads``, with lone surrogates replaced by U+FFFD."""
     value: object = json.loads(text)
-    if _LONE_ESCAPE.search(text) is not None:
+    # A substring test first: the pattern over a whole document cost more than parsing it.
+    maybe = "\\ud" in text or "\\uD" in text
+    if maybe and _LONE_ESCAPE.search(text) is not None:
         value = replace_lone_surrogates_deep(value)
     return value
 
