@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,10 +11,9 @@ from rich.table import Table
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import console, err_console, print_json
 from servicecoach.errors import ConfigError
-from servicecoach.store.agents import AgentRecord, set_agent_display_name, set_agent_team
-from servicecoach.store.database import Store
-from servicecoach.store.filters import Filters, Scope
-from servicecoach.store.scorecards import list_agents
+
+if TYPE_CHECKING:
+    from servicecoach.store.agents import AgentRecord
 
 __all__ = ["agents_app"]
 
@@ -35,6 +34,10 @@ def _list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List agents with their team and conversations in the latest analysis run."""
+    from servicecoach.store.database import Store
+    from servicecoach.store.filters import Filters, Scope
+    from servicecoach.store.scorecards import list_agents
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         found = list_agents(connection, Filters(team=team), Scope.everything())
     if json_output:
@@ -86,6 +89,9 @@ def _set_team_command(
     """Put an agent in a team (or take them out with --clear); their past conversations follow."""
     if (team is None) == (not clear):
         raise ConfigError("give a TEAM, or --clear to take the agent out of their team")
+    from servicecoach.store.agents import set_agent_display_name, set_agent_team
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         record = set_agent_team(connection, agent, None if clear else team)
         if name is not None:

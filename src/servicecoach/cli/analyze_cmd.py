@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
 from servicecoach.cli.output import (
     counted,
@@ -19,11 +18,9 @@ from servicecoach.cli.output import (
     print_warnings,
 )
 from servicecoach.errors import ConfigError, ImportFailed
-from servicecoach.ingest.base import ImportOptions
-from servicecoach.rubric import load_rubric
-from servicecoach.services.analysis import analyze_plan, analyze_store
-from servicecoach.services.plan import plan_import
-from servicecoach.store.database import Store
+
+if TYPE_CHECKING:
+    from servicecoach.analysis.pipeline import Pipeline
 
 __all__ = ["analyze_command"]
 
@@ -75,6 +72,12 @@ def analyze_command(
     --out (exit code 3) unless --skip-invalid is given. With --db, the stored
     conversations are analysed instead and saved as a new run (earlier runs are kept).
     """
+    from servicecoach.analysis.pipeline import Pipeline  # before the rubric: they import each other
+    from servicecoach.ingest.base import ImportOptions
+    from servicecoach.rubric import load_rubric
+    from servicecoach.services.analysis import analyze_plan
+    from servicecoach.services.plan import plan_import
+
     team = load_rubric(rubric)
     pipeline = Pipeline.from_rubric(team, fast=fast)
     if db is not None:
@@ -128,6 +131,9 @@ def analyze_command(
 
 
 def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) -> None:
+    from servicecoach.services.analysis import analyze_store
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store:
         run, count = analyze_store(store, pipeline)
     if json_output:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.text import Text
 
-from servicecoach.assist import DraftCheck, DraftChecker, DraftTooLarge
-from servicecoach.assist.limits import MAX_DRAFT_CHARS, replace_surrogates
 from servicecoach.cli.options import JsonOption
 from servicecoach.cli.output import console, print_json
 from servicecoach.errors import ConfigError, InputError, NotFoundError, Problem
-from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Conversation
-from servicecoach.rubric import load_rubric
-from servicecoach.services.plan import plan_import
-from servicecoach.services.reading import read_plan
+
+if TYPE_CHECKING:
+    from servicecoach.assist import DraftCheck
 
 __all__ = ["check_command"]
 
@@ -75,6 +72,9 @@ def check_command(
     draft over 20,000 characters, or a conversation over 200 messages or 50,000
     characters, is refused (exit code 3).
     """
+    from servicecoach.assist import DraftChecker  # before the rubric: it imports the analysis
+    from servicecoach.rubric import load_rubric
+
     team = load_rubric(rubric)
     text = _read_draft(draft)
     found = _conversation(conversation, conversation_id, format, team.email.support_addresses)
@@ -94,6 +94,8 @@ def _read_draft(draft: str | None) -> str:
         DraftTooLarge: the draft is over ``MAX_DRAFT_CHARS``.
         InputError: the file cannot be read, or the draft is empty.
     """
+    from servicecoach.assist.limits import MAX_DRAFT_CHARS, DraftTooLarge, replace_surrogates
+
     if draft is None or draft == "-":
         if draft is None and sys.stdin.isatty():
             raise ConfigError("give the draft with --draft FILE, or pipe it on standard input")
@@ -136,6 +138,10 @@ def _conversation(
         ConfigError: the file holds several conversations and no ``--id``.
         NotFoundError: no conversation has id ``wanted``.
     """
+    from servicecoach.ingest.base import ImportOptions
+    from servicecoach.services.plan import plan_import
+    from servicecoach.services.reading import read_plan
+
     if path.is_dir():
         raise InputError(f"{path} is a folder; give the file that holds the conversation")
     plan = plan_import([path], format)

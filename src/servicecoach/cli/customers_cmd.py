@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,9 +14,9 @@ from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import ROLE_STYLE, console, counted, print_json
 from servicecoach.model.conversation import Conversation, Message
 from servicecoach.model.native import conversation_to_dict
-from servicecoach.store import customers as store_customers
-from servicecoach.store.database import Store
-from servicecoach.store.reader import timeline
+
+if TYPE_CHECKING:
+    from servicecoach.store import customers as store_customers
 
 __all__ = ["customers_app"]
 
@@ -57,6 +57,9 @@ def _list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List customers, those with the most conversations first."""
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         found = store_customers.list_customers(
             connection, limit=limit, offset=offset, search=search
@@ -125,6 +128,10 @@ def _show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show a customer's identities and their timeline across every channel."""
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+    from servicecoach.store.reader import timeline
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         root = store_customers.find_customer(connection, customer)
         summary = store_customers.customer_summary(connection, root)
@@ -172,6 +179,9 @@ def _merge_command(
     json_output: JsonOption = False,
 ) -> None:
     """Merge customer OTHER into SURVIVOR: one timeline; recorded and reversible."""
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         kept, merged = store_customers.merge_customers(connection, survivor, other)
     if json_output:
@@ -191,6 +201,9 @@ def _unmerge_command(
     json_output: JsonOption = False,
 ) -> None:
     """Undo a merge: MERGED gets its own timeline back, and is not merged again automatically."""
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         record = store_customers.unmerge_customer(connection, survivor, merged)
     if json_output:
@@ -210,6 +223,9 @@ def _history_command(
     json_output: JsonOption = False,
 ) -> None:
     """List merges (automatic and manual), newest first, with undone ones marked."""
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         root = store_customers.find_customer(connection, customer) if customer else None
         records = store_customers.merge_history(connection, root)

@@ -12,8 +12,6 @@ from rich.table import Table
 
 from servicecoach.cli.output import console, counted
 from servicecoach.model.conversation import Role
-from servicecoach.services.demo import run_demo
-from servicecoach.store.database import Store
 
 __all__ = ["demo_command"]
 
@@ -24,6 +22,9 @@ def demo_command(
     ] = Path("servicecoach-demo.db"),
 ) -> None:
     """Import the bundled sample conversations (every format) and print a summary."""
+    from servicecoach.services.demo import run_demo
+    from servicecoach.store.database import Store
+
     with Store.open(db) as store:
         summary = run_demo(store)
     report, totals = summary.report, summary.counts

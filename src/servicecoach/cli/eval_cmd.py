@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
 from rich.table import Table
 
-from servicecoach.analysis.pipeline import Pipeline
-from servicecoach.analysis.signals import experimental_signals
 from servicecoach.cli.options import FastOption, JsonOption, QuietOption
 from servicecoach.cli.output import (
     console,
@@ -22,18 +20,17 @@ from servicecoach.cli.output import (
     print_problems,
 )
 from servicecoach.errors import ImportFailed
-from servicecoach.evaluation.baselines import LabelledTexts, labelled_texts, signal_rule
-from servicecoach.evaluation.evaluate import EvalReport
-from servicecoach.evaluation.labels import LabelSet, load_labels
-from servicecoach.evaluation.metrics import BinaryCounts
-from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Conversation
-from servicecoach.rubric import load_rubric
-from servicecoach.services.evaluation import evaluate_plan
-from servicecoach.services.plan import ImportPlan, plan_import
-from servicecoach.services.reading import read_plan
 
-__all__ = ["eval_command"]
+if TYPE_CHECKING:
+    from servicecoach.evaluation.baselines import LabelledTexts
+    from servicecoach.evaluation.evaluate import EvalReport
+    from servicecoach.evaluation.labels import LabelSet
+    from servicecoach.evaluation.metrics import BinaryCounts
+    from servicecoach.ingest.base import ImportOptions
+    from servicecoach.services.plan import ImportPlan
+
+__all__ = ["eval_command", "experimental_signals"]
 
 
 def eval_command(
@@ -69,6 +66,13 @@ def eval_command(
     is what a trivial rule (a keyword list, "?", a length rule; docs/eval.md) gets on the
     same items, and the lift over it; experimental signals are marked.
     """
+    from servicecoach.analysis.pipeline import Pipeline  # before the rubric: they import each other
+    from servicecoach.evaluation.labels import load_labels
+    from servicecoach.ingest.base import ImportOptions
+    from servicecoach.rubric import load_rubric
+    from servicecoach.services.evaluation import evaluate_plan
+    from servicecoach.services.plan import plan_import
+
     team = load_rubric(rubric)
     pipeline = Pipeline.from_rubric(team, fast=fast)
     try:
@@ -112,6 +116,8 @@ def _texts(plan: ImportPlan, labels: LabelSet, options: ImportOptions) -> Labell
     Reading is cheap beside analysis; invalid records are problems, never conversations,
     so the baselines see exactly the conversations that were analysed.
     """
+    from servicecoach.evaluation.baselines import labelled_texts
+    from servicecoach.services.reading import read_plan
 
     def conversations() -> Iterator[Conversation]:
         wanted = labels.conversation_ids
@@ -120,6 +126,13 @@ def _texts(plan: ImportPlan, labels: LabelSet, options: ImportOptions) -> Labell
                 yield item
 
     return labelled_texts(conversations(), labels)
+
+
+def experimental_signals() -> dict[str, str]:
+    """:func:`servicecoach.analysis.signals.experimental_signals`, imported on first use."""
+    from servicecoach.analysis import signals
+
+    return signals.experimental_signals()
 
 
 def _report_failure(exc: ImportFailed, json_output: bool) -> None:
@@ -179,6 +192,8 @@ def _print_signal_notes(report: EvalReport, signals: dict[str, Any]) -> None:
     console.print(
         "P precision, R recall; base: the baseline rule on the same messages; lift = F1 - base F1"
     )
+    from servicecoach.evaluation.baselines import signal_rule
+
     rules = {key: rule for key in signals if (rule := signal_rule(key)) is not None}
     if rules:
         console.print("Baselines (docs/eval.md), on the labelled agent messages:")

@@ -7,20 +7,16 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
 from servicecoach.cli.options import DbOption, QuietOption
 from servicecoach.cli.output import counted, err_console
 from servicecoach.errors import ConfigError
-from servicecoach.ingest.jsonl import write_jsonl
 from servicecoach.model.conversation import Conversation
-from servicecoach.store import customers as store_customers
-from servicecoach.store.database import Store
-from servicecoach.store.reader import iter_conversations
 
-__all__ = ["export_command"]
+__all__ = ["export_command", "write_jsonl"]
 
 
 def export_command(
@@ -47,6 +43,10 @@ def export_command(
         raise ConfigError(f"unknown export format {format!r}; use jsonl")
     if out is not None and not out.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
+    from servicecoach.store import customers as store_customers
+    from servicecoach.store.database import Store
+    from servicecoach.store.reader import iter_conversations
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         ids = None
         if customer is not None:
@@ -61,6 +61,13 @@ def export_command(
             count = _write_file(out, conversations)
     if not quiet and out is not None:
         err_console.print(f"[green]✓[/green] {counted(count, 'conversation')} written to {out}")
+
+
+def write_jsonl(conversations: Iterable[Conversation], out: TextIO) -> int:
+    """:func:`servicecoach.ingest.jsonl.write_jsonl`, imported on first use."""
+    from servicecoach.ingest import jsonl
+
+    return jsonl.write_jsonl(conversations, out)
 
 
 def _write_file(out: Path, conversations: Iterable[Conversation]) -> int:

@@ -6,13 +6,14 @@ from rich.table import Table
 
 from servicecoach.cli.options import JsonOption
 from servicecoach.cli.output import console, print_json
-from servicecoach.ingest.registry import importers
 
 __all__ = ["formats_command"]
 
 
 def formats_command(json_output: JsonOption = False) -> None:
     """List the formats servicecoach can import (use a name with --format)."""
+    from servicecoach.ingest.registry import importers
+
     found = importers()
     if json_output:
         print_json(

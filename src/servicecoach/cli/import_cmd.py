@@ -8,9 +8,8 @@ writes every conversation (``Scope.everything()``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import phonenumbers
 import typer
 from rich.table import Table
 
@@ -25,10 +24,10 @@ from servicecoach.cli.output import (
     print_warnings,
 )
 from servicecoach.errors import ConfigError, ImportFailed, ServiceCoachError
-from servicecoach.ingest.base import ImportOptions
 from servicecoach.model.conversation import Role
-from servicecoach.services.imports import ImportReport, plan_import, run_import
-from servicecoach.store.database import Store
+
+if TYPE_CHECKING:
+    from servicecoach.services.imports import ImportReport
 
 __all__ = ["import_command", "parse_speaker_roles"]
 
@@ -142,6 +141,12 @@ def _import(
     quiet: bool,
     json_output: bool,
 ) -> None:
+    import phonenumbers
+
+    from servicecoach.ingest.base import ImportOptions
+    from servicecoach.services.imports import plan_import, run_import
+    from servicecoach.store.database import Store
+
     if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise ConfigError(f"--region {region!r} is not a country code; use e.g. US, GB, DE")
     try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,19 +14,33 @@ from rich.table import Table
 from servicecoach.cli.options import DbOption, JsonOption, QuietOption
 from servicecoach.cli.output import console, counted, err_console, file_progress, print_json
 from servicecoach.errors import ConfigError, NotFoundError
-from servicecoach.services.insights import build_insights, default_encoder
-from servicecoach.store.analyses import latest_run
-from servicecoach.store.database import Store
-from servicecoach.store.filters import Filters, Scope
-from servicecoach.store.insights_store import IssueSort, WiderIssues, wider_issues
-from servicecoach.store.metrics import ensure_metrics
 
-__all__ = ["insights_app"]
+if TYPE_CHECKING:
+    from servicecoach.analysis.insights import Encoder
+    from servicecoach.store.insights_store import WiderIssues
+
+__all__ = ["SortOption", "default_encoder", "insights_app"]
 
 insights_app = typer.Typer(
     help="Wider issues: recurring contact reasons across customers, grouped by meaning.",
     no_args_is_help=True,
 )
+
+
+class SortOption(StrEnum):
+    """``--sort``: the values of :class:`~servicecoach.store.insights_store.IssueSort`, which
+    is not imported for ``--help`` (NumPy, SQLAlchemy; tests/cli/test_startup.py)."""
+
+    VOLUME = "volume"
+    GROWTH = "growth"
+    NEGATIVE = "negative"
+
+
+def default_encoder() -> tuple[Encoder, str]:
+    """:func:`servicecoach.services.insights.default_encoder`, imported on first use."""
+    from servicecoach.services import insights
+
+    return insights.default_encoder()
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -68,6 +83,11 @@ def _build_command(
     done); the grouping is rebuilt over all of them. Run it after each import, or
     nightly.
     """
+    from servicecoach.services.insights import build_insights
+    from servicecoach.store.analyses import latest_run
+    from servicecoach.store.database import Store
+    from servicecoach.store.metrics import ensure_metrics
+
     encode, model = default_encoder()
     with Store.open(db, create=False) as store:
         with store.begin() as connection, contextlib.suppress(NotFoundError):
@@ -124,8 +144,8 @@ def _issues_dict(issues: WiderIssues) -> dict[str, object]:
 @insights_app.command("show")
 def _show_command(
     sort: Annotated[
-        IssueSort, typer.Option("--sort", help="Rank by volume, growth or negative emotion.")
-    ] = IssueSort.VOLUME,
+        SortOption, typer.Option("--sort", help="Rank by volume, growth or negative emotion.")
+    ] = SortOption.VOLUME,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many reasons.")] = 20,
     channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only this team's agents.")] = None,
@@ -139,6 +159,10 @@ def _show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show the recurring contact reasons of a period (default: the last 28 days) ranked."""
+    from servicecoach.store.database import Store
+    from servicecoach.store.filters import Filters, Scope
+    from servicecoach.store.insights_store import IssueSort, wider_issues
+
     first, last = _day(start, "--start"), _day(end, "--end")
     filters = Filters(
         channel=channel,
@@ -147,7 +171,9 @@ def _show_command(
         end=last.date() if last else None,
     )
     with Store.open(db, create=False) as store, store.connect() as connection:
-        issues = wider_issues(connection, filters, Scope.everything(), sort=sort, limit=limit)
+        issues = wider_issues(
+            connection, filters, Scope.everything(), sort=IssueSort(sort), limit=limit
+        )
     if json_output:
         print_json(_issues_dict(issues))
         return

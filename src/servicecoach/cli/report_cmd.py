@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from servicecoach.analysis.skills import SKILLS
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import (
     COSTS_STYLE,
@@ -21,17 +20,9 @@ from servicecoach.cli.output import (
 )
 from servicecoach.errors import NotFoundError
 from servicecoach.model.conversation import Message
-from servicecoach.store.analyses import (
-    conversation_pk,
-    latest_run,
-    repeat_story_rate,
-    stored_result,
-)
-from servicecoach.store.database import Store
-from servicecoach.store.filters import Filters, Scope, resolve_run
-from servicecoach.store.metrics import ensure_metrics
-from servicecoach.store.reader import iter_conversations
-from servicecoach.store.scorecards import AgentSummary, agent_skill_means, list_agents
+
+if TYPE_CHECKING:
+    from servicecoach.store.scorecards import AgentSummary
 
 __all__ = ["report_app"]
 
@@ -70,6 +61,11 @@ def _conversation_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show a conversation with the words that earned or cost each score highlighted."""
+    from servicecoach.analysis.skills import SKILLS
+    from servicecoach.store.analyses import conversation_pk, latest_run, stored_result
+    from servicecoach.store.database import Store
+    from servicecoach.store.reader import iter_conversations
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         pk = conversation_pk(connection, conversation)
         run_id = run if run is not None else latest_run(connection).id
@@ -164,6 +160,13 @@ def _scorecard_command(
     agent who wrote most of its replies, so a brand that only replied inside another
     brand's thread is not listed.
     """
+    from servicecoach.analysis.skills import SKILLS
+    from servicecoach.store.analyses import repeat_story_rate
+    from servicecoach.store.database import Store
+    from servicecoach.store.filters import Filters, Scope, resolve_run
+    from servicecoach.store.metrics import ensure_metrics
+    from servicecoach.store.scorecards import agent_skill_means, list_agents
+
     filters, everyone = Filters(run=run), Scope.everything()
     with Store.open(db, create=False) as store:
         with store.begin() as connection:  # fills the metrics of runs from before 0005
@@ -222,6 +225,8 @@ def _scorecard_command(
 
 
 def _agent_dict(agent: AgentSummary, skills: dict[str, tuple[int, float]]) -> dict[str, Any]:
+    from servicecoach.analysis.skills import SKILLS
+
     return {
         "id": agent.id,
         "name": agent.name,

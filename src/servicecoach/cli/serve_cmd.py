@@ -6,20 +6,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.engine import make_url
 
-from servicecoach.api.settings import ServiceSettings
 from servicecoach.cli.options import DbOption
 from servicecoach.cli.output import err_console
 from servicecoach.errors import ConfigError
-from servicecoach.rubric import load_rubric
-from servicecoach.store.database import Store, database_url
-from servicecoach.store.tokens import active_token_count
-from servicecoach.store.users import user_count
+
+if TYPE_CHECKING:
+    from servicecoach.api.settings import ServiceSettings
 
 __all__ = ["serve_command"]
 
@@ -34,6 +31,8 @@ once; a check at the live-assist caps takes about a second."""
 
 def _settings(**options: object) -> ServiceSettings:
     """The environment's settings, with the options given on the command line on top."""
+    from servicecoach.api.settings import ServiceSettings
+
     base = ServiceSettings.from_env().model_dump()
     return ServiceSettings.build(**{**base, **{k: v for k, v in options.items() if v is not None}})
 
@@ -46,6 +45,10 @@ def _print_openapi(settings: ServiceSettings) -> None:
 
 
 def _shown_database(db: str | None) -> str:
+    from sqlalchemy.engine import make_url
+
+    from servicecoach.store.database import database_url
+
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite":
         return str(url.database or ":memory:")
@@ -53,6 +56,10 @@ def _shown_database(db: str | None) -> str:
 
 
 def _announce(settings: ServiceSettings, host: str, port: int, db: str | None) -> None:
+    from servicecoach.store.database import Store
+    from servicecoach.store.tokens import active_token_count
+    from servicecoach.store.users import user_count
+
     with Store.open(settings.db) as store, store.connect() as connection:
         tokens = active_token_count(connection)
         users = user_count(connection)
@@ -169,7 +176,9 @@ def serve_command(
         return
     import uvicorn
 
+    import servicecoach.analysis  # noqa: F401  before the rubric: they import each other
     from servicecoach.api.logs import log_config
+    from servicecoach.rubric import load_rubric
 
     load_rubric(settings.rubric)  # a bad rubric fails here, plainly, not in every worker
     _announce(settings, host, port, db)

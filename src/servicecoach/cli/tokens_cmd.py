@@ -10,8 +10,6 @@ from rich.table import Table
 
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import console, err_console, print_json
-from servicecoach.store import tokens as store_tokens
-from servicecoach.store.database import Store
 
 __all__ = ["tokens_app"]
 
@@ -33,6 +31,9 @@ def _create_command(
     bot)` works); only its SHA-256 hash is stored. Send it as
     `Authorization: Bearer <token>`.
     """
+    from servicecoach.store import tokens as store_tokens
+    from servicecoach.store.database import Store
+
     with Store.open(db) as store, store.begin() as connection:
         new = store_tokens.create_token(connection, name)
     if json_output:
@@ -54,6 +55,9 @@ def _list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List API tokens (id, name, prefix, created, last used); never their secrets."""
+    from servicecoach.store import tokens as store_tokens
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         found = store_tokens.list_tokens(connection, include_revoked=show_all)
     if json_output:
@@ -87,6 +91,9 @@ def _revoke_command(
     json_output: JsonOption = False,
 ) -> None:
     """Revoke an API token: requests with it are refused from now on (401)."""
+    from servicecoach.store import tokens as store_tokens
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         token = store_tokens.revoke_token(connection, ref)
     if json_output:

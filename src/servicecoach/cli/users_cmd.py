@@ -12,8 +12,6 @@ from rich.table import Table
 from servicecoach.cli.options import DbOption, JsonOption
 from servicecoach.cli.output import console, err_console, print_json
 from servicecoach.errors import ConfigError
-from servicecoach.store import users as store_users
-from servicecoach.store.database import Store
 
 __all__ = ["users_app"]
 
@@ -78,6 +76,9 @@ def _create_command(
     Passwords have at least 10 characters and are stored only as Argon2id hashes.
     """
     password = _read_password(password_stdin)
+    from servicecoach.store import users as store_users
+    from servicecoach.store.database import Store
+
     with Store.open(db) as store, store.begin() as connection:
         user = store_users.create_user(
             connection,
@@ -102,6 +103,9 @@ def _create_command(
 @users_app.command("list")
 def _list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """List users (username, name, role, team, agent, status); never their passwords."""
+    from servicecoach.store import users as store_users
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.connect() as connection:
         found = store_users.list_users(connection)
     if json_output:
@@ -134,6 +138,9 @@ def _disable_command(
     db: DbOption = None,
 ) -> None:
     """Stop a user from logging in; their open sessions end at their next request."""
+    from servicecoach.store import users as store_users
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         user = store_users.disable_user(connection, username)
     err_console.print(f"[green]✓[/green] user {escape(user.username)!r} is disabled")
@@ -145,6 +152,9 @@ def _enable_command(
     db: DbOption = None,
 ) -> None:
     """Let a disabled user log in again."""
+    from servicecoach.store import users as store_users
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store, store.begin() as connection:
         user = store_users.enable_user(connection, username)
     err_console.print(f"[green]✓[/green] user {escape(user.username)!r} is enabled")
@@ -157,6 +167,9 @@ def _set_password_command(
     db: DbOption = None,
 ) -> None:
     """Replace a user's password (asked twice); their other sessions end."""
+    from servicecoach.store import users as store_users
+    from servicecoach.store.database import Store
+
     with Store.open(db, create=False) as store:
         with store.connect() as connection:
             store_users.get_user(connection, username)  # fail before asking
