@@ -54,3 +54,12 @@ def test_cli_sort_choices_match_the_store() -> None:
     from servicecoach.store.insights_store import IssueSort
 
     assert [s.value for s in SortOption] == [s.value for s in IssueSort]
+
+
+def test_rubric_imports_first_without_a_cycle() -> None:
+    """Commands import what they need late; each such module must import on its own."""
+    for module in ("servicecoach.rubric", "servicecoach.analysis.pipeline"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr

@@ -17,10 +17,10 @@ from servicecoach.analysis.signals import experimental_signals
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
-from servicecoach.rubric import Rubric
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rubric module imports analysis.skills: a cycle at run time
     from servicecoach.analysis.learned import Judge, LearnedView
+    from servicecoach.rubric import Rubric
 
 __all__ = ["BATCH", "Pipeline"]
 
