@@ -126,28 +126,33 @@ def _free_port() -> int:
         return port
 
 
+def _start_server(db: str, port: int, stdout: int) -> subprocess.Popen[bytes]:
+    """``servicecoach serve --fast`` on ``port`` in a child process, once it answers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICECOACH_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "servicecoach", "serve", "--db", db,
+         "--port", str(port), "--fast", "--log-level", "warning"],
+        stdout=stdout, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "the server did not start in 60 s"
+        time.sleep(0.2)
+
+
 def test_serve_really_serves_on_loopback(fresh_db: str) -> None:
     with Store.open(fresh_db) as store, store.begin() as connection:
         secret = create_token(connection, "e2e").secret
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICECOACH_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "servicecoach", "serve", "--db", fresh_db,
-         "--port", str(port), "--fast", "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
+    server = _start_server(fresh_db, port, subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            time.sleep(0.2)
         answer = httpx.post(
             f"{base}/v1/analyze",
             content=json.dumps(conversation_dict()),
@@ -186,25 +191,10 @@ def test_serve_stops_promptly_on_sigterm_during_an_assist_request(fresh_db: str)
     with Store.open(fresh_db) as store, store.begin() as connection:
         secret = create_token(connection, "sigterm").secret
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICECOACH_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "servicecoach", "serve", "--db", fresh_db,
-         "--port", str(port), "--fast", "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
+    server = _start_server(fresh_db, port, subprocess.DEVNULL)
     answers: list[int | str] = []
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            time.sleep(0.2)
         conversation = conversation_dict()
         conversation["messages"] = conversation["messages"][:1]
         body = {"conversation": conversation, "draft": ("ok\n" * 6667)[:20_000]}
