@@ -206,8 +206,11 @@ def test_security_login_success_clears_the_account(throttled_app: TestClient) ->
 def test_security_login_bounds_parallel_password_checks(
     web_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """16 wrong logins at once: at most 2 password checks (64 MiB each) run together."""
-    real = authenticate
+    """16 wrong logins at once: at most 2 password checks (64 MiB each) run together.
+
+    The check itself is a short sleep here, not Argon2: the bound is what is tested, and
+    16 real hashes on a loaded 2-core machine can outlast the 5 s a login waits (503).
+    """
     lock = threading.Lock()
     inside = 0
     most = 0
@@ -218,8 +221,8 @@ def test_security_login_bounds_parallel_password_checks(
             inside += 1
             most = max(most, inside)
         try:
-            time.sleep(0.02)
-            return real(connection, name, password)
+            time.sleep(0.05)
+            return None  # a wrong password
         finally:
             with lock:
                 inside -= 1
