@@ -67,3 +67,14 @@ def test_languages_english_conversation_page_has_no_notice(spread: TestClient) -
     page = spread.get(f"/conversations/{english.group(1)}").text
     assert "not scored yet" not in page
     assert "Outcome" in page
+
+
+def test_languages_customer_timeline_names_the_language(spread: TestClient) -> None:
+    pk = _spanish_pk(spread.get("/conversations").text)
+    page = spread.get(f"/conversations/{pk}").text
+    customer = re.search(r'href="/customers/(\d+)"', page)
+    assert customer is not None, "the conversation page links no customer"
+    timeline = spread.get(f"/customers/{customer.group(1)}").text
+    entry = next(e for e in timeline.split('<li class="entry') if f":{SPANISH_ID}<" in e)
+    assert SAID in entry
+    assert "? → ?" not in entry

@@ -12,6 +12,7 @@ from servicecoach.store.timelines import customer_timeline
 from servicecoach.web.auth import PageViewer
 from servicecoach.web.pages.common import error_page
 from servicecoach.web.pages.data import reading
+from servicecoach.web.pages.languages import language_name, not_scored_languages
 from servicecoach.web.pages.templating import render
 
 __all__ = ["customer_page", "router"]
@@ -29,4 +30,17 @@ def customer_page(
             found = customer_timeline(connection, customer_id, viewer.scope)
         except NotFoundError as exc:
             return error_page(request, viewer, 404, "Customer not found", str(exc))
-    return render(request, "customer.html", viewer, active="conversations", timeline=found)
+        unscored = (
+            not_scored_languages(connection, found.run, [e.stored.pk for e in found.entries])
+            if found.run is not None
+            else {}
+        )
+    return render(
+        request,
+        "customer.html",
+        viewer,
+        active="conversations",
+        timeline=found,
+        unscored=unscored,
+        language_name=language_name,
+    )
