@@ -58,7 +58,9 @@ class ImportReport(WriteStats):
     """What an import did: what was written (:class:`WriteStats`), read and skipped.
 
     ``problems`` are the records skipped (or, without ``skip_invalid``, that failed the
-    import); ``warnings`` are records written with a remark (duplicates).
+    import); ``warnings`` are remarks that fail nothing: records written with a remark
+    (duplicates), records an importer left out on purpose (nothing to score), ``--speaker``
+    labels that matched no speaker.
     """
 
     files: list[tuple[Path, str]] = field(default_factory=list)
@@ -140,14 +142,18 @@ def run_import(
             report.problems.append(problem)
         report.skipped += 1
 
+    def warn(problem: Problem) -> None:
+        if len(report.warnings) < MAX_PROBLEMS_KEPT:
+            report.warnings.append(problem)
+
     def take_notes(notes: list[WriteNote], origins: list[Path]) -> None:
         for item in notes:
             where = f"conversation {item.conversation_id!r}"
             problem = Problem(origins[item.index], where, item.message, item.fix)
             if item.refused:
                 note(problem)
-            elif len(report.warnings) < MAX_PROBLEMS_KEPT:
-                report.warnings.append(problem)
+            else:
+                warn(problem)
 
     for problem in plan.undetected:
         note(problem)
@@ -179,10 +185,10 @@ def run_import(
                     done.update((s.path, s.size) for s in current)
                     current = sources
                 if isinstance(item, Problem):
-                    if not item.warning:
+                    if item.warning:
+                        warn(item)
+                    else:
                         note(item)
-                    elif len(report.warnings) < MAX_PROBLEMS_KEPT:
-                        report.warnings.append(item)
                     continue
                 report.conversations_read += 1
                 if options.speaker_roles:
@@ -197,7 +203,8 @@ def run_import(
             if batch:
                 flush()
             if options.speaker_roles:
-                report.warnings.extend(speaker_option_warnings(options.speaker_roles, speakers))
+                for warning in speaker_option_warnings(options.speaker_roles, speakers):
+                    warn(warning)
             if report.skipped and not skip_invalid:
                 raise ImportFailed(report.problems, report.skipped)
             for name in WriteStats.__dataclass_fields__:
