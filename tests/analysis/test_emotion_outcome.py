@@ -62,7 +62,32 @@ def test_outcome(
     )
     assert (outcome.emotion_start, outcome.emotion_end, outcome.resolved) == (start, end, resolved)
     assert outcome.satisfaction == satisfaction
-    assert outcome.quality == 80
+    assert outcome.quality == round((80 + satisfaction) / 2)
+
+
+def test_quality_weighs_the_result_as_much_as_the_manner() -> None:
+    """The same polite agent scores lower overall when the customer leaves angry."""
+    skills = {"empathy": SkillFinding(60), "clear_communication": SkillFinding(50)}
+    happy = make_conversation(
+        [("customer", "My card was charged twice"), ("agent", "Refunded now."),
+         ("customer", "Thank you so much, that's sorted!")]
+    )  # fmt: skip
+    angry = make_conversation(
+        [("customer", "My card was charged twice"), ("agent", "Refunded now."),
+         ("customer", "It still shows twice, this is ridiculous")]
+    )  # fmt: skip
+    high = estimate_outcome(happy, customer_emotions(happy), skills)
+    low = estimate_outcome(angry, customer_emotions(angry), skills)
+    assert high.quality is not None and low.quality is not None
+    assert low.quality < 55 < high.quality
+    assert low.quality == round((55 + (low.satisfaction or 0)) / 2)
+
+
+def test_quality_without_a_customer_message_is_the_skills_mean() -> None:
+    conversation = make_conversation([("agent", "Your order has shipped.")])
+    outcome = estimate_outcome(conversation, {}, {"clear_communication": SkillFinding(70)})
+    assert (outcome.quality, outcome.satisfaction) == (70, None)
+    assert estimate_outcome(conversation, {}, {}).quality is None
 
 
 def test_satisfaction_follows_the_confidence_of_the_last_emotion() -> None:

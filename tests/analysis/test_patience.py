@@ -276,14 +276,68 @@ def test_patience_table(
     assert [(e.signal, e.quote) for e in finding.evidence] == signals
 
 
+@pytest.mark.parametrize(
+    ("reply", "quotes"),
+    [
+        ("That's a stupid question, it's on the website.", ["stupid"]),
+        ("What's wrong with you? The form is right there.", ["What's wrong with you"]),
+        ("Damn, I can't find it either.", ["Damn"]),
+        ("That's nonsense, we never charge twice.", ["That's nonsense"]),
+        ("Don't be ridiculous, it ships Monday.", ["Don't be ridiculous"]),
+        ("Can't you read? Shut up and wait.", ["Can't you read", "Shut up"]),
+        # kind phrases and the agent's words about themself are not rude
+        ("There are no stupid questions - it's under Settings.", []),
+        ("Not a stupid question at all! It's under Settings.", []),
+        ("Silly me, stupid me - I sent the wrong link. Here it is.", []),
+        # a word that only contains a rude one
+        ("The dumbbells ship Monday; the crappie lures are back in stock.", []),
+    ],
+)
+def test_patience_impolite_words(reply: str, quotes: list[str]) -> None:
+    finding = _run([("customer", "How do I change my address?"), ("agent", reply)])
+    found = [e.quote for e in finding.evidence if e.signal == "patience.impolite"]
+    assert found == quotes
+    assert finding.score == (None if not finding.evidence else 100 - 30 * len(finding.evidence))
+
+
+@pytest.mark.parametrize(
+    ("reply", "quotes"),
+    [
+        ("Why didn't you check the tracking page first?", ["Why didn't you"]),
+        ("Why would you order it twice? I'll cancel one.", ["Why would you"]),
+        ("Did you even restart it?", ["Did you even"]),
+        # questions that ask a reason or suggest are not challenges
+        ("Why do you want to cancel? I may have a better plan for you.", []),
+        ("Why don't you try a restart while I check?", []),
+        ("I can see why you're upset - I've refunded it.", []),
+    ],
+)
+def test_patience_challenging_questions_are_blame(reply: str, quotes: list[str]) -> None:
+    finding = _run([("customer", "My order came twice."), ("agent", reply)])
+    assert [e.quote for e in finding.evidence if e.signal == "patience.blame"] == quotes
+    assert all(e.suggestion for e in finding.evidence)
+
+
+def test_patience_impolite_customer_words_quoted_back_do_not_count() -> None:
+    finding = _run(
+        [
+            ("customer", "Your app is stupid and useless."),
+            ("agent", '> Your app is stupid and useless.\nSorry - here is the fix: update to 4.2.'),
+        ]
+    )
+    assert "patience.impolite" not in {e.signal for e in finding.evidence}
+    assert finding.score == 100  # the rude customer tested the agent's patience; they passed
+
+
 def test_patience_every_negative_signal_has_a_calm_suggestion() -> None:
     finding = _run(
         [
             ("customer", "Where is it?"),
-            ("agent", "Calm down. Not my fault. Good luck with that. STOP EMAILING US NOW."),
+            ("agent", "Calm down. Not my fault. Good luck with that. STOP EMAILING US NOW. Damn."),
         ]
     )
     assert {e.signal for e in finding.evidence} == {
+        "patience.impolite",
         "patience.dismissive",
         "patience.defensive",
         "patience.sarcasm",

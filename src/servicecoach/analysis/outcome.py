@@ -14,7 +14,13 @@ Rules, kept consistent with the signals a lead sees as evidence:
   emotion's confidence (full at 0.8 and above), so a confidently angry customer ranks
   below a mildly annoyed one; +10 when resolved, -10 when not, +5 when the emotion
   improved. With the learned models the confidence is the emotion head's probability.
-- ``quality`` is the mean of the applicable skill scores, weighted by the rubric.
+- ``quality`` weighs how the agent worked and what it came to in equal parts, as a QA
+  form scores both the behaviours and the result: the mean of the applicable skill
+  scores (weighted by the rubric) and the satisfaction estimate, which carries the
+  resolution. Without a customer message to read the result from, it is the skills'
+  mean alone; with no applicable skill, unknown. (The skills' mean alone ranked STC-3's
+  rated helpdesk dialogues at rho 0.22, below a keyword rule on the customer's last
+  message, 0.38: raters judge the result as much as the manner. docs/accuracy.md.)
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.result import Outcome
 from servicecoach.model.conversation import Conversation, Message, Role
 
-__all__ = ["estimate_outcome"]
+__all__ = ["OUTCOME_SHARE", "estimate_outcome"]
 
 _BASE = {
     "anger": 10, "frustration": 20, "disappointment": 25, "sadness": 25, "anxiety": 35,
@@ -36,6 +42,8 @@ _POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 _NEUTRAL = _BASE["neutral"]
 _FULL = 0.8
 """The emotion confidence from which its base satisfaction counts in full."""
+OUTCOME_SHARE = 0.5
+"""The share of the outcome (the satisfaction estimate) in overall quality."""
 
 
 def estimate_outcome(
@@ -59,9 +67,9 @@ def estimate_outcome(
         if finding.score is not None
     ]
     total = sum(w for w, _ in weighted)
-    quality = round(sum(w * s for w, s in weighted) / total) if total else None
+    process = sum(w * s for w, s in weighted) / total if total else None
     if not customer:
-        return Outcome(quality=quality)
+        return Outcome(quality=None if process is None else round(process))
     start, end = emotions[customer[0].id].label, emotions[customer[-1].id].label
     last_word = conversation.messages[-1].role is Role.CUSTOMER
     resolved = _resolved(conversation, customer, end, last_word, skills)
@@ -73,11 +81,17 @@ def estimate_outcome(
         satisfaction -= 10
     if start in NEGATIVE and end not in NEGATIVE:
         satisfaction += 5
+    satisfaction = max(0, min(100, satisfaction))
+    quality = (
+        None
+        if process is None
+        else round((1 - OUTCOME_SHARE) * process + OUTCOME_SHARE * satisfaction)
+    )
     return Outcome(
         emotion_start=start,
         emotion_end=end,
         resolved=resolved,
-        satisfaction=max(0, min(100, satisfaction)),
+        satisfaction=satisfaction,
         quality=quality,
     )
 

@@ -371,6 +371,7 @@ _BUILDERS: dict[str, _Builder] = {
     "private.data_in_public": _data,
     "listening.unanswered_question": _unanswered,
     "listening.reask": _reask,
+    "patience.impolite": _calm,
     "patience.blame": _calm,
     "patience.dismissive": _calm,
     "patience.defensive": _calm,

@@ -3,9 +3,10 @@
 Signals (all negative, each with a calm alternative as its suggestion):
 
 - ``patience.blame`` - puts the fault on the customer ("you should have", "as I already
-  said", "like I said", "you didn't read"; not "you should have received it", an
-  expectation; "obviously" only when it leads into "you", "as" or "it says", never in
-  "you'll obviously get a full refund").
+  said", "like I said", "you didn't read", or a challenge such as "why did you...?" or
+  "did you even...?"; not "you should have received it", an expectation; "obviously"
+  only when it leads into "you", "as" or "it says", never in "you'll obviously get a
+  full refund").
 - ``patience.dismissive`` - brushes the concern aside ("calm down", "just relax" or a
   sentence opening with "Relax," when the sentence is not friendly, "Whatever." alone,
   "that's not my problem", "it is what it is", "nothing I can do").
@@ -16,6 +17,9 @@ Signals (all negative, each with a calm alternative as its suggestion):
   department", "I just work here", "that's not on us").
 - ``patience.sarcasm`` - a small, conservative set ("good luck with that", "if you say
   so", "yeah right"); thanking the customer for their patience never counts.
+- ``patience.impolite`` - insults, swearing and contempt ("stupid", "shut up", "damn",
+  "what's wrong with you", "that's nonsense"); not inside a kind phrase ("there are no
+  stupid questions") or one about the agent ("silly me", "I feel like an idiot").
 - ``patience.degrading`` - the tone gets worse as the customer gets angrier: after at
   least one clean reply, the customer shows anger (capitals, "!!!", "ridiculous",
   "unacceptable", ...) and a later reply carries any of the signals above. Placed once,
@@ -24,7 +28,7 @@ Signals (all negative, each with a calm alternative as its suggestion):
 Only replies the customer saw count, and never the customer's own words quoted in them
 (lines starting with ``>``, or text in quotation marks copied from a customer message).
 
-Scoring: 100, minus 30 per blame, dismissive or defensive signal, 25 per shouting
+Scoring: 100, minus 30 per impolite, blame, dismissive or defensive signal, 25 per shouting
 sentence, 20 per sarcasm and 20 for degrading; never below 0. Patience is tested only
 when the customer is angry or frustrated (their message shows anger as above, or its
 emotion - the trained model's where loaded - is anger or frustration) or the agent's tone
@@ -48,7 +52,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
-from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex
 from servicecoach.nlp.words import last_words
@@ -56,6 +60,7 @@ from servicecoach.nlp.words import last_words
 __all__ = ["PatienceAnalyzer"]
 
 _PENALTY: dict[str, int] = {
+    "patience.impolite": 30,
     "patience.blame": 30,
     "patience.dismissive": 30,
     "patience.defensive": 30,
@@ -83,6 +88,7 @@ class _Rules:
     benign_after_you: tuple[str, ...]
     calm_subjects: frozenset[str]
     expected: frozenset[str]
+    benign: PhraseMatcher
 
     @classmethod
     def load(cls) -> _Rules:
@@ -98,6 +104,9 @@ class _Rules:
             ),
             expected=frozenset(
                 fold(w) for w in lexicon.sections.get("blame", {}).get("expected", [])
+            ),
+            benign=PhraseMatcher.from_lists(
+                {"benign": lexicon.sections.get("impolite", {}).get("benign", [])}
             ),
         )
 
@@ -122,6 +131,9 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
     return caps >= 3 and caps * 2 > words
 
 
+_ANGRY = frozenset({"anger", "impolite"})
+"""Lexicon sections whose words show anger in a customer's message."""
+
 _TESTING = frozenset({"anger", "frustration"})
 """Customer emotions that put the agent's patience to the test."""
 
@@ -130,7 +142,7 @@ class PatienceAnalyzer(Analyzer):
     """Calm, courteous tone: no blame, dismissal, shouting, defensiveness or sarcasm."""
 
     name: ClassVar[str] = "patience"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     skill: ClassVar[str] = "patience"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
@@ -179,7 +191,7 @@ def _tested(conversation: Conversation, context: Context, rules: _Rules) -> bool
 def _is_angry(text: str, rules: _Rules) -> bool:
     if _CUSTOMER_BANGS.search(text):
         return True
-    if any(m.label == "anger" for m in rules.lexicon.matcher.find(text)):
+    if any(m.label in _ANGRY for m in rules.lexicon.matcher.find(text)):
         return True
     return any(_is_shouting(s.text, rules.acronyms) for s in sentences(text))
 
@@ -221,12 +233,18 @@ def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -
 
     phrase_spans: list[tuple[int, int]] = []
     matches = rules.lexicon.matcher.find(own)
-    direct = {"blame", "dismissive", "defensive", "sarcasm"}
+    direct = {"blame", "dismissive", "defensive", "sarcasm", "impolite"}
+    kind = SpanIndex((m.start, m.end) for m in rules.benign.find(own))
     for match in matches:
         if match.label == "blame" and _expectation(own, match, rules):
             continue  # "you should have received it by now"
+        if match.label == "impolite" and kind.covers(match.start, match.end):
+            continue  # "there are no stupid questions"
         if match.label in direct:
             add(match.start, match.end, f"patience.{match.label}", match.label)
+            phrase_spans.append((match.start, match.end))
+        elif match.label == "challenge":
+            add(match.start, match.end, "patience.blame", "challenge")
             phrase_spans.append((match.start, match.end))
     counted = SpanIndex(phrase_spans)
     friendly = SpanIndex((m.start, m.end) for m in matches if m.label == "friendly")
