@@ -322,7 +322,7 @@ def test_patience_impolite_customer_words_quoted_back_do_not_count() -> None:
     finding = _run(
         [
             ("customer", "Your app is stupid and useless."),
-            ("agent", '> Your app is stupid and useless.\nSorry - here is the fix: update to 4.2.'),
+            ("agent", "> Your app is stupid and useless.\nSorry - here is the fix: update to 4.2."),
         ]
     )
     assert "patience.impolite" not in {e.signal for e in finding.evidence}
