@@ -19,6 +19,7 @@ Every customer message gets one of the FORMAT.md labels (``anger``, ``frustratio
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -116,7 +117,27 @@ def classify_emotion(text: str) -> Emotion:
 def customer_emotions(
     conversation: Conversation, learned: LearnedView | None = None
 ) -> dict[str, Emotion]:
-    """The emotion of every customer message, by message id (learned when ``learned``)."""
+    """The emotion of every customer message, by message id (learned when ``learned``).
+
+    The pipeline and three analysers ask for the same conversation's emotions in a row,
+    so the last answer of each thread is kept (by identity of both arguments, which it
+    holds on to). Treat the mapping as read-only.
+    """
+    last = getattr(_LAST, "value", None)
+    if last is not None and last[0] is conversation and last[1] is learned:
+        return last[2]
+    found = _customer_emotions(conversation, learned)
+    _LAST.value = (conversation, learned, found)
+    return found
+
+
+_LAST = threading.local()
+"""Per thread: the last (conversation, learned view, emotions) computed."""
+
+
+def _customer_emotions(
+    conversation: Conversation, learned: LearnedView | None
+) -> dict[str, Emotion]:
     found: dict[str, Emotion] = {}
     for index, message in enumerate(conversation.messages):
         if message.role is not Role.CUSTOMER:

@@ -7,7 +7,7 @@ Each file holds sections with a ``phrases`` list (and optionally a ``suggestion`
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -28,10 +28,15 @@ class Lexicon:
     name: str
     sections: dict[str, dict[str, Any]]
     matcher: PhraseMatcher
+    _words: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, section: str) -> frozenset[str]:
-        """The ``words`` list of a section, lower-cased."""
-        return frozenset(w.lower() for w in self.sections.get(section, {}).get("words", []))
+        """The ``words`` list of a section, lower-cased (built once per section)."""
+        found = self._words.get(section)
+        if found is None:
+            found = frozenset(w.lower() for w in self.sections.get(section, {}).get("words", []))
+            self._words[section] = found
+        return found
 
     def suggestion(self, section: str) -> str | None:
         """The ``suggestion`` of a section, if it has one."""

@@ -20,6 +20,7 @@ def register_importers(register: Callable[[Importer], None]) -> None:
     from servicecoach.ingest.helpscout import HelpScoutImporter
     from servicecoach.ingest.intercom import IntercomImporter
     from servicecoach.ingest.jsonl import JsonlImporter
+    from servicecoach.ingest.parquet import ParquetImporter
     from servicecoach.ingest.transcripts import (
         AwsCallAnalyticsImporter,
         AwsTranscribeImporter,
@@ -33,6 +34,7 @@ def register_importers(register: Callable[[Importer], None]) -> None:
 
     for importer in (
         JsonlImporter(),
+        ParquetImporter(),
         TwcsImporter(),
         ZendeskImporter(),
         ChatwootImporter(),

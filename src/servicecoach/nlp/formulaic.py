@@ -14,6 +14,7 @@ with three or more words beyond the formula is not formulaic).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["content_words", "is_formulaic", "is_signoff", "strip_noise"]
 
@@ -67,20 +68,27 @@ def is_signoff(text: str) -> bool:
 
 def content_words(text: str) -> list[str]:
     """The words of ``text`` that are not part of a formula, a handle, a link or initials."""
-    bare = _FORMULAS.sub(" ", strip_noise(text).lower().replace("’", "'"))
-    return _WORD.findall(bare)
+    return _content(strip_noise(text).lower())
 
 
+def _content(lowered: str) -> list[str]:
+    return _WORD.findall(_FORMULAS.sub(" ", lowered.replace("’", "'")))
+
+
+@lru_cache(maxsize=16384)
 def is_formulaic(text: str) -> bool:
     """True when a sentence is only a courtesy, greeting, sign-off or bare reaction.
 
     "Have a great day!", "Thanks, you too :)", "^FR", "@dana Oh my!", "Hi there" are;
     "Have a great day at the concert on Friday, the tickets are in your inbox" is not.
+    Several analysers ask about the same sentences (and support replies repeat them), so
+    answers are cached.
     """
-    words = _WORD.findall(strip_noise(text).lower())
+    lowered = strip_noise(text).lower()
+    words = _WORD.findall(lowered)
     if not words:
         return True
-    left = [w for w in content_words(text) if w not in _FILLER]
+    left = [w for w in _content(lowered) if w not in _FILLER]
     if text.rstrip().endswith("?"):
         return not left  # "Wow, is that true?" asks; "You too?" does not
     return len(left) <= _MAX_LEFT and len(left) < len(words)

@@ -105,6 +105,9 @@ class _Rules:
     greetings: frozenset[str]
     titles: frozenset[str]
     soon: frozenset[str]
+    breaks: frozenset[str]
+    not_about: frozenset[str]
+    not_names: frozenset[str]
 
     @classmethod
     def load(cls) -> _Rules:
@@ -125,6 +128,9 @@ class _Rules:
             greetings=words("personal", "greetings"),
             titles=words("personal", "titles"),
             soon=words("openers", "soon"),
+            breaks=words("openers", "breaks"),
+            not_about=words("openers", "not_about"),
+            not_names=words("personal", "not_names"),
         )
 
     def text(self, section: str, key: str) -> str:
@@ -501,9 +507,7 @@ def _customer_names(conversation: Conversation, rules: _Rules) -> list[str]:
     """The customer's first name (or surname after a title) from the record and authors."""
     candidates: list[str | None] = [conversation.customer.name]
     candidates += [m.author for m in conversation.messages if m.role is Role.CUSTOMER]
-    not_names = frozenset(
-        fold(w) for w in rules.lexicon.sections.get("personal", {}).get("not_names", [])
-    )
+    not_names = rules.not_names
     names: list[str] = []
     for full in candidates:
         if not full or "@" in full:
@@ -530,9 +534,7 @@ def _phrase_from(messages: Sequence[Message], rules: _Rules) -> str | None:
 
     A phrase with a specific word wins over a generic one ("your order").
     """
-    section = rules.lexicon.sections.get("openers", {})
-    breaks = frozenset(fold(w) for w in section.get("breaks", []))
-    not_about = frozenset(fold(w) for w in section.get("not_about", []))
+    breaks, not_about = rules.breaks, rules.not_about
     fallback: str | None = None
     for message in messages:
         text = message.text

@@ -117,6 +117,8 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
     Words need two or more letters; words with digits (order codes) and the ``acronyms``
     are ignored.
     """
+    if sum(map(str.isupper, text)) < 3:
+        return False  # three capitalised words need three capitals at the very least
     words = 0
     caps = 0
     for chunk in _CHUNK.findall(text):
