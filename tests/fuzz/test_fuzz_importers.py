@@ -27,6 +27,7 @@ from tests.conftest import SAMPLES, TEST_DATA
 from tests.fuzz.budget import fuzz_settings
 from tests.fuzz.cli import Run, database_digest, run_servicecoach
 from tests.fuzz.mutate import mutated_bytes
+from tests.scale.seeds import parquet_bytes
 
 pytestmark = pytest.mark.fuzz
 
@@ -85,6 +86,7 @@ SEEDS: tuple[Seed, ...] = (
     _sample("deepgram", "calls/roaming-charge.json", "json"),
     _sample("freshdesk", "freshdesk/tickets.json", "json"),
     _sample("gorgias", "gorgias/tickets.json", "json"),
+    Seed("parquet", "conversations.parquet", parquet_bytes(), "text"),  # byte damage
 )
 _IMPORTERS = sorted({seed.importer for seed in SEEDS})
 

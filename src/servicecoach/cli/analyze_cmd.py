@@ -33,7 +33,10 @@ def analyze_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Write results (JSON Lines, FORMAT.md) here instead of stdout."
+            "--out",
+            "-o",
+            help="Write results here instead of stdout: JSON Lines (FORMAT.md), or a "
+            "Parquet table when the name ends in .parquet.",
         ),
     ] = None,
     format: Annotated[
@@ -95,14 +98,18 @@ def analyze_command(
     addresses = (*team.email.support_addresses, *(support_address or ()))
     options = ImportOptions(support_addresses=addresses)
     show_progress = not quiet and not json_output and out is not None
+    parquet = out is not None and out.suffix.lower() == ".parquet"
+    target = out.with_name(f".{out.name}.jsonl") if out is not None and parquet else out
     with file_progress(
         "analysing", plan.total_bytes, show=show_progress, bytes_column=False
     ) as update:
         try:
             report = analyze_plan(
-                plan, pipeline, out, options, skip_invalid=skip_invalid, stdout=sys.stdout,
+                plan, pipeline, target, options, skip_invalid=skip_invalid, stdout=sys.stdout,
                 progress=update,
             )  # fmt: skip
+            if out is not None and target is not None and parquet:
+                _to_parquet(target, out)
         except ImportFailed as exc:
             if json_output:
                 print_json(
@@ -128,6 +135,16 @@ def analyze_command(
             f"[green]✓[/green] {counted(report.conversations, 'conversation')} analysed{where} "
             f"({report.seconds:.1f} s){failures}"
         )
+
+
+def _to_parquet(results: Path, out: Path) -> None:
+    """Turn the JSON Lines results into the Parquet table ``out``; the lines are removed."""
+    from servicecoach.ingest.parquet.results import jsonl_to_parquet
+
+    try:
+        jsonl_to_parquet(results, out)
+    finally:
+        results.unlink(missing_ok=True)
 
 
 def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) -> None:

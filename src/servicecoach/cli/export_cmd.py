@@ -1,4 +1,4 @@
-"""``servicecoach export``: stored conversations out, in the native format."""
+"""``servicecoach export``: stored conversations out, as native JSON Lines or Parquet."""
 
 from __future__ import annotations
 
@@ -21,10 +21,18 @@ __all__ = ["export_command", "write_jsonl"]
 
 def export_command(
     format: Annotated[
-        str, typer.Option("--format", "-f", help="Output format (jsonl: FORMAT.md).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: jsonl (FORMAT.md) or parquet (a folder partitioned by date).",
+        ),
     ] = "jsonl",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write to this file (a new folder for parquet) instead of stdout."
+        ),
     ] = None,
     customer: Annotated[
         str | None,
@@ -38,9 +46,11 @@ def export_command(
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Export stored conversations as native JSON Lines (re-importable, round-trip exact)."""
-    if format != "jsonl":
-        raise ConfigError(f"unknown export format {format!r}; use jsonl")
+    """Export stored conversations as native JSON Lines or Parquet (re-importable, exact)."""
+    if format not in ("jsonl", "parquet"):
+        raise ConfigError(f"unknown export format {format!r}; use jsonl or parquet")
+    if format == "parquet" and out is None:
+        raise ConfigError("--format parquet writes a folder: give it with --out")
     if out is not None and not out.parent.is_dir():
         raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
     from servicecoach.store import customers as store_customers
@@ -57,6 +67,10 @@ def export_command(
         )
         if out is None:
             count = write_jsonl(conversations, sys.stdout)
+        elif format == "parquet":
+            from servicecoach.ingest.parquet.writer import write_conversations
+
+            count = write_conversations(conversations, out)
         else:
             count = _write_file(out, conversations)
     if not quiet and out is not None:

@@ -1,0 +1,109 @@
+"""Analysis results as one Parquet table, for DuckDB, pandas or Spark.
+
+One row per conversation: the numbers an analyst aggregates get their own typed columns
+(``quality``, ``satisfaction``, ``resolved``, the start and end emotions, and one column
+per skill, named after the skill, with its 0-100 score or null when it does not apply),
+and ``result`` keeps the whole FORMAT.md result line as JSON text, evidence included,
+so nothing the JSON Lines output says is lost::
+
+    SELECT channel, avg(empathy) FROM 'results.parquet' ...
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from servicecoach.analysis.skills import SKILLS
+from servicecoach.ingest.parquet.arrow import require_pyarrow
+from servicecoach.model.native import FORMAT_VERSION
+
+__all__ = ["RESULTS_KEY", "jsonl_to_parquet", "result_row", "results_schema", "write_results"]
+
+RESULTS_KEY = b"servicecoach.results"
+"""File metadata key marking a results table (its value is the result format version)."""
+_ROWS = 2_000
+
+
+def results_schema(pa: ModuleType) -> Any:
+    """The Arrow schema of the results table."""
+    return pa.schema(
+        [
+            ("conversation", pa.string()),
+            ("language", pa.string()),
+            ("quality", pa.int16()),
+            ("satisfaction", pa.int16()),
+            ("resolved", pa.bool_()),
+            ("emotion_start", pa.string()),
+            ("emotion_end", pa.string()),
+            *((skill, pa.int16()) for skill in SKILLS),
+            ("result", pa.string()),
+        ],
+        metadata={RESULTS_KEY: str(FORMAT_VERSION).encode()},
+    )
+
+
+def result_row(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The table row of one FORMAT.md result dict."""
+    outcome = result.get("outcome") or {}
+    skills = result.get("skills") or {}
+    return {
+        "conversation": result["conversation"],
+        "language": result.get("language"),
+        "quality": outcome.get("quality"),
+        "satisfaction": outcome.get("satisfaction"),
+        "resolved": outcome.get("resolved"),
+        "emotion_start": outcome.get("emotion_start"),
+        "emotion_end": outcome.get("emotion_end"),
+        **{skill: (skills.get(skill) or {}).get("score") for skill in SKILLS},
+        "result": json.dumps(result, ensure_ascii=False),
+    }
+
+
+def write_results(results: Iterable[Mapping[str, Any]], path: Path) -> int:
+    """Write FORMAT.md result dicts to ``path`` (replaced only once complete).
+
+    Returns:
+        How many results were written.
+
+    Raises:
+        ConfigError: pyarrow is missing.
+    """
+    pa, pq = require_pyarrow()
+    schema = results_schema(pa)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(descriptor)
+    temporary = Path(name)
+    count = 0
+    try:
+        with pq.ParquetWriter(temporary, schema) as writer:
+            rows: list[dict[str, Any]] = []
+            for result in results:
+                rows.append(result_row(result))
+                if len(rows) >= _ROWS:
+                    writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
+                    count += len(rows)
+                    rows.clear()
+            if rows or not count:
+                writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
+                count += len(rows)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def jsonl_to_parquet(source: Path, path: Path) -> int:
+    """Convert a FORMAT.md results file (JSON Lines) to a results table at ``path``.
+
+    Returns:
+        How many results were written.
+    """
+    with source.open(encoding="utf-8") as handle:
+        return write_results((json.loads(line) for line in handle if line.strip()), path)
