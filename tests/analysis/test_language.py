@@ -47,3 +47,34 @@ def test_language_other_languages_are_not_scored() -> None:
     assert data["language"] == "es"
     assert "not scored" in data["not_scored"]
     assert all(not skill["applicable"] for skill in data["skills"].values())
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # other languages sprinkled with English words stay with the language model
+        ("Hola, mi pedido de the store no llegó y el tracking dice delivered, ¿me ayudan?", "es"),
+        (
+            "Bonjour, ma commande est arrivée cassée, pouvez-vous me rembourser s'il vous plaît?",
+            "fr",
+        ),
+        ("Hallo, ik heb mijn bestelling nog niet ontvangen en de tracking werkt niet meer.", "nl"),
+        (
+            "Olá, meu pedido chegou quebrado e eu preciso de um reembolso o mais rápido possível.",
+            "pt",
+        ),
+        # plain English is decided without the model, and long text is read from the start
+        ("Thanks for your help, I have the code now and it works on my phone. " * 200, "en"),
+    ],
+)
+def test_language_plain_english_shortcut_leaves_other_languages_to_the_model(
+    text: str, language: str
+) -> None:
+    assert detect_language(make_conversation([("customer", text)])).language == language
+
+
+def test_language_reads_a_bounded_prefix() -> None:
+    """A huge conversation costs no more than its first few thousand characters."""
+    spanish = "Mi pedido llegó roto y nos vamos de viaje el viernes, ¿pueden ayudarme? "
+    conversation = make_conversation([("customer", spanish * 100), ("agent", "ok " * 50_000)])
+    assert detect_language(conversation).language == "es"
