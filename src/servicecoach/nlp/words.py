@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 __all__ = ["is_question", "last_words", "stem"]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude stem, so that "snapped", "snaps" and "snap" compare equal."""
+    """A crude stem, so that "snapped", "snaps" and "snap" compare equal (cached: words repeat)."""
     word = word.replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]

@@ -607,7 +607,19 @@ def _soon(phrase: str, rules: _Rules) -> bool:
     return any(t.word in rules.soon for t in _tokens(phrase, 0, len(phrase)))
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
+def _tokens(text: str, start: int, end: int) -> Sequence[_Token]:
+    if start == 0 and end == len(text):
+        return _all_tokens(text)
+    return _find_tokens(text, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _all_tokens(text: str) -> tuple[_Token, ...]:
+    """Every word of ``text``: the customer's messages are read by several rules."""
+    return tuple(_find_tokens(text, 0, len(text)))
+
+
+def _find_tokens(text: str, start: int, end: int) -> list[_Token]:
     folded = fold(text)  # fold keeps offsets: fold once, slice per word
     return [
         _Token(m.start(), m.end(), folded[m.start() : m.end()])

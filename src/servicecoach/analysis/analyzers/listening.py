@@ -95,7 +95,7 @@ from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
-from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
 from servicecoach.nlp.words import is_question as _is_question
@@ -313,7 +313,7 @@ class _Said:
             _Candidate(
                 _content(part, rules, numbers=False),
                 frozenset(_names(part)),
-                tuple(fold(w) for w in _WORD.findall(_blank(_NOISE, part))),
+                tuple(fold_words(_WORD, _blank(_NOISE, part))),
             )
             for part in parts
         )
@@ -573,7 +573,7 @@ def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules)
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
-    tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, sentence.text))]
+    tokens = fold_words(_WORD, _blank(_NOISE, sentence.text))
     about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
     shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
@@ -661,7 +661,7 @@ class _Values:
                 self._folded = fold(self.text)
             return given.key in self._folded
         if self._words is None:
-            self._words = frozenset(fold(w) for w in _WORD.findall(self.text))
+            self._words = frozenset(fold_words(_WORD, self.text))
         return given.key in self._words
 
 
@@ -788,7 +788,7 @@ def _gives_time(text: str, rules: _Rules) -> bool:
 
 def _restates(text: str, said: _Said, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
-    tokens = [fold(w) for w in _WORD.findall(_blank(_NOISE, text))]
+    tokens = fold_words(_WORD, _blank(_NOISE, text))
     confirms = _confirms(text, tokens)
     if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
@@ -872,7 +872,7 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
     """
     return frozenset(
         _stem(word)
-        for word in (fold(w) for w in _WORD.findall(_blank(_NOISE, text)))
+        for word in fold_words(_WORD, _blank(_NOISE, text))
         if word not in rules.stopwords
         and (len(word) > 1 or word.isdigit())
         and (numbers or not any(c.isdigit() for c in word))
