@@ -20,6 +20,7 @@ from servicecoach.web.pages import (
     issues,
     login,
     overview,
+    practice,
 )
 
 __all__ = ["PAGE_ROUTERS", "STATIC_PATH", "static_files"]
@@ -32,6 +33,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     customers.router,
     issues.router,
     imports.router,
+    practice.router,
 ]
 """Every page router, in order."""
 

@@ -50,6 +50,7 @@ def nav_for(viewer: Viewer) -> list[NavItem]:
         items.append(NavItem("/agents", "Agents", "agents"))
     items.append(NavItem("/conversations", "Conversations", "conversations"))
     items.append(NavItem("/issues", "Wider issues", "issues"))
+    items.append(NavItem("/practice", "Practice", "practice"))
     if can_import(viewer):
         items.append(NavItem("/import", "Import", "import"))
     return items
