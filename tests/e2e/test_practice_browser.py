@@ -55,7 +55,7 @@ def test_an_agent_practises_a_public_complaint_through_two_branches(
         page.wait_for_selector("article[data-step=angrier]")
         feedback = page.locator("article.reply").last
         assert feedback.get_attribute("data-next") == "angrier"
-        assert feedback.locator("li.try").count() >= 2  # no apology, no DM invite
+        assert feedback.locator("li.to-try").count() >= 2  # no apology, no DM invite
 
         page.fill("#reply", REPLIES[1])
         page.click("form.practice-reply button[type=submit]")
