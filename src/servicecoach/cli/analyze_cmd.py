@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +22,12 @@ from servicecoach.cli.output import (
 from servicecoach.errors import ConfigError, ImportFailed
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from servicecoach.analysis.pipeline import Pipeline
+    from servicecoach.rubric import Rubric
+    from servicecoach.services.analysis import Runner
+    from servicecoach.services.cluster_task import PipelineSettings
 
 __all__ = ["analyze_command"]
 
@@ -64,6 +71,24 @@ def analyze_command(
             "results are saved there as a new run.",
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Analyse on a Dask cluster: local:N (N worker processes here) or a "
+            "scheduler's tcp://HOST:8786 (docs/scale.md). Same results as without.",
+        ),
+    ] = None,
+    resume: Annotated[
+        int | None,
+        typer.Option(
+            "--resume",
+            metavar="RUN",
+            help="With --db and --cluster: complete the unfinished run RUN instead of "
+            "starting a new one (results it has are kept, never written twice).",
+        ),
+    ] = None,
     fast: FastOption = False,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
@@ -74,6 +99,7 @@ def analyze_command(
     words as evidence. Invalid input stops the analysis before any result is written to
     --out (exit code 3) unless --skip-invalid is given. With --db, the stored
     conversations are analysed instead and saved as a new run (earlier runs are kept).
+    With --cluster, the work is spread over a Dask cluster's workers.
     """
     from servicecoach.analysis.pipeline import Pipeline  # before the rubric: they import each other
     from servicecoach.ingest.base import ImportOptions
@@ -81,12 +107,20 @@ def analyze_command(
     from servicecoach.services.analysis import analyze_plan
     from servicecoach.services.plan import plan_import
 
+    if resume is not None and (db is None or cluster is None):
+        raise ConfigError("--resume RUN completes a cluster run: give it with --db and --cluster")
     team = load_rubric(rubric)
-    pipeline = Pipeline.from_rubric(team, fast=fast)
+    # On a cluster the workers load the models; here the pipeline only names the analysers.
+    pipeline = Pipeline.from_rubric(team, fast=fast or cluster is not None)
+    settings = _settings(team, fast)
     if db is not None:
         if paths:
             raise ConfigError("give files to analyse, or --db to analyse the store, not both")
-        _analyze_store(db, pipeline, quiet, json_output)
+        with _cluster(cluster, quiet or json_output) as client:
+            if client is None:
+                _analyze_store(db, pipeline, quiet, json_output)
+            else:
+                _analyze_store_on(db, client, pipeline, settings, resume, quiet, json_output)
         return
     if not paths:
         raise ConfigError("give files or folders to analyse, or --db to analyse the store")
@@ -100,13 +134,17 @@ def analyze_command(
     show_progress = not quiet and not json_output and out is not None
     parquet = out is not None and out.suffix.lower() == ".parquet"
     target = out.with_name(f".{out.name}.jsonl") if out is not None and parquet else out
-    with file_progress(
-        "analysing", plan.total_bytes, show=show_progress, bytes_column=False
-    ) as update:
+    with (
+        _cluster(cluster, quiet or json_output) as client,
+        file_progress(
+            "analysing", plan.total_bytes, show=show_progress, bytes_column=False
+        ) as update,
+    ):
+        runner = None if client is None else _runner(client, settings)
         try:
             report = analyze_plan(
                 plan, pipeline, target, options, skip_invalid=skip_invalid, stdout=sys.stdout,
-                progress=update,
+                progress=update, runner=runner,
             )  # fmt: skip
             if out is not None and target is not None and parquet:
                 _to_parquet(target, out)
@@ -137,6 +175,35 @@ def analyze_command(
         )
 
 
+def _settings(team: Rubric, fast: bool) -> PipelineSettings:
+    from servicecoach.services.cluster_task import PipelineSettings
+
+    return PipelineSettings.of(team, fast)
+
+
+@contextlib.contextmanager
+def _cluster(address: str | None, quiet: bool) -> Iterator[Client | None]:
+    """The cluster's client (its dashboard's address printed), or ``None`` without one."""
+    if address is None:
+        yield None
+        return
+    from servicecoach.services.cluster import dashboard_link, open_cluster
+
+    with open_cluster(address) as client:
+        link = dashboard_link(client)
+        if not quiet:
+            workers = len(client.scheduler_info().get("workers", {}))
+            where = f"; dashboard: {link}" if link else ""
+            err_console.print(f"Dask cluster {address}: {counted(workers, 'worker')}{where}")
+        yield client
+
+
+def _runner(client: Client, settings: PipelineSettings) -> Runner:
+    from servicecoach.services.distributed import cluster_runner
+
+    return cluster_runner(client, settings)
+
+
 def _to_parquet(results: Path, out: Path) -> None:
     """Turn the JSON Lines results into the Parquet table ``out``; the lines are removed."""
     from servicecoach.ingest.parquet.results import jsonl_to_parquet
@@ -151,8 +218,43 @@ def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) 
     from servicecoach.services.analysis import analyze_store
     from servicecoach.store.database import Store
 
-    with Store.open(db, create=False) as store:
-        run, count = analyze_store(store, pipeline)
+    with (
+        Store.open(db, create=False) as store,
+        file_progress(
+            "analysing", 0, show=not (quiet or json_output), bytes_column=False
+        ) as update,
+    ):
+        run, count = analyze_store(store, pipeline, progress=update)
+    _print_run(db, run, count, quiet, json_output)
+
+
+def _analyze_store_on(
+    db: str,
+    client: Client,
+    pipeline: Pipeline,
+    settings: PipelineSettings,
+    resume: int | None,
+    quiet: bool,
+    json_output: bool,
+) -> None:
+    from servicecoach.services.distributed import analyze_store_on_cluster
+    from servicecoach.store.database import Store
+
+    with (
+        Store.open(db, create=False) as store,
+        file_progress(
+            "analysing", 0, show=not (quiet or json_output), bytes_column=False
+        ) as update,
+    ):
+        run, count = analyze_store_on_cluster(
+            store, client, settings, pipeline.versions,
+            {name: cfg for name, cfg in pipeline.config.items() if cfg},
+            resume=resume, progress=update,
+        )  # fmt: skip
+    _print_run(db, run, count, quiet, json_output)
+
+
+def _print_run(db: str, run: int, count: int, quiet: bool, json_output: bool) -> None:
     if json_output:
         print_json({"ok": True, "run": run, "conversations": count})
     elif not quiet:

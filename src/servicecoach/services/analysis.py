@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -34,9 +34,12 @@ from servicecoach.store.reader import (
     iter_conversations,
 )
 
-__all__ = ["AnalysisReport", "analyze_plan", "analyze_store"]
+__all__ = ["AnalysisReport", "Runner", "analyze_plan", "analyze_store"]
 
 MAX_PROBLEMS_KEPT = 500
+Runner = Callable[[Iterable[Conversation]], Iterable[ConversationResult]]
+"""What turns conversations into their results, in order: ``Pipeline.run`` here, or a
+cluster (:mod:`servicecoach.services.distributed`)."""
 
 
 @dataclass(slots=True)
@@ -73,6 +76,7 @@ def analyze_plan(
     skip_invalid: bool = False,
     stdout: TextIO | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    runner: Runner | None = None,
 ) -> AnalysisReport:
     """Analyse every conversation of ``plan`` and write one result line per conversation.
 
@@ -84,6 +88,7 @@ def analyze_plan(
         skip_invalid: analyse the valid records when some are invalid.
         stdout: where results go when ``out`` is ``None``.
         progress: called with ``(bytes_done, bytes_total, conversations)``.
+        runner: analyses the conversations (default: ``pipeline.run`` in this process).
 
     Raises:
         ImportFailed: invalid input without ``skip_invalid``; no results were written.
@@ -93,14 +98,15 @@ def analyze_plan(
     started = time.perf_counter()
     for problem in plan.undetected:
         _note(report, problem)
+    run = runner or pipeline.run
     if out is None:
-        _analyze(plan, pipeline, options, skip_invalid, report, stdout, progress)
+        _analyze(plan, run, options, skip_invalid, report, stdout, progress)
     else:
         descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         temporary = Path(name)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-                _analyze(plan, pipeline, options, skip_invalid, report, handle, progress)
+                _analyze(plan, run, options, skip_invalid, report, handle, progress)
             temporary.replace(out)
         except BaseException:
             temporary.unlink(missing_ok=True)
@@ -121,7 +127,7 @@ def _note(report: AnalysisReport, problem: Problem) -> None:
 
 def _analyze(
     plan: ImportPlan,
-    pipeline: Pipeline,
+    run: Runner,
     options: ImportOptions,
     skip_invalid: bool,
     report: AnalysisReport,
@@ -144,7 +150,7 @@ def _analyze(
             elif not report.skipped or skip_invalid:
                 yield item  # once stopped, read on only to report every problem
 
-    for result in pipeline.run(conversations()):
+    for result in run(conversations()):
         report.conversations += 1
         report.failures += len(result.failures)
         lines.append(json.dumps(result.to_dict(), ensure_ascii=False))

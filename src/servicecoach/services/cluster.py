@@ -1,0 +1,152 @@
+"""Running partitions on a Dask cluster: connect, submit with back-pressure, collect.
+
+dask.distributed does the scheduling, the retries and the rescheduling of a dead
+worker's tasks; this module only decides what a task is (a :class:`Partition`) and how
+many are in flight. ``--cluster local:N`` starts a ``LocalCluster`` of N worker
+processes on this machine (one thread each: the model's batches are the parallel part);
+``--cluster tcp://HOST:8786`` connects to a running scheduler (docs/scale.md).
+
+Tasks carry their conversations in the task itself rather than as scattered data: a
+task whose worker dies is simply run again elsewhere, since the scheduler still holds
+its input (scattered data would die with the worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from servicecoach.errors import ConfigError
+from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from servicecoach.analysis.result import ConversationResult
+
+__all__ = ["INSTALL", "Task", "dashboard_link", "open_cluster", "run_partitions"]
+
+INSTALL = "pip install 'servicecoach[scale]'"
+Task = Callable[[Partition, PipelineSettings], "list[tuple[int, ConversationResult]]"]
+"""The function a worker runs on a partition (:func:`analyze_partition`)."""
+IN_FLIGHT_PER_WORKER = 3
+"""Partitions submitted and not yet collected, per worker: enough to keep every worker
+busy while results travel back, few enough that the client's memory stays flat."""
+
+
+def _distributed() -> Any:
+    try:
+        return importlib.import_module("distributed")
+    except ImportError:
+        raise ConfigError(
+            f"--cluster needs dask.distributed, which is not installed ({INSTALL})"
+        ) from None
+
+
+@contextlib.contextmanager
+def open_cluster(address: str, *, processes: bool = True) -> Iterator[Client]:
+    """A client of the cluster ``address`` names: ``local:N`` or a scheduler's address.
+
+    Args:
+        address: ``local:N`` (a LocalCluster of N workers here), or ``tcp://HOST:PORT``
+            (``tls://`` too) of a running scheduler.
+        processes: local workers in processes (the default, as in production) or in
+            threads of this process (tests).
+
+    Raises:
+        ConfigError: a malformed address, dask missing, or no scheduler at the address.
+    """
+    distributed = _distributed()
+    kind, _, rest = address.partition(":")
+    if kind == "local":
+        if not rest.isdigit() or not 1 <= int(rest) <= 256:
+            raise ConfigError(
+                f"--cluster {address}: use local:N with N from 1 to 256, e.g. local:4"
+            )
+        with (
+            distributed.LocalCluster(
+                n_workers=int(rest),
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            yield client
+        return
+    if kind not in ("tcp", "tls") or not rest.startswith("//"):
+        raise ConfigError(
+            f"--cluster {address}: use local:N or a scheduler address such as tcp://10.0.0.5:8786"
+        )
+    try:
+        client = distributed.Client(address, timeout="20s")
+    except OSError as exc:
+        raise ConfigError(f"--cluster {address}: no Dask scheduler answered ({exc})") from None
+    with client:
+        yield client
+
+
+def dashboard_link(client: Client) -> str | None:
+    """The Dask dashboard's address, or ``None`` when the scheduler runs none."""
+    try:
+        info = client.scheduler_info()
+        if "dashboard" not in info.get("services", {}):
+            return None
+        return str(client.dashboard_link)
+    except (KeyError, OSError):
+        return None
+
+
+def run_partitions(
+    client: Client,
+    partitions: Iterable[Partition],
+    settings: PipelineSettings,
+    *,
+    ordered: bool,
+    task: Task = analyze_partition,
+) -> Iterator[tuple[Partition, list[tuple[int, ConversationResult]]]]:
+    """Analyse ``partitions`` on the cluster; yield each with its results.
+
+    Args:
+        client: the cluster's client.
+        partitions: drawn lazily, a few per worker ahead of the results, on this thread.
+        settings: the pipeline every worker builds.
+        ordered: yield in the partitions' order (files: the output keeps the input's
+            order) rather than as they finish (the store: any order is the same run).
+        task: the worker function (tests wrap it to slow it down).
+    """
+    distributed = _distributed()
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    limit = IN_FLIGHT_PER_WORKER * workers
+    finished = distributed.as_completed()
+    waiting: dict[int, tuple[Partition, list[tuple[int, ConversationResult]]]] = {}
+    pending: dict[Any, Partition] = {}  # by future: dropping it releases the result
+    next_index = 0
+    source = iter(partitions)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) + len(waiting) < limit:
+            partition = next(source, None)
+            if partition is None:
+                exhausted = True
+                break
+            future = client.submit(task, partition, settings, pure=False, retries=1)
+            pending[future] = partition
+            finished.add(future)
+        if not pending and not waiting:
+            return
+        if pending:
+            future = next(finished)
+            partition = pending.pop(future)
+            results = future.result()
+            if not ordered:
+                yield partition, results
+                continue
+            waiting[partition.index] = (partition, results)
+        while next_index in waiting:
+            yield waiting.pop(next_index)
+            next_index += 1
