@@ -51,6 +51,8 @@ __all__ = [
     "messages",
     "metadata",
     "metrics_daily",
+    "practice_assignments",
+    "practice_results",
     "reason_assignments",
     "reason_embeddings",
     "skill_scores",
@@ -392,6 +394,36 @@ app_secrets = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 """Secrets generated once and shared by every worker (``session_key``: signs session cookies)."""
+
+practice_assignments = Table(
+    "practice_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario", String(64), nullable=False),
+    Column("agent", String(255), index=True),
+    Column("team", String(100), index=True),
+    Column("assigned_by", String(150), nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=False),
+)
+"""A practice scenario a lead assigned to one agent (``agent``) or a whole team (``team``)."""
+
+practice_results = Table(
+    "practice_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(150), nullable=False, index=True),
+    Column("agent", String(255), index=True),
+    Column("scenario", String(64), nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("completed", Boolean, nullable=False),
+    Column("turns", Integer, nullable=False),
+    Column("trained_score", Integer),
+    Column("satisfaction", Integer),
+    Column("quality", Integer),
+    Column("skills", JSON, nullable=False),
+)
+"""One finished practice session: kept apart from real scores (``skills``: trained skill to
+its score or null)."""
 
 reason_embeddings = Table(
     "reason_embeddings",
