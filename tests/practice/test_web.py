@@ -13,6 +13,7 @@ from servicecoach.api import ServiceSettings, create_app
 from servicecoach.practice import MAX_REPLY_CHARS
 from servicecoach.store.database import Store
 from servicecoach.store.users import create_user
+from tests.store.dashboard_data import build_dashboard_store
 from tests.web.conftest import PASSWORD
 from tests.web.pages.conftest import csrf_of, login_page
 
@@ -25,10 +26,15 @@ _STEP = re.compile(r'data-step="([^"]+)"')
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The dashboard store (agents sam and ana in north, lee in south) and users sam (agent),
+    nora (lead of north) and root (admin)."""
     db = str(tmp_path_factory.mktemp("practice-web") / "web.db")
-    with Store.open(db) as store, store.begin() as connection:
-        create_user(connection, "sam", PASSWORD, "agent", agent="sam", team="north")
-        create_user(connection, "nora", PASSWORD, "lead", team="north")
+    with Store.open(db) as store:
+        build_dashboard_store(store)
+        with store.begin() as connection:
+            create_user(connection, "sam", PASSWORD, "agent", agent="sam", team="north")
+            create_user(connection, "nora", PASSWORD, "lead", team="north")
+            create_user(connection, "root", PASSWORD, "admin")
     with TestClient(create_app(ServiceSettings(db=db, fast=True))) as client:
         yield client
 
@@ -140,3 +146,70 @@ def test_web_practice_template_is_packaged() -> None:
     from servicecoach.web.pages.templating import TEMPLATES
 
     assert Path(TEMPLATES.env.get_template("practice.html").filename or "").exists()
+
+
+def _assign(client: TestClient, scenario: str, to: str) -> int:
+    token = csrf_of(client.get("/practice").text)
+    answer = client.post(
+        "/practice/assign",
+        data={"scenario": scenario, "to": to, "csrf_token": token},
+        follow_redirects=False,
+    )
+    return answer.status_code
+
+
+def test_web_practice_programme_assign_practise_and_progress(app: TestClient) -> None:
+    nora = _as(app, "nora")
+    html = nora.get("/practice").text
+    assert 'value="team:north"' in html and 'value="agent:sam"' in html
+    assert 'value="agent:lee"' not in html  # not in her team
+    assert _assign(nora, "done-customer-let-go", "agent:sam") == 303
+    assert _assign(nora, "pause-not-cancel", "team:north") == 303
+    assert _assign(nora, "pause-not-cancel", "agent:lee") == 400  # outside her scope
+    assert _assign(nora, "pause-not-cancel", "team:south") == 400
+    assert _assign(nora, "../../etc/passwd", "agent:sam") == 400
+    sam = _as(app, "sam")
+    assert _assign(sam, "pause-not-cancel", "agent:sam") == 403
+    html = sam.get("/practice").text
+    assert 'data-assigned="done-customer-let-go"' in html
+    assert 'data-assigned="pause-not-cancel"' in html  # through the team
+    assert "✓ done" not in html
+    page = _start(sam, "done-customer-let-go")
+    _reply(sam, page, "Yes, Noor - it's going to Mill Street and arrives tomorrow.", 0)
+    page = sam.get("/practice/session").text
+    _reply(sam, page, "You're welcome, Noor - enjoy your books!", 1)
+    assert 'id="debrief"' in sam.get("/practice/session").text
+    html = sam.get("/practice").text
+    assert "✓ done" in html and "No practice yet" not in html
+    assert "The customer is done: let them go" in html.split("<h2>Your practice</h2>")[1]
+    card = _as(app, "nora").get("/agents/sam").text
+    assert 'data-practice="done-customer-let-go"' in card
+    assert "they do not count in the scores above" in card
+    assert 'data-practice="done-customer-let-go"' in _as(app, "sam").get("/agents/sam").text
+
+
+def test_web_practice_programme_remove_and_skill_filter(app: TestClient) -> None:
+    root = _as(app, "root")
+    assert _assign(root, "vague-app-crash", "team:south") == 303
+    html = root.get("/practice").text
+    found = re.findall(r'action="/practice/assignments/(\d+)/delete"', html)
+    assert found
+    nora = _as(app, "nora")
+    html = nora.get("/practice").text
+    token = csrf_of(html)
+    south = max(int(i) for i in found)
+    refused = nora.post(f"/practice/assignments/{south}/delete", data={"csrf_token": token})
+    assert refused.status_code == 404
+    root = _as(app, "root")
+    token = csrf_of(root.get("/practice").text)
+    gone = root.post(
+        f"/practice/assignments/{south}/delete",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert gone.status_code == 303
+    assert f"/practice/assignments/{south}/delete" not in root.get("/practice").text
+    only = root.get("/practice?skill=persuasion").text
+    ids = set(re.findall(r'data-scenario="([^"]+)"', only))
+    assert ids == {"out-of-stock-jacket", "pause-not-cancel"}
+    assert "Scenarios that train Persuasion" in only

@@ -35,6 +35,7 @@ class Seat:
             turn has moved on).
         stopped: the trainee ended the session before the scenario did.
         debrief: computed once, when the session is over.
+        recorded: the result has been stored (once per session).
         touched: the clock's time of the last request.
     """
 
@@ -42,6 +43,7 @@ class Seat:
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: bool = False
     debrief: Debrief | None = None
+    recorded: bool = False
     touched: float = 0.0
 
     @property

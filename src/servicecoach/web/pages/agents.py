@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.store.notes import add_note
+from servicecoach.store.practice import list_results
 from servicecoach.store.scorecards import agent_scorecard, list_agents
 from servicecoach.web.auth import Viewer, page_viewer, verify_csrf
 from servicecoach.web.charts import sparkline
@@ -62,6 +63,7 @@ def _scorecard(
             card = agent_scorecard(connection, agent_id, form.filters, viewer.scope)
         except NotFoundError as exc:
             return error_page(request, viewer, 404, "Agent not found", str(exc))
+        practice = list_results(connection, agent=agent_id, limit=20)  # apart from real scores
     trends = {
         c.skill: sparkline(
             [p.mean for p in c.trend],
@@ -77,6 +79,7 @@ def _scorecard(
         active="agents",
         card=card,
         trends=trends,
+        practice=practice,
         note_error=note_error,
         action=f"/agents/{agent_id}",
         hide_agent=True,
