@@ -187,14 +187,15 @@ def _cluster(address: str | None, quiet: bool) -> Iterator[Client | None]:
     if address is None:
         yield None
         return
-    from servicecoach.services.cluster import dashboard_link, open_cluster
+    from servicecoach.services.cluster import dashboard_link, open_cluster, worker_threads
 
     with open_cluster(address) as client:
         link = dashboard_link(client)
         if not quiet:
-            workers = len(client.scheduler_info().get("workers", {}))
+            workers = worker_threads(client)
             where = f"; dashboard: {link}" if link else ""
-            err_console.print(f"Dask cluster {address}: {counted(workers, 'worker')}{where}")
+            wait = "" if workers else " (tasks wait until workers join)"
+            err_console.print(f"Dask cluster {address}: {counted(workers, 'worker')}{wait}{where}")
         yield client
 
 

@@ -17,7 +17,7 @@ import contextlib
 import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from servicecoach.errors import ConfigError
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from servicecoach.analysis.result import ConversationResult
 
-__all__ = ["INSTALL", "Task", "dashboard_link", "open_cluster", "run_partitions"]
+__all__ = ["INSTALL", "Task", "dashboard_link", "open_cluster", "run_partitions", "worker_threads"]
 
 INSTALL = "pip install 'servicecoach[scale]'"
 Task = Callable[[Partition, PipelineSettings], "list[tuple[int, ConversationResult]]"]
@@ -90,6 +90,12 @@ def open_cluster(address: str, *, processes: bool = True) -> Iterator[Client]:
         yield client
 
 
+def worker_threads(client: Client) -> int:
+    """Task threads of the cluster's workers now (one per worker as servicecoach starts them)."""
+    threads: dict[str, int] = cast("Any", client).nthreads()  # untyped in distributed
+    return sum(threads.values())
+
+
 def dashboard_link(client: Client) -> str | None:
     """The Dask dashboard's address, or ``None`` when the scheduler runs none."""
     try:
@@ -120,8 +126,6 @@ def run_partitions(
         task: the worker function (tests wrap it to slow it down).
     """
     distributed = _distributed()
-    workers = max(1, len(client.scheduler_info().get("workers", {})))
-    limit = IN_FLIGHT_PER_WORKER * workers
     finished = distributed.as_completed()
     waiting: dict[int, tuple[Partition, list[tuple[int, ConversationResult]]]] = {}
     pending: dict[Any, Partition] = {}  # by future: dropping it releases the result
@@ -129,6 +133,7 @@ def run_partitions(
     source = iter(partitions)
     exhausted = False
     while True:
+        limit = IN_FLIGHT_PER_WORKER * max(1, worker_threads(client))  # workers come and go
         while not exhausted and len(pending) + len(waiting) < limit:
             partition = next(source, None)
             if partition is None:
