@@ -20,6 +20,7 @@ scores; the agent's scorecard shows it as practice progress.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicecoach.api.state import ServiceState, State
-from servicecoach.errors import ConfigError, InputError, NotFoundError
+from servicecoach.errors import ConfigError, InputError, NotFoundError, StoreError
 from servicecoach.practice import MAX_REPLY_CHARS, Coach, PracticeSession, builtin_scenarios
 from servicecoach.practice.board import PracticeBoard, Seat
 from servicecoach.store.agents import agent_teams
@@ -57,6 +58,7 @@ __all__ = [
 ]
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("servicecoach.web")
 
 _BOARD = "practice.board"
 _BOARD_LOCK = threading.Lock()
@@ -254,19 +256,23 @@ def _record(state: ServiceState, viewer: Viewer, seat: Seat) -> None:
     if not seat.over or seat.recorded or not seat.session.exchanges:
         return
     debrief = seat.finish()
-    with state.store.begin() as connection:
-        record_result(
-            connection,
-            username=viewer.username,
-            agent=viewer.agent,
-            scenario=debrief.scenario,
-            completed=debrief.finished,
-            turns=len(debrief.turns),
-            trained_score=debrief.trained_mean(),
-            satisfaction=debrief.satisfaction,
-            quality=debrief.quality,
-            skills={s.skill: s.score for s in debrief.skills if s.trained},
-        )
+    try:
+        with state.store.begin() as connection:
+            record_result(
+                connection,
+                username=viewer.username,
+                agent=viewer.agent,
+                scenario=debrief.scenario,
+                completed=debrief.finished,
+                turns=len(debrief.turns),
+                trained_score=debrief.trained_mean(),
+                satisfaction=debrief.satisfaction,
+                quality=debrief.quality,
+                skills={s.skill: s.score for s in debrief.skills if s.trained},
+            )
+    except StoreError as exc:  # the debrief is still shown; only the history misses it
+        log.warning("practice result of %s not stored: %s", viewer.username, exc)
+        return
     seat.recorded = True
 
 
