@@ -7,7 +7,7 @@ import time
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
 
-__all__ = ["failing_after", "slow", "twice"]
+__all__ = ["failing_after", "pipelines_built", "slow", "twice"]
 
 
 def slow(partition: Partition, settings: PipelineSettings) -> list[tuple[int, ConversationResult]]:
@@ -29,3 +29,10 @@ def failing_after(
     if partition.index >= 2:
         raise RuntimeError("stopped on purpose")
     return analyze_partition(partition, settings)
+
+
+def pipelines_built() -> int:
+    """How many pipelines this worker process built (one per rubric and mode, at most)."""
+    from servicecoach.services import cluster_task
+
+    return len(cluster_task._PIPELINES)

@@ -18,6 +18,7 @@ from servicecoach.services.analysis import analyze_store
 from servicecoach.services.cluster import Task, open_cluster
 from servicecoach.services.cluster_task import PipelineSettings, analyze_partition
 from servicecoach.services.distributed import analyze_store_on_cluster
+from servicecoach.store.analyses import latest_run
 from servicecoach.store.database import Store
 from servicecoach.store.schema import analysis_results, analysis_runs
 from tests.cli.helpers import run_cli
@@ -100,6 +101,8 @@ def test_cluster_resume_completes_a_stopped_run(filled: Store, threads: Any) -> 
         stopped = connection.execute(select(func.max(analysis_runs.c.id))).scalar_one()
     partial = _results(filled, stopped)
     assert 0 < len(partial) < 35
+    with filled.connect() as connection:  # reports (and the web app) read finished runs only
+        assert latest_run(connection).id == single
     run, count = _on_cluster(filled, threads, team, True, resume=stopped)
     assert (run, count) == (stopped, 35)
     assert _results(filled, run) == _results(filled, single)
@@ -127,6 +130,8 @@ def test_cluster_killed_worker_does_not_fail_the_run(
         assert killed and killed[0] < 35  # killed while tasks were still running
         assert count == 35
         assert _results(store, run) == _results(store, single)
+        built = client.run(tasks.pipelines_built)
+        assert set(built.values()) <= {0, 1} and sum(built.values()) >= 1  # once per worker
 
 
 def test_cluster_cli_files_same_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
