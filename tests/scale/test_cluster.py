@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+import json
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,19 @@ def test_cluster_cli_bad_options(
     assert run_cli(capsys, "import", str(SAMPLES / "native"), "--db", db, "-q").code == 0
     result = run_cli(capsys, "analyze", "--db", db, "--fast", *args)
     assert result.code == 2 and needle in result.err
+
+
+def test_cluster_cli_store_run_written_out_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    assert run_cli(capsys, "import", str(SAMPLES), "--db", db, "-q").code == 0
+    alone, spread = tmp_path / "alone.jsonl", tmp_path / "spread.jsonl"
+    first = run_cli(capsys, "analyze", "--db", db, "--fast", "-o", str(alone))
+    assert first.code == 0 and "results written to" in first.err
+    args = ["analyze", "--db", db, "--fast", "-o", str(spread), "--cluster", "local:2", "--json"]
+    second = run_cli(capsys, *args)
+    assert second.code == 0, second.err
+    assert second.out and json.loads(second.out)["conversations"] == 35
+    assert spread.read_bytes() == alone.read_bytes()
+    assert len(alone.read_text(encoding="utf-8").splitlines()) == 35

@@ -132,3 +132,17 @@ def test_parquet_analyze_results_table(capsys: pytest.CaptureFixture[str], tmp_p
         assert row["conversation"] == line["conversation"]
         assert row["quality"] == line["outcome"]["quality"]
         assert {s: row[s] for s in SKILLS} == {s: line["skills"][s]["score"] for s in SKILLS}
+
+
+def test_parquet_store_run_results_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _, pq = require_pyarrow()
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert run_cli(capsys, "import", str(SAMPLES / "native"), "--db", db, "-q").code == 0
+    out = tmp_path / "run.parquet"
+    result = run_cli(capsys, "analyze", "--db", db, "--fast", "--out", str(out), "--json")
+    assert result.code == 0, result.err
+    rows = pq.read_table(out).to_pylist()
+    assert [r["conversation"] for r in rows] == ["web-1042", "sms-2207", "web-1077"]
+    assert all(json.loads(r["result"])["conversation"] == r["conversation"] for r in rows)

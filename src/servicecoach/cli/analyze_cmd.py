@@ -113,19 +113,22 @@ def analyze_command(
     # On a cluster the workers load the models; here the pipeline only names the analysers.
     pipeline = Pipeline.from_rubric(team, fast=fast or cluster is not None)
     settings = _settings(team, fast)
+    if out is not None and not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
     if db is not None:
         if paths:
             raise ConfigError("give files to analyse, or --db to analyse the store, not both")
         with _cluster(cluster, quiet or json_output) as client:
             if client is None:
-                _analyze_store(db, pipeline, quiet, json_output)
+                run, count = _analyze_store(db, pipeline, quiet or json_output)
             else:
-                _analyze_store_on(db, client, pipeline, settings, resume, quiet, json_output)
+                run, count = _analyze_store_on(
+                    db, client, pipeline, settings, resume, quiet or json_output
+                )
+        _finish_store_run(db, run, count, out, quiet, json_output)
         return
     if not paths:
         raise ConfigError("give files or folders to analyse, or --db to analyse the store")
-    if out is not None and not out.parent.is_dir():
-        raise ConfigError(f"--out {out}: folder {out.parent} does not exist")
     if json_output and out is None:
         raise ConfigError("--json prints a summary: give --out for the results")
     plan = plan_import(paths, format)
@@ -215,18 +218,15 @@ def _to_parquet(results: Path, out: Path) -> None:
         results.unlink(missing_ok=True)
 
 
-def _analyze_store(db: str, pipeline: Pipeline, quiet: bool, json_output: bool) -> None:
+def _analyze_store(db: str, pipeline: Pipeline, quiet: bool) -> tuple[int, int]:
     from servicecoach.services.analysis import analyze_store
     from servicecoach.store.database import Store
 
     with (
         Store.open(db, create=False) as store,
-        file_progress(
-            "analysing", 0, show=not (quiet or json_output), bytes_column=False
-        ) as update,
+        file_progress("analysing", 0, show=not quiet, bytes_column=False) as update,
     ):
-        run, count = analyze_store(store, pipeline, progress=update)
-    _print_run(db, run, count, quiet, json_output)
+        return analyze_store(store, pipeline, progress=update)
 
 
 def _analyze_store_on(
@@ -236,30 +236,36 @@ def _analyze_store_on(
     settings: PipelineSettings,
     resume: int | None,
     quiet: bool,
-    json_output: bool,
-) -> None:
+) -> tuple[int, int]:
     from servicecoach.services.distributed import analyze_store_on_cluster
     from servicecoach.store.database import Store
 
     with (
         Store.open(db, create=False) as store,
-        file_progress(
-            "analysing", 0, show=not (quiet or json_output), bytes_column=False
-        ) as update,
+        file_progress("analysing", 0, show=not quiet, bytes_column=False) as update,
     ):
-        run, count = analyze_store_on_cluster(
+        return analyze_store_on_cluster(
             store, client, settings, pipeline.versions,
             {name: cfg for name, cfg in pipeline.config.items() if cfg},
             resume=resume, progress=update,
         )  # fmt: skip
-    _print_run(db, run, count, quiet, json_output)
 
 
-def _print_run(db: str, run: int, count: int, quiet: bool, json_output: bool) -> None:
+def _finish_store_run(
+    db: str, run: int, count: int, out: Path | None, quiet: bool, json_output: bool
+) -> None:
+    """Write the run's results to ``out`` when given, then say what was done."""
+    if out is not None:
+        from servicecoach.services.run_results import write_run_results
+        from servicecoach.store.database import Store
+
+        with Store.open(db, create=False) as store, store.connect() as connection:
+            write_run_results(connection, run, out)
     if json_output:
         print_json({"ok": True, "run": run, "conversations": count})
     elif not quiet:
+        where = f", results written to {out}" if out is not None else ""
         err_console.print(
-            f"[green]✓[/green] run {run}: {counted(count, 'stored conversation')} analysed "
+            f"[green]✓[/green] run {run}: {counted(count, 'stored conversation')} analysed{where} "
             f"(see: servicecoach report scorecard --db {db})"
         )
