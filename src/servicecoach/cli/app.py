@@ -79,7 +79,7 @@ def _root(
 def main() -> None:
     """Entry point: runs the app; user mistakes print a message, not a traceback."""
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, prog_name="servicecoach")
     except ServiceCoachError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(exc.exit_code)
