@@ -18,8 +18,10 @@ from servicecoach.rubric import Rubric, load_rubric
 from servicecoach.services.analysis import analyze_store
 from servicecoach.services.cluster import Task, open_cluster
 from servicecoach.services.cluster_task import PipelineSettings, analyze_partition
+from servicecoach.services.cluster_writes import WriteTarget, analyze_and_write, close_stores
 from servicecoach.services.distributed import analyze_store_on_cluster
-from servicecoach.store.analyses import latest_run
+from servicecoach.services.partitions import plan_store
+from servicecoach.store.analyses import latest_run, start_run
 from servicecoach.store.database import Store
 from servicecoach.store.schema import analysis_results, analysis_runs
 from tests.cli.helpers import run_cli
@@ -65,13 +67,16 @@ def _on_cluster(
     )
 
 
-@pytest.mark.parametrize("fast", [True, pytest.param(False, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    ("fast", "workers_write"),
+    [(True, False), (True, True), pytest.param(False, None, marks=pytest.mark.slow)],
+)
 def test_cluster_store_results_equal_single_process(
-    filled: Store, threads: Any, fast: bool
+    filled: Store, threads: Any, fast: bool, workers_write: bool | None
 ) -> None:
     team = load_rubric(None)
     single, count = analyze_store(filled, Pipeline.from_rubric(team, fast=fast))
-    run, clustered = _on_cluster(filled, threads, team, fast)
+    run, clustered = _on_cluster(filled, threads, team, fast, workers_write=workers_write)
     assert clustered == count == 35
     expected = _results(filled, single)
     assert any(r["skills"]["continuity"]["applicable"] for r in expected.values())  # history
@@ -177,3 +182,24 @@ def test_cluster_cli_store_run_written_out_the_same(
     assert second.out and json.loads(second.out)["conversations"] == 35
     assert spread.read_bytes() == alone.read_bytes()
     assert len(alone.read_text(encoding="utf-8").splitlines()) == 35
+
+
+def test_cluster_worker_writes_are_idempotent(filled: Store) -> None:
+    """A task run again (its worker died after committing) writes nothing twice."""
+    team = load_rubric(None)
+    pipeline = Pipeline.from_rubric(team, fast=True)
+    with filled.begin() as connection:
+        run = start_run(connection, pipeline.versions, {})
+    with filled.connect() as connection:
+        plan = plan_store(connection, size=8)
+        partition, _ = next(plan.partitions(connection))
+    target = WriteTarget(filled.engine.url.render_as_string(hide_password=False), run)
+    settings = PipelineSettings.of(team, True)
+    try:
+        first = analyze_and_write(partition, settings, target)
+        again = analyze_and_write(partition, settings, target, tasks.twice)
+    finally:
+        close_stores()
+    assert first == again == sorted(i.key for i in partition.items)
+    assert sorted(_results(filled, run)) == first
+    assert "password" not in repr(target) and "sqlite" not in repr(target)

@@ -17,7 +17,7 @@ import contextlib
 import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from servicecoach.errors import ConfigError
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
@@ -32,6 +32,7 @@ __all__ = ["INSTALL", "Task", "dashboard_link", "open_cluster", "run_partitions"
 INSTALL = "pip install 'servicecoach[scale]'"
 Task = Callable[[Partition, PipelineSettings], "list[tuple[int, ConversationResult]]"]
 """The function a worker runs on a partition (:func:`analyze_partition`)."""
+R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 3
 """Partitions submitted and not yet collected, per worker: enough to keep every worker
 busy while results travel back, few enough that the client's memory stays flat."""
@@ -113,8 +114,8 @@ def run_partitions(
     settings: PipelineSettings,
     *,
     ordered: bool,
-    task: Task = analyze_partition,
-) -> Iterator[tuple[Partition, list[tuple[int, ConversationResult]]]]:
+    task: Callable[[Partition, PipelineSettings], R] = analyze_partition,  # type: ignore[assignment]
+) -> Iterator[tuple[Partition, R]]:
     """Analyse ``partitions`` on the cluster; yield each with its results.
 
     Args:
@@ -123,11 +124,12 @@ def run_partitions(
         settings: the pipeline every worker builds.
         ordered: yield in the partitions' order (files: the output keeps the input's
             order) rather than as they finish (the store: any order is the same run).
-        task: the worker function (tests wrap it to slow it down).
+        task: the worker function: :func:`analyze_partition` (results back), a wrapper
+            that writes them on the worker, or a test's wrapper that slows it down.
     """
     distributed = _distributed()
     finished = distributed.as_completed()
-    waiting: dict[int, tuple[Partition, list[tuple[int, ConversationResult]]]] = {}
+    waiting: dict[int, tuple[Partition, R]] = {}
     pending: dict[Any, Partition] = {}  # by future: dropping it releases the result
     next_index = 0
     source = iter(partitions)

@@ -65,6 +65,8 @@ class PartItem:
         started: the store's ``started_at`` of the conversation (history is ordered by it).
         analyse: ``False`` for a conversation sent only as history (a resumed run has
             its result already).
+        customer_id: the conversation's own customer in the store (for the metrics a
+            worker writes itself).
     """
 
     key: int
@@ -72,6 +74,7 @@ class PartItem:
     customer: int | None = None
     started: datetime | None = None
     analyse: bool = True
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

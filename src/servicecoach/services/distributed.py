@@ -5,9 +5,10 @@ workers and written here in the input's order (:func:`cluster_runner` plugs into
 :func:`~servicecoach.services.analysis.analyze_plan`, so problems, ``--skip-invalid`` and
 the output file behave exactly as without a cluster).
 
-The store: each customer's conversations travel together (:mod:`.partitions`), workers
-return results, and this process writes them, one transaction per partition, as a run
-that is marked finished only at the end (reports read finished runs only). The run id
+The store: each customer's conversations travel together (:mod:`.partitions`). With
+SQLite the workers return results and this process writes them; with PostgreSQL the
+workers write them (:mod:`.cluster_writes`); either way one transaction per partition,
+in a run that is marked finished only at the end (reports read finished runs only). The run id
 and the conversation's key identify a result: a result already written is never written
 again, whether a task was retried or the run is resumed (``--resume RUN``) after the
 client stopped. A worker that dies mid-task costs that task, which Dask runs again.
@@ -15,7 +16,9 @@ client stopped. A worker that dies mid-task costs that task, which Dask runs aga
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -24,6 +27,7 @@ from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.model.conversation import Conversation
 from servicecoach.services.cluster import Task, run_partitions
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
+from servicecoach.services.cluster_writes import WriteTarget, analyze_and_write, close_stores
 from servicecoach.services.partitions import PARTITION_SIZE, file_partitions, plan_store
 from servicecoach.store.analyses import finish_run, save_results, start_run
 from servicecoach.store.database import Store
@@ -74,6 +78,72 @@ def _resumable(
     return set(connection.execute(done).scalars())
 
 
+@dataclass(slots=True)
+class _Progress:
+    """The conversations the run holds results for, and who wants to know."""
+
+    done: set[int]
+    total: int
+    callback: Callable[[int, int, int], None] | None
+
+    def add(self, keys: Iterable[int]) -> None:
+        self.done.update(keys)
+        if self.callback is not None:
+            self.callback(len(self.done), self.total, len(self.done))
+
+
+Loaded = Iterator[tuple[Partition, dict[int, StoredConversation]]]
+
+
+def _client_writes(
+    store: Store,
+    client: Client,
+    settings: PipelineSettings,
+    run: int,
+    partitions: Loaded,
+    task: Task,
+    report: _Progress,
+) -> None:
+    """Workers return results; this process writes them, one transaction per partition."""
+    held: dict[int, StoredConversation] = {}
+
+    def submitted() -> Iterator[Partition]:
+        for partition, stored in partitions:
+            held.update(stored)
+            yield partition
+
+    for _, results in run_partitions(client, submitted(), settings, ordered=False, task=task):
+        fresh: dict[int, ConversationResult] = {}
+        for pk, result in results:
+            if pk not in report.done:
+                fresh.setdefault(pk, result)
+        with store.begin() as writing:
+            save_results(writing, run, list(fresh.items()), {pk: held[pk] for pk in fresh})
+        for pk, _ in results:
+            held.pop(pk, None)
+        report.add(pk for pk, _ in results)
+
+
+def _workers_write(
+    store: Store,
+    client: Client,
+    settings: PipelineSettings,
+    run: int,
+    partitions: Loaded,
+    task: Task,
+    report: _Progress,
+) -> None:
+    """Workers analyse and write (:mod:`.cluster_writes`); this process counts."""
+    target = WriteTarget(store.engine.url.render_as_string(hide_password=False), run)
+    job = functools.partial(analyze_and_write, target=target, analyse=task)
+    submitted = (partition for partition, _ in partitions)
+    try:
+        for _, written in run_partitions(client, submitted, settings, ordered=False, task=job):
+            report.add(written)
+    finally:
+        client.run(close_stores)  # the workers' connections are not needed any more
+
+
 def analyze_store_on_cluster(
     store: Store,
     client: Client,
@@ -85,11 +155,12 @@ def analyze_store_on_cluster(
     size: int = PARTITION_SIZE,
     progress: Callable[[int, int, int], None] | None = None,
     task: Task = analyze_partition,
+    workers_write: bool | None = None,
 ) -> tuple[int, int]:
     """Analyse every stored conversation on the cluster, as a new run or a resumed one.
 
     Args:
-        store: the store; results are written here by this process.
+        store: the store.
         client: the cluster.
         settings: the pipeline the workers build.
         versions: the pipeline's analyser versions (recorded with the run).
@@ -98,6 +169,8 @@ def analyze_store_on_cluster(
         size: conversations per partition.
         progress: called with ``(done, total, done)``.
         task: the worker function.
+        workers_write: the workers write their results (default: with PostgreSQL;
+            :mod:`.cluster_writes`) rather than this process.
 
     Returns:
         The run id and the number of conversations it holds results for.
@@ -114,25 +187,14 @@ def analyze_store_on_cluster(
         total = plan.total + len(done)
         if progress is not None:
             progress(len(done), total, len(done))
-        held: dict[int, StoredConversation] = {}
-
-        def partitions() -> Iterator[Partition]:
-            for partition, stored in plan.partitions(reading, done):
-                held.update(stored)
-                yield partition
-
-        for _, results in run_partitions(client, partitions(), settings, ordered=False, task=task):
-            fresh: dict[int, ConversationResult] = {}
-            for pk, result in results:
-                if pk not in done:
-                    fresh.setdefault(pk, result)
-            with store.begin() as writing:
-                save_results(writing, run, list(fresh.items()), {pk: held[pk] for pk in fresh})
-            for pk, _ in results:
-                done.add(pk)
-                held.pop(pk, None)
-            if progress is not None:
-                progress(len(done), total, len(done))
+        if workers_write is None:
+            workers_write = store.engine.dialect.name == "postgresql"
+        partitions = plan.partitions(reading, done)
+        report = _Progress(done, total, progress)
+        if workers_write:
+            _workers_write(store, client, settings, run, partitions, task, report)
+        else:
+            _client_writes(store, client, settings, run, partitions, task, report)
     with store.begin() as writing:
         finish_run(writing, run, len(done))
     return run, len(done)

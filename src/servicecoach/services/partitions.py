@@ -86,6 +86,7 @@ class StorePlan:
                     self.rows[s.pk].customer,
                     self.rows[s.pk].started,
                     analyse=s.pk not in skip,
+                    customer_id=s.customer_id,
                 )
                 for s in loaded
             )
