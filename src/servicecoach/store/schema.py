@@ -40,11 +40,13 @@ __all__ = [
     "analysis_runs",
     "api_tokens",
     "app_secrets",
+    "calibration_sessions",
     "coaching_notes",
     "contact_reasons",
     "conversation_metrics",
     "conversations",
     "customers",
+    "disputes",
     "identities",
     "imports",
     "merges",
@@ -55,6 +57,9 @@ __all__ = [
     "practice_results",
     "reason_assignments",
     "reason_embeddings",
+    "review_assignments",
+    "review_changes",
+    "reviews",
     "skill_scores",
     "users",
 ]
@@ -459,3 +464,96 @@ Index(
     reason_assignments.c.reason_id,
     reason_assignments.c.distance,
 )
+
+calibration_sessions = Table(
+    "calibration_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("team", String(100), index=True),
+    Column("created_by", String(150), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("conversations", JSON, nullable=False),
+    Column("reviewers", JSON, nullable=False),
+    Column("closed_at", UTCDateTime),
+)
+"""A calibration session: reviewers (usernames) each score the same conversations (ids)
+blind; ``team`` is the lead's team (``None``: an admin's, across teams)."""
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("reviewer", String(150), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("calibration_id", Integer, ForeignKey("calibration_sessions.id"), index=True),
+    Column("agent", String(255), index=True),
+    Column("team", String(100), index=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id")),
+    Column("rubric_version", String(64), nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("signals", JSON, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""A human review of one conversation: ``scores`` maps skills to 0-100 or null (not
+applicable), ``signals`` the verdicts on highlighted signals (agree, wrong, missed);
+``kind`` is review, calibration (blind, in a session), agreed (a session's agreed
+answer) or dispute (a lead's correction of an automatic score). ``agent`` and ``team``
+are the conversation's when reviewed: the scope of the review."""
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("review_id", Integer, ForeignKey("reviews.id"), index=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id")),
+    Column("skill", String(32), nullable=False),
+    Column("disputed_score", Integer),
+    Column("proposed_score", Integer),
+    Column("reason", Text, nullable=False),
+    Column("agent", String(255), index=True),
+    Column("team", String(100), index=True),
+    Column("raised_by", String(150), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("resolved_by", String(150)),
+    Column("resolved_at", UTCDateTime),
+    Column("reply", Text),
+    Column("new_score", Integer),
+)
+"""An agent's dispute of one skill's score, in a review (``review_id``) or the automatic
+one (``run_id``); ``status`` is open, accepted or rejected."""
+
+review_changes = Table(
+    "review_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("review_id", Integer, ForeignKey("reviews.id"), nullable=False, index=True),
+    Column("skill", String(32), nullable=False),
+    Column("old_score", Integer),
+    Column("new_score", Integer),
+    Column("changed_by", String(150), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("dispute_id", Integer, ForeignKey("disputes.id")),
+)
+"""The history of a review's scores: each change after it was first saved (a dispute)."""
+
+review_assignments = Table(
+    "review_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reviewer", String(150), nullable=False, index=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("strategy", String(32), nullable=False),
+    Column("why", String(300), nullable=False),
+    Column("team", String(100)),
+    Column("assigned_by", String(150), nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    UniqueConstraint("reviewer", "conversation_id"),
+)
+"""A reviewer's queue: conversations a lead sampled for them (``strategy``, and ``why`` in
+words); done once the reviewer has reviewed the conversation."""
