@@ -63,6 +63,10 @@ def test_language_other_languages_are_not_scored() -> None:
             "Olá, meu pedido chegou quebrado e eu preciso de um reembolso o mais rápido possível.",
             "pt",
         ),
+        # languages that share short words with English ("was", "will", "we", "is", "me", "i")
+        ("Was ist mit meiner Bestellung los? Ich will mein Geld zurück, das ist zu viel.", "de"),
+        ("Wat is er met mijn bestelling? We hebben nog niets ontvangen, of is het verloren?", "nl"),
+        ("Mi dispiace, ma i pacchi sono arrivati rotti e me ne servono altri due subito.", "it"),
         # plain English is decided without the model, and long text is read from the start
         ("Thanks for your help, I have the code now and it works on my phone. " * 200, "en"),
     ],

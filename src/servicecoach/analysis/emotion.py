@@ -123,7 +123,9 @@ def customer_emotions(
     so the last answer of each thread is kept (by identity of both arguments, which it
     holds on to). Treat the mapping as read-only.
     """
-    last = getattr(_LAST, "value", None)
+    last: tuple[Conversation, LearnedView | None, dict[str, Emotion]] | None = getattr(
+        _LAST, "value", None
+    )
     if last is not None and last[0] is conversation and last[1] is learned:
         return last[2]
     found = _customer_emotions(conversation, learned)

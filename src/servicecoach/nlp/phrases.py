@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -39,6 +40,12 @@ def fold_words(pattern: re.Pattern[str], text: str) -> list[str]:
     return pattern.findall(fold(text))
 
 
+@lru_cache(maxsize=4096)
+def _fold_text(text: str) -> str:
+    """:func:`fold`, remembered: every analyser's matcher reads the same messages."""
+    return fold(text)
+
+
 def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
@@ -66,7 +73,10 @@ class PhraseMatcher:
         for phrase, label in phrases.items():
             key = fold(phrase.strip())
             if key:
-                self._automaton.add_word(key, (key, label))
+                # the phrase, its label, and whether it starts and ends with a word character
+                # (then the text must not continue the word there)
+                value = (key, label, _is_word(key[0]), _is_word(key[-1]))
+                self._automaton.add_word(key, value)
                 self.size += 1
         if self.size:
             self._automaton.make_automaton()
@@ -86,15 +96,20 @@ class PhraseMatcher:
         """
         if not self.size or not text:
             return []
-        folded = fold(text)
+        folded = _fold_text(text)
+        size = len(folded)
         found: list[PhraseMatch] = []
-        for end_index, (phrase, label) in self._automaton.iter(folded):
+        for end_index, (phrase, label, word_start, word_end) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - len(phrase)
-            if _is_word(phrase[0]) and start > 0 and _is_word(folded[start - 1]):
-                continue
-            if _is_word(phrase[-1]) and end < len(folded) and _is_word(folded[end]):
-                continue
+            if word_start and start > 0:
+                before = folded[start - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            if word_end and end < size:
+                after = folded[end]
+                if after.isalnum() or after == "_":
+                    continue
             found.append(PhraseMatch(start, end, text[start:end], label))
         found.sort(key=lambda m: (m.start, -m.end))
         if not longest:
