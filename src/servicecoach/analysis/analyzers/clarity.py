@@ -131,6 +131,7 @@ class _Rules:
         )
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """A heuristic syllable count for an English word (at least 1).
 

@@ -122,10 +122,14 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
     words = 0
     caps = 0
     for chunk in _CHUNK.findall(text):
-        if any(c.isdigit() for c in chunk):
+        if chunk.isalpha():
+            letters = chunk
+        elif any(c.isdigit() for c in chunk):
             continue
-        letters = "".join(c for c in chunk if c.isalpha())
-        if len(letters) < 2 or fold(letters) in acronyms:
+        else:
+            letters = "".join(c for c in chunk if c.isalpha())
+        # letters only, so lower() is fold() for the (ASCII) acronyms
+        if len(letters) < 2 or letters.lower() in acronyms:
             continue
         words += 1
         if letters.isupper():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from servicecoach.nlp.phrases import fold
 
@@ -20,8 +21,11 @@ _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Folded (lower-case, straight quotes) text with runs of whitespace as one space."""
+    """Folded (lower-case, straight quotes) text with runs of whitespace as one space.
+
+    Remembered: every analyser normalises the same customer messages."""
     return _SPACES.sub(" ", fold(text)).strip()
 
 
@@ -33,6 +37,8 @@ def own_words(text: str, customer_texts: Sequence[str]) -> str:
         customer_texts: the customer's earlier messages, each passed through
             :func:`normalise`.
     """
+    if ">" not in text and '"' not in text and "“" not in text:
+        return text  # nothing quoted
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
