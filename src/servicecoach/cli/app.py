@@ -24,6 +24,7 @@ from servicecoach.cli.metavars import PlainHelpGroup
 from servicecoach.cli.output import err_console
 from servicecoach.cli.practice_cmd import practice_command
 from servicecoach.cli.report_cmd import report_app
+from servicecoach.cli.reviews_cmd import reviews_app
 from servicecoach.cli.serve_cmd import serve_command
 from servicecoach.cli.tokens_cmd import tokens_app
 from servicecoach.cli.users_cmd import users_app
@@ -55,6 +56,7 @@ app.add_typer(insights_app, name="insights")
 app.command("serve")(serve_command)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")
+app.add_typer(reviews_app, name="reviews")
 
 
 def _version(value: bool) -> None:

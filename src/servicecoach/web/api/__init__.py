@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicecoach.web.api import conversations, imports, overview, people
+from servicecoach.web.api import conversations, imports, overview, people, reviews
 
 __all__ = ["API_ROUTERS"]
 
@@ -21,5 +21,6 @@ API_ROUTERS: list[APIRouter] = [
     people.router,
     overview.router,
     imports.router,
+    reviews.router,
 ]
 """The web app's ``/v1`` routers, in order (``servicecoach.api.app.ROUTERS`` includes them)."""

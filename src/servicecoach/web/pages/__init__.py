@@ -21,6 +21,7 @@ from servicecoach.web.pages import (
     login,
     overview,
     practice,
+    reviews,
 )
 
 __all__ = ["PAGE_ROUTERS", "STATIC_PATH", "static_files"]
@@ -34,6 +35,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     issues.router,
     imports.router,
     practice.router,
+    reviews.router,
 ]
 """Every page router, in order."""
 

@@ -51,6 +51,7 @@ def nav_for(viewer: Viewer) -> list[NavItem]:
     items.append(NavItem("/conversations", "Conversations", "conversations"))
     items.append(NavItem("/issues", "Wider issues", "issues"))
     items.append(NavItem("/practice", "Practice", "practice"))
+    items.append(NavItem("/reviews", "Reviews", "reviews"))
     if can_import(viewer):
         items.append(NavItem("/import", "Import", "import"))
     return items

@@ -1,0 +1,35 @@
+"""The rubric version a review is stored with: a short digest of the team rubric.
+
+A score means something only under the rubric it was given with; when the team changes
+its rubric, reviews made under the old one can be told apart (and a tune can leave them
+out). The digest is stable across processes: it hashes the rubric's canonical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from servicecoach.rubric import Rubric, load_rubric
+
+__all__ = ["DEFAULT_RUBRIC_VERSION", "rubric_version", "rubric_version_of_file"]
+
+
+def rubric_version(rubric: Rubric) -> str:
+    """``rubric-`` and the first 12 hex digits of the SHA-256 of the rubric's JSON."""
+    canonical = json.dumps(rubric.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return "rubric-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+DEFAULT_RUBRIC_VERSION = rubric_version(Rubric())
+"""The version of the default rubric (no rubric file)."""
+
+
+def rubric_version_of_file(path: Path | None) -> str:
+    """The version of the rubric in ``path`` (the default rubric when ``None``).
+
+    Raises:
+        ConfigError: the rubric file is invalid.
+    """
+    return DEFAULT_RUBRIC_VERSION if path is None else rubric_version(load_rubric(path))
