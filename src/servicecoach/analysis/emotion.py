@@ -172,7 +172,7 @@ def _combined(learned: LearnedView, rows: list[int], cues: dict[str, float]) -> 
     """Model probabilities (most confident sentence per label) plus the rule cues."""
     labels = learned.labels["emotion"]
     probabilities = learned.heads["emotion"][rows]
-    scores = {label: float(probabilities[:, i].max()) for i, label in enumerate(labels)}
+    scores = dict(zip(labels, probabilities.max(axis=0).tolist(), strict=True))
     total = sum(cues.values())
     for label, weight in cues.items():
         scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
