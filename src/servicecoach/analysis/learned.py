@@ -130,6 +130,19 @@ class LearnedView:
         return float(np.max(self.embeddings[list(others)] @ self.embeddings[row]))
 
 
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS (OpenBLAS in the numpy wheels) to one thread in this process.
+
+    The heads' matrix products are small; a second BLAS thread only spins, and on two cores
+    it takes CPU from the two model sessions and the analysers, which servicecoach already
+    runs side by side. On the Twitter sample the views' CPU time with every sentence cached
+    went from 1.79 s to 0.90 s (2026-12-04, ``benchmarks/README.md``).
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 class Judge:
     """Computes learned views for batches of conversations.
 
@@ -148,6 +161,7 @@ class Judge:
         self.embedder = embedder or get_embedder()
         self.heads: dict[str, Head] = {name: load_head(name) for name in heads}
         self.max_sentences = max_sentences
+        _one_blas_thread()
 
     def view(self, conversation: Conversation) -> LearnedView:
         """The view of one conversation."""
