@@ -175,26 +175,32 @@ def lexical_features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """The :data:`LEXICAL_FEATURES` of each text, shape ``(len(texts), 19)``."""
     out = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
     for row, text in enumerate(texts):
-        words = _WORD.findall(text)
-        lower = [w.lower().replace("’", "'") for w in words]
-        letters = sum(c.isalpha() for c in text)
-        upper = sum(c.isupper() for c in text)
-        long_words = [w for w in words if len(w) >= 2]
-        n = max(len(lower), 1)
-        out[row] = (
-            1.0 if "?" in text else 0.0,
-            math.log1p(text.count("!")),
-            upper / letters if letters else 0.0,
-            sum(w.isupper() for w in long_words) / len(long_words) if long_words else 0.0,
-            math.log1p(len(text)) / 5.0,
-            sum(w in _SECOND for w in lower) / n,
-            sum(w in _FIRST for w in lower) / n,
-            sum(w in _PLURAL for w in lower) / n,
-            sum(w in _NEGATION or w.endswith("n't") for w in lower) / n,
-            1.0 if _PLEASE.search(text) else 0.0,
-            *(1.0 if pattern.search(text) else 0.0 for pattern in _STRATEGIES),
-        )
+        out[row] = _lexical_row(text)
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _lexical_row(text: str) -> tuple[float, ...]:
+    """One text's features (remembered: support replies repeat their sentences)."""
+    words = _WORD.findall(text)
+    lower = [w.lower().replace("’", "'") for w in words]
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    long_words = [w for w in words if len(w) >= 2]
+    n = max(len(lower), 1)
+    return (
+        1.0 if "?" in text else 0.0,
+        math.log1p(text.count("!")),
+        upper / letters if letters else 0.0,
+        sum(w.isupper() for w in long_words) / len(long_words) if long_words else 0.0,
+        math.log1p(len(text)) / 5.0,
+        sum(w in _SECOND for w in lower) / n,
+        sum(w in _FIRST for w in lower) / n,
+        sum(w in _PLURAL for w in lower) / n,
+        sum(w in _NEGATION or w.endswith("n't") for w in lower) / n,
+        1.0 if _PLEASE.search(text) else 0.0,
+        *(1.0 if pattern.search(text) else 0.0 for pattern in _STRATEGIES),
+    )
 
 
 def features(
