@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicecoach.web.api import conversations, imports, overview, people, reviews
+from servicecoach.web.api import calibration, conversations, imports, overview, people, reviews
 
 __all__ = ["API_ROUTERS"]
 
@@ -22,5 +22,6 @@ API_ROUTERS: list[APIRouter] = [
     overview.router,
     imports.router,
     reviews.router,
+    calibration.router,
 ]
 """The web app's ``/v1`` routers, in order (``servicecoach.api.app.ROUTERS`` includes them)."""

@@ -17,9 +17,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import State
+from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError
-from servicecoach.review.model import SignalMark, Verdict
+from servicecoach.review.model import Review, SignalMark, Verdict
 from servicecoach.review.validate import (
     MAX_COMMENT,
     MAX_MARKS,
@@ -33,9 +33,17 @@ from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import ApiViewer, Viewer, require_role
 from servicecoach.web.pages.conversation_view import load_conversation
 from servicecoach.web.pages.review_form import highlight_refs, message_texts
-from servicecoach.web.pages.reviews import ensure_latest, service_rubric
+from servicecoach.web.pages.reviews import ensure_latest, review_mode, service_rubric
 
-__all__ = ["ReviewIn", "SignalIn", "add_review", "one_review", "reviews", "router"]
+__all__ = [
+    "ReviewIn",
+    "SignalIn",
+    "add_review",
+    "one_review",
+    "reviews",
+    "router",
+    "save_api_review",
+]
 
 router = APIRouter()
 
@@ -129,6 +137,53 @@ def one_review(
     return JSONResponse({**review.to_dict(), "history": jsonable(history)})
 
 
+def save_api_review(
+    state: ServiceState,
+    viewer: Viewer,
+    body: ReviewIn,
+    conversation_id: int,
+    *,
+    calibration: int | None = None,
+    agreed: bool = False,
+) -> Review:
+    """Save ``body`` as the viewer's review of a conversation (in a calibration session:
+    their blind review, or with ``agreed`` the session's agreed answer).
+
+    Raises:
+        NotFoundError: the conversation or session is not in the viewer's scope.
+        ConfigError: a verdict that does not fit the conversation.
+    """
+    ensure_latest(state)
+    with state.store.begin() as connection:
+        view = load_conversation(connection, conversation_id, viewer.scope)
+        mode = review_mode(
+            connection,
+            viewer,
+            conversation_id,
+            str(calibration) if calibration is not None else None,
+            "1" if agreed else None,
+        )
+        if mode.session is not None and mode.session.closed:
+            raise ConfigError(f"calibration session {mode.session.id} is closed")
+        texts = message_texts(view)
+        marks = [_mark(item, texts) for item in body.signals]
+        keys = {ref.key for ref in highlight_refs(view)}
+        for mark in marks:
+            check_mark(mark, texts, keys)
+        return save_review(
+            connection,
+            viewer.scope,
+            conversation_id=conversation_id,
+            reviewer=viewer.username,
+            rubric_version=service_rubric(state),
+            scores=parse_scores(dict(body.scores)),
+            signals=list({m.key: m for m in marks}.values()),
+            comment=body.comment,
+            kind=mode.kind,
+            calibration_id=mode.session.id if mode.session else None,
+        )
+
+
 @router.post(
     "/v1/conversations/{conversation_id}/reviews",
     tags=["reviews"],
@@ -144,22 +199,5 @@ def add_review(
 ) -> JSONResponse:
     """Save the viewer's review of a conversation in their scope (replacing their earlier
     one); stored with the reviewer, the time and the service's rubric version."""
-    ensure_latest(state)
-    with state.store.begin() as connection:
-        view = load_conversation(connection, conversation_id, viewer.scope)
-        texts = message_texts(view)
-        marks = [_mark(item, texts) for item in body.signals]
-        keys = {ref.key for ref in highlight_refs(view)}
-        for mark in marks:
-            check_mark(mark, texts, keys)
-        review = save_review(
-            connection,
-            viewer.scope,
-            conversation_id=conversation_id,
-            reviewer=viewer.username,
-            rubric_version=service_rubric(state),
-            scores=parse_scores(dict(body.scores)),
-            signals=list({m.key: m for m in marks}.values()),
-            comment=body.comment,
-        )
+    review = save_api_review(state, viewer, body, conversation_id)
     return JSONResponse(review.to_dict(), status_code=201)

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from servicecoach.web.pages import (
     agents,
+    calibration,
     conversations,
     customers,
     imports,
@@ -36,6 +37,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     imports.router,
     practice.router,
     reviews.router,
+    calibration.router,
 ]
 """Every page router, in order."""
 

@@ -29,7 +29,12 @@ from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.model import Review, ReviewKind
 from servicecoach.review.rubric_version import rubric_version_of_file
-from servicecoach.store.calibration import CalibrationSession, get_session, session_reviews
+from servicecoach.store.calibration import (
+    CalibrationSession,
+    get_session,
+    results_visible,
+    session_reviews,
+)
 from servicecoach.store.filters import Scope
 from servicecoach.store.reviews import list_reviews, review_history, save_review
 from servicecoach.web.auth import PageViewer, Viewer, require_role, verify_csrf
@@ -49,6 +54,7 @@ from servicecoach.web.pages.templating import render
 __all__ = [
     "Mode",
     "ensure_latest",
+    "review_mode",
     "review_page",
     "reviews_page",
     "router",
@@ -101,9 +107,15 @@ class Mode:
         return self.kind is ReviewKind.CALIBRATION
 
 
-def _mode(
+def review_mode(
     connection: Connection, viewer: Viewer, pk: int, calibration: str | None, agreed: str | None
 ) -> Mode:
+    """The mode of a review of conversation ``pk`` (``calibration``: a session id).
+
+    Raises:
+        NotFoundError: no such session in the viewer's scope, the conversation is not in
+            it, the viewer is not its reviewer, or (agreed) has not scored it all yet.
+    """
     if not calibration:
         return Mode(ReviewKind.REVIEW)
     if not calibration.isdigit() or viewer.role == "agent":
@@ -112,6 +124,13 @@ def _mode(
     if pk not in session.conversations:
         raise NotFoundError(f"conversation {pk} is not in calibration session {session.id}")
     if agreed:
+        done = {
+            r.conversation_id
+            for r in session_reviews(connection, session, [ReviewKind.CALIBRATION])
+            if r.reviewer == viewer.username
+        }
+        if not results_visible(session, viewer.username, done):
+            raise NotFoundError("score every conversation of the session before the agreed answer")
         return Mode(ReviewKind.AGREED, session)
     if viewer.username not in session.reviewers:
         raise NotFoundError(f"you are not a reviewer of calibration session {session.id}")
@@ -138,9 +157,12 @@ def _context(
     history = {r.id: review_history(connection, r.id) for r in shown}
     panel: dict[str, dict[str, int | None]] = {}
     if mode.kind is ReviewKind.AGREED and mode.session is not None:
-        for review in session_reviews(connection, mode.session, [ReviewKind.CALIBRATION]):
-            if review.conversation_id == pk:
-                panel[review.reviewer] = dict(review.scores)
+        by = {
+            r.reviewer: dict(r.scores)
+            for r in session_reviews(connection, mode.session, [ReviewKind.CALIBRATION])
+            if r.conversation_id == pk
+        }
+        panel = {name: by[name] for name in mode.session.reviewers if name in by}
     return {
         "view": view,
         "chat": view.stored.conversation,
@@ -165,7 +187,7 @@ def review_page(
     with reading(state) as connection:
         try:
             view = load_conversation(connection, conversation_id, viewer.scope)
-            mode = _mode(
+            mode = review_mode(
                 connection, viewer, conversation_id, query.get("calibration"), query.get("agreed")
             )
         except NotFoundError as exc:
@@ -200,7 +222,7 @@ async def save_review_page(
     with state.store.begin() as connection:
         try:
             view = load_conversation(connection, conversation_id, viewer.scope)
-            mode = _mode(
+            mode = review_mode(
                 connection, viewer, conversation_id, form.get("calibration"), form.get("agreed")
             )
         except NotFoundError as exc:
