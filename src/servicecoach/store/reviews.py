@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, and_, false, select, true, update
 
@@ -288,15 +288,19 @@ def change_score(
     changed_by: str,
     *,
     dispute_id: int | None = None,
+    old_score: int | Literal["review"] | None = "review",
 ) -> ScoreChange:
     """Change one skill's score of a saved review, recording the change.
+
+    ``old_score`` is what the history says it was: the review's own score by default,
+    or another (servicecoach's automatic score, when a dispute corrects it).
 
     Raises:
         NotFoundError: no such review.
     """
     review = get_review(connection, Scope.everything(), review_id)
     scores = dict(review.scores)
-    old = scores.get(skill)
+    old = scores.get(skill) if old_score == "review" else old_score
     scores[skill] = new_score
     now = datetime.now(UTC)
     connection.execute(

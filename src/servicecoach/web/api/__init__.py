@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from servicecoach.web.api import calibration, conversations, imports, overview, people, reviews
+from servicecoach.web.api import (
+    calibration,
+    conversations,
+    disputes,
+    imports,
+    overview,
+    people,
+    reviews,
+)
 
 __all__ = ["API_ROUTERS"]
 
@@ -23,5 +31,6 @@ API_ROUTERS: list[APIRouter] = [
     imports.router,
     reviews.router,
     calibration.router,
+    disputes.router,
 ]
 """The web app's ``/v1`` routers, in order (``servicecoach.api.app.ROUTERS`` includes them)."""

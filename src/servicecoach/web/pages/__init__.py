@@ -17,6 +17,7 @@ from servicecoach.web.pages import (
     calibration,
     conversations,
     customers,
+    disputes,
     imports,
     issues,
     login,
@@ -38,6 +39,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     practice.router,
     reviews.router,
     calibration.router,
+    disputes.router,
 ]
 """Every page router, in order."""
 
