@@ -28,6 +28,7 @@ from servicecoach.review.validate import MAX_COMMENT, MAX_MARKS
 from servicecoach.store.analyses import latest_run
 from servicecoach.store.filters import Scope, ScopeKind
 from servicecoach.store.schema import (
+    analysis_results,
     conversation_metrics,
     conversations,
     review_changes,
@@ -46,6 +47,7 @@ __all__ = [
     "review_history",
     "review_scope",
     "save_review",
+    "stored_results",
 ]
 
 AGENT_KINDS = LABEL_KINDS
@@ -329,3 +331,20 @@ def review_history(connection: Connection, review_id: int) -> list[ScoreChange]:
         .order_by(review_changes.c.changed_at, review_changes.c.id)
     )
     return [ScoreChange(*row) for row in rows]
+
+
+def stored_results(
+    connection: Connection, run: int, conversation_ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """The stored FORMAT.md results of ``run`` for the given conversations (those it has)."""
+    wanted = sorted(set(conversation_ids))
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = connection.execute(
+            select(analysis_results.c.conversation_id, analysis_results.c.result).where(
+                analysis_results.c.run_id == run,
+                analysis_results.c.conversation_id.in_(wanted[start : start + 500]),
+            )
+        )
+        found.update({row.conversation_id: dict(row.result) for row in rows})
+    return found

@@ -19,6 +19,7 @@ from servicecoach.web.api import (
     imports,
     overview,
     people,
+    review_agreement,
     reviews,
 )
 
@@ -29,6 +30,7 @@ API_ROUTERS: list[APIRouter] = [
     people.router,
     overview.router,
     imports.router,
+    review_agreement.router,
     reviews.router,
     calibration.router,
     disputes.router,

@@ -23,6 +23,7 @@ from servicecoach.web.pages import (
     login,
     overview,
     practice,
+    review_agreement,
     reviews,
 )
 
@@ -37,6 +38,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     issues.router,
     imports.router,
     practice.router,
+    review_agreement.router,
     reviews.router,
     calibration.router,
     disputes.router,
