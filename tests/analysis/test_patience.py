@@ -185,9 +185,9 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
             id="customer-quoted-line",
         ),
         pytest.param(
-            [("customer", "Where is it?"), ("agent", "It ships Monday!!!")],
+            [("customer", "Where is it?"), ("agent", "Stop emailing us, it ships Monday!!!")],
             75,
-            [("patience.shouting", "It ships Monday!!!")],
+            [("patience.shouting", "Stop emailing us, it ships Monday!!!")],
             id="bangs",
         ),
         pytest.param(
@@ -195,6 +195,12 @@ def _run(turns: list[tuple[str, str]]) -> SkillFinding:
             None,
             [],
             id="friendly-bangs",
+        ),
+        pytest.param(
+            [("customer", "Where is it?"), ("agent", "Help has arrived!! It ships Monday.")],
+            None,
+            [],
+            id="bangs-alone-are-delight-not-shouting",
         ),
         pytest.param(
             [

@@ -12,7 +12,9 @@ Signals (all negative, each with a calm alternative as its suggestion):
   "that's not my problem", "it is what it is", "nothing I can do").
 - ``patience.shouting`` - a sentence mostly in capitals (at least 3 words of 2+ letters
   in capitals and more than half of its words, ignoring acronyms such as DM, ID, UPS,
-  FAQ, OK, PIN), or one with "!!" or more that is not plainly friendly ("Thanks!!").
+  FAQ, OK, PIN), or one with "!!" or more that tells the customer off or orders them
+  about ("Stop emailing us!!", "You need to read it!!") and is not friendly; "!!" alone
+  is delight as often as a raised voice ("Help has arrived!!").
 - ``patience.defensive`` - defends instead of helping ("not my fault", "not my
   department", "I just work here", "that's not on us").
 - ``patience.sarcasm`` - a small, conservative set ("good luck with that", "if you say
@@ -89,6 +91,7 @@ class _Rules:
     calm_subjects: frozenset[str]
     expected: frozenset[str]
     benign: PhraseMatcher
+    bang_cues: PhraseMatcher
 
     @classmethod
     def load(cls) -> _Rules:
@@ -107,6 +110,9 @@ class _Rules:
             ),
             benign=PhraseMatcher.from_lists(
                 {"benign": lexicon.sections.get("impolite", {}).get("benign", [])}
+            ),
+            bang_cues=PhraseMatcher.from_lists(
+                {"cue": lexicon.sections.get("bangs", {}).get("cues", [])}
             ),
         )
 
@@ -267,7 +273,9 @@ def _reply_signals(message: Message, customer_texts: list[str], rules: _Rules) -
             add(match.start, match.end, "patience.dismissive", "whatever")
     for sentence in parts:
         if _is_shouting(sentence.text, rules.acronyms) or (
-            _BANGS.search(sentence.text) and not _friendly(sentence, friendly)
+            _BANGS.search(sentence.text)
+            and not _friendly(sentence, friendly)
+            and rules.bang_cues.find(sentence.text)
         ):
             add(sentence.start, sentence.end, "patience.shouting", "shouting")
     found = [e for e in found if not _calm_about_things(own, e, rules)]
