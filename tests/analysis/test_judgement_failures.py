@@ -354,3 +354,31 @@ def test_short_and_indirect_questions_ask(reply: str, fast: bool) -> None:
 def test_offers_and_reactions_are_not_questions_about_the_issue(reply: str, fast: bool) -> None:
     result = _analyse([("customer", "I need a guesthouse in the north."), ("agent", reply)], fast)
     assert _fired(result, "listening.question") == []
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Oh my! Let me sort that out - a new one ships today.",
+        "Wow!! That's not what we want. A replacement is on its way.",
+        "Help has arrived!! Your refund went through this morning.",
+    ],
+)
+def test_exclamations_cost_the_agent_nothing(reply: str, fast: bool) -> None:
+    """A reaction or delight ("Oh my!", "!!") is no fault of tone or wording.
+
+    (The replies do lack an apology for the broken mug: that miss is real and not asked here.)
+    """
+    result = _analyse(
+        [("customer", "My parcel came open and the mug is broken"), ("agent", reply)], fast
+    )
+    negative = [
+        (e.signal, e.quote)
+        for finding in result.skills.values()
+        for e in finding.evidence
+        if e.polarity < 0
+        and e.message == "m2"
+        and e.signal.split(".")[0] in ("patience", "clarity", "listening")
+    ]
+    assert negative == []
