@@ -22,7 +22,7 @@ from servicecoach.cli.import_cmd import import_command
 from servicecoach.cli.insights_cmd import insights_app
 from servicecoach.cli.metavars import PlainHelpGroup
 from servicecoach.cli.output import err_console
-from servicecoach.cli.practice_cmd import practice_command
+from servicecoach.cli.practice_cmd import practice_app
 from servicecoach.cli.report_cmd import report_app
 from servicecoach.cli.reviews_cmd import reviews_app
 from servicecoach.cli.serve_cmd import serve_command
@@ -48,7 +48,7 @@ app.command("check")(check_command)
 app.command("formats")(formats_command)
 app.command("demo")(demo_command)
 app.command("eval")(eval_command)
-app.command("practice")(practice_command)
+app.add_typer(practice_app, name="practice")
 app.add_typer(customers_app, name="customers")
 app.add_typer(report_app, name="report")
 app.add_typer(agents_app, name="agents")

@@ -4,7 +4,9 @@ Interactive by default: the customer's message is printed, the reply is read fro
 standard input (it ends at an empty line; ``/quit`` stops early), then the live
 checker's feedback and the customer's next message; the debrief comes at the end.
 ``--replies FILE`` plays replies from a file instead (separated by lines of ``---``), for
-scripts and tests.
+scripts and tests. ``servicecoach practice seed`` (:mod:`~servicecoach.cli.practice_seed_cmd`)
+starts a scenario from a real conversation; :data:`practice_app` routes every other
+command line to the player, so ``practice SCENARIO`` and ``practice --list`` read as before.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.markup import escape
+from typer._click import Context, HelpFormatter
+from typer.core import TyperCommand, TyperGroup
 
 from servicecoach.cli.options import JsonOption
 from servicecoach.cli.output import console, err_console, print_json
+from servicecoach.cli.practice_seed_cmd import seed_command
 from servicecoach.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from servicecoach.practice import Debrief, Exchange, PracticeSession, Scenario
 
-__all__ = ["practice_command"]
+__all__ = ["practice_app", "practice_command"]
 
 _SEPARATOR = "---"
 _QUIT = "/quit"
@@ -63,7 +68,8 @@ def practice_command(
     The customer's next message depends on what your reply did (an apology, a DM
     invite, a question...). With --json the whole session (every reply's feedback, the
     branch taken, the debrief) is printed as JSON at the end; with --list, the
-    scenarios.
+    scenarios. To start a scenario from a real conversation: servicecoach practice seed
+    --help.
     """
     from servicecoach.practice import Coach, PracticeSession, builtin_scenarios, find_scenario
     from servicecoach.rubric import load_rubric
@@ -105,6 +111,37 @@ def practice_command(
         _debrief(result)
     if left:
         err_console.print(f"[yellow]note:[/] {left} replies left unused: the session had ended")
+
+
+_PLAY = "practice-command"  # the player's name in the group: Typer's name for the function
+
+
+class _PracticeGroup(TyperGroup):
+    """``practice seed ...`` runs the seed command; any other command line plays."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        """Route to the player unless the first word names a sub-command."""
+        if not args or args[0] not in self.commands:
+            args = [_PLAY, *args]
+        return super().parse_args(ctx, args)
+
+
+class _PlayerCommand(TyperCommand):
+    """The player, whose usage reads ``servicecoach practice [OPTIONS] [SCENARIO]``."""
+
+    def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The usage line under the group's name (the player's own name is hidden)."""
+        path = ctx.parent.command_path if ctx.parent is not None else ctx.command_path
+        formatter.write_usage(path, " ".join(self.collect_usage_pieces(ctx)))
+
+
+practice_app = typer.Typer(
+    cls=_PracticeGroup,
+    help="Rehearse a difficult customer, or seed a scenario from a real conversation.",
+    no_args_is_help=False,
+)
+practice_app.command(cls=_PlayerCommand, hidden=True)(practice_command)
+practice_app.command("seed")(seed_command)
 
 
 def _list(library: dict[str, Scenario], json_output: bool) -> None:
