@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["content_words", "is_formulaic", "is_signoff", "strip_noise"]
+__all__ = ["content_words", "is_formulaic", "is_signoff", "strip_noise", "unaddressed"]
 
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -59,6 +59,24 @@ def strip_noise(text: str) -> str:
     for pattern in (_HANDLE, _LINK, _INITIALS):
         text = pattern.sub(lambda m: " " * len(m.group()), text)
     return text
+
+
+_LEADING_HANDLES = re.compile(r"^\s*(?:@\w+[\s,:]*)+")
+_TRAILING_SIGNOFF = re.compile(
+    r"\s+(?:[\^~/*]\s?[A-Z][A-Za-z]{0,2}\.?|[-–—]\s?[A-Z][A-Za-z]{0,2}\.?(?:\s?[A-Z][A-Za-z]{0,2}\.?)?)\s*$"
+)
+
+
+def unaddressed(text: str) -> str:
+    """``text`` without the @handles that open it and the sign-off initials that close it.
+
+    "@dana_r @AcmeHelp Sorry to hear that! ^KS" -> "Sorry to hear that!". What a sentence
+    says does not depend on who it is addressed to or who signed it, so the sentence model
+    reads it without them (and a reply sent to many customers is embedded once). Text that
+    is nothing but those is returned unchanged.
+    """
+    bare = _TRAILING_SIGNOFF.sub("", _LEADING_HANDLES.sub("", text))
+    return bare if bare.strip() else text
 
 
 def is_signoff(text: str) -> bool:
