@@ -23,24 +23,35 @@ load and every mistake is reported with its key and the fix. Example::
     [phrases]
     encourage = ["happy to help"]
     forbid = ["calm down", "per our policy"]
+
+    [criteria.offers_remedy]       # a criterion of the team's own, defined by example
+    label = "Offers a refund or replacement"
+    polarity = 1
+    meets = ["I've issued a full refund to your card.", ...]    # at least 8 each
+    misses = ["Refunds take 5-7 days once we receive it.", ...]
+    phrases = ["refund", "replacement"]   # optional: a sentence must contain one
+    # or: examples = "offers_remedy.toml"  (meets and misses in a file beside the rubric)
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
 
 __all__ = [
+    "MIN_EXAMPLES",
     "BusinessHours",
+    "Criterion",
     "Email",
     "Phrases",
     "Responsiveness",
@@ -128,6 +139,57 @@ class Signals(_Strict):
         return value
 
 
+MIN_EXAMPLES = 8
+"""Sentences a criterion needs on each side (meets, misses); a few dozen judge far better."""
+_CRITERION_NAME = re.compile(r"^[a-z][a-z_]*$")
+_EXAMPLE_KEYS = frozenset({"meets", "misses"})
+
+
+class Criterion(_Strict):
+    """A criterion of the team's own, defined by example sentences (docs/criteria.md).
+
+    Attributes:
+        label: what the criterion checks, in a few words (shown beside its evidence).
+        description: the criterion in a sentence, for reviewers.
+        polarity: +1 when meeting it is good, -1 when it costs (e.g. naming a competitor).
+        meets: agent sentences that meet it.
+        misses: agent sentences that do not (near misses teach the most).
+        phrases: optional; a sentence meets it only when it contains one of them, and in
+            fast mode (no sentence model) the phrases alone decide.
+        examples: the file beside the rubric whose ``meets`` and ``misses`` were added
+            to these (already read by :func:`load_rubric`).
+    """
+
+    label: str = Field(min_length=1)
+    description: str = ""
+    polarity: Literal[1, -1] = 1
+    meets: list[str] = Field(default_factory=list)
+    misses: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    examples: str | None = None
+
+    @field_validator("meets", "misses", "phrases")
+    @classmethod
+    def _no_blank(cls, value: list[str]) -> list[str]:
+        if any(not text.strip() for text in value):
+            raise ValueError("empty text in the list; remove it")
+        return value
+
+    @model_validator(mode="after")
+    def _enough(self) -> Criterion:
+        for side in ("meets", "misses"):
+            count = len(set(getattr(self, side)))
+            if count < MIN_EXAMPLES:
+                raise ValueError(
+                    f"{side} has {count} distinct sentences; give at least {MIN_EXAMPLES} "
+                    "(a few dozen judge far better)"
+                )
+        both = sorted(set(self.meets) & set(self.misses))
+        if both:
+            raise ValueError(f"in both meets and misses: {both[0]!r}")
+        return self
+
+
 class Rubric(_Strict):
     """A team's scoring configuration (all defaults: every skill weighs 1)."""
 
@@ -136,6 +198,18 @@ class Rubric(_Strict):
     email: Email = Field(default_factory=Email)
     phrases: Phrases = Field(default_factory=Phrases)
     signals: Signals = Field(default_factory=Signals)
+    criteria: dict[str, Criterion] = Field(default_factory=dict)
+
+    @field_validator("criteria")
+    @classmethod
+    def _criterion_names(cls, value: dict[str, Criterion]) -> dict[str, Criterion]:
+        for name in value:
+            if not _CRITERION_NAME.match(name):
+                raise ValueError(
+                    f"criterion name {name!r} must be lower-case letters and underscores "
+                    "(it becomes the signal id criteria.NAME)"
+                )
+        return value
 
     def unscored_signals(self) -> frozenset[str]:
         """Experimental signals that change no score for this team (shown, marked, only)."""
@@ -194,6 +268,7 @@ def load_rubric(path: Path | None) -> Rubric:
         raise ConfigError(f"rubric {path} does not exist") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"rubric {path} is not valid TOML: {exc}") from None
+    _read_example_files(data, path)
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -201,3 +276,41 @@ def load_rubric(path: Path | None) -> Rubric:
             f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
         )
         raise ConfigError(f"rubric {path}: {problems}") from None
+
+
+def _read_example_files(data: dict[str, Any], path: Path) -> None:
+    """Add the ``meets`` and ``misses`` of each criterion's ``examples`` file to its table.
+
+    The file is named relative to the rubric and holds only those two lists.
+
+    Raises:
+        ConfigError: a file is missing, not TOML, or has other keys or values; the
+            message names the rubric, the key and the file.
+    """
+    criteria = data.get("criteria")
+    if not isinstance(criteria, dict):
+        return  # the schema reports a wrong type
+    for name, table in criteria.items():
+        if not isinstance(table, dict) or not isinstance(table.get("examples"), str):
+            continue
+        key = f"rubric {path}: criteria.{name}.examples"
+        file = path.parent / table["examples"]
+        try:
+            examples = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, IsADirectoryError):
+            raise ConfigError(
+                f"{key}: {file} does not exist (name it relative to the rubric)"
+            ) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        unknown = sorted(set(examples) - _EXAMPLE_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"{key}: {file}: unknown key {unknown[0]!r} (an examples file holds meets and misses)"
+            )
+        for side in sorted(_EXAMPLE_KEYS):
+            values = examples.get(side, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(f"{key}: {file}: {side} must be a list of sentences")
+            inline = table.get(side, [])
+            table[side] = [*inline, *values] if isinstance(inline, list) else inline

@@ -8,6 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
+from servicecoach.analysis.criteria import CriteriaChecker
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.language import detect_language
@@ -55,6 +56,7 @@ class Pipeline:
             fast mode, where analysers use their rules alone.
         unscored: signals whose evidence is reported but changes no score (default:
             every experimental signal, ``analysis/experimental.toml``).
+        criteria: the rubric's criteria, judged after the analysers (docs/criteria.md).
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -67,8 +69,10 @@ class Pipeline:
         weights: Mapping[str, float] | None = None,
         judge: Judge | None = None,
         unscored: Collection[str] | None = None,
+        criteria: CriteriaChecker | None = None,
     ) -> None:
         self.judge = judge
+        self.criteria = criteria or CriteriaChecker({})
         self.unscored = frozenset(experimental_signals() if unscored is None else unscored)
         config = dict(config or {})
         by_skill: dict[str, Analyzer] = {}
@@ -107,7 +111,8 @@ class Pipeline:
         """The registered analysers (or ``analyzers``), configured by a team's rubric.
 
         With ``fast``, the learned models are not loaded: rules alone, several times
-        faster, less accurate (docs/accuracy.md measures the difference).
+        faster, less accurate (docs/accuracy.md measures the difference). The rubric's
+        criteria are fitted here, on the sentence model (their phrases alone when fast).
         """
         from servicecoach.analysis.learned import default_judge
         from servicecoach.analysis.registry import analyzers as registered
@@ -116,7 +121,12 @@ class Pipeline:
         names = {a.name for a in chosen}
         config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
         judge = None if fast else default_judge()
-        return cls(chosen, config, rubric.weights, judge, rubric.unscored_signals())
+        criteria = CriteriaChecker(
+            rubric.criteria,
+            judge.embedder.encode if judge is not None else None,
+            judge.embedder.model_name if judge is not None else "",
+        )
+        return cls(chosen, config, rubric.weights, judge, rubric.unscored_signals(), criteria)
 
     @property
     def fast(self) -> bool:
@@ -145,13 +155,15 @@ class Pipeline:
         failures: list[AnalysisFailure] = []
         guess = detect_language(conversation)
         if not guess.supported:
+            reason = f"language {guess.language!r} is not scored (servicecoach scores English)"
             return ConversationResult(
                 conversation=conversation.id,
                 analyzers=self.versions,
                 skills={},
                 messages=tuple((m.id, m.role.value) for m in conversation.messages),
                 language=guess.language,
-                not_scored=f"language {guess.language!r} is not scored (servicecoach scores English)",
+                not_scored=reason,
+                criteria=self.criteria.not_judged(reason),
             )
         if learned is None and self.judge is not None:
             learned = self.judge.view(conversation)
@@ -183,6 +195,7 @@ class Pipeline:
             failures=tuple(failures),
             config={name: cfg for name, cfg in self.config.items() if cfg},
             language=guess.language,
+            criteria=self.criteria.check(conversation, learned),
         )
 
     def stream(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from servicecoach.analysis.criteria import CriterionFinding
 from servicecoach.analysis.emotion import Emotion
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
@@ -64,6 +65,8 @@ class ConversationResult:
         config: the configuration the analysers ran with (recorded with the result).
         language: the detected language.
         not_scored: why nothing was scored (e.g. a language servicecoach cannot score).
+        criteria: the rubric's own criteria by name (docs/criteria.md); they change no
+            score, and their evidence is listed among each message's signals.
     """
 
     conversation: str
@@ -76,12 +79,20 @@ class ConversationResult:
     config: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     not_scored: str | None = None
+    criteria: dict[str, CriterionFinding] = field(default_factory=dict)
 
     def signals_by_message(self) -> dict[str, list[str]]:
-        """Every signal that fired, per message id, in span order, without repeats."""
+        """Every signal that fired, per message id, in span order, without repeats.
+
+        The criteria's evidence counts too (``criteria.NAME``).
+        """
         fired: dict[str, list[str]] = {message: [] for message, _ in self.messages}
+        findings: tuple[SkillFinding | CriterionFinding, ...] = (
+            *self.skills.values(),
+            *self.criteria.values(),
+        )
         spans = sorted(
-            (e for finding in self.skills.values() for e in finding.evidence),
+            (e for finding in findings for e in finding.evidence),
             key=lambda e: (e.message, e.start, e.end, e.signal),
         )
         for evidence in spans:
@@ -128,6 +139,8 @@ class ConversationResult:
             out["language"] = self.language
         if self.not_scored is not None:
             out["not_scored"] = self.not_scored
+        if self.criteria:
+            out["criteria"] = {name: c.to_dict() for name, c in self.criteria.items()}
         return out
 
 

@@ -21,6 +21,7 @@ from servicecoach.evaluation.labels import LabelSet
 from servicecoach.model.conversation import Conversation
 
 __all__ = [
+    "CRITERION_BASELINE",
     "EMOTION_KEYWORDS",
     "NEGATIVE_WORDS",
     "POSITIVE_WORDS",
@@ -153,13 +154,24 @@ SIGNAL_BASELINES: dict[str, SignalBaseline] = {
 }
 """Signal id to its trivial rule, applied to the labelled agent message."""
 
+CRITERION_BASELINE = SignalBaseline(
+    "every agent message (a team's criterion has no keyword rule)", lambda t: True
+)
+"""The baseline of every ``criteria.NAME`` key: always yes (precision = how common it is)."""
+
+
+def _baseline_of(signal: str) -> SignalBaseline | None:
+    if signal.startswith("criteria."):
+        return CRITERION_BASELINE
+    return SIGNAL_BASELINES.get(signal)
+
 
 def signal_baseline(key: str) -> SignalBaseline | None:
     """The baseline of a labels-file signal key; ``a|b`` is the OR of both rules.
 
     ``None`` when some signal of the key has no baseline (it is reported as such).
     """
-    parts = [SIGNAL_BASELINES.get(part) for part in key.split("|")]
+    parts = [_baseline_of(part) for part in key.split("|")]
     if not parts or any(p is None for p in parts):
         return None
     rules = [p for p in parts if p is not None]

@@ -63,6 +63,9 @@ class EvalReport:
         majority: the majority label of the emotion and sentiment labels.
         score_baselines: per score with a baseline, its Spearman on the same pairs.
         experimental: signal id to why it is experimental, for the signals measured.
+        not_judged: per signal key, labelled messages left out because the criteria it
+            names were not applicable (e.g. ``--fast`` and a criterion without phrases).
+        unjudged: (conversation, message, key) of those labels (the baselines skip them).
         matched: the message labels that were measured (the baselines' items).
         paired: per score, (conversation, human score) of the pairs compared.
     """
@@ -82,6 +85,8 @@ class EvalReport:
     majority: dict[str, str] = field(default_factory=dict)
     score_baselines: dict[str, Correlation] = field(default_factory=dict)
     experimental: dict[str, str] = field(default_factory=dict)
+    not_judged: dict[str, int] = field(default_factory=dict)
+    unjudged: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
     matched: list[MessageLabel] = field(default_factory=list, repr=False)
     paired: dict[str, list[tuple[str, float]]] = field(default_factory=dict, repr=False)
 
@@ -111,6 +116,8 @@ class EvalReport:
             "unmatched": len(self.unmatched),
             "not_scored": self.not_scored,
         }
+        if self.not_judged:
+            out["not_judged"] = dict(sorted(self.not_judged.items()))
         for name, table, baselines in (
             ("emotions", self.emotions, self.emotion_baselines),
             ("sentiment", self.sentiment, self.sentiment_baselines),
@@ -206,6 +213,8 @@ class EvalReport:
                 continue
             role, text = said
             for key, actual in label.signals.items():
+                if (label.conversation, label.message, key) in self.unjudged:
+                    continue
                 fired = signal_baseline_fires(key, role, text)
                 if fired is not None:
                     self.signal_baselines.setdefault(key, BinaryCounts()).add(fired, actual)
@@ -255,6 +264,9 @@ def evaluate(results: Iterable[ConversationResult], labels: LabelSet) -> EvalRep
         if result.not_scored:
             report.not_scored += 1
         fired = result.signals_by_message()
+        unjudged = {
+            f"criteria.{name}" for name, found in result.criteria.items() if not found.applicable
+        }
         for label in message_labels:
             if label.message not in fired:
                 report.unmatched.append(f"{label.conversation}/{label.message}")
@@ -262,8 +274,13 @@ def evaluate(results: Iterable[ConversationResult], labels: LabelSet) -> EvalRep
             report.matched.append(label)
             here = set(fired[label.message])
             for key, actual in label.signals.items():
+                counts = report.signals.setdefault(key, BinaryCounts())
+                if unjudged.issuperset(key.split("|")):
+                    report.not_judged[key] = report.not_judged.get(key, 0) + 1
+                    report.unjudged.add((label.conversation, label.message, key))
+                    continue  # a criterion servicecoach could not judge is no "no"
                 predicted = any(part in here for part in key.split("|"))
-                report.signals.setdefault(key, BinaryCounts()).add(predicted, actual)
+                counts.add(predicted, actual)
             emotion = result.emotions.get(label.message)
             guess = emotion.label if emotion is not None else "neutral"
             if label.emotion is not None:
