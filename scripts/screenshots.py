@@ -6,7 +6,8 @@ one of them is moved six years back, the stray that the default period leaves ou
 the bundled samples imported and analysed by the real pipeline (the conversation view
 and customer timeline show real evidence and emotions). The import page is photographed
 while it scores the synthetic store (the analysis held at 1,200 conversations) and once
-done. Each is served by the real
+done. The practice pages (a lead assigning a scenario, an agent's session after two replies
+that took two branches, the debrief) are taken on the samples store. Each is served by the real
 app with uvicorn and photographed with Debian's Chromium driven by Playwright (the same
 set-up as the end-to-end tests; no browser is downloaded).
 
@@ -130,6 +131,45 @@ def _shoot(page: Page, url: str, out: Path, *, focus: str | None = None) -> None
     print(f"  {out}")
 
 
+PRACTICE_REPLIES = (  # the two branches of tests/e2e/test_practice_browser.py, then the end
+    "We will look into it.",
+    "I'm so sorry, Imogen - that's really upsetting with a birthday coming. "
+    "Please send us a DM and we'll check your parcel there.",
+    "Thanks, Imogen. I've sent a new lamp by next-day courier today; it arrives on Friday.",
+    "Have a lovely weekend, and happy birthday to your dad!",
+)
+
+
+def _practice_pages(playwright: Any, base: str, out: Path) -> None:
+    """A lead assigns a scenario; the agent plays it through two branches to the debrief."""
+    with browser_context(playwright, width=LAPTOP[0], height=LAPTOP[1]) as context:
+        log_in(context, base, "lena")
+        page = context.new_page()
+        page.goto(f"{base}/practice")
+        page.select_option("form.assign-form select[name=scenario]", "late-parcel-public")
+        page.select_option("form.assign-form select[name=to]", "agent:Sam Ortiz")
+        page.click("form.assign-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.locator("#assignments").screenshot(path=str(out / "practice-assign.png"))
+        print(f"  {out / 'practice-assign.png'}")
+    with browser_context(playwright, width=LAPTOP[0], height=LAPTOP[1]) as context:
+        log_in(context, base, "sam")
+        page = context.new_page()
+        page.goto(f"{base}/practice")
+        page.locator("[data-scenario=late-parcel-public] button").click()
+        page.wait_for_url("**/practice/session")
+        for index, reply in enumerate(PRACTICE_REPLIES):
+            page.fill("#reply", reply)
+            page.click("form.practice-reply button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            if index == 1:
+                page.screenshot(path=str(out / "practice.png"), full_page=True)
+                print(f"  {out / 'practice.png'}")
+        page.locator("#debrief").wait_for()
+        page.locator("#debrief").screenshot(path=str(out / "practice-debrief.png"))
+        print(f"  {out / 'practice-debrief.png'}")
+
+
 def main() -> None:
     """Build the stores, serve them, photograph every page."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -195,6 +235,7 @@ def main() -> None:
                         page.wait_for_selector(".import-job[data-status=done]", timeout=60_000)
                         page.screenshot(path=str(args.out / "import.png"), full_page=True)
                         print(f"  {args.out / 'import.png'}")
+            _practice_pages(playwright, base, args.out)
 
 
 if __name__ == "__main__":

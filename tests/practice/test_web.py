@@ -185,6 +185,7 @@ def test_web_practice_programme_assign_practise_and_progress(app: TestClient) ->
     card = _as(app, "nora").get("/agents/sam").text
     assert 'data-practice="done-customer-let-go"' in card
     assert "they do not count in the scores above" in card
+    assert "The customer is done: let them go" in card.split('id="practice"')[1]  # the title
     assert 'data-practice="done-customer-let-go"' in _as(app, "sam").get("/agents/sam").text
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.practice import builtin_scenarios
 from servicecoach.store.notes import add_note
 from servicecoach.store.practice import list_results
 from servicecoach.store.scorecards import agent_scorecard, list_agents
@@ -80,6 +81,7 @@ def _scorecard(
         card=card,
         trends=trends,
         practice=practice,
+        scenario_titles={k: v.title for k, v in builtin_scenarios().items()},
         note_error=note_error,
         action=f"/agents/{agent_id}",
         hide_agent=True,
