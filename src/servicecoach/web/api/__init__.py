@@ -20,6 +20,7 @@ from servicecoach.web.api import (
     overview,
     people,
     review_agreement,
+    review_queue,
     reviews,
 )
 
@@ -31,6 +32,7 @@ API_ROUTERS: list[APIRouter] = [
     overview.router,
     imports.router,
     review_agreement.router,
+    review_queue.router,
     reviews.router,
     calibration.router,
     disputes.router,

@@ -24,6 +24,7 @@ from servicecoach.web.pages import (
     overview,
     practice,
     review_agreement,
+    review_queue,
     reviews,
 )
 
@@ -39,6 +40,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     imports.router,
     practice.router,
     review_agreement.router,
+    review_queue.router,
     reviews.router,
     calibration.router,
     disputes.router,

@@ -49,11 +49,13 @@ from servicecoach.web.pages.review_form import (
     message_texts,
     read_form,
 )
+from servicecoach.web.pages.review_hub import hub_context
 from servicecoach.web.pages.templating import render
 
 __all__ = [
     "Mode",
     "ensure_latest",
+    "hub_page",
     "review_mode",
     "review_page",
     "reviews_page",
@@ -267,8 +269,21 @@ async def save_review_page(
 @router.get("/reviews", response_class=HTMLResponse)
 def reviews_page(request: Request, state: State, viewer: PageViewer) -> HTMLResponse:
     """The reviews hub: the viewer's queue and the latest reviews in their view."""
-    from servicecoach.web.pages.review_hub import hub_context
+    return hub_page(request, state, viewer)
 
+
+def hub_page(
+    request: Request,
+    state: ServiceState,
+    viewer: Viewer,
+    *,
+    error: str | None = None,
+    added: int | None = None,
+) -> HTMLResponse:
+    """The hub, with an error (400) or the number of conversations just queued."""
     with reading(state) as connection:
         context = hub_context(connection, viewer)
-    return render(request, "reviews.html", viewer, active="reviews", **context)
+    return render(
+        request, "reviews.html", viewer, active="reviews", error=error, added=added,
+        status_code=400 if error else 200, **context,
+    )  # fmt: skip
