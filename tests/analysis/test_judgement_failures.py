@@ -98,6 +98,10 @@ def test_courtesies_are_not_paraphrases(courtesy: str, fast: bool) -> None:
         "I'm so done with this company!",
         "Had enough of this. Never buying from you again!",
         "This is a joke, I'm switching to another bank.",
+        # praise beside a complaint is sarcasm
+        "Not even a sorry? Brilliant.",
+        "Still charged twice. Lovely.",
+        "Oh great, it's broken again.",
     ],
 )
 def test_an_angry_customer_is_never_read_as_satisfied(outburst: str, fast: bool) -> None:
@@ -382,3 +386,24 @@ def test_exclamations_cost_the_agent_nothing(reply: str, fast: bool) -> None:
         and e.signal.split(".")[0] in ("patience", "clarity", "listening")
     ]
     assert negative == []
+
+
+@pytest.mark.parametrize("fast", MODES)
+@pytest.mark.parametrize(
+    "thanks",
+    [
+        "Thanks so much, I was worried!",
+        "Not even a scratch on it this time, thanks so much!",
+        "Brilliant, that fixed it. Thanks!",
+    ],
+)
+def test_thanks_after_a_worry_or_a_fix_is_not_sarcasm(thanks: str, fast: bool) -> None:
+    result = _analyse(
+        [
+            ("customer", "My parcel has not arrived."),
+            ("agent", "I've found it: it is at your local depot, ready today."),
+            ("customer", thanks),
+        ],
+        fast,
+    )
+    assert result.emotions["m3"].label in {"satisfaction", "gratitude", "relief"}

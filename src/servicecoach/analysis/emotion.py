@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.formulaic import is_formulaic
+from servicecoach.nlp.sentences import sentences
 
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import LearnedView
@@ -93,14 +94,52 @@ def rule_weights(text: str) -> dict[str, float]:
     text = _WISH.sub(lambda m: " " * len(m.group()), text)
     lexicon = load_lexicon("emotion")
     weights: dict[str, float] = {}
-    for match in lexicon.matcher.find(text, longest=True):
+    matches = lexicon.matcher.find(text, longest=True)
+    upset = any(m.label in _COMPLAINT for m in matches)
+    thanked = any(m.label in _POSITIVE for m in matches)
+    for match in matches:
+        if upset and match.label in _POSITIVE and _sarcastic(text, match.start, match.end):
+            continue  # "Still not here. Lovely.": praise beside a complaint is sarcasm
+        label = match.label
+        if (
+            label == "anxiety"
+            and thanked
+            and _PAST.search(text[max(0, match.start - 24) : match.start])
+        ):
+            label = "relief"  # "Thank you! I was so worried": the worry is over
         weight = float(lexicon.sections.get(match.label, {}).get("weight", 1.0))
-        weights[match.label] = weights.get(match.label, 0.0) + weight
+        weights[label] = weights.get(label, 0.0) + weight
     if _SHOUT.search(text):
         weights["anger"] = weights.get("anger", 0.0) + 1.5
     if _BANGS.search(text) and any(k in weights for k in NEGATIVE):
         weights["anger"] = weights.get("anger", 0.0) + 0.5
     return weights
+
+
+_PAST = re.compile(
+    r"\b(?:was|were|had been|i'd been|we'd been)(?: (?:so|really|very|a bit|quite))? *$",
+    re.IGNORECASE,
+)
+"""A worry put in the past tense right before its word ("I was so worried")."""
+_COMPLAINT = frozenset({"anger", "frustration", "disappointment"})
+"""Cues of a complaint, beside which praise reads as sarcasm (worry beside thanks is relief)."""
+_SARCASTIC_LEAD = re.compile(r"\b(?:oh|just|so|how|well)\W*$", re.IGNORECASE)
+_SHORT = 3
+"""Words of a sentence that is nothing but a reaction ("Brilliant.", "Thanks a lot.")."""
+
+
+def _sarcastic(text: str, start: int, end: int) -> bool:
+    """Praise or thanks that is only a bare reaction or follows "oh", "just", "how"...
+
+    Called only when the same message also complains: "Not even a sorry? Brilliant.",
+    "Oh great, it's broken again", "Thanks a lot. Now I've lost the whole day".
+    """
+    if _SARCASTIC_LEAD.search(text[max(0, start - 12) : start]):
+        return True
+    for sentence in sentences(text):
+        if sentence.start <= start and end <= sentence.end:
+            return len(_WORDS.findall(sentence.text.lower())) <= _SHORT
+    return False
 
 
 def classify_emotion(text: str) -> Emotion:
