@@ -158,6 +158,8 @@ class Criterion(_Strict):
             fast mode (no sentence model) the phrases alone decide.
         examples: the file beside the rubric whose ``meets`` and ``misses`` were added
             to these (already read by :func:`load_rubric`).
+        background: also learn from servicecoach's ordinary agent sentences as misses
+            (greetings, sign-offs, holding words; ``lexicons/criteria_background.toml``).
     """
 
     label: str = Field(min_length=1)
@@ -167,6 +169,7 @@ class Criterion(_Strict):
     misses: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     examples: str | None = None
+    background: bool = True
 
     @field_validator("meets", "misses", "phrases")
     @classmethod
