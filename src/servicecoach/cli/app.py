@@ -27,6 +27,7 @@ from servicecoach.cli.report_cmd import report_app
 from servicecoach.cli.reviews_cmd import reviews_app
 from servicecoach.cli.serve_cmd import serve_command
 from servicecoach.cli.tokens_cmd import tokens_app
+from servicecoach.cli.tune_cmd import tune_command
 from servicecoach.cli.users_cmd import users_app
 from servicecoach.errors import ServiceCoachError
 
@@ -57,6 +58,7 @@ app.command("serve")(serve_command)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")
 app.add_typer(reviews_app, name="reviews")
+app.command("tune")(tune_command)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,289 @@
+"""Learning from reviews: fit a team rubric's settings to the team's reviews, measured on
+a part of the reviews held aside, and refused when it does not help.
+
+What is fitted: the settings of a rubric that change skill scores and that the reviews
+can judge - each channel's **response-time target** (``[responsiveness.targets_minutes]``,
+from :data:`TARGET_GRID`) and whether each **experimental signal** may change scores
+(``[signals] score_experimental``). Weights change only overall quality, which reviews do
+not score, so they are left alone.
+
+How: the reviewed conversations are split by a seeded hash of their key into a fitting
+part and a held-aside part (:func:`split_keys`). Agreement is the mean, over the skills
+with at least :data:`MIN_PAIRS` reviewed pairs in a part, of Spearman's rho between
+servicecoach's score and the reviewers' (``servicecoach.evaluation``, the ``eval``
+figures). The search runs on the fitting part only: one channel's target at a time, then
+one experimental signal at a time, keeping a change only when it raises agreement there.
+The tuned rubric is then measured once on the held-aside part beside the starting one;
+it is **refused** (:class:`TuneRefused`, with the figures) unless held-aside agreement
+rises. Ranks are what rho compares, so a change that only shifts every score alike is
+worth nothing here, by design.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TARGETS_MINUTES
+from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.result import ConversationResult
+from servicecoach.analysis.signals import experimental_signals
+from servicecoach.errors import ConfigError, InputError
+from servicecoach.evaluation.evaluate import EvalReport, evaluate
+from servicecoach.evaluation.labels import LabelSet
+from servicecoach.model.conversation import Channel, Conversation
+from servicecoach.rubric import Rubric
+
+__all__ = [
+    "MIN_PAIRS",
+    "TARGET_GRID",
+    "Change",
+    "Item",
+    "Split",
+    "TuneRefused",
+    "TuneResult",
+    "mean_agreement",
+    "split_keys",
+    "tune",
+]
+
+TARGET_GRID = (5.0, 15.0, 30.0, 60.0, 120.0, 240.0, 480.0, 1440.0)
+"""The response-time targets tried for each channel, in minutes."""
+MIN_PAIRS = 3
+"""Reviewed pairs a skill needs in a part to count towards its agreement."""
+
+Item = tuple[str, Conversation, tuple[Conversation, ...] | None]
+"""A reviewed conversation: its key in the labels, the conversation and its history."""
+
+
+class TuneRefused(InputError):
+    """The tuned rubric does not agree better with the held-aside reviews."""
+
+    def __init__(self, message: str, result: TuneResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """The keys fitted on and the keys held aside."""
+
+    fit: frozenset[str]
+    held: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One setting the tune changed: a dotted rubric key, before and after."""
+
+    key: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TuneResult:
+    """What a tune found.
+
+    Attributes:
+        tuned: the rubric with the changes (the starting one when nothing helped).
+        changes: the settings changed.
+        fit_before, fit_after: mean rho on the fitting part.
+        held_before, held_after: mean rho on the held-aside part.
+        skills_before, skills_after: per skill rho on the held-aside part.
+        fit, held: conversations in each part.
+        tried: rubrics measured during the search.
+    """
+
+    tuned: Rubric
+    changes: tuple[Change, ...]
+    fit_before: float | None
+    fit_after: float | None
+    held_before: float | None
+    held_after: float | None
+    skills_before: dict[str, float] = field(default_factory=dict)
+    skills_after: dict[str, float] = field(default_factory=dict)
+    fit: int = 0
+    held: int = 0
+    tried: int = 0
+
+    @property
+    def improved(self) -> bool:
+        """Whether held-aside agreement rose (the only condition to keep the tune)."""
+        return (
+            bool(self.changes)
+            and self.held_before is not None
+            and self.held_after is not None
+            and self.held_after > self.held_before
+        )
+
+
+def split_keys(keys: Iterable[str], holdout: float, seed: int) -> Split:
+    """Put each key in the held-aside part when its seeded hash falls below ``holdout``.
+
+    Raises:
+        ConfigError: ``holdout`` outside (0, 1), or a part left empty.
+    """
+    if not 0 < holdout < 1:
+        raise ConfigError(f"--holdout {holdout} must be between 0 and 1 (e.g. 0.3)")
+    fit: set[str] = set()
+    held: set[str] = set()
+    for key in keys:
+        digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+        (held if int.from_bytes(digest[:8], "big") / 2**64 < holdout else fit).add(key)
+    if not fit or not held:
+        raise ConfigError(
+            f"{len(fit) + len(held)} reviewed conversations cannot be split into a fitting "
+            "part and a held-aside part: review more conversations (or change --holdout)"
+        )
+    return Split(frozenset(fit), frozenset(held))
+
+
+def mean_agreement(report: EvalReport) -> tuple[float | None, dict[str, float]]:
+    """The mean rho over skills with :data:`MIN_PAIRS` or more pairs, and each one's rho."""
+    by_skill = {
+        key: corr.rho
+        for key, corr in report.scores.items()
+        if corr.rho is not None and corr.n >= MIN_PAIRS
+    }
+    if not by_skill:
+        return None, {}
+    return round(sum(by_skill.values()) / len(by_skill), 4), by_skill
+
+
+def _subset(labels: LabelSet, keys: frozenset[str]) -> LabelSet:
+    return LabelSet(
+        messages={k: v for k, v in labels.messages.items() if k in keys},
+        conversations={k: v for k, v in labels.conversations.items() if k in keys},
+    )
+
+
+def _with_target(rubric: Rubric, channel: Channel, minutes: float) -> Rubric:
+    targets = {**rubric.responsiveness.targets_minutes, channel: minutes}
+    responsiveness = rubric.responsiveness.model_copy(update={"targets_minutes": targets})
+    return rubric.model_copy(update={"responsiveness": responsiveness})
+
+
+def _with_experimental(rubric: Rubric, signals: Sequence[str]) -> Rubric:
+    chosen = rubric.signals.model_copy(update={"score_experimental": sorted(signals)})
+    return rubric.model_copy(update={"signals": chosen})
+
+
+def tune(
+    items: Sequence[Item],
+    labels: LabelSet,
+    base: Rubric,
+    *,
+    holdout: float = 0.3,
+    seed: int = 0,
+    fast: bool = True,
+) -> TuneResult:
+    """Fit ``base``'s response-time targets and experimental-signal choices to ``labels``.
+
+    Args:
+        items: the reviewed conversations, keyed as in ``labels``.
+        labels: the reviews as labels (``review.labels.label_set``).
+        base: the team's rubric now.
+        holdout: the share of conversations held aside.
+        seed: the split's seed.
+        fast: analyse with the rules only (as ``--fast``).
+
+    Raises:
+        ConfigError: the reviews cannot be split.
+        TuneRefused: held-aside agreement does not rise (the result is on the error).
+    """
+    split = split_keys((key for key, _, _ in items), holdout, seed)
+    fit_items = [i for i in items if i[0] in split.fit]
+    held_items = [i for i in items if i[0] in split.held]
+    fit_labels, held_labels = _subset(labels, split.fit), _subset(labels, split.held)
+    counter = [0]
+
+    def measure(rubric: Rubric, part: Sequence[Item], part_labels: LabelSet) -> EvalReport:
+        counter[0] += 1
+        pipeline = Pipeline.from_rubric(rubric, fast=fast)
+        results = pipeline.stream((conversation, history) for _, conversation, history in part)
+        keyed = [_keyed(result, key) for result, (key, _, _) in zip(results, part, strict=True)]
+        return evaluate(keyed, part_labels)
+
+    def fit_score(rubric: Rubric) -> float | None:
+        return mean_agreement(measure(rubric, fit_items, fit_labels))[0]
+
+    best, best_score = base, fit_score(base)
+    fit_before = best_score
+    changes: dict[str, Change] = {}
+    channels = sorted({c.channel for _, c, _ in fit_items}, key=lambda c: c.value)
+    for channel in channels:
+        start = best.responsiveness.targets_minutes.get(
+            channel, DEFAULT_TARGETS_MINUTES.get(channel.value)
+        )
+        for minutes in TARGET_GRID:
+            if minutes == start:
+                continue
+            candidate = _with_target(best, channel, minutes)
+            score = fit_score(candidate)
+            if _better(score, best_score):
+                best, best_score = candidate, score
+                changes[f"responsiveness.targets_minutes.{channel.value}"] = Change(
+                    f"responsiveness.targets_minutes.{channel.value}", start, minutes
+                )
+    for signal in sorted(experimental_signals()):
+        chosen = set(best.signals.score_experimental)
+        toggled = chosen ^ {signal}
+        candidate = _with_experimental(best, sorted(toggled))
+        score = fit_score(candidate)
+        if _better(score, best_score):
+            best, best_score = candidate, score
+            changes[f"signals.score_experimental.{signal}"] = Change(
+                f"signals.score_experimental.{signal}", signal in chosen, signal in toggled
+            )
+    held_before, skills_before = mean_agreement(measure(base, held_items, held_labels))
+    held_after, skills_after = (
+        mean_agreement(measure(best, held_items, held_labels))
+        if changes
+        else (held_before, skills_before)
+    )
+    result = TuneResult(
+        tuned=best,
+        changes=tuple(changes.values()),
+        fit_before=fit_before,
+        fit_after=best_score,
+        held_before=held_before,
+        held_after=held_after,
+        skills_before=skills_before,
+        skills_after=skills_after,
+        fit=len(fit_items),
+        held=len(held_items),
+        tried=counter[0],
+    )
+    if not result.improved:
+        raise TuneRefused(_refusal(result), result)
+    return result
+
+
+def _better(score: float | None, best: float | None) -> bool:
+    return score is not None and (best is None or score > best + 1e-9)
+
+
+def _keyed(result: ConversationResult, key: str) -> ConversationResult:
+    return dataclasses.replace(result, conversation=key)
+
+
+def _refusal(result: TuneResult) -> str:
+    def shown(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    if not result.changes:
+        return (
+            "no setting raised agreement on the fitting part "
+            f"(mean rho {shown(result.fit_before)} over {result.fit} conversations): "
+            "the rubric is kept as it is"
+        )
+    return (
+        f"the tune raised agreement on the fitting part ({shown(result.fit_before)} → "
+        f"{shown(result.fit_after)}) but not on the {result.held} held-aside conversations "
+        f"({shown(result.held_before)} → {shown(result.held_after)}): refused, the rubric "
+        "is kept as it is"
+    )
