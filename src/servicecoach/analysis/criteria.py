@@ -83,8 +83,9 @@ class CriterionModel:
         bias: the intercept.
         threshold: the probability from which a sentence meets the criterion.
         digest: first 12 hex digits of the SHA-256 of the examples, encoder and method.
-        cv_precision: out-of-fold precision over the examples at ``threshold``.
-        cv_recall: out-of-fold recall over the examples at ``threshold``.
+        cv_precision: out-of-fold precision at ``threshold`` over the examples and the
+            background sentences used.
+        cv_recall: out-of-fold recall over the meets at ``threshold``.
         c: the inverse regularisation chosen by cross-validation.
     """
 
@@ -99,7 +100,7 @@ class CriterionModel:
     def probabilities(self, embeddings: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """The probability that each row's sentence meets the criterion."""
         scores = embeddings.astype(np.float64) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-scores))
+        return 0.5 * (1.0 + np.tanh(0.5 * scores))  # the logistic function, never overflowing
 
 
 _fits: dict[str, CriterionModel] = {}
