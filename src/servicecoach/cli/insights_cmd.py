@@ -17,6 +17,8 @@ from servicecoach.errors import ConfigError, NotFoundError
 
 if TYPE_CHECKING:
     from servicecoach.analysis.insights import Encoder
+    from servicecoach.services.insights import InsightsBuild
+    from servicecoach.store.database import Store
     from servicecoach.store.insights_store import WiderIssues
 
 __all__ = ["SortOption", "default_encoder", "insights_app"]
@@ -74,6 +76,15 @@ def _build_command(
         ),
     ] = 0.6,
     db: DbOption = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Embed and group on a Dask cluster: local:N (N worker processes here) or a "
+            "scheduler's tcp://HOST:8786 (docs/scale.md).",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -81,27 +92,31 @@ def _build_command(
 
     Incremental: only new conversations are embedded (interrupting keeps what was
     done); the grouping is rebuilt over all of them. Run it after each import, or
-    nightly.
+    nightly. With --cluster the workers embed, and beyond 3,000 conversations each
+    summarises a page of them for the grouping (docs/scale.md).
     """
     from servicecoach.services.insights import build_insights
     from servicecoach.store.analyses import latest_run
     from servicecoach.store.database import Store
     from servicecoach.store.metrics import ensure_metrics
 
-    encode, model = default_encoder()
+    show = not quiet and not json_output
     with Store.open(db, create=False) as store:
         with store.begin() as connection, contextlib.suppress(NotFoundError):
             ensure_metrics(connection, latest_run(connection).id)  # runs from before 0005
-        show = not quiet and not json_output
-        with file_progress("embedding", 0, show=show, bytes_column=False) as update:
-            report = build_insights(
-                store,
-                encode,
-                model,
-                min_size=min_size,
-                distance_threshold=threshold,
-                progress=update,
-            )
+        if cluster is not None:
+            report = _build_on(cluster, store, min_size, threshold, show)
+        else:
+            encode, model = default_encoder()
+            with file_progress("embedding", 0, show=show, bytes_column=False) as update:
+                report = build_insights(
+                    store,
+                    encode,
+                    model,
+                    min_size=min_size,
+                    distance_threshold=threshold,
+                    progress=update,
+                )
     if json_output:
         print_json({"ok": True, **report.to_dict()})
     elif not quiet:
@@ -111,6 +126,23 @@ def _build_command(
             f"{report.embedded} newly "
             f"embedded with {escape(report.model)} ({report.seconds:.1f} s)"
         )
+
+
+def _build_on(
+    address: str, store: Store, min_size: int | None, threshold: float, show: bool
+) -> InsightsBuild:
+    """The build on the cluster ``address`` (its dashboard's address printed)."""
+    from servicecoach.services.cluster import dashboard_link, open_cluster
+    from servicecoach.services.cluster_insights import build_insights_on_cluster
+
+    with open_cluster(address) as client:
+        link = dashboard_link(client)
+        if show and link:
+            err_console.print(f"[dim]Dask dashboard: {escape(link)}[/]")
+        with file_progress("embedding", 0, show=show, bytes_column=False) as update:
+            return build_insights_on_cluster(
+                store, client, min_size=min_size, distance_threshold=threshold, progress=update
+            )
 
 
 def _issues_dict(issues: WiderIssues) -> dict[str, object]:
