@@ -1,4 +1,4 @@
-"""Criteria in the store and the web app's API: ``analyze --db --rubric`` keeps them.
+"""Criteria in the store and the service: ``analyze --db --rubric`` keeps them, the API serves them.
 
 The conversation page and ``servicecoach report`` list the twelve skills only, so they do
 not show criteria yet (docs/criteria.md, "In the results"); the JSON API returns the
@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 from servicecoach.api import ServiceSettings, create_app
 from servicecoach.store.analyses import conversation_pk
 from servicecoach.store.database import Store
+from servicecoach.store.tokens import create_token
 from servicecoach.store.users import create_user
+from tests.api.conftest import conversation_dict
 from tests.cli.helpers import run_cli
 from tests.web.conftest import PASSWORD, log_in
 from tests.web.login_routes import router
@@ -43,3 +45,21 @@ def test_criteria_stored_and_served_by_the_api(
     assert remedy["met"] is True
     assert remedy["evidence"][0]["quote"].startswith("I've refunded all six of them")
     assert "criteria.offers_remedy" in body["result"]["messages"][1]["signals"]
+
+
+def test_criteria_in_the_services_analyze_answer(tmp_path: Path) -> None:
+    db = str(tmp_path / "service.db")
+    settings = ServiceSettings(db=db, rubric=RUBRIC)  # the sentence model: no --fast
+    with TestClient(create_app(settings)) as client:
+        with Store.open(db) as store, store.begin() as connection:
+            secret = create_token(connection, "tests").secret
+        answer = client.post(
+            "/v1/analyze", json=conversation_dict(), headers={"Authorization": f"Bearer {secret}"}
+        )
+    assert answer.status_code == 200, answer.text
+    criteria = answer.json()["criteria"]
+    assert criteria["offers_remedy"]["met"] is True
+    assert criteria["offers_remedy"]["evidence"][0]["quote"].startswith(
+        "I've sent a replacement kettle"
+    )
+    assert criteria["mentions_competitor"]["met"] is False
