@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,31 @@ def test_seed_cli_from_the_store(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert "Dana" not in out.read_text("utf-8") and load_scenario(out).steps["turn-3"].ends
     unknown = run_cli(capsys, "practice", "seed", "chat-99", "--db", db, "--fast")
     assert unknown.code == 4 and "no conversation named 'chat-99'" in unknown.err
+
+
+def test_seed_cli_from_the_store_reads_the_customers_history(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A returning customer: from the store, continuity applies (the history is there)."""
+    first = make_conversation(
+        [("customer", "My lamp arrived broken, the shade is cracked."),
+         ("agent", "Sorry to hear that! I've sent a new shade; it arrives Friday.")],
+        id="chat-1", customer=DANA, start=datetime(2024, 5, 1, 9, tzinfo=UTC),
+    )  # fmt: skip
+    second = make_conversation(
+        [("customer", "It's me again. The new shade for my lamp is cracked too."),
+         ("agent", "Can you describe the problem? What did you order?")],
+        id="chat-2", customer=DANA, start=datetime(2024, 5, 8, 9, tzinfo=UTC),
+    )  # fmt: skip
+    source = _write(tmp_path / "two.jsonl", first, second)
+    db = str(tmp_path / "sc.db")
+    assert run_cli(capsys, "import", str(source), "--db", db).code == 0
+    out = tmp_path / "again.toml"
+    stored = run_cli(capsys, "practice", "seed", "chat-2", "--db", db, "-o", str(out), "--fast")
+    assert stored.code == 0, stored.err
+    assert "continuity" in load_scenario(out).skills
+    alone = run_cli(capsys, "practice", "seed", str(source), "-c", "chat-2", "--fast")
+    assert alone.code == 0 and "continuity" not in parse_scenario(alone.out, "-", "s").skills
 
 
 @pytest.mark.parametrize(

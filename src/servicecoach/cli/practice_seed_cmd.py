@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from servicecoach.cli.options import FastOption, JsonOption
-from servicecoach.cli.output import err_console, print_json
+from servicecoach.cli.output import counted, err_console, print_json
 from servicecoach.errors import ConfigError, InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -90,13 +90,14 @@ def seed_command(
     if json_output and out is None:
         raise ConfigError("--json prints a summary: give --out for the scenario")
     team = load_rubric(rubric)
+    history: tuple[Conversation, ...] | None = None  # files: no history, as `analyze FILE`
     if db is not None:
         if conversation_id is not None or format is not None:
             raise ConfigError("with --db, name the stored conversation as CONVERSATION")
-        conversation = _stored(db, source)
+        conversation, history = _stored(db, source)
     else:
         conversation = _from_file(Path(source), conversation_id, format, team)
-    result = Pipeline.from_rubric(team, fast=fast).analyze(conversation)
+    result = Pipeline.from_rubric(team, fast=fast).analyze(conversation, history)
     seed = seed_scenario(conversation, result, scenario_id=scenario_id, region=region)
     if out is None:
         typer.echo(seed.text, nl=False)
@@ -163,14 +164,16 @@ def _from_file(path: Path, wanted: str | None, format: str | None, team: Rubric)
     raise InputError(f"{path} holds no conversation")
 
 
-def _stored(db: str, ref: str) -> Conversation:
+def _stored(db: str, ref: str) -> tuple[Conversation, tuple[Conversation, ...]]:
+    """The stored conversation ``ref`` and its customer's earlier ones (as analysis reads)."""
     from servicecoach.store.analyses import conversation_pk
     from servicecoach.store.database import Store
-    from servicecoach.store.reader import iter_conversations
+    from servicecoach.store.reader import earlier_conversations, iter_conversations
 
     with Store.open(db, create=False) as store, store.connect() as connection:
         pk = conversation_pk(connection, ref)
-        return next(iter_conversations(connection, ids=[pk])).conversation
+        stored = next(iter_conversations(connection, ids=[pk]))
+        return stored.conversation, earlier_conversations(connection, stored)
 
 
 def _tell(seed: ScenarioSeed, out: Path | None) -> None:
@@ -180,7 +183,8 @@ def _tell(seed: ScenarioSeed, out: Path | None) -> None:
     removed = ", ".join(f"{k} {n}" for k, n in seed.redacted.to_dict().items() if n) or "nothing"
     where = f"wrote {out}" if out is not None else "scenario above"
     err_console.print(
-        f"[green]✓[/green] {where}: {len(seed.turns)} steps, {replies} replies; "
+        f"[green]✓[/green] {where}: {counted(len(seed.turns), 'step')}, "
+        f"{counted(replies, 'reply', 'replies')}; "
         f"trains {trains}; redacted: {removed}."
     )
     if seed.left_out:
