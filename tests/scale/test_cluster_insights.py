@@ -76,6 +76,33 @@ def fake_model() -> tuple[Encoder, str]:
     return fake_encode, "fake"
 
 
+_CALLS = {"once": 0, "stops": 0}
+
+
+def failing_once_model() -> tuple[Encoder, str]:
+    """The fake encoder, failing its first call (Dask runs the task again)."""
+
+    def encode(texts: Any) -> npt.NDArray[np.float32]:
+        _CALLS["once"] += 1
+        if _CALLS["once"] == 1:
+            raise RuntimeError("a worker lost on purpose")
+        return fake_encode(texts)
+
+    return encode, "fake"
+
+
+def stopping_model() -> tuple[Encoder, str]:
+    """The fake encoder for two batches, then failing for good (a build stopped)."""
+
+    def encode(texts: Any) -> npt.NDArray[np.float32]:
+        _CALLS["stops"] += 1
+        if _CALLS["stops"] > 2:
+            raise RuntimeError("stopped on purpose")
+        return fake_encode(texts)
+
+    return encode, "fake"
+
+
 def _texts(n: int, seed: int) -> list[str]:
     """Contact reasons about three topics, some mixing two, with filler words."""
     pick = random.Random(seed)
@@ -155,6 +182,35 @@ def test_cluster_insights_small_build_is_the_single_process_build(
         assert a.execute(query).all() == b.execute(query).all()  # embedded alike
     again = build_insights_on_cluster(spread, threads, encoder=FAKE, min_size=5)
     assert (again.embedded, again.grouped, again.reasons) == (0, 150, 3)  # incremental
+    one.close()
+    spread.close()
+
+
+def test_cluster_insights_failed_task_is_run_again(tmp_path: Path, threads: Any) -> None:
+    one = _fill(f"sqlite:///{tmp_path / 'one.db'}", 100)
+    spread = _fill(f"sqlite:///{tmp_path / 'spread.db'}", 100)
+    build_insights(one, fake_encode, "fake", min_size=5, batch_size=16)
+    encoder = f"{__name__}:failing_once_model"
+    report = build_insights_on_cluster(spread, threads, encoder=encoder, min_size=5, batch_size=16)
+    assert _CALLS["once"] > 1 and report.embedded == 101
+    assert _reasons(spread) == _reasons(one)
+    one.close()
+    spread.close()
+
+
+def test_cluster_insights_stopped_build_resumes(tmp_path: Path, threads: Any) -> None:
+    one = _fill(f"sqlite:///{tmp_path / 'one.db'}", 100)
+    spread = _fill(f"sqlite:///{tmp_path / 'spread.db'}", 100)
+    build_insights(one, fake_encode, "fake", min_size=5)
+    stopping = f"{__name__}:stopping_model"
+    with pytest.raises(RuntimeError, match="stopped on purpose"):
+        build_insights_on_cluster(spread, threads, encoder=stopping, min_size=5, batch_size=16)
+    with spread.connect() as connection:
+        kept = len(connection.execute(select(reason_embeddings.c.conversation_id)).all())
+    assert kept <= 2 * 16  # at most the two batches embedded before the stop
+    report = build_insights_on_cluster(spread, threads, encoder=FAKE, min_size=5, batch_size=16)
+    assert report.embedded == 101 - kept  # only what the stopped build had not stored
+    assert _reasons(spread) == _reasons(one)
     one.close()
     spread.close()
 
