@@ -16,7 +16,7 @@ from tests.e2e.browser import browser_context, log_in
 from tests.store.dashboard_data import Built
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Playwright
+    from playwright.sync_api import ConsoleMessage, Playwright
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +49,31 @@ def test_the_agreement_page(playwright: Playwright, base_url: str, reviewed: Non
         assert signal.split("\t")[1:4] == ["0", "1", "0.00"]  # there 0, fired 1, precision 0
         assert "3 reviews" in page.inner_text("main")
         assert page.locator("#over-time tbody tr").count() == 1
+
+
+def test_the_review_pages_hold_to_the_content_security_policy(
+    playwright: Playwright, base_url: str, seeded: tuple[str, Built], reviewed: None
+) -> None:
+    pk = seeded[1].pks["c1"]
+    pages = (
+        "/reviews",
+        "/calibration",
+        "/disputes",
+        "/reviews/agreement",
+        f"/conversations/{pk}/review",
+    )
+    refused: list[str] = []
+
+    def watch(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    for user in ("lena", "sam"):
+        with browser_context(playwright) as context:
+            log_in(context, base_url, user)
+            page = context.new_page()
+            page.on("console", watch)
+            for path in pages:
+                page.goto(f"{base_url}{path}")
+                page.wait_for_load_state("networkidle")
+            assert refused == [], (user, refused)
