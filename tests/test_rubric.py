@@ -77,9 +77,13 @@ def test_rubric_weights_shape_overall_quality() -> None:
         [("customer", "It arrived broken."), ("agent", "Refund sent.")]
     )
     analysers = [ApologyAnalyzer(), _Closing()]  # apology 20, closing 100
-    assert Pipeline(analysers).analyze(conversation).outcome.quality == 60
+    plain = Pipeline(analysers).analyze(conversation).outcome
     weighted = Pipeline.from_rubric(Rubric(weights={"apology": 3}), analysers)
-    assert weighted.analyze(conversation).outcome.quality == 40
+    heavy = weighted.analyze(conversation).outcome
+    assert plain.satisfaction is not None and plain.satisfaction == heavy.satisfaction
+    # quality: half the skills' weighted mean (60, then 40), half the satisfaction estimate
+    assert plain.quality == round((60 + plain.satisfaction) / 2)
+    assert heavy.quality == round((40 + plain.satisfaction) / 2)
 
 
 def test_rubric_bad_file_on_the_command_line(
