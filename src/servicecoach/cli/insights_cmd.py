@@ -132,13 +132,15 @@ def _build_on(
     address: str, store: Store, min_size: int | None, threshold: float, show: bool
 ) -> InsightsBuild:
     """The build on the cluster ``address`` (its dashboard's address printed)."""
-    from servicecoach.services.cluster import dashboard_link, open_cluster
+    from servicecoach.services.cluster import dashboard_link, open_cluster, worker_threads
     from servicecoach.services.cluster_insights import build_insights_on_cluster
 
     with open_cluster(address) as client:
-        link = dashboard_link(client)
-        if show and link:
-            err_console.print(f"[dim]Dask dashboard: {escape(link)}[/]")
+        if show:  # as `analyze --cluster` says it
+            link, workers = dashboard_link(client), worker_threads(client)
+            wait = "" if workers else " (tasks wait until workers join)"
+            where = f"; dashboard: {escape(link)}" if link else ""
+            err_console.print(f"Dask cluster {address}: {counted(workers, 'worker')}{wait}{where}")
         with file_progress("embedding", 0, show=show, bytes_column=False) as update:
             return build_insights_on_cluster(
                 store, client, min_size=min_size, distance_threshold=threshold, progress=update
