@@ -80,10 +80,10 @@ def test_rubric_weights_shape_overall_quality() -> None:
     plain = Pipeline(analysers).analyze(conversation).outcome
     weighted = Pipeline.from_rubric(Rubric(weights={"apology": 3}), analysers)
     heavy = weighted.analyze(conversation).outcome
-    assert plain.satisfaction is not None and plain.satisfaction == heavy.satisfaction
+    assert plain.satisfaction is not None and heavy.satisfaction is not None
     # quality: half the skills' weighted mean (60, then 40), half the satisfaction estimate
     assert plain.quality == round((60 + plain.satisfaction) / 2)
-    assert heavy.quality == round((40 + plain.satisfaction) / 2)
+    assert heavy.quality == round((40 + heavy.satisfaction) / 2)
 
 
 def test_rubric_bad_file_on_the_command_line(
