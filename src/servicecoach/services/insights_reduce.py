@@ -93,9 +93,10 @@ def choose_groups(
         for i, c in sorted(zip(ids, sizes, strict=True), key=lambda p: -p[1])
         if c >= min_size
     ]
-    index_of = {raw_id: index for index, raw_id in enumerate(kept)}
-    labels = np.array([index_of.get(int(r), -1) for r in raw], dtype=np.int64)
-    group_of_cell = np.array([index_of.get(int(r), -1) for r in cell_raw], dtype=np.int64)
+    lookup = np.full(len(ids), -1, dtype=np.int64)  # by position in ``ids`` (sorted)
+    lookup[np.searchsorted(ids, np.asarray(kept, dtype=ids.dtype))] = np.arange(len(kept))
+    labels = lookup[np.searchsorted(ids, raw)]
+    group_of_cell = lookup[np.searchsorted(ids, cell_raw)]  # every cell's id is among ``ids``
     width = sums.shape[1]
     totals = np.zeros((len(kept), width), dtype=np.float64)
     has_group = group_of_cell >= 0
