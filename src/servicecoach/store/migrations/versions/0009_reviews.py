@@ -1,26 +1,19 @@
 """Human review: reviews, calibration sessions, disputes, score history, review queues.
 
-Revision 0009 is reserved for another change. Until it exists this revision follows
-0008; once a ``0009_*.py`` is shipped it follows that one, so that the chain keeps one
-head either way (a database migrated before 0009 arrived only misses 0009's own tables,
-which ``upgrade`` cannot add out of order: rebuild a development database then).
-
-Revision ID: 0010
-Revises: 0009 (0008 while 0009 does not exist)
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 from servicecoach.store.schema import UTCDateTime
 
-revision = "0010"
-down_revision = "0009" if any(Path(__file__).parent.glob("0009_*.py")) else "0008"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
