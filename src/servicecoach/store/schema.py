@@ -55,6 +55,7 @@ __all__ = [
     "metrics_daily",
     "practice_assignments",
     "practice_results",
+    "practice_sessions",
     "reason_assignments",
     "reason_embeddings",
     "review_assignments",
@@ -557,3 +558,19 @@ review_assignments = Table(
 )
 """A reviewer's queue: conversations a lead sampled for them (``strategy``, and ``why`` in
 words); done once the reviewer has reviewed the conversation."""
+
+practice_sessions = Table(
+    "practice_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(200), nullable=False, unique=True),
+    Column("scenario", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("touched_at", UTCDateTime, nullable=False, index=True),
+)
+"""A web practice session in progress, one per owner (``user:ID:NAME`` or ``token:NAME``):
+``id`` is random (never guessable) and every read also checks ``owner``; ``state`` is the
+conversation so far as JSON (bounded); ``revision`` grows with every write, so two
+workers answering the same form cannot both win; rows idle for two hours are expired."""

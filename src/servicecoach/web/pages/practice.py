@@ -5,9 +5,12 @@ customer's next message (chosen by what the reply did), and the debrief at the e
 page works without JavaScript: every action is a form POST (with the session's CSRF
 token) answered by a redirect back to ``/practice/session``.
 
-The session lives on the server (:class:`~servicecoach.practice.board.PracticeBoard`,
-one per user, bounded and expiring); each form carries the turn it answers, so a form
-sent twice (a double click, the back button) is not taken as the next reply. Only
+The session in progress lives in the store (:mod:`servicecoach.store.practice_sessions`:
+one per user, bounded, expiring after two idle hours), so behind several workers any
+of them continues it. It is found by the logged-in user, never by an id from the
+request; each form carries the session's random id and the turn it answers, so a form
+sent twice (a double click, the back button, a page of a replaced session) is not taken
+as the next reply, and of two workers answering the same form only one writes. Only
 built-in scenarios are offered: a scenario id from the form is looked up in the library,
 never read as a path.
 
@@ -21,16 +24,18 @@ scores; the agent's scorecard shows it as practice progress.
 from __future__ import annotations
 
 import logging
-import threading
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
 
 from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, InputError, NotFoundError, StoreError
 from servicecoach.practice import MAX_REPLY_CHARS, Coach, PracticeSession, builtin_scenarios
-from servicecoach.practice.board import PracticeBoard, Seat
+from servicecoach.practice.board import Seat
+from servicecoach.practice.saved import dump_seat, load_seat
 from servicecoach.store.agents import agent_teams
 from servicecoach.store.filters import Filters
 from servicecoach.store.practice import (
@@ -40,6 +45,13 @@ from servicecoach.store.practice import (
     list_assignments,
     list_results,
     record_result,
+)
+from servicecoach.store.practice_sessions import (
+    SavedSession,
+    drop_session,
+    get_session,
+    save_session,
+    start_session,
 )
 from servicecoach.store.scorecards import list_agents
 from servicecoach.web.auth import PageViewer, Viewer, verify_csrf
@@ -60,22 +72,53 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("servicecoach.web")
 
-_BOARD = "practice.board"
-_BOARD_LOCK = threading.Lock()
 _SESSION_PATH = "/practice/session"
 
 
-def _board(state: ServiceState) -> PracticeBoard:
-    """The running service's practice sessions (made on first use)."""
-    with _BOARD_LOCK:
-        board = state.extras.get(_BOARD)
-        if not isinstance(board, PracticeBoard):
-            board = state.extras[_BOARD] = PracticeBoard()
-        return board
-
-
 def _owner(viewer: Viewer) -> str:
-    return f"user:{viewer.user_id}" if viewer.user_id is not None else f"token:{viewer.username}"
+    """Whose session: the user (id and name, so a reused id never inherits a session)."""
+    if viewer.user_id is not None:
+        return f"user:{viewer.user_id}:{viewer.username}"
+    return f"token:{viewer.username}"
+
+
+def _coach(state: ServiceState) -> Coach:
+    return Coach(state.checker, state.pipeline)
+
+
+def _load(state: ServiceState, viewer: Viewer) -> tuple[SavedSession, Seat] | None:
+    """The viewer's session from the store, or ``None`` (none, expired, or unreadable)."""
+    owner = _owner(viewer)
+    with state.store.begin() as connection:
+        saved = get_session(connection, owner)
+        if saved is None:
+            return None
+        seat = load_seat(saved.state, _coach(state))
+        if seat is None:  # a state from another version: start again
+            drop_session(connection, owner)
+            return None
+    return saved, seat
+
+
+def _write(connection: Connection, saved: SavedSession, seat: Seat) -> SavedSession | None:
+    """Save ``seat`` over ``saved`` (``None``: another request wrote it first). A debrief
+    too large to keep is left out and computed again when shown."""
+    try:
+        return save_session(connection, saved, dump_seat(seat))
+    except InputError:
+        if seat.debrief is None:
+            raise
+        return save_session(connection, saved, dump_seat(seat, with_debrief=False))
+
+
+def _save(state: ServiceState, saved: SavedSession, seat: Seat) -> SavedSession | None:
+    with state.store.begin() as connection:
+        return _write(connection, saved, seat)
+
+
+def _stale(saved: SavedSession, session: str) -> bool:
+    """Whether a form belongs to another session than the one in progress (one replaced)."""
+    return bool(session) and not secrets.compare_digest(session, saved.id)
 
 
 @router.get("/practice", response_class=HTMLResponse)
@@ -98,9 +141,9 @@ def practice_start(
     chosen = builtin_scenarios().get(scenario)
     if chosen is None:
         return _list_page(request, state, viewer, error="Choose one of the scenarios below.")
-    coach = Coach(state.checker, state.pipeline)
-    session = PracticeSession(chosen, coach, agent=viewer.display_name or viewer.username)
-    _board(state).start(_owner(viewer), session)
+    session = PracticeSession(chosen, _coach(state), agent=viewer.display_name or viewer.username)
+    with state.store.begin() as connection:
+        start_session(connection, _owner(viewer), chosen.id, dump_seat(Seat(session)))
     return RedirectResponse(_SESSION_PATH, status_code=303)
 
 
@@ -192,7 +235,7 @@ def _list_page(
         scenarios=scenarios,
         library=library,
         skill=skill if scenarios else None,
-        seat=_board(state).get(_owner(viewer)),
+        seat=loaded[1] if (loaded := _load(state, viewer)) else None,
         view=None,
         assigned=assigned,
         done=done,
@@ -208,10 +251,14 @@ def _list_page(
 @router.get(_SESSION_PATH, response_class=HTMLResponse)
 def practice_session(request: Request, state: State, viewer: PageViewer) -> Response:
     """The conversation so far, the feedback on each reply, and the reply form or the debrief."""
-    seat = _board(state).get(_owner(viewer))
-    if seat is None:
+    loaded = _load(state, viewer)
+    if loaded is None:
         return RedirectResponse("/practice", status_code=303)
-    return _session_page(request, viewer, seat)
+    saved, seat = loaded
+    if seat.over and seat.debrief is None:
+        seat.finish()
+        _save(state, saved, seat)  # kept for the next view; another writer may have won
+    return _session_page(request, viewer, saved, seat)
 
 
 @router.post(_SESSION_PATH, dependencies=[Depends(verify_csrf)])
@@ -221,43 +268,67 @@ def practice_reply(
     viewer: PageViewer,
     reply: Annotated[str, Form()] = "",
     turn: Annotated[int, Form()] = -1,
+    session: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Send a reply: checked, then the customer's next message by branch."""
-    seat = _board(state).get(_owner(viewer))
-    if seat is None:
+    loaded = _load(state, viewer)
+    if loaded is None:
         return RedirectResponse("/practice", status_code=303)
-    with seat.lock:
-        if seat.over or turn != len(seat.session.exchanges):
-            return RedirectResponse(_SESSION_PATH, status_code=303)  # a form sent twice
-        if len(reply) > MAX_REPLY_CHARS:
-            error = f"Your reply has {len(reply):,} characters; keep it under {MAX_REPLY_CHARS:,}."
-            return _session_page(request, viewer, seat, error=error, draft=reply[:MAX_REPLY_CHARS])
-        try:
-            seat.session.reply(reply)
-        except InputError as exc:
-            return _session_page(request, viewer, seat, error=str(exc).capitalize(), draft=reply)
-        _record(state, viewer, seat)
+    saved, seat = loaded
+    if _stale(saved, session) or seat.over or turn != len(seat.session.exchanges):
+        return RedirectResponse(_SESSION_PATH, status_code=303)  # a form sent twice
+    if len(reply) > MAX_REPLY_CHARS:
+        error = f"Your reply has {len(reply):,} characters; keep it under {MAX_REPLY_CHARS:,}."
+        return _session_page(
+            request, viewer, saved, seat, error=error, draft=reply[:MAX_REPLY_CHARS]
+        )
+    try:
+        seat.session.reply(reply)
+        if seat.over:
+            seat.finish()
+        written = _save(state, saved, seat)
+    except InputError as exc:
+        fresh = _load(state, viewer)  # the page as it was before this reply
+        if fresh is None:
+            return RedirectResponse("/practice", status_code=303)
+        return _session_page(request, viewer, *fresh, error=str(exc).capitalize(), draft=reply)
+    if written is not None:  # None: the same form, answered by another request first
+        _record(state, viewer, written, seat)
     return RedirectResponse(_SESSION_PATH, status_code=303)
 
 
 @router.post(f"{_SESSION_PATH}/stop", dependencies=[Depends(verify_csrf)])
-def practice_stop(state: State, viewer: PageViewer) -> Response:
+def practice_stop(
+    state: State, viewer: PageViewer, session: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     """End the session now and show the debrief of the replies so far."""
-    seat = _board(state).get(_owner(viewer))
-    if seat is not None:
-        with seat.lock:
-            seat.stopped = True
-            _record(state, viewer, seat)
+    loaded = _load(state, viewer)
+    if loaded is None or _stale(loaded[0], session):
+        return RedirectResponse(_SESSION_PATH, status_code=303)
+    saved, seat = loaded
+    if not seat.over:
+        seat.stopped = True
+        seat.finish()
+        written = _save(state, saved, seat)
+        if written is None:
+            return RedirectResponse(_SESSION_PATH, status_code=303)
+        saved = written
+    _record(state, viewer, saved, seat)
     return RedirectResponse(_SESSION_PATH, status_code=303)
 
 
-def _record(state: ServiceState, viewer: Viewer, seat: Seat) -> None:
-    """Store the result of a session that is over, once (nothing for a session without replies)."""
+def _record(state: ServiceState, viewer: Viewer, saved: SavedSession, seat: Seat) -> None:
+    """Store the result of a session that is over, once (nothing for a session without
+    replies): the result and the session's ``recorded`` mark are written together, and
+    only by the request whose write of the session wins."""
     if not seat.over or seat.recorded or not seat.session.exchanges:
         return
     debrief = seat.finish()
+    seat.recorded = True
     try:
         with state.store.begin() as connection:
+            if _write(connection, saved, seat) is None:
+                return  # another request got there first
             record_result(
                 connection,
                 username=viewer.username,
@@ -271,13 +342,18 @@ def _record(state: ServiceState, viewer: Viewer, seat: Seat) -> None:
                 skills={s.skill: s.score for s in debrief.skills if s.trained},
             )
     except StoreError as exc:  # the debrief is still shown; only the history misses it
+        seat.recorded = False
         log.warning("practice result of %s not stored: %s", viewer.username, exc)
-        return
-    seat.recorded = True
 
 
 def _session_page(
-    request: Request, viewer: Viewer, seat: Seat, *, error: str | None = None, draft: str = ""
+    request: Request,
+    viewer: Viewer,
+    saved: SavedSession,
+    seat: Seat,
+    *,
+    error: str | None = None,
+    draft: str = "",
 ) -> HTMLResponse:
     debrief = seat.finish() if seat.over else None
     return render(
@@ -287,7 +363,7 @@ def _session_page(
         active="practice",
         scenarios=None,
         seat=seat,
-        view=_thread(seat.session),
+        view={**_thread(seat.session), "session": saved.id},
         debrief=debrief,
         max_reply=MAX_REPLY_CHARS,
         error=error,
