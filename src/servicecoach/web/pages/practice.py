@@ -118,7 +118,7 @@ def _save(state: ServiceState, saved: SavedSession, seat: Seat) -> SavedSession 
 
 def _stale(saved: SavedSession, session: str) -> bool:
     """Whether a form belongs to another session than the one in progress (one replaced)."""
-    return bool(session) and not secrets.compare_digest(session, saved.id)
+    return bool(session) and not secrets.compare_digest(session.encode(), saved.id.encode())
 
 
 @router.get("/practice", response_class=HTMLResponse)
