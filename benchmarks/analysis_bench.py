@@ -60,12 +60,20 @@ NAMES = {
 
 
 def _texts(conversations: list[Any]) -> list[list[str]]:
-    """Per conversation, the sentences the pipeline embeds (the rule of Judge.views)."""
+    """Per conversation, the sentences the pipeline embeds (the rule of Judge.views): at
+    most ``MAX_SENTENCES`` per message, each without its opening @handles and closing
+    sign-off (:func:`~servicecoach.nlp.formulaic.unaddressed`)."""
     from servicecoach.analysis.learned import MAX_SENTENCES
+    from servicecoach.nlp.formulaic import unaddressed
     from servicecoach.nlp.sentences import sentences
 
     return [
-        [s.text for m in c.messages for s in sentences(m.text)[:MAX_SENTENCES] if s.text.strip()]
+        [
+            unaddressed(s.text)
+            for m in c.messages
+            for s in sentences(m.text)[:MAX_SENTENCES]
+            if s.text.strip()
+        ]
         for c in conversations
     ]
 
