@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Integer, cast, func, select
 from servicecoach.analysis.analyzers.responsiveness import ResponsivenessConfig
 from servicecoach.analysis.emotion import EMOTIONS, NEGATIVE
 from servicecoach.errors import ConfigError
+from servicecoach.model.conversation import Channel
 from servicecoach.store.daily import has_daily
 from servicecoach.store.filters import Filters, Granularity, Scope, metrics_conditions, resolve_run
 from servicecoach.store.periods import PeriodStats, period_table
@@ -124,8 +125,14 @@ def first_reply_waits(
     are read (a float per conversation), since medians do not add up by day.
     """
     by_channel: dict[str, list[float]] = {}
+    # Naming every channel (a stored channel is always one of them) lets the planner walk
+    # the covering index that starts with (run, channel) even without a channel filter:
+    # 12 months at 100k conversations, 200 ms -> 45 ms in SQLite.
+    every_channel = _M.channel.in_([channel.value for channel in Channel])
     rows = connection.execute(
-        select(_M.channel, _M.first_response_s).where(*conditions, _M.first_response_s.is_not(None))
+        select(_M.channel, _M.first_response_s).where(
+            *conditions, every_channel, _M.first_response_s.is_not(None)
+        )
     ).all()  # one fetch: row by row, the cursor's fetchone cost more than the query
     for channel, wait in rows:
         by_channel.setdefault(channel, []).append(float(wait))
