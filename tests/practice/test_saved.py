@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from servicecoach.practice import Coach, PracticeSession, find_scenario
-from servicecoach.practice.board import Seat
 from servicecoach.practice.saved import dump_seat, load_seat
+from servicecoach.practice.seat import Seat
 
 CALM_DM = (
     "Imogen, I'm so sorry - waiting on a birthday present with no news is really stressful. "

@@ -17,10 +17,10 @@ from typing import Any
 
 from servicecoach.assist.suggestion import DraftCheck, Praise, Suggestion
 from servicecoach.model.conversation import Role
-from servicecoach.practice.board import Seat
 from servicecoach.practice.debrief import Debrief, Note, SkillReport, TurnReview
 from servicecoach.practice.loader import builtin_scenarios
 from servicecoach.practice.scenario import Scenario
+from servicecoach.practice.seat import Seat
 from servicecoach.practice.session import Coach, Exchange, PracticeSession
 from servicecoach.practice.transcript import Line
 
