@@ -1,8 +1,7 @@
 """Criteria in the store and the service: ``analyze --db --rubric`` keeps them, the API serves them.
 
-The conversation page and ``servicecoach report`` list the twelve skills only, so they do
-not show criteria yet (docs/criteria.md, "In the results"); the JSON API returns the
-stored result line, criteria included.
+The JSON API returns the stored result line, criteria included; the conversation page and
+``servicecoach report`` show them too (test_criteria_views.py).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ __all__ = [
     "AnalysisResult",
     "AssistRequest",
     "ConversationIn",
+    "CriterionOut",
     "CustomerIn",
     "DraftCheckOut",
     "DraftGood",
@@ -180,6 +181,35 @@ class OutcomeOut(BaseModel):
     quality: int | None = Field(ge=0, le=100, description="Overall quality of the agent side.")
 
 
+class CriterionOut(BaseModel):
+    """One of the rubric's own criteria on this conversation (docs/criteria.md).
+
+    A criterion changes no skill score: it says whether some agent sentence meets the
+    team's check, and which.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    label: str = Field(description="What the criterion checks (from the rubric).")
+    polarity: Literal[-1, 1] = Field(
+        description="1 when meeting it is good, -1 when it counts against the agent."
+    )
+    applicable: bool = Field(description="False when it could not be judged (see reason).")
+    met: bool | None = Field(description="Some agent sentence meets it; null when not applicable.")
+    judged_by: Literal["model", "phrases"] | None = Field(
+        description="The sentence model, the phrases alone (--fast), or null when not judged."
+    )
+    version: str | None = Field(
+        description="The fit that judged it: criteria.NAME@DIGEST (@phrases in fast mode)."
+    )
+    evidence: list[EvidenceOut] = Field(
+        description="The sentences that meet it; signal criteria.NAME, the criterion's polarity."
+    )
+    reason: str | None = Field(
+        default=None, description="Why it was not judged; present only when not applicable."
+    )
+
+
 class AnalysisResult(BaseModel):
     """One conversation's result in the FORMAT.md result shape."""
 
@@ -197,6 +227,11 @@ class AnalysisResult(BaseModel):
     config: dict[str, Any] | None = None
     language: str | None = None
     not_scored: str | None = Field(default=None, description="Why nothing was scored.")
+    criteria: dict[str, CriterionOut] | None = Field(
+        default=None,
+        description="The rubric's own criteria by name, when it has some (docs/criteria.md); "
+        "they change no score.",
+    )
 
 
 class DraftSuggestion(BaseModel):

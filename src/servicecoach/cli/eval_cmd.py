@@ -107,7 +107,7 @@ def eval_command(
         return
     if problems:
         print_problems(problems, len(problems))
-    _print(report)
+    _print(report, fast=fast)
 
 
 def _texts(plan: ImportPlan, labels: LabelSet, options: ImportOptions) -> LabelledTexts:
@@ -166,7 +166,16 @@ def _counts_table(title: str, rows: dict[str, BinaryCounts], first: str) -> Tabl
     return table
 
 
-def _signals_table(signals: dict[str, Any]) -> Table:
+def _not_judged_why(fast: bool) -> str:
+    """Why a criterion's labels were left out (docs/criteria.md): in ``--fast`` mode a
+    criterion without phrases has no judge; otherwise its conversations were not scored
+    (a language servicecoach does not score) or had no agent reply."""
+    if fast:
+        return "needs the sentence model (run without --fast) or phrases"
+    return "its conversations were not scored or had no agent reply"
+
+
+def _signals_table(signals: dict[str, Any], not_judged: dict[str, int], why: str) -> Table:
     table = Table(
         title="Signals",
         title_justify="left",
@@ -180,6 +189,10 @@ def _signals_table(signals: dict[str, Any]) -> Table:
     for key, row in signals.items():
         baseline = row.get("baseline") or {}
         shown = key.replace("|", " | ") + (" (experimental)" if row["experimental"] else "")
+        if not row["n"] and not_judged.get(key):
+            skipped = counted(not_judged[key], "label")
+            table.add_row(f"{shown}: not judged ({skipped}): {why}", *["–"] * 8, "0")
+            continue
         table.add_row(
             shown, str(row["support"]), str(row["predicted"]), _f(row["precision"]),
             _f(row["recall"]), _f(row["f1"]), _f(baseline.get("precision")),
@@ -220,14 +233,25 @@ def _label_summary(name: str, summary: dict[str, Any]) -> str:
     return f"{line}; baseline macro-F1: {', '.join(shown)}; lift {_lift(summary.get('lift'))}"
 
 
-def _print(report: EvalReport) -> None:
+def _print_partly_judged(report: EvalReport, signals: dict[str, Any], why: str) -> None:
+    """A line per signal measured on some labels but not all: the rest were not judged."""
+    for key, count in sorted(report.not_judged.items()):
+        if signals.get(key, {}).get("n"):
+            console.print(
+                f"{key}: {counted(count, 'more label')} not judged ({why}), left out of n"
+            )
+
+
+def _print(report: EvalReport, *, fast: bool = False) -> None:
     data = report.to_dict()
     console.print(
         f"[bold]{report.conversations}[/bold] labelled "
         f"{'conversation' if report.conversations == 1 else 'conversations'} analysed"
     )
     if report.signals:
-        console.print(_signals_table(data["signals"]))
+        why = _not_judged_why(fast)
+        console.print(_signals_table(data["signals"], report.not_judged, why))
+        _print_partly_judged(report, data["signals"], why)
         _print_signal_notes(report, data["signals"])
     for name, rows in (("emotion", report.emotions), ("sentiment", report.sentiment)):
         if rows:

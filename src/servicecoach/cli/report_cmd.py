@@ -1,4 +1,5 @@
-"""``servicecoach report``: a conversation with its evidence highlighted, and scorecards."""
+"""``servicecoach report``: a conversation with its evidence highlighted (skills and the
+rubric's own criteria), and scorecards."""
 
 from __future__ import annotations
 
@@ -75,8 +76,9 @@ def _conversation_command(
         print_json(result)
         return
     evidence: dict[str, list[dict[str, Any]]] = {}
-    for skill in result["skills"].values():
-        for item in skill["evidence"]:
+    criteria: dict[str, Any] = result.get("criteria") or {}
+    for found in (*result["skills"].values(), *criteria.values()):
+        for item in found.get("evidence") or []:
             evidence.setdefault(item["message"], []).append(item)
     chat = stored.conversation
     console.print(
@@ -94,7 +96,35 @@ def _conversation_command(
     for skill in SKILLS:
         table.add_row(skill.replace("_", " "), _score(result["skills"][skill]["score"]))
     console.print(table)
+    if criteria:
+        console.print("\n[bold]Criteria[/bold] (the rubric's own checks; they change no score)")
+        for name, found in criteria.items():
+            console.print(_criterion_line(name, found), soft_wrap=True)
     console.print(_outcome_line(result["outcome"]), soft_wrap=True)
+
+
+def _criterion_line(name: str, found: dict[str, Any]) -> Text:
+    """``  Offers a refund (criteria.offers_remedy): met, by the model, 1 sentence``, or
+    ``not applicable: REASON`` when it could not be judged (docs/criteria.md)."""
+    polarity = int(found.get("polarity", 1))
+    against = " (counts against the agent)" if polarity < 0 else ""
+    line = Text(f"  {found.get('label') or name}{against} ", style="bold")
+    line.append(f"criteria.{name}: ", style="dim")
+    met = found.get("met")
+    if met is None or not found.get("applicable", True):
+        line.append(f"not applicable: {found.get('reason') or 'not judged'}", style="dim")
+        return line
+    if met:
+        line.append("met", style=_polarity_style(polarity))
+    else:
+        line.append("not met")
+    judged = {"model": "the sentence model", "phrases": "its phrases"}
+    judged_by = found.get("judged_by")
+    line.append(f", by {judged.get(judged_by, judged_by)}" if judged_by else "")
+    count = len(found.get("evidence") or [])
+    if count:
+        line.append(f", {counted(count, 'sentence')}")
+    return line
 
 
 def _message_lines(message: Message, items: list[dict[str, Any]]) -> tuple[Text, list[Text]]:

@@ -1,6 +1,6 @@
 """The data of the conversation page: the thread, each message's evidence highlighted,
-the customer's emotion per message, the skill breakdown and the metrics, within the
-viewer's scope."""
+the customer's emotion per message, the skill breakdown, the team's own criteria
+(docs/criteria.md) and the metrics, within the viewer's scope."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from servicecoach.store.schema import conversation_metrics
 from servicecoach.web.pages.highlight import Highlight, highlight
 from servicecoach.web.pages.languages import unscored_language
 
-__all__ = ["ConversationView", "MessageView", "SkillLine", "load_conversation"]
+__all__ = ["ConversationView", "CriterionLine", "MessageView", "SkillLine", "load_conversation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,36 @@ class SkillLine:
 
 
 @dataclass(frozen=True, slots=True)
+class CriterionLine:
+    """One of the rubric's criteria on this conversation: the verdict and how it was reached.
+
+    Attributes:
+        name: the criterion's name (its signal is ``criteria.NAME``).
+        label: what it checks, from the rubric.
+        polarity: +1 when meeting it is good, -1 when it counts against the agent.
+        met: whether an agent sentence meets it; ``None`` when not applicable.
+        judged_by: ``model``, ``phrases`` or ``None`` (not judged).
+        reason: why it was not judged, when it was not.
+        evidence: how many sentences meet it.
+        first_message: the id of the first message holding one (the page links to it).
+    """
+
+    name: str
+    label: str
+    polarity: int
+    met: bool | None
+    judged_by: str | None
+    reason: str | None
+    evidence: int
+    first_message: str | None
+
+    @property
+    def verdict(self) -> str:
+        """``met``, ``not met`` or ``not applicable``."""
+        return "not applicable" if self.met is None else "met" if self.met else "not met"
+
+
+@dataclass(frozen=True, slots=True)
 class ConversationView:
     """Everything on the conversation page."""
 
@@ -57,6 +87,7 @@ class ConversationView:
     skills: tuple[SkillLine, ...]
     outcome: dict[str, Any]
     unscored_language: str | None = None
+    criteria: tuple[CriterionLine, ...] = ()
 
 
 def _metrics(connection: Connection, run: int, pk: int, scope: Scope) -> ConversationRow | None:
@@ -118,6 +149,7 @@ def load_conversation(
                 cost=sum(1 for s in spans if s.polarity < 0),
             )
         )
+    criteria = _criteria(result.get("criteria") or {}, by_message)
     emotions = {
         str(m["id"]): m.get("emotion") for m in result.get("messages", []) if m.get("emotion")
     }
@@ -142,4 +174,48 @@ def load_conversation(
         skills=tuple(lines),
         outcome=dict(result.get("outcome") or {}),
         unscored_language=unscored_language(result),
+        criteria=criteria,
     )
+
+
+def _criterion_reason(label: str, polarity: int) -> str:
+    """Why a criterion's evidence is marked: the team's check it meets, in words."""
+    against = " (counts against the agent)" if polarity < 0 else ""
+    return f"Meets the team's criterion “{label}”{against}; it changes no score."
+
+
+def _criteria(
+    found: dict[str, Any], by_message: dict[str, list[Highlight]]
+) -> tuple[CriterionLine, ...]:
+    """Each criterion's line, its evidence added to ``by_message`` like a skill's, so the
+    same marks and popovers show it."""
+    lines = []
+    for name, criterion in found.items():
+        label = str(criterion.get("label") or name)
+        evidence = list(criterion.get("evidence") or [])
+        for item in evidence:
+            polarity = int(item["polarity"])
+            span = Highlight(
+                skill="criteria",
+                signal=str(item["signal"]),
+                polarity=polarity,
+                start=int(item["start"]),
+                end=int(item["end"]),
+                reason=_criterion_reason(label, polarity),
+                suggestion=item.get("suggestion"),
+            )
+            by_message.setdefault(str(item["message"]), []).append(span)
+        met = criterion.get("met")
+        lines.append(
+            CriterionLine(
+                name=name,
+                label=label,
+                polarity=int(criterion.get("polarity", 1)),
+                met=None if met is None or not criterion.get("applicable", True) else bool(met),
+                judged_by=criterion.get("judged_by"),
+                reason=criterion.get("reason"),
+                evidence=len(evidence),
+                first_message=str(evidence[0]["message"]) if evidence else None,
+            )
+        )
+    return tuple(lines)
