@@ -393,6 +393,7 @@ def test_exclamations_cost_the_agent_nothing(reply: str, fast: bool) -> None:
     "thanks",
     [
         "Thanks so much, I was worried!",
+        "Thank you! I was so worried it was lost.",
         "Not even a scratch on it this time, thanks so much!",
         "Brilliant, that fixed it. Thanks!",
     ],
@@ -407,3 +408,16 @@ def test_thanks_after_a_worry_or_a_fix_is_not_sarcasm(thanks: str, fast: bool) -
         fast,
     )
     assert result.emotions["m3"].label in {"satisfaction", "gratitude", "relief"}
+
+
+@pytest.mark.parametrize("fast", MODES)
+def test_a_worry_still_present_beside_thanks_is_anxiety(fast: bool) -> None:
+    result = _analyse(
+        [
+            ("customer", "My parcel has not arrived."),
+            ("agent", "I've found it: it is at your local depot."),
+            ("customer", "Thanks. I'm worried it won't come before Friday."),
+        ],
+        fast,
+    )
+    assert result.emotions["m3"].label == "anxiety"

@@ -195,7 +195,16 @@ def _customer_emotions(
                 cue_text = " ".join(
                     message.text[learned.spans[r].start : learned.spans[r].end] for r in kept
                 )
-        found[message.id] = _combined(learned, rows, rule_weights(cue_text))
+        cues = rule_weights(cue_text)
+        settled = False
+        if cue_text is not message.text:
+            # "Thank you! I was so worried it was lost.": the thanks set aside as courtesy
+            # is what puts the worry in the past, so read the cues of the whole message.
+            whole = rule_weights(message.text)
+            settled = "anxiety" in cues and "relief" in whole and "anxiety" not in whole
+            if settled:
+                cues, rows = whole, learned.rows(index)
+        found[message.id] = _combined(learned, rows, cues, settled=settled)
     return found
 
 
@@ -207,11 +216,19 @@ def _courtesy(text: str, learned: LearnedView, row: int) -> bool:
     return (0 < len(words) <= 3 and words[0] in _COURTESY_OPENERS) or is_formulaic(sentence)
 
 
-def _combined(learned: LearnedView, rows: list[int], cues: dict[str, float]) -> Emotion:
-    """Model probabilities (most confident sentence per label) plus the rule cues."""
+def _combined(
+    learned: LearnedView, rows: list[int], cues: dict[str, float], *, settled: bool = False
+) -> Emotion:
+    """Model probabilities (most confident sentence per label) plus the rule cues.
+
+    ``settled``: the worry the model reads in a sentence is over (the message thanks for
+    it), so the model's anxiety does not count.
+    """
     labels = learned.labels["emotion"]
     probabilities = learned.heads["emotion"][rows]
     scores = dict(zip(labels, probabilities.max(axis=0).tolist(), strict=True))
+    if settled:
+        scores["anxiety"] = 0.0
     total = sum(cues.values())
     for label, weight in cues.items():
         scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
