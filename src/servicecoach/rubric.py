@@ -24,6 +24,9 @@ load and every mistake is reported with its key and the fix. Example::
     encourage = ["happy to help"]
     forbid = ["calm down", "per our policy"]
 
+    [signals.thresholds]           # when the learned acts head decides a signal (0 < t < 1)
+    "listening.paraphrase" = 0.55
+
     [criteria.offers_remedy]       # a criterion of the team's own, defined by example
     label = "Offers a refund or replacement"
     polarity = 1
@@ -49,6 +52,7 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
 
 __all__ = [
+    "LEARNED_SIGNALS",
     "MIN_EXAMPLES",
     "BusinessHours",
     "Criterion",
@@ -118,10 +122,36 @@ class Email(_Strict):
     support_addresses: list[str] = Field(default_factory=list)
 
 
+LEARNED_SIGNALS = {
+    "listening.paraphrase": "paraphrase",
+    "listening.question": "question",
+    "problem_solving.solution": "solution",
+    "persuasion.reason": "reason",
+}
+"""Signals the learned ``acts`` head decides at a threshold, and the head's label for each
+(``view.fires("acts", LABEL, row)`` in the analysers): the ones a rubric may re-threshold."""
+
+
 class Signals(_Strict):
-    """Which experimental signals a team lets change scores (docs/accuracy.md says why each is)."""
+    """Which experimental signals a team lets change scores (docs/accuracy.md says why each is),
+    and the thresholds at which the learned head decides signals, where the team's reviews
+    (``servicecoach tune``) showed that another one agrees better with its reviewers."""
 
     score_experimental: list[str] = Field(default_factory=list)
+    thresholds: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _learned(cls, value: dict[str, float]) -> dict[str, float]:
+        for signal, threshold in value.items():
+            if signal not in LEARNED_SIGNALS:
+                raise ValueError(
+                    f"{signal!r} has no learned threshold (one of "
+                    f"{', '.join(sorted(LEARNED_SIGNALS))})"
+                )
+            if not 0 < threshold < 1:
+                raise ValueError(f"{signal!r} = {threshold}: a threshold is between 0 and 1")
+        return value
 
     @field_validator("score_experimental")
     @classmethod
@@ -219,6 +249,10 @@ class Rubric(_Strict):
         from servicecoach.analysis.signals import experimental_signals
 
         return frozenset(experimental_signals()) - set(self.signals.score_experimental)
+
+    def act_thresholds(self) -> dict[str, float]:
+        """The ``acts`` head's label to the threshold the team set (only those it set)."""
+        return {LEARNED_SIGNALS[s]: t for s, t in self.signals.thresholds.items()}
 
     @field_validator("weights")
     @classmethod

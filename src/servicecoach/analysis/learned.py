@@ -124,6 +124,26 @@ class LearnedView:
         column = self.labels[head].index(label)
         return bool(self.heads[head][row, column] >= self.thresholds[head][column])
 
+    def with_thresholds(self, head: str, overrides: Mapping[str, float]) -> LearnedView:
+        """This view with ``head`` deciding the labels in ``overrides`` at those thresholds
+        (a team rubric's ``[signals.thresholds]``); itself when there is nothing to change.
+
+        Raises:
+            ValueError: a label is not one of the head's labels.
+        """
+        if not overrides or head not in self.thresholds:
+            return self
+        labels = self.labels[head]
+        unknown = sorted(set(overrides) - set(labels))
+        if unknown:
+            raise ValueError(f"the {head} head has no label {unknown[0]!r}")
+        merged = tuple(
+            overrides.get(label, default)
+            for label, default in zip(labels, self.thresholds[head], strict=True)
+        )
+        thresholds = MappingProxyType({**self.thresholds, head: merged})
+        return LearnedView(self.spans, self.embeddings, self.heads, self.labels, thresholds)
+
     def similarity(self, row: int, others: Sequence[int]) -> float:
         """The highest cosine similarity between sentence ``row`` and ``others`` (0 if none)."""
         if not others:

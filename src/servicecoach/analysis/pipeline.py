@@ -57,6 +57,8 @@ class Pipeline:
         unscored: signals whose evidence is reported but changes no score (default:
             every experimental signal, ``analysis/experimental.toml``).
         criteria: the rubric's criteria, judged after the analysers (docs/criteria.md).
+        act_thresholds: the ``acts`` head's labels decided at another threshold than its
+            own (the rubric's ``[signals.thresholds]``); none by default.
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -70,8 +72,10 @@ class Pipeline:
         judge: Judge | None = None,
         unscored: Collection[str] | None = None,
         criteria: CriteriaChecker | None = None,
+        act_thresholds: Mapping[str, float] | None = None,
     ) -> None:
         self.judge = judge
+        self.act_thresholds = dict(act_thresholds or {})
         self.criteria = criteria or CriteriaChecker({})
         self.unscored = frozenset(experimental_signals() if unscored is None else unscored)
         config = dict(config or {})
@@ -126,7 +130,15 @@ class Pipeline:
             judge.embedder.encode if judge is not None else None,
             judge.embedder.model_name if judge is not None else "",
         )
-        return cls(chosen, config, rubric.weights, judge, rubric.unscored_signals(), criteria)
+        return cls(
+            chosen,
+            config,
+            rubric.weights,
+            judge,
+            rubric.unscored_signals(),
+            criteria,
+            rubric.act_thresholds(),
+        )
 
     @property
     def fast(self) -> bool:
@@ -167,6 +179,8 @@ class Pipeline:
             )
         if learned is None and self.judge is not None:
             learned = self.judge.view(conversation)
+        if learned is not None and self.act_thresholds:
+            learned = learned.with_thresholds("acts", self.act_thresholds)
         for analyzer in self.analyzers:
             context = Context(
                 config=self.config[analyzer.name],

@@ -17,6 +17,7 @@ from servicecoach.cli.output import console, err_console, print_json
 from servicecoach.errors import ConfigError
 
 if TYPE_CHECKING:
+    from servicecoach.evaluation.metrics import BinaryCounts
     from servicecoach.review.tune import Item, TuneResult
     from servicecoach.rubric import Rubric
 
@@ -42,12 +43,14 @@ def tune_command(
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Fit the rubric's response-time targets and experimental-signal choices to the
-    team's reviews; keep the result only if it agrees better with reviews held aside.
+    """Fit the rubric's response-time targets, experimental-signal choices and learned
+    signal thresholds to the team's reviews; keep the result only if it agrees better with
+    reviews held aside.
 
     The reviewed conversations are split (--holdout, --seed); the search runs on one
-    part, and the tuned rubric is written to --out only when the mean Spearman rho per
-    skill rises on the part held aside. Otherwise nothing is written and the command
+    part, and the tuned rubric is written to --out only when held-aside agreement rises:
+    mean Spearman rho per skill or mean F0.5 per reviewed signal up, neither down.
+    Thresholds are fitted only with the learned models (not with --fast). Otherwise nothing is written and the command
     exits 3 with the figures. Switch with SERVICECOACH_RUBRIC=FILE (or --rubric FILE);
     roll back by pointing at the earlier file again (docs/review.md).
     """
@@ -115,10 +118,13 @@ def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, re
         data.setdefault("signals", {})["score_experimental"] = list(
             tuned.signals.score_experimental
         )
+    if tuned.signals.thresholds:
+        data.setdefault("signals", {})["thresholds"] = dict(tuned.signals.thresholds)
     header = [
         f"# Tuned by `servicecoach tune` on {datetime.now(UTC):%Y-%m-%d} from {reviews} reviews",
         f"# ({result.fit} conversations fitted, {result.held} held aside); held-aside mean",
-        f"# Spearman rho {result.held_before:.3f} -> {result.held_after:.3f}.",
+        f"# Spearman rho {_shown(result.held_before)} -> {_shown(result.held_after)}, mean F0.5",
+        f"# {_shown(result.held_f05_before)} -> {_shown(result.held_f05_after)}.",
         f"# Started from: {source if source is not None else 'the default rubric'}.",
         f"# Version: {rubric_version(tuned)}. Roll back by using the earlier rubric again.",
     ]
@@ -137,6 +143,34 @@ def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, re
     if written.model_dump() != tuned.model_dump():
         out.unlink(missing_ok=True)
         raise ConfigError("the tuned rubric did not read back as tuned: nothing was written")
+
+
+def _signals(by_signal: dict[str, BinaryCounts]) -> dict[str, dict[str, Any]]:
+    from servicecoach.review.tune import f_half
+
+    return {
+        key: {**counts.to_dict(), "f05": None if (f := f_half(counts)) is None else round(f, 4)}
+        for key, counts in by_signal.items()
+    }
+
+
+def _signal_table(result: TuneResult) -> None:
+    from servicecoach.review.tune import f_half
+
+    table = Table(title="Agreement with the held-aside signal labels (F0.5)", box=None)
+    for column in ("signal", "before", "after"):
+        table.add_column(column, justify="left" if column == "signal" else "right")
+    for signal in sorted(set(result.signals_before) | set(result.signals_after)):
+        before, after = result.signals_before.get(signal), result.signals_after.get(signal)
+        table.add_row(
+            escape(signal),
+            _shown(f_half(before) if before is not None else None),
+            _shown(f_half(after) if after is not None else None),
+        )
+    table.add_row(
+        "[bold]mean[/bold]", _shown(result.held_f05_before), _shown(result.held_f05_after)
+    )
+    console.print(table)
 
 
 def _shown(value: float | None) -> str:
@@ -162,7 +196,11 @@ def _report(
                         "after": result.fit_after},
                 "held_aside": {"conversations": result.held, "before": result.held_before,
                                "after": result.held_after, "skills_before": result.skills_before,
-                               "skills_after": result.skills_after},
+                               "skills_after": result.skills_after,
+                               "f05_before": result.held_f05_before,
+                               "f05_after": result.held_f05_after,
+                               "signals_before": _signals(result.signals_before),
+                               "signals_after": _signals(result.signals_after)},
                 "rubric_version": version,
                 "out": str(out) if out is not None else None,
                 "tried": result.tried,
@@ -180,6 +218,8 @@ def _report(
         )
     table.add_row("[bold]mean[/bold]", _shown(result.held_before), _shown(result.held_after))
     console.print(table)
+    if result.signals_before or result.signals_after:
+        _signal_table(result)
     console.print(
         f"fitting part ({result.fit} conversations): {_shown(result.fit_before)} → "
         f"{_shown(result.fit_after)}; {result.tried} rubrics measured"

@@ -17,8 +17,15 @@ __all__ = ["DEFAULT_RUBRIC_VERSION", "rubric_version", "rubric_version_of_file"]
 
 
 def rubric_version(rubric: Rubric) -> str:
-    """``rubric-`` and the first 12 hex digits of the SHA-256 of the rubric's JSON."""
-    canonical = json.dumps(rubric.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """``rubric-`` and the first 12 hex digits of the SHA-256 of the rubric's JSON.
+
+    A key added to the rubric later is left out while it has no value, so that rubrics
+    written before it keep their version (and their reviews stay theirs).
+    """
+    data = rubric.model_dump(mode="json")
+    if not data["signals"]["thresholds"]:
+        del data["signals"]["thresholds"]
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return "rubric-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 

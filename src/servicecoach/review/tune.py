@@ -4,18 +4,25 @@ a part of the reviews held aside, and refused when it does not help.
 What is fitted: the settings of a rubric that change skill scores and that the reviews
 can judge - each channel's **response-time target** (``[responsiveness.targets_minutes]``,
 from :data:`TARGET_GRID`) and whether each **experimental signal** may change scores
-(``[signals] score_experimental``). Weights change only overall quality, which reviews do
-not score, so they are left alone.
+(``[signals] score_experimental``), judged by the skill scores; and, with the learned
+models, the **threshold** at which the learned head decides each signal it decides
+(``[signals.thresholds]``, from :data:`THRESHOLD_GRID`), judged by the reviewers' signal
+labels. Weights change only overall quality, which reviews do not score, so they are left
+alone.
 
 How: the reviewed conversations are split by a seeded hash of their key into a fitting
 part and a held-aside part (:func:`split_keys`). Agreement is the mean, over the skills
 with at least :data:`MIN_PAIRS` reviewed pairs in a part, of Spearman's rho between
 servicecoach's score and the reviewers' (``servicecoach.evaluation``, the ``eval``
-figures). The search runs on the fitting part only: one channel's target at a time, then
-one experimental signal at a time, keeping a change only when it raises agreement there.
-The tuned rubric is then measured once on the held-aside part beside the starting one;
-it is **refused** (:class:`TuneRefused`, with the figures) unless held-aside agreement
-rises. Ranks are what rho compares, so a change that only shifts every score alike is
+figures). Signal agreement is the mean F0.5 (precision weighs more than recall: a
+coach that flags what is not there loses trust) over the signals with labels in a part.
+The search runs on the fitting part only: one channel's target at a time, then one
+experimental signal at a time, keeping a change only when it raises mean rho there; then
+one learned signal's threshold at a time, keeping the one with the highest F0.5 of that
+signal that does not lower mean rho. The tuned rubric is then measured once on the
+held-aside part beside the starting one; it is **refused** (:class:`TuneRefused`, with the
+figures) unless held-aside agreement rises: a measured figure (mean rho, mean F0.5) rises
+and none falls. Ranks are what rho compares, so a change that only shifts every score alike is
 worth nothing here, by design.
 """
 
@@ -23,35 +30,42 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TARGETS_MINUTES
-from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.analysis.learned import Judge, LearnedView
+from servicecoach.analysis.pipeline import BATCH, Pipeline
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.analysis.signals import experimental_signals
 from servicecoach.errors import ConfigError, InputError
 from servicecoach.evaluation.evaluate import EvalReport, evaluate
 from servicecoach.evaluation.labels import LabelSet
+from servicecoach.evaluation.metrics import BinaryCounts
 from servicecoach.model.conversation import Channel, Conversation
-from servicecoach.rubric import Rubric
+from servicecoach.rubric import LEARNED_SIGNALS, Rubric
 
 __all__ = [
     "MIN_PAIRS",
     "TARGET_GRID",
+    "THRESHOLD_GRID",
     "Change",
     "Item",
     "Split",
     "TuneRefused",
     "TuneResult",
+    "f_half",
     "mean_agreement",
+    "signal_agreement",
     "split_keys",
     "tune",
 ]
 
 TARGET_GRID = (5.0, 15.0, 30.0, 60.0, 120.0, 240.0, 480.0, 1440.0)
 """The response-time targets tried for each channel, in minutes."""
+THRESHOLD_GRID = tuple(round(0.3 + 0.05 * step, 2) for step in range(13))
+"""The thresholds tried for each learned signal (0.30 to 0.90)."""
 MIN_PAIRS = 3
 """Reviewed pairs a skill needs in a part to count towards its agreement."""
 
@@ -96,6 +110,9 @@ class TuneResult:
         skills_before, skills_after: per skill rho on the held-aside part.
         fit, held: conversations in each part.
         tried: rubrics measured during the search.
+        fit_f05_before, fit_f05_after: mean F0.5 over the labelled signals, fitting part.
+        held_f05_before, held_f05_after: the same on the held-aside part.
+        signals_before, signals_after: per signal counts on the held-aside part.
     """
 
     tuned: Rubric
@@ -109,20 +126,39 @@ class TuneResult:
     fit: int = 0
     held: int = 0
     tried: int = 0
+    fit_f05_before: float | None = None
+    fit_f05_after: float | None = None
+    held_f05_before: float | None = None
+    held_f05_after: float | None = None
+    signals_before: dict[str, BinaryCounts] = field(default_factory=dict)
+    signals_after: dict[str, BinaryCounts] = field(default_factory=dict)
 
     @property
     def improved(self) -> bool:
-        """Whether held-aside agreement rose (the only condition to keep the tune)."""
+        """Whether held-aside agreement rose (the only condition to keep the tune): a
+        measured figure (mean rho, mean F0.5) rose and none fell."""
+        measured = [
+            (before, after)
+            for before, after in (
+                (self.held_before, self.held_after),
+                (self.held_f05_before, self.held_f05_after),
+            )
+            if before is not None and after is not None
+        ]
         return (
             bool(self.changes)
-            and self.held_before is not None
-            and self.held_after is not None
-            and self.held_after > self.held_before
+            and any(after > before + 1e-9 for before, after in measured)
+            and all(after >= before - 1e-9 for before, after in measured)
         )
 
 
-def split_keys(keys: Iterable[str], holdout: float, seed: int) -> Split:
+def split_keys(
+    keys: Iterable[str], holdout: float, seed: int, groups: Mapping[str, str] | None = None
+) -> Split:
     """Put each key in the held-aside part when its seeded hash falls below ``holdout``.
+
+    With ``groups`` (key to group), the group's hash decides, so that the keys of one
+    group (e.g. one transcript's windows) all land in the same part.
 
     Raises:
         ConfigError: ``holdout`` outside (0, 1), or a part left empty.
@@ -132,7 +168,8 @@ def split_keys(keys: Iterable[str], holdout: float, seed: int) -> Split:
     fit: set[str] = set()
     held: set[str] = set()
     for key in keys:
-        digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+        hashed = groups.get(key, key) if groups is not None else key
+        digest = hashlib.sha256(f"{seed}:{hashed}".encode()).digest()
         (held if int.from_bytes(digest[:8], "big") / 2**64 < holdout else fit).add(key)
     if not fit or not held:
         raise ConfigError(
@@ -154,6 +191,28 @@ def mean_agreement(report: EvalReport) -> tuple[float | None, dict[str, float]]:
     return round(sum(by_skill.values()) / len(by_skill), 4), by_skill
 
 
+def f_half(counts: BinaryCounts) -> float | None:
+    """F0.5 of ``counts``: precision counts four times as much as recall (None: no items
+    either side judged positive)."""
+    if not counts.support and not counts.predicted:
+        return None
+    return 1.25 * counts.tp / (1.25 * counts.tp + 0.25 * counts.fn + counts.fp)
+
+
+def signal_agreement(report: EvalReport) -> tuple[float | None, dict[str, BinaryCounts]]:
+    """The mean F0.5 over signals with :data:`MIN_PAIRS` or more labels, one a positive,
+    and each one's counts."""
+    by_signal = {
+        key: counts
+        for key, counts in report.signals.items()
+        if counts.total >= MIN_PAIRS and counts.support
+    }
+    scores = [f for counts in by_signal.values() if (f := f_half(counts)) is not None]
+    if not scores:
+        return None, by_signal
+    return round(sum(scores) / len(scores), 4), by_signal
+
+
 def _subset(labels: LabelSet, keys: frozenset[str]) -> LabelSet:
     return LabelSet(
         messages={k: v for k, v in labels.messages.items() if k in keys},
@@ -165,6 +224,12 @@ def _with_target(rubric: Rubric, channel: Channel, minutes: float) -> Rubric:
     targets = {**rubric.responsiveness.targets_minutes, channel: minutes}
     responsiveness = rubric.responsiveness.model_copy(update={"targets_minutes": targets})
     return rubric.model_copy(update={"responsiveness": responsiveness})
+
+
+def _with_threshold(rubric: Rubric, signal: str, threshold: float) -> Rubric:
+    thresholds = {**rubric.signals.thresholds, signal: threshold}
+    chosen = rubric.signals.model_copy(update={"thresholds": thresholds})
+    return rubric.model_copy(update={"signals": chosen})
 
 
 def _with_experimental(rubric: Rubric, signals: Sequence[str]) -> Rubric:
@@ -180,8 +245,10 @@ def tune(
     holdout: float = 0.3,
     seed: int = 0,
     fast: bool = True,
+    groups: Mapping[str, str] | None = None,
 ) -> TuneResult:
-    """Fit ``base``'s response-time targets and experimental-signal choices to ``labels``.
+    """Fit ``base``'s response-time targets, experimental-signal choices and learned signal
+    thresholds to ``labels``.
 
     Args:
         items: the reviewed conversations, keyed as in ``labels``.
@@ -189,29 +256,35 @@ def tune(
         base: the team's rubric now.
         holdout: the share of conversations held aside.
         seed: the split's seed.
-        fast: analyse with the rules only (as ``--fast``).
+        fast: analyse with the rules only (as ``--fast``); no thresholds are fitted then.
+        groups: key to group, split together (see :func:`split_keys`).
 
     Raises:
         ConfigError: the reviews cannot be split.
         TuneRefused: held-aside agreement does not rise (the result is on the error).
     """
-    split = split_keys((key for key, _, _ in items), holdout, seed)
+    split = split_keys((key for key, _, _ in items), holdout, seed, groups)
     fit_items = [i for i in items if i[0] in split.fit]
     held_items = [i for i in items if i[0] in split.held]
     fit_labels, held_labels = _subset(labels, split.fit), _subset(labels, split.held)
+    judge = Pipeline.from_rubric(base, fast=fast).judge
+    views = _views(judge, items)
     counter = [0]
 
     def measure(rubric: Rubric, part: Sequence[Item], part_labels: LabelSet) -> EvalReport:
         counter[0] += 1
         pipeline = Pipeline.from_rubric(rubric, fast=fast)
-        results = pipeline.stream((conversation, history) for _, conversation, history in part)
-        keyed = [_keyed(result, key) for result, (key, _, _) in zip(results, part, strict=True)]
+        keyed = [
+            _keyed(pipeline.analyze(conversation, history, views.get(key)), key)
+            for key, conversation, history in part
+        ]
         return evaluate(keyed, part_labels)
 
     def fit_score(rubric: Rubric) -> float | None:
         return mean_agreement(measure(rubric, fit_items, fit_labels))[0]
 
-    best, best_score = base, fit_score(base)
+    first = measure(base, fit_items, fit_labels)
+    best, best_score = base, mean_agreement(first)[0]
     fit_before = best_score
     changes: dict[str, Change] = {}
     channels = sorted({c.channel for _, c, _ in fit_items}, key=lambda c: c.value)
@@ -239,17 +312,37 @@ def tune(
             changes[f"signals.score_experimental.{signal}"] = Change(
                 f"signals.score_experimental.{signal}", signal in chosen, signal in toggled
             )
-    held_before, skills_before = mean_agreement(measure(base, held_items, held_labels))
-    held_after, skills_after = (
-        mean_agreement(measure(best, held_items, held_labels))
-        if changes
-        else (held_before, skills_before)
-    )
+    defaults = _head_thresholds(judge)
+    labelled = signal_agreement(first)[1]
+    for signal in sorted(s for s in LEARNED_SIGNALS if s in labelled and s in defaults):
+        start = best.signals.thresholds.get(signal, defaults[signal])
+        report = measure(best, fit_items, fit_labels)
+        best_f = f_half(report.signals[signal])
+        picked = start
+        for threshold in THRESHOLD_GRID:
+            if threshold == start:
+                continue
+            candidate = _with_threshold(best, signal, threshold)
+            report = measure(candidate, fit_items, fit_labels)
+            rho, f = mean_agreement(report)[0], f_half(report.signals[signal])
+            if _better(f, best_f) and not _better(best_score, rho):
+                best_f, picked, best_score = f, threshold, rho
+        if picked != start:
+            best = _with_threshold(best, signal, picked)
+            key = f"signals.thresholds.{signal}"
+            changes[key] = Change(key, start, picked)
+    fit_after_report = measure(best, fit_items, fit_labels) if changes else first
+    held_report = measure(base, held_items, held_labels)
+    held_before, skills_before = mean_agreement(held_report)
+    f05_before, signals_before = signal_agreement(held_report)
+    tuned_report = measure(best, held_items, held_labels) if changes else held_report
+    held_after, skills_after = mean_agreement(tuned_report)
+    f05_after, signals_after = signal_agreement(tuned_report)
     result = TuneResult(
         tuned=best,
         changes=tuple(changes.values()),
         fit_before=fit_before,
-        fit_after=best_score,
+        fit_after=mean_agreement(fit_after_report)[0],
         held_before=held_before,
         held_after=held_after,
         skills_before=skills_before,
@@ -257,10 +350,40 @@ def tune(
         fit=len(fit_items),
         held=len(held_items),
         tried=counter[0],
+        fit_f05_before=signal_agreement(first)[0],
+        fit_f05_after=signal_agreement(fit_after_report)[0],
+        held_f05_before=f05_before,
+        held_f05_after=f05_after,
+        signals_before=signals_before,
+        signals_after=signals_after,
     )
     if not result.improved:
         raise TuneRefused(_refusal(result), result)
     return result
+
+
+def _views(judge: Judge | None, items: Sequence[Item]) -> dict[str, LearnedView]:
+    """Each item's learned view, computed once for the whole search (none when fast)."""
+    if judge is None:
+        return {}
+    views: dict[str, LearnedView] = {}
+    for offset in range(0, len(items), BATCH):
+        chunk = items[offset : offset + BATCH]
+        for (key, _, _), view in zip(chunk, judge.views([c for _, c, _ in chunk]), strict=True):
+            views[key] = view
+    return views
+
+
+def _head_thresholds(judge: Judge | None) -> dict[str, float]:
+    """Each learned signal's threshold in the head (none when fast)."""
+    if judge is None or "acts" not in judge.heads:
+        return {}
+    head = judge.heads["acts"]
+    return {
+        signal: float(head.thresholds[head.labels.index(label)])
+        for signal, label in LEARNED_SIGNALS.items()
+        if head.thresholds and label in head.labels
+    }
 
 
 def _better(score: float | None, best: float | None) -> bool:
@@ -278,12 +401,14 @@ def _refusal(result: TuneResult) -> str:
     if not result.changes:
         return (
             "no setting raised agreement on the fitting part "
-            f"(mean rho {shown(result.fit_before)} over {result.fit} conversations): "
-            "the rubric is kept as it is"
+            f"(mean rho {shown(result.fit_before)}, mean F0.5 {shown(result.fit_f05_before)} "
+            f"over {result.fit} conversations): the rubric is kept as it is"
         )
     return (
-        f"the tune raised agreement on the fitting part ({shown(result.fit_before)} → "
-        f"{shown(result.fit_after)}) but not on the {result.held} held-aside conversations "
-        f"({shown(result.held_before)} → {shown(result.held_after)}): refused, the rubric "
-        "is kept as it is"
+        f"the tune raised agreement on the fitting part (mean rho {shown(result.fit_before)} → "
+        f"{shown(result.fit_after)}, mean F0.5 {shown(result.fit_f05_before)} → "
+        f"{shown(result.fit_f05_after)}) but not on the {result.held} held-aside "
+        f"conversations (mean rho {shown(result.held_before)} → {shown(result.held_after)}, "
+        f"mean F0.5 {shown(result.held_f05_before)} → {shown(result.held_f05_after)}): "
+        "refused, the rubric is kept as it is"
     )
