@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from servicecoach.analysis.finding import SkillFinding
     from servicecoach.practice.session import PracticeSession
 
-__all__ = ["Debrief", "Note", "SkillReport", "TurnReview", "debrief"]
+__all__ = ["Debrief", "Note", "SkillReport", "TurnReview", "assemble", "debrief"]
 
 _MAX_NOTES = 8
 
@@ -181,6 +181,27 @@ def debrief(session: PracticeSession) -> Debrief:
     reports = tuple(
         _report(skill, findings.get(skill), skill in trained, turns) for skill in trained + others
     )
+    return assemble(
+        session,
+        reports,
+        satisfaction=result.outcome.satisfaction,
+        quality=result.outcome.quality,
+        not_scored=result.not_scored,
+    )
+
+
+def assemble(
+    session: PracticeSession,
+    skills: tuple[SkillReport, ...],
+    *,
+    satisfaction: int | None,
+    quality: int | None,
+    not_scored: str | None,
+) -> Debrief:
+    """The debrief of ``session`` from its skill reports and outcome: the turns, each reply
+    beside its model answer, and the path of steps come from the session itself (so a
+    debrief read back from the database is built the same way as a fresh one)."""
+    scenario = session.scenario
     reviews = tuple(
         TurnReview(
             turn=number,
@@ -197,11 +218,11 @@ def debrief(session: PracticeSession) -> Debrief:
         title=scenario.title,
         path=path,
         finished=session.finished,
-        skills=reports,
+        skills=skills,
         turns=reviews,
-        satisfaction=result.outcome.satisfaction,
-        quality=result.outcome.quality,
-        not_scored=result.not_scored,
+        satisfaction=satisfaction,
+        quality=quality,
+        not_scored=not_scored,
     )
 
 

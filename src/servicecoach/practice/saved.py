@@ -17,7 +17,7 @@ from typing import Any
 
 from servicecoach.assist.suggestion import DraftCheck, Praise, Suggestion
 from servicecoach.model.conversation import Role
-from servicecoach.practice.debrief import Debrief, Note, SkillReport, TurnReview
+from servicecoach.practice.debrief import Debrief, Note, SkillReport, assemble
 from servicecoach.practice.loader import builtin_scenarios
 from servicecoach.practice.scenario import Scenario
 from servicecoach.practice.seat import Seat
@@ -124,7 +124,6 @@ def _load_exchange(scenario: Scenario, data: dict[str, Any]) -> Exchange:
 
 def _load_debrief(data: dict[str, Any], session: PracticeSession) -> Debrief:
     """The debrief: its scores as saved, its turns and path from the session (as computed)."""
-    scenario = session.scenario
     skills = tuple(
         SkillReport(
             skill=s["skill"],
@@ -134,24 +133,9 @@ def _load_debrief(data: dict[str, Any], session: PracticeSession) -> Debrief:
         )
         for s in data["skills"]
     )
-    turns = tuple(
-        TurnReview(
-            turn=number,
-            step=e.step,
-            customer=e.customer,
-            reply=e.reply,
-            model_answer=scenario.steps[e.step].model_answer,
-        )
-        for number, e in enumerate(session.exchanges, start=1)
-    )
-    path = tuple(line.step for line in session.lines if line.role is Role.CUSTOMER)
-    return Debrief(
-        scenario=scenario.id,
-        title=scenario.title,
-        path=path,
-        finished=session.finished,
-        skills=skills,
-        turns=turns,
+    return assemble(
+        session,
+        skills,
         satisfaction=data["satisfaction"],
         quality=data["quality"],
         not_scored=data["not_scored"],
