@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 from servicecoach.analysis.insights import Clustering, cluster_reasons, reason_text
 from servicecoach.errors import StoreError
 from servicecoach.services.cluster import IN_FLIGHT_PER_WORKER, worker_threads
-from servicecoach.services.insights import InsightsBuild
+from servicecoach.services.insights import InsightsBuild, store_reasons
 from servicecoach.services.insights_reduce import GroupPass, choose_groups, merge_cells
 from servicecoach.services.insights_tasks import (
     DEFAULT_ENCODER,
@@ -54,7 +54,6 @@ from servicecoach.store.database import Store
 from servicecoach.store.insights_store import (
     load_embeddings,
     missing_embeddings,
-    replace_reasons,
     save_embeddings,
 )
 from servicecoach.store.reader import iter_conversations
@@ -124,17 +123,7 @@ def build_insights_on_cluster(
             store, client, model, size, distance_threshold, partition_size, max_cells,
             random_state,
         )  # fmt: skip
-    with store.begin() as connection:
-        reasons = replace_reasons(connection, ids, clustering, model)
-    return InsightsBuild(
-        model=model,
-        embedded=embedded,
-        empty=empty,
-        grouped=len(ids),
-        assigned=int((clustering.labels >= 0).sum()),
-        reasons=reasons,
-        seconds=time.perf_counter() - started,
-    )
+    return store_reasons(store, ids, clustering, model, embedded, empty, started)
 
 
 def _bounded(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from servicecoach.analysis.insights import Encoder, cluster_reasons, reason_text
+from servicecoach.analysis.insights import Clustering, Encoder, cluster_reasons, reason_text
 from servicecoach.errors import ConfigError
 from servicecoach.store.database import Store
 from servicecoach.store.insights_store import (
@@ -26,7 +26,7 @@ from servicecoach.store.insights_store import (
 )
 from servicecoach.store.reader import iter_conversations
 
-__all__ = ["InsightsBuild", "build_insights", "default_encoder"]
+__all__ = ["InsightsBuild", "build_insights", "default_encoder", "store_reasons"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +131,20 @@ def build_insights(
     clustering = cluster_reasons(
         texts_all, matrix, min_size=size, distance_threshold=distance_threshold
     )
+    return store_reasons(store, ids, clustering, model, embedded, empty, started)
+
+
+def store_reasons(
+    store: Store,
+    ids: Sequence[int],
+    clustering: Clustering,
+    model: str,
+    embedded: int,
+    empty: int,
+    started: float,
+) -> InsightsBuild:
+    """Replace the stored contact reasons with ``clustering`` of ``ids`` (one transaction)
+    and say what the build did; ``started`` is its ``time.perf_counter()`` start."""
     with store.begin() as connection:
         reasons = replace_reasons(connection, ids, clustering, model)
     return InsightsBuild(
