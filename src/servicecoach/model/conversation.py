@@ -8,6 +8,7 @@ U+FFFD in every string, ``meta`` included (see
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,19 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[str, Any]) -> tuple[Any, tuple[dict[str, Any]]]:
+    return _proxy, (dict(proxy),)
+
+
+# Conversations travel pickled to worker processes (``analyze --workers``); their
+# read-only ``meta`` mappings arrive read-only.
+copyreg.pickle(MappingProxyType, _reduce_proxy)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

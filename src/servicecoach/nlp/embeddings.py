@@ -62,6 +62,7 @@ __all__ = [
     "CacheInfo",
     "Embedder",
     "get_embedder",
+    "usable_cores",
 ]
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -143,7 +144,7 @@ class Embedder:
         self.tokenizer_path = tokenizer_path or TOKENIZER_FILE
         self.batch_size = batch_size
         self.threads = threads
-        self.workers = threads or _usable_cores()
+        self.workers = threads or usable_cores()
         self.cache_size = cache_size
         self._tokenizer = _load_tokenizer(self.tokenizer_path)
         self._session = _load_session(self.model_path)
@@ -359,7 +360,7 @@ def _load_tokenizer(path: Path) -> Any:
     return tokenizer
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
     """CPU cores this process may run on (its affinity where the OS has one)."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))

@@ -34,12 +34,23 @@ from servicecoach.store.reader import (
     iter_conversations,
 )
 
-__all__ = ["AnalysisReport", "Runner", "analyze_plan", "analyze_store"]
+__all__ = ["AnalysisReport", "RenderedResult", "Runner", "analyze_plan", "analyze_store"]
 
 MAX_PROBLEMS_KEPT = 500
-Runner = Callable[[Iterable[Conversation]], Iterable[ConversationResult]]
-"""What turns conversations into their results, in order: ``Pipeline.run`` here, or a
-cluster (:mod:`servicecoach.services.distributed`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedResult:
+    """A result already written as its JSON line (FORMAT.md), as worker processes send it."""
+
+    line: str
+    failures: int
+
+
+Runner = Callable[[Iterable[Conversation]], Iterable[ConversationResult | RenderedResult]]
+"""What turns conversations into their results, in order: ``Pipeline.run`` here, worker
+processes here (:mod:`servicecoach.services.local_pool`), or a cluster
+(:mod:`servicecoach.services.distributed`)."""
 
 
 @dataclass(slots=True)
@@ -152,8 +163,12 @@ def _analyze(
 
     for result in run(conversations()):
         report.conversations += 1
-        report.failures += len(result.failures)
-        lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
+        if isinstance(result, RenderedResult):
+            report.failures += result.failures
+            lines.append(result.line)
+        else:
+            report.failures += len(result.failures)
+            lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
         if len(lines) >= 200 and handle is not None:
             handle.write("\n".join(lines) + "\n")
             lines.clear()

@@ -1,0 +1,89 @@
+"""``analyze --workers N``: files analysed on N processes give one process's output, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from servicecoach.analysis.pipeline import Pipeline
+from servicecoach.rubric import load_rubric
+from servicecoach.services.analysis import analyze_plan
+from servicecoach.services.cluster_task import PipelineSettings
+from servicecoach.services.local_pool import LocalPool, WorkerFailed
+from servicecoach.services.plan import plan_import
+from tests.cli.helpers import run_cli
+from tests.conftest import SAMPLES
+
+
+def test_workers_cli_same_output_and_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    alone, spread = tmp_path / "alone.jsonl", tmp_path / "spread.jsonl"
+    assert run_cli(capsys, "analyze", str(SAMPLES), "--fast", "-o", str(alone)).code == 0
+    result = run_cli(capsys, "analyze", str(SAMPLES), "--fast", "-o", str(spread), "-w", "2")
+    assert result.code == 0, result.err
+    assert "35 conversations analysed" in result.err
+    assert spread.read_bytes() == alone.read_bytes()
+
+
+@pytest.mark.slow
+def test_workers_with_the_models_same_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    alone, spread = tmp_path / "alone.jsonl", tmp_path / "spread.jsonl"
+    assert run_cli(capsys, "analyze", str(SAMPLES / "native"), "-o", str(alone)).code == 0
+    result = run_cli(capsys, "analyze", str(SAMPLES / "native"), "-o", str(spread), "-w", "2")
+    assert result.code == 0, result.err
+    assert spread.read_bytes() == alone.read_bytes()
+
+
+def test_pool_small_partitions_keep_input_order(tmp_path: Path) -> None:
+    """Partitions finish in any order; the results are written in the input's."""
+    team = load_rubric(None)
+    plan = plan_import([SAMPLES], None)
+    pipeline = Pipeline.from_rubric(team, fast=True)
+    alone, spread = tmp_path / "alone.jsonl", tmp_path / "spread.jsonl"
+    analyze_plan(plan, pipeline, alone)
+    with LocalPool(PipelineSettings.of(team, True), 2, size=1) as pool:
+        pool.start()
+        report = analyze_plan(plan, pipeline, spread, runner=pool.run)
+    assert report.conversations == 35 and report.failures == 0
+    assert spread.read_bytes() == alone.read_bytes()
+
+
+def test_killed_worker_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    team = load_rubric(None)
+    out = tmp_path / "results.jsonl"
+    with LocalPool(PipelineSettings.of(team, True), 2) as pool:
+        pool.start()
+        for pid in pool.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(WorkerFailed, match="a worker process stopped"):
+            analyze_plan(
+                plan_import([SAMPLES], None),
+                Pipeline.from_rubric(team, fast=True),
+                out,
+                runner=pool.run,
+            )
+    assert not out.exists()
+    assert not list(tmp_path.iterdir())  # the temporary file is gone too
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--db", "{db}", "-w", "2"], "--cluster local:2"),
+        (["{samples}", "-w", "2", "--cluster", "local:2"], "give one of them"),
+        (["{samples}", "-w", "0"], "--workers"),
+    ],
+)
+def test_workers_bad_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], needle: str
+) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    filled = [a.format(db=db, samples=SAMPLES / "native") for a in args]
+    result = run_cli(capsys, "analyze", "--fast", *filled)
+    assert result.code == 2 and needle in result.err
