@@ -2,11 +2,14 @@
 
 Uses the store of ``benchmarks/make_dashboard_db.py`` (100k analysed conversations in
 SQLite): a copy of ``/tmp/servicecoach-dashboard.db`` when it exists, else a new one is
-generated (minutes). Users of each role are added to the copy. Each page is requested
-through the whole app (FastAPI, session cookie, templates, charts) with Starlette's
-TestClient, logged in through the real login form: once to warm up, then ``--repeat``
-times; the median and the maximum are printed in milliseconds. Target: every page under
-500 ms.
+generated (minutes). Users of each role are added to the copy, and the latest run's
+metrics and daily sums are ensured (``ensure_metrics``, which the app runs on its first
+request: a copy made before migration 0011 gets its ``channel_daily`` here, once). Each
+page is requested through the whole app (FastAPI, session cookie, templates, charts)
+with Starlette's TestClient, logged in through the real login form: once to warm up,
+then ``--repeat`` times; the median and the maximum are printed in milliseconds, with
+the load average before and after (other work on the machine slows every page).
+Target: every page's median at most 250 ms.
 
 Usage: python benchmarks/web_bench.py [--db /tmp/servicecoach-web-bench.db] [--repeat 20]
        [--source /tmp/servicecoach-dashboard.db]
@@ -15,6 +18,7 @@ Usage: python benchmarks/web_bench.py [--db /tmp/servicecoach-web-bench.db] [--r
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import shutil
@@ -27,11 +31,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from servicecoach.api import ServiceSettings, create_app
+from servicecoach.store.analyses import latest_run
 from servicecoach.store.database import Store
+from servicecoach.store.metrics import ensure_metrics
 from servicecoach.store.schema import conversation_metrics
 from servicecoach.store.users import create_user, user_count
 
 PASSWORD = "benchmark password"
+TARGET_MS = 250.0
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -51,6 +58,14 @@ def _prepare(db: Path, source: Path) -> None:
             create_user(connection, "ada", PASSWORD, "admin")
             create_user(connection, "lena", PASSWORD, "lead", team="north")
             create_user(connection, "sam", PASSWORD, "agent", agent="Sam", team="north")
+
+
+def _ensure(db: Path) -> None:
+    """Fill what the app would fill on its first request, so that no page times it."""
+    began = time.perf_counter()
+    with Store.open(db) as store, store.begin() as connection:
+        ensure_metrics(connection, latest_run(connection).id)
+    print(f"ensure_metrics, latest run: {time.perf_counter() - began:.2f} s", file=sys.stderr)
 
 
 def _samples(db: Path) -> tuple[int, int, int]:
@@ -97,6 +112,11 @@ def _time(client: TestClient, path: str, repeat: int) -> tuple[float, float, flo
     return first, statistics.median(times), max(times)
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (other work slows every timing)."""
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def main() -> None:
     """Prepare the store, log in as each role and time every page."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -105,6 +125,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     _prepare(args.db, args.source)
+    _ensure(args.db)
     total, conversation, customer = _samples(args.db)
     pages = {
         "ada": [
@@ -128,11 +149,13 @@ def main() -> None:
     }
     print(
         f"{total:,} conversations · Python {platform.python_version()} · "
-        f"{platform.machine()} · SQLite · {args.repeat} requests per page after one warm-up\n"
+        f"{platform.machine()} · SQLite · {args.repeat} requests per page after one warm-up · "
+        f"load average {_load()}\n"
     )
     print("| viewer | page | first (ms) | median (ms) | max (ms) |")
     print("|---|---|---:|---:|---:|")
     worst = 0.0
+    over: list[str] = []
     with TestClient(create_app(ServiceSettings(db=str(args.db), fast=True))) as client:
         for user, paths in pages.items():
             client.cookies.clear()
@@ -145,7 +168,11 @@ def main() -> None:
                 worst = max(worst, top)
                 shown = path.replace(str(conversation), "{id}").replace(str(customer), "{id}")
                 print(f"| {user} | `{shown}` | {first:.0f} | {median:.0f} | {top:.0f} |")
-    print(f"\nslowest request: {worst:.0f} ms (target: under 500 ms)")
+                if median > TARGET_MS:
+                    over.append(f"{user} {shown} ({median:.0f} ms)")
+    print(f"\nslowest request: {worst:.0f} ms")
+    print(f"medians over {TARGET_MS:.0f} ms: {', '.join(over) or 'none'}")
+    print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.model.conversation import Conversation, Role
-from servicecoach.store.schema import agents, conversation_metrics, messages, metrics_daily
+from servicecoach.store.schema import (
+    agents,
+    channel_daily,
+    conversation_metrics,
+    messages,
+    metrics_daily,
+)
 
 __all__ = [
     "MAX_AGENT_ID",
@@ -180,9 +186,8 @@ def set_agent_team(connection: Connection, agent_id: str, team: str | None) -> A
         .where(conversation_metrics.c.agent == agent_id)
         .values(team=team)
     )
-    connection.execute(
-        update(metrics_daily).where(metrics_daily.c.agent == agent_id).values(team=team)
-    )
+    for daily in (metrics_daily, channel_daily):
+        connection.execute(update(daily).where(daily.c.agent == agent_id).values(team=team))
     return AgentRecord(record.id, record.display_name, team, record.first_seen)
 
 

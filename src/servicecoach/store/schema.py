@@ -41,6 +41,7 @@ __all__ = [
     "api_tokens",
     "app_secrets",
     "calibration_sessions",
+    "channel_daily",
     "coaching_notes",
     "contact_reasons",
     "conversation_metrics",
@@ -361,6 +362,37 @@ Index(
     metrics_daily.c.run_id,
     metrics_daily.c.team,
     metrics_daily.c.started_day,
+)
+
+channel_daily = Table(
+    "channel_daily",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), nullable=False),
+    Column("started_day", Date),
+    Column("agent", String(255)),
+    Column("team", String(100)),
+    Column("channel", String(16), nullable=False),
+    Column("waits", LargeBinary),
+    *(
+        Column(f"{moment}_{emotion}", Integer, nullable=False)
+        for moment in ("start", "end")
+        for emotion in EMOTIONS
+    ),
+    Column("improved", Integer, nullable=False),
+    Column("worsened", Integer, nullable=False),
+)
+"""What the overview needs per channel that ``metrics_daily`` (no channel, only sums)
+cannot give, per run, day, agent, team and channel (built with it): the first-reply waits
+themselves (packed by ``store.daily.pack_waits``; a median does not add up by day) and
+the customer emotion counts of a channel filter."""
+Index(
+    "ix_channel_daily_selection",
+    channel_daily.c.run_id,
+    channel_daily.c.channel,
+    channel_daily.c.started_day,
+    channel_daily.c.team,
+    channel_daily.c.agent,
 )
 
 coaching_notes = Table(
