@@ -134,6 +134,7 @@ def main() -> None:
             "/?channel=email",
             "/?start=2026-10-01&end=2026-10-31",
             "/agents",
+            "/agents?channel=email",
             "/agents/Sam",
             "/conversations",
             "/conversations?sort=empathy&order=asc",
@@ -144,8 +145,14 @@ def main() -> None:
             "/issues?sort=growth",
             "/import",
         ],
-        "lena": ["/", "/agents", "/conversations", "/issues"],
-        "sam": ["/", "/agents/Sam", "/conversations", f"/conversations/{conversation}"],
+        "lena": ["/", "/?channel=chat", "/agents", "/conversations", "/issues"],
+        "sam": [
+            "/",
+            "/?channel=chat",
+            "/agents/Sam",
+            "/conversations",
+            f"/conversations/{conversation}",
+        ],
     }
     print(
         f"{total:,} conversations · Python {platform.python_version()} · "

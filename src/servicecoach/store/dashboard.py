@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, cast, func, select
@@ -156,7 +157,7 @@ def _by_channel(
     """The distribution of all waits and of each channel's."""
     ordered = {channel: sorted(waits) for channel, waits in sorted(by_channel.items())}
     # Sorting the channels' sorted runs together is a merge (timsort finds the runs).
-    every = sorted([wait for waits in ordered.values() for wait in waits])
+    every = sorted(chain.from_iterable(ordered.values()))
     return _sorted_distribution(every), {
         channel: _sorted_distribution(waits) for channel, waits in ordered.items()
     }
