@@ -23,6 +23,7 @@ from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import ImportFailed, Problem
 from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.model.conversation import Conversation
+from servicecoach.services.collection import BatchCollection
 from servicecoach.services.plan import ImportPlan
 from servicecoach.services.reading import read_plan
 from servicecoach.store.analyses import finish_run, save_results, start_run
@@ -161,19 +162,8 @@ def _analyze(
             elif not report.skipped or skip_invalid:
                 yield item  # once stopped, read on only to report every problem
 
-    for result in run(conversations()):
-        report.conversations += 1
-        if isinstance(result, RenderedResult):
-            report.failures += result.failures
-            lines.append(result.line)
-        else:
-            report.failures += len(result.failures)
-            lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
-        if len(lines) >= 200 and handle is not None:
-            handle.write("\n".join(lines) + "\n")
-            lines.clear()
-        if progress is not None and report.conversations % BATCH == 0:
-            progress(sum(done.values()), total, report.conversations)
+    with BatchCollection() as collection:
+        _collect(run(conversations()), report, lines, handle, collection, progress, done, total)
     if report.skipped and not skip_invalid:
         raise ImportFailed(
             report.problems,
@@ -186,6 +176,34 @@ def _analyze(
         handle.write("\n".join(lines) + "\n")
     if progress is not None:
         progress(total, total, report.conversations)
+
+
+def _collect(
+    results: Iterable[ConversationResult | RenderedResult],
+    report: AnalysisReport,
+    lines: list[str],
+    handle: TextIO | None,
+    collection: BatchCollection,
+    progress: Callable[[int, int, int], None] | None,
+    done: dict[Path, int],
+    total: int,
+) -> None:
+    """Count and render ``results``, writing every 200 lines (all of them only when valid)."""
+    for result in results:
+        report.conversations += 1
+        if isinstance(result, RenderedResult):
+            report.failures += result.failures
+            lines.append(result.line)
+        else:
+            report.failures += len(result.failures)
+            lines.append(json.dumps(result.to_dict(), ensure_ascii=False))
+        if len(lines) >= 200 and handle is not None:
+            handle.write("\n".join(lines) + "\n")
+            lines.clear()
+        if report.conversations % BATCH == 0:
+            collection.loaded()
+            if progress is not None:
+                progress(sum(done.values()), total, report.conversations)
 
 
 def analyze_store(
@@ -223,16 +241,18 @@ def analyze_store(
                 yield stored.conversation, earlier_conversations(connection, stored)
 
         done = 0
-        for result in pipeline.stream(items()):
-            batch.append((order.popleft(), result))
-            done += 1
-            if len(batch) >= batch_size:
-                save_results(connection, run, batch, analysed)
-                for pk, _ in batch:
-                    del analysed[pk]
-                batch.clear()
-            if progress is not None and done % 50 == 0:
-                progress(done, total, done)
+        with BatchCollection() as collection:
+            for result in pipeline.stream(items()):
+                batch.append((order.popleft(), result))
+                done += 1
+                if len(batch) >= batch_size:
+                    save_results(connection, run, batch, analysed)
+                    for pk, _ in batch:
+                        del analysed[pk]
+                    batch.clear()
+                    collection.loaded()
+                if progress is not None and done % 50 == 0:
+                    progress(done, total, done)
         save_results(connection, run, batch, analysed)
         finish_run(connection, run, done)
     if progress is not None:

@@ -31,6 +31,7 @@ from servicecoach.model.conversation import Conversation
 from servicecoach.nlp.embeddings import usable_cores
 from servicecoach.services.analysis import RenderedResult
 from servicecoach.services.cluster_task import PipelineSettings, worker_pipeline
+from servicecoach.services.collection import settle_worker
 
 __all__ = ["POOL_PARTITION", "LocalPool", "WorkerFailed"]
 
@@ -73,6 +74,7 @@ def _start_worker(settings: PipelineSettings, model_threads: int) -> None:
         pass
     if pipeline.judge is not None:
         pipeline.judge.embedder.clear_cache()  # the warm-up is not the input
+    settle_worker()
 
 
 def _ready() -> int:

@@ -50,6 +50,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -195,7 +196,7 @@ class _Reply:
 
 
 def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
-    masked = _mask(_QUOTED, message.text)
+    masked = mask(_QUOTED, message.text)
     found = _without_exceptions(lexicon.matcher.find(masked))
     parts = sentences(masked)
     starts = [sentence.start for sentence in parts]
@@ -255,13 +256,13 @@ def _addresses(sentence: Sentence, labels: set[str]) -> bool:
         return False  # still gathering facts
     if "solution" in labels:
         return True
-    words = [w for w in _WORD.findall(_mask(_HANDLE, sentence.text)) if w.isalpha()]
+    words = [w for w in _WORD.findall(mask(_HANDLE, sentence.text)) if w.isalpha()]
     return "ack" not in labels and len(words) >= 3
 
 
 def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str:
     """Whether a customer message is open, done, resolved, thanks or neutral."""
-    masked = _mask(_LINE_QUOTE, text)
+    masked = mask(_LINE_QUOTE, text)
     found = lexicon.matcher.find(masked)
     # "can't wait", "all I need": words of an open problem that do not open one
     covers = SpanIndex((m.start, m.end) for m in found if m.label == "not_open")
@@ -272,7 +273,7 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
         and (m.label not in ("open", "problem") or not _negated(masked, m, negators))
         and not (m.label in ("open", "problem") and covers.covers(m.start, m.end))
     }
-    asks = "?" in _mask(_LINK, masked)
+    asks = "?" in mask(_LINK, masked)
     if "open" in labels or asks:
         return _OPEN
     if "problem" in labels and _RESOLVED not in labels:
@@ -292,11 +293,6 @@ def _negated(text: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
 
 def _is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip("\"')]}*~^ ").endswith("?")
-
-
-def _mask(pattern: re.Pattern[str], text: str) -> str:
-    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
-    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def _evidence(

@@ -41,6 +41,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Role
+from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import fold
 from servicecoach.nlp.sentences import sentences
 
@@ -113,8 +114,8 @@ class ExtraMileAnalyzer(Analyzer):
 
 def _is_request(lexicon: Lexicon, text: str) -> bool:
     """True when a customer message reports a problem or asks for something."""
-    own = _mask(_QUOTE_LINE, text)
-    if "?" in _mask(_LINK, own):
+    own = mask(_QUOTE_LINE, text)
+    if "?" in mask(_LINK, own):
         return True
     negators = lexicon.words("negation")
     found = lexicon.matcher.find(own)
@@ -122,8 +123,3 @@ def _is_request(lexicon: Lexicon, text: str) -> bool:
         return True
     courtesy = any(m.label == "courtesy" for m in found)
     return not courtesy and len(_WORD.findall(own)) >= _REQUEST_WORDS
-
-
-def _mask(pattern: re.Pattern[str], text: str) -> str:
-    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
-    return pattern.sub(lambda m: " " * len(m.group()), text)

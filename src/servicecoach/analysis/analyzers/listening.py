@@ -95,6 +95,7 @@ from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
+from servicecoach.nlp.masking import blank_visible
 from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -313,7 +314,7 @@ class _Said:
             _Candidate(
                 _content(part, rules, numbers=False),
                 frozenset(_names(part)),
-                tuple(fold_words(_WORD, _blank(_NOISE, part))),
+                tuple(fold_words(_WORD, blank_visible(_NOISE, part))),
             )
             for part in parts
         )
@@ -364,7 +365,7 @@ class ListeningAnalyzer(Analyzer):
         applicable = False
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
-                text = _blank(_QUOTE_LINE, message.text)
+                text = blank_visible(_QUOTE_LINE, message.text)
                 for item in _given(message, text, rules, names):
                     state.given[item.kind] = item  # the latest of each kind is quoted
                 repeat = _repeat(message, text, rules)
@@ -573,7 +574,7 @@ def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules)
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
-    tokens = fold_words(_WORD, _blank(_NOISE, sentence.text))
+    tokens = fold_words(_WORD, blank_visible(_NOISE, sentence.text))
     about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
     shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
@@ -788,7 +789,7 @@ def _gives_time(text: str, rules: _Rules) -> bool:
 
 def _restates(text: str, said: _Said, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
-    tokens = fold_words(_WORD, _blank(_NOISE, text))
+    tokens = fold_words(_WORD, blank_visible(_NOISE, text))
     confirms = _confirms(text, tokens)
     if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
@@ -830,7 +831,7 @@ def _alike(tokens: Sequence[str], theirs: Sequence[str]) -> float:
 def _names(text: str) -> set[str]:
     """Stems of capitalised words inside sentences (brand and place names)."""
     found: set[str] = set()
-    for sentence in sentences(_blank(_NOISE, text)):
+    for sentence in sentences(blank_visible(_NOISE, text)):
         for word in _WORD.findall(sentence.text)[1:]:
             if word[0].isupper():
                 found.add(_stem(fold(word)))
@@ -872,7 +873,7 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
     """
     return frozenset(
         _stem(word)
-        for word in fold_words(_WORD, _blank(_NOISE, text))
+        for word in fold_words(_WORD, blank_visible(_NOISE, text))
         if word not in rules.stopwords
         and (len(word) > 1 or word.isdigit())
         and (numbers or not any(c.isdigit() for c in word))
@@ -895,11 +896,6 @@ def _after_spaces(text: str, start: int) -> int:
     """The first offset at or after ``start`` that is not a space."""
     spaces = _SPACES.match(text, start)
     return spaces.end() if spaces else start
-
-
-def _blank(pattern: re.Pattern[str], text: str) -> str:
-    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
-    return pattern.sub(lambda m: re.sub(r"\S", " ", m.group()), text)
 
 
 def _evidence(

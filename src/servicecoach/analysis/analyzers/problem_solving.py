@@ -76,6 +76,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
+from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex
@@ -285,7 +286,7 @@ class _State:
 
 def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
     """Whether a customer message raises a problem, says it is fixed, or still broken."""
-    own = _mask(_QUOTE_LINE, text)
+    own = mask(_QUOTE_LINE, text)
     negators = lexicon.words("customer_negation")
     found = lexicon.matcher.find(own)
     parts = sentences(own)
@@ -308,7 +309,7 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
         and not fixed.overlaps(m.start, m.end)
         for m in found
     )
-    question = "?" in _mask(_LINK, own)
+    question = "?" in mask(_LINK, own)
     upset = any(weight > 0 for label, weight in rule_weights(own).items() if label in _UPSET)
     problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
     if not question and not unresolved and _says_done(own):
@@ -464,7 +465,7 @@ def _says_more(sentence: Sentence, quiet: list[int]) -> bool:
     refusal phrases start, in order.
     """
     offset = sentence.start
-    for clause in _CLAUSE.split(_mask(_HANDLE, sentence.text)):
+    for clause in _CLAUSE.split(mask(_HANDLE, sentence.text)):
         end = offset + len(clause)
         if len(_WORD.findall(clause)) >= 3 and bisect_left(quiet, offset) == bisect_left(
             quiet, end
@@ -499,11 +500,6 @@ class _SentenceOf:
 
 def _is_question(parts: list[Sentence], number: int) -> bool:
     return number >= 0 and parts[number].text.rstrip("\"')]}*~^ ").endswith("?")
-
-
-def _mask(pattern: re.Pattern[str], text: str) -> str:
-    """``text`` with every match of ``pattern`` blanked out, offsets kept."""
-    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def _from_match(message: Message, match: PhraseMatch, signal: str) -> Evidence:
