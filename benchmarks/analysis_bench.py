@@ -7,6 +7,10 @@ is its own), after imports and model loading (timed apart, as ``load``):
   every analyser, sentence embeddings and trained heads, emotion, outcome, JSON out),
   through :func:`servicecoach.services.analysis.analyze_plan`;
 - ``fast``: the same with ``--fast`` (rules only, no learned models);
+- ``fast-workers``: ``--fast --workers N``, one worker process per core
+  (:mod:`servicecoach.services.local_pool`); starting the workers counts as load, and
+  the CPU column adds the workers' CPU during the pass (psutil) to this process's, and
+  the peak RSS column their peaks (every process holds its own pipeline);
 - ``bare``: the embedding model alone (``get_embedder()``, as the pipeline uses it,
   sentence cache included) over exactly the sentences the pipeline embeds, in the same
   batches of conversations, nothing else;
@@ -26,7 +30,7 @@ twcs.csv`` (or ``--twcs PATH``), the same modes also run on it, read by the proj
 ``twcs`` importer in place; nothing from it is copied or printed.
 
 Usage: python benchmarks/analysis_bench.py [--messages 10000] [--passes 3]
-       [--twcs PATH | --no-twcs] [--modes full,fast,bare,bare-nocache]
+       [--twcs PATH | --no-twcs] [--modes full,fast,fast-workers,bare,bare-nocache]
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ from support_corpus import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 TWCS = ROOT.parent / "shared" / "data" / "cs_real" / "twcs_head5000" / "twcs.csv"
-MODES = ("full", "fast", "bare", "bare-nocache")
+MODES = ("full", "fast", "fast-workers", "bare", "bare-nocache")
 NAMES = {
     "full": "full pipeline (embeddings + heads + rules)",
     "fast": "--fast (rules only)",
+    "fast-workers": "--fast --workers (one per core)",
     "bare": "bare model (cache on, as the pipeline)",
     "bare-nocache": "bare model, no cache",
 }
@@ -93,16 +98,24 @@ def _child(mode: str, format: str, corpus: Path, out: Path, passes: int) -> None
     started = time.perf_counter()
     embedder: Any = None
     batches: list[list[str]] = []
-    if mode in ("full", "fast"):
+    pool: Any = None
+    if mode in ("full", "fast", "fast-workers"):
         from servicecoach.analysis.pipeline import Pipeline
         from servicecoach.rubric import load_rubric
         from servicecoach.services.analysis import analyze_plan
         from servicecoach.services.plan import plan_import
 
-        pipeline = Pipeline.from_rubric(load_rubric(None), fast=mode == "fast")
+        pipeline = Pipeline.from_rubric(load_rubric(None), fast=mode != "full")
         if pipeline.judge is not None:
             embedder = pipeline.judge.embedder
         plan = plan_import([corpus], format)
+        if mode == "fast-workers":
+            from servicecoach.nlp.embeddings import usable_cores
+            from servicecoach.services.cluster_task import PipelineSettings
+            from servicecoach.services.local_pool import LocalPool
+
+            pool = LocalPool(PipelineSettings.of(load_rubric(None), True), usable_cores())
+            pool.start()
     else:
         from servicecoach.analysis.pipeline import BATCH
         from servicecoach.nlp.embeddings import Embedder, get_embedder
@@ -122,19 +135,47 @@ def _child(mode: str, format: str, corpus: Path, out: Path, passes: int) -> None
     for _ in range(passes):
         if embedder is not None and hasattr(embedder, "clear_cache"):
             embedder.clear_cache()
+        workers = _workers_cpu(pool)
         wall, used = time.perf_counter(), time.process_time()
         if mode in ("full", "fast"):
             analyze_plan(plan, pipeline, out)
+        elif pool is not None:
+            analyze_plan(plan, pipeline, out, runner=pool.run)
         else:
             for batch in batches:
                 embedder.encode(batch)
         seconds.append(time.perf_counter() - wall)
-        cpu.append(time.process_time() - used)
+        cpu.append(time.process_time() - used + _workers_cpu(pool) - workers)
         if embedder is not None and hasattr(embedder, "cache_info"):
             hit_rate = embedder.cache_info().hit_rate
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if pool is not None:
+        peak += _workers_peak(pool)
+        pool.close()
     figures = {"load": load, "seconds": seconds, "cpu": cpu, "peak_mib": peak, "hits": hit_rate}
     print(json.dumps(figures))
+
+
+def _workers_cpu(pool: Any) -> float:
+    """CPU seconds the pool's worker processes have used so far (0 without a pool)."""
+    if pool is None:
+        return 0.0
+    import psutil  # installed with dask.distributed (the scale extra, and the tests')
+
+    times = [psutil.Process(pid).cpu_times() for pid in pool.worker_pids()]
+    return sum(t.user + t.system for t in times)
+
+
+def _workers_peak(pool: Any) -> float:
+    """The workers' peak resident memory, MiB, summed (Linux: VmHWM)."""
+    total = 0.0
+    for pid in pool.worker_pids():
+        status = Path(f"/proc/{pid}/status")
+        if status.is_file():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+    return total
 
 
 def _measure(mode: str, format: str, corpus: Path, out: Path, passes: int) -> dict[str, Any]:
