@@ -6,6 +6,10 @@ Who: an agent raises disputes about their own conversations (by the latest run) 
 reads their own; a lead reads and resolves their team's; an admin everyone's. Out of
 scope is "not found". One open dispute per agent, conversation, review and skill.
 
+Notification is in the app: :func:`unread_count` is what waits for the viewer (a
+lead's or admin's open disputes, an agent's decisions not yet marked read) and
+:func:`mark_seen` is the agent's "mark as read" (their own decided disputes only).
+
 Accepting changes the disputed score and records the change in ``review_changes``: a
 review's score is changed in place; servicecoach's automatic score (a stored run is
 never rewritten) is corrected by a review of kind ``dispute`` by the lead, whose history
@@ -21,7 +25,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, select, true, update
+from sqlalchemy import ColumnElement, Connection, false, func, select, true, update
 
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError, NotFoundError
@@ -43,8 +47,10 @@ __all__ = [
     "dispute_counts",
     "get_dispute",
     "list_disputes",
+    "mark_seen",
     "raise_dispute",
     "resolve_dispute",
+    "unread_count",
 ]
 
 MAX_REASON = 2000
@@ -69,6 +75,7 @@ class Dispute:
         disputed_score: the score when disputed (``None``: not applicable or unscored).
         proposed_score: what the agent thinks it should be, if they said.
         new_score: the score after an accepted dispute.
+        seen_at: when the agent marked the decision read (``None``: open or unread).
     """
 
     id: int
@@ -89,6 +96,12 @@ class Dispute:
     resolved_at: datetime | None
     reply: str | None
     new_score: int | None
+    seen_at: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """Decided, and the agent has not marked the decision read yet."""
+        return self.status is not DisputeStatus.OPEN and self.seen_at is None
 
     @property
     def target(self) -> str:
@@ -116,6 +129,7 @@ class Dispute:
             "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
             "reply": self.reply,
             "new_score": self.new_score,
+            "seen_at": self.seen_at.isoformat() if self.seen_at else None,
         }
 
 
@@ -250,6 +264,7 @@ def _dispute(row: Any) -> Dispute:
         resolved_at=row.resolved_at,
         reply=row.reply,
         new_score=row.new_score,
+        seen_at=row.seen_at,
     )
 
 
@@ -327,6 +342,7 @@ def resolve_dispute(
             resolved_at=datetime.now(UTC),
             reply=reply or None,
             new_score=new_score,
+            seen_at=None,
         )
     )
     return get_dispute(connection, scope, dispute_id)
@@ -369,3 +385,45 @@ def dispute_counts(connection: Connection, scope: Scope) -> dict[str, dict[str, 
         by = counts.setdefault(row.skill, {s.value: 0 for s in DisputeStatus})
         by[row.status] += 1
     return dict(sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0])))
+
+
+_DECIDED = (DisputeStatus.ACCEPTED.value, DisputeStatus.REJECTED.value)
+
+
+def unread_count(connection: Connection, scope: Scope) -> int:
+    """How many disputes wait for the viewer: for an agent, their decided disputes not
+    marked read yet; for a lead or an admin, the open disputes of ``scope``."""
+    waiting: ColumnElement[bool]
+    if scope.kind is ScopeKind.AGENT:
+        waiting = disputes.c.status.in_(_DECIDED) & disputes.c.seen_at.is_(None)
+    else:
+        waiting = disputes.c.status == DisputeStatus.OPEN.value
+    query = select(func.count()).select_from(disputes).where(_scope(scope), waiting)
+    return int(connection.execute(query).scalar_one())
+
+
+def mark_seen(
+    connection: Connection,
+    scope: Scope,
+    dispute_id: int | None = None,
+    *,
+    at: datetime | None = None,
+) -> int:
+    """The agent marks the decision of ``dispute_id`` (default: of all their decided
+    disputes) read; returns how many were new. Idempotent: a decision already read keeps
+    its first ``seen_at``, and an open dispute is left as it is (nothing to read yet).
+
+    Raises:
+        NotFoundError: not an agent, or no such dispute of theirs.
+    """
+    if scope.kind is not ScopeKind.AGENT:
+        what = f"dispute {dispute_id}" if dispute_id is not None else "dispute"
+        raise NotFoundError(f"no {what} of yours: only the agent who disputed marks it read")
+    where = [_scope(scope), disputes.c.status.in_(_DECIDED), disputes.c.seen_at.is_(None)]
+    if dispute_id is not None:
+        get_dispute(connection, scope, dispute_id)
+        where.append(disputes.c.id == dispute_id)
+    result = connection.execute(
+        update(disputes).where(*where).values(seen_at=at or datetime.now(UTC))
+    )
+    return int(result.rowcount)

@@ -557,9 +557,11 @@ disputes = Table(
     Column("resolved_at", UTCDateTime),
     Column("reply", Text),
     Column("new_score", Integer),
+    Column("seen_at", UTCDateTime),
 )
 """An agent's dispute of one skill's score, in a review (``review_id``) or the automatic
-one (``run_id``); ``status`` is open, accepted or rejected."""
+one (``run_id``); ``status`` is open, accepted or rejected; ``seen_at``: when the agent
+marked the decision read (``NULL`` while open or unread)."""
 
 review_changes = Table(
     "review_changes",
