@@ -16,6 +16,7 @@ and implements a hook in it::
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -26,9 +27,23 @@ if TYPE_CHECKING:
     from servicecoach.analysis.analyzer import Analyzer
     from servicecoach.ingest.base import Importer
 
-__all__ = ["ENTRY_POINT_GROUP", "Hooks", "hookimpl", "hookspec", "plugin_manager"]
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "Hooks",
+    "hookimpl",
+    "hookspec",
+    "plugin_manager",
+]
 
 ENTRY_POINT_GROUP = "servicecoach"
+BUILTIN_PLUGINS: dict[str, str] = {
+    "servicecoach.builtin_importers": "servicecoach.ingest.builtin",
+    "servicecoach.builtin_analyzers": "servicecoach.analysis.builtin",
+}
+"""Plugin name to the module of built-in hooks, loaded by name like an entry point: the
+importers' and analysers' registries use this manager, so this module sits beneath
+their layers and must not import them (docs/architecture.md, tests/test_layers.py)."""
 hookspec = pluggy.HookspecMarker(ENTRY_POINT_GROUP)
 hookimpl = pluggy.HookimplMarker(ENTRY_POINT_GROUP)
 
@@ -48,12 +63,9 @@ class Hooks:
 @lru_cache(maxsize=1)
 def plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager: built-ins plus installed plugins, loaded once."""
-    from servicecoach.analysis import builtin as builtin_analyzers
-    from servicecoach.ingest import builtin
-
     manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
     manager.add_hookspecs(Hooks)
-    manager.register(builtin, name="servicecoach.builtin_importers")
-    manager.register(builtin_analyzers, name="servicecoach.builtin_analyzers")
+    for name, module in BUILTIN_PLUGINS.items():
+        manager.register(importlib.import_module(module), name=name)
     manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     return manager

@@ -47,9 +47,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
+from servicecoach.model.skills import SKILLS
 
 __all__ = [
     "LEARNED_SIGNALS",

@@ -12,8 +12,8 @@ from servicecoach.identity.keys import identity_keys
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
 from servicecoach.privacy import Redactor, redact_conversation
 from servicecoach.privacy.identifiers import PHONE_HANDLE, hash_email, hash_phone, is_hashed
-from servicecoach.privacy.key import REDACTION_KEY_NAME, redaction_key
 from servicecoach.store.database import Store
+from servicecoach.store.redaction_key import REDACTION_KEY_NAME, redaction_key
 from servicecoach.store.resolver import CustomerResolver
 from servicecoach.store.schema import identities
 from servicecoach.testing import make_conversation

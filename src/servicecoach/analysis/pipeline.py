@@ -19,7 +19,7 @@ from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 
-if TYPE_CHECKING:  # the rubric module imports analysis.skills: a cycle at run time
+if TYPE_CHECKING:  # annotations only
     from servicecoach.analysis.learned import Judge, LearnedView
     from servicecoach.rubric import Rubric
 

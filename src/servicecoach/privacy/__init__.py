@@ -5,9 +5,9 @@
 - :mod:`~servicecoach.privacy.conversation`: :class:`Redactor` and
   :func:`redact_conversation` redact a whole conversation and hash its customer's
   identifiers, so that customers still link across channels.
-- :mod:`~servicecoach.privacy.identifiers`: the keyed hashes; :mod:`~servicecoach.privacy.key`:
-  the per-database key they use (imported from there: it needs the store, and the
-  rest of this package is pure, so analysers can use the detectors).
+- :mod:`~servicecoach.privacy.identifiers`: the keyed hashes. The per-database key they
+  use lives in the store (:mod:`~servicecoach.store.redaction_key`), so this package stays
+  pure and analysers can use the detectors.
 - Detectors, one concept each: :mod:`~servicecoach.privacy.emails`,
   :mod:`~servicecoach.privacy.phones`, :mod:`~servicecoach.privacy.cards`,
   :mod:`~servicecoach.privacy.addresses` (with its lexicon,

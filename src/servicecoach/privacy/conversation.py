@@ -50,7 +50,7 @@ class Redactor:
     """Redacts conversations for one import and counts what it removed.
 
     Args:
-        key: the database's redaction key (:func:`~servicecoach.privacy.key.redaction_key`).
+        key: the database's redaction key (:func:`~servicecoach.store.redaction_key.redaction_key`).
         region: the ISO country code assumed for phone numbers without ``+`` (the
             import's ``--region``).
         names: also remove the customer's display name, from the record and the text.

@@ -37,12 +37,12 @@ from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.ingest.transcripts.roles import speaker_option_warnings
 from servicecoach.model.conversation import Conversation
 from servicecoach.privacy.conversation import Redactor
-from servicecoach.privacy.key import redaction_key
 from servicecoach.privacy.redact import RedactionCounts
 from servicecoach.services.plan import ImportPlan, plan_import
 from servicecoach.services.reading import read_plan
 from servicecoach.store.database import Store, describe_error
 from servicecoach.store.filters import Scope
+from servicecoach.store.redaction_key import redaction_key
 from servicecoach.store.schema import imports
 from servicecoach.store.writer import ConversationWriter, WriteNote, WriteStats
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from servicecoach.analysis.skills import SKILLS
 from servicecoach.ingest.parquet.arrow import require_pyarrow
 from servicecoach.model.native import FORMAT_VERSION
+from servicecoach.model.skills import SKILLS
 
 __all__ = ["RESULTS_KEY", "jsonl_to_parquet", "result_row", "results_schema", "write_results"]
 
