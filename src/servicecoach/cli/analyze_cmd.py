@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from servicecoach.rubric import Rubric
     from servicecoach.services.analysis import Runner
     from servicecoach.services.cluster_task import PipelineSettings
+    from servicecoach.services.plan import ImportPlan
 
 __all__ = ["analyze_command"]
 
@@ -163,7 +164,7 @@ def analyze_command(
             "analysing", plan.total_bytes, show=show_progress, bytes_column=False
         ) as update,
     ):
-        runner = pool if client is None else _runner(client, settings)
+        plan, runner = (plan, pool) if client is None else _runner(client, settings, plan)
         try:
             report = analyze_plan(
                 plan, pipeline, target, options, skip_invalid=skip_invalid, stdout=sys.stdout,
@@ -235,10 +236,13 @@ def _pool(workers: int, settings: PipelineSettings) -> Iterator[Runner | None]:
         yield pool.run
 
 
-def _runner(client: Client, settings: PipelineSettings) -> Runner:
-    from servicecoach.services.distributed import cluster_runner
+def _runner(
+    client: Client, settings: PipelineSettings, plan: ImportPlan
+) -> tuple[ImportPlan, Runner | None]:
+    """The plan and runner on the cluster (Parquet exports are read on the workers)."""
+    from servicecoach.services.distributed import cluster_analysis
 
-    return cluster_runner(client, settings)
+    return cluster_analysis(client, settings, plan)
 
 
 def _to_parquet(results: Path, out: Path) -> None:

@@ -1,14 +1,15 @@
 """Running partitions on a Dask cluster: connect, submit with back-pressure, collect.
 
 dask.distributed does the scheduling, the retries and the rescheduling of a dead
-worker's tasks; this module only decides what a task is (a :class:`Partition`) and how
+worker's tasks; this module only decides what a task is (a :class:`Partition`, or a
+``ParquetPart`` that names rows the worker reads from a shared file system) and how
 many are in flight. ``--cluster local:N`` starts a ``LocalCluster`` of N worker
 processes on this machine (one thread each: the model's batches are the parallel part);
 ``--cluster tcp://HOST:8786`` connects to a running scheduler (docs/scale.md).
 
-Tasks carry their conversations in the task itself rather than as scattered data: a
-task whose worker dies is simply run again elsewhere, since the scheduler still holds
-its input (scattered data would die with the worker).
+Tasks carry their conversations (or their file rows' places) in the task itself rather
+than as scattered data: a task whose worker dies is simply run again elsewhere, since the
+scheduler still holds its input (scattered data would die with the worker).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import contextlib
 import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from servicecoach.errors import ConfigError
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
@@ -27,12 +28,32 @@ if TYPE_CHECKING:
 
     from servicecoach.analysis.result import ConversationResult
 
-__all__ = ["INSTALL", "Task", "dashboard_link", "open_cluster", "run_partitions", "worker_threads"]
+__all__ = [
+    "INSTALL",
+    "Indexed",
+    "Task",
+    "dashboard_link",
+    "open_cluster",
+    "run_partitions",
+    "worker_threads",
+]
 
 INSTALL = "pip install 'servicecoach[scale]'"
 Task = Callable[[Partition, PipelineSettings], "list[tuple[int, ConversationResult]]"]
 """The function a worker runs on a partition (:func:`analyze_partition`)."""
 R = TypeVar("R")
+
+
+class Indexed(Protocol):
+    """A task's input: its place in the input's order (:class:`Partition`, ``ParquetPart``)."""
+
+    @property
+    def index(self) -> int:
+        """The task's place, from 0."""
+        ...
+
+
+P = TypeVar("P", bound=Indexed)
 IN_FLIGHT_PER_WORKER = 3
 """Partitions submitted and not yet collected, per worker: enough to keep every worker
 busy while results travel back, few enough that the client's memory stays flat."""
@@ -110,12 +131,12 @@ def dashboard_link(client: Client) -> str | None:
 
 def run_partitions(
     client: Client,
-    partitions: Iterable[Partition],
+    partitions: Iterable[P],
     settings: PipelineSettings,
     *,
     ordered: bool,
-    task: Callable[[Partition, PipelineSettings], R] = analyze_partition,  # type: ignore[assignment]
-) -> Iterator[tuple[Partition, R]]:
+    task: Callable[[P, PipelineSettings], R] = analyze_partition,  # type: ignore[assignment]
+) -> Iterator[tuple[P, R]]:
     """Analyse ``partitions`` on the cluster; yield each with its results.
 
     Args:
@@ -129,8 +150,8 @@ def run_partitions(
     """
     distributed = _distributed()
     finished = distributed.as_completed()
-    waiting: dict[int, tuple[Partition, R]] = {}
-    pending: dict[Any, Partition] = {}  # by future: dropping it releases the result
+    waiting: dict[int, tuple[P, R]] = {}
+    pending: dict[Any, P] = {}  # by future: dropping it releases the result
     next_index = 0
     source = iter(partitions)
     exhausted = False

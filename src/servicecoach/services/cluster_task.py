@@ -6,30 +6,43 @@ conversations in one partition, so no worker needs the database), and one pipeli
 worker process, built on its first task and reused by every later one. The learned
 models are loaded once per process too (:func:`~servicecoach.analysis.learned.default_judge`
 is cached), so a worker pays the ONNX start-up once, not per task.
+
+Parquet exports are read on the workers (:class:`ParquetPart`): the task names files and
+row ranges, the worker reads them with the importer's code and returns, per file, the
+problems and the rendered results in row order (:func:`analyze_parquet_part`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from servicecoach.errors import Problem
+from servicecoach.ingest.parquet.slices import FileSlice, read_slice
 from servicecoach.model.conversation import Conversation
+from servicecoach.store.limits import storage_problem
 
 if TYPE_CHECKING:
     from servicecoach.analysis.pipeline import Pipeline
     from servicecoach.analysis.result import ConversationResult
     from servicecoach.rubric import Rubric
+    from servicecoach.services.analysis import RenderedResult
 
 __all__ = [
     "HISTORY_LIMIT",
+    "ParquetPart",
     "PartItem",
     "Partition",
     "PipelineSettings",
+    "SliceOutcome",
+    "analyze_parquet_part",
     "analyze_partition",
     "histories",
     "worker_pipeline",
@@ -149,3 +162,83 @@ def analyze_partition(
         items = [item for item in partition.items if item.analyse]
         stream = pipeline.run(item.conversation for item in items)
     return [(item.key, result) for item, result in zip(items, stream, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetPart:
+    """Rows of Parquet files that a worker reads itself: paths and row ranges, no data."""
+
+    index: int
+    slices: tuple[FileSlice, ...]
+
+    @property
+    def size(self) -> int:
+        """How many rows the task reads."""
+        return sum(piece.size for piece in self.slices)
+
+
+@dataclass(frozen=True, slots=True)
+class SliceOutcome:
+    """A file's share of a :class:`ParquetPart`, analysed.
+
+    Attributes:
+        file: the file's place among the inputs.
+        items: per row, in order: its problem or its rendered result.
+        ended: an unreadable batch ended the file (the client drops the file's later rows,
+            as a single process never reads them).
+        failure: why the worker could not read the file (the client stops with it).
+    """
+
+    file: int
+    items: tuple[Problem | RenderedResult, ...]
+    ended: bool = False
+    failure: str | None = None
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):  # not inside a Dask worker (a direct call)
+        return "here"
+
+
+def analyze_parquet_part(part: ParquetPart, settings: PipelineSettings) -> list[SliceOutcome]:
+    """Read a part's rows from the files and analyse them (the Dask task).
+
+    A row is checked as ``read_plan`` checks it without a cluster (a conversation no
+    database could store is a problem), and a result is rendered as its JSON line here,
+    so the client only writes.
+    """
+    from servicecoach.services.analysis import RenderedResult
+
+    worker = _worker_name()
+    reads = [(piece, read_slice(piece, worker)) for piece in part.slices]
+    checked: list[tuple[FileSlice, list[Conversation | Problem]]] = []
+    conversations: list[Conversation] = []
+    for piece, read in reads:
+        items: list[Conversation | Problem] = []
+        for item in read.items:
+            why = None if isinstance(item, Problem) else storage_problem(item)
+            if why is not None and isinstance(item, Conversation):
+                item = Problem(Path(piece.path), f"conversation {item.id!r}", *why)
+            elif isinstance(item, Conversation):
+                conversations.append(item)
+            items.append(item)
+        checked.append((piece, items))
+    rendered = iter(
+        [
+            RenderedResult(json.dumps(result.to_dict(), ensure_ascii=False), len(result.failures))
+            for result in worker_pipeline(settings).run(conversations)
+        ]
+    )
+    return [
+        SliceOutcome(
+            piece.file,
+            tuple(next(rendered) if isinstance(i, Conversation) else i for i in items),
+            read.ended,
+            read.failure,
+        )
+        for (piece, items), (_, read) in zip(checked, reads, strict=True)
+    ]

@@ -3,7 +3,9 @@
 Files: conversations are read here, cut into partitions in input order, analysed on the
 workers and written here in the input's order (:func:`cluster_runner` plugs into
 :func:`~servicecoach.services.analysis.analyze_plan`, so problems, ``--skip-invalid`` and
-the output file behave exactly as without a cluster).
+the output file behave exactly as without a cluster). When every input is a Parquet
+conversation table, :func:`cluster_analysis` has the workers read the rows themselves
+from a file system they share with this process, which reads only the files' footers.
 
 The store: each customer's conversations travel together (:mod:`.partitions`). With
 SQLite the workers return results and this process writes them; with PostgreSQL the
@@ -17,18 +19,35 @@ client stopped. A worker that dies mid-task costs that task, which Dask runs aga
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Connection, select
 
-from servicecoach.errors import ConfigError, NotFoundError
-from servicecoach.model.conversation import Conversation
+from servicecoach.errors import ConfigError, InvalidFileError, NotFoundError, Problem
+from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
+from servicecoach.ingest.parquet import ParquetImporter
+from servicecoach.model.conversation import Channel, Conversation
+from servicecoach.services.analysis import RenderedResult, Runner
 from servicecoach.services.cluster import Task, run_partitions
-from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
+from servicecoach.services.cluster_task import (
+    Partition,
+    PipelineSettings,
+    SliceOutcome,
+    analyze_parquet_part,
+    analyze_partition,
+)
 from servicecoach.services.cluster_writes import WriteTarget, analyze_and_write, close_stores
-from servicecoach.services.partitions import PARTITION_SIZE, file_partitions, plan_store
+from servicecoach.services.partitions import (
+    PARTITION_SIZE,
+    ParquetPlan,
+    file_partitions,
+    plan_parquet,
+    plan_store,
+)
+from servicecoach.services.plan import ImportPlan
 from servicecoach.store.analyses import finish_run, save_results, start_run
 from servicecoach.store.database import Store
 from servicecoach.store.reader import StoredConversation
@@ -39,7 +58,7 @@ if TYPE_CHECKING:
 
     from servicecoach.analysis.result import ConversationResult
 
-__all__ = ["analyze_store_on_cluster", "cluster_runner"]
+__all__ = ["analyze_store_on_cluster", "cluster_analysis", "cluster_runner"]
 
 
 def cluster_runner(
@@ -58,6 +77,137 @@ def cluster_runner(
                 yield result
 
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed(Conversation):
+    """A row a worker read and analysed, standing in for its conversation.
+
+    ``analyze_plan`` reads its plan through the plan's importers and hands the
+    conversations to its runner; a row read on a worker travels that road as this
+    placeholder (nothing to store, nothing to check), carrying its result to the runner.
+    """
+
+    result: RenderedResult | None = None
+
+
+class _Outcomes:
+    """The workers' outcomes in input order, handed out file by file."""
+
+    def __init__(self, plan: ParquetPlan, outcomes: Iterator[SliceOutcome]) -> None:
+        self._plan = plan
+        self._outcomes = outcomes
+        self._head: SliceOutcome | None = None
+
+    def _take(self, file: int) -> SliceOutcome | None:
+        if self._head is None:
+            self._head = next(self._outcomes, None)
+        if self._head is None or self._head.file != file:
+            return None
+        taken, self._head = self._head, None
+        return taken
+
+    def items(self, file: int, source: Source) -> Iterator[Item]:
+        """File ``file``'s problems and analysed rows, as the importer would yield them."""
+        if file in self._plan.invalid:
+            raise InvalidFileError(self._plan.invalid[file])
+        total, done, ended = max(1, self._plan.rows[file]), 0, False
+        while (outcome := self._take(file)) is not None:
+            if outcome.failure is not None:
+                raise ConfigError(
+                    f"--cluster: {outcome.failure}. The workers read Parquet inputs "
+                    "themselves, so each must see them at the path this machine does: put "
+                    "them on a shared file system mounted at the same place (docs/scale.md), "
+                    "or analyse without --cluster"
+                )
+            if ended:  # an unreadable batch ended the file: one process reads no further
+                continue
+            for item in outcome.items:
+                if isinstance(item, Problem):
+                    yield item
+                else:
+                    yield _Analysed("", Channel.OTHER, (), result=item)
+            done += len(outcome.items)
+            source.advance(done / total)
+            ended = outcome.ended
+
+
+class _WorkerRead(Importer):
+    """The ``parquet`` importer of a plan whose rows the workers read: it replays them."""
+
+    name: ClassVar[str] = ParquetImporter.name
+    title: ClassVar[str] = ParquetImporter.title
+    extensions: ClassVar[tuple[str, ...]] = ParquetImporter.extensions
+
+    def __init__(self, paths: Sequence[Path], outcomes: _Outcomes) -> None:
+        self._paths = list(paths)
+        self._outcomes = outcomes
+        self._next = 0
+
+    def detect(self, path: Path, head: bytes) -> int:
+        return 0  # never chosen: it is put in a plan, not detected
+
+    def read(self, sources: Sequence[Source], options: ImportOptions) -> Iterator[Item]:
+        for source in sources:  # read_plan reads the files one by one, in the plan's order
+            file, self._next = self._next, self._next + 1
+            if self._paths[file] != source.path:
+                raise RuntimeError(f"{source.path}: read out of the plan's order")
+            yield from self._outcomes.items(file, source)
+
+
+def _replay(conversations: Iterable[Conversation]) -> Iterator[RenderedResult]:
+    """The runner of a plan the workers read: each placeholder's result, in order."""
+    for conversation in conversations:
+        if not isinstance(conversation, _Analysed) or conversation.result is None:
+            raise TypeError(f"conversation {conversation.id!r} was not read on a worker")
+        yield conversation.result
+
+
+def _parquet_inputs(plan: ImportPlan) -> list[Path] | None:
+    """Every file of ``plan`` when all are read as Parquet (and pyarrow is here), else None."""
+    if not plan.groups or not all(isinstance(i, ParquetImporter) for i, _ in plan.groups):
+        return None
+    try:
+        from servicecoach.ingest.parquet.arrow import require_pyarrow
+
+        require_pyarrow()
+    except ConfigError:  # the importer reports each file, as without a cluster
+        return None
+    return [path for _, paths in plan.groups for path in paths]
+
+
+def cluster_analysis(
+    client: Client, settings: PipelineSettings, plan: ImportPlan, *, size: int = PARTITION_SIZE
+) -> tuple[ImportPlan, Runner]:
+    """The plan and runner for ``analyze_plan`` on the cluster: the same output as one process.
+
+    When every input is a Parquet conversation table, this process reads only the
+    files' footers and sends row ranges (:func:`~.partitions.plan_parquet`); the workers
+    read the rows from the same paths (a shared file system), analyse them and return
+    each row's problem or result, which the returned plan replays in input order, so
+    problems and ``--skip-invalid`` behave as without a cluster. Any other input is read
+    here and sent (:func:`cluster_runner`).
+
+    Args:
+        client: the cluster.
+        settings: the pipeline the workers build.
+        plan: the files to analyse.
+        size: rows (or conversations) per task.
+    """
+    paths = _parquet_inputs(plan)
+    if paths is None:
+        return plan, cluster_runner(client, settings, size=size)
+    footers = plan_parquet(paths, size)
+
+    def outcomes() -> Iterator[SliceOutcome]:
+        parts = run_partitions(
+            client, footers.parts, settings, ordered=True, task=analyze_parquet_part
+        )
+        for _, analysed in parts:
+            yield from analysed
+
+    importer = _WorkerRead(paths, _Outcomes(footers, outcomes()))
+    return ImportPlan(((importer, tuple(paths)),), plan.undetected), _replay
 
 
 def _resumable(

@@ -6,23 +6,39 @@ conversation's history from its own partition (:func:`~servicecoach.services.clu
 and never reads the database. Customers are packed into partitions of about ``size``
 conversations in the order of their first conversation; one customer with more than
 ``size`` conversations makes one larger partition.
+
+Parquet exports are planned from their footers alone (:func:`plan_parquet`): a task names
+files and row ranges, about ``size`` rows, whole row groups where they are small (several
+files' together) and parts of a row group where it is large; the workers read the rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from servicecoach.errors import InvalidFileError, Problem
+from servicecoach.ingest.base import Source
+from servicecoach.ingest.parquet.rows import RowRange, open_table, row_groups
+from servicecoach.ingest.parquet.slices import FileSlice
 from servicecoach.model.conversation import Conversation
-from servicecoach.services.cluster_task import PartItem, Partition
+from servicecoach.services.cluster_task import ParquetPart, PartItem, Partition
 from servicecoach.store.reader import StoredConversation, iter_conversations
 from servicecoach.store.schema import conversations, customers
 
-__all__ = ["PARTITION_SIZE", "StorePlan", "file_partitions", "plan_store"]
+__all__ = [
+    "PARTITION_SIZE",
+    "ParquetPlan",
+    "StorePlan",
+    "file_partitions",
+    "plan_parquet",
+    "plan_store",
+]
 
 PARTITION_SIZE = 256
 """Conversations per task: two of the pipeline's embedding batches, so a task is long
@@ -139,3 +155,61 @@ def file_partitions(
         position += len(chunk)
         yield Partition(index, items)
         index += 1
+
+
+@dataclass(slots=True)
+class ParquetPlan:
+    """Parquet inputs cut into tasks, from their footers (no row is read).
+
+    Attributes:
+        parts: the tasks, in input order.
+        rows: every file's row count, by its place among the inputs.
+        invalid: the problem of each file that is not a readable conversation table, by
+            its place (reported as the importer reports it).
+    """
+
+    parts: list[ParquetPart] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    invalid: dict[int, Problem] = field(default_factory=dict)
+
+
+def plan_parquet(paths: Sequence[Path], size: int = PARTITION_SIZE) -> ParquetPlan:
+    """Cut the rows of Parquet conversation files into tasks of at most ``size`` rows."""
+    plan = ParquetPlan()
+    current: list[FileSlice] = []
+    room = size
+
+    def close_part() -> None:
+        nonlocal current, room
+        plan.parts.append(ParquetPart(len(plan.parts), tuple(current)))
+        current, room = [], size
+
+    for index, path in enumerate(paths):
+        try:
+            file, _ = open_table(Source(path))
+        except InvalidFileError as exc:
+            plan.invalid[index] = exc.problem
+            plan.rows.append(0)
+            continue
+        with file:
+            rows = int(file.metadata.num_rows)
+            spans = row_groups(file)
+        plan.rows.append(rows)
+        location = str(path.absolute())
+        taken: list[RowRange] = []
+        for span in spans:
+            start = span.start
+            while start < span.stop:
+                stop = min(span.stop, start + room)
+                taken.append(RowRange(span.group, span.first, start, stop))
+                room -= stop - start
+                start = stop
+                if room == 0:
+                    current.append(FileSlice(index, str(path), location, rows, tuple(taken)))
+                    taken = []
+                    close_part()
+        if taken:
+            current.append(FileSlice(index, str(path), location, rows, tuple(taken)))
+    if current:
+        close_part()
+    return plan

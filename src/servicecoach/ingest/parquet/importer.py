@@ -4,26 +4,26 @@ Give it the export's folder (every ``part-*.parquet`` under the ``date=...`` fol
 read) or single files. Other Parquet files are read too when they have the columns of
 the conversation table (docs/formats.md): ``id`` and ``messages`` at least. A bad row is
 reported by file and row number (1-based, in file order) and the others are read; a file
-that is not Parquet at all, or lacks a required column, is reported as a whole.
+that is not Parquet at all, or lacks a required column, is reported as a whole. The rows
+are read row group by row group (:mod:`~servicecoach.ingest.parquet.rows`), as cluster
+workers read them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from servicecoach.errors import ConfigError, InvalidFileError, InvalidRecordError
+from servicecoach.errors import ConfigError
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
-from servicecoach.ingest.parquet.arrow import INSTALL, require_pyarrow
-from servicecoach.ingest.parquet.columns import DERIVED, FORMAT_KEY, REQUIRED, native_dict
-from servicecoach.model.native import conversation_from_dict
+from servicecoach.ingest.parquet.arrow import require_pyarrow
+from servicecoach.ingest.parquet.columns import FORMAT_KEY, REQUIRED
+from servicecoach.ingest.parquet.rows import open_table, read_rows, row_groups
 
 __all__ = ["ParquetImporter"]
 
 _MAGIC = b"PAR1"
-_BATCH = 1_000
-_FIX = "write it with `servicecoach export --format parquet`, or see docs/formats.md"
 
 
 class ParquetImporter(Importer):
@@ -52,56 +52,8 @@ class ParquetImporter(Importer):
         for source in sources:
             yield from self._read_one(source)
 
-    def _read_one(self, source: Source) -> Iterator[Item]:
-        try:
-            pa, pq = require_pyarrow()
-        except ConfigError:
-            raise InvalidFileError(
-                source.problem("", "reading Parquet needs pyarrow, which is not installed", INSTALL)
-            ) from None
-        errors = (OSError, ValueError, TypeError, pa.ArrowException)
-        try:
-            file = pq.ParquetFile(source.path)
-            names = list(file.schema_arrow.names)
-        except errors as exc:
-            raise InvalidFileError(
-                source.problem("", f"not a readable Parquet file ({exc})", _FIX)
-            ) from None
-        missing = [column for column in REQUIRED if column not in names]
-        if missing:
-            raise InvalidFileError(
-                source.problem(
-                    "",
-                    f"no {', '.join(repr(c) for c in missing)} column in this Parquet file",
-                    _FIX,
-                )
-            )
-        total = max(1, int(file.metadata.num_rows))
-        row = 0
-        batches = file.iter_batches(
-            batch_size=_BATCH, columns=[n for n in names if n not in DERIVED]
-        )
-        while True:
-            try:
-                batch = next(batches, None)
-                records: list[dict[str, Any]] = [] if batch is None else batch.to_pylist()
-            except errors as exc:
-                yield source.problem(
-                    f"row {row + 1}", f"the rest of the file is unreadable ({exc})"
-                )
-                return
-            if batch is None:
-                return
-            for record in records:
-                row += 1
-                yield self._conversation(source, record, row)
-            source.advance(row / total)
-
     @staticmethod
-    def _conversation(source: Source, record: dict[str, Any], row: int) -> Item:
-        try:
-            return conversation_from_dict(native_dict(record))
-        except InvalidRecordError as exc:
-            named = record.get("id")
-            where = f"row {row}" + (f" (id {named!r})" if isinstance(named, str) else "")
-            return source.problem(where, exc.message, exc.fix, row)
+    def _read_one(source: Source) -> Iterator[Item]:
+        file, columns = open_table(source)
+        with file:
+            yield from read_rows(source, file, columns, row_groups(file))
