@@ -3,6 +3,10 @@
 The rules of ``store.disputes``: an agent raises disputes about their own
 conversations and reads their own; a lead reads and resolves their team's; admins and
 tokens everyone's. Out of scope is 404.
+
+What waits for the viewer (``GET /v1/disputes/unread``) is the web app's badge: a lead's
+or admin's open disputes, an agent's decisions not read yet; only the agent marks their
+own decisions read (``POST /v1/disputes/seen``, ``POST /v1/disputes/{id}/seen``).
 """
 
 from __future__ import annotations
@@ -19,14 +23,28 @@ from servicecoach.store.disputes import (
     DisputeStatus,
     dispute_counts,
     list_disputes,
+    mark_seen,
     raise_dispute,
     resolve_dispute,
+    unread_count,
 )
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import ApiViewer, Viewer, require_role
 from servicecoach.web.pages.reviews import ensure_latest, service_rubric
 
-__all__ = ["DisputeIn", "ResolveIn", "disputes", "raise_one", "resolve", "router"]
+__all__ = [
+    "DisputeIn",
+    "ResolveIn",
+    "SeenOut",
+    "UnreadOut",
+    "disputes",
+    "raise_one",
+    "resolve",
+    "router",
+    "seen_all",
+    "seen_one",
+    "unread",
+]
 
 router = APIRouter()
 Agent = Annotated[Viewer, Depends(require_role("agent"))]
@@ -58,6 +76,68 @@ class ResolveIn(BaseModel):
         default=None, ge=0, le=100, description="Accept: the new score (default: the proposed one)."
     )
     reply: str = Field(default="", max_length=MAX_REASON, description="Reject: why it stands.")
+
+
+class UnreadOut(BaseModel):
+    """How many disputes wait for the viewer (the web app's badge)."""
+
+    count: int = Field(ge=0, description="How many disputes wait for the viewer.")
+    counts: Literal["open", "decided"] = Field(
+        description="What is counted: `open` disputes in a lead's, admin's or token's "
+        "scope, waiting for a decision; an agent's `decided` disputes not marked read."
+    )
+
+
+class SeenOut(BaseModel):
+    """What marking read changed."""
+
+    marked: int = Field(ge=0, description="Decisions newly marked read (0: already read).")
+    unread: int = Field(ge=0, description="The agent's decisions still unread.")
+
+
+@router.get(
+    "/v1/disputes/unread",
+    tags=["reviews"],
+    summary="How many disputes wait for the viewer",
+    response_model=UnreadOut,
+    responses=API_ERRORS,
+)
+def unread(state: State, viewer: ApiViewer) -> UnreadOut:
+    """A lead's or admin's open disputes; an agent's decisions not marked read."""
+    with state.store.connect() as connection:
+        count = unread_count(connection, viewer.scope)
+    return UnreadOut(count=count, counts="decided" if viewer.role == "agent" else "open")
+
+
+@router.post(
+    "/v1/disputes/seen",
+    tags=["reviews"],
+    summary="Mark every decision of the agent's disputes read (the agent)",
+    response_model=SeenOut,
+    responses=API_ERRORS,
+)
+def seen_all(state: State, viewer: Agent) -> SeenOut:
+    """The agent has read every answer to their disputes; idempotent."""
+    with state.store.begin() as connection:
+        marked = mark_seen(connection, viewer.scope)
+        return SeenOut(marked=marked, unread=unread_count(connection, viewer.scope))
+
+
+@router.post(
+    "/v1/disputes/{dispute_id}/seen",
+    tags=["reviews"],
+    summary="Mark the decision of one of the agent's disputes read (the agent)",
+    response_model=SeenOut,
+    responses=API_ERRORS,
+)
+def seen_one(
+    state: State, viewer: Agent, dispute_id: Annotated[int, Path(description="The dispute.")]
+) -> SeenOut:
+    """The agent has read the answer to this dispute (an open one: nothing to read yet,
+    0 marked); idempotent. Another agent's dispute is 404."""
+    with state.store.begin() as connection:
+        marked = mark_seen(connection, viewer.scope, dispute_id)
+        return SeenOut(marked=marked, unread=unread_count(connection, viewer.scope))
 
 
 @router.get(

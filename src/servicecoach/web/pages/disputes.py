@@ -7,6 +7,14 @@ A lead (or admin) sees the disputes of their scope, open ones first, and accepts
 with the new score or rejects it with a reply (``POST /disputes/{id}/resolve``); the
 counts per skill show where the rubric may be unclear. Every action is a form POST with
 the CSRF token, answered by a redirect.
+
+The navigation's badge (``nav_badges``) counts what waits: a lead's open disputes, an
+agent's decisions not read yet, marked "new" in the lists. Reading a decision is an
+explicit POST, never a side effect of opening a page: GETs are not CSRF-checked (a
+cross-site link could otherwise mark answers read) and page GETs only read, so they keep
+working while an import holds the store's write lock. The agent marks one decision
+read from its row (``POST /disputes/{id}/seen``, on this page and the review page) or all
+of them (``POST /disputes/seen``).
 """
 
 from __future__ import annotations
@@ -22,16 +30,25 @@ from servicecoach.store.disputes import (
     DisputeStatus,
     dispute_counts,
     list_disputes,
+    mark_seen,
     raise_dispute,
     resolve_dispute,
+    unread_count,
 )
-from servicecoach.web.auth import PageViewer, Viewer, require_role, verify_csrf
+from servicecoach.web.auth import PageViewer, Viewer, require_role, safe_next_path, verify_csrf
 from servicecoach.web.pages.common import error_page
 from servicecoach.web.pages.data import reading
 from servicecoach.web.pages.reviews import ensure_latest, service_rubric
 from servicecoach.web.pages.templating import render
 
-__all__ = ["dispute_raise", "dispute_resolve", "disputes_page", "router"]
+__all__ = [
+    "dispute_raise",
+    "dispute_resolve",
+    "dispute_seen",
+    "disputes_page",
+    "disputes_seen",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 Agent = Annotated[Viewer, Depends(require_role("agent", page=True))]
@@ -53,10 +70,11 @@ def _list(
     with reading(state) as connection:
         found = list_disputes(connection, viewer.scope)
         counts = dispute_counts(connection, viewer.scope) if viewer.role != "agent" else {}
+        unread = unread_count(connection, viewer.scope) if viewer.role == "agent" else 0
     waiting = sum(1 for d in found if d.status is DisputeStatus.OPEN)
     return render(
-        request, "disputes.html", viewer, active="reviews", disputes=found, counts=counts,
-        waiting=waiting, error=error, status_code=400 if error else 200,
+        request, "disputes.html", viewer, active="disputes", disputes=found, counts=counts,
+        waiting=waiting, unread=unread, error=error, status_code=400 if error else 200,
     )  # fmt: skip
 
 
@@ -116,3 +134,24 @@ async def dispute_resolve(
     except ConfigError as exc:
         return _list(request, state, viewer, error=str(exc))
     return RedirectResponse(f"/disputes#dispute-{resolved.id}", status_code=303)
+
+
+@router.post("/disputes/seen", dependencies=[Depends(verify_csrf)])
+def disputes_seen(state: State, viewer: Agent) -> Response:
+    """Mark every decision of the agent's disputes read."""
+    with state.store.begin() as connection:
+        mark_seen(connection, viewer.scope)
+    return RedirectResponse("/disputes", status_code=303)
+
+
+@router.post("/disputes/{dispute_id}/seen", dependencies=[Depends(verify_csrf)])
+async def dispute_seen(request: Request, state: State, viewer: Agent, dispute_id: int) -> Response:
+    """Mark one decision of the agent's dispute read (back to ``next``, a local path)."""
+    form = await request.form()
+    try:
+        with state.store.begin() as connection:
+            mark_seen(connection, viewer.scope, dispute_id)
+    except NotFoundError as exc:
+        return error_page(request, viewer, 404, "Not found", str(exc))
+    back = safe_next_path(str(form.get("next") or ""), f"/disputes#dispute-{dispute_id}")
+    return RedirectResponse(back, status_code=303)

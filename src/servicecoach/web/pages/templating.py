@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from servicecoach.web.auth import Viewer, csrf_token
+from servicecoach.web.pages.nav_badges import nav_badges
 
 __all__ = ["TEMPLATES", "NavItem", "can_import", "can_note", "nav_for", "render"]
 
@@ -52,6 +53,7 @@ def nav_for(viewer: Viewer) -> list[NavItem]:
     items.append(NavItem("/issues", "Wider issues", "issues"))
     items.append(NavItem("/practice", "Practice", "practice"))
     items.append(NavItem("/reviews", "Reviews", "reviews"))
+    items.append(NavItem("/disputes", "Disputes", "disputes"))
     if can_import(viewer):
         items.append(NavItem("/import", "Import", "import"))
     return items
@@ -108,13 +110,15 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """``template`` rendered for ``viewer`` with the nav, the CSRF token and ``context``."""
+    """``template`` rendered for ``viewer`` with the nav (and its badges), the CSRF token
+    and ``context``."""
     return TEMPLATES.TemplateResponse(
         request,
         template,
         {
             "viewer": viewer,
             "nav": nav_for(viewer) if viewer is not None else [],
+            "badges": nav_badges(request, viewer) if status_code < 500 else {},
             "active": active,
             "csrf": csrf_token(request),
             "can_import": viewer is not None and can_import(viewer),
