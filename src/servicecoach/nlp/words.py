@@ -6,7 +6,15 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["is_question", "last_words", "stem"]
+__all__ = ["has_digit", "is_question", "last_words", "stem"]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def has_digit(text: str) -> bool:
+    """True when ``text`` holds a digit: a cheap test before a pattern that needs one."""
+    return _DIGIT.search(text) is not None
 
 
 @lru_cache(maxsize=65536)

@@ -448,6 +448,13 @@ def _jargon(
     return found
 
 
+def _without_links(text: str) -> str:
+    """``text`` with addresses and links replaced by a space (most sentences have none)."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return text  # what each of _LINK's three kinds needs
+    return _LINK.sub(" ", text)
+
+
 def _length_and_grade(
     message: Message, own: str, parts: list[Sentence], answers: Message | None, limit: int
 ) -> list[Evidence]:
@@ -470,7 +477,7 @@ def _length_and_grade(
                 f"(aim for under {min(limit, _RELATIVE_WORDS)} words, or a short list).",
             )
         )
-    graded = [(s, _LETTER_WORD.findall(_LINK.sub(" ", s.text))) for s in parts]
+    graded = [(s, _LETTER_WORD.findall(_without_links(s.text))) for s in parts]
     graded = [(s, w) for s, w in graded if w]
     if sum(len(w) for _, w in graded) >= _MIN_GRADED_WORDS:
         grade = flesch_kincaid_grade([w for _, w in graded])

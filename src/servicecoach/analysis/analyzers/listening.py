@@ -99,8 +99,8 @@ from servicecoach.nlp.masking import blank_visible
 from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
+from servicecoach.nlp.words import has_digit, last_words
 from servicecoach.nlp.words import is_question as _is_question
-from servicecoach.nlp.words import last_words
 from servicecoach.nlp.words import stem as _stem
 
 if TYPE_CHECKING:
@@ -314,7 +314,7 @@ class _Said:
             _Candidate(
                 _content(part, rules, numbers=False),
                 frozenset(_names(part)),
-                tuple(fold_words(_WORD, blank_visible(_NOISE, part))),
+                tuple(fold_words(_WORD, _without_noise(part))),
             )
             for part in parts
         )
@@ -574,7 +574,7 @@ def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules)
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
-    tokens = fold_words(_WORD, blank_visible(_NOISE, sentence.text))
+    tokens = fold_words(_WORD, _without_noise(sentence.text))
     about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
     shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
@@ -782,14 +782,14 @@ def _questions(message: Message, text: str, rules: _Rules) -> Iterable[_Question
 
 def _gives_time(text: str, rules: _Rules) -> bool:
     """True when ``text`` names a time: a day, a date, a clock time or a number of days."""
-    if _TIME.search(text):
+    if has_digit(text) and _TIME.search(text):  # every time _TIME knows has a digit
         return True
     return any(m.label == "time_answer" for m in rules.lexicon.matcher.find(text))
 
 
 def _restates(text: str, said: _Said, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
-    tokens = fold_words(_WORD, blank_visible(_NOISE, text))
+    tokens = fold_words(_WORD, _without_noise(text))
     confirms = _confirms(text, tokens)
     if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
@@ -831,7 +831,7 @@ def _alike(tokens: Sequence[str], theirs: Sequence[str]) -> float:
 def _names(text: str) -> set[str]:
     """Stems of capitalised words inside sentences (brand and place names)."""
     found: set[str] = set()
-    for sentence in sentences(blank_visible(_NOISE, text)):
+    for sentence in sentences(_without_noise(text)):
         for word in _WORD.findall(sentence.text)[1:]:
             if word[0].isupper():
                 found.add(_stem(fold(word)))
@@ -873,7 +873,7 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
     """
     return frozenset(
         _stem(word)
-        for word in fold_words(_WORD, blank_visible(_NOISE, text))
+        for word in fold_words(_WORD, _without_noise(text))
         if word not in rules.stopwords
         and (len(word) > 1 or word.isdigit())
         and (numbers or not any(c.isdigit() for c in word))
@@ -896,6 +896,13 @@ def _after_spaces(text: str, start: int) -> int:
     """The first offset at or after ``start`` that is not a space."""
     spaces = _SPACES.match(text, start)
     return spaces.end() if spaces else start
+
+
+def _without_noise(text: str) -> str:
+    """``text`` with its @handles and links blanked out (most texts have neither)."""
+    if "@" not in text and "://" not in text and "www." not in text.lower():
+        return text  # what _NOISE needs: an "@", "http(s)://" or "www." in any case
+    return blank_visible(_NOISE, text)
 
 
 def _evidence(

@@ -80,6 +80,7 @@ from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex
+from servicecoach.nlp.words import has_digit
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
@@ -356,7 +357,7 @@ def _read_reply(
         if number >= 0:
             labels[number].add(match.label)
             first[number].setdefault(match.label, match)
-    for clock in _CLOCK.finditer(own):
+    for clock in _CLOCK.finditer(own) if has_digit(own) else ():  # a clock time has one
         number = sentence_of(clock.start())
         if number >= 0:
             labels[number].add("next_step")
