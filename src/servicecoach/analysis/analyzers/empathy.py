@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from statistics import mean
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
@@ -83,8 +83,10 @@ _CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word and where it is (a tuple: made for every word of every reply, and a tuple
+    is built three times faster than a frozen dataclass)."""
+
     start: int
     end: int
     word: str  # folded
