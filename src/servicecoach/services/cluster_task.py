@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from servicecoach.errors import Problem
-from servicecoach.ingest.parquet.slices import FileSlice, read_slice
+from servicecoach.ingest.base import Item
+from servicecoach.ingest.parquet.slices import FileSlice, SliceRead, read_slice
 from servicecoach.model.conversation import Conversation
 from servicecoach.store.limits import storage_problem
 
@@ -214,19 +215,13 @@ def analyze_parquet_part(part: ParquetPart, settings: PipelineSettings) -> list[
     from servicecoach.services.analysis import RenderedResult
 
     worker = _worker_name()
-    reads = [(piece, read_slice(piece, worker)) for piece in part.slices]
-    checked: list[tuple[FileSlice, list[Conversation | Problem]]] = []
+    reads: list[tuple[FileSlice, SliceRead, list[Item]]] = []
     conversations: list[Conversation] = []
-    for piece, read in reads:
-        items: list[Conversation | Problem] = []
-        for item in read.items:
-            why = None if isinstance(item, Problem) else storage_problem(item)
-            if why is not None and isinstance(item, Conversation):
-                item = Problem(Path(piece.path), f"conversation {item.id!r}", *why)
-            elif isinstance(item, Conversation):
-                conversations.append(item)
-            items.append(item)
-        checked.append((piece, items))
+    for piece in part.slices:
+        read = read_slice(piece, worker)
+        items = [_checked(item, piece.path) for item in read.items]
+        conversations.extend(item for item in items if isinstance(item, Conversation))
+        reads.append((piece, read, items))
     rendered = iter(
         [
             RenderedResult(json.dumps(result.to_dict(), ensure_ascii=False), len(result.failures))
@@ -240,5 +235,12 @@ def analyze_parquet_part(part: ParquetPart, settings: PipelineSettings) -> list[
             read.ended,
             read.failure,
         )
-        for (piece, items), (_, read) in zip(checked, reads, strict=True)
+        for piece, read, items in reads
     ]
+
+
+def _checked(item: Item, path: str) -> Item:
+    """The item as ``read_plan`` passes it on: an unstorable conversation is a problem."""
+    if isinstance(item, Problem) or (why := storage_problem(item)) is None:
+        return item
+    return Problem(Path(path), f"conversation {item.id!r}", *why)

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, select
 from servicecoach.errors import ConfigError, InvalidFileError, NotFoundError, Problem
 from servicecoach.ingest.base import Importer, ImportOptions, Item, Source
 from servicecoach.ingest.parquet import ParquetImporter
+from servicecoach.ingest.parquet.arrow import require_pyarrow
 from servicecoach.model.conversation import Channel, Conversation
 from servicecoach.services.analysis import RenderedResult, Runner
 from servicecoach.services.cluster import Task, run_partitions
@@ -165,11 +166,9 @@ def _replay(conversations: Iterable[Conversation]) -> Iterator[RenderedResult]:
 
 def _parquet_inputs(plan: ImportPlan) -> list[Path] | None:
     """Every file of ``plan`` when all are read as Parquet (and pyarrow is here), else None."""
-    if not plan.groups or not all(isinstance(i, ParquetImporter) for i, _ in plan.groups):
-        return None
+    if not plan.groups or not all(type(i) is ParquetImporter for i, _ in plan.groups):
+        return None  # a plugin's own Parquet reader is read here, as it reads
     try:
-        from servicecoach.ingest.parquet.arrow import require_pyarrow
-
         require_pyarrow()
     except ConfigError:  # the importer reports each file, as without a cluster
         return None
