@@ -77,8 +77,14 @@ def test_plugins_example_is_found_through_its_entry_point(
     ]
 
 
-def _servicecoach(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+def _servicecoach(
+    site: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), *sys.path]),
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "servicecoach", *args],
         capture_output=True,

@@ -12,16 +12,24 @@ and implements a hook in it::
     @hookimpl
     def register_importers(register):
         register(MyHelpdeskImporter())
+
+Every installed plugin loads, unless ``SERVICECOACH_PLUGINS`` names the ones to load
+(comma-separated entry-point names; ``none`` for built-ins only): a way to rule out a
+plugin when something goes wrong, or to pin what a shared server runs.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 import pluggy
+
+from servicecoach.errors import ConfigError
 
 if TYPE_CHECKING:
     from servicecoach.analysis.analyzer import Analyzer
@@ -30,13 +38,18 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV",
     "Hooks",
+    "chosen_plugins",
     "hookimpl",
     "hookspec",
     "plugin_manager",
+    "plugin_origins",
 ]
 
 ENTRY_POINT_GROUP = "servicecoach"
+PLUGINS_ENV = "SERVICECOACH_PLUGINS"
+"""Environment variable: the installed plugins to load, by entry-point name (default all)."""
 BUILTIN_PLUGINS: dict[str, str] = {
     "servicecoach.builtin_importers": "servicecoach.ingest.builtin",
     "servicecoach.builtin_analyzers": "servicecoach.analysis.builtin",
@@ -67,5 +80,44 @@ def plugin_manager() -> pluggy.PluginManager:
     manager.add_hookspecs(Hooks)
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
-    manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    chosen = chosen_plugins(os.environ.get(PLUGINS_ENV))
+    if chosen is None:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for name in sorted(chosen or ()):
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
     return manager
+
+
+def chosen_plugins(setting: str | None) -> frozenset[str] | None:
+    """The installed plugins ``SERVICECOACH_PLUGINS`` lets load; ``None`` for all of them.
+
+    Raises:
+        ConfigError: it names a plugin that is not installed (a typo would otherwise
+            silently load nothing).
+    """
+    if setting is None or not setting.strip():
+        return None
+    names = frozenset(n.strip() for n in setting.split(",") if n.strip())
+    if names == {"none"}:
+        return frozenset()
+    installed = {point.name for point in entry_points(group=ENTRY_POINT_GROUP)}
+    if unknown := sorted(names - installed):
+        have = ", ".join(sorted(installed)) or "none"
+        raise ConfigError(
+            f"{PLUGINS_ENV} names {', '.join(unknown)}, which is not installed "
+            f"(installed plugins: {have}; 'none' loads the built-ins only)"
+        )
+    return names
+
+
+def plugin_origins(manager: pluggy.PluginManager) -> dict[str, str]:
+    """Each registered plugin's name and where it comes from: ``built-in``, or the
+    distribution that installed it with its version."""
+    installed = {
+        id(plugin): f"{dist.project_name} {dist.version}"
+        for plugin, dist in manager.list_plugin_distinfo()
+    }
+    return {
+        name: "built-in" if name in BUILTIN_PLUGINS else installed.get(id(plugin), "registered")
+        for name, plugin in manager.list_name_plugin()
+    }

@@ -10,7 +10,7 @@ from servicecoach.analysis.analyzer import Analyzer
 from servicecoach.errors import ConfigError
 from servicecoach.plugins import plugin_manager
 
-__all__ = ["analyzers"]
+__all__ = ["analyzer_plugins", "analyzers"]
 
 
 def analyzers(manager: pluggy.PluginManager | None = None) -> Mapping[str, Analyzer]:
@@ -28,3 +28,15 @@ def analyzers(manager: pluggy.PluginManager | None = None) -> Mapping[str, Analy
 
     (manager or plugin_manager()).hook.register_analyzers(register=register)
     return dict(sorted(found.items()))
+
+
+def analyzer_plugins(manager: pluggy.PluginManager | None = None) -> dict[str, str]:
+    """Which plugin registers each analyser, by analyser name (for ``analyzers list``)."""
+    found: dict[str, str] = {}
+    for impl in (manager or plugin_manager()).hook.register_analyzers.get_hookimpls():
+
+        def register(analyzer: Analyzer, plugin: str = impl.plugin_name) -> None:
+            found.setdefault(analyzer.name, plugin)
+
+        impl.function(register=register)
+    return found

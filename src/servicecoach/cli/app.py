@@ -12,6 +12,7 @@ from typer.exceptions import TyperException
 from servicecoach import __version__
 from servicecoach.cli.agents_cmd import agents_app
 from servicecoach.cli.analyze_cmd import analyze_command
+from servicecoach.cli.analyzers_cmd import analyzers_app
 from servicecoach.cli.check_cmd import check_command
 from servicecoach.cli.customers_cmd import customers_app
 from servicecoach.cli.demo_cmd import demo_command
@@ -47,6 +48,7 @@ app.command("export")(export_command)
 app.command("analyze")(analyze_command)
 app.command("check")(check_command)
 app.command("formats")(formats_command)
+app.add_typer(analyzers_app, name="analyzers")
 app.command("demo")(demo_command)
 app.command("eval")(eval_command)
 app.add_typer(practice_app, name="practice")

@@ -1,0 +1,61 @@
+"""``servicecoach analyzers list``: the analysers loaded, what each scores, and from where."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from servicecoach.cli.options import JsonOption
+from servicecoach.cli.output import console, print_json
+
+__all__ = ["analyzers_app"]
+
+analyzers_app = typer.Typer(
+    help="The analysers servicecoach scores with: built-in and from installed plugins.",
+    no_args_is_help=True,
+)
+
+
+@analyzers_app.command("list")
+def list_command(json_output: JsonOption = False) -> None:
+    """List the analysers loaded: the skill each scores, its version, and its plugin.
+
+    Installed plugins load unless SERVICECOACH_PLUGINS names the ones to load
+    (comma-separated; 'none' for the built-ins only).
+    """
+    from servicecoach.analysis.registry import analyzer_plugins, analyzers
+    from servicecoach.plugins import plugin_manager, plugin_origins
+
+    manager = plugin_manager()
+    found = analyzers(manager)
+    plugins = analyzer_plugins(manager)
+    origins = plugin_origins(manager)
+    rows = [
+        {
+            "name": analyzer.name,
+            "skill": analyzer.skill,
+            "version": analyzer.version,
+            "live": analyzer.live,
+            "plugin": plugins.get(name, ""),
+            "from": origins.get(plugins.get(name, ""), ""),
+        }
+        for name, analyzer in found.items()
+    ]
+    if json_output:
+        print_json(rows)
+        return
+    table = Table(header_style="bold", box=None)
+    for column in ("analyser", "skill", "version", "live assist", "from"):
+        table.add_column(column, no_wrap=True)
+    for row in rows:
+        origin = str(row["from"])
+        if origin != "built-in":  # the distribution, and the plugin's entry-point name
+            origin = f"{origin} ({row['plugin']})"
+        table.add_row(
+            str(row["name"]),
+            str(row["skill"]),
+            f"v{row['version']}",
+            "yes" if row["live"] else "no",
+            origin,
+        )
+    console.print(table)
