@@ -46,7 +46,7 @@ def test_rubric_documented_example_is_valid() -> None:
         ("[weights]\nempathy = -1\n", "weight of empathy must be 0 or more"),
         ("[responsiveness.targets_minutes]\npigeon = 5\n", "responsiveness.targets_minutes.pigeon"),
         ("[responsiveness.targets_minutes]\nemail = 0\n", "more than 0 minutes"),
-        ('[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n', "unknown time zone"),
+        ('[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n', "is not a known time zone"),
         ('[responsiveness.business_hours]\ntimezone = "UTC"\ndays = [7]\n', "weekday numbers"),
         ("[colours]\nred = 1\n", "colours"),
         ("weights = [", "not valid TOML"),
@@ -96,14 +96,14 @@ def test_rubric_bad_file_on_the_command_line(
     assert "unknown skill 'telepathy'" in result.err
 
 
-def test_rubric_analyser_settings_are_checked_when_the_pipeline_is_built() -> None:
-    from servicecoach.analysis.analyzers.responsiveness import ResponsivenessAnalyzer
-    from servicecoach.rubric import BusinessHours, Responsiveness
+def test_rubric_business_hours_are_checked_as_the_analyser_reads_them() -> None:
+    from pydantic import ValidationError
 
-    hours = BusinessHours(timezone="UTC", start="17:00", end="09:00")  # type: ignore[arg-type]
-    rubric = Rubric(responsiveness=Responsiveness(business_hours=hours))
-    with pytest.raises(ConfigError):
-        Pipeline.from_rubric(rubric, [ResponsivenessAnalyzer()])
+    from servicecoach.rubric import BusinessHours
+
+    with pytest.raises(ValidationError, match="must be later than start"):
+        BusinessHours(timezone="UTC", start="17:00", end="09:00")
+    assert BusinessHours(timezone="UTC", end="24:00").end == "24:00"
 
 
 def test_rubric_phrases_are_scored_by_clarity() -> None:
@@ -124,3 +124,35 @@ def test_rubric_phrases_are_scored_by_clarity() -> None:
     assert finding.score == (plain.score or 0) - 10 + 5
     with pytest.raises(ConfigError, match="unknown option"):
         Pipeline([ClarityAnalyzer()], {"clarity": {"banned": ["x"]}})
+
+
+def test_rubric_business_hours_to_midnight_and_toml_times(tmp_path: Path) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text(
+        '[responsiveness.business_hours]\ntimezone = "UTC"\nstart = 08:00:00\nend = "24:00"\n',
+        encoding="utf-8",
+    )
+    hours = load_rubric(path).analyzer_config()["responsiveness"]["business_hours"]
+    assert (hours["start"], hours["end"]) == ("08:00", "24:00")
+
+
+@pytest.mark.parametrize(
+    ("hours", "needle"),
+    [
+        ('start = "17:00"\nend = "09:00"', "must be later than start ('17:00')"),
+        ('start = "9am"', 'business_hours.start must be a 24-hour time "HH:MM"'),
+        ('end = "24:30"', "business_hours.end must be a 24-hour time"),
+    ],
+)
+def test_rubric_business_hours_errors_name_the_file_and_key(
+    tmp_path: Path, hours: str, needle: str
+) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text(
+        f'[responsiveness.business_hours]\ntimezone = "UTC"\n{hours}\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_rubric(path)
+    message = str(raised.value)
+    assert str(path) in message and "responsiveness.business_hours" in message
+    assert needle in message and "Value error" not in message

@@ -43,7 +43,6 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -70,28 +69,38 @@ class _Strict(BaseModel):
 
 
 class BusinessHours(_Strict):
-    """When the team works; only these hours count toward a customer's wait."""
+    """When the team works; only these hours count toward a customer's wait.
+
+    ``start`` and ``end`` are "HH:MM" (a TOML time such as ``09:00:00`` is taken too);
+    ``end = "24:00"`` runs to midnight. The values are checked by the responsiveness
+    analyser's own reading of them, so the rubric and the analyser cannot disagree.
+    """
 
     timezone: str
     days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
-    start: time = time(9, 0)
-    end: time = time(17, 0)
+    start: str = "09:00"
+    end: str = "17:00"
 
-    @field_validator("timezone")
+    @field_validator("start", "end", mode="before")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/London)") from None
+    def _clock_text(cls, value: object) -> object:
+        if isinstance(value, time):  # TOML's unquoted local time
+            return value.strftime("%H:%M")
         return value
 
-    @field_validator("days")
-    @classmethod
-    def _weekdays(cls, value: list[int]) -> list[int]:
-        if not value or any(not 0 <= d <= 6 for d in value):
-            raise ValueError("days are weekday numbers 0 (Monday) to 6 (Sunday)")
-        return sorted(set(value))
+    @model_validator(mode="after")
+    def _readable(self) -> BusinessHours:
+        from servicecoach.analysis.analyzers.responsiveness import (
+            BusinessHours as Reading,  # the analyser's reading decides (one source of truth)
+        )
+
+        try:
+            Reading.from_config(
+                {"timezone": self.timezone, "days": self.days, "start": self.start, "end": self.end}
+            )
+        except ConfigError as error:
+            raise ValueError(str(error).removeprefix("responsiveness: ")) from None
+        return self
 
 
 class Responsiveness(_Strict):
@@ -280,8 +289,8 @@ class Rubric(_Strict):
             config["business_hours"] = {
                 "timezone": hours.timezone,
                 "days": hours.days,
-                "start": hours.start.strftime("%H:%M"),
-                "end": hours.end.strftime("%H:%M"),
+                "start": hours.start,
+                "end": hours.end,
             }
         out: dict[str, dict[str, Any]] = {"responsiveness": config} if config else {}
         phrases = {k: v for k, v in self.phrases.model_dump().items() if v}
@@ -310,7 +319,9 @@ def load_rubric(path: Path | None) -> Rubric:
         return Rubric.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+            f"{'.'.join(str(p) for p in error['loc'])}: "
+            f"{str(error['msg']).removeprefix('Value error, ')}"
+            for error in exc.errors()
         )
         raise ConfigError(f"rubric {path}: {problems}") from None
 
