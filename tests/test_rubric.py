@@ -46,7 +46,10 @@ def test_rubric_documented_example_is_valid() -> None:
         ("[weights]\nempathy = -1\n", "weight of empathy must be 0 or more"),
         ("[responsiveness.targets_minutes]\npigeon = 5\n", "responsiveness.targets_minutes.pigeon"),
         ("[responsiveness.targets_minutes]\nemail = 0\n", "more than 0 minutes"),
-        ('[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n', "is not a known time zone"),
+        (
+            '[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n',
+            "is not a known time zone",
+        ),
         ('[responsiveness.business_hours]\ntimezone = "UTC"\ndays = [7]\n', "weekday numbers"),
         ("[colours]\nred = 1\n", "colours"),
         ("weights = [", "not valid TOML"),

@@ -17,7 +17,7 @@ analyzers_app = typer.Typer(
 
 
 @analyzers_app.command("list")
-def list_command(json_output: JsonOption = False) -> None:
+def _list_command(json_output: JsonOption = False) -> None:
     """List the analysers loaded: the skill each scores, its version, and its plugin.
 
     Installed plugins load unless SERVICECOACH_PLUGINS names the ones to load
