@@ -30,17 +30,32 @@ class Lexicon:
     matcher: PhraseMatcher
     _words: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
+    def section(self, name: str) -> dict[str, Any]:
+        """The section ``[name]`` of the file.
+
+        Raises:
+            ConfigError: the file has no such section. A misspelt name must fail loudly,
+                not read as an empty list that quietly switches a rule off.
+        """
+        found = self.sections.get(name)
+        if found is None:
+            raise ConfigError(
+                f"lexicon {self.name}.toml has no section [{name}] "
+                f"(its sections: {', '.join(sorted(self.sections))})"
+            )
+        return found
+
     def words(self, section: str) -> frozenset[str]:
         """The ``words`` list of a section, lower-cased (built once per section)."""
         found = self._words.get(section)
         if found is None:
-            found = frozenset(w.lower() for w in self.sections.get(section, {}).get("words", []))
+            found = frozenset(w.lower() for w in self.section(section).get("words", []))
             self._words[section] = found
         return found
 
     def suggestion(self, section: str) -> str | None:
         """The ``suggestion`` of a section, if it has one."""
-        value = self.sections.get(section, {}).get("suggestion")
+        value = self.section(section).get("suggestion")
         return str(value) if value is not None else None
 
 

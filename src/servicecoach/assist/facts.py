@@ -118,7 +118,7 @@ def _emotion(
 @cache
 def _problem_matcher() -> PhraseMatcher:
     lexicon = load_lexicon("apology")
-    return PhraseMatcher.from_lists({"problem": lexicon.sections["problem"]["phrases"]})
+    return PhraseMatcher.from_lists({"problem": lexicon.section("problem")["phrases"]})
 
 
 def _report(messages: Sequence[Message], templates: Templates) -> str | None:
@@ -207,7 +207,7 @@ def _especially(said: Sequence[Message], templates: Templates) -> str | None:
 
 @cache
 def _breaks() -> tuple[frozenset[str], frozenset[str]]:
-    section = load_lexicon("empathy").sections.get("openers", {})
+    section = load_lexicon("empathy").section("openers")
     breaks = frozenset(fold(w) for w in section.get("breaks", []))
     not_about = frozenset(fold(w) for w in section.get("not_about", []))
     return breaks, not_about

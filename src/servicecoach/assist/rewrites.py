@@ -240,7 +240,7 @@ def _invite(target: Target, facts: Facts, templates: Templates) -> str:
 def _data_matcher() -> PhraseMatcher:
     lexicon = load_lexicon("public_to_private")
     return PhraseMatcher.from_lists(
-        {"data": lexicon.sections["data"]["phrases"], "ask": lexicon.sections["ask"]["phrases"]}
+        {"data": lexicon.section("data")["phrases"], "ask": lexicon.section("ask")["phrases"]}
     )
 
 
@@ -305,7 +305,7 @@ def _unanswered(target: Target, facts: Facts, templates: Templates) -> str:
 
 @cache
 def _reask_step_prefix() -> str:
-    template = str(load_lexicon("listening").sections.get("suggestions", {}).get("reask_step", ""))
+    template = str(load_lexicon("listening").section("suggestions").get("reask_step", ""))
     return template.split("{", 1)[0]
 
 

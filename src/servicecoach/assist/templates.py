@@ -42,16 +42,34 @@ class Templates:
     negative: tuple[Pattern, ...]
 
     def text(self, section: str, key: str) -> str:
-        """One template (empty when missing)."""
-        return str(self.sections.get(section, {}).get(key, ""))
+        """One template."""
+        return str(self._entry(section, key))
 
     def table(self, section: str) -> dict[str, Any]:
-        """One table (empty when missing)."""
-        return dict(self.sections.get(section, {}))
+        """One table."""
+        return dict(self._table(section))
 
     def words(self, section: str, key: str) -> frozenset[str]:
         """A word list, lower-cased."""
-        return frozenset(str(w).lower() for w in self.sections.get(section, {}).get(key, []))
+        return frozenset(str(w).lower() for w in self._entry(section, key))
+
+    def _table(self, section: str) -> dict[str, Any]:
+        found = self.sections.get(section)
+        if found is None:  # a misspelt name must fail loudly, not read as empty
+            raise ConfigError(
+                f"assist/rewrites.toml has no table [{section}] "
+                f"(its tables: {', '.join(sorted(self.sections))})"
+            )
+        return found
+
+    def _entry(self, section: str, key: str) -> Any:
+        table = self._table(section)
+        if key not in table:
+            raise ConfigError(
+                f"assist/rewrites.toml: [{section}] has no {key!r} "
+                f"(it has: {', '.join(sorted(table))})"
+            )
+        return table[key]
 
 
 def _patterns(data: dict[str, Any], key: str) -> tuple[Pattern, ...]:

@@ -122,7 +122,7 @@ class _Rules:
     @classmethod
     def load(cls) -> _Rules:
         lexicon = load_lexicon("clarity")
-        jargon = lexicon.sections.get("jargon", {})
+        jargon = lexicon.section("jargon")
         return cls(
             lexicon=lexicon,
             conditional=lexicon.words("conditional"),

@@ -116,14 +116,14 @@ class _Rules:
         lexicon = load_lexicon("empathy")
 
         def words(section: str, key: str) -> frozenset[str]:
-            return frozenset(fold(w) for w in lexicon.sections.get(section, {}).get(key, []))
+            return frozenset(fold(w) for w in lexicon.section(section).get(key, []))
 
         return cls(
             lexicon=lexicon,
             negators=lexicon.words("negation"),
             feelings=lexicon.words("feelings"),
-            near=int(lexicon.sections.get("lead_near", {}).get("window", 2)),
-            far=int(lexicon.sections.get("lead_far", {}).get("window", 6)),
+            near=int(lexicon.section("lead_near").get("window", 2)),
+            far=int(lexicon.section("lead_far").get("window", 6)),
             stopwords=lexicon.words("stopwords"),
             generic=words("personal", "generic"),
             ambiguous=words("personal", "ambiguous_names"),
@@ -136,7 +136,7 @@ class _Rules:
         )
 
     def text(self, section: str, key: str) -> str:
-        return str(self.lexicon.sections.get(section, {}).get(key, ""))
+        return str(self.lexicon.section(section).get(key, ""))
 
 
 @dataclass(slots=True)

@@ -215,18 +215,18 @@ class _Rules:
     @classmethod
     def load(cls) -> _Rules:
         lexicon = load_lexicon("listening")
-        give = lexicon.sections.get("give_name", {})
+        give = lexicon.section("give_name")
         return cls(
             lexicon=lexicon,
             stopwords=lexicon.words("stopwords"),
             negators=frozenset({"not", "never", "no", "n't", "without"}),
-            again_verbs=tuple(fold(w) for w in lexicon.sections.get("again", {}).get("verbs", [])),
+            again_verbs=tuple(fold(w) for w in lexicon.section("again").get("verbs", [])),
             introduces=frozenset(fold(p) for p in give.get("introduces", [])),
             signoffs=frozenset(fold(p) for p in give.get("signoffs", [])),
         )
 
     def suggestion(self, key: str) -> str:
-        return str(self.lexicon.sections.get("suggestions", {}).get(key, ""))
+        return str(self.lexicon.section("suggestions").get(key, ""))
 
 
 @dataclass(frozen=True, slots=True)

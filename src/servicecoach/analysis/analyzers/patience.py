@@ -96,24 +96,20 @@ class _Rules:
     @classmethod
     def load(cls) -> _Rules:
         lexicon = load_lexicon("patience")
-        section = lexicon.sections.get("obviously", {})
+        section = lexicon.section("obviously")
         return cls(
             lexicon=lexicon,
             acronyms=lexicon.words("shouting"),
             obviously_after=tuple(fold(w) for w in section.get("after", [])),
             benign_after_you=tuple(fold(w) for w in section.get("benign_after_you", [])),
             calm_subjects=frozenset(
-                fold(w) for w in lexicon.sections.get("dismissive", {}).get("calm_subjects", [])
+                fold(w) for w in lexicon.section("dismissive").get("calm_subjects", [])
             ),
-            expected=frozenset(
-                fold(w) for w in lexicon.sections.get("blame", {}).get("expected", [])
-            ),
+            expected=frozenset(fold(w) for w in lexicon.section("blame").get("expected", [])),
             benign=PhraseMatcher.from_lists(
-                {"benign": lexicon.sections.get("impolite", {}).get("benign", [])}
+                {"benign": lexicon.section("impolite").get("benign", [])}
             ),
-            bang_cues=PhraseMatcher.from_lists(
-                {"cue": lexicon.sections.get("bangs", {}).get("cues", [])}
-            ),
+            bang_cues=PhraseMatcher.from_lists({"cue": lexicon.section("bangs").get("cues", [])}),
         )
 
 
