@@ -75,7 +75,7 @@ class PhraseMatcher:
             if key:
                 # the phrase, its label, and whether it starts and ends with a word character
                 # (then the text must not continue the word there)
-                value = (key, label, _is_word(key[0]), _is_word(key[-1]))
+                value = (len(key), label, _is_word(key[0]), _is_word(key[-1]))
                 self._automaton.add_word(key, value)
                 self.size += 1
         if self.size:
@@ -99,9 +99,9 @@ class PhraseMatcher:
         folded = _fold_text(text)
         size = len(folded)
         found: list[PhraseMatch] = []
-        for end_index, (phrase, label, word_start, word_end) in self._automaton.iter(folded):
+        for end_index, (length, label, word_start, word_end) in self._automaton.iter(folded):
             end = end_index + 1
-            start = end - len(phrase)
+            start = end - length
             if word_start and start > 0:
                 before = folded[start - 1]
                 if before.isalnum() or before == "_":
@@ -111,6 +111,8 @@ class PhraseMatcher:
                 if after.isalnum() or after == "_":
                     continue
             found.append(PhraseMatch(start, end, text[start:end], label))
+        if len(found) < 2:
+            return found  # nothing to order or join
         found.sort(key=lambda m: (m.start, -m.end))
         if not longest:
             return found
