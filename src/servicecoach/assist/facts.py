@@ -20,6 +20,7 @@ from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.assist.templates import Templates
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatcher, fold
 from servicecoach.nlp.sentences import sentences
 
@@ -27,7 +28,6 @@ __all__ = ["Facts", "gather_facts", "second_person"]
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE = re.compile(r"[,;:()]|\s[-–—]\s")
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _ASIDE = re.compile(r"(?<!\s)\s*\([^()]*\)")
 """An aside in brackets with the spaces before it (tried where the spaces begin)."""
 _HANDLE = re.compile(r"(?<![\w.])@\w+[:,]?\s*")

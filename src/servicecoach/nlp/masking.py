@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["blank_visible", "mask"]
+__all__ = ["QUOTED", "QUOTE_LINE", "blank_visible", "mask"]
 
 _VISIBLE = re.compile(r"\S")
+
+QUOTE_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+"""A line an email quotes from an earlier message ("> When will it arrive?")."""
+QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
+"""A quoted line, or words in quotation marks on one line (the customer's, or a title)."""
 
 
 def mask(pattern: re.Pattern[str], text: str) -> str:

@@ -50,6 +50,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -71,7 +72,6 @@ _RELATIVE_WORDS = 80
 _MAX_GRADE = 10.0
 _MIN_GRADED_WORDS = 20
 
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _WORD = re.compile(r"[\w']+")
 _LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")

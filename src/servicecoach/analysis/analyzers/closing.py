@@ -50,6 +50,8 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
+from servicecoach.nlp.masking import QUOTED as _QUOTED
 from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import Sentence, sentences
@@ -72,8 +74,6 @@ _PUSH = frozenset({"check", "close", "signoff"})
 _CLOSING = frozenset({"check", "close", "signoff", "warm", "recap"})
 _WARM = frozenset({"signoff", "warm"})
 
-_QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
-_LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")

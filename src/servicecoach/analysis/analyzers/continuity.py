@@ -27,7 +27,6 @@ count the ``continuity.retell`` evidence this analyser records.
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
@@ -38,6 +37,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, fold
 
 __all__ = ["ContinuityAnalyzer"]
@@ -46,8 +46,6 @@ _RETELL = (
     "Read the customer's earlier contacts before replying and say so, e.g. \"I can see you "
     "called us yesterday about the missing parcel - you won't need to explain it again.\""
 )
-
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 
 
 class ContinuityAnalyzer(Analyzer):

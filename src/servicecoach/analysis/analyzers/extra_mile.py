@@ -41,6 +41,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import fold
 from servicecoach.nlp.sentences import sentences
@@ -55,7 +56,6 @@ _NEGATION_WINDOW = 4
 _REQUEST_WORDS = 4
 """A customer message this long, without thanks or goodbyes, is taken as a request."""
 
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -95,6 +95,7 @@ from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import blank_visible
 from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -146,7 +147,6 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 long run, the scan to its end was quadratic)."""
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _SPACES = re.compile(r"\s*")
 _NOT_DIGIT = re.compile(r"\D")
 _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)

@@ -41,6 +41,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -52,7 +53,6 @@ _PRESSURE = (
     "it saves you two months' fees - the choice is yours.\""
 )
 
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _ASKS_OR_LINKS = re.compile(r"\?|https?://|www\.", re.IGNORECASE)
 """A question or a link is no reason given, whatever the acts head reads in it."""
 _ANYWHERE = frozenset(

@@ -76,6 +76,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
@@ -105,7 +106,6 @@ _AGENT = _STEPS | {"alternative"}
 _QUIET = frozenset({"holding", "thanks", "refusal"})
 _NOT_DIAGNOSTIC = frozenset({"not_diagnostic", "follow_up", "offer"})
 
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NEGATED_AFTER = re.compile(r"n't|'t|\s+not\b|\s+never\b|\s+no\b")
 _CLOCK = re.compile(

@@ -50,6 +50,8 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
+from servicecoach.nlp.masking import QUOTED as _QUOTED
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import sentences
 from servicecoach.privacy.addresses import find_addresses
@@ -102,8 +104,6 @@ _ROLE_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _HANDLES = re.compile(r"(?:@\w+[\s,:]*)+")
-_LINE_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
-_QUOTED = re.compile(r'^[ \t]*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
 _WORD = re.compile(r"[\w']+")
 _LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 

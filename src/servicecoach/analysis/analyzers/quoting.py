@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import fold
 
 __all__ = ["CustomerWords", "normalise", "own_words"]
 
-_QUOTE_LINE = re.compile(r"(?m)^[ \t]*>.*$")
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _SPACES = re.compile(r"\s+")
 
