@@ -46,6 +46,7 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -293,14 +294,3 @@ def _negated(text: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
 
 def _is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip("\"')]}*~^ ").endswith("?")
-
-
-def _evidence(
-    message: Message,
-    start: int,
-    end: int,
-    signal: str,
-    polarity: int,
-    suggestion: str | None = None,
-) -> Evidence:
-    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)

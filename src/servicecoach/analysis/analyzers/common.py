@@ -26,6 +26,7 @@ __all__ = [
     "learned_acts",
     "matches",
     "replies",
+    "span_evidence",
 ]
 
 _WORD = re.compile(r"[\w']+")
@@ -66,6 +67,18 @@ def evidence(
 ) -> Evidence:
     """Evidence for a phrase match in a message."""
     return Evidence(message.id, match.start, match.end, signal, polarity, match.phrase, suggestion)
+
+
+def span_evidence(
+    message: Message,
+    start: int,
+    end: int,
+    signal: str,
+    polarity: int,
+    suggestion: str | None = None,
+) -> Evidence:
+    """Evidence for the span ``[start, end)`` of a message, quoting its exact words."""
+    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)
 
 
 def learned_acts(context: Context, index: int) -> Acts:

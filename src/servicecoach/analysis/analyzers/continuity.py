@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import is_negated, span_evidence
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
@@ -101,12 +101,4 @@ def _mask_lines(text: str) -> str:
 def _evidence(
     message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
 ) -> Evidence:
-    return Evidence(
-        message.id,
-        match.start,
-        match.end,
-        signal,
-        polarity,
-        message.text[match.start : match.end],
-        suggestion,
-    )
+    return span_evidence(message, match.start, match.end, signal, polarity, suggestion)

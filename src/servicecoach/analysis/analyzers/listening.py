@@ -86,6 +86,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
@@ -903,17 +904,6 @@ def _without_noise(text: str) -> str:
     if "@" not in text and "://" not in text and "www." not in text.lower():
         return text  # what _NOISE needs: an "@", "http(s)://" or "www." in any case
     return blank_visible(_NOISE, text)
-
-
-def _evidence(
-    message: Message,
-    start: int,
-    end: int,
-    signal: str,
-    polarity: int,
-    suggestion: str | None = None,
-) -> Evidence:
-    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)
 
 
 def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:

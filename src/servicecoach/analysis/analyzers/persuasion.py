@@ -33,7 +33,7 @@ import re
 from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
+from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts, span_evidence
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
@@ -175,12 +175,4 @@ def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> l
 def _evidence(
     message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
 ) -> Evidence:
-    return Evidence(
-        message.id,
-        match.start,
-        match.end,
-        signal,
-        polarity,
-        message.text[match.start : match.end],
-        suggestion,
-    )
+    return span_evidence(message, match.start, match.end, signal, polarity, suggestion)

@@ -68,6 +68,7 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
+from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions, rule_weights
@@ -505,14 +506,3 @@ def _is_question(parts: list[Sentence], number: int) -> bool:
 
 def _from_match(message: Message, match: PhraseMatch, signal: str) -> Evidence:
     return _evidence(message, match.start, match.end, signal, 1)
-
-
-def _evidence(
-    message: Message,
-    start: int,
-    end: int,
-    signal: str,
-    polarity: int,
-    suggestion: str | None = None,
-) -> Evidence:
-    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)

@@ -46,6 +46,7 @@ from typing import ClassVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -405,14 +406,3 @@ def _missing(reply: Message) -> Evidence:
     if handles and handles.end() < end:
         start = handles.end()  # "@dana Sorry!" quotes "Sorry!"
     return _evidence(reply, start, end, _MISSING, -1, _MISSING_SUGGESTION)
-
-
-def _evidence(
-    message: Message,
-    start: int,
-    end: int,
-    signal: str,
-    polarity: int,
-    suggestion: str | None = None,
-) -> Evidence:
-    return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)
