@@ -6,7 +6,19 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["experimental_signals", "is_experimental", "signal_meaning", "signal_meanings"]
+__all__ = [
+    "FIRST_RESPONSE",
+    "RETELL",
+    "experimental_signals",
+    "is_experimental",
+    "signal_meaning",
+    "signal_meanings",
+]
+
+RETELL = "continuity.retell"
+"""The customer had to tell their story again: the store flags it on the timeline."""
+FIRST_RESPONSE = "responsiveness.first_response"
+"""The first reply's wait: the store keeps it per conversation for the dashboards."""
 
 
 @lru_cache(maxsize=1)

@@ -49,9 +49,9 @@ class ScenarioError(InputError):
 @cache
 def known_signals() -> frozenset[str]:
     """The signal ids a branch may name: every documented signal (analysis/signals.toml)."""
-    from servicecoach.analysis.signals import signal_meanings
+    from servicecoach.analysis.signals import FIRST_RESPONSE, signal_meanings
 
-    return frozenset(signal_meanings()) | {"responsiveness.first_response"}
+    return frozenset(signal_meanings()) | {FIRST_RESPONSE}
 
 
 def parse_scenario(text: str, where: str, scenario_id: str) -> Scenario:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from servicecoach.analysis.result import ConversationResult
+from servicecoach.analysis.signals import RETELL
 from servicecoach.errors import NotFoundError
 from servicecoach.store.customers import root_of
 from servicecoach.store.daily import rebuild_daily
@@ -191,9 +192,7 @@ def repeat_story_rate(connection: Connection, run: int) -> tuple[int, int]:
     for customer_id, result in rows:
         root = roots.setdefault(customer_id, root_of(connection, customer_id))
         retold = any(
-            e["signal"] == "continuity.retell"
-            for skill in result["skills"].values()
-            for e in skill["evidence"]
+            e["signal"] == RETELL for skill in result["skills"].values() for e in skill["evidence"]
         )
         per_customer.setdefault(root, []).append(retold)
     returning = [flags for flags in per_customer.values() if len(flags) > 1]

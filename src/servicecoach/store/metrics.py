@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from servicecoach.analysis.signals import FIRST_RESPONSE, RETELL
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.store.agents import MAX_AGENT_ID, remember_agents
 from servicecoach.store.daily import has_daily, rebuild_daily
@@ -48,9 +49,6 @@ __all__ = [
     "response_waits",
     "retold",
 ]
-
-_RETELL = "continuity.retell"
-_FIRST_RESPONSE = "responsiveness.first_response"
 
 
 def main_agent(conversation: Conversation) -> str | None:
@@ -87,14 +85,14 @@ def response_waits(conversation: Conversation) -> list[float]:
 def retold(result: Mapping[str, Any]) -> bool:
     """Whether the result records ``continuity.retell`` anywhere."""
     return any(
-        e["signal"] == _RETELL for skill in result["skills"].values() for e in skill["evidence"]
+        e["signal"] == RETELL for skill in result["skills"].values() for e in skill["evidence"]
     )
 
 
 def _first_response_verdict(result: Mapping[str, Any]) -> bool | None:
     skill = result["skills"].get("responsiveness") or {}
     for evidence in skill.get("evidence", ()):
-        if evidence["signal"] == _FIRST_RESPONSE and evidence["polarity"]:
+        if evidence["signal"] == FIRST_RESPONSE and evidence["polarity"]:
             return bool(evidence["polarity"] > 0)
     return None
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from servicecoach.analysis.signals import RETELL
 from servicecoach.errors import NotFoundError
 from servicecoach.store.analyses import latest_run
 from servicecoach.store.conversation_list import ConversationRow, select_rows, to_row
@@ -25,8 +26,6 @@ from servicecoach.store.reader import StoredConversation, timeline
 from servicecoach.store.schema import analysis_results, conversation_metrics, customers
 
 __all__ = ["CustomerTimeline", "RetellQuote", "TimelineEntry", "customer_timeline"]
-
-_RETELL = "continuity.retell"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +86,7 @@ def _retells(result: Mapping[str, Any]) -> tuple[RetellQuote, ...]:
         RetellQuote(e["message"], e["start"], e["end"], e["quote"])
         for skill in result["skills"].values()
         for e in skill["evidence"]
-        if e["signal"] == _RETELL
+        if e["signal"] == RETELL
     )
 
 

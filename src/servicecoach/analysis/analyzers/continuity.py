@@ -36,6 +36,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.analysis.signals import RETELL
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, fold
@@ -82,7 +83,7 @@ class ContinuityAnalyzer(Analyzer):
             if not matches:
                 continue
             if label == "retell":
-                found.append(_evidence(message, matches[0], "continuity.retell", -1, _RETELL))
+                found.append(_evidence(message, matches[0], RETELL, -1, _RETELL))
                 retells += 1
             else:
                 found.extend(_evidence(message, m, "continuity.reference", 1) for m in matches)

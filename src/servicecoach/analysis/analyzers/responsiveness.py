@@ -63,6 +63,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.signals import FIRST_RESPONSE
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.phrases import fold
@@ -397,7 +398,7 @@ def _timing(
     waited = _duration(wait.minutes) + (" of business time" if hours is not None else "")
     goal = _target_words(target)
     if first:
-        signal, polarity = "responsiveness.first_response", -1 if late else 1
+        signal, polarity = FIRST_RESPONSE, -1 if late else 1
         suggestion = (
             f"The first reply came after {waited}. Reply within {goal} {where} — "
             "a quick holding reply counts."
