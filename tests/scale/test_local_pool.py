@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +91,32 @@ def test_workers_bad_options(
     filled = [a.format(db=db, samples=SAMPLES / "native") for a in args]
     result = run_cli(capsys, "analyze", "--fast", *filled)
     assert result.code == 2 and needle in result.err
+
+
+def test_ctrl_c_stops_the_workers_quietly_and_writes_nothing(tmp_path: Path) -> None:
+    """Ctrl-C reaches the command and its workers: exit 130, no worker tracebacks."""
+    lines = (SAMPLES / "native" / "northwind.jsonl").read_text(encoding="utf-8").splitlines()
+    big = tmp_path / "big.jsonl"
+    with big.open("w", encoding="utf-8") as handle:
+        for copy in range(400):  # long enough to be interrupted mid-run
+            for line in lines:
+                record = json.loads(line)
+                record["id"] = f"{record['id']}-{copy}"
+                handle.write(json.dumps(record) + "\n")
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "servicecoach", "analyze", str(big), "--fast", "-w", "2"]
+    process = subprocess.Popen(
+        [*command, "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.jsonl.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the results' temporary file: the workers are running
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".out.jsonl.*"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -67,6 +68,9 @@ def _warm_up() -> list[Conversation]:
 
 def _start_worker(settings: PipelineSettings, model_threads: int) -> None:
     """Build this worker's pipeline, its model on ``model_threads`` threads, and warm it."""
+    # Ctrl-C reaches the whole process group: the command stops the pool, and the workers
+    # must not each print a traceback of their own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipeline = worker_pipeline(settings)
     if pipeline.judge is not None:
         pipeline.judge.embedder.workers = model_threads  # the cores are shared out
