@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from servicecoach.identity.keys import IdentityKey, identity_keys
@@ -93,13 +93,24 @@ class CustomerResolver:
     # -- resolution -------------------------------------------------------------------
 
     def _known(self, keys: set[IdentityKey]) -> dict[IdentityKey, int]:
+        """The customers already holding any of ``keys``.
+
+        One query per kind, ``kind = ? AND value IN (...)``: SQLite (3.40) scans the whole
+        table for a row-value ``(kind, value) IN (VALUES ...)`` instead of using the
+        unique index, which made every import batch read every identity - quadratic in
+        the number of customers (benchmarks/README.md, scaling).
+        """
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in keys:
+            by_kind.setdefault(kind, []).append(value)
         known: dict[IdentityKey, int] = {}
-        for chunk in chunks(sorted(keys)):
-            query = select(identities.c.kind, identities.c.value, identities.c.customer_id).where(
-                tuple_(identities.c.kind, identities.c.value).in_(chunk)
-            )
-            for kind, value, customer_id in self.connection.execute(query):
-                known[(kind, value)] = customer_id
+        for kind, values in sorted(by_kind.items()):
+            for chunk in chunks(sorted(values)):
+                query = select(identities.c.value, identities.c.customer_id).where(
+                    identities.c.kind == kind, identities.c.value.in_(chunk)
+                )
+                for value, customer_id in self.connection.execute(query):
+                    known[(kind, value)] = customer_id
         return known
 
     def resolve(self, batch: Sequence[Conversation], previous: Sequence[int | None]) -> list[int]:
