@@ -101,7 +101,12 @@ def _run(arguments: list[str]) -> tuple[float, float, float, dict[str, Any]]:
 
 
 def bench(
-    folder: Path, messages: int, full: bool, label: str = "", keep: bool = False
+    folder: Path,
+    messages: int,
+    full: bool,
+    label: str = "",
+    keep: bool = False,
+    analyse: bool = True,
 ) -> list[Step]:
     """Generate ``messages`` messages, import them into a new store, analyse it.
 
@@ -121,6 +126,7 @@ def bench(
         sys.exit(f"import read {report['messages']} messages, not {messages}: {report}")
     steps = [Step(f"{name} import", messages, conversations, wall, cpu, peak)]
     modes = [("analyze --fast", ["--fast"])] + ([("analyze (full)", [])] if full else [])
+    modes = modes if analyse else []
     for mode, extra in modes:
         wall, cpu, peak, result = _run(["analyze", "--db", str(store), *extra])
         if result["conversations"] != conversations:
@@ -161,9 +167,12 @@ def main(argv: list[str] | None = None) -> None:
         help="messages of the tiny run that measures start-up (0: none)",
     )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--import-only", action="store_true", help="time the import alone")
     args = parser.parse_args(argv)
     command = "python benchmarks/scaling_bench.py " + " ".join(
-        ["--sizes", *map(str, args.sizes)] + (["--full", *map(str, args.full)] if args.full else [])
+        ["--sizes", *map(str, args.sizes)]
+        + (["--full", *map(str, args.full)] if args.full else [])
+        + (["--import-only"] if args.import_only else [])
     )
     print(f"servicecoach scaling benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"commit {_commit()}, {platform.python_implementation()} {platform.python_version()}, "
@@ -173,11 +182,15 @@ def main(argv: list[str] | None = None) -> None:
         fixed: dict[str, float] = {}
         steps: list[Step] = []
         if args.baseline:
-            tiny = bench(folder, args.baseline, bool(args.full), "start-up")
+            tiny = bench(
+                folder, args.baseline, bool(args.full), "start-up", analyse=not args.import_only
+            )
             fixed = {step.step.split(" ", 1)[1]: step.cpu_s for step in tiny}
             steps += tiny
         for size in sorted(args.sizes):
-            steps += bench(folder, size, size in args.full, keep=args.keep)
+            steps += bench(
+                folder, size, size in args.full, keep=args.keep, analyse=not args.import_only
+            )
     finally:
         if args.keep:
             print(f"kept {folder}")
