@@ -2,8 +2,9 @@
 
 CPython's cyclic collector runs after every 700 new container objects and, every so
 often, walks every live object. An analysis creates many short-lived objects and keeps
-many long-lived ones (lexicons, phrase automata, caches), so on the rules alone about a
-tenth of the CPU went to collections that found almost nothing (``benchmarks/README.md``).
+many long-lived ones (lexicons, phrase automata, caches), and the collections find
+almost nothing: with these settings a ``--fast`` run of the generated corpus takes about
+4% less CPU (``benchmarks/README.md``, 2026-12-05).
 For the length of a batch the young generation is collected less often, and what was
 loaded to analyse the first results (which lives as long as the process) is moved out of
 the collector's sight with :func:`gc.freeze`. Memory stays bounded: collections still run,
