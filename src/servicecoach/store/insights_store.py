@@ -202,6 +202,9 @@ def load_embeddings(
     return ids, texts, matrix.astype(np.float32)
 
 
+_ROWS_PER_INSERT = 5000
+
+
 def replace_reasons(
     connection: Connection, ids: Sequence[int], clustering: Clustering, model: str
 ) -> int:
@@ -213,7 +216,7 @@ def replace_reasons(
     connection.execute(delete(reason_assignments))
     connection.execute(delete(contact_reasons))
     built = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []  # written every 5,000: millions are never held at once
     for group in clustering.groups:
         reason = connection.execute(
             contact_reasons.insert().values(
@@ -232,8 +235,11 @@ def replace_reasons(
             }
             for i in group.members
         )
-    for start in range(0, len(rows), 5000):
-        connection.execute(reason_assignments.insert(), rows[start : start + 5000])
+        while len(rows) >= _ROWS_PER_INSERT:
+            connection.execute(reason_assignments.insert(), rows[:_ROWS_PER_INSERT])
+            del rows[:_ROWS_PER_INSERT]
+    if rows:
+        connection.execute(reason_assignments.insert(), rows)
     return len(clustering.groups)
 
 
