@@ -54,6 +54,11 @@ class SpanIndex:
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
+        if not ordered:  # most indexes of a reply are empty: 80k per 10k messages
+            self._starts: list[int] = []
+            self._reach: list[int] = []
+            self._least: list[int] = []
+            return
         self._starts = [start for start, _ in ordered]
         # _reach[i]: the furthest end among the first i + 1 spans (by start).
         self._reach = list(accumulate((end for _, end in ordered), max))

@@ -73,6 +73,7 @@ _PENALTY: dict[str, int] = {
 """What each signal costs."""
 
 _CHUNK = re.compile(r"[^\W_][\w'’-]*")
+_CAPITAL = re.compile(r"[A-Z]")
 _BANGS = re.compile(r"!{2,}")
 _CUSTOMER_BANGS = re.compile(r"!{3,}")
 _WORD = re.compile(r"[\w']+")
@@ -119,7 +120,10 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
     Words need two or more letters; words with digits (order codes) and the ``acronyms``
     are ignored.
     """
-    if sum(map(str.isupper, text)) < 3:
+    if text.isascii():
+        if len(_CAPITAL.findall(text)) < 6:
+            return False  # in ASCII every letter is cased: three such words need six
+    elif sum(map(str.isupper, text)) < 3:
         return False  # three capitalised words need three capitals at the very least
     words = 0
     caps = 0
