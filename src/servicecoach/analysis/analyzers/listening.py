@@ -877,8 +877,8 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
         for word in fold_words(_WORD, _without_noise(text))
         if word not in rules.stopwords
         and (len(word) > 1 or word.isdigit())
-        and (numbers or not any(c.isdigit() for c in word))
-    )
+        and (numbers or word.isalpha() or not any(c.isdigit() for c in word))
+    )  # isalpha first: letters only is no digit, tested in C
 
 
 def _sentence_at(text: str, parts: Sequence[Sentence], position: int) -> str:
