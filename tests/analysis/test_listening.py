@@ -296,13 +296,27 @@ def test_listening_reask_quotes_where_the_customer_gave_it() -> None:
         ]
     )
     (reask,) = finding.evidence
-    assert reask.suggestion == 'They already gave it: "order #5521" (message m1).'
+    assert reask.suggestion == 'They already gave it: "order #5521" (their first message).'
+
+
+@pytest.mark.parametrize(("before", "which"), [(1, "second"), (9, "message number 10")])
+def test_listening_reask_names_the_message_in_words_not_by_id(before: int, which: str) -> None:
+    """Imported tickets' message ids mean nothing to a lead: say which message it was."""
+    chat = [("customer", "Hello?")] * before + [
+        ("customer", "My order #5521 arrived broken."),
+        ("agent", "Sorry! What is your order number?"),
+    ]
+    (reask,) = [e for e in _run(chat).evidence if e.signal == "listening.reask"]
+    assert reask.suggestion is not None and which in reask.suggestion
+    assert "(message m" not in reask.suggestion
 
 
 def test_listening_reask_step_quotes_the_customer() -> None:
     (reask,) = _run([("customer", RESTARTED), ("agent", "Try restarting it.")]).evidence
     assert reask.signal == "listening.reask"
-    assert reask.suggestion is not None and f'"{RESTARTED}" (message m1)' in reask.suggestion
+    assert (
+        reask.suggestion is not None and f'"{RESTARTED}" (their first message)' in reask.suggestion
+    )
 
 
 def test_listening_every_negative_signal_has_a_suggestion() -> None:

@@ -236,7 +236,7 @@ class _Given:
 
     kind: str  # "order", "email", "phone", "name", or a step such as "restart"
     key: str
-    message: str
+    message: str  # which customer message, in words: "their second message"
     quote: str
 
 
@@ -364,10 +364,11 @@ class ListeningAnalyzer(Analyzer):
         found: list[Evidence] = []
         previous: Message | None = None
         applicable = False
+        customers = 0
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 text = blank_visible(_QUOTE_LINE, message.text)
-                for item in _given(message, text, rules, names):
+                for item in _given(text, rules, names, customers):
                     state.given[item.kind] = item  # the latest of each kind is quoted
                 repeat = _repeat(message, text, rules)
                 if repeat is not None:
@@ -378,6 +379,7 @@ class ListeningAnalyzer(Analyzer):
                 state.customer_texts.append(normalised)
                 state.customer_said += "\n" + normalised
                 state.last_customer, state.said = text, None
+                customers += 1
                 if state.learned is not None:
                     state.customer_rows.append(state.learned.rows(index))
                 previous = message
@@ -667,31 +669,46 @@ class _Values:
         return given.key in self._words
 
 
-def _given(message: Message, text: str, rules: _Rules, names: Sequence[str]) -> Iterable[_Given]:
-    """The information a customer message gives: numbers, addresses, name, steps tried."""
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _which(number: int) -> str:
+    """Customer message ``number`` (0 first) as a lead reads it: "their second message".
+
+    Not its id: an imported ticket's message ids mean nothing to a reader.
+    """
+    if number < len(_ORDINALS):
+        return f"their {_ORDINALS[number]} message"
+    return f"their message number {number + 1}"
+
+
+def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Iterable[_Given]:
+    """The information a customer message (their ``number``-th, 0 first) gives: numbers,
+    addresses, name, steps tried."""
+    which = _which(number)
     taken: list[tuple[int, int]] = []
     for match in _ORDER.finditer(text):
         code = match.group("a") or match.group("b") or match.group("c") or ""
         taken.append(match.span())
-        yield _Given("order", re.sub(r"\D", "", code), message.id, match.group().strip())
+        yield _Given("order", re.sub(r"\D", "", code), which, match.group().strip())
     for match in _EMAIL.finditer(text):
         taken.append(match.span())
-        yield _Given("email", fold(match.group()), message.id, match.group())
+        yield _Given("email", fold(match.group()), which, match.group())
     for match in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         overlaps = any(s < match.end() and match.start() < e for s, e in taken)
         plus = match.group().lstrip().startswith("+")
         if not overlaps and (len(digits) >= 9 or (plus and len(digits) >= 7)):
-            yield _Given("phone", digits[-7:], message.id, match.group().strip())
+            yield _Given("phone", digits[-7:], which, match.group().strip())
     matches = rules.lexicon.matcher.find(text)
     parts = sentences(text)
     for phrase in matches:
         prefix, _, kind = phrase.label.partition("_")
         if prefix == "tried" and not is_negated(text, phrase.start, rules.negators, window=3):
-            yield _Given(kind, kind, message.id, _sentence_at(text, parts, phrase.start))
+            yield _Given(kind, kind, which, _sentence_at(text, parts, phrase.start))
     name = _name_given(text, matches, rules, names)
     if name is not None:
-        yield _Given("name", fold(name[0]), message.id, name[1])
+        yield _Given("name", fold(name[0]), which, name[1])
 
 
 def _name_given(
