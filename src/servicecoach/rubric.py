@@ -26,6 +26,7 @@ load and every mistake is reported with its key and the fix. Example::
 
     [signals.thresholds]           # when the learned acts head decides a signal (0 < t < 1)
     "listening.paraphrase" = 0.55
+    # and [signals] heads = "team-tuned.heads.json": the team's own heads (servicecoach tune)
 
     [criteria.offers_remedy]       # a criterion of the team's own, defined by example
     label = "Offers a refund or replacement"
@@ -51,6 +52,7 @@ from servicecoach.model.conversation import Channel
 from servicecoach.model.skills import SKILLS
 
 __all__ = [
+    "HEADS_FORMAT",
     "LEARNED_SIGNALS",
     "MIN_EXAMPLES",
     "BusinessHours",
@@ -60,6 +62,7 @@ __all__ = [
     "Responsiveness",
     "Rubric",
     "Signals",
+    "TeamHead",
     "load_rubric",
 ]
 
@@ -141,13 +144,49 @@ LEARNED_SIGNALS = {
 (``view.fires("acts", LABEL, row)`` in the analysers): the ones a rubric may re-threshold."""
 
 
+class TeamHead(_Strict):
+    """A team's own head for one learned signal, fitted by ``servicecoach tune`` on the
+    team's reviews and read from the rubric's heads file (``[signals] heads``): a logistic
+    regression over the sentence embedding and the shipped head's log-odds
+    (:class:`~servicecoach.analysis.learned.TeamDecision`)."""
+
+    weights: list[float]
+    shipped: float
+    bias: float
+    threshold: float = Field(gt=0, lt=1)
+    examples: int = Field(default=0, ge=0)
+
+    @field_validator("weights")
+    @classmethod
+    def _dimension(cls, value: list[float]) -> list[float]:
+        from servicecoach.nlp.embeddings import DIMENSION
+
+        if len(value) != DIMENSION:
+            raise ValueError(f"has {len(value)} weights; the sentence model gives {DIMENSION}")
+        return value
+
+
 class Signals(_Strict):
     """Which experimental signals a team lets change scores (docs/accuracy.md says why each is),
     and the thresholds at which the learned head decides signals, where the team's reviews
-    (``servicecoach tune``) showed that another one agrees better with its reviewers."""
+    (``servicecoach tune``) showed that another one agrees better with its reviewers; and
+    the team's own heads for some learned signals (``heads``, a file beside the rubric
+    that :func:`load_rubric` reads into ``team_heads``)."""
 
     score_experimental: list[str] = Field(default_factory=list)
     thresholds: dict[str, float] = Field(default_factory=dict)
+    heads: str | None = None
+    team_heads: dict[str, TeamHead] = Field(default_factory=dict)
+
+    @field_validator("team_heads")
+    @classmethod
+    def _headed(cls, value: dict[str, TeamHead]) -> dict[str, TeamHead]:
+        for signal in value:
+            if signal not in LEARNED_SIGNALS:
+                raise ValueError(
+                    f"{signal!r} has no learned head (one of {', '.join(sorted(LEARNED_SIGNALS))})"
+                )
+        return value
 
     @field_validator("thresholds")
     @classmethod
@@ -260,15 +299,26 @@ class Rubric(_Strict):
         return frozenset(experimental_signals()) - set(self.signals.score_experimental)
 
     def act_thresholds(self) -> dict[str, float]:
-        """The ``acts`` head's label to the threshold the team set (only those it set)."""
-        return {LEARNED_SIGNALS[s]: t for s, t in self.signals.thresholds.items()}
+        """The ``acts`` head's label to the threshold the team set (only those it set); a
+        label with a team head gets its :class:`~servicecoach.analysis.learned.TeamDecision`."""
+        from servicecoach.analysis.learned import TeamDecision
+
+        out = {LEARNED_SIGNALS[s]: t for s, t in self.signals.thresholds.items()}
+        for signal, head in self.signals.team_heads.items():
+            out[LEARNED_SIGNALS[signal]] = TeamDecision(
+                head.threshold, head.weights, head.shipped, head.bias
+            )
+        return out
 
     @field_validator("weights")
     @classmethod
     def _skills(cls, value: dict[str, float]) -> dict[str, float]:
+        from servicecoach.analysis.skills import skill_names
+
+        known = skill_names() if set(value) - set(SKILLS) else SKILLS  # plugins load lazily
         for skill, weight in value.items():
-            if skill not in SKILLS:
-                raise ValueError(f"unknown skill {skill!r} (one of {', '.join(SKILLS)})")
+            if skill not in known:
+                raise ValueError(f"unknown skill {skill!r} (one of {', '.join(known)})")
             if weight < 0:
                 raise ValueError(f"weight of {skill} must be 0 or more")
         return value
@@ -315,6 +365,7 @@ def load_rubric(path: Path | None) -> Rubric:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"rubric {path} is not valid TOML: {exc}") from None
     _read_example_files(data, path)
+    _read_heads_file(data, path)
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -362,3 +413,60 @@ def _read_example_files(data: dict[str, Any], path: Path) -> None:
                 raise ConfigError(f"{key}: {file}: {side} must be a list of sentences")
             inline = table.get(side, [])
             table[side] = [*inline, *values] if isinstance(inline, list) else inline
+
+
+HEADS_FORMAT = 1
+"""The version of the heads file ``servicecoach tune`` writes beside a tuned rubric."""
+
+
+def _read_heads_file(data: dict[str, Any], path: Path) -> None:
+    """Read the team heads of the file ``[signals] heads`` names into ``team_heads``.
+
+    The file (JSON, named relative to the rubric) holds ``{"format": 1, "heads":
+    {SIGNAL: {weights, shipped, bias, threshold, examples}}}`` and what it was fitted on.
+
+    Raises:
+        ConfigError: the file is missing, not JSON, of another format, or a head in it is
+            invalid; the message names the rubric, the key and the file.
+    """
+    import json
+
+    signals = data.get("signals")
+    if not isinstance(signals, dict):
+        return  # the schema reports a wrong type
+    if "team_heads" in signals:
+        raise ConfigError(
+            f"rubric {path}: signals.team_heads is read from the heads file; "
+            'name the file with signals.heads = "FILE.json"'
+        )
+    name = signals.get("heads")
+    if not isinstance(name, str):
+        return
+    key = f"rubric {path}: signals.heads"
+    file = path.parent / name
+    try:
+        content = json.loads(file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, IsADirectoryError):
+        raise ConfigError(
+            f"{key}: {file} does not exist (it is written beside the tuned rubric; "
+            "keep the two together, or remove the key)"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{key}: {file} is not valid JSON: {exc}") from None
+    if not isinstance(content, dict) or content.get("format") != HEADS_FORMAT:
+        raise ConfigError(
+            f"{key}: {file} is not a heads file of format {HEADS_FORMAT} "
+            "(servicecoach tune writes them)"
+        )
+    heads = content.get("heads")
+    if not isinstance(heads, dict):
+        raise ConfigError(f"{key}: {file}: 'heads' must map signals to heads")
+    for signal, head in heads.items():
+        try:
+            TeamHead.model_validate(head)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in (signal, *first["loc"]))
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{key}: {file}: heads.{where}: {message}") from None
+    signals["team_heads"] = heads

@@ -7,7 +7,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult, Outcome
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import SKILLS, Skill
 
 __all__ = [
     "SKILLS",
@@ -19,5 +19,6 @@ __all__ = [
     "Outcome",
     "Pipeline",
     "Requirement",
+    "Skill",
     "SkillFinding",
 ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
+from servicecoach.model.skills import Skill
 
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import LearnedView
@@ -67,7 +68,11 @@ class Analyzer(ABC):
     version: ClassVar[int] = 1
     """Raised whenever a change can change stored results."""
     skill: ClassVar[str]
-    """The skill it scores (one of :data:`~servicecoach.analysis.skills.SKILLS`)."""
+    """The skill it scores: a built-in one (:data:`~servicecoach.model.skills.SKILLS`)
+    or the one it brings as :attr:`new_skill`."""
+    new_skill: ClassVar[Skill | None] = None
+    """A skill this analyser adds to the twelve (a plugin's 13th skill): its label, column
+    head and signal family. Built-in skills are known by name and leave this ``None``."""
     requires: ClassVar[frozenset[Requirement]] = frozenset()
     """What it needs; the pipeline reports the skill not applicable when it is missing."""
     live: ClassVar[bool] = True

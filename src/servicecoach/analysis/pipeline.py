@@ -15,7 +15,7 @@ from servicecoach.analysis.language import detect_language
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.signals import experimental_signals
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import SKILLS, Skill
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 
@@ -80,11 +80,16 @@ class Pipeline:
         self.unscored = frozenset(experimental_signals() if unscored is None else unscored)
         config = dict(config or {})
         by_skill: dict[str, Analyzer] = {}
+        added: dict[str, Skill] = {}
         for analyzer in analyzers:
-            if analyzer.skill not in SKILLS:
+            if analyzer.new_skill is not None:
+                added[analyzer.new_skill.name] = analyzer.new_skill
+        for analyzer in analyzers:
+            if analyzer.skill not in SKILLS and analyzer.skill not in added:
                 raise ConfigError(
                     f"analyser {analyzer.id} scores unknown skill {analyzer.skill!r} "
-                    f"(one of {', '.join(SKILLS)})"
+                    f"(one of {', '.join(SKILLS)}); an analyser that brings a new skill "
+                    "declares it as its new_skill (docs/plugins.md)"
                 )
             for requirement in analyzer.requires:
                 if not isinstance(requirement, Requirement):
@@ -92,13 +97,15 @@ class Pipeline:
             if analyzer.skill in by_skill:
                 raise ConfigError(
                     f"analysers {by_skill[analyzer.skill].id} and {analyzer.id} both score "
-                    f"{analyzer.skill}; keep one"
+                    f"{analyzer.skill}; keep one (a plugin replaces a built-in analyser by "
+                    "registering one with the same name)"
                 )
             by_skill[analyzer.skill] = analyzer
         unknown = set(config) - {a.name for a in analyzers}
         if unknown:
             raise ConfigError(f"configuration for unknown analysers: {', '.join(sorted(unknown))}")
-        self.analyzers = tuple(by_skill[s] for s in SKILLS if s in by_skill)
+        order = (*SKILLS, *sorted(set(by_skill) - set(SKILLS)))
+        self.analyzers = tuple(by_skill[s] for s in order if s in by_skill)
         self.config = {a.name: dict(config.get(a.name, {})) for a in self.analyzers}
         for analyzer in self.analyzers:
             analyzer.check_config(self.config[analyzer.name])

@@ -113,7 +113,8 @@ class ConversationResult:
     def to_dict(self) -> dict[str, Any]:
         """The FORMAT.md result line: one entry per skill, applicable or not."""
         skills: dict[str, Any] = {}
-        for skill in SKILLS:
+        added = sorted(skill for skill in self.skills if skill not in SKILLS)
+        for skill in (*SKILLS, *added):  # the twelve always; a plugin's skill when it ran
             finding = self.skills.get(skill, SkillFinding.not_applicable())
             skills[skill] = {
                 "score": finding.score,

@@ -218,7 +218,10 @@ class AnalysisResult(BaseModel):
     format: Literal[1]
     conversation: str
     analyzers: dict[str, str] = Field(description="Skill to the analyser version that scored it.")
-    skills: dict[str, SkillOut] = Field(description=f"One entry per skill: {', '.join(SKILLS)}.")
+    skills: dict[str, SkillOut] = Field(
+        description=f"One entry per skill: {', '.join(SKILLS)}, then any skill an installed "
+        "analyser plugin adds (`servicecoach analyzers list`)."
+    )
     messages: list[MessageResultOut]
     outcome: OutcomeOut
     failures: list[dict[str, str]] | None = Field(

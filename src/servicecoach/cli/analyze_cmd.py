@@ -247,10 +247,11 @@ def _runner(
 
 def _to_parquet(results: Path, out: Path) -> None:
     """Turn the JSON Lines results into the Parquet table ``out``; the lines are removed."""
+    from servicecoach.analysis.skills import skill_names
     from servicecoach.ingest.parquet.results import jsonl_to_parquet
 
     try:
-        jsonl_to_parquet(results, out)
+        jsonl_to_parquet(results, out, skill_names())
     finally:
         results.unlink(missing_ok=True)
 

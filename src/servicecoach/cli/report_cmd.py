@@ -36,13 +36,6 @@ RunOption = Annotated[
     int | None, typer.Option("--run", help="Analysis run to show (default: the latest).")
 ]
 _QUOTE_CHARS = 60
-_SHORT = {
-    "active_listening": "lstn", "clear_communication": "clar", "empathy": "emp",
-    "problem_solving": "solv", "patience": "calm", "responsiveness": "fast",
-    "public_to_private": "priv", "apology": "apol", "extra_mile": "xtra",
-    "closing": "clos", "persuasion": "pers", "continuity": "hist",
-}  # fmt: skip
-"""Four-letter column heads so a scorecard fits 80 columns (the legend is printed below)."""
 
 
 def _score(value: float | None) -> str:
@@ -62,7 +55,7 @@ def _conversation_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show a conversation with the words that earned or cost each score highlighted."""
-    from servicecoach.analysis.skills import SKILLS
+    from servicecoach.analysis.skills import registered_skills
     from servicecoach.store.analyses import conversation_pk, latest_run, stored_result
     from servicecoach.store.database import Store
     from servicecoach.store.reader import iter_conversations
@@ -93,8 +86,9 @@ def _conversation_command(
     table = Table(title="\nSkills", header_style="bold", box=None, title_justify="left")
     table.add_column("skill")
     table.add_column("score", justify="right")
-    for skill in SKILLS:
-        table.add_row(skill.replace("_", " "), _score(result["skills"][skill]["score"]))
+    for skill in registered_skills():
+        if skill.name in result["skills"]:
+            table.add_row(skill.label, _score(result["skills"][skill.name]["score"]))
     console.print(table)
     if criteria:
         console.print("\n[bold]Criteria[/bold] (the rubric's own checks; they change no score)")
@@ -190,7 +184,7 @@ def _scorecard_command(
     agent who wrote most of its replies, so a brand that only replied inside another
     brand's thread is not listed.
     """
-    from servicecoach.analysis.skills import SKILLS
+    from servicecoach.analysis.skills import registered_skills
     from servicecoach.store.analyses import repeat_story_rate
     from servicecoach.store.database import Store
     from servicecoach.store.filters import Filters, Scope, resolve_run
@@ -225,7 +219,10 @@ def _scorecard_command(
     if not found:
         console.print(f"no agents in run {run_id} yet")
         return
-    shown = [s for s in SKILLS if any(s in means.get(a.id, {}) for a in found)]
+    # Four-letter heads so a scorecard fits 80 columns (the legend is printed below).
+    heads = {skill.name: skill.head for skill in registered_skills()}
+    labels = {skill.name: skill.label for skill in registered_skills()}
+    shown = [s for s in heads if any(s in means.get(a.id, {}) for a in found)]
     table = Table(
         title=f"Scorecard (run {run_id})",
         header_style="bold",
@@ -236,7 +233,7 @@ def _scorecard_command(
     table.add_column("agent", no_wrap=True, max_width=15, overflow="ellipsis")
     table.add_column("conv", justify="right", no_wrap=True, min_width=5)
     for skill in shown:
-        table.add_column(_SHORT[skill], justify="right", no_wrap=True, min_width=5)
+        table.add_column(heads[skill], justify="right", no_wrap=True, min_width=5)
     for a in found:
         skills = means.get(a.id, {})
         table.add_row(
@@ -245,7 +242,7 @@ def _scorecard_command(
             *(_score(skills[s][1]) if s in skills else _score(None) for s in shown),
         )
     console.print(table)
-    legend = ["conv = conversations", *(f"{_SHORT[s]} = {s.replace('_', ' ')}" for s in shown)]
+    legend = ["conv = conversations", *(f"{heads[s]} = {labels[s].lower()}" for s in shown)]
     console.print("[dim]" + ", ".join(legend) + "[/dim]")
     if returning:
         console.print(
@@ -255,7 +252,7 @@ def _scorecard_command(
 
 
 def _agent_dict(agent: AgentSummary, skills: dict[str, tuple[int, float]]) -> dict[str, Any]:
-    from servicecoach.analysis.skills import SKILLS
+    from servicecoach.analysis.skills import skill_names
 
     return {
         "id": agent.id,
@@ -264,7 +261,7 @@ def _agent_dict(agent: AgentSummary, skills: dict[str, tuple[int, float]]) -> di
         "conversations": agent.conversations,
         "skills": {
             skill: {"scored": skills[skill][0], "mean": round(skills[skill][1], 1)}
-            for skill in SKILLS
+            for skill in skill_names()
             if skill in skills
         },
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from servicecoach.analysis.emotion import EMOTIONS
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import ConfigError, ImportFailed, InvalidFileError, Problem
 
 __all__ = [
@@ -207,9 +207,9 @@ def _scores(scores: Any) -> dict[str, float]:
         raise ValueError('"scores" must map skill names (or quality, satisfaction) to numbers')
     out: dict[str, float] = {}
     for key, value in scores.items():
-        if key not in SKILLS and key not in OUTCOME_SCORES:
+        if key not in skill_names() and key not in OUTCOME_SCORES:
             raise ValueError(
-                f"score {key!r} is not a skill ({', '.join(SKILLS)}) or one of "
+                f"score {key!r} is not a skill ({', '.join(skill_names())}) or one of "
                 f"{', '.join(OUTCOME_SCORES)}"
             )
         if isinstance(value, bool) or not isinstance(value, int | float):

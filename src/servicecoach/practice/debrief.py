@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.model.conversation import Role
 from servicecoach.practice.transcript import history_of, to_conversation
 
@@ -177,7 +177,9 @@ def debrief(session: PracticeSession) -> Debrief:
                 findings["public_to_private"] = found
     turns = _turn_numbers(whole.messages)
     trained = list(scenario.skills)
-    others = [s for s in SKILLS if s not in trained and s in findings and findings[s].applicable]
+    others = [
+        s for s in skill_names() if s not in trained and s in findings and findings[s].applicable
+    ]
     reports = tuple(
         _report(skill, findings.get(skill), skill in trained, turns) for skill in trained + others
     )

@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import SKILLS, skill_names
 from servicecoach.model.conversation import Channel
 
 __all__ = [
@@ -231,9 +231,10 @@ def cross_check(scenario: Scenario, known_signals: frozenset[str]) -> list[tuple
     if scenario.start not in steps:
         problems.append(("start", f"no step {scenario.start!r} (steps: {names})"))
     for index, skill in enumerate(scenario.skills):
-        if skill not in SKILLS:
-            close = get_close_matches(skill, SKILLS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (one of {', '.join(SKILLS)})"
+        known = skill_names()
+        if skill not in known:
+            close = get_close_matches(skill, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (one of {', '.join(known)})"
             problems.append((f"skills.{index}", f"unknown skill {skill!r}{hint}"))
     if len(set(scenario.skills)) != len(scenario.skills):
         problems.append(("skills", "a skill is listed twice"))

@@ -26,7 +26,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from servicecoach.analysis.result import ConversationResult
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import InputError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.practice.loader import parse_scenario
@@ -141,7 +141,9 @@ def seed_scenario(
 
 def _weakest(result: ConversationResult) -> tuple[tuple[str, int | None], ...]:
     scored = [
-        (f.score, SKILLS.index(s), s) for s, f in result.skills.items() if f.score is not None
+        (f.score, skill_names().index(s), s)
+        for s, f in result.skills.items()
+        if f.score is not None
     ]
     if not scored:
         return (("problem_solving", None),)

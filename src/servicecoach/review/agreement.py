@@ -23,7 +23,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 
 __all__ = [
     "AI_GRADER",
@@ -151,7 +151,7 @@ def session_agreement(
     units = sorted(set(reviews) | set(ai))
     graders = sorted({r for by in reviews.values() for r in by} | set(reviewers))
     skills: list[SkillAgreement] = []
-    for skill in SKILLS:
+    for skill in skill_names():
         matrix = [[reviews.get(u, {}).get(g, {}).get(skill) for u in units] for g in graders]
         with_ai = [*matrix, [ai.get(u, {}).get(skill) for u in units]]
         groups = [[v for v in column if v is not None] for column in zip(*matrix, strict=True)]
@@ -183,7 +183,7 @@ def _align(
     for unit in units:
         by = reviews.get(unit, {})
         own = ai.get(unit, {}) if grader == AI_GRADER else by.get(grader, {})
-        for skill in SKILLS:
+        for skill in skill_names():
             mine = own.get(skill)
             if mine is None:
                 continue

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from servicecoach.analysis.signals import signal_meanings
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import ConfigError
 from servicecoach.review.model import SignalMark, Verdict
 
@@ -47,8 +47,8 @@ def parse_score(skill: str, value: str | int | None) -> tuple[bool, int | None]:
     Raises:
         ConfigError: not a whole number from 0 to 100, ``na`` or blank.
     """
-    if skill not in SKILLS:
-        raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(SKILLS)})")
+    if skill not in skill_names():
+        raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(skill_names())})")
     if value is None:
         return True, None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -74,10 +74,10 @@ def parse_scores(values: Mapping[str, str | int | None]) -> dict[str, int | None
         ConfigError: an unknown skill or a bad score (the first one found).
     """
     for skill in values:
-        if skill not in SKILLS:
-            raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(SKILLS)})")
+        if skill not in skill_names():
+            raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(skill_names())})")
     scores: dict[str, int | None] = {}
-    for skill in SKILLS:
+    for skill in skill_names():
         if skill in values:
             given, score = parse_score(skill, values[skill])
             if given:
@@ -86,8 +86,10 @@ def parse_scores(values: Mapping[str, str | int | None]) -> dict[str, int | None
 
 
 def known_signal(signal: str, extra: Iterable[str] = ()) -> bool:
-    """Whether ``signal`` is in the documented vocabulary (or among ``extra``)."""
-    return signal in signal_meanings() or signal in set(extra)
+    """Whether ``signal`` is in the documented vocabulary (or among ``extra``), or names
+    one of a team's criteria (``criteria.NAME``: a reviewer may mark one missed, and
+    ``servicecoach tune`` learns from it)."""
+    return signal in signal_meanings() or signal in set(extra) or signal.startswith("criteria.")
 
 
 def locate_quote(text: str, quote: str, start: int | None = None) -> tuple[int, int]:

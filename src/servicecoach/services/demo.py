@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from servicecoach.analysis import SKILLS, ConversationResult, Evidence, Pipeline
+from servicecoach.analysis import ConversationResult, Evidence, Pipeline
+from servicecoach.analysis.skills import skill_names
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import Rubric
 from servicecoach.services.analysis import analyze_store
@@ -42,7 +43,7 @@ class DemoSummary:
     def skill_means(self) -> dict[str, tuple[int, float]]:
         """Per skill: how many conversations it applied to, and their mean score."""
         means: dict[str, tuple[int, float]] = {}
-        for skill in SKILLS:
+        for skill in skill_names():
             scores = [
                 finding.score
                 for result in self.results

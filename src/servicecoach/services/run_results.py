@@ -50,9 +50,10 @@ def write_run_results(connection: Connection, run: int, out: Path) -> int:
     """
     results = iter_run_results(connection, run)
     if out.suffix.lower() == ".parquet":
+        from servicecoach.analysis.skills import skill_names
         from servicecoach.ingest.parquet.results import write_results
 
-        return write_results(results, out)
+        return write_results(results, out, skill_names())
     descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     temporary = Path(name)
     count = 0

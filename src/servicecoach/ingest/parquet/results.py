@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,8 +30,9 @@ RESULTS_KEY = b"servicecoach.results"
 _ROWS = 2_000
 
 
-def results_schema(pa: ModuleType) -> Any:
-    """The Arrow schema of the results table."""
+def results_schema(pa: ModuleType, skills: Sequence[str] = SKILLS) -> Any:
+    """The Arrow schema of the results table: a score column for each of ``skills``
+    (the built-ins by default; callers pass the registered ones, plugin skills included)."""
     return pa.schema(
         [
             ("conversation", pa.string()),
@@ -41,17 +42,17 @@ def results_schema(pa: ModuleType) -> Any:
             ("resolved", pa.bool_()),
             ("emotion_start", pa.string()),
             ("emotion_end", pa.string()),
-            *((skill, pa.int16()) for skill in SKILLS),
+            *((skill, pa.int16()) for skill in skills),
             ("result", pa.string()),
         ],
         metadata={RESULTS_KEY: str(FORMAT_VERSION).encode()},
     )
 
 
-def result_row(result: Mapping[str, Any]) -> dict[str, Any]:
-    """The table row of one FORMAT.md result dict."""
+def result_row(result: Mapping[str, Any], skills: Sequence[str] = SKILLS) -> dict[str, Any]:
+    """The table row of one FORMAT.md result dict, with a score for each of ``skills``."""
     outcome = result.get("outcome") or {}
-    skills = result.get("skills") or {}
+    scores = result.get("skills") or {}
     return {
         "conversation": result["conversation"],
         "language": result.get("language"),
@@ -60,13 +61,16 @@ def result_row(result: Mapping[str, Any]) -> dict[str, Any]:
         "resolved": outcome.get("resolved"),
         "emotion_start": outcome.get("emotion_start"),
         "emotion_end": outcome.get("emotion_end"),
-        **{skill: (skills.get(skill) or {}).get("score") for skill in SKILLS},
+        **{skill: (scores.get(skill) or {}).get("score") for skill in skills},
         "result": json.dumps(result, ensure_ascii=False),
     }
 
 
-def write_results(results: Iterable[Mapping[str, Any]], path: Path) -> int:
-    """Write FORMAT.md result dicts to ``path`` (replaced only once complete).
+def write_results(
+    results: Iterable[Mapping[str, Any]], path: Path, skills: Sequence[str] = SKILLS
+) -> int:
+    """Write FORMAT.md result dicts to ``path`` (replaced only once complete), with a
+    score column for each of ``skills``.
 
     Returns:
         How many results were written.
@@ -75,7 +79,7 @@ def write_results(results: Iterable[Mapping[str, Any]], path: Path) -> int:
         ConfigError: pyarrow is missing.
     """
     pa, pq = require_pyarrow()
-    schema = results_schema(pa)
+    schema = results_schema(pa, skills)
     descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(descriptor)
     temporary = Path(name)
@@ -84,7 +88,7 @@ def write_results(results: Iterable[Mapping[str, Any]], path: Path) -> int:
         with pq.ParquetWriter(temporary, schema) as writer:
             rows: list[dict[str, Any]] = []
             for result in results:
-                rows.append(result_row(result))
+                rows.append(result_row(result, skills))
                 if len(rows) >= _ROWS:
                     writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
                     count += len(rows)
@@ -99,11 +103,12 @@ def write_results(results: Iterable[Mapping[str, Any]], path: Path) -> int:
     return count
 
 
-def jsonl_to_parquet(source: Path, path: Path) -> int:
+def jsonl_to_parquet(source: Path, path: Path, skills: Sequence[str] = SKILLS) -> int:
     """Convert a FORMAT.md results file (JSON Lines) to a results table at ``path``.
 
     Returns:
         How many results were written.
     """
     with source.open(encoding="utf-8") as handle:
-        return write_results((json.loads(line) for line in handle if line.strip()), path)
+        results = (json.loads(line) for line in handle if line.strip())
+        return write_results(results, path, skills)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import NotFoundError
 from servicecoach.review.agreement import AI_GRADER, SessionAgreement, session_agreement
 from servicecoach.review.model import ReviewKind
@@ -157,6 +157,6 @@ def calibration_view(
         session_agreement(by_unit, ai, agreed, reviewers=session.reviewers) if visible else None
     )
     skills = tuple(
-        s for s in SKILLS if any(s in scores for r in rows for scores in r.scores.values())
+        s for s in skill_names() if any(s in scores for r in rows for scores in r.scores.values())
     )
     return CalibrationView(session, tuple(rows), visible, agreement, skills)

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import Connection
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import NotFoundError
 from servicecoach.model.conversation import Message
 from servicecoach.store.analyses import stored_result
@@ -135,7 +135,7 @@ def load_conversation(
     by_message: dict[str, list[Highlight]] = {}
     lines: list[SkillLine] = []
     skills: dict[str, Any] = result.get("skills", {})
-    for skill in SKILLS:
+    for skill in skill_names():
         found = skills.get(skill) or {}
         spans = [Highlight.from_evidence(skill, e) for e in found.get("evidence", [])]
         for span, evidence in zip(spans, found.get("evidence", []), strict=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.store.conversation_list import SORTS, list_conversations
@@ -80,7 +80,7 @@ def conversations_page(request: Request, state: State, viewer: PageViewer) -> HT
         sort=sort,
         descending=descending,
         columns=_COLUMNS,
-        skills=SKILLS,
+        skills=skill_names(),
         export=export,
         unscored=unscored,
         language_name=language_name,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.errors import ConfigError
 from servicecoach.review.model import Review, SignalMark, Verdict
 from servicecoach.review.validate import (
@@ -110,7 +110,7 @@ def read_form(
     """
     state = FormState(comment=str(form.get("comment", "")))
     raw: dict[str, str | int | None] = {}
-    for skill in SKILLS:
+    for skill in skill_names():
         if form.get(f"na_{skill}"):
             state.not_applicable.add(skill)
             raw[skill] = NOT_APPLICABLE

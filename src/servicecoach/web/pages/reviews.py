@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
 from servicecoach.analysis.signals import signal_meanings
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.model import Review, ReviewKind
@@ -173,7 +173,7 @@ def _context(
         "reviews": shown,
         "history": history,
         "panel": panel,
-        "skills": SKILLS,
+        "skills": skill_names(),
         "signals": sorted(signal_meanings()),
         "can_review": viewer.role in ("admin", "lead"),
         **review_extras(connection, viewer, view),

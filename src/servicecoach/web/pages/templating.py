@@ -88,7 +88,9 @@ def _when(value: datetime | date | None) -> str:
 
 
 def _skill(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    from servicecoach.analysis.skills import skill_label
+
+    return skill_label(name)
 
 
 def _band(value: float | None) -> str:

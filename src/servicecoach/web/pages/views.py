@@ -12,7 +12,7 @@ from datetime import date
 from markupsafe import Markup
 
 from servicecoach.analysis.emotion import EMOTIONS
-from servicecoach.analysis.skills import SKILLS
+from servicecoach.analysis.skills import skill_names
 from servicecoach.store.dashboard import Overview
 from servicecoach.store.filters import Granularity
 from servicecoach.store.periods import PeriodStats
@@ -84,7 +84,7 @@ class OverviewCharts:
                     height=150,
                 ),
             )
-            for skill in SKILLS
+            for skill in skill_names()
         ]
         self.volume = line_chart(
             labels,
