@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from servicecoach.analysis.skills import skill_label
 from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.practice import builtin_scenarios
@@ -68,7 +69,7 @@ def _scorecard(
     trends = {
         c.skill: sparkline(
             [p.mean for p in c.trend],
-            title=f"{c.skill.replace('_', ' ')} per {card.granularity.value}",
+            title=f"{skill_label(c.skill)} per {card.granularity.value}",
             labels=[period_label(p.start, card.granularity) for p in c.trend],
         )
         for c in card.skills
