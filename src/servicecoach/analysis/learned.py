@@ -46,6 +46,7 @@ __all__ = [
     "LearnedView",
     "PairInputs",
     "SentenceSpan",
+    "TeamDecision",
     "default_judge",
     "pair_inputs",
 ]
@@ -128,6 +129,10 @@ class LearnedView:
         """This view with ``head`` deciding the labels in ``overrides`` at those thresholds
         (a team rubric's ``[signals.thresholds]``); itself when there is nothing to change.
 
+        A :class:`TeamDecision` among them also replaces its label's probabilities by the
+        team head's (a rubric's ``[signals] heads``), so that a team head reaches every
+        pipeline by the road its thresholds already take.
+
         Raises:
             ValueError: a label is not one of the head's labels.
         """
@@ -138,17 +143,71 @@ class LearnedView:
         if unknown:
             raise ValueError(f"the {head} head has no label {unknown[0]!r}")
         merged = tuple(
-            overrides.get(label, default)
+            float(overrides.get(label, default))
             for label, default in zip(labels, self.thresholds[head], strict=True)
         )
         thresholds = MappingProxyType({**self.thresholds, head: merged})
-        return LearnedView(self.spans, self.embeddings, self.heads, self.labels, thresholds)
+        heads = self.heads
+        team = {label: t for label, t in overrides.items() if isinstance(t, TeamDecision)}
+        if team:
+            outputs = self.heads[head].copy()
+            for label, decision in team.items():
+                column = labels.index(label)
+                outputs[:, column] = decision.probabilities(self.embeddings, outputs[:, column])
+            heads = MappingProxyType({**self.heads, head: outputs})
+        return LearnedView(self.spans, self.embeddings, heads, self.labels, thresholds)
 
     def similarity(self, row: int, others: Sequence[int]) -> float:
         """The highest cosine similarity between sentence ``row`` and ``others`` (0 if none)."""
         if not others:
             return 0.0
         return float(np.max(self.embeddings[list(others)] @ self.embeddings[row]))
+
+
+class TeamDecision(float):
+    """A threshold on a team's own head for one label: its value is the threshold, and
+    :meth:`probabilities` is what it is compared with (``servicecoach tune`` fits it on the
+    team's reviews; ``rubric.TeamHead`` holds it).
+
+    The team head is a logistic regression over the sentence embedding and the shipped
+    head's log-odds for the label, so it starts from what the shipped head says and learns
+    where the team's reviewers disagree with it.
+
+    Args:
+        threshold: the probability from which the label fires.
+        weights: one weight per embedding dimension.
+        shipped: the weight of the shipped head's log-odds.
+        bias: the intercept.
+    """
+
+    weights: npt.NDArray[np.float64]
+    shipped: float
+    bias: float
+
+    def __new__(
+        cls, threshold: float, weights: Sequence[float], shipped: float, bias: float
+    ) -> TeamDecision:
+        decision = super().__new__(cls, threshold)
+        decision.weights = np.asarray(weights, dtype=np.float64)
+        decision.shipped = float(shipped)
+        decision.bias = float(bias)
+        return decision
+
+    def __reduce__(self) -> tuple[type[TeamDecision], tuple[float, list[float], float, float]]:
+        """Pickled whole (a pipeline sent to a worker process keeps its team heads)."""
+        return TeamDecision, (float(self), self.weights.tolist(), self.shipped, self.bias)
+
+    def probabilities(
+        self, embeddings: npt.NDArray[np.float32], shipped: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
+        """The team head's probability for each row, given the shipped head's ones."""
+        clipped = np.clip(shipped.astype(np.float64), 1e-6, 1 - 1e-6)
+        scores = (
+            embeddings.astype(np.float64) @ self.weights
+            + self.shipped * np.log(clipped / (1 - clipped))
+            + self.bias
+        )
+        return (0.5 * (1.0 + np.tanh(0.5 * scores))).astype(np.float32)
 
 
 def _one_blas_thread() -> None:

@@ -18,6 +18,7 @@ from servicecoach.errors import ConfigError
 
 if TYPE_CHECKING:
     from servicecoach.evaluation.metrics import BinaryCounts
+    from servicecoach.review.reviewed import ReviewedSentence
     from servicecoach.review.tune import Item, TuneResult
     from servicecoach.rubric import Rubric
 
@@ -43,15 +44,16 @@ def tune_command(
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Fit the rubric's response-time targets, experimental-signal choices and learned
-    signal thresholds to the team's reviews; keep the result only if it agrees better with
-    reviews held aside.
+    """Fit the rubric's response-time targets, experimental-signal choices, learned signal
+    thresholds, team heads and custom criteria to the team's reviews; keep the result only
+    if it agrees better with reviews held aside.
 
     The reviewed conversations are split (--holdout, --seed); the search runs on one
     part, and the tuned rubric is written to --out only when held-aside agreement rises:
     mean Spearman rho per skill or mean F0.5 per reviewed signal up, neither down.
-    Thresholds are fitted only with the learned models (not with --fast). Otherwise nothing is written and the command
-    exits 3 with the figures. Switch with SERVICECOACH_RUBRIC=FILE (or --rubric FILE);
+    Thresholds, team heads (written beside --out as OUT.heads.json) and criteria are
+    fitted only with the learned models (not with --fast). Otherwise nothing is written
+    and the command exits 3 with the figures. Switch with SERVICECOACH_RUBRIC=FILE (or --rubric FILE);
     roll back by pointing at the earlier file again (docs/review.md).
     """
     from servicecoach.analysis.pipeline import Pipeline  # noqa: F401  (before the rubric)
@@ -64,9 +66,9 @@ def tune_command(
             "write the tuned rubric to a new file (--out), so that the team can roll back"
         )
     base = load_rubric(rubric)
-    items, labels, reviews = _reviewed(db, team)
+    items, labels, reviews, reviewed = _reviewed(db, team)
     try:
-        result = tune(items, labels, base, holdout=holdout, seed=seed, fast=fast)
+        result = tune(items, labels, base, holdout=holdout, seed=seed, fast=fast, reviewed=reviewed)
     except TuneRefused as exc:
         _report(exc.result, None, rubric_version(base), reviews, json_output, ok=False)
         raise
@@ -74,9 +76,13 @@ def tune_command(
     _report(result, out, rubric_version(result.tuned), reviews, json_output, ok=True)
 
 
-def _reviewed(db: str | None, team: str | None) -> tuple[list[Item], Any, int]:
-    """The reviewed conversations (with history) and their labels, keyed by store key."""
+def _reviewed(
+    db: str | None, team: str | None
+) -> tuple[list[Item], Any, int, list[ReviewedSentence]]:
+    """The reviewed conversations (with history), their labels and their reviewed
+    sentences, keyed by store key."""
     from servicecoach.review.labels import label_set
+    from servicecoach.review.reviewed import from_reviews
     from servicecoach.store.database import Store
     from servicecoach.store.filters import Scope
     from servicecoach.store.reader import earlier_conversations, iter_conversations
@@ -98,7 +104,8 @@ def _reviewed(db: str | None, team: str | None) -> tuple[list[Item], Any, int]:
             (str(s.pk), s.conversation, earlier_conversations(connection, s))
             for s in iter_conversations(connection, ids=pks)
         ]
-    return items, label_set(reviews), len(reviews)
+    keys = {r.conversation_id: str(r.conversation_id) for r in reviews}
+    return items, label_set(reviews), len(reviews), from_reviews(reviews, keys)
 
 
 def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, reviews: int) -> None:
@@ -118,8 +125,16 @@ def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, re
         data.setdefault("signals", {})["score_experimental"] = list(
             tuned.signals.score_experimental
         )
-    if tuned.signals.thresholds:
+    signals = data.get("signals", {})
+    if tuned.signals.thresholds or "thresholds" in signals:
         data.setdefault("signals", {})["thresholds"] = dict(tuned.signals.thresholds)
+    tuned = _write_heads(out, data, tuned, reviews)
+    for name, criterion in tuned.criteria.items():
+        if criterion.examples is not None:
+            continue  # not refitted: its table and examples file stay as they are
+        table = data.setdefault("criteria", {}).setdefault(name, {})
+        table.pop("examples", None)  # a refitted criterion's examples are all inline
+        table["meets"], table["misses"] = list(criterion.meets), list(criterion.misses)
     header = [
         f"# Tuned by `servicecoach tune` on {datetime.now(UTC):%Y-%m-%d} from {reviews} reviews",
         f"# ({result.fit} conversations fitted, {result.held} held aside); held-aside mean",
@@ -136,6 +151,8 @@ def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, re
         written = load_rubric(out)
     except ConfigError as exc:
         out.unlink(missing_ok=True)
+        if tuned.signals.heads is not None:
+            (out.parent / tuned.signals.heads).unlink(missing_ok=True)
         raise ConfigError(
             f"the tuned rubric does not read back ({exc}): write it beside the rubric it "
             "started from (example files are named relative to it)"
@@ -143,6 +160,33 @@ def _write(out: Path, source: Path | None, tuned: Rubric, result: TuneResult, re
     if written.model_dump() != tuned.model_dump():
         out.unlink(missing_ok=True)
         raise ConfigError("the tuned rubric did not read back as tuned: nothing was written")
+
+
+def _write_heads(out: Path, data: dict[str, Any], tuned: Rubric, reviews: int) -> Rubric:
+    """Write the team heads beside ``out`` and name the file in ``data``; ``tuned`` with
+    that name (it is part of what reads back)."""
+    from servicecoach.analysis.learned import default_judge
+    from servicecoach.review.team_head import heads_file
+
+    signals = data.setdefault("signals", {})
+    signals.pop("team_heads", None)
+    if not tuned.signals.team_heads:
+        signals.pop("heads", None)
+        if not signals:
+            del data["signals"]
+        return tuned.model_copy(
+            update={"signals": tuned.signals.model_copy(update={"heads": None})}
+        )
+    path = out.with_name(f"{out.stem}.heads.json")
+    text = heads_file(tuned.signals.team_heads, default_judge().embedder.model_name, reviews)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror}") from None
+    signals["heads"] = path.name
+    return tuned.model_copy(
+        update={"signals": tuned.signals.model_copy(update={"heads": path.name})}
+    )
 
 
 def _signals(by_signal: dict[str, BinaryCounts]) -> dict[str, dict[str, Any]]:
@@ -192,6 +236,7 @@ def _report(
                 "ok": ok,
                 "reviews": reviews,
                 "changes": [dataclasses.asdict(c) for c in result.changes],
+                "withdrawn": [dataclasses.asdict(c) for c in result.withdrawn],
                 "fit": {"conversations": result.fit, "before": result.fit_before,
                         "after": result.fit_after},
                 "held_aside": {"conversations": result.held, "before": result.held_before,
@@ -225,7 +270,13 @@ def _report(
         f"{_shown(result.fit_after)}; {result.tried} rubrics measured"
     )
     for change in result.changes:
-        console.print(f"  {escape(change.key)}: {change.before} → {change.after}")
+        console.print(f"  {escape(change.key)}: {escape(str(change.before))} → "
+                      f"{escape(str(change.after))}")  # fmt: skip
+    for change in result.withdrawn:
+        console.print(
+            f"  withdrawn, its signal did worse held aside: {escape(change.key)}: "
+            f"{escape(str(change.after))}"
+        )
     if ok and out is not None:
         err_console.print(
             f"[green]✓[/green] tuned rubric {version} written to {escape(str(out))}; switch "

@@ -19,6 +19,8 @@ from typing import Any
 __all__ = ["dumps"]
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
+_WIDTH = 100
+"""A list longer than this on one line is written one item a line."""
 
 
 def _key(name: str) -> str:
@@ -43,6 +45,10 @@ def _value(value: Any) -> str:
     raise ValueError(f"{type(value).__name__} cannot be written in a rubric")
 
 
+def _is_list(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str)
+
+
 def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
@@ -60,7 +66,11 @@ def _table(lines: list[str], path: list[str], table: Mapping[str, Any], *, array
         header = ".".join(_key(p) for p in path)
         lines.append(f"[[{header}]]" if array else f"[{header}]")
     for key, value in plain.items():
-        lines.append(f"{_key(key)} = {_value(value)}")
+        written = _value(value)
+        if len(written) > _WIDTH and _is_list(value):  # one item a line (criteria examples)
+            items = "".join(f"    {_value(v)},\n" for v in value)
+            written = f"[\n{items}]"
+        lines.append(f"{_key(key)} = {written}")
     for key, value in table.items():
         if isinstance(value, Mapping):
             _table(lines, [*path, key], value, array=False)

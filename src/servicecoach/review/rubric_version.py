@@ -25,6 +25,9 @@ def rubric_version(rubric: Rubric) -> str:
     data = rubric.model_dump(mode="json")
     if not data["signals"]["thresholds"]:
         del data["signals"]["thresholds"]
+    del data["signals"]["heads"]  # the file's name: its heads are in team_heads
+    if not data["signals"]["team_heads"]:
+        del data["signals"]["team_heads"]
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return "rubric-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 

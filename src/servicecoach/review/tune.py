@@ -19,10 +19,14 @@ coach that flags what is not there loses trust) over the signals with labels in 
 The search runs on the fitting part only: one channel's target at a time, then one
 experimental signal at a time, keeping a change only when it raises mean rho there; then
 one learned signal's threshold at a time, keeping the one with the highest F0.5 of that
-signal that does not lower mean rho. The tuned rubric is then measured once on the
-held-aside part beside the starting one; it is **refused** (:class:`TuneRefused`, with the
-figures) unless held-aside agreement rises: a measured figure (mean rho, mean F0.5) rises
-and none falls. Ranks are what rho compares, so a change that only shifts every score alike is
+signal that does not lower mean rho. With the learned models, a **team head** for each
+learned signal and each **custom criterion** are then fitted to the reviewed sentences
+(:mod:`.tune_learned`: fitted on one piece of the fitting part, kept when the other
+piece agrees better). The tuned rubric is then measured once on the held-aside part
+beside the starting one; a head whose signal's held-aside F0.5 does not rise, or a
+criterion whose F0.5 falls, is withdrawn (and the rest measured again); the tune is
+**refused** (:class:`TuneRefused`, with the figures) unless held-aside agreement rises: a
+measured figure (mean rho, mean F0.5) rises and none falls. Ranks are what rho compares, so a change that only shifts every score alike is
 worth nothing here, by design.
 """
 
@@ -44,6 +48,8 @@ from servicecoach.evaluation.evaluate import EvalReport, evaluate
 from servicecoach.evaluation.labels import LabelSet
 from servicecoach.evaluation.metrics import BinaryCounts
 from servicecoach.model.conversation import Channel, Conversation
+from servicecoach.review.reviewed import ReviewedSentence, from_labels
+from servicecoach.review.tune_learned import INNER_HOLDOUT, LearnedChange, fit_learned
 from servicecoach.rubric import LEARNED_SIGNALS, Rubric
 
 __all__ = [
@@ -113,6 +119,8 @@ class TuneResult:
         fit_f05_before, fit_f05_after: mean F0.5 over the labelled signals, fitting part.
         held_f05_before, held_f05_after: the same on the held-aside part.
         signals_before, signals_after: per signal counts on the held-aside part.
+        withdrawn: heads and criteria fitted but withdrawn, their signal doing worse on
+            the held-aside part.
     """
 
     tuned: Rubric
@@ -132,6 +140,7 @@ class TuneResult:
     held_f05_after: float | None = None
     signals_before: dict[str, BinaryCounts] = field(default_factory=dict)
     signals_after: dict[str, BinaryCounts] = field(default_factory=dict)
+    withdrawn: tuple[Change, ...] = ()
 
     @property
     def improved(self) -> bool:
@@ -246,9 +255,10 @@ def tune(
     seed: int = 0,
     fast: bool = True,
     groups: Mapping[str, str] | None = None,
+    reviewed: Sequence[ReviewedSentence] | None = None,
 ) -> TuneResult:
-    """Fit ``base``'s response-time targets, experimental-signal choices and learned signal
-    thresholds to ``labels``.
+    """Fit ``base``'s response-time targets, experimental-signal choices, learned signal
+    thresholds, team heads and custom criteria to ``labels``.
 
     Args:
         items: the reviewed conversations, keyed as in ``labels``.
@@ -258,6 +268,8 @@ def tune(
         seed: the split's seed.
         fast: analyse with the rules only (as ``--fast``); no thresholds are fitted then.
         groups: key to group, split together (see :func:`split_keys`).
+        reviewed: the reviewers' verdicts with their spans (``reviewed.from_reviews``);
+            default: each message label as a verdict on its whole message.
 
     Raises:
         ConfigError: the reviews cannot be split.
@@ -331,11 +343,48 @@ def tune(
             best = _with_threshold(best, signal, picked)
             key = f"signals.thresholds.{signal}"
             changes[key] = Change(key, start, picked)
-    fit_after_report = measure(best, fit_items, fit_labels) if changes else first
+    learned: list[LearnedChange] = []
+    inner = _inner_split(split.fit, seed, groups) if judge is not None else None
+    if judge is not None and inner is not None:
+        by_key = {key: conversation for key, conversation, _ in items}
+
+        def measure_keys(rubric: Rubric, keys: frozenset[str]) -> EvalReport:
+            return measure(rubric, [i for i in fit_items if i[0] in keys], _subset(labels, keys))
+
+        fitted_on = reviewed if reviewed is not None else from_labels(labels)
+        before_learned = best
+        best, learned = fit_learned(
+            best,
+            judge,
+            views,
+            by_key,
+            [r for r in fitted_on if r.key in split.fit],
+            inner,
+            measure_keys,
+            _score,
+        )
+        for change in learned:
+            changes[change.key] = Change(change.key, change.before, change.after)
     held_report = measure(base, held_items, held_labels)
     held_before, skills_before = mean_agreement(held_report)
     f05_before, signals_before = signal_agreement(held_report)
     tuned_report = measure(best, held_items, held_labels) if changes else held_report
+    withdrawn = [c for c in learned if not c.holds(held_report.signals, tuned_report.signals)]
+    if withdrawn:
+        best = before_learned
+        for change in learned:
+            if change in withdrawn:
+                del changes[change.key]
+            else:
+                best = change.apply(best)
+        tuned_report = measure(best, held_items, held_labels) if changes else held_report
+    for change in learned:  # a kept head has its own threshold
+        if change not in withdrawn and change.key.startswith("signals.heads."):
+            dropped = changes.pop(f"signals.thresholds.{change.signal}", None)
+            if dropped is not None:
+                before = f"shipped head at {dropped.before}"
+                changes[change.key] = Change(change.key, before, change.after)
+    fit_after_report = measure(best, fit_items, fit_labels) if changes else first
     held_after, skills_after = mean_agreement(tuned_report)
     f05_after, signals_after = signal_agreement(tuned_report)
     result = TuneResult(
@@ -356,6 +405,7 @@ def tune(
         held_f05_after=f05_after,
         signals_before=signals_before,
         signals_after=signals_after,
+        withdrawn=tuple(Change(c.key, c.before, c.after) for c in withdrawn),
     )
     if not result.improved:
         raise TuneRefused(_refusal(result), result)
@@ -386,6 +436,23 @@ def _head_thresholds(judge: Judge | None) -> dict[str, float]:
     }
 
 
+def _inner_split(
+    fit: frozenset[str], seed: int, groups: Mapping[str, str] | None
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The fitting part split once more for heads and criteria (``None``: too small)."""
+    try:
+        inner = split_keys(sorted(fit), INNER_HOLDOUT, seed + 1, groups)
+    except ConfigError:
+        return None
+    return inner.fit, inner.held
+
+
+def _score(report: EvalReport, signal: str) -> tuple[float | None, float | None]:
+    """``signal``'s F0.5 in ``report`` and the report's mean rho."""
+    counts = report.signals.get(signal)
+    return (f_half(counts) if counts is not None else None), mean_agreement(report)[0]
+
+
 def _better(score: float | None, best: float | None) -> bool:
     return score is not None and (best is None or score > best + 1e-9)
 
@@ -398,6 +465,15 @@ def _refusal(result: TuneResult) -> str:
     def shown(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.3f}"
 
+    if result.withdrawn and not result.changes:
+        keys = ", ".join(c.key for c in result.withdrawn)
+        return (
+            f"{keys} raised agreement on the fitting part but did worse on the "
+            f"{result.held} held-aside conversations and "
+            f"{'was' if len(result.withdrawn) == 1 else 'were'} withdrawn; nothing else "
+            f"raised agreement (held-aside mean F0.5 {shown(result.held_f05_before)}): "
+            "refused, the rubric is kept as it is"
+        )
     if not result.changes:
         return (
             "no setting raised agreement on the fitting part "
