@@ -112,3 +112,21 @@ def test_team_heads_come_only_from_the_heads_file(tmp_path: Path) -> None:
     rubric.write_text(f'[signals.team_heads."{SOLUTION}"]\nbias = 0\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"team\.toml: signals\.team_heads is read from"):
         load_rubric(rubric)
+
+
+def test_live_assist_uses_the_rubrics_team_heads() -> None:
+    from servicecoach.assist.checker import DraftChecker
+
+    judge = StubJudge(lambda _: 0.5)
+    texts = SENDS + THANKS
+    present = np.array([True] * len(SENDS) + [False] * len(THANKS))
+    head = fit_team_head(encode(texts), np.full(len(texts), 0.5, np.float32), present)
+    assert head is not None
+    team = Rubric.model_validate({"signals": {"team_heads": {SOLUTION: head.model_dump()}}})
+    conversation = make_conversation([("customer", "My order has not arrived.")])
+
+    def praised(rubric: Rubric) -> list[str]:
+        checked = DraftChecker(rubric, judge=judge).check(conversation, SENDS[2])
+        return [good.kind for good in checked.good]
+
+    assert SOLUTION not in praised(Rubric()) and SOLUTION in praised(team)

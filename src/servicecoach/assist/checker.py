@@ -111,7 +111,10 @@ class DraftChecker:
         config = {k: v for k, v in self.rubric.analyzer_config().items() if k in names}
         if not fast and judge is None:
             judge = shared_live_judge()
-        self.pipeline = Pipeline(live, config, self.rubric.weights, None if fast else judge)
+        self.pipeline = Pipeline(
+            live, config, self.rubric.weights, None if fast else judge,
+            act_thresholds=self.rubric.act_thresholds(),  # the team's thresholds and heads
+        )  # fmt: skip
         self.rules: Rules = load_rules()
         self.templates: Templates = load_templates()
         self.check(_WARM_UP, "I'm so sorry about that - I've sent a replacement today.")
