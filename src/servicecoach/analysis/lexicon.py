@@ -13,9 +13,14 @@ from importlib.resources import files
 from typing import Any
 
 from servicecoach.errors import ConfigError
+from servicecoach.nlp.phrasebook import PhraseBook
 from servicecoach.nlp.phrases import PhraseMatcher
 
-__all__ = ["Lexicon", "load_lexicon"]
+__all__ = ["LEXICON_BOOK", "Lexicon", "load_lexicon"]
+
+LEXICON_BOOK = PhraseBook()
+"""One automaton for every lexicon's phrases (and the analysers' other lasting matchers):
+each message is walked once for all of them, not once per lexicon."""
 
 
 @dataclass(frozen=True)
@@ -83,4 +88,4 @@ def load_lexicon(name: str) -> Lexicon:
             raise ConfigError(f"lexicon {name}.toml: [{section}] phrases must be a list of strings")
         sections[section] = body
         lists[section] = phrases
-    return Lexicon(name, sections, PhraseMatcher.from_lists(lists))
+    return Lexicon(name, sections, PhraseMatcher.from_lists(lists, book=LEXICON_BOOK))

@@ -8,13 +8,24 @@ original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
-__all__ = ["PhraseMatch", "PhraseMatcher", "fold", "fold_words"]
+if TYPE_CHECKING:
+    from servicecoach.nlp.phrasebook import PhraseBook
+
+__all__ = [
+    "PhraseMatch",
+    "PhraseMatcher",
+    "by_position",
+    "fold",
+    "fold_words",
+    "join_overlaps",
+]
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
@@ -68,26 +79,40 @@ class PhraseMatcher:
 
     Args:
         phrases: phrase to label, e.g. ``{"i'm sorry": "apology.apology"}``.
+        book: share one automaton with the book's other matchers, so that a text is
+            walked once for all of them (:mod:`servicecoach.nlp.phrasebook`); for
+            matchers made once, such as the lexicons'.
     """
 
-    def __init__(self, phrases: Mapping[str, str]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        self.size = 0
+    def __init__(self, phrases: Mapping[str, str], *, book: PhraseBook | None = None) -> None:
+        labels: dict[str, str] = {}
         for phrase, label in phrases.items():
             key = fold(phrase.strip())
             if key:
+                labels[key] = label  # a later spelling of one folded phrase wins
+        self.labels: Mapping[str, str] = labels
+        """Each folded phrase and its label."""
+        self.size = len(labels)
+        self._book = book
+        self._slot = book.join(self) if book is not None and labels else -1
+        self._automaton = ahocorasick.Automaton()
+        if book is None and labels:
+            for key, label in labels.items():
                 # the phrase, its label, and whether it starts and ends with a word character
                 # (then the text must not continue the word there)
-                value = (len(key), label, _is_word(key[0]), _is_word(key[-1]))
-                self._automaton.add_word(key, value)
-                self.size += 1
-        if self.size:
+                self._automaton.add_word(
+                    key, (len(key), label, _is_word(key[0]), _is_word(key[-1]))
+                )
             self._automaton.make_automaton()
 
     @classmethod
-    def from_lists(cls, lists: Mapping[str, Iterable[str]]) -> PhraseMatcher:
+    def from_lists(
+        cls, lists: Mapping[str, Iterable[str]], *, book: PhraseBook | None = None
+    ) -> PhraseMatcher:
         """A matcher from label to phrases (the shape of the lexicon files)."""
-        return cls({phrase: label for label, phrases in lists.items() for phrase in phrases})
+        return cls(
+            {phrase: label for label, phrases in lists.items() for phrase in phrases}, book=book
+        )
 
     def find(self, text: str, *, longest: bool = True) -> list[PhraseMatch]:
         """Every phrase in ``text`` on word boundaries, in order of position.
@@ -99,6 +124,16 @@ class PhraseMatcher:
         """
         if not self.size or not text:
             return []
+        if self._book is not None:
+            return list(self._book.matches(self._slot, text, longest=longest))
+        found = self._search(text)
+        if len(found) < 2:
+            return found  # nothing to order or join
+        found.sort(key=by_position)
+        return join_overlaps(found, text) if longest else found
+
+    def _search(self, text: str) -> list[PhraseMatch]:
+        """The matches on word boundaries, in the automaton's order (a matcher of its own)."""
         folded = _fold_text(text)
         size = len(folded)
         found: list[PhraseMatch] = []
@@ -114,22 +149,31 @@ class PhraseMatcher:
                 if after.isalnum() or after == "_":
                     continue
             found.append(PhraseMatch(start, end, text[start:end], label))
-        if len(found) < 2:
-            return found  # nothing to order or join
-        found.sort(key=lambda m: (m.start, -m.end))
-        if not longest:
-            return found
-        merged: list[PhraseMatch] = []
-        last_of_label: dict[str, int] = {}  # label -> index in merged of its last span
-        for match in found:
-            index = last_of_label.get(match.label)
-            if index is not None and match.start < merged[index].end:
-                last = merged[index]
-                if match.end > last.end:  # overlapping phrases of one label: one span
-                    merged[index] = PhraseMatch(
-                        last.start, match.end, text[last.start : match.end], match.label
-                    )
-                continue
-            last_of_label[match.label] = len(merged)
-            merged.append(match)
-        return merged
+        return found
+
+
+def by_position(match: PhraseMatch) -> tuple[int, int]:
+    """The order :meth:`PhraseMatcher.find` returns matches in: by start, the longest first."""
+    return (match.start, -match.end)
+
+
+def join_overlaps(found: Sequence[PhraseMatch], text: str) -> list[PhraseMatch]:
+    """``found`` (in :func:`by_position` order) with overlapping matches of one label joined.
+
+    "I'm so sorry" and "sorry about" give "I'm so sorry about"; ``text`` is the text they
+    were found in, for the joined span's words.
+    """
+    merged: list[PhraseMatch] = []
+    last_of_label: dict[str, int] = {}  # label -> index in merged of its last span
+    for match in found:
+        index = last_of_label.get(match.label)
+        if index is not None and match.start < merged[index].end:
+            last = merged[index]
+            if match.end > last.end:  # overlapping phrases of one label: one span
+                merged[index] = PhraseMatch(
+                    last.start, match.end, text[last.start : match.end], match.label
+                )
+            continue
+        last_of_label[match.label] = len(merged)
+        merged.append(match)
+    return merged

@@ -52,7 +52,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import LEXICON_BOOK, Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -108,9 +108,11 @@ class _Rules:
             ),
             expected=frozenset(fold(w) for w in lexicon.section("blame").get("expected", [])),
             benign=PhraseMatcher.from_lists(
-                {"benign": lexicon.section("impolite").get("benign", [])}
+                {"benign": lexicon.section("impolite").get("benign", [])}, book=LEXICON_BOOK
             ),
-            bang_cues=PhraseMatcher.from_lists({"cue": lexicon.section("bangs").get("cues", [])}),
+            bang_cues=PhraseMatcher.from_lists(
+                {"cue": lexicon.section("bangs").get("cues", [])}, book=LEXICON_BOOK
+            ),
         )
 
 

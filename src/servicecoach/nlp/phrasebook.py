@@ -1,0 +1,164 @@
+"""Phrase matching once per text for many matchers: their phrases in one automaton.
+
+The analysers search every message with a dozen lexicons, and several rules of one
+analyser search the same message again. With one automaton per lexicon, each search
+walked the whole text and paid pyahocorasick's per-call cost: 136k searches per 10k
+messages, 0.28 s of automaton iteration, against 0.03 s for one walk per distinct text
+over all the phrases at once. A :class:`PhraseBook` holds the phrases of every matcher
+that joins it; a text is walked once, and the matches of each matcher are kept for the
+last texts (the analysers read the same messages one after another).
+
+Each matcher still sees exactly its own phrases with its own labels, so what
+:meth:`~servicecoach.nlp.phrases.PhraseMatcher.find` returns does not change.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from itertools import count
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from servicecoach.nlp.phrases import PhraseMatch, by_position, fold, join_overlaps
+
+if TYPE_CHECKING:
+    from servicecoach.nlp.phrases import PhraseMatcher
+
+__all__ = ["PhraseBook"]
+
+_CACHED = 4096
+"""Texts whose matches are kept: a conversation's messages, their masked forms, sentences."""
+
+_Owners = tuple[tuple[int, str], ...]
+"""The matchers (by slot) holding one phrase, each with its label."""
+_Entry = tuple[int, bool, bool, _Owners]
+"""A phrase's length, whether it starts and ends with a word character, and its owners."""
+
+_SLOTS = count()
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class _Compiled:
+    """The automaton over the members' phrases at one time, and its scans of the last texts."""
+
+    __slots__ = ("automaton", "scan", "searchable", "slots")
+
+    def __init__(self, members: Sequence[tuple[int, Mapping[str, str]]]) -> None:
+        owners: dict[str, list[tuple[int, str]]] = {}
+        for slot, labels in members:
+            for phrase, label in labels.items():
+                owners.setdefault(phrase, []).append((slot, label))
+        self.automaton = ahocorasick.Automaton()
+        for phrase, holders in owners.items():
+            entry: _Entry = (len(phrase), _is_word(phrase[0]), _is_word(phrase[-1]), tuple(holders))
+            self.automaton.add_word(phrase, entry)
+        self.searchable = bool(owners)
+        if owners:
+            self.automaton.make_automaton()
+        self.slots = frozenset(slot for slot, _ in members)
+        self.scan: Callable[[str], _Found] = lru_cache(maxsize=_CACHED)(self._scan)
+
+    def _scan(self, text: str) -> _Found:
+        found: dict[int, list[PhraseMatch]] = {}
+        if not self.searchable:
+            return _Found(text, found)
+        folded = fold(text)
+        size = len(folded)
+        for end_index, (length, word_start, word_end, owners) in self.automaton.iter(folded):
+            end = end_index + 1
+            start = end - length
+            if word_start and start > 0:
+                before = folded[start - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            if word_end and end < size:
+                after = folded[end]
+                if after.isalnum() or after == "_":
+                    continue
+            phrase = text[start:end]
+            for slot, label in owners:
+                match = PhraseMatch(start, end, phrase, label)
+                held = found.get(slot)
+                if held is None:
+                    found[slot] = [match]
+                else:
+                    held.append(match)
+        for held in found.values():
+            if len(held) > 1:
+                held.sort(key=by_position)
+        return _Found(text, found)
+
+
+class _Found:
+    """One text's matches by matcher slot, in position order, joined on first request."""
+
+    __slots__ = ("_joined", "_ordered", "_text")
+
+    def __init__(self, text: str, ordered: dict[int, list[PhraseMatch]]) -> None:
+        self._text = text
+        self._ordered = ordered
+        self._joined: dict[int, list[PhraseMatch]] = {}
+
+    def get(self, slot: int, longest: bool) -> Sequence[PhraseMatch]:
+        ordered = self._ordered.get(slot)
+        if ordered is None:
+            return ()
+        if not longest or len(ordered) < 2:
+            return ordered
+        joined = self._joined.get(slot)
+        if joined is None:
+            joined = self._joined[slot] = join_overlaps(ordered, self._text)
+        return joined
+
+
+class PhraseBook:
+    """Matchers that share one automaton, so each text is walked once for all of them.
+
+    A matcher joins with ``PhraseMatcher(phrases, book=...)``. The automaton is rebuilt
+    on the first search after a matcher joins, so a book is for matchers made once (a
+    process's lexicons), not one per request. Members are held weakly: a matcher that is
+    no longer used leaves the book at the next rebuild.
+    """
+
+    def __init__(self) -> None:
+        self._members: list[tuple[int, weakref.ref[PhraseMatcher]]] = []
+        self._lock = threading.Lock()
+        self._compiled: _Compiled | None = None
+
+    def join(self, matcher: PhraseMatcher) -> int:
+        """Add ``matcher``'s phrases to the book; returns the slot its matches are kept under."""
+        slot = next(_SLOTS)
+        with self._lock:
+            self._members.append((slot, weakref.ref(matcher)))
+            self._compiled = None
+        return slot
+
+    def matches(self, slot: int, text: str, *, longest: bool) -> Sequence[PhraseMatch]:
+        """What the member in ``slot`` finds in ``text`` (:meth:`PhraseMatcher.find`).
+
+        The sequence is shared by every request for the text: not to be changed.
+        """
+        compiled = self._compiled
+        if compiled is None or slot not in compiled.slots:
+            compiled = self._compile()
+        return compiled.scan(text).get(slot, longest)
+
+    def _compile(self) -> _Compiled:
+        with self._lock:
+            if self._compiled is None:
+                alive = [(slot, ref) for slot, ref in self._members if ref() is not None]
+                self._members = alive
+                members = []
+                for slot, ref in alive:
+                    matcher = ref()
+                    if matcher is not None:
+                        members.append((slot, matcher.labels))
+                self._compiled = _Compiled(members)
+            return self._compiled
