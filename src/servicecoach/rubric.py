@@ -52,6 +52,7 @@ from servicecoach.model.conversation import Channel
 from servicecoach.model.skills import SKILLS
 
 __all__ = [
+    "BONUS_POINTS",
     "HEADS_FORMAT",
     "LEARNED_SIGNALS",
     "MIN_EXAMPLES",
@@ -218,6 +219,8 @@ class Signals(_Strict):
 
 
 MIN_EXAMPLES = 8
+BONUS_POINTS = 5
+"""What a bonus criterion adds to quality unless its ``points`` say otherwise."""
 """Sentences a criterion needs on each side (meets, misses); a few dozen judge far better."""
 _CRITERION_NAME = re.compile(r"^[a-z][a-z_]*$")
 _EXAMPLE_KEYS = frozenset({"meets", "misses"})
@@ -238,6 +241,10 @@ class Criterion(_Strict):
             to these (already read by :func:`load_rubric`).
         background: also learn from servicecoach's ordinary agent sentences as misses
             (greetings, sign-offs, holding words; ``lexicons/criteria_background.toml``).
+        effect: ``none`` (reported only), ``critical`` (auto-fail: going against it sets
+            the conversation's quality to 0) or ``bonus`` (meeting it adds ``points`` to
+            quality); skill scores never change (analysis/criteria_effects.py).
+        points: what a bonus criterion adds to quality, up to 100.
     """
 
     label: str = Field(min_length=1)
@@ -248,6 +255,8 @@ class Criterion(_Strict):
     phrases: list[str] = Field(default_factory=list)
     examples: str | None = None
     background: bool = True
+    effect: Literal["none", "critical", "bonus"] = "none"
+    points: int = Field(default=BONUS_POINTS, ge=1, le=25)
 
     @field_validator("meets", "misses", "phrases")
     @classmethod
@@ -268,6 +277,13 @@ class Criterion(_Strict):
         both = sorted(set(self.meets) & set(self.misses))
         if both:
             raise ValueError(f"in both meets and misses: {both[0]!r}")
+        if self.effect == "bonus" and self.polarity < 0:
+            raise ValueError(
+                'effect = "bonus" needs polarity = 1 (a criterion that counts against the '
+                'agent can be effect = "critical" instead)'
+            )
+        if self.points != BONUS_POINTS and self.effect != "bonus":  # dumps round-trip
+            raise ValueError('points counts only with effect = "bonus"')
         return self
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.criteria import CriteriaChecker
+from servicecoach.analysis.criteria_effects import apply_effects
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.language import detect_language
@@ -206,17 +207,24 @@ class Pipeline:
                 )
                 findings[analyzer.skill] = SkillFinding.not_applicable()
         emotions = customer_emotions(conversation, learned)
+        criteria = self.criteria.check(conversation, learned)
+        outcome, effects = apply_effects(
+            estimate_outcome(conversation, emotions, findings, self.weights),
+            criteria,
+            {check.name: check.criterion for check in self.criteria.checks},
+        )
         return ConversationResult(
             conversation=conversation.id,
             analyzers=self.versions,
             skills=findings,
             messages=tuple((m.id, m.role.value) for m in conversation.messages),
-            outcome=estimate_outcome(conversation, emotions, findings, self.weights),
+            outcome=outcome,
             emotions=emotions,
             failures=tuple(failures),
             config={name: cfg for name, cfg in self.config.items() if cfg},
             language=guess.language,
-            criteria=self.criteria.check(conversation, learned),
+            criteria=criteria,
+            effects=effects,
         )
 
     def stream(

@@ -66,7 +66,9 @@ class ConversationResult:
         language: the detected language.
         not_scored: why nothing was scored (e.g. a language servicecoach cannot score).
         criteria: the rubric's own criteria by name (docs/criteria.md); they change no
-            score, and their evidence is listed among each message's signals.
+            skill score, and their evidence is listed among each message's signals.
+        effects: what a critical or bonus criterion did to ``outcome.quality``
+            (``auto_fail``, ``bonus +N``), by criterion name; recorded as its ``effect``.
     """
 
     conversation: str
@@ -80,6 +82,7 @@ class ConversationResult:
     language: str | None = None
     not_scored: str | None = None
     criteria: dict[str, CriterionFinding] = field(default_factory=dict)
+    effects: dict[str, str] = field(default_factory=dict)
 
     def signals_by_message(self) -> dict[str, list[str]]:
         """Every signal that fired, per message id, in span order, without repeats.
@@ -142,6 +145,8 @@ class ConversationResult:
             out["not_scored"] = self.not_scored
         if self.criteria:
             out["criteria"] = {name: c.to_dict() for name, c in self.criteria.items()}
+            for name, effect in self.effects.items():
+                out["criteria"][name]["effect"] = effect
         return out
 
 

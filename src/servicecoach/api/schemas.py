@@ -185,7 +185,7 @@ class CriterionOut(BaseModel):
     """One of the rubric's own criteria on this conversation (docs/criteria.md).
 
     A criterion changes no skill score: it says whether some agent sentence meets the
-    team's check, and which.
+    team's check, and which. A critical or bonus one changes overall quality (``effect``).
     """
 
     model_config = ConfigDict(extra="allow")
@@ -207,6 +207,12 @@ class CriterionOut(BaseModel):
     )
     reason: str | None = Field(
         default=None, description="Why it was not judged; present only when not applicable."
+    )
+    effect: str | None = Field(
+        default=None,
+        description="What it did to outcome.quality, present only when it changed it: "
+        "auto_fail (a critical criterion the agent went against; quality 0) or "
+        "'bonus +N' (a bonus criterion met).",
     )
 
 

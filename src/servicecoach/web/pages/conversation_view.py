@@ -59,6 +59,7 @@ class CriterionLine:
         reason: why it was not judged, when it was not.
         evidence: how many sentences meet it.
         first_message: the id of the first message holding one (the page links to it).
+        effect: what it did to overall quality (``auto_fail``, ``bonus +N``), if anything.
     """
 
     name: str
@@ -69,6 +70,7 @@ class CriterionLine:
     reason: str | None
     evidence: int
     first_message: str | None
+    effect: str | None = None
 
     @property
     def verdict(self) -> str:
@@ -216,6 +218,7 @@ def _criteria(
                 reason=criterion.get("reason"),
                 evidence=len(evidence),
                 first_message=str(evidence[0]["message"]) if evidence else None,
+                effect=criterion.get("effect"),
             )
         )
     return tuple(lines)
