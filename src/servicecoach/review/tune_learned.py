@@ -114,7 +114,7 @@ def with_examples(criterion: Criterion, rows: Sequence[ExampleRow]) -> Criterion
     try:
         return Criterion.model_validate(
             {
-                **criterion.model_dump(),
+                **criterion.model_dump(exclude_defaults=True),
                 "meets": _unique([*kept_meets, *sorted(meets)]),
                 "misses": _unique([*kept_misses, *sorted(misses)]),
                 "examples": None,
