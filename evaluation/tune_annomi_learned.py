@@ -15,6 +15,9 @@ Run (docs/review.md, "The learning loop, measured")::
 
     python evaluation/build_sets.py --only annomi      # -> /tmp/servicecoach-eval/annomi/
     python evaluation/tune_annomi_learned.py [--seed 0] [--holdout 0.3]
+    python evaluation/tune_annomi_learned.py --seed 0 --no-criterion \
+        --threshold listening.paraphrase=0.35 --threshold listening.question=0.9 \
+        --threshold problem_solving.solution=0.65      # heads alone, from tuned thresholds
 """
 
 from __future__ import annotations
@@ -99,19 +102,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="build_sets.py output")
     parser.add_argument("--holdout", type=float, default=0.3, help="share of transcripts")
     parser.add_argument("--seed", type=int, default=0, help="seed of the transcript split")
+    parser.add_argument("--no-criterion", action="store_true", help="start without 'reflects'")
+    parser.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="SIGNAL=VALUE",
+        help="start from this learned threshold (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not (args.set / "labels.jsonl").exists():
         sys.exit(f"{args.set}: no labels.jsonl; run evaluation/build_sets.py --only annomi")
     conversations = _read(args.set)
-    labels = with_criterion_labels(load_labels(args.set / "labels.jsonl"))
+    labels = load_labels(args.set / "labels.jsonl")
+    if not args.no_criterion:
+        labels = with_criterion_labels(labels)
     groups = transcripts(conversations)
     items: list[Item] = [(c.id, c, None) for c in conversations if c.id in labels.messages]
+    thresholds = {k: float(v) for k, _, v in (t.partition("=") for t in args.threshold)}
     print(
         f"{datetime.now(UTC):%Y-%m-%d}: AnnoMI stand-in, {len(items)} labelled replies in "
         f"{len(set(groups.values()))} transcripts, holdout {args.holdout}, seed {args.seed}, "
-        "criterion 'reflects' reviewed by the reflection labels"
+        + (
+            "no criterion"
+            if args.no_criterion
+            else "criterion 'reflects' reviewed by the reflection labels"
+        )
+        + (f", starting thresholds {thresholds}" if thresholds else "")
     )
-    base = Rubric(criteria={"reflects": REFLECTS})
+    base = Rubric.model_validate(
+        {
+            "criteria": {} if args.no_criterion else {"reflects": REFLECTS},
+            "signals": {"thresholds": thresholds},
+        }
+    )
     try:
         result = tune(
             items, labels, base, holdout=args.holdout, seed=args.seed, fast=False, groups=groups
