@@ -296,6 +296,39 @@ class Rubric(_Strict):
     phrases: Phrases = Field(default_factory=Phrases)
     signals: Signals = Field(default_factory=Signals)
     criteria: dict[str, Criterion] = Field(default_factory=dict)
+    analyzers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("analyzers")
+    @classmethod
+    def _analyzer_tables(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Each ``[analyzers.NAME]`` table is checked by that analyser (its ``Config``)."""
+        if not value:
+            return value
+        from servicecoach.analysis.registry import analyzers
+
+        loaded = analyzers()
+        for name, table in value.items():
+            analyzer = loaded.get(name)
+            if analyzer is None:
+                raise ValueError(
+                    f"no analyser named {name!r} (loaded: {', '.join(loaded)}; "
+                    "`servicecoach analyzers list` shows them)"
+                )
+            try:
+                analyzer.check_config(table)
+            except ConfigError as exc:
+                raise ValueError(f"[analyzers.{name}]: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_place_each(self) -> Rubric:
+        for name, table in self._sections().items():
+            if both := sorted(set(table) & set(self.analyzers.get(name, {}))):
+                raise ValueError(
+                    f"{name} {both[0]!r} is set both in its own table and in "
+                    f"[analyzers.{name}]; keep one"
+                )
+        return self
 
     @field_validator("criteria")
     @classmethod
@@ -344,7 +377,15 @@ class Rubric(_Strict):
         return self.weights.get(skill, 1.0)
 
     def analyzer_config(self) -> dict[str, dict[str, Any]]:
-        """Configuration handed to the analysers, keyed by analyser name."""
+        """Configuration handed to the analysers, keyed by analyser name: the rubric's
+        own tables for them (``[responsiveness]``, ``[phrases]``) and each
+        ``[analyzers.NAME]`` table."""
+        out = self._sections()
+        for name, table in self.analyzers.items():
+            out[name] = {**out.get(name, {}), **table}
+        return out
+
+    def _sections(self) -> dict[str, dict[str, Any]]:
         config: dict[str, Any] = {}
         if self.responsiveness.targets_minutes:
             config["targets_minutes"] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from servicecoach.analysis import (
     SKILLS,
@@ -120,8 +121,17 @@ def test_pipeline_validates_at_start(
         Pipeline(analyzers, config)
 
 
+class _Threshold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    threshold: int = 1
+
+
+class Configured(Fixed):
+    Config = _Threshold
+
+
 def test_pipeline_records_configuration() -> None:
-    result = Pipeline([Fixed()], {"fixed": {"threshold": 3}}).analyze(
+    result = Pipeline([Configured()], {"fixed": {"threshold": 3}}).analyze(
         make_conversation([("agent", "hi")])
     )
     assert result.to_dict()["config"] == {"fixed": {"threshold": 3}}

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import BaseModel, ValidationError
+
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
@@ -83,16 +85,37 @@ class Analyzer(ABC):
         """``name.vVERSION``, recorded with every result."""
         return f"{self.name}.v{self.version}"
 
-    def check_config(self, config: Mapping[str, Any]) -> None:
-        """Validate this analyser's configuration when the pipeline is built.
+    Config: ClassVar[type[BaseModel] | None] = None
+    """The settings a rubric may give it (``[analyzers.NAME]``), as a pydantic model whose
+    defaults are the built-in behaviour; ``None`` when it has none (or checks its own)."""
 
-        The default accepts any table of settings; analysers with options override it.
+    def check_config(self, config: Mapping[str, Any]) -> None:
+        """Validate this analyser's configuration when the rubric is loaded and when the
+        pipeline is built.
+
+        With a :attr:`Config` model, the settings must validate against it (unknown keys
+        are errors). Without one, an analyser that does not override this method takes no
+        settings, so a misspelt table is an error rather than silently ignored.
 
         Raises:
-            ConfigError: the configuration is invalid (the message names the fix).
+            ConfigError: the configuration is invalid (the message names the key and fix).
         """
         if not isinstance(config, Mapping):
             raise ConfigError(f"configuration of analyser {self.id} must be a table of settings")
+        if self.Config is not None:
+            try:
+                self.Config.model_validate(dict(config))
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
+                    f"{str(error['msg']).removeprefix('Value error, ')}"
+                    for error in exc.errors()
+                )
+                raise ConfigError(f"analyser {self.name}: {problems}") from None
+        elif config and type(self).check_config is Analyzer.check_config:
+            raise ConfigError(
+                f"analyser {self.name} takes no settings (got {', '.join(sorted(config))})"
+            )
 
     @abstractmethod
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:

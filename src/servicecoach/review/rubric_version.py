@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from servicecoach.rubric import Rubric, load_rubric
+from servicecoach.rubric import BONUS_POINTS, Rubric, load_rubric
 
 __all__ = ["DEFAULT_RUBRIC_VERSION", "rubric_version", "rubric_version_of_file"]
 
@@ -28,6 +28,13 @@ def rubric_version(rubric: Rubric) -> str:
     del data["signals"]["heads"]  # the file's name: its heads are in team_heads
     if not data["signals"]["team_heads"]:
         del data["signals"]["team_heads"]
+    if not data["analyzers"]:
+        del data["analyzers"]
+    for criterion in data["criteria"].values():
+        if criterion["effect"] == "none":
+            del criterion["effect"]
+        if criterion["points"] == BONUS_POINTS:
+            del criterion["points"]
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return "rubric-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
