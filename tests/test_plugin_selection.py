@@ -66,6 +66,8 @@ def test_analyzers_list_shows_every_analyser_and_its_plugin(
     assert {r["from"] for r in rows} == {"built-in"}
     assert {r["plugin"] for r in rows} <= set(BUILTIN_PLUGINS)
     assert {r["name"]: r["skill"] for r in rows}["listening"] == "active_listening"
+    assert {r["name"]: r["skill_label"] for r in rows}["listening"] == "Active listening"
+    assert not any(r["new_skill"] for r in rows)
     table = run_cli(capsys, "analyzers", "list")
     assert table.code == 0 and "responsiveness" in table.out and "built-in" in table.out
     assert set(analyzer_plugins()) == set(analyzers())

@@ -46,7 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _servicecoach(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path]), "COLUMNS": "200"}
     env.pop("SERVICECOACH_PLUGINS", None)
     return subprocess.run(
         [sys.executable, "-m", "servicecoach", *args],
@@ -68,6 +68,9 @@ def test_the_installed_skill_is_listed_and_scored_in_results(site: Path, tmp_pat
     assert listed.returncode == 0, listed.stderr
     row = next(r for r in json.loads(listed.stdout) if r["name"] == "ownership")
     assert (row["skill"], row["from"]) == ("ownership", "servicecoach-ownership 0.1.0")
+    assert (row["skill_label"], row["new_skill"]) == ("Ownership", True)
+    table = _servicecoach(site, "analyzers", "list")
+    assert "ownership (new)" in table.stdout
     out = tmp_path / "results.jsonl"
     analysed = _servicecoach(site, "analyze", "--fast", str(CONVERSATIONS), "--out", str(out))
     assert analysed.returncode == 0, analysed.stderr

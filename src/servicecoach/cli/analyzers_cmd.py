@@ -20,20 +20,26 @@ analyzers_app = typer.Typer(
 def _list_command(json_output: JsonOption = False) -> None:
     """List the analysers loaded: the skill each scores, its version, and its plugin.
 
+    A skill a plugin adds (beyond the twelve built-in ones) is marked "(new)".
+
     Installed plugins load unless SERVICECOACH_PLUGINS names the ones to load
     (comma-separated; 'none' for the built-ins only).
     """
     from servicecoach.analysis.registry import analyzer_plugins, analyzers
+    from servicecoach.analysis.skills import SKILLS, registered_skills
     from servicecoach.plugins import plugin_manager, plugin_origins
 
     manager = plugin_manager()
     found = analyzers(manager)
     plugins = analyzer_plugins(manager)
     origins = plugin_origins(manager)
+    labels = {skill.name: skill.label for skill in registered_skills(manager)}
     rows = [
         {
             "name": analyzer.name,
             "skill": analyzer.skill,
+            "skill_label": labels.get(analyzer.skill, analyzer.skill),
+            "new_skill": analyzer.skill not in SKILLS,
             "version": analyzer.version,
             "live": analyzer.live,
             "plugin": plugins.get(name, ""),
@@ -53,7 +59,7 @@ def _list_command(json_output: JsonOption = False) -> None:
             origin = f"{origin} ({row['plugin']})"
         table.add_row(
             str(row["name"]),
-            str(row["skill"]),
+            f"{row['skill']} (new)" if row["new_skill"] else str(row["skill"]),
             f"v{row['version']}",
             "yes" if row["live"] else "no",
             origin,
