@@ -10,7 +10,9 @@ Modules: :mod:`~.model` (reviews, signal marks, verdicts), :mod:`~.validate` (wh
 reviewer typed), :mod:`~.rubric_version`, :mod:`~.labels` (reviews as ``eval`` labels),
 :mod:`~.results` (stored results read back), :mod:`~.agreement` (calibration:
 Krippendorff's alpha, spread, grader alignment), :mod:`~.ai_agreement` (AI vs human),
-:mod:`~.sampling` (queue strategies).
+:mod:`~.sampling` (queue strategies), :mod:`~.tune` with :mod:`~.tune_learned`,
+:mod:`~.team_head` and :mod:`~.reviewed` (``servicecoach tune``: the rubric, team heads
+and criteria fitted to the reviews).
 """
 
 from __future__ import annotations
