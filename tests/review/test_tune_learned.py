@@ -92,7 +92,7 @@ def test_tune_withdraws_a_criterion_the_held_aside_reviews_disagree_with(
     use_stub(monkeypatch)
     pool = [(s, True) for s in SENDS] + [(s, False) for s in NOTES] + [(s, True) for s in REFUNDS]
     items, labels = _set(pool, REMEDY, flip=SENDS)
-    with pytest.raises(TuneRefused, match="offers_remedy raised .* was withdrawn") as refused:
+    with pytest.raises(TuneRefused, match=r"offers_remedy raised .* was withdrawn") as refused:
         tune(items, labels, Rubric(criteria={"offers_remedy": criterion()}), fast=False)
     result = refused.value.result
     assert [c.key for c in result.withdrawn] == ["criteria.offers_remedy"]
