@@ -43,13 +43,16 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
 from servicecoach.model.skills import SKILLS
+
+if TYPE_CHECKING:
+    from servicecoach.analysis.learned import TeamDecision
 
 __all__ = [
     "BONUS_POINTS",
@@ -347,14 +350,16 @@ class Rubric(_Strict):
 
         return frozenset(experimental_signals()) - set(self.signals.score_experimental)
 
-    def act_thresholds(self) -> dict[str, float]:
+    def act_thresholds(self) -> dict[str, float | TeamDecision]:
         """The ``acts`` head's label to the threshold the team set (only those it set); a
         label with a team head gets its :class:`~servicecoach.analysis.learned.TeamDecision`."""
         from servicecoach.analysis.learned import TeamDecision
 
-        out = {LEARNED_SIGNALS[s]: t for s, t in self.signals.thresholds.items()}
+        out: dict[str, float | TeamDecision] = {
+            LEARNED_SIGNALS[s]: t for s, t in self.signals.thresholds.items()
+        }
         for signal, head in self.signals.team_heads.items():
-            out[LEARNED_SIGNALS[signal]] = TeamDecision(
+            out[LEARNED_SIGNALS[signal]] = TeamDecision.of(
                 head.threshold, head.weights, head.shipped, head.bias
             )
         return out

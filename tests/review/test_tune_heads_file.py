@@ -47,7 +47,7 @@ def test_team_heads_round_trip_through_the_heads_file(tmp_path: Path) -> None:
     stored = json.loads((tmp_path / "team.heads.json").read_text())
     assert stored["format"] == 1 and stored["encoder"] == "stub" and stored["reviews"] == 12
     [decision] = rubric.act_thresholds().values()
-    assert isinstance(decision, TeamDecision) and decision == 0.6
+    assert isinstance(decision, TeamDecision) and decision.threshold == 0.6
     assert pickle.loads(pickle.dumps(decision)).shipped == 1.0
 
 
@@ -55,7 +55,7 @@ def test_a_team_head_replaces_its_labels_probabilities_in_the_view() -> None:
     conversation = make_conversation([("customer", "Where is it?"), ("agent", SENDS[0])])
     view = StubJudge(lambda _: 0.5).view(conversation)
     column = view.labels["acts"].index("solution")
-    decision = TeamDecision(0.6, _head().weights, 1.0, -1.0)
+    decision = TeamDecision.of(0.6, _head().weights, 1.0, -1.0)
     team = view.with_thresholds("acts", {"solution": decision})
     expected = decision.probabilities(view.embeddings, view.heads["acts"][:, column])
     assert np.allclose(team.heads["acts"][:, column], expected)

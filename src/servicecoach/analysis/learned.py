@@ -125,13 +125,14 @@ class LearnedView:
         column = self.labels[head].index(label)
         return bool(self.heads[head][row, column] >= self.thresholds[head][column])
 
-    def with_thresholds(self, head: str, overrides: Mapping[str, float]) -> LearnedView:
+    def with_thresholds(
+        self, head: str, overrides: Mapping[str, float | TeamDecision]
+    ) -> LearnedView:
         """This view with ``head`` deciding the labels in ``overrides`` at those thresholds
         (a team rubric's ``[signals.thresholds]``); itself when there is nothing to change.
 
         A :class:`TeamDecision` among them also replaces its label's probabilities by the
-        team head's (a rubric's ``[signals] heads``), so that a team head reaches every
-        pipeline by the road its thresholds already take.
+        team head's (a rubric's ``[signals] heads``) and decides at its own threshold.
 
         Raises:
             ValueError: a label is not one of the head's labels.
@@ -143,7 +144,7 @@ class LearnedView:
         if unknown:
             raise ValueError(f"the {head} head has no label {unknown[0]!r}")
         merged = tuple(
-            float(overrides.get(label, default))
+            _threshold(overrides.get(label, default))
             for label, default in zip(labels, self.thresholds[head], strict=True)
         )
         thresholds = MappingProxyType({**self.thresholds, head: merged})
@@ -164,38 +165,33 @@ class LearnedView:
         return float(np.max(self.embeddings[list(others)] @ self.embeddings[row]))
 
 
-class TeamDecision(float):
-    """A threshold on a team's own head for one label: its value is the threshold, and
-    :meth:`probabilities` is what it is compared with (``servicecoach tune`` fits it on the
-    team's reviews; ``rubric.TeamHead`` holds it).
+@dataclass(frozen=True, eq=False, slots=True)
+class TeamDecision:
+    """A team's own head for one label and the threshold it fires at
+    (``servicecoach tune`` fits it on the team's reviews; ``rubric.TeamHead`` holds it).
 
     The team head is a logistic regression over the sentence embedding and the shipped
     head's log-odds for the label, so it starts from what the shipped head says and learns
     where the team's reviewers disagree with it.
 
-    Args:
+    Attributes:
         threshold: the probability from which the label fires.
         weights: one weight per embedding dimension.
         shipped: the weight of the shipped head's log-odds.
         bias: the intercept.
     """
 
+    threshold: float
     weights: npt.NDArray[np.float64]
     shipped: float
     bias: float
 
-    def __new__(
+    @classmethod
+    def of(
         cls, threshold: float, weights: Sequence[float], shipped: float, bias: float
     ) -> TeamDecision:
-        decision = super().__new__(cls, threshold)
-        decision.weights = np.asarray(weights, dtype=np.float64)
-        decision.shipped = float(shipped)
-        decision.bias = float(bias)
-        return decision
-
-    def __reduce__(self) -> tuple[type[TeamDecision], tuple[float, list[float], float, float]]:
-        """Pickled whole (a pipeline sent to a worker process keeps its team heads)."""
-        return TeamDecision, (float(self), self.weights.tolist(), self.shipped, self.bias)
+        """A decision from plain numbers (a rubric's heads file)."""
+        return cls(float(threshold), np.asarray(weights, dtype=np.float64), shipped, bias)
 
     def probabilities(
         self, embeddings: npt.NDArray[np.float32], shipped: npt.NDArray[np.float32]
@@ -208,6 +204,10 @@ class TeamDecision(float):
             + self.bias
         )
         return (0.5 * (1.0 + np.tanh(0.5 * scores))).astype(np.float32)
+
+
+def _threshold(decision: float | TeamDecision) -> float:
+    return decision.threshold if isinstance(decision, TeamDecision) else float(decision)
 
 
 def _one_blas_thread() -> None:

@@ -21,7 +21,7 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 
 if TYPE_CHECKING:  # annotations only
-    from servicecoach.analysis.learned import Judge, LearnedView
+    from servicecoach.analysis.learned import Judge, LearnedView, TeamDecision
     from servicecoach.rubric import Rubric
 
 __all__ = ["BATCH", "Pipeline"]
@@ -73,7 +73,7 @@ class Pipeline:
         judge: Judge | None = None,
         unscored: Collection[str] | None = None,
         criteria: CriteriaChecker | None = None,
-        act_thresholds: Mapping[str, float] | None = None,
+        act_thresholds: Mapping[str, float | TeamDecision] | None = None,
     ) -> None:
         self.judge = judge
         self.act_thresholds = dict(act_thresholds or {})
