@@ -165,6 +165,9 @@ def test_the_web_app_shows_the_plugin_skill(tmp_path: Path) -> None:
         page = client.get(link.group(1))
         assert page.status_code == 200
         assert "Ownership" in page.text
+        review = client.get(link.group(1) + "/review")
+        assert review.status_code == 200
+        assert re.search(r'<option value="ownership\.(commit|deflect)"', review.text)
         agents = client.get("/agents")
         card = re.search(r'href="(/agents/[^"?]+)"[^>]*>Lena', agents.text)
         assert card is not None, agents.text

@@ -160,3 +160,16 @@ def test_an_analyser_for_an_undeclared_skill_names_the_fix() -> None:
 def test_a_skill_declaration_is_validated(fields: tuple[str, str, str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Skill(*fields)
+
+
+def test_reviews_accept_a_plugin_skills_signals_but_not_a_misspelt_built_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servicecoach.analysis import skills
+    from servicecoach.review.validate import known_signal
+
+    monkeypatch.setattr(skills, "_default_skills", lambda: (*skills.BUILTIN_SKILLS, TACT))
+    assert known_signal("tact.kind_words")
+    assert known_signal("empathy.validation")
+    assert not known_signal("empathy.validaton")
+    assert not known_signal("telepathy.anything")

@@ -127,7 +127,9 @@ def test_the_conversation_page_marks_an_auto_fail(
     with TestClient(create_app(ServiceSettings(db=db, fast=True), routers=[router])) as client:
         log_in(client, "root")
         page = client.get(f"/conversations/{pk}").text
+        form = client.get(f"/conversations/{pk}/review").text
         result = client.get(f"/v1/conversations/{pk}").json()["result"]
     assert "auto-fail" in page
+    assert '<option value="criteria.remedy"' in form  # a reviewer may mark it missed
     assert result["outcome"]["quality"] == 0
     assert result["criteria"]["remedy"]["effect"] == "auto_fail"

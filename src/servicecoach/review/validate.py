@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from servicecoach.analysis.signals import signal_meanings
-from servicecoach.analysis.skills import skill_names
+from servicecoach.analysis.skills import FAMILY_SKILL, skill_families, skill_names
 from servicecoach.errors import ConfigError
 from servicecoach.review.model import SignalMark, Verdict
 
@@ -86,10 +86,14 @@ def parse_scores(values: Mapping[str, str | int | None]) -> dict[str, int | None
 
 
 def known_signal(signal: str, extra: Iterable[str] = ()) -> bool:
-    """Whether ``signal`` is in the documented vocabulary (or among ``extra``), or names
-    one of a team's criteria (``criteria.NAME``: a reviewer may mark one missed, and
-    ``servicecoach tune`` learns from it)."""
-    return signal in signal_meanings() or signal in set(extra) or signal.startswith("criteria.")
+    """Whether ``signal`` is in the documented vocabulary (or among ``extra``), names one
+    of a team's criteria (``criteria.NAME``: a reviewer may mark one missed, and
+    ``servicecoach tune`` learns from it), or belongs to a skill a plugin adds (its
+    family is the plugin's; servicecoach cannot list a plugin's signals)."""
+    if signal in signal_meanings() or signal in set(extra) or signal.startswith("criteria."):
+        return True
+    family = signal.partition(".")[0]
+    return family not in FAMILY_SKILL and family in skill_families()
 
 
 def locate_quote(text: str, quote: str, start: int | None = None) -> tuple[int, int]:

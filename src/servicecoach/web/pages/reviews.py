@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
 from servicecoach.analysis.signals import signal_meanings
-from servicecoach.analysis.skills import skill_names
+from servicecoach.analysis.skills import FAMILY_SKILL, skill_names
 from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.model import Review, ReviewKind
@@ -174,10 +174,24 @@ def _context(
         "history": history,
         "panel": panel,
         "skills": skill_names(),
-        "signals": sorted(signal_meanings()),
+        "signals": _missable(view),
         "can_review": viewer.role in ("admin", "lead"),
         **review_extras(connection, viewer, view),
     }
+
+
+def _missable(view: ConversationView) -> list[str]:
+    """The signals a reviewer may mark missed: the documented vocabulary, the rubric's
+    criteria on this conversation, and the signals of skills a plugin adds that fired."""
+    builtin = set(FAMILY_SKILL)
+    added = {
+        h.signal
+        for m in view.messages
+        for h in m.highlights
+        if h.signal.partition(".")[0] not in builtin and h.skill != "criteria"
+    }
+    criteria = {f"criteria.{c.name}" for c in view.criteria}
+    return sorted(signal_meanings()) + sorted(criteria | added)
 
 
 @router.get("/conversations/{conversation_id}/review", response_class=HTMLResponse)
