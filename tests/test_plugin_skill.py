@@ -88,6 +88,23 @@ def test_the_installed_skill_is_listed_and_scored_in_results(site: Path, tmp_pat
     assert "ownership.commit" in results["own-1"]["messages"][1]["signals"]
 
 
+def test_live_assist_flags_the_plugin_skills_negative_signal(site: Path, tmp_path: Path) -> None:
+    first = json.loads(CONVERSATIONS.read_text(encoding="utf-8").splitlines()[1])
+    first["messages"] = first["messages"][:1]  # the customer's complaint, no reply yet
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Not my department, sorry. Leave it with me though.", encoding="utf-8")
+    done = _servicecoach(site, "check", "-c", str(chat), "-d", str(draft), "--fast", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    flagged = [s for s in answer["suggestions"] if s["kind"] == "ownership.deflect"]
+    assert [(s["start"], s["end"], s["severity"]) for s in flagged] == [
+        (0, 17, "warning")
+    ]  # "Not my department"
+    assert "hand over warmly" in flagged[0]["reason"]
+
+
 def test_eval_measures_the_plugin_skill_against_labels(site: Path) -> None:
     done = _servicecoach(
         site, "eval", "--fast", str(CONVERSATIONS), "--labels", str(LABELS), "--json"

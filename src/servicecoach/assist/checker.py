@@ -22,6 +22,7 @@ from servicecoach.analysis.analyzer import Analyzer
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.result import ConversationResult
+from servicecoach.analysis.skills import FAMILY_SKILL
 from servicecoach.assist.draft import DraftText
 from servicecoach.assist.facts import Facts, gather_facts
 from servicecoach.assist.judge import shared_live_judge
@@ -168,7 +169,7 @@ class DraftChecker:
         seen: set[tuple[str, int, int, str]] = set()
         for finding in result.skills.values():
             for evidence in finding.evidence:
-                rule = self.rules.suggest.get(evidence.signal)
+                rule = self.rules.suggest.get(evidence.signal) or _plugin_rule(evidence)
                 source = by_id.get(evidence.message)
                 if rule is None or source is None or evidence.polarity >= 0:
                     continue
@@ -273,6 +274,16 @@ class DraftChecker:
             start, end = text.span(evidence.start, evidence.end)
             praise.append(Praise(signal, start, end, self.rules.good[signal].reason))
         return tuple(sorted(praise, key=lambda p: (p.start, p.end, p.kind)))
+
+
+def _plugin_rule(evidence: Evidence) -> SuggestRule | None:
+    """A suggestion for a negative signal of a skill a plugin adds, on the draft's own
+    words: its analyser's suggestion is the reason (kinds.toml covers the built-ins)."""
+    family = evidence.signal.partition(".")[0]
+    if family in FAMILY_SKILL or family == "criteria":
+        return None
+    reason = '"{quote}": ' + (evidence.suggestion or "reconsider this wording")
+    return SuggestRule(evidence.signal, evidence.signal, "warning", "evidence", "draft", reason)
 
 
 def _short(text: str, limit: int) -> str:
