@@ -125,7 +125,7 @@ def test_rubric_phrases_are_scored_by_clarity() -> None:
     assert ("clarity.encouraged_phrase", "Happy to help") in signals
     plain = Pipeline([ClarityAnalyzer()]).analyze(conversation).skills["clear_communication"]
     assert finding.score == (plain.score or 0) - 10 + 5
-    with pytest.raises(ConfigError, match="unknown option"):
+    with pytest.raises(ConfigError, match="banned: unknown key"):
         Pipeline([ClarityAnalyzer()], {"clarity": {"banned": ["x"]}})
 
 

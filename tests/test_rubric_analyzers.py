@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from servicecoach.analysis import Analyzer, Context, Pipeline, SkillFinding
 from servicecoach.errors import ConfigError
-from servicecoach.model.conversation import Conversation
+from servicecoach.model.conversation import Channel, Conversation
 from servicecoach.rubric import load_rubric
 from servicecoach.testing import make_conversation
 
@@ -41,9 +41,20 @@ def test_analyzer_tables_join_the_rubrics_own_sections(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[analyzers.nope]\nx = 1\n", "no analyser named 'nope' (loaded: apology, clarity"),
-        ("[analyzers.empathy]\ntiers = 3\n", "analyser empathy takes no settings (got tiers)"),
-        ("[analyzers.listening]\nmin_gap = 3\n", "listening: unknown option 'min_gap'"),
-        ("[analyzers.clarity]\ncolour = []\n", "clarity: unknown option 'colour'"),
+        ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] analyser empathy takes no"),
+        ("[analyzers.listening]\nmin_gap = 3\n", "[analyzers.listening] unknown option 'min_gap'"),
+        (
+            "[analyzers.clarity]\ncolour = []\n",
+            "[analyzers.clarity] colour: unknown key (known: forbid, encourage, base, points",
+        ),
+        (
+            "[analyzers.clarity.points]\njargon = -500\n",
+            "[analyzers.clarity] points: jargon = -500: points are between -100 and 100",
+        ),
+        (
+            "[analyzers.clarity.max_words]\nfax = 40\n",
+            "[analyzers.clarity] max_words: no channel 'fax' (one of default, email",
+        ),
         (
             '[phrases]\nforbid = ["a"]\n[analyzers.clarity]\nforbid = ["b"]\n',
             "clarity 'forbid' is set both in its own table and in [analyzers.clarity]",
@@ -57,6 +68,31 @@ def test_analyzer_table_mistakes_name_the_file_and_the_table(
         load_rubric(_write(tmp_path, text))
     assert str(raised.value).startswith(f"rubric {tmp_path / 'team.toml'}: ")
     assert message in str(raised.value)
+
+
+LONG = " ".join(["We have looked at your order and the parcel is on its way to you now."] * 12)
+
+
+def _clarity(rubric_text: str, tmp_path: Path, reply: str, channel: str = "email") -> int | None:
+    rubric = load_rubric(_write(tmp_path, rubric_text))
+    asked = " ".join(["I ordered a lamp two weeks ago and it has still not come."] * 6)
+    chat = make_conversation([("customer", asked), ("agent", reply)], channel=Channel(channel))
+    return Pipeline.from_rubric(rubric, fast=True).analyze(chat).skills["clear_communication"].score
+
+
+def test_a_team_retunes_clarity_tiers_from_its_rubric(tmp_path: Path) -> None:
+    plain = "It ships today."
+    assert _clarity("", tmp_path, plain) == 85  # the built-in base
+    assert _clarity("[analyzers.clarity]\nbase = 70\n", tmp_path, plain) == 70
+    jargon = "Your RMA is approved per the SLA."
+    default = _clarity("", tmp_path, jargon)
+    softer = _clarity("[analyzers.clarity.points]\njargon = -2\n", tmp_path, jargon)
+    assert default is not None and softer is not None and softer > default
+    long_email = _clarity("", tmp_path, LONG)
+    allowed = _clarity("[analyzers.clarity.max_words]\nemail = 400\n", tmp_path, LONG)
+    assert long_email is not None and allowed == long_email + 10  # too_long no longer costs
+    still_long = _clarity("[analyzers.clarity.max_words]\nemail = 400\n", tmp_path, LONG, "chat")
+    assert still_long == _clarity("", tmp_path, LONG, "chat")  # chat keeps its own limit
 
 
 class _Settings(BaseModel):
@@ -77,7 +113,7 @@ class _Typed(Analyzer):
     ("config", "message"),
     [
         ({"min_words": 0}, "analyser typed: min_words: Input should be greater than or equal to 1"),
-        ({"max_words": 9}, "analyser typed: max_words: Extra inputs are not permitted"),
+        ({"max_words": 9}, r"analyser typed: max_words: unknown key \(known: min_words\)"),
         ({"min_words": "many"}, "min_words: Input should be a valid integer"),
     ],
 )

@@ -320,7 +320,8 @@ class Rubric(_Strict):
             try:
                 analyzer.check_config(table)
             except ConfigError as exc:
-                raise ValueError(f"[analyzers.{name}]: {exc}") from None
+                said = str(exc).removeprefix(f"analyser {name}: ").removeprefix(f"{name}: ")
+                raise ValueError(f"[analyzers.{name}] {said}") from None
         return value
 
     @model_validator(mode="after")

@@ -45,12 +45,15 @@ class Context:
         unscored: experimental signals (``analysis/experimental.toml``) that the team's
             rubric does not let score: analysers still report their evidence, but leave
             them out of the score (see :meth:`scores`).
+        settings: ``config`` validated by the analyser's :attr:`Analyzer.Config` (the
+            pipeline does it once, not per conversation); ``None`` when it has none.
     """
 
     config: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[Conversation, ...] | None = None
     learned: LearnedView | None = None
     unscored: frozenset[str] = frozenset()
+    settings: BaseModel | None = None
 
     def scores(self, signal: str) -> bool:
         """Whether ``signal`` may change the score (experimental ones do not, by default)."""
@@ -89,6 +92,16 @@ class Analyzer(ABC):
     """The settings a rubric may give it (``[analyzers.NAME]``), as a pydantic model whose
     defaults are the built-in behaviour; ``None`` when it has none (or checks its own)."""
 
+    def settings(self, context: Context) -> BaseModel | None:
+        """This analyser's typed settings for ``context``: the pipeline's, validated once,
+        or ``context.config`` validated now (an analyser called directly, as in tests);
+        ``None`` without a :attr:`Config`."""
+        if self.Config is None:
+            return None
+        if isinstance(context.settings, self.Config):
+            return context.settings
+        return self.Config.model_validate(dict(context.config))
+
     def check_config(self, config: Mapping[str, Any]) -> None:
         """Validate this analyser's configuration when the rubric is loaded and when the
         pipeline is built.
@@ -106,9 +119,14 @@ class Analyzer(ABC):
             try:
                 self.Config.model_validate(dict(config))
             except ValidationError as exc:
+                known = ", ".join(self.Config.model_fields)
                 problems = "; ".join(
                     f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
-                    f"{str(error['msg']).removeprefix('Value error, ')}"
+                    + (
+                        f"unknown key (known: {known})"
+                        if error["type"] == "extra_forbidden"
+                        else str(error["msg"]).removeprefix("Value error, ")
+                    )
                     for error in exc.errors()
                 )
                 raise ConfigError(f"analyser {self.name}: {problems}") from None

@@ -110,6 +110,10 @@ class Pipeline:
         self.config = {a.name: dict(config.get(a.name, {})) for a in self.analyzers}
         for analyzer in self.analyzers:
             analyzer.check_config(self.config[analyzer.name])
+        self.settings = {  # validated once, handed to every conversation's context
+            a.name: None if a.Config is None else a.Config.model_validate(self.config[a.name])
+            for a in self.analyzers
+        }
         self.weights = dict(weights or {})
 
     @classmethod
@@ -195,6 +199,7 @@ class Pipeline:
                 history=history,
                 learned=learned,
                 unscored=self.unscored,
+                settings=self.settings[analyzer.name],
             )
             if any(_missing(r, conversation, context) for r in analyzer.requires):
                 findings[analyzer.skill] = SkillFinding.not_applicable()

@@ -37,19 +37,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.clarity_settings import DEFAULT_MAX_WORDS, ClaritySettings
 from servicecoach.analysis.analyzers.quoting import CustomerWords
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
-from servicecoach.errors import ConfigError
-from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -58,16 +58,10 @@ from servicecoach.nlp.words import last_words
 
 __all__ = ["ClarityAnalyzer", "flesch_kincaid_grade", "syllables"]
 
-_BASE = 85
-_NEGATIVE_COST = 15
-_JARGON_COST = 10
-_LONG_COST = 10
-_HARD_COST = 10
-_RECAP_GAIN = 10
-_STEPS_GAIN = 5
-_MAX_WORDS = 120
-_MAX_WORDS_BY_CHANNEL = {Channel.CHAT: 80, Channel.SOCIAL: 50, Channel.SMS: 50}
-"""Shorter limits where replies are read on the spot (version 2; version 1 had 120 for all)."""
+_EACH_TIME = frozenset({"negative_language", "jargon", "forbidden_phrase"})
+"""Signals that count every time they fire; the others count once per conversation.
+Their points, the base and the length limits are :class:`ClaritySettings`' defaults."""
+_MAX_WORDS = DEFAULT_MAX_WORDS["default"]
 _RELATIVE_WORDS = 80
 _MAX_GRADE = 10.0
 _MIN_GRADED_WORDS = 20
@@ -169,23 +163,17 @@ class ClarityAnalyzer(Analyzer):
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "clear_communication"
 
-    def check_config(self, config: Mapping[str, Any]) -> None:
-        for key, value in config.items():
-            if key not in ("forbid", "encourage"):
-                raise ConfigError(f"clarity: unknown option {key!r} (use forbid or encourage)")
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"clarity: {key} must be a list of phrases")
+    Config: ClassVar[type[ClaritySettings]] = ClaritySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _rules()
-        team = _team_phrases(
-            tuple(context.config.get("forbid", ())), tuple(context.config.get("encourage", ()))
-        )
+        settings = cast(ClaritySettings, self.settings(context))
+        team = _team_phrases(settings.forbid, settings.encourage)
         found: list[Evidence] = []
         customer_texts: list[str] = []
         last_customer: Message | None = None
         replied = False
-        limit = _MAX_WORDS_BY_CHANNEL.get(conversation.channel, _MAX_WORDS)
+        limit = settings.limit(conversation.channel)
         for message in conversation.messages:
             if message.role is Role.CUSTOMER:
                 customer_texts.append(_normalise(message.text))
@@ -210,19 +198,12 @@ class ClarityAnalyzer(Analyzer):
                 )
         if not replied:
             return SkillFinding.not_applicable()
-        fired = {e.signal for e in found}
-        score = (
-            _BASE
-            - _NEGATIVE_COST * sum(e.signal == "clarity.negative_language" for e in found)
-            - _JARGON_COST * sum(e.signal == "clarity.jargon" for e in found)
-            - _LONG_COST * ("clarity.too_long" in fired)
-            - _HARD_COST * ("clarity.hard_to_read" in fired)
-            + _RECAP_GAIN * ("clarity.recap" in fired)
-            + _STEPS_GAIN * ("clarity.steps" in fired)
-            - _FORBIDDEN_COST * sum(e.signal == "clarity.forbidden_phrase" for e in found)
-            + _ENCOURAGED_GAIN * ("clarity.encouraged_phrase" in fired)
-        )
-        return SkillFinding(min(100, max(0, score)), tuple(found))
+        counts: dict[str, int] = {}
+        for evidence in found:
+            signal = evidence.signal.removeprefix("clarity.")
+            if signal in _EACH_TIME or signal not in counts:
+                counts[signal] = counts.get(signal, 0) + 1
+        return SkillFinding(settings.score(counts), tuple(found))
 
 
 def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -549,10 +530,6 @@ def _done_and_next(text: str) -> bool:
 def _rules() -> _Rules:
     """The rules built from the lexicon, once per process (the lexicon does not change)."""
     return _Rules.load()
-
-
-_FORBIDDEN_COST = 10
-_ENCOURAGED_GAIN = 5
 
 
 @lru_cache(maxsize=16)
