@@ -133,3 +133,20 @@ def _write(folder: Path, text: str) -> Path:
     path = folder / "team.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_team_rubric_example_loads_and_retunes_clarity(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    rubric = load_rubric(REPO / "docs" / "examples" / "team-rubric.toml")
+    assert rubric.analyzer_config()["clarity"]["base"] == 80
+    assert rubric.criteria["offers_remedy"].effect == "bonus"
+    assert rubric.criteria["mentions_competitor"].effect == "none"
+    chat = make_conversation(
+        [("customer", "My kettle leaks."), ("agent", "I have sent a replacement kettle today.")]
+    )
+    team = Pipeline.from_rubric(rubric, fast=True).analyze(chat)
+    default = Pipeline.from_rubric(load_rubric(None), fast=True).analyze(chat)
+    assert team.effects == {"offers_remedy": "bonus +5"}
+    assert team.skills["clear_communication"].score == 80
+    assert default.skills["clear_communication"].score == 85
