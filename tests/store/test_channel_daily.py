@@ -31,7 +31,7 @@ from servicecoach.store.database import Store
 from servicecoach.store.filters import Filters, Scope, metrics_conditions
 from servicecoach.store.metrics import ensure_metrics
 from servicecoach.store.reader import iter_conversations
-from servicecoach.store.schema import channel_daily
+from servicecoach.store.schema import channel_daily, channel_skill_scores
 from servicecoach.store.writer import ConversationWriter
 from tests.store.dashboard_data import conversation, result
 
@@ -152,6 +152,7 @@ def test_channel_daily_overview_equals_the_raw_overview(
     with store.connect() as connection:
         summed = _figures(team_overview(connection, filters, scope))
     with store.begin() as connection:
+        connection.execute(delete(channel_skill_scores))
         connection.execute(delete(channel_daily))
         assert not has_daily(connection, run)  # so everything reads conversation_metrics
     with store.connect() as connection:

@@ -23,6 +23,7 @@ from servicecoach.store.schema import (
     conversations,
     skill_scores,
 )
+from servicecoach.store.scores import score_rows
 
 __all__ = [
     "RunSummary",
@@ -69,7 +70,8 @@ def save_results(
 ) -> None:
     """Store a batch of results of ``run`` (conversation primary key, result).
 
-    Each conversation also gets its ``conversation_metrics`` row (one insert per batch).
+    Each conversation also gets its ``conversation_metrics`` row and a ``skill_scores``
+    row per skill its result carries (one insert each per batch).
     ``conversations`` are the analysed conversations by primary key, when the caller has
     them; any missing are read from the store (one query per batch).
     """
@@ -97,12 +99,7 @@ def save_results(
         conversation_metrics.insert(),
         metrics_rows(connection, run, [(known[pk], dicts[pk]) for pk in dicts]),
     )
-    scores = [
-        {"run_id": run, "conversation_id": pk, "skill": skill, "score": finding.score}
-        for pk, result in results
-        for skill, finding in result.skills.items()
-        if finding.score is not None
-    ]
+    scores = [row for pk in dicts for row in score_rows(run, pk, dicts[pk])]
     if scores:
         connection.execute(skill_scores.insert(), scores)
 

@@ -1,7 +1,7 @@
 """The conversation export as CSV: one row per conversation, a stable column order.
 
-Columns are :data:`CSV_COLUMNS`: the metrics, then one column per skill in rubric
-order. Empty cells are unknown values; booleans are ``true``/``false``; times are ISO
+Columns are :data:`CSV_COLUMNS`: the metrics, then one column per registered skill
+(built-ins in rubric order, then the skills plugins bring, by name). Empty cells are unknown values; booleans are ``true``/``false``; times are ISO
 8601 in UTC. Text that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'``.
 """
@@ -9,15 +9,15 @@ order. Empty cells are unknown values; booleans are ``true``/``false``; times ar
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from servicecoach.analysis.skills import SKILLS
 from servicecoach.store.conversation_list import ConversationRow
+from servicecoach.store.scores import SkillSequence
 
 __all__ = ["CSV_COLUMNS", "csv_cells", "write_csv"]
 
-CSV_COLUMNS: tuple[str, ...] = (
+CSV_COLUMNS: Sequence[str] = SkillSequence(
     "conversation_id",
     "source",
     "external_id",
@@ -39,9 +39,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "satisfaction",
     "quality",
     "retold",
-    *SKILLS,
 )
-"""The export's columns, in order (never reordered; new columns are added at the end)."""
+"""The export's columns, in order (never reordered; new columns are added at the end),
+the registered skills read on each use."""
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,7 +62,7 @@ def _cell(value: Any) -> str:
 def csv_cells(row: ConversationRow) -> list[str]:
     """The cells of one row, in :data:`CSV_COLUMNS` order."""
     values = row.to_dict()
-    return [_cell(values[column]) for column in CSV_COLUMNS]
+    return [_cell(values.get(column)) for column in CSV_COLUMNS]
 
 
 def write_csv(rows: Iterable[ConversationRow], handle: TextIO) -> int:
@@ -72,7 +72,7 @@ def write_csv(rows: Iterable[ConversationRow], handle: TextIO) -> int:
         The number of rows written.
     """
     writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(list(CSV_COLUMNS))
     count = 0
     for row in rows:
         writer.writerow(csv_cells(row))

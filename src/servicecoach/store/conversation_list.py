@@ -16,7 +16,9 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from servicecoach.errors import ConfigError
 from servicecoach.store.filters import Filters, Scope, metrics_conditions, resolve_run
-from servicecoach.store.schema import SCORE_COLUMNS, conversation_metrics, conversations, customers
+from servicecoach.store.schema import conversation_metrics, conversations, customers
+from servicecoach.store.scores import SkillSequence, score_map, with_skills
+from servicecoach.store.skill_sort import skill_page
 
 __all__ = [
     "MAX_PAGE",
@@ -33,7 +35,7 @@ _M = conversation_metrics.c
 MAX_PAGE = 500
 """The largest page :func:`list_conversations` returns."""
 
-SORTS: tuple[str, ...] = (
+_COLUMN_SORTS = (
     "started_at",
     "agent",
     "channel",
@@ -42,9 +44,9 @@ SORTS: tuple[str, ...] = (
     "median_response_s",
     "satisfaction",
     "quality",
-    *SCORE_COLUMNS,
 )
-"""What the list can be sorted by: a column, or a skill name (its score)."""
+SORTS: Sequence[str] = SkillSequence(*_COLUMN_SORTS)
+"""What the list can be sorted by: a column, or a registered skill's name (its score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,8 @@ class ConversationRow:
         satisfaction: estimated satisfaction, 0-100.
         quality: overall quality of the agent side, 0-100.
         retold: the customer had to retell their story.
-        scores: each skill's score (``None``: not applicable).
+        scores: each skill's score (``None``: not applicable), the registered skills
+            first (``None`` where not scored), then any other skill the result carries.
     """
 
     conversation_id: int
@@ -160,7 +163,7 @@ def select_rows(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
             conversations.c.external_id,
             customers.c.name.label("customer_name"),
             *(_M[name] for name in _METRIC_COLUMNS),
-            *(_M[column] for column in SCORE_COLUMNS.values()),
+            score_map().label("scores"),
         )
         .select_from(
             conversation_metrics.join(
@@ -179,19 +182,16 @@ def to_row(row: Any) -> ConversationRow:
         external_id=m["external_id"],
         customer_name=m["customer_name"],
         **{name: m[name] for name in _METRIC_COLUMNS},
-        scores={skill: m[column] for skill, column in SCORE_COLUMNS.items()},
+        scores=with_skills(m["scores"] or {}),
     )
 
 
-def _order(sort: str, descending: bool, dialect: str) -> list[Any]:
+def _order(column: ColumnElement[Any], descending: bool, dialect: str) -> list[Any]:
     """ORDER BY with rows without a value last, ties by id, in a form indexes can serve.
 
     SQLite sorts NULL first, so a descending sort already puts it last (and can walk an
     index); PostgreSQL is told NULLS LAST.
     """
-    if sort not in SORTS:
-        raise ConfigError(f"cannot sort by {sort!r} (one of {', '.join(SORTS)})")
-    column = _M[SCORE_COLUMNS.get(sort, sort)]
     key = column.desc() if descending else column.asc()
     tie = _M.conversation_id.desc() if descending else _M.conversation_id.asc()
     if dialect == "postgresql":
@@ -229,22 +229,23 @@ def list_conversations(
         raise ConfigError(f"a page has 1 to {MAX_PAGE} rows (got {limit})")
     if offset < 0:
         raise ConfigError(f"the offset cannot be negative (got {offset})")
-    order = _order(sort, descending, connection.dialect.name)
+    if sort not in SORTS:
+        raise ConfigError(f"cannot sort by {sort!r} (one of {', '.join(SORTS)})")
     run = resolve_run(connection, filters)
     conditions = metrics_conditions(run, filters, scope)
     total = connection.execute(
         select(func.count()).select_from(conversation_metrics).where(*conditions)
     ).scalar_one()
-    # The page's ids from the metrics alone (an index can serve the order), then their rows.
-    ids = list(
-        connection.execute(
-            select(_M.conversation_id)
-            .where(*conditions)
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-        ).scalars()
-    )
+    # The page's ids from the metrics (an index can serve the order) or, sorted by a
+    # skill, from its score rows; then their rows.
+    if sort in _COLUMN_SORTS:
+        order = _order(_M[sort], descending, connection.dialect.name)
+        query = select(_M.conversation_id).where(*conditions).order_by(*order)
+        ids = list(connection.execute(query.limit(limit).offset(offset)).scalars())
+    else:
+        ids = skill_page(
+            connection, run, conditions, sort, descending=descending, limit=limit, offset=offset
+        )
     found = {
         r.conversation_id: r
         for r in map(

@@ -1,5 +1,5 @@
-"""The daily sums: a run's ``conversation_metrics`` per day and agent (``metrics_daily``),
-and per day, agent and channel what sums cannot carry (``channel_daily``).
+"""The daily sums: a run's ``conversation_metrics`` per day and agent (``metrics_daily``,
+its skill scores in ``daily_skill_scores``), and per day, agent and channel what sums cannot carry (``channel_daily``).
 
 Both are built together when a run finishes (and by ``ensure_metrics`` for runs from
 before them). Queries read them instead of every conversation: a year of 100k
@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, case, cast, delete, exists, func, select
 
 from servicecoach.analysis.emotion import EMOTIONS, NEGATIVE
-from servicecoach.store.schema import (
-    SCORE_COLUMNS,
-    channel_daily,
-    conversation_metrics,
-    metrics_daily,
+from servicecoach.store.schema import channel_daily, conversation_metrics, metrics_daily
+from servicecoach.store.scores import (
+    clear_daily_scores,
+    has_channel_scores,
+    rebuild_daily_scores,
 )
 
 __all__ = ["has_daily", "pack_waits", "rebuild_daily", "unpack_waits"]
@@ -77,9 +77,6 @@ def _rebuild_metrics_daily(connection: Connection, run: int) -> int:
         "conversations": func.count(),
         "last_started_at": func.max(_M.started_at),
     }
-    for skill, column in SCORE_COLUMNS.items():
-        columns[f"sum_{skill}"] = _zero(func.sum(_M[column]))
-        columns[f"n_{skill}"] = func.count(_M[column])
     columns.update(
         quality_sum=_zero(func.sum(_M.quality)),
         quality_n=func.count(_M.quality),
@@ -133,28 +130,31 @@ def _rebuild_channel_daily(connection: Connection, run: int) -> None:
 
 
 def rebuild_daily(connection: Connection, run: int) -> int:
-    """(Re)compute the daily sums of ``run`` from its ``conversation_metrics``.
+    """(Re)compute the daily sums of ``run`` from its ``conversation_metrics`` (and the
+    skill scores' from its ``skill_scores``).
 
     Returns:
         The number of ``metrics_daily`` rows written.
     """
+    clear_daily_scores(connection, run)
     for table in (metrics_daily, channel_daily):
         connection.execute(delete(table).where(table.c.run_id == run))
     written = _rebuild_metrics_daily(connection, run)
     _rebuild_channel_daily(connection, run)
+    rebuild_daily_scores(connection, run)
     return written
 
 
 def has_daily(connection: Connection, run: int) -> bool:
-    """Whether ``run`` has its daily sums (both tables: a run summed before migration
-    0011 has no ``channel_daily`` until ``ensure_metrics`` rebuilds it)."""
-    return bool(
-        connection.execute(
-            select(
-                and_(
-                    exists().where(metrics_daily.c.run_id == run),
-                    exists().where(channel_daily.c.run_id == run),
-                )
+    """Whether ``run`` has its daily sums (every table: a run summed before migration
+    0011 has no ``channel_daily``, one summed before 0013 no ``channel_skill_scores``,
+    until ``ensure_metrics`` rebuilds them)."""
+    both = connection.execute(
+        select(
+            and_(
+                exists().where(metrics_daily.c.run_id == run),
+                exists().where(channel_daily.c.run_id == run),
             )
-        ).scalar()
-    )
+        )
+    ).scalar()
+    return bool(both) and has_channel_scores(connection, run)

@@ -27,7 +27,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, false, func, select, true, update
 
-from servicecoach.analysis.skills import SKILLS
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.model import ReviewKind
 from servicecoach.store.filters import Scope, ScopeKind
@@ -38,7 +37,8 @@ from servicecoach.store.reviews import (
     list_reviews,
     save_review,
 )
-from servicecoach.store.schema import SCORE_COLUMNS, conversation_metrics, conversations, disputes
+from servicecoach.store.schema import conversations, disputes, skill_scores
+from servicecoach.store.scores import skill_order
 
 __all__ = [
     "MAX_REASON",
@@ -159,12 +159,19 @@ def _score(value: int | None, what: str) -> int | None:
 
 
 def _automatic(connection: Connection, run: int, pk: int, skill: str) -> int | None:
+    s = skill_scores.c
     value = connection.execute(
-        select(conversation_metrics.c[SCORE_COLUMNS[skill]]).where(
-            conversation_metrics.c.run_id == run, conversation_metrics.c.conversation_id == pk
-        )
+        select(s.score).where(s.run_id == run, s.conversation_id == pk, s.skill == skill)
     ).scalar_one_or_none()
     return None if value is None else int(value)
+
+
+def _stored_skill(connection: Connection, run: int | None, pk: int, skill: str) -> bool:
+    """Whether ``run`` stored a row of ``skill`` for the conversation (a skill whose
+    plugin is no longer installed can still be disputed)."""
+    s = skill_scores.c
+    found = select(s.skill).where(s.run_id == run, s.conversation_id == pk, s.skill == skill)
+    return run is not None and connection.execute(found).first() is not None
 
 
 def raise_dispute(
@@ -188,13 +195,14 @@ def raise_dispute(
     """
     if scope.kind is not ScopeKind.AGENT:
         raise ConfigError("disputes are raised by the agent whose conversation it is")
-    if skill not in SKILLS:
-        raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(SKILLS)})")
     reason = _text(reason, "reason")
     proposed_score = _score(proposed_score, "proposed score")
     owner = conversation_owner(connection, conversation_id)
     if owner.agent is None or owner.agent != scope.value:
         raise NotFoundError(f"no conversation {conversation_id} in your view")
+    known = skill_order()
+    if skill not in known and not _stored_skill(connection, owner.run, conversation_id, skill):
+        raise ConfigError(f"{skill!r} is not a skill (one of {', '.join(known)})")
     run: int | None = None
     if review_id is not None:
         review = get_review(connection, scope, review_id)

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, delete, func, select
 
 from servicecoach.analysis.signals import FIRST_RESPONSE, RETELL
 from servicecoach.model.conversation import Conversation, Role
@@ -35,11 +35,12 @@ from servicecoach.store.agents import MAX_AGENT_ID, remember_agents
 from servicecoach.store.daily import has_daily, rebuild_daily
 from servicecoach.store.reader import StoredConversation, iter_conversations
 from servicecoach.store.schema import (
-    SCORE_COLUMNS,
     analysis_results,
     analysis_runs,
     conversation_metrics,
+    skill_scores,
 )
+from servicecoach.store.scores import score_rows
 
 __all__ = [
     "backfill_metrics",
@@ -108,7 +109,7 @@ def _row(
     started = conversation.started_at
     waits = response_waits(conversation)
     outcome = result.get("outcome") or {}
-    row: dict[str, Any] = {
+    return {
         "run_id": run,
         "conversation_id": stored.pk,
         "customer_id": stored.customer_id,
@@ -130,10 +131,6 @@ def _row(
         "quality": outcome.get("quality"),
         "retold": retold(result),
     }
-    skills = result["skills"]
-    for skill, column in SCORE_COLUMNS.items():
-        row[column] = (skills.get(skill) or {}).get("score")
-    return row
 
 
 def metrics_rows(
@@ -154,7 +151,8 @@ def metrics_rows(
 
 
 def backfill_metrics(connection: Connection, run: int, *, batch_size: int = 500) -> int:
-    """Fill ``conversation_metrics`` for the results of ``run`` that have no row yet.
+    """Fill ``conversation_metrics`` (and ``skill_scores``) for the results of ``run``
+    that have no row yet.
 
     For runs analysed before migration 0005. Idempotent; one insert per batch.
 
@@ -183,6 +181,14 @@ def backfill_metrics(connection: Connection, run: int, *, batch_size: int = 500)
         rows = metrics_rows(connection, run, items)
         if rows:
             connection.execute(conversation_metrics.insert(), rows)
+            connection.execute(
+                delete(skill_scores).where(
+                    skill_scores.c.run_id == run, skill_scores.c.conversation_id.in_(chunk)
+                )
+            )
+            scores = [r for s, result in items for r in score_rows(run, s.pk, result)]
+            if scores:
+                connection.execute(skill_scores.insert(), scores)
         added += len(rows)
     return added
 

@@ -1,6 +1,7 @@
 """Metrics per period: one GROUP BY day in SQL, rolled up into days, weeks or months here.
 
-The daily sums (``metrics_daily``) are read when they can answer the question.
+The daily sums (``metrics_daily``) are read when they can answer the question; the skill
+scores are a second GROUP BY day and skill (``store.skill_sums`` picks their table).
 
 Grouping by the stored UTC day is the same on SQLite and PostgreSQL and cheap; the
 roll-up of at most a few hundred days into periods costs nothing in Python.
@@ -31,7 +32,9 @@ from servicecoach.store.filters import (
     choose_granularity,
     metrics_conditions,
 )
-from servicecoach.store.schema import SCORE_COLUMNS, conversation_metrics, metrics_daily
+from servicecoach.store.schema import conversation_metrics, metrics_daily
+from servicecoach.store.scores import skill_order
+from servicecoach.store.skill_sums import skill_sums
 
 __all__ = [
     "MIN_GAP_DAYS",
@@ -60,8 +63,9 @@ class PeriodStats:
     Attributes:
         start: the first day of the period (``None`` for the whole selection).
         conversations: conversations in it.
-        skills: mean score per skill (``None`` where no conversation was scored).
-        scored: conversations scored, per skill.
+        skills: mean score per skill (``None`` where no conversation was scored): the
+            registered skills in order, then any other skill the selection has scores of.
+        scored: conversations scored, per skill (the same keys).
         quality: mean overall quality.
         resolved: conversations known to be resolved.
         unresolved: conversations known to be unresolved.
@@ -108,13 +112,13 @@ class _Sums:
     response_sum: float = 0.0
     response_count: int = 0
 
+    def add_skill(self, skill: str, total: Any, count: Any) -> None:
+        self.score_sums[skill] = self.score_sums.get(skill, 0.0) + float(total or 0)
+        self.score_counts[skill] = self.score_counts.get(skill, 0) + int(count or 0)
+
     def add(self, row: Sequence[Any]) -> None:
         values = iter(row[1:])
         self.conversations += int(next(values))
-        for skill in SCORE_COLUMNS:
-            total, count = next(values), next(values)
-            self.score_sums[skill] = self.score_sums.get(skill, 0.0) + float(total or 0)
-            self.score_counts[skill] = self.score_counts.get(skill, 0) + int(count)
         self.quality_sum += float(next(values) or 0)
         self.quality_count += int(next(values))
         self.resolved += int(next(values) or 0)
@@ -124,15 +128,15 @@ class _Sums:
         self.response_sum += float(next(values) or 0)
         self.response_count += int(next(values))
 
-    def stats(self, start: date | None) -> PeriodStats:
+    def stats(self, start: date | None, skills: Sequence[str]) -> PeriodStats:
         return PeriodStats(
             start=start,
             conversations=self.conversations,
             skills={
                 s: (self.score_sums[s] / n if (n := self.score_counts.get(s, 0)) else None)
-                for s in SCORE_COLUMNS
+                for s in skills
             },
-            scored={s: self.score_counts.get(s, 0) for s in SCORE_COLUMNS},
+            scored={s: self.score_counts.get(s, 0) for s in skills},
             quality=self.quality_sum / self.quality_count if self.quality_count else None,
             resolved=self.resolved,
             unresolved=self.resolved_known - self.resolved,
@@ -147,8 +151,6 @@ class _Sums:
 def _raw_columns() -> list[ColumnElement[Any]]:
     m = conversation_metrics.c
     columns: list[ColumnElement[Any]] = [func.count()]
-    for column in SCORE_COLUMNS.values():
-        columns += [func.sum(m[column]), func.count(m[column])]
     columns += [
         func.sum(m.quality),
         func.count(m.quality),
@@ -165,8 +167,6 @@ def _raw_columns() -> list[ColumnElement[Any]]:
 def _daily_columns() -> list[ColumnElement[Any]]:
     d = metrics_daily.c
     names = ["conversations"]
-    for skill in SCORE_COLUMNS:
-        names += [f"sum_{skill}", f"n_{skill}"]
     names += [
         "quality_sum", "quality_n", "resolved_n", "resolved_known", "within_n", "judged_n",
         "response_sum", "response_n",
@@ -226,7 +226,8 @@ def period_table(
         scope: what the viewer may see.
         granularity: the period length (default: by the length of the range).
     """
-    if filters.channel is None and has_daily(connection, run):
+    built = has_daily(connection, run)
+    if filters.channel is None and built:
         day = metrics_daily.c.started_day
         conditions = metrics_conditions(run, filters, scope, table=metrics_daily)
         columns = _daily_columns()
@@ -235,26 +236,38 @@ def period_table(
         conditions = metrics_conditions(run, filters, scope)
         columns = _raw_columns()
     rows = connection.execute(select(day, *columns).where(*conditions).group_by(day)).all()
+    sums_of = skill_sums(connection, run, filters, scope, daily=built)
+    skill_rows = connection.execute(sums_of.by(sums_of.day)).all()
+    skills = skill_order(row[1] for row in skill_rows)
     days = sorted(row[0] for row in rows if row[0] is not None)
     first = filters.start or (days[0] if days else None)
     last = filters.end or (days[-1] if days else None)
     total = _Sums()
-    if first is None or last is None:
-        for row in rows:
-            total.add(row)
-        return StatsTable(granularity or Granularity.DAY, first, last, (), total.stats(None))
-    chosen = granularity or choose_granularity(first, last)
-    sums = {step: _Sums() for step in _steps(first, last, chosen)}
+    chosen = granularity or Granularity.DAY
+    sums: dict[date, _Sums] = {}
+    if first is not None and last is not None:
+        chosen = granularity or choose_granularity(first, last)
+        sums = {step: _Sums() for step in _steps(first, last, chosen)}
+
+    def period(row_day: date | None) -> _Sums | None:
+        if row_day is None or first is None or last is None or not first <= row_day <= last:
+            return None
+        return sums[bucket(row_day, chosen)]
+
     for row in rows:
         total.add(row)
-        if row[0] is not None and first <= row[0] <= last:
-            sums[bucket(row[0], chosen)].add(row)
+        if (found := period(row[0])) is not None:
+            found.add(row)
+    for row_day, skill, score_sum, scored in skill_rows:
+        total.add_skill(skill, score_sum, scored)
+        if (found := period(row_day)) is not None:
+            found.add_skill(skill, score_sum, scored)
     return StatsTable(
         chosen,
         first,
         last,
-        tuple(s.stats(step) for step, s in sums.items()),
-        total.stats(None),
+        tuple(s.stats(step, skills) for step, s in sums.items()),
+        total.stats(None, skills),
     )
 
 

@@ -30,10 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 from servicecoach.analysis.emotion import EMOTIONS
-from servicecoach.analysis.skills import SKILLS
 
 __all__ = [
-    "SCORE_COLUMNS",
     "UTCDateTime",
     "agents",
     "analysis_results",
@@ -42,11 +40,13 @@ __all__ = [
     "app_secrets",
     "calibration_sessions",
     "channel_daily",
+    "channel_skill_scores",
     "coaching_notes",
     "contact_reasons",
     "conversation_metrics",
     "conversations",
     "customers",
+    "daily_skill_scores",
     "disputes",
     "identities",
     "imports",
@@ -210,13 +210,24 @@ analysis_results = Table(
 skill_scores = Table(
     "skill_scores",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("run_id", Integer, ForeignKey("analysis_runs.id"), nullable=False),
-    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
-    Column("skill", String(32), nullable=False),
-    Column("score", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("analysis_runs.id"), primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("skill", String(64), primary_key=True),
+    Column("score", Integer),
+    Column("applicable", Boolean, nullable=False),
+    sqlite_with_rowid=False,
 )
-Index("ix_skill_scores_run_id_skill", skill_scores.c.run_id, skill_scores.c.skill)
+"""Each skill a conversation's result carries, per run (migration 0013): ``score`` 0-100,
+or ``NULL`` with ``applicable`` false. Rows, not columns, so that a skill a plugin brings
+needs no migration; the primary key serves a conversation's scores (a dispute reads one),
+and the index the conversation list sorted by a skill within a run."""
+Index(
+    "ix_skill_scores_run_id_skill_score_conversation_id",
+    skill_scores.c.run_id,
+    skill_scores.c.skill,
+    skill_scores.c.score,
+    skill_scores.c.conversation_id,
+)
 
 api_tokens = Table(
     "api_tokens",
@@ -241,9 +252,6 @@ agents = Table(
 )
 """Agents as conversations name them (the reply author); ``team`` is set by an admin."""
 
-SCORE_COLUMNS: dict[str, str] = {skill: f"score_{skill}" for skill in SKILLS}
-"""Skill name to its column in ``conversation_metrics``."""
-
 conversation_metrics = Table(
     "conversation_metrics",
     metadata,
@@ -267,9 +275,9 @@ conversation_metrics = Table(
     Column("satisfaction", Integer),
     Column("quality", Integer),
     Column("retold", Boolean, nullable=False),
-    *(Column(column, Integer) for column in SCORE_COLUMNS.values()),
 )
-"""One row per conversation and run: what the pages filter, group and sort on."""
+"""One row per conversation and run: what the pages filter, group and sort on (the skill
+scores are in ``skill_scores``)."""
 Index(
     "ix_conversation_metrics_run_id_started_day",
     conversation_metrics.c.run_id,
@@ -327,11 +335,6 @@ metrics_daily = Table(
     Column("team", String(100)),
     Column("conversations", Integer, nullable=False),
     Column("last_started_at", UTCDateTime),
-    *(
-        Column(f"{prefix}_{skill}", Integer, nullable=False)
-        for skill in SKILLS
-        for prefix in ("sum", "n")
-    ),
     Column("quality_sum", Integer, nullable=False),
     Column("quality_n", Integer, nullable=False),
     Column("resolved_n", Integer, nullable=False),
@@ -349,7 +352,8 @@ metrics_daily = Table(
     Column("worsened", Integer, nullable=False),
 )
 """``conversation_metrics`` summed per run, day and agent (built when a run finishes), so
-that charts over a year read thousands of rows instead of every conversation."""
+that charts over a year read thousands of rows instead of every conversation (the skill
+scores' sums are in ``daily_skill_scores``)."""
 Index("ix_metrics_daily_run_id_started_day", metrics_daily.c.run_id, metrics_daily.c.started_day)
 Index(
     "ix_metrics_daily_run_id_agent_started_day",
@@ -363,6 +367,20 @@ Index(
     metrics_daily.c.team,
     metrics_daily.c.started_day,
 )
+
+daily_skill_scores = Table(
+    "daily_skill_scores",
+    metadata,
+    Column("daily_id", Integer, ForeignKey("metrics_daily.id"), primary_key=True),
+    Column("skill", String(64), primary_key=True),
+    Column("score_sum", Integer, nullable=False),
+    Column("scored", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""``skill_scores`` summed per ``metrics_daily`` row (its run, day and agent) and skill:
+the sum of the scores and how many conversations were scored (built with it). Keyed to
+the daily row, so that a team change (``store.agents``) and the day, agent and team
+filters on ``metrics_daily`` hold for it with one join."""
 
 channel_daily = Table(
     "channel_daily",
@@ -394,6 +412,20 @@ Index(
     channel_daily.c.team,
     channel_daily.c.agent,
 )
+
+channel_skill_scores = Table(
+    "channel_skill_scores",
+    metadata,
+    Column("daily_id", Integer, ForeignKey("channel_daily.id"), primary_key=True),
+    Column("skill", String(64), primary_key=True),
+    Column("score_sum", Integer, nullable=False),
+    Column("scored", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""``daily_skill_scores`` per ``channel_daily`` row (run, day, agent, team and channel),
+so that a channel filter sums a few thousand rows instead of joining every scored
+conversation (built with it; migration 0013 leaves it empty and ``ensure_metrics``
+fills a run's on first use, as 0011 did for ``channel_daily``)."""
 
 coaching_notes = Table(
     "coaching_notes",

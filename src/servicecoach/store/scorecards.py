@@ -34,13 +34,15 @@ from servicecoach.store.filters import (
 from servicecoach.store.notes import CoachingNote, list_notes
 from servicecoach.store.periods import PeriodStats, period_table
 from servicecoach.store.schema import (
-    SCORE_COLUMNS,
     agents,
     analysis_results,
     conversation_metrics,
     conversations,
     metrics_daily,
+    skill_scores,
 )
+from servicecoach.store.scores import scores_first_join, skill_order
+from servicecoach.store.skill_sums import skill_sums
 
 __all__ = [
     "SCAN",
@@ -55,6 +57,7 @@ __all__ = [
 ]
 
 _M = conversation_metrics.c
+_S = skill_scores.c
 
 SCAN = 200
 """At most this many of an agent's best (or worst) conversations in a skill are read to
@@ -155,7 +158,8 @@ class AgentScorecard:
         start: the first day shown.
         end: the last day shown.
         total: the agent's totals in the selection.
-        skills: one card per skill, in rubric order.
+        skills: one card per skill: the registered skills in rubric order, then any
+            other skill the agent was scored in, by name.
         notes: coaching notes about the agent, newest first.
         waits: the distribution of their conversations' first-reply waits.
     """
@@ -239,33 +243,16 @@ def agent_skill_means(
         NotFoundError: nothing has been analysed yet, or no such run.
     """
     run = resolve_run(connection, filters)
-    if filters.channel is None and has_daily(connection, run):
-        d = metrics_daily.c
-        agent = d.agent
-        columns: list[ColumnElement[Any]] = [
-            func.sum(d[f"{prefix}_{skill}"]) for skill in SCORE_COLUMNS for prefix in ("sum", "n")
-        ]
-        conditions = metrics_conditions(run, filters, scope, table=metrics_daily)
-    else:
-        agent = _M.agent
-        columns = [
-            aggregate(_M[column])
-            for column in SCORE_COLUMNS.values()
-            for aggregate in (func.sum, func.count)
-        ]
-        conditions = metrics_conditions(run, filters, scope)
-    query = select(agent, *columns).where(*conditions, agent.is_not(None)).group_by(agent)
-    means: dict[str, dict[str, tuple[int, float]]] = {}
-    for row in connection.execute(query):
-        pairs = (row[2 * i + 1 : 2 * i + 3] for i in range(len(SCORE_COLUMNS)))
-        skills = {
-            skill: (int(n), float(total) / int(n))
-            for skill, (total, n) in zip(SCORE_COLUMNS, pairs, strict=True)
-            if n
-        }
-        if skills:
-            means[row[0]] = skills
-    return means
+    sums = skill_sums(connection, run, filters, scope)
+    query = sums.by(sums.agent, sums.agent.is_not(None))
+    found: dict[str, dict[str, tuple[int, float]]] = {}
+    for agent, skill, total, n in connection.execute(query):
+        if n:
+            found.setdefault(agent, {})[skill] = (int(n), float(total) / int(n))
+    return {
+        agent: {skill: skills[skill] for skill in skill_order(skills) if skill in skills}
+        for agent, skills in found.items()
+    }
 
 
 def _quoted_evidence(
@@ -315,21 +302,27 @@ class _Results:
         )
 
 
+_Fetch = Callable[[int, int], Sequence[Any]]
+"""``(offset, count)`` to rows ``(conversation_id, started_at, score)``, best or worst first."""
+
+
 def _examples(
-    ordered: Sequence[Any],
-    index: int,
+    fetch: _Fetch,
     skill: str,
     polarity: int,
     limit: int,
     skip: Callable[[int], bool],
     results: _Results,
 ) -> list[SkillExample]:
-    """The first ``limit`` conversations of ``ordered`` (rows, best or worst first) with a
-    quote of ``skill`` and ``polarity``, looking at :data:`SCAN` rows at most."""
+    """The first ``limit`` conversations of ``fetch`` with a quote of ``skill`` and
+    ``polarity``, reading :data:`SCAN` rows at most, a batch at a time."""
     found: list[SkillExample] = []
     batch = max(4 * limit, 20)
-    for offset in range(0, min(len(ordered), SCAN), batch):
-        rows = [r for r in ordered[offset : min(offset + batch, SCAN)] if not skip(r[0])]
+    for offset in range(0, SCAN, batch):
+        fetched = fetch(offset, min(batch, SCAN - offset))
+        if not fetched:
+            break
+        rows = [r for r in fetched if not skip(r[0])]
         results.load([r[0] for r in rows])
         for row in rows:
             evidence = _quoted_evidence(results.results[row[0]], skill, polarity)
@@ -342,7 +335,7 @@ def _examples(
                     source=source,
                     external_id=external,
                     started_at=row[1],
-                    score=row[index],
+                    score=row[2],
                     message=evidence.get("message"),
                     signal=evidence.get("signal"),
                     quote=evidence.get("quote"),
@@ -356,20 +349,47 @@ def _examples(
     return found
 
 
+def _ranked(
+    connection: Connection,
+    run: int,
+    conditions: Sequence[ColumnElement[bool]],
+    skill: str,
+    *,
+    best: bool,
+) -> _Fetch:
+    """The selection's scores of ``skill``, best (or worst) first, newest first on a tie,
+    read a page at a time: the skill's rows in the order of their index, each
+    conversation looked up for the filters, so the first examples cost a few lookups."""
+    query = (
+        select(_S.conversation_id, _M.started_at, _S.score)
+        .select_from(scores_first_join())
+        .where(_S.run_id == run, _S.skill == skill, _S.score.is_not(None), *conditions)
+        .order_by(
+            _S.score.desc() if best else _S.score.asc(),
+            _M.started_at.desc().nulls_last(),
+            _S.conversation_id.desc(),
+        )
+    )
+    return lambda offset, count: connection.execute(query.offset(offset).limit(count)).all()
+
+
 def _skill_examples(
-    rows: Sequence[Any], index: int, skill: str, limit: int, results: _Results
+    connection: Connection,
+    run: int,
+    conditions: Sequence[ColumnElement[bool]],
+    skill: str,
+    limit: int,
+    results: _Results,
 ) -> tuple[tuple[SkillExample, ...], tuple[SkillExample, ...]]:
-    """The strongest and weakest quoted examples of the skill at ``index`` of ``rows``
-    (``(conversation_id, started_at, timestamp, *scores)``): best score first, newest
-    first on a tie; never the same conversation in both."""
+    """The strongest and weakest quoted examples of ``skill`` in the selection: best
+    score first, newest first on a tie; never the same conversation in both."""
     if limit <= 0:
         return (), ()
-    scored = [r for r in rows if r[index] is not None]
-    best = sorted(scored, key=lambda r: (-r[index], -r[2], -r[0]))
-    strongest = _examples(best, index, skill, 1, limit, lambda _: False, results)
+    best = _ranked(connection, run, conditions, skill, best=True)
+    strongest = _examples(best, skill, 1, limit, lambda _: False, results)
     taken = {e.conversation_id for e in strongest}
-    worst = sorted(scored, key=lambda r: (r[index], -r[2], -r[0]))
-    weakest = _examples(worst, index, skill, -1, limit, taken.__contains__, results)
+    worst = _ranked(connection, run, conditions, skill, best=False)
+    weakest = _examples(worst, skill, -1, limit, taken.__contains__, results)
     return tuple(strongest), tuple(weakest)
 
 
@@ -403,28 +423,18 @@ def agent_scorecard(
     run = resolve_run(connection, mine)
     conditions = metrics_conditions(run, mine, scope)
     table = period_table(connection, run, mine, scope, granularity=granularity)
-    rows = [
-        (pk, started, started.timestamp() if started is not None else float("-inf"), *scores)
-        for pk, started, *scores in connection.execute(
-            select(
-                _M.conversation_id,
-                _M.started_at,
-                *(_M[column] for column in SCORE_COLUMNS.values()),
-            ).where(*conditions)
-        )
-    ]
     results = _Results(connection, run)
     picks = {
-        skill: _skill_examples(rows, 3 + i, skill, examples, results)
-        for i, skill in enumerate(SCORE_COLUMNS)
+        skill: _skill_examples(connection, run, conditions, skill, examples, results)
+        for skill in skill_order(table.total.skills)
     }
     cards = [
         SkillCard(
             skill=skill,
-            mean=table.total.skills[skill],
-            scored=table.total.scored[skill],
+            mean=table.total.skills.get(skill),
+            scored=table.total.scored.get(skill, 0),
             trend=tuple(
-                TrendPoint(p.start, p.skills[skill], p.scored[skill])
+                TrendPoint(p.start, p.skills.get(skill), p.scored.get(skill, 0))
                 for p in table.periods
                 if p.start is not None
             ),
