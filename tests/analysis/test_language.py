@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from servicecoach.analysis import Pipeline
-from servicecoach.analysis.language import detect_language
+from servicecoach.analysis.language import _NOISE, _letters_below, detect_language
 from servicecoach.analysis.registry import analyzers
 from servicecoach.testing import make_conversation
 
@@ -82,3 +84,25 @@ def test_language_reads_a_bounded_prefix() -> None:
     spanish = "Mi pedido llegó roto y nos vamos de viaje el viernes, ¿pueden ayudarme? "
     conversation = make_conversation([("customer", spanish * 100), ("agent", "ok " * 50_000)])
     assert detect_language(conversation).language == "es"
+
+
+@given(st.text(alphabet="ab1 @#:/.wéΣ_\n", max_size=400), st.integers(1, 60))
+def test_language_letter_count_reads_only_what_it_needs(text: str, least: int) -> None:
+    """The letter test on a head of the text decides as counting every letter would."""
+    assert _letters_below(text, least) == (sum(map(str.isalpha, text)) < least)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme_help my order #4411 never came, see https://example.com/o/4411 or www.acme.test",
+        "Write to dana@example.com about the refund please, it has been two weeks now",
+        "Plain words only, nothing that the noise pattern would ever take out of it at all",
+    ],
+)
+def test_language_noise_skipped_only_when_absent(text: str) -> None:
+    """Texts without an @, #, :// or www. are read as they are (what _NOISE would leave)."""
+    conversation = make_conversation([("customer", text)])
+    assert detect_language(conversation) == detect_language(
+        make_conversation([("customer", _NOISE.sub(" ", text))])
+    )

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicecoach.nlp import phrasebook
 from servicecoach.nlp.phrasebook import PhraseBook
 from servicecoach.nlp.phrases import PhraseMatcher, fold
 
@@ -105,3 +106,19 @@ def test_phrases_book_equals_separate_automata(text: str) -> None:
     for mine, theirs in zip(shared, alone, strict=True):
         assert mine.find(text) == theirs.find(text)
         assert mine.find(text, longest=False) == theirs.find(text, longest=False)
+
+
+def test_phrases_book_is_rebuilt_with_late_matchers_after_settling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A matcher that joins late searches alone until the book has settled, then shares it."""
+    monkeypatch.setattr(phrasebook, "_SETTLE", 3)
+    book = PhraseBook()
+    first = PhraseMatcher({"refund": "money"}, book=book)
+    first.find("refund")  # builds the book's automaton with the first matcher only
+    later = PhraseMatcher({"dm": "invite", "refund": "other"}, book=book)
+    alone = PhraseMatcher({"dm": "invite", "refund": "other"})
+    first_alone = PhraseMatcher({"refund": "money"})
+    for text in ["a refund, a DM", "dm me", "refunds", "a refund, a DM", "DM"]:
+        assert later.find(text) == alone.find(text)
+        assert first.find(text) == first_alone.find(text)

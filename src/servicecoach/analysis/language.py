@@ -75,11 +75,22 @@ def _plainly_english(text: str) -> bool:
     return len(words) >= 8 and sum(w in _ENGLISH for w in words) * 5 >= len(words)
 
 
+def _letters_below(text: str, least: int) -> bool:
+    """``sum(map(str.isalpha, text)) < least``, reading past a short head of the text only
+    when the head does not already hold enough letters (it nearly always does)."""
+    head = 4 * least
+    count = sum(map(str.isalpha, text[:head]))
+    if count < least and len(text) > head:
+        count += sum(map(str.isalpha, text[head:]))
+    return count < least
+
+
 def detect_language(conversation: Conversation) -> LanguageGuess:
     """The language of the conversation's messages; English when there is too little text."""
     text = "\n".join(m.text for m in conversation.messages if not m.internal)[:_PREFIX]
-    text = _NOISE.sub(" ", text)
-    if sum(map(str.isalpha, text)) < MIN_LETTERS:
+    if "@" in text or "://" in text or "www." in text or "#" in text:  # what _NOISE needs
+        text = _NOISE.sub(" ", text)
+    if _letters_below(text, MIN_LETTERS):
         return LanguageGuess("en", 0.0)
     if _plainly_english(text):
         return LanguageGuess("en", 1.0)

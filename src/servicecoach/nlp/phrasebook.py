@@ -118,47 +118,60 @@ class _Found:
         return joined
 
 
+_SETTLE = 1024
+"""Searches by matchers that joined since the automaton was built, answered by their own
+automata, before it is rebuilt with them: analysers load their lexicons one by one as the
+first conversation is read, and a rebuild for each would cost more than it saves."""
+
+
 class PhraseBook:
     """Matchers that share one automaton, so each text is walked once for all of them.
 
-    A matcher joins with ``PhraseMatcher(phrases, book=...)``. The automaton is rebuilt
-    on the first search after a matcher joins, so a book is for matchers made once (a
-    process's lexicons), not one per request. Members are held weakly: a matcher that is
-    no longer used leaves the book at the next rebuild.
+    A matcher joins with ``PhraseMatcher(phrases, book=...)``. One that joined after the
+    automaton was built searches with its own until :data:`_SETTLE` such searches have
+    been made; then the automaton is rebuilt with every member. A book is thus for
+    matchers made once (a process's lexicons), not one per request. Members are held
+    weakly: a matcher that is no longer used leaves the book at the next rebuild.
     """
 
     def __init__(self) -> None:
         self._members: list[tuple[int, weakref.ref[PhraseMatcher]]] = []
         self._lock = threading.Lock()
         self._compiled: _Compiled | None = None
+        self._outside = 0
+        """Searches by members not in the automaton since it was built."""
 
     def join(self, matcher: PhraseMatcher) -> int:
         """Add ``matcher``'s phrases to the book; returns the slot its matches are kept under."""
         slot = next(_SLOTS)
         with self._lock:
             self._members.append((slot, weakref.ref(matcher)))
-            self._compiled = None
         return slot
 
-    def matches(self, slot: int, text: str, *, longest: bool) -> Sequence[PhraseMatch]:
-        """What the member in ``slot`` finds in ``text`` (:meth:`PhraseMatcher.find`).
+    def matches(self, slot: int, text: str, *, longest: bool) -> Sequence[PhraseMatch] | None:
+        """What the member in ``slot`` finds in ``text`` (:meth:`PhraseMatcher.find`), or
+        ``None`` while the member is not yet in the automaton (it searches alone then).
 
         The sequence is shared by every request for the text: not to be changed.
         """
         compiled = self._compiled
         if compiled is None or slot not in compiled.slots:
+            self._outside += 1
+            if compiled is not None and self._outside < _SETTLE:
+                return None
             compiled = self._compile()
         return compiled.scan(text).get(slot, longest)
 
     def _compile(self) -> _Compiled:
         with self._lock:
-            if self._compiled is None:
-                alive = [(slot, ref) for slot, ref in self._members if ref() is not None]
-                self._members = alive
-                members = []
-                for slot, ref in alive:
-                    matcher = ref()
-                    if matcher is not None:
-                        members.append((slot, matcher.labels))
-                self._compiled = _Compiled(members)
+            members = []
+            alive = []
+            for slot, ref in self._members:
+                matcher = ref()
+                if matcher is not None:
+                    alive.append((slot, ref))
+                    members.append((slot, matcher.labels))
+            self._members = alive
+            self._compiled = _Compiled(members)
+            self._outside = 0
             return self._compiled

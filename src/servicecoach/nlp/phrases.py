@@ -93,10 +93,10 @@ class PhraseMatcher:
         self.labels: Mapping[str, str] = labels
         """Each folded phrase and its label."""
         self.size = len(labels)
-        self._book = book
+        self._book = book if labels else None
         self._slot = book.join(self) if book is not None and labels else -1
         self._automaton = ahocorasick.Automaton()
-        if book is None and labels:
+        if labels:
             for key, label in labels.items():
                 # the phrase, its label, and whether it starts and ends with a word character
                 # (then the text must not continue the word there)
@@ -125,7 +125,9 @@ class PhraseMatcher:
         if not self.size or not text:
             return []
         if self._book is not None:
-            return list(self._book.matches(self._slot, text, longest=longest))
+            shared = self._book.matches(self._slot, text, longest=longest)
+            if shared is not None:
+                return list(shared)
         found = self._search(text)
         if len(found) < 2:
             return found  # nothing to order or join

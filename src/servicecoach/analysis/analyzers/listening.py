@@ -889,11 +889,12 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
 
     With ``numbers=False``, words with digits (order numbers, codes) are left out too.
     """
+    words = set(fold_words(_WORD, _without_noise(text)))  # each distinct word read once
+    words -= rules.stopwords
     return frozenset(
         _stem(word)
-        for word in fold_words(_WORD, _without_noise(text))
-        if word not in rules.stopwords
-        and (len(word) > 1 or word.isdigit())
+        for word in words
+        if (len(word) > 1 or word.isdigit())
         and (numbers or word.isalpha() or not any(c.isdigit() for c in word))
     )  # isalpha first: letters only is no digit, tested in C
 
