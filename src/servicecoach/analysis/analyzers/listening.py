@@ -687,14 +687,15 @@ def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Itera
     addresses, name, steps tried."""
     which = _which(number)
     taken: list[tuple[int, int]] = []
-    for match in _ORDER.finditer(text):
+    numbered = has_digit(text)  # an order code and a phone number need one, an address an @
+    for match in _ORDER.finditer(text) if numbered else ():
         code = match.group("a") or match.group("b") or match.group("c") or ""
         taken.append(match.span())
         yield _Given("order", re.sub(r"\D", "", code), which, match.group().strip())
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         taken.append(match.span())
         yield _Given("email", fold(match.group()), which, match.group())
-    for match in _PHONE.finditer(text):
+    for match in _PHONE.finditer(text) if numbered else ():
         digits = re.sub(r"\D", "", match.group())
         overlaps = any(s < match.end() and match.start() < e for s, e in taken)
         plus = match.group().lstrip().startswith("+")
