@@ -28,12 +28,12 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from servicecoach.store.analyses import latest_run
+from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
 from servicecoach.store.conversation_csv import write_csv
 from servicecoach.store.conversation_list import iter_conversation_rows, list_conversations
 from servicecoach.store.dashboard import team_overview
 from servicecoach.store.database import Store
 from servicecoach.store.filters import Filters, Scope
-from servicecoach.store.insights_store import IssueSort, wider_issues
 from servicecoach.store.metrics import ensure_metrics
 from servicecoach.store.schema import conversation_metrics, conversations
 from servicecoach.store.scorecards import agent_scorecard, list_agents
@@ -86,9 +86,9 @@ def _cases(connection: Connection) -> list[tuple[str, str, Callable[[], Any]]]:
         ("conversations team chat", "list_conversations, team scope, chat, 30 days", lambda: list_conversations(c, Filters(channel="chat", start=month.start, end=month.end), Scope.team(team))),
         ("conversations deep", "list_conversations, newest, offset 90,000", lambda: list_conversations(c, Filters(), ALL, offset=90_000)),
         ("timeline", "customer_timeline, busiest customer", lambda: customer_timeline(c, customer, ALL)),
-        ("wider issues", "wider_issues, last 28 days", lambda: wider_issues(c, Filters(), ALL)),
-        ("wider issues growth", "wider_issues, 12 months, by growth", lambda: wider_issues(c, Filters(start=last - timedelta(days=364), end=last), ALL, sort=IssueSort.GROWTH)),
-        ("wider issues agent", "wider_issues, agent scope", lambda: wider_issues(c, Filters(), Scope.agent(agent))),
+        ("contact reasons", "ranked_reasons, last 28 days", lambda: ranked_reasons(c, Filters(), ALL)),
+        ("contact reasons growth", "ranked_reasons, 12 months, by growth", lambda: ranked_reasons(c, Filters(start=last - timedelta(days=364), end=last), ALL, sort=ReasonSort.GROWTH)),
+        ("contact reasons agent", "ranked_reasons, agent scope", lambda: ranked_reasons(c, Filters(), Scope.agent(agent))),
         ("(per request)", "ensure_metrics, complete run", lambda: ensure_metrics(c, 1)),
     ]  # fmt: skip
 

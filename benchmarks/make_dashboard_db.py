@@ -42,7 +42,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.result import ConversationResult, Outcome
 from servicecoach.analysis.skills import SKILLS
 from servicecoach.model.conversation import Channel, Conversation, Customer, Message, Role
-from servicecoach.services.insights import build_insights, default_encoder
+from servicecoach.services.contact_reasons import build_contact_reasons, default_encoder
 from servicecoach.store.agents import set_agent_team
 from servicecoach.store.analyses import finish_run, save_results, start_run
 from servicecoach.store.database import Store
@@ -419,7 +419,7 @@ def generate(out: Path, count: int, seed: int, encoder: str) -> None:
                 encode, model = default_encoder()
             else:
                 encode, model = hashing_encoder, "hashing-bench"
-            report = build_insights(store, encode, model, batch_size=2000)
+            report = build_contact_reasons(store, encode, model, batch_size=2000)
             print(
                 f"  insights: {report.reasons} reasons, {report.assigned:,} of "
                 f"{report.grouped:,} conversations assigned ({report.seconds:.0f} s)",

@@ -143,8 +143,8 @@ def main() -> None:
             "/conversations?page=200",
             f"/conversations/{conversation}",
             f"/customers/{customer}",
-            "/issues",
-            "/issues?sort=growth",
+            "/reasons",
+            "/reasons?sort=growth",
             "/import",
         ],
         "lena": [
@@ -153,7 +153,7 @@ def main() -> None:
             "/agents",
             "/conversations",
             "/conversations?sort=empathy",
-            "/issues",
+            "/reasons",
         ],
         "sam": [
             "/",

@@ -1,7 +1,7 @@
 """Screenshots of every page of the web app into docs/screenshots/ (laptop and phone width).
 
 Two stores are built in a temporary folder: 3,000 synthetic analysed conversations from
-``benchmarks/make_dashboard_db.py`` (overview, agents, lists and wider issues need volume;
+``benchmarks/make_dashboard_db.py`` (overview, agents, lists and contact reasons need volume;
 one of them is moved six years back, the stray that the default period leaves out) and
 the bundled samples imported and analysed by the real pipeline (the conversation view
 and customer timeline show real evidence and emotions). The import page is photographed
@@ -194,7 +194,7 @@ def main() -> None:
                     if not suffix:
                         _shoot(page, f"{base}/agents", args.out / "agents.png")
                         _shoot(page, f"{base}/conversations", args.out / "conversations.png")
-                        _shoot(page, f"{base}/issues", args.out / "issues.png")
+                        _shoot(page, f"{base}/reasons", args.out / "issues.png")
             with browser_context(playwright, width=NARROW[0], height=NARROW[1]) as context:
                 log_in(context, base, "sam")
                 _shoot(context.new_page(), f"{base}/", args.out / "overview-agent-narrow.png")

@@ -185,7 +185,7 @@ def test_cli_demo_imports_every_sample(capsys: pytest.CaptureFixture[str], tmp_p
     assert "servicecoach serve --db" in first.out
     scorecard = run_cli(capsys, "report", "scorecard", "--db", str(db), "--json")
     assert scorecard.code == 0, scorecard.err  # the demo stored an analysis run
-    reasons = run_cli(capsys, "insights", "show", "--db", str(db), "--json")
+    reasons = run_cli(capsys, "reasons", "show", "--db", str(db), "--json")
     assert reasons.code == 0, reasons.err
     second = run_cli(capsys, "demo", "--db", str(db))
     assert " 0 new and " in second.out

@@ -1,5 +1,5 @@
 """The dashboard data from the command line: analysed samples fill the metrics, agents get
-teams, and wider issues are built (with the fake encoder) and shown."""
+teams, and contact reasons are built (with the fake encoder) and shown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import delete, func, select
 
-from servicecoach.services import insights as insights_service
+from servicecoach.services import contact_reasons as reasons_service
 from servicecoach.store.database import Store
 from servicecoach.store.schema import agents, analysis_results, conversation_metrics
 from tests.analysis.fake_encoder import fake_encode
@@ -43,8 +43,8 @@ def built(tmp_path: Path) -> str:
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(insights_service, "default_encoder", lambda: (fake_encode, "fake"))
-    import servicecoach.cli.insights_cmd as command
+    monkeypatch.setattr(reasons_service, "default_encoder", lambda: (fake_encode, "fake"))
+    import servicecoach.cli.reasons_cmd as command
 
     monkeypatch.setattr(command, "default_encoder", lambda: (fake_encode, "fake"))
 
@@ -109,7 +109,7 @@ def test_dashboard_cli_insights_build_and_show(
 ) -> None:
     with Store.open(built) as store, store.begin() as connection:
         connection.execute(delete(conversation_metrics))  # as if analysed before 0005
-    result = run_cli(capsys, "insights", "build", "--min-size", "2", "--db", built, "--json")
+    result = run_cli(capsys, "reasons", "build", "--min-size", "2", "--db", built, "--json")
     assert result.code == 0, result.err
     report = json.loads(result.out)
     assert (report["ok"], report["model"], report["embedded"], report["reasons"]) == (
@@ -120,11 +120,11 @@ def test_dashboard_cli_insights_build_and_show(
             select(func.count()).select_from(conversation_metrics)
         ).scalar_one() == 5  # fmt: skip
     again = json.loads(
-        run_cli(capsys, "insights", "build", "--min-size", "2", "--db", built, "--json").out
+        run_cli(capsys, "reasons", "build", "--min-size", "2", "--db", built, "--json").out
     )
     assert again["embedded"] == 0
     shown = run_cli(
-        capsys, "insights", "show", "--start", "2024-05-06", "--end", "2024-05-13",
+        capsys, "reasons", "show", "--start", "2024-05-06", "--end", "2024-05-13",
         "--db", built, "--json",
     )  # fmt: skip
     assert shown.code == 0, shown.err
@@ -132,23 +132,25 @@ def test_dashboard_cli_insights_build_and_show(
     (reason,) = issues["reasons"]
     assert (reason["volume"], reason["negative"], issues["unassigned"]) == (2, 1, 2)
     assert {e["conversation"] for e in reason["examples"]} == {"jsonl:c1", "jsonl:c2"}
-    table = run_cli(capsys, "insights", "show", "--sort", "negative", "--db", built)
-    assert "Wider issues" in table.out and "parcel" in table.out
-    quiet = run_cli(capsys, "insights", "build", "--db", built, "--quiet")
+    table = run_cli(capsys, "reasons", "show", "--sort", "negative", "--db", built)
+    assert "Contact reasons" in table.out and "parcel" in table.out
+    alias = run_cli(capsys, "insights", "show", "--sort", "negative", "--db", built)
+    assert alias.out == table.out  # the command's former name still works
+    quiet = run_cli(capsys, "reasons", "build", "--db", built, "--quiet")
     assert quiet.code == 0 and quiet.err == ""
 
 
-def test_dashboard_cli_insights_mistakes(
+def test_dashboard_cli_reasons_mistakes(
     capsys: pytest.CaptureFixture[str], built: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bad_date = run_cli(capsys, "insights", "show", "--start", "May 1", "--db", built)
+    bad_date = run_cli(capsys, "reasons", "show", "--start", "May 1", "--db", built)
     assert bad_date.code == 2 and "use YYYY-MM-DD" in bad_date.err
-    never = run_cli(capsys, "insights", "show", "--db", built)
-    assert "insights build" in never.out
+    never = run_cli(capsys, "reasons", "show", "--db", built)
+    assert "reasons build" in never.out
 
     def missing(name: str) -> object:
         raise ImportError(f"No module named {name!r}")
 
-    monkeypatch.setattr(insights_service, "importlib", SimpleNamespace(import_module=missing))
-    result = run_cli(capsys, "insights", "build", "--db", built)
+    monkeypatch.setattr(reasons_service, "importlib", SimpleNamespace(import_module=missing))
+    result = run_cli(capsys, "reasons", "build", "--db", built)
     assert result.code == 2 and "sentence embeddings are not available" in result.err

@@ -52,9 +52,9 @@ def test_help_shows_no_python_types(path: tuple[str, ...]) -> None:
         (["agents", "set-team"], r"Usage: servicecoach agents set-team \[OPTIONS\] AGENT \[TEAM\]"),
         (["report", "scorecard"], r"--run\s+N\s+Analysis run"),
         (["report", "scorecard"], r"--agent\s+AGENT\s+One agent"),
-        (["insights", "show"], r"--sort\s+volume\|growth\|negative\s"),
-        (["insights", "show"], r"--limit\s+N \[x>=1\]"),
-        (["insights", "show"], r"--start\s+DATE\s"),
+        (["reasons", "show"], r"--sort\s+volume\|growth\|negative\s"),
+        (["reasons", "show"], r"--limit\s+N \[x>=1\]"),
+        (["reasons", "show"], r"--start\s+DATE\s"),
         (["check"], r"--conversation\s+-c\s+FILE\s"),  # its own metavar wins
         (["export"], r"--out\s+-o\s+PATH\s"),
     ],

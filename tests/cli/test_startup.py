@@ -50,10 +50,10 @@ def test_cli_command_help_loads_no_heavy_library() -> None:
 
 
 def test_cli_sort_choices_match_the_store() -> None:
-    from servicecoach.cli.insights_cmd import SortOption
-    from servicecoach.store.insights_store import IssueSort
+    from servicecoach.cli.reasons_cmd import SortOption
+    from servicecoach.store.contact_reasons import ReasonSort
 
-    assert [s.value for s in SortOption] == [s.value for s in IssueSort]
+    assert [s.value for s in SortOption] == [s.value for s in ReasonSort]
 
 
 def test_rubric_imports_first_without_a_cycle() -> None:

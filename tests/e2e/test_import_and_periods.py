@@ -139,7 +139,7 @@ def test_the_overview_starts_where_the_data_is_and_says_so(
         assert page.locator(".period-note").count() == 0
         assert "one point per month" in page.content()
         assert page.locator(".tile .value").first.inner_text() == "14"
-        page.goto(f"{spread_site}/issues")
+        page.goto(f"{spread_site}/reasons")
         assert page.locator(".period-note").inner_text().startswith(NOTE)
         assert "2024-03-12 to 2024-06-04" in page.locator("p.bar").first.inner_text()
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from servicecoach.analysis.insights import Clustering, ReasonGroup
-from servicecoach.store import insights_store
+from servicecoach.analysis.contact_reasons import Clustering, ReasonGroup
+from servicecoach.store import contact_reasons as reasons_store
 from servicecoach.store.database import Store
 from servicecoach.store.schema import contact_reasons, conversations, reason_assignments
 from tests.cli.helpers import run_cli
@@ -20,7 +20,7 @@ def test_replace_reasons_writes_every_assignment_across_batches(
 ) -> None:
     db = f"sqlite:///{tmp_path}/r.db"
     assert run_cli(capsys, "import", str(SAMPLES), "--db", db, "-q").code == 0
-    monkeypatch.setattr(insights_store, "_ROWS_PER_INSERT", 4)
+    monkeypatch.setattr(reasons_store, "_ROWS_PER_INSERT", 4)
     with Store.open(db) as store:
         with store.connect() as connection:
             ids = list(connection.execute(select(conversations.c.id)).scalars())[:17]
@@ -35,7 +35,7 @@ def test_replace_reasons_writes_every_assignment_across_batches(
             np.linspace(0.0, 0.5, 17),
         )
         with store.begin() as connection:
-            assert insights_store.replace_reasons(connection, ids, clustering, "m") == 2
+            assert reasons_store.replace_reasons(connection, ids, clustering, "m") == 2
         with store.connect() as connection:
             reasons = dict(
                 connection.execute(select(contact_reasons.c.id, contact_reasons.c.label)).all()

@@ -40,7 +40,7 @@ def test_security_csp_pages_run_without_violations(site: tuple[str, Built]) -> N
         if "Content Security Policy" in message.text:
             refused.append(message.text)
 
-    paths = ["/", "/agents", "/agents/sam", "/conversations", "/issues", "/import"]
+    paths = ["/", "/agents", "/agents/sam", "/conversations", "/reasons", "/import"]
     paths += [f"/conversations/{built.pks['c1']}", f"/customers/{built.customers['c1']}"]
     with sync_playwright() as driver, browser_context(driver) as context:
         log_in(context, base, "ada")

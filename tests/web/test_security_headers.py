@@ -120,7 +120,7 @@ def test_security_rendered_pages_have_nothing_inline(
     """The pages as served (charts, highlights and all) need nothing the policy blocks."""
     pk = dashboard_app.built.pks["c1"]
     customer = dashboard_app.built.customers["c1"]
-    paths = ["/", "/agents/sam", "/conversations", f"/conversations/{pk}", "/issues"]
+    paths = ["/", "/agents/sam", "/conversations", f"/conversations/{pk}", "/reasons"]
     paths += [f"/customers/{customer}", "/agents", "/import"] if user != "sam" else []
     for path in paths:
         answer = dashboard_app.get(user, path)

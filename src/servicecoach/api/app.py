@@ -91,7 +91,7 @@ _TAGS = [
     {"name": "conversations", "description": "Stored conversations with metrics; exports."},
     {"name": "customers", "description": "Customer timelines across channels."},
     {"name": "agents", "description": "Agents, scorecards and coaching notes."},
-    {"name": "dashboard", "description": "Team overview and wider issues."},
+    {"name": "dashboard", "description": "Team overview and contact reasons."},
     {"name": "imports", "description": "Upload files to import (admins and leads)."},
 ]
 

@@ -20,10 +20,10 @@ from servicecoach.cli.eval_cmd import eval_command
 from servicecoach.cli.export_cmd import export_command
 from servicecoach.cli.formats_cmd import formats_command
 from servicecoach.cli.import_cmd import import_command
-from servicecoach.cli.insights_cmd import insights_app
 from servicecoach.cli.metavars import PlainHelpGroup
 from servicecoach.cli.output import err_console
 from servicecoach.cli.practice_cmd import practice_app
+from servicecoach.cli.reasons_cmd import reasons_app
 from servicecoach.cli.report_cmd import report_app
 from servicecoach.cli.reviews_cmd import reviews_app
 from servicecoach.cli.serve_cmd import serve_command
@@ -55,7 +55,9 @@ app.add_typer(practice_app, name="practice")
 app.add_typer(customers_app, name="customers")
 app.add_typer(report_app, name="report")
 app.add_typer(agents_app, name="agents")
-app.add_typer(insights_app, name="insights")
+app.add_typer(reasons_app, name="reasons")
+# The command's name before it was `reasons` (recurring contact reasons): scripts keep working.
+app.add_typer(reasons_app, name="insights", hidden=True)
 app.command("serve")(serve_command)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")

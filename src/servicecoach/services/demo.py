@@ -12,8 +12,8 @@ from servicecoach.analysis.skills import skill_names
 from servicecoach.ingest.base import ImportOptions
 from servicecoach.rubric import Rubric
 from servicecoach.services.analysis import analyze_store
+from servicecoach.services.contact_reasons import build_contact_reasons, default_encoder
 from servicecoach.services.imports import ImportReport, plan_import, run_import
-from servicecoach.services.insights import build_insights, default_encoder
 from servicecoach.store import customers as store_customers
 from servicecoach.store.database import Store
 from servicecoach.store.reader import (
@@ -82,7 +82,7 @@ def run_demo(store: Store) -> DemoSummary:
         report = run_import(store, plan, DEMO_OPTIONS)
     pipeline = Pipeline.from_rubric(Rubric())
     analyze_store(store, pipeline)
-    build_insights(store, *default_encoder())
+    build_contact_reasons(store, *default_encoder())
     with store.connect() as connection:
         totals = counts(connection)
         everyone = store_customers.list_customers(connection, limit=1000)

@@ -313,7 +313,7 @@ Index(
     conversation_metrics.c.first_response_s,
     conversation_metrics.c.first_response_within_target,
 )
-# Serves period scans that join other tables by conversation (wider issues), index-only.
+# Serves period scans that join other tables by conversation (contact reasons), index-only.
 Index(
     "ix_conversation_metrics_issues",
     conversation_metrics.c.run_id,
@@ -515,7 +515,7 @@ contact_reasons = Table(
     Column("model", String(200), nullable=False),
     Column("built_at", UTCDateTime, nullable=False),
 )
-"""Recurring contact reasons of the latest insights build, labelled with their top words."""
+"""Recurring contact reasons of the latest `reasons build`, labelled with their top words."""
 
 reason_assignments = Table(
     "reason_assignments",

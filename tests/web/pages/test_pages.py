@@ -12,7 +12,7 @@ from tests.web.pages.conftest import csrf_of
 
 Login = Callable[[str], TestClient]
 
-PAGES = ["/", "/agents", "/agents/sam", "/conversations", "/issues", "/import"]
+PAGES = ["/", "/agents", "/agents/sam", "/conversations", "/reasons", "/import"]
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/conversations/1", "/customers/1"])
@@ -65,9 +65,9 @@ def test_conversation_page_is_not_found_outside_the_scope(
 @pytest.mark.parametrize(
     ("user", "links", "absent"),
     [
-        ("root", ["/agents", "/import", "/issues"], ["My scorecard"]),
-        ("nora", ["/agents", "/import", "/issues"], ["My scorecard"]),
-        ("sam", ["/agents/sam", "/issues"], ['href="/import"', 'href="/agents"']),
+        ("root", ["/agents", "/import", "/reasons"], ["My scorecard"]),
+        ("nora", ["/agents", "/import", "/reasons"], ["My scorecard"]),
+        ("sam", ["/agents/sam", "/reasons"], ['href="/import"', 'href="/agents"']),
     ],
 )
 def test_nav_hides_what_the_role_cannot_use(
@@ -195,18 +195,24 @@ def test_customer_timeline_by_scope(as_user: Login, built: Built, user: str, sta
     assert as_user(user).get(f"/customers/{built.customers['c4']}").status_code == status
 
 
-def test_issues_page_says_how_to_build_them(as_user: Login) -> None:
-    html = as_user("nora").get("/issues?sort=sideways").text
-    assert "Wider issues" in html
-    assert "servicecoach insights build" in html
+def test_reasons_page_says_how_to_build_them(as_user: Login) -> None:
+    html = as_user("nora").get("/reasons?sort=sideways").text
+    assert "Contact reasons" in html
+    assert "servicecoach reasons build" in html
     assert "cannot rank by &#39;sideways&#39;" in html
+
+
+def test_the_reasons_pages_old_address_redirects_with_its_query(as_user: Login) -> None:
+    answer = as_user("nora").get("/issues?sort=growth", follow_redirects=False)
+    assert answer.status_code == 308
+    assert answer.headers["location"] == "/reasons?sort=growth"
 
 
 def test_pages_without_any_analysis_say_so(web_client: TestClient) -> None:
     from tests.web.pages.conftest import login_page
 
     login_page(web_client, "root")
-    for path in ("/", "/conversations", "/issues", "/agents"):
+    for path in ("/", "/conversations", "/reasons", "/agents"):
         answer = web_client.get(path)
         assert answer.status_code == 200
         assert "nothing analysed yet" in answer.text

@@ -1,4 +1,4 @@
-"""The default period of the overview and wider issues: where the data is, said on the page."""
+"""The default period of the overview and contact reasons: where the data is, said on the page."""
 
 from __future__ import annotations
 
@@ -109,10 +109,10 @@ def test_periods_overview_follows_the_filters(spread: TestClient) -> None:
 
 
 def test_periods_issues_page_defaults_to_where_the_data_is(spread: TestClient) -> None:
-    html = spread.get("/issues?sort=growth").text
+    html = spread.get("/reasons?sort=growth").text
     assert NOTE in html
     assert "2024-03-12 to 2024-06-04" in html
-    assert 'href="/issues?sort=growth&amp;start=2018-01-09&amp;end=2024-06-04"' in html
+    assert 'href="/reasons?sort=growth&amp;start=2018-01-09&amp;end=2024-06-04"' in html
 
 
 def test_periods_small_store_says_every_conversation_is_shown(
@@ -126,18 +126,18 @@ def test_periods_small_store_says_every_conversation_is_shown(
     ("previous", "advised"),
     [pytest.param(0, True, id="nothing before: growth says nothing"), (8, False)],
 )
-def test_periods_issues_page_says_when_growth_has_nothing_to_compare(
+def test_periods_reasons_page_says_when_growth_has_nothing_to_compare(
     spread: TestClient, monkeypatch: pytest.MonkeyPatch, previous: int, advised: bool
 ) -> None:
-    from servicecoach.store.insights_store import ContactReason, WiderIssues
-    from servicecoach.web.pages import issues
+    from servicecoach.store.contact_reasons import ContactReason, RankedReasons
+    from servicecoach.web.pages import contact_reasons
 
-    def found(connection: object, filters: Any, scope: object, **_: object) -> WiderIssues:
+    def found(connection: object, filters: Any, scope: object, **_: object) -> RankedReasons:
         reason = ContactReason(1, "refund not arrived", ("refund",), 13, 12, previous, 3, ())
-        return WiderIssues(1, filters.start, filters.end, None, None, (reason,), 1)
+        return RankedReasons(1, filters.start, filters.end, None, None, (reason,), 1)
 
-    monkeypatch.setattr(issues, "wider_issues", found)
-    html = spread.get("/issues").text
+    monkeypatch.setattr(contact_reasons, "ranked_reasons", found)
+    html = spread.get("/reasons").text
     assert NOTE in html
     assert ("choose a shorter period above to see growth." in html) is advised
     assert ("Choose dates above for another period." in html) is not advised

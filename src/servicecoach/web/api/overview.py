@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from servicecoach.api.state import State
+from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
 from servicecoach.store.dashboard import team_overview
 from servicecoach.store.filters import Granularity
-from servicecoach.store.insights_store import IssueSort, wider_issues
 from servicecoach.web.api.common import FilterParams, jsonable, reading
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import ApiViewer
@@ -44,7 +44,7 @@ def overview(
 
 @router.get(
     "/v1/insights/contact-reasons",
-    summary="Wider issues: recurring contact reasons, ranked",
+    summary="Recurring contact reasons, ranked",
     responses={200: json_object("Ranked contact reasons with examples."), **API_ERRORS},
 )
 def contact_reasons(
@@ -52,16 +52,16 @@ def contact_reasons(
     viewer: ApiViewer,
     filters: FilterParams,
     sort: Annotated[
-        IssueSort, Query(description="volume, growth or negative (negative emotion).")
-    ] = IssueSort.VOLUME,
+        ReasonSort, Query(description="volume, growth or negative (negative emotion).")
+    ] = ReasonSort.VOLUME,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many reasons.")] = 20,
     examples: Annotated[int, Query(ge=0, le=10, description="Example messages each.")] = 3,
 ) -> JSONResponse:
     """Recurring contact reasons across customers (grouped by meaning, built by
-    `servicecoach insights build`), with volume, growth against the previous period,
+    `servicecoach reasons build`), with volume, growth against the previous period,
     negative emotion and example messages, within the viewer's scope."""
     with reading(state, filters) as (connection, chosen):
-        found = wider_issues(
+        found = ranked_reasons(
             connection, chosen, viewer.scope, sort=sort, limit=limit, examples=examples
         )
     return JSONResponse(jsonable(found))

@@ -50,7 +50,7 @@ def nav_for(viewer: Viewer) -> list[NavItem]:
     else:
         items.append(NavItem("/agents", "Agents", "agents"))
     items.append(NavItem("/conversations", "Conversations", "conversations"))
-    items.append(NavItem("/issues", "Wider issues", "issues"))
+    items.append(NavItem("/reasons", "Contact reasons", "reasons"))
     items.append(NavItem("/practice", "Practice", "practice"))
     items.append(NavItem("/reviews", "Reviews", "reviews"))
     items.append(NavItem("/disputes", "Disputes", "disputes"))

@@ -1,6 +1,6 @@
-"""Wider issues: recurring contact reasons, grouped by meaning and labelled with words.
+"""Recurring contact reasons, grouped by meaning and labelled with words.
 
-Pure functions (no database): the insights service embeds each conversation's
+Pure functions (no database): the contact-reasons service embeds each conversation's
 contact-reason text (:func:`reason_text`) with a sentence encoder and hands the vectors
 here.
 

@@ -1,5 +1,6 @@
-"""``/issues``: wider issues, recurring contact reasons ranked by volume, growth or
-negative emotion, with their representative words and example messages.
+"""``/reasons``: recurring contact reasons ranked by volume, growth or negative emotion,
+with their representative words and example messages (``/issues``, the page's address
+before, redirects here).
 
 Without dates in the form the period is where the data is (``web.pages.periods``), said
 on the page, instead of the store's default of the last four weeks.
@@ -10,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
-from servicecoach.store.insights_store import IssueSort, wider_issues
+from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
 from servicecoach.web.auth import PageViewer
 from servicecoach.web.charts import Bar, bar_chart
 from servicecoach.web.pages.common import filter_menus
@@ -23,7 +24,7 @@ from servicecoach.web.pages.periods import PeriodNote, default_period
 from servicecoach.web.pages.query import read_filters
 from servicecoach.web.pages.templating import render
 
-__all__ = ["issues_page", "router"]
+__all__ = ["old_address", "reasons_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,23 +34,30 @@ _GROWTH_ADVICE = (
 )
 
 
-@router.get("/issues", response_class=HTMLResponse)
-def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLResponse:
+@router.get("/issues", include_in_schema=False)
+def old_address(request: Request) -> RedirectResponse:
+    """The page's address before it was named for what it shows: bookmarks keep working."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/reasons{query}", status_code=308)
+
+
+@router.get("/reasons", response_class=HTMLResponse)
+def reasons_page(request: Request, state: State, viewer: PageViewer) -> HTMLResponse:
     """The contact reasons of the period within the viewer's filters and scope."""
     form = read_filters(request, keep=("sort",))
     problems = list(form.problems)
-    raw = form.values.get("sort", IssueSort.VOLUME.value)
+    raw = form.values.get("sort", ReasonSort.VOLUME.value)
     try:
-        sort = IssueSort(raw)
+        sort = ReasonSort(raw)
     except ValueError:
         problems.append(f"cannot rank by {raw!r}: ranked by volume")
-        sort = IssueSort.VOLUME
+        sort = ReasonSort.VOLUME
     with reading(state) as connection:
         menus = filter_menus(connection, viewer.scope, form)
         note: PeriodNote | None = None
         try:
             filters, note = default_period(connection, form, viewer.scope)
-            found = wider_issues(connection, filters, viewer.scope, sort=sort)
+            found = ranked_reasons(connection, filters, viewer.scope, sort=sort)
         except NotFoundError as exc:
             found, menus["empty"] = None, str(exc)
     if note is not None and found is not None and found.reasons:
@@ -76,16 +84,16 @@ def issues_page(request: Request, state: State, viewer: PageViewer) -> HTMLRespo
         )
     return render(
         request,
-        "issues.html",
+        "contact_reasons.html",
         viewer,
-        active="issues",
+        active="reasons",
         found=found,
         chart=chart,
         sort=sort.value,
-        sorts=[s.value for s in IssueSort],
+        sorts=[s.value for s in ReasonSort],
         growth=_growth,
         period_note=note,
-        action="/issues",
+        action="/reasons",
         extra_keys=("sort",),
         problems=problems,
         **menus,

@@ -1,4 +1,4 @@
-"""The tasks a Dask worker runs for ``insights build --cluster``: embed, and summarise as cells.
+"""The tasks a Dask worker runs for ``reasons build --cluster``: embed, and summarise as cells.
 
 This module is what a worker imports, so it stays small and needs no database: a task
 carries its input (texts, or a partition's vectors) and returns arrays, so a task whose
@@ -8,7 +8,7 @@ worker dies is simply run again elsewhere (as for analysis, services/cluster.py)
   the encoder this worker process loaded once (:func:`worker_encoder`).
 - :func:`cells_task`: one partition of embeddings summarised by MiniBatchKMeans as up to
   ``cells`` cells: each cell's vector sum and size, and each vector's cell. The client
-  merges every partition's cells into contact reasons (:mod:`.insights_reduce`).
+  merges every partition's cells into contact reasons (:mod:`.contact_reason_reduce`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from servicecoach.analysis.insights import Encoder
+    from servicecoach.analysis.contact_reasons import Encoder
 
 __all__ = [
     "DEFAULT_ENCODER",
@@ -35,7 +35,7 @@ __all__ = [
     "worker_encoder",
 ]
 
-DEFAULT_ENCODER = "servicecoach.services.insights:default_encoder"
+DEFAULT_ENCODER = "servicecoach.services.contact_reasons:default_encoder"
 """``module:function`` returning ``(encoder, model name)``: what every worker loads."""
 
 _ENCODERS: dict[str, tuple[Encoder, str]] = {}

@@ -1,11 +1,11 @@
-"""The reduce of ``insights build --cluster``: every partition's cells into contact reasons.
+"""The reduce of ``reasons build --cluster``: every partition's cells into contact reasons.
 
 Pure numpy (no database, no cluster), run on the client after the workers summarised
-their partitions as cells (:func:`~servicecoach.services.insights_tasks.cells_task`):
+their partitions as cells (:func:`~servicecoach.services.contact_reason_tasks.cells_task`):
 
 1. :func:`merge_cells` merges the cells by average linkage on the mean cosine distance
    of their texts, cut at the build's threshold: the same merge as the single-process
-   build (:mod:`servicecoach.analysis.insights`). More cells than ``max_cells`` (many
+   build (:mod:`servicecoach.analysis.contact_reasons`). More cells than ``max_cells`` (many
    partitions) are first summarised again by a MiniBatchKMeans weighted by cell size,
    so the merge works on as many cells as the single-process build's.
 2. :func:`choose_groups` keeps the groups of at least ``min_size`` conversations,
@@ -15,7 +15,7 @@ their partitions as cells (:func:`~servicecoach.services.insights_tasks.cells_ta
    :data:`~servicecoach.analysis.reason_labels.MAX_TEXTS` nearest texts (all that the
    labels read), so the client never holds every vector or every text; then
    :meth:`GroupPass.clustering` labels the groups: the single-process build's
-   :class:`~servicecoach.analysis.insights.Clustering`, stored the same way.
+   :class:`~servicecoach.analysis.contact_reasons.Clustering`, stored the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from servicecoach.analysis.insights import (  # the single-process merge, reused as is
+from servicecoach.analysis.contact_reasons import (  # the single-process merge, reused as is
     Clustering,
     ReasonGroup,
     _distances,
@@ -33,7 +33,7 @@ from servicecoach.analysis.insights import (  # the single-process merge, reused
     label_groups,
 )
 from servicecoach.analysis.reason_labels import MAX_TEXTS
-from servicecoach.services.insights_tasks import unit_rows
+from servicecoach.services.contact_reason_tasks import unit_rows
 
 __all__ = ["GroupPass", "choose_groups", "merge_cells"]
 

@@ -1,10 +1,10 @@
-"""Wider issues in the store: contact-reason embeddings, the latest grouping, and the
+"""Contact reasons in the store: contact-reason embeddings, the latest grouping, and the
 ranking the page reads.
 
 ``reason_embeddings`` keeps each conversation's contact-reason text and its embedding
 (float16), so a build only embeds new conversations. ``contact_reasons`` and
 ``reason_assignments`` hold the latest grouping, replaced whole by each build. The page
-reads :func:`wider_issues`, which counts the assigned conversations of the viewer's
+reads :func:`ranked_reasons`, which counts the assigned conversations of the viewer's
 selection and scope in the period and the period before it.
 """
 
@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Integer, and_, case, cast, delete, func, select
 
+from servicecoach.analysis.contact_reasons import Clustering
 from servicecoach.analysis.emotion import NEGATIVE
-from servicecoach.analysis.insights import Clustering
 from servicecoach.store.filters import Filters, Scope, metrics_conditions, resolve_run
 from servicecoach.store.schema import (
     contact_reasons,
@@ -35,25 +35,25 @@ from servicecoach.store.schema import (
 __all__ = [
     "DEFAULT_WINDOW_DAYS",
     "ContactReason",
-    "IssueSort",
+    "RankedReasons",
     "ReasonExample",
-    "WiderIssues",
+    "ReasonSort",
     "load_embeddings",
     "missing_embeddings",
+    "ranked_reasons",
     "replace_reasons",
     "save_embeddings",
-    "wider_issues",
 ]
 
 DEFAULT_WINDOW_DAYS = 28
-"""Without a period, wider issues compare the last 28 days with the 28 before."""
+"""Without a period, contact reasons compare the last 28 days with the 28 before."""
 
 _M = conversation_metrics.c
 _A = reason_assignments.c
 
 
-class IssueSort(StrEnum):
-    """How wider issues are ranked."""
+class ReasonSort(StrEnum):
+    """How contact reasons are ranked."""
 
     VOLUME = "volume"
     """Most conversations in the period first."""
@@ -110,7 +110,7 @@ class ContactReason:
 
 
 @dataclass(frozen=True, slots=True)
-class WiderIssues:
+class RankedReasons:
     """Everything on the wider-issues page.
 
     Attributes:
@@ -119,7 +119,7 @@ class WiderIssues:
         end: its last day.
         previous_start: the first day of the period compared with.
         built_at: when the grouping was built (``None``: never; run
-            ``servicecoach insights build``).
+            ``servicecoach reasons build``).
         reasons: the contact reasons, ranked.
         unassigned: conversations in the period in no group (too rare to be an issue,
             or not embedded yet).
@@ -302,15 +302,15 @@ def _examples(
     return tuple(ReasonExample(*rows[pk]) for pk in picked)
 
 
-def wider_issues(
+def ranked_reasons(
     connection: Connection,
     filters: Filters,
     scope: Scope,
     *,
-    sort: IssueSort = IssueSort.VOLUME,
+    sort: ReasonSort = ReasonSort.VOLUME,
     limit: int = 20,
     examples: int = 3,
-) -> WiderIssues:
+) -> RankedReasons:
     """The recurring contact reasons of ``filters`` within ``scope``, ranked.
 
     The period is the filters' (default: the last :data:`DEFAULT_WINDOW_DAYS` days up to
@@ -332,7 +332,7 @@ def wider_issues(
     built_at = connection.execute(select(func.max(contact_reasons.c.built_at))).scalar()
     window = _window(connection, run, filters, scope)
     if window is None:
-        return WiderIssues(run, None, None, None, built_at, (), 0)
+        return RankedReasons(run, None, None, None, built_at, (), 0)
     start, end = window
     previous_start = start - (end - start + timedelta(days=1))
     base = metrics_conditions(run, filters, scope, period=False)
@@ -370,11 +370,11 @@ def wider_issues(
                 )
             )
     keys = {
-        IssueSort.VOLUME: lambda r: (-r.volume, -r.negative, r.id),
-        IssueSort.GROWTH: lambda r: (-(r.volume - r.previous), -r.volume, r.id),
-        IssueSort.NEGATIVE: lambda r: (-r.negative, -r.volume, r.id),
+        ReasonSort.VOLUME: lambda r: (-r.volume, -r.negative, r.id),
+        ReasonSort.GROWTH: lambda r: (-(r.volume - r.previous), -r.volume, r.id),
+        ReasonSort.NEGATIVE: lambda r: (-r.negative, -r.volume, r.id),
     }
-    ranked = sorted(found, key=keys[IssueSort(sort)])[:limit]
+    ranked = sorted(found, key=keys[ReasonSort(sort)])[:limit]
     period = [*base, _M.started_day >= start, _M.started_day <= end]
     reasons = tuple(
         dataclasses.replace(r, examples=_examples(connection, r.id, period, examples))
@@ -383,6 +383,6 @@ def wider_issues(
         for r in ranked
     )
     assigned = sum(r.volume for r in found)
-    return WiderIssues(
+    return RankedReasons(
         run, start, end, previous_start, built_at, reasons, int(in_period) - assigned
     )

@@ -1,21 +1,21 @@
-"""``insights build --cluster``: contact reasons built on a Dask cluster, stored as by one process.
+"""``reasons build --cluster``: contact reasons built on a Dask cluster, stored as by one process.
 
-The single-process build (:func:`~servicecoach.services.insights.build_insights`) embeds
+The single-process build (:func:`~servicecoach.services.contact_reasons.build_contact_reasons`) embeds
 every new conversation with one encoder and clusters every stored embedding in memory.
 At millions of conversations both outgrow one machine; here:
 
 1. **Embed on the workers.** The client reads the new conversations a batch at a time
    (the same batches as one process) and sends their contact-reason texts to the
-   workers (:func:`~servicecoach.services.insights_tasks.embed_task`); each worker loads
+   workers (:func:`~servicecoach.services.contact_reason_tasks.embed_task`); each worker loads
    the encoder once. The client stores each batch's embeddings as it comes back, so an
    interrupted build resumes where it stopped, as in one process.
 2. **Up to ``direct_limit`` embeddings** (3,000) are grouped by the client exactly as
    the single-process build groups them (the same call): the same contact reasons.
 3. **Beyond that, two stages.** The client reads the embeddings a page of
    ``partition_size`` at a time and each worker summarises a page as MiniBatchKMeans
-   cells (:func:`~servicecoach.services.insights_tasks.cells_task`); the client merges
+   cells (:func:`~servicecoach.services.contact_reason_tasks.cells_task`); the client merges
    every page's cells into groups and labels them
-   (:mod:`~servicecoach.services.insights_reduce`), reading the embeddings a second time
+   (:mod:`~servicecoach.services.contact_reason_reduce`), reading the embeddings a second time
    for distances and each group's nearest texts. It never holds every vector. The
    grouping differs from one process's by the k-means summary only; docs/scale.md gives
    the agreement measured.
@@ -36,12 +36,11 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, select
 
-from servicecoach.analysis.insights import Clustering, cluster_reasons, reason_text
+from servicecoach.analysis.contact_reasons import Clustering, cluster_reasons, reason_text
 from servicecoach.errors import StoreError
 from servicecoach.services.cluster import IN_FLIGHT_PER_WORKER, worker_threads
-from servicecoach.services.insights import InsightsBuild, store_reasons
-from servicecoach.services.insights_reduce import GroupPass, choose_groups, merge_cells
-from servicecoach.services.insights_tasks import (
+from servicecoach.services.contact_reason_reduce import GroupPass, choose_groups, merge_cells
+from servicecoach.services.contact_reason_tasks import (
     DEFAULT_ENCODER,
     Cells,
     CellTask,
@@ -50,19 +49,20 @@ from servicecoach.services.insights_tasks import (
     embed_task,
     worker_encoder,
 )
-from servicecoach.store.database import Store
-from servicecoach.store.insights_store import (
+from servicecoach.services.contact_reasons import ReasonsBuild, store_reasons
+from servicecoach.store.contact_reasons import (
     load_embeddings,
     missing_embeddings,
     save_embeddings,
 )
+from servicecoach.store.database import Store
 from servicecoach.store.reader import iter_conversations
 from servicecoach.store.schema import reason_embeddings
 
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["build_insights_on_cluster", "worker_model"]
+__all__ = ["build_reasons_on_cluster", "worker_model"]
 
 K = TypeVar("K")
 Page = tuple[list[int], list[str], npt.NDArray[np.float32]]
@@ -73,7 +73,7 @@ def worker_model(factory: str) -> str:
     return worker_encoder(factory)[1]
 
 
-def build_insights_on_cluster(
+def build_reasons_on_cluster(
     store: Store,
     client: Client,
     *,
@@ -86,7 +86,7 @@ def build_insights_on_cluster(
     max_cells: int = 300,
     random_state: int = 0,
     progress: Callable[[int, int, int], None] | None = None,
-) -> InsightsBuild:
+) -> ReasonsBuild:
     """Embed the new conversations on the workers, group every embedding, store the groups.
 
     Args:
@@ -94,7 +94,7 @@ def build_insights_on_cluster(
         client: the cluster's client.
         encoder: ``module:function`` that each worker calls once for ``(encoder, model)``.
         batch_size, min_size, distance_threshold, progress: as for
-            :func:`~servicecoach.services.insights.build_insights`.
+            :func:`~servicecoach.services.contact_reasons.build_contact_reasons`.
         direct_limit: up to this many embeddings, the single-process grouping.
         partition_size: embeddings a worker summarises at a time beyond that.
         max_cells: cells the client merges (more are summarised again first).

@@ -15,22 +15,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from servicecoach.analysis.insights import Clustering, Encoder, cluster_reasons, reason_text
+from servicecoach.analysis.contact_reasons import Clustering, Encoder, cluster_reasons, reason_text
 from servicecoach.errors import ConfigError
-from servicecoach.store.database import Store
-from servicecoach.store.insights_store import (
+from servicecoach.store.contact_reasons import (
     load_embeddings,
     missing_embeddings,
     replace_reasons,
     save_embeddings,
 )
+from servicecoach.store.database import Store
 from servicecoach.store.reader import iter_conversations
 
-__all__ = ["InsightsBuild", "build_insights", "default_encoder", "store_reasons"]
+__all__ = ["ReasonsBuild", "build_contact_reasons", "default_encoder", "store_reasons"]
 
 
 @dataclass(frozen=True, slots=True)
-class InsightsBuild:
+class ReasonsBuild:
     """What a build did.
 
     Attributes:
@@ -76,14 +76,14 @@ def default_encoder() -> tuple[Encoder, str]:
     except (ImportError, OSError) as exc:
         raise ConfigError(
             f"sentence embeddings are not available ({exc}); install servicecoach with its "
-            "embedding model to build wider issues"
+            "embedding model to group contact reasons"
         ) from None
     name = getattr(embedder, "model_name", None) or getattr(embedder, "name", None) or "default"
     encode: Encoder = embedder.encode
     return encode, str(name)
 
 
-def build_insights(
+def build_contact_reasons(
     store: Store,
     encode: Encoder,
     model: str,
@@ -92,7 +92,7 @@ def build_insights(
     min_size: int | None = None,
     distance_threshold: float = 0.6,
     progress: Callable[[int, int, int], None] | None = None,
-) -> InsightsBuild:
+) -> ReasonsBuild:
     """Embed the conversations not embedded yet, group every embedding, store the groups.
 
     Args:
@@ -103,7 +103,7 @@ def build_insights(
         batch_size: conversations embedded and committed at a time.
         min_size: the smallest contact reason (default: 3, or one in 2,000 grouped
             conversations when that is more).
-        distance_threshold: see :func:`~servicecoach.analysis.insights.cluster_reasons`.
+        distance_threshold: see :func:`~servicecoach.analysis.contact_reasons.cluster_reasons`.
         progress: called with ``(done, total, embedded)`` while embedding.
     """
     started = time.perf_counter()
@@ -142,12 +142,12 @@ def store_reasons(
     embedded: int,
     empty: int,
     started: float,
-) -> InsightsBuild:
+) -> ReasonsBuild:
     """Replace the stored contact reasons with ``clustering`` of ``ids`` (one transaction)
     and say what the build did; ``started`` is its ``time.perf_counter()`` start."""
     with store.begin() as connection:
         reasons = replace_reasons(connection, ids, clustering, model)
-    return InsightsBuild(
+    return ReasonsBuild(
         model=model,
         embedded=embedded,
         empty=empty,

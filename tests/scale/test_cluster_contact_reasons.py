@@ -22,12 +22,12 @@ import numpy.typing as npt
 import pytest
 from sqlalchemy import select
 
-from servicecoach.analysis.insights import Encoder
+from servicecoach.analysis.contact_reasons import Encoder
 from servicecoach.services.cluster import open_cluster
-from servicecoach.services.cluster_insights import build_insights_on_cluster
-from servicecoach.services.insights import InsightsBuild, build_insights
-from servicecoach.services.insights_reduce import GroupPass, choose_groups, merge_cells
-from servicecoach.services.insights_tasks import CellTask, cells_task
+from servicecoach.services.cluster_contact_reasons import build_reasons_on_cluster
+from servicecoach.services.contact_reason_reduce import GroupPass, choose_groups, merge_cells
+from servicecoach.services.contact_reason_tasks import CellTask, cells_task
+from servicecoach.services.contact_reasons import ReasonsBuild, build_contact_reasons
 from servicecoach.store.database import Store
 from servicecoach.store.schema import contact_reasons, reason_assignments, reason_embeddings
 from servicecoach.store.writer import ConversationWriter
@@ -161,9 +161,9 @@ def test_cluster_insights_small_build_is_the_single_process_build(
 ) -> None:
     one = _fill(f"sqlite:///{tmp_path / 'one.db'}", 150)
     spread = _fill(db_url, 150)
-    alone = build_insights(one, fake_encode, "fake", min_size=5, batch_size=64)
+    alone = build_contact_reasons(one, fake_encode, "fake", min_size=5, batch_size=64)
     calls: list[tuple[int, int, int]] = []
-    report = build_insights_on_cluster(
+    report = build_reasons_on_cluster(
         spread,
         threads,
         encoder=FAKE,
@@ -180,7 +180,7 @@ def test_cluster_insights_small_build_is_the_single_process_build(
             reason_embeddings.c.conversation_id
         )
         assert a.execute(query).all() == b.execute(query).all()  # embedded alike
-    again = build_insights_on_cluster(spread, threads, encoder=FAKE, min_size=5)
+    again = build_reasons_on_cluster(spread, threads, encoder=FAKE, min_size=5)
     assert (again.embedded, again.grouped, again.reasons) == (0, 150, 3)  # incremental
     one.close()
     spread.close()
@@ -189,9 +189,9 @@ def test_cluster_insights_small_build_is_the_single_process_build(
 def test_cluster_insights_failed_task_is_run_again(tmp_path: Path, threads: Any) -> None:
     one = _fill(f"sqlite:///{tmp_path / 'one.db'}", 100)
     spread = _fill(f"sqlite:///{tmp_path / 'spread.db'}", 100)
-    build_insights(one, fake_encode, "fake", min_size=5, batch_size=16)
+    build_contact_reasons(one, fake_encode, "fake", min_size=5, batch_size=16)
     encoder = f"{__name__}:failing_once_model"
-    report = build_insights_on_cluster(spread, threads, encoder=encoder, min_size=5, batch_size=16)
+    report = build_reasons_on_cluster(spread, threads, encoder=encoder, min_size=5, batch_size=16)
     assert _CALLS["once"] > 1 and report.embedded == 101
     assert _reasons(spread) == _reasons(one)
     one.close()
@@ -201,21 +201,21 @@ def test_cluster_insights_failed_task_is_run_again(tmp_path: Path, threads: Any)
 def test_cluster_insights_stopped_build_resumes(tmp_path: Path, threads: Any) -> None:
     one = _fill(f"sqlite:///{tmp_path / 'one.db'}", 100)
     spread = _fill(f"sqlite:///{tmp_path / 'spread.db'}", 100)
-    build_insights(one, fake_encode, "fake", min_size=5)
+    build_contact_reasons(one, fake_encode, "fake", min_size=5)
     stopping = f"{__name__}:stopping_model"
     with pytest.raises(RuntimeError, match="stopped on purpose"):
-        build_insights_on_cluster(spread, threads, encoder=stopping, min_size=5, batch_size=16)
+        build_reasons_on_cluster(spread, threads, encoder=stopping, min_size=5, batch_size=16)
     with spread.connect() as connection:
         kept = len(connection.execute(select(reason_embeddings.c.conversation_id)).all())
     assert kept <= 2 * 16  # at most the two batches embedded before the stop
-    report = build_insights_on_cluster(spread, threads, encoder=FAKE, min_size=5, batch_size=16)
+    report = build_reasons_on_cluster(spread, threads, encoder=FAKE, min_size=5, batch_size=16)
     assert report.embedded == 101 - kept  # only what the stopped build had not stored
     assert _reasons(spread) == _reasons(one)
     one.close()
     spread.close()
 
 
-def _same_report(a: InsightsBuild, b: InsightsBuild) -> bool:
+def _same_report(a: ReasonsBuild, b: ReasonsBuild) -> bool:
     keys = ("model", "embedded", "empty", "grouped", "assigned", "reasons")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
@@ -231,13 +231,13 @@ def test_cluster_insights_two_stage_agrees_with_the_exact_grouping(
 ) -> None:
     """1,200 reasons, pages of 250 summarised as cells (60 in all, merged via 40)."""
     exact = _fill(f"sqlite:///{tmp_path / 'exact.db'}", 1200)
-    build_insights(exact, fake_encode, "fake", min_size=10)  # direct: exact average linkage
+    build_contact_reasons(exact, fake_encode, "fake", min_size=10)  # direct: exact average linkage
     spread = _fill(f"sqlite:///{tmp_path / 'spread.db'}", 1200)
     options: dict[str, Any] = {
         "encoder": FAKE, "min_size": 10, "direct_limit": 300, "partition_size": 250,
         "max_cells": 40,
     }  # fmt: skip
-    report = build_insights_on_cluster(spread, threads, **options)
+    report = build_reasons_on_cluster(spread, threads, **options)
     assert (report.grouped, report.reasons) == (1200, 3)
     expected, got = _reasons(exact), _reasons(spread)
     assert sorted(label for label, _, _ in got) == sorted(label for label, _, _ in expected)
@@ -246,7 +246,7 @@ def test_cluster_insights_two_stage_agrees_with_the_exact_grouping(
     assert agreement >= 0.95, agreement
     # The same build whatever the number of workers: pages and seeds do not depend on them.
     with open_cluster("local:1", processes=False) as client:
-        build_insights_on_cluster(spread, client, **options)
+        build_reasons_on_cluster(spread, client, **options)
     assert _reasons(spread) == got
     for store in (exact, spread):
         store.close()
@@ -263,7 +263,7 @@ def test_cluster_insights_reduce_merges_cells_like_their_texts() -> None:
     for start in range(0, 300, 128):  # pages of any size
         second.add(start, vectors[start : start + 128], texts[start : start + 128])
     got = second.clustering()
-    from servicecoach.analysis.insights import cluster_reasons
+    from servicecoach.analysis.contact_reasons import cluster_reasons
 
     want = cluster_reasons(texts, vectors, min_size=5)
     assert [g.words for g in got.groups] == [g.words for g in want.groups]
@@ -276,9 +276,9 @@ def test_cluster_insights_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path
     """``insights build --cluster local:2`` (worker processes, the real encoder) = one process."""
     _fill(f"sqlite:///{tmp_path / 'one.db'}", 60).close()
     shutil.copy(tmp_path / "one.db", tmp_path / "two.db")
-    one = run_cli(capsys, "insights", "build", "--db", str(tmp_path / "one.db"), "--json")
+    one = run_cli(capsys, "reasons", "build", "--db", str(tmp_path / "one.db"), "--json")
     assert one.code == 0, one.err
-    args = ["insights", "build", "--db", str(tmp_path / "two.db"), "--cluster", "local:2"]
+    args = ["reasons", "build", "--db", str(tmp_path / "two.db"), "--cluster", "local:2"]
     two = run_cli(capsys, *args)
     assert two.code == 0, two.err
     alone = json.loads(one.out)
@@ -298,6 +298,6 @@ def test_cluster_insights_cli_bad_address(
 ) -> None:
     _fill(f"sqlite:///{tmp_path / 'x.db'}", 3).close()
     result = run_cli(
-        capsys, "insights", "build", "--db", str(tmp_path / "x.db"), "--cluster", address
+        capsys, "reasons", "build", "--db", str(tmp_path / "x.db"), "--cluster", address
     )
     assert result.code == 2 and message in result.err, result.err

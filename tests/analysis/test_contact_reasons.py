@@ -8,7 +8,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from servicecoach.analysis.insights import cluster_reasons, label_groups, reason_text
+from servicecoach.analysis.contact_reasons import cluster_reasons, label_groups, reason_text
 from servicecoach.testing import make_conversation
 from tests.analysis.fake_encoder import fake_encode
 
@@ -127,7 +127,7 @@ def test_insights_reason_text_is_cut() -> None:
 def test_insights_real_model_groups_by_meaning() -> None:
     if importlib.util.find_spec("servicecoach.nlp.embeddings") is None:
         pytest.skip("servicecoach.nlp.embeddings is not there yet")
-    from servicecoach.services.insights import default_encoder
+    from servicecoach.services.contact_reasons import default_encoder
 
     encode, model = default_encoder()
     texts = [

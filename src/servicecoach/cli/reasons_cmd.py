@@ -1,4 +1,4 @@
-"""``servicecoach insights``: build and show the wider issues (recurring contact reasons)."""
+"""``servicecoach reasons``: build and show the recurring contact reasons."""
 
 from __future__ import annotations
 
@@ -16,21 +16,21 @@ from servicecoach.cli.output import console, counted, err_console, file_progress
 from servicecoach.errors import ConfigError, NotFoundError
 
 if TYPE_CHECKING:
-    from servicecoach.analysis.insights import Encoder
-    from servicecoach.services.insights import InsightsBuild
+    from servicecoach.analysis.contact_reasons import Encoder
+    from servicecoach.services.contact_reasons import ReasonsBuild
+    from servicecoach.store.contact_reasons import RankedReasons
     from servicecoach.store.database import Store
-    from servicecoach.store.insights_store import WiderIssues
 
-__all__ = ["SortOption", "default_encoder", "insights_app"]
+__all__ = ["SortOption", "default_encoder", "reasons_app"]
 
-insights_app = typer.Typer(
-    help="Wider issues: recurring contact reasons across customers, grouped by meaning.",
+reasons_app = typer.Typer(
+    help="Recurring contact reasons across customers, grouped by meaning.",
     no_args_is_help=True,
 )
 
 
 class SortOption(StrEnum):
-    """``--sort``: the values of :class:`~servicecoach.store.insights_store.IssueSort`, which
+    """``--sort``: the values of :class:`~servicecoach.store.contact_reasons.ReasonSort`, which
     is not imported for ``--help`` (NumPy, SQLAlchemy; tests/cli/test_startup.py)."""
 
     VOLUME = "volume"
@@ -39,10 +39,10 @@ class SortOption(StrEnum):
 
 
 def default_encoder() -> tuple[Encoder, str]:
-    """:func:`servicecoach.services.insights.default_encoder`, imported on first use."""
-    from servicecoach.services import insights
+    """:func:`servicecoach.services.contact_reasons.default_encoder`, imported on first use."""
+    from servicecoach.services import contact_reasons
 
-    return insights.default_encoder()
+    return contact_reasons.default_encoder()
 
 
 def _day(value: str | None, option: str) -> datetime | None:
@@ -56,7 +56,7 @@ def _day(value: str | None, option: str) -> datetime | None:
         ) from None
 
 
-@insights_app.command("build")
+@reasons_app.command("build")
 def _build_command(
     min_size: Annotated[
         int | None,
@@ -95,7 +95,7 @@ def _build_command(
     nightly. With --cluster the workers embed, and beyond 3,000 conversations each
     summarises a page of them for the grouping (docs/scale.md).
     """
-    from servicecoach.services.insights import build_insights
+    from servicecoach.services.contact_reasons import build_contact_reasons
     from servicecoach.store.analyses import latest_run
     from servicecoach.store.database import Store
     from servicecoach.store.metrics import ensure_metrics
@@ -109,7 +109,7 @@ def _build_command(
         else:
             encode, model = default_encoder()
             with file_progress("embedding", 0, show=show, bytes_column=False) as update:
-                report = build_insights(
+                report = build_contact_reasons(
                     store,
                     encode,
                     model,
@@ -130,10 +130,10 @@ def _build_command(
 
 def _build_on(
     address: str, store: Store, min_size: int | None, threshold: float, show: bool
-) -> InsightsBuild:
+) -> ReasonsBuild:
     """The build on the cluster ``address`` (its dashboard's address printed)."""
     from servicecoach.services.cluster import dashboard_link, open_cluster, worker_threads
-    from servicecoach.services.cluster_insights import build_insights_on_cluster
+    from servicecoach.services.cluster_contact_reasons import build_reasons_on_cluster
 
     with open_cluster(address) as client:
         if show:  # as `analyze --cluster` says it
@@ -142,12 +142,12 @@ def _build_on(
             where = f"; dashboard: {escape(link)}" if link else ""
             err_console.print(f"Dask cluster {address}: {counted(workers, 'worker')}{wait}{where}")
         with file_progress("embedding", 0, show=show, bytes_column=False) as update:
-            return build_insights_on_cluster(
+            return build_reasons_on_cluster(
                 store, client, min_size=min_size, distance_threshold=threshold, progress=update
             )
 
 
-def _issues_dict(issues: WiderIssues) -> dict[str, object]:
+def _ranked_dict(issues: RankedReasons) -> dict[str, object]:
     return {
         "run": issues.run,
         "start": issues.start.isoformat() if issues.start else None,
@@ -175,7 +175,7 @@ def _issues_dict(issues: WiderIssues) -> dict[str, object]:
     }
 
 
-@insights_app.command("show")
+@reasons_app.command("show")
 def _show_command(
     sort: Annotated[
         SortOption, typer.Option("--sort", help="Rank by volume, growth or negative emotion.")
@@ -193,9 +193,9 @@ def _show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Show the recurring contact reasons of a period (default: the last 28 days) ranked."""
+    from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
     from servicecoach.store.database import Store
     from servicecoach.store.filters import Filters, Scope
-    from servicecoach.store.insights_store import IssueSort, wider_issues
 
     first, last = _day(start, "--start"), _day(end, "--end")
     filters = Filters(
@@ -205,16 +205,16 @@ def _show_command(
         end=last.date() if last else None,
     )
     with Store.open(db, create=False) as store, store.connect() as connection:
-        issues = wider_issues(
-            connection, filters, Scope.everything(), sort=IssueSort(sort), limit=limit
+        issues = ranked_reasons(
+            connection, filters, Scope.everything(), sort=ReasonSort(sort), limit=limit
         )
     if json_output:
-        print_json(_issues_dict(issues))
+        print_json(_ranked_dict(issues))
         return
     if issues.built_at is None:
-        console.print("no contact reasons yet: run `servicecoach insights build` first")
+        console.print("no contact reasons yet: run `servicecoach reasons build` first")
         return
-    console.print(f"[bold]Wider issues[/bold] {issues.start} to {issues.end} (run {issues.run})")
+    console.print(f"[bold]Contact reasons[/bold] {issues.start} to {issues.end} (run {issues.run})")
     table = Table(header_style="bold", box=None)
     for column in ("reason", "conversations", "change", "upset", "example"):
         table.add_column(
