@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["PhraseBook"]
 
-_CACHED = 4096
-"""Texts whose matches are kept: a conversation's messages, their masked forms, sentences."""
+_CACHED = 64
+"""Texts whose hits are kept: a conversation's messages, their masked forms, sentences.
+More keeps more objects alive for the garbage collector to walk; 4,096 cost more in
+collections than the repeats across conversations saved."""
 
 _Owners = tuple[tuple[int, str], ...]
 """The matchers (by slot) holding one phrase, each with its label."""
@@ -66,7 +68,7 @@ class _Compiled:
         self.scan: Callable[[str], _Found] = lru_cache(maxsize=_CACHED)(self._scan)
 
     def _scan(self, text: str) -> _Found:
-        found: dict[int, list[PhraseMatch]] = {}
+        found: dict[int, list[_Hit]] = {}
         if not self.searchable:
             return _Found(text, found)
         folded = fold(text)
@@ -82,40 +84,48 @@ class _Compiled:
                 after = folded[end]
                 if after.isalnum() or after == "_":
                     continue
-            phrase = text[start:end]
             for slot, label in owners:
-                match = PhraseMatch(start, end, phrase, label)
                 held = found.get(slot)
                 if held is None:
-                    found[slot] = [match]
+                    found[slot] = [(start, end, label)]
                 else:
-                    held.append(match)
-        for held in found.values():
-            if len(held) > 1:
-                held.sort(key=by_position)
+                    held.append((start, end, label))
         return _Found(text, found)
 
 
+_Hit = tuple[int, int, str]
+"""Where a phrase was found and its label: plain tuples, which the garbage collector
+stops tracking, so the kept scans do not make every collection longer."""
+
+
 class _Found:
-    """One text's matches by matcher slot, in position order, joined on first request."""
+    """One text's hits by matcher slot; a matcher's matches are made on its first request.
 
-    __slots__ = ("_joined", "_ordered", "_text")
+    Matches are made only for the matchers that ask (most texts are asked about by a few),
+    ordered by position and, for ``longest``, joined, then kept for the next request.
+    """
 
-    def __init__(self, text: str, ordered: dict[int, list[PhraseMatch]]) -> None:
+    __slots__ = ("_hits", "_made", "_text")
+
+    def __init__(self, text: str, hits: dict[int, list[_Hit]]) -> None:
         self._text = text
-        self._ordered = ordered
-        self._joined: dict[int, list[PhraseMatch]] = {}
+        self._hits = hits
+        self._made: dict[tuple[int, bool], list[PhraseMatch]] = {}
 
     def get(self, slot: int, longest: bool) -> Sequence[PhraseMatch]:
-        ordered = self._ordered.get(slot)
-        if ordered is None:
+        hits = self._hits.get(slot)
+        if hits is None:
             return ()
-        if not longest or len(ordered) < 2:
-            return ordered
-        joined = self._joined.get(slot)
-        if joined is None:
-            joined = self._joined[slot] = join_overlaps(ordered, self._text)
-        return joined
+        made = self._made.get((slot, longest))
+        if made is None:
+            text = self._text
+            made = [PhraseMatch(start, end, text[start:end], label) for start, end, label in hits]
+            if len(made) > 1:
+                made.sort(key=by_position)
+                if longest:
+                    made = join_overlaps(made, text)
+            self._made[(slot, longest)] = made
+        return made
 
 
 _SETTLE = 1024
