@@ -30,7 +30,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.analyses import latest_run
 from servicecoach.store.database import Store
 from servicecoach.store.metrics import ensure_metrics

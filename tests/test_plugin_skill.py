@@ -151,7 +151,7 @@ def installed(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("installed")
 def test_the_web_app_shows_the_plugin_skill(tmp_path: Path) -> None:
-    from servicecoach.api import ServiceSettings, create_app
+    from servicecoach.server import ServiceSettings, create_app
     from servicecoach.services.analysis import analyze_store
     from servicecoach.store.database import Store
     from servicecoach.store.users import create_user

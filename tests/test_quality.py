@@ -73,6 +73,8 @@ def _commands() -> list[str]:
 
     names = [c.name for c in app.registered_commands if c.name]
     for group in app.registered_groups:
+        if group.hidden is True:  # a former name kept as an alias (documented beside the new one)
+            continue
         sub = group.typer_instance
         names += [f"{group.name} {c.name}" for c in sub.registered_commands if c.name]
     return sorted(names)

@@ -13,7 +13,7 @@ from servicecoach.analysis.criteria import CriteriaChecker
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.registry import analyzers
 from servicecoach.analysis.result import ConversationResult
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.analyses import conversation_pk
 from servicecoach.store.database import Store
 from servicecoach.store.users import create_user

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from jsonschema import ValidationError
 from openapi_schema_validator import OAS31Validator
 
-from servicecoach.api import ServiceSettings, create_app
 from servicecoach.cli.output import console
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.analyses import conversation_pk
 from servicecoach.store.database import Store
 from servicecoach.store.users import create_user

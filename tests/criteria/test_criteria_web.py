@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.analyses import conversation_pk
 from servicecoach.store.database import Store
 from servicecoach.store.tokens import create_token
 from servicecoach.store.users import create_user
-from tests.api.conftest import conversation_dict
 from tests.cli.helpers import run_cli
+from tests.server.conftest import conversation_dict
 from tests.web.conftest import PASSWORD, log_in
 from tests.web.login_routes import router
 

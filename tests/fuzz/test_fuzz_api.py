@@ -21,13 +21,13 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.database import Store
 from servicecoach.store.tokens import create_token
-from tests.api.conftest import conversation_dict
-from tests.api.fake_chatwoot import FakeChatwoot
 from tests.fuzz.budget import fuzz_settings
 from tests.fuzz.mutate import HOSTILE_TEXTS, mutated_bytes
+from tests.server.conftest import conversation_dict
+from tests.server.fake_chatwoot import FakeChatwoot
 
 pytestmark = pytest.mark.fuzz
 

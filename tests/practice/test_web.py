@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
 from servicecoach.practice import MAX_REPLY_CHARS
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.database import Store
 from servicecoach.store.users import create_user
 from tests.store.dashboard_data import build_dashboard_store

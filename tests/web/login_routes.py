@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 
-from servicecoach.api.errors import ApiError
-from servicecoach.api.state import State
+from servicecoach.server.errors import ApiError
+from servicecoach.server.state import State
 from servicecoach.store.users import authenticate
 from servicecoach.web.auth import (
     PageViewer,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from servicecoach.web.api.import_jobs import upload_name
-from tests.api.conftest import conversation_dict
+from tests.server.conftest import conversation_dict
 from tests.web.conftest import DashboardApp
 
 
@@ -136,7 +136,7 @@ def test_api_import_upload_names_are_unique() -> None:
 def test_api_import_has_its_own_body_limit(web_db: str) -> None:
     from fastapi.testclient import TestClient
 
-    from servicecoach.api import ServiceSettings, create_app
+    from servicecoach.server import ServiceSettings, create_app
     from servicecoach.store.database import Store
     from servicecoach.store.tokens import create_token
 

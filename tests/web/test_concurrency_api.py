@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store import database
 from servicecoach.store.database import Store
 from servicecoach.store.tokens import create_token, list_tokens
-from tests.api.conftest import conversation_dict
+from tests.server.conftest import conversation_dict
 from tests.store.dashboard_data import build_dashboard_store
 
 ROW_TEXT = "words of a row that must not leak"

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from servicecoach.api.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from servicecoach.server.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from servicecoach.web.pages.views import EMOTION_COLORS
 from tests.web.conftest import DashboardApp
 

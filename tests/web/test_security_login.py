@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.users import User, authenticate
 from servicecoach.web.throttle import LoginBusy, LoginGuard
 from tests.web.conftest import PASSWORD

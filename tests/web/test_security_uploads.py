@@ -15,8 +15,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from servicecoach.api import ServiceSettings, create_app
 from servicecoach.errors import StoreBusyError
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.database import Store
 from servicecoach.store.tokens import create_token
 from servicecoach.web.auth import _gate_of
@@ -199,7 +199,7 @@ def test_security_routes_anyone_may_call_are_not_gated(
 
 
 def _routes() -> list[APIRoute]:
-    from servicecoach.api.app import ROUTERS
+    from servicecoach.server.app import ROUTERS
     from tests.web.login_routes import router
 
     found = [r for each in [*ROUTERS, router] for r in each.routes if isinstance(r, APIRoute)]
@@ -266,7 +266,7 @@ def test_security_upload_when_authentication_fails_is_not_a_bad_body(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("servicecoach.api.auth.verify_token", broken)
+    monkeypatch.setattr("servicecoach.server.auth.verify_token", broken)
     answer = _asgi_post(
         shared_client, "/v1/imports", _multipart(MIB), {"Authorization": "Bearer sc_x"}
     )

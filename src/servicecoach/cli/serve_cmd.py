@@ -16,11 +16,11 @@ from servicecoach.cli.output import err_console
 from servicecoach.errors import ConfigError
 
 if TYPE_CHECKING:
-    from servicecoach.api.settings import ServiceSettings
+    from servicecoach.server.settings import ServiceSettings
 
 __all__ = ["serve_command"]
 
-_APP = "servicecoach.api.app:app_from_env"
+_APP = "servicecoach.server.app:app_from_env"
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 _GRACEFUL_SHUTDOWN_S = 10
 """Seconds requests in progress get to finish after SIGTERM or Ctrl+C; then they are cut.
@@ -31,14 +31,14 @@ once; a check at the live-assist caps takes about a second."""
 
 def _settings(**options: object) -> ServiceSettings:
     """The environment's settings, with the options given on the command line on top."""
-    from servicecoach.api.settings import ServiceSettings
+    from servicecoach.server.settings import ServiceSettings
 
     base = ServiceSettings.from_env().model_dump()
     return ServiceSettings.build(**{**base, **{k: v for k, v in options.items() if v is not None}})
 
 
 def _print_openapi(settings: ServiceSettings) -> None:
-    from servicecoach.api.app import create_app
+    from servicecoach.server.app import create_app
 
     document = create_app(settings).openapi()
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -177,8 +177,8 @@ def serve_command(
     import uvicorn
 
     import servicecoach.analysis  # noqa: F401  before the rubric: they import each other
-    from servicecoach.api.logs import log_config
     from servicecoach.rubric import load_rubric
+    from servicecoach.server.logs import log_config
 
     load_rubric(settings.rubric)  # a bad rubric fails here, plainly, not in every worker
     _announce(settings, host, port, db)

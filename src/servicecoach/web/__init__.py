@@ -1,7 +1,7 @@
 """The web app: pages for leads and agents, and the REST API behind them.
 
 Served by ``servicecoach serve`` from the same process as the live-assist API
-(:mod:`servicecoach.api`). ``web.auth`` and ``web.api`` hold users, sessions, roles and the
+(:mod:`servicecoach.server`). ``web.auth`` and ``web.api`` hold users, sessions, roles and the
 ``/v1`` data routes; ``web.pages``, ``web.templates`` and ``web.static`` the HTML pages.
 Data comes from the store's query layer (``servicecoach.store.dashboard`` and friends),
 which enforces what each viewer may see.
@@ -9,8 +9,8 @@ which enforces what each viewer may see.
 
 from __future__ import annotations
 
-# The service package first: servicecoach.api.app imports this package's routers and
+# The service package first: servicecoach.server.app imports this package's routers and
 # authenticator, so importing a web module first must not start that cycle halfway.
-import servicecoach.api as _service  # noqa: F401
+import servicecoach.server as _service  # noqa: F401
 
 __all__: list[str] = []

@@ -47,16 +47,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Send
 from starlette.types import Scope as AsgiScope
 
-from servicecoach.api.auth import (
+from servicecoach.errors import StoreError
+from servicecoach.server.auth import (
     CurrentPrincipal,
     Principal,
     find_principal,
     missing_credentials,
     require_principal,
 )
-from servicecoach.api.errors import ApiError, error_response
-from servicecoach.api.state import service_state
-from servicecoach.errors import StoreError
+from servicecoach.server.errors import ApiError, error_response
+from servicecoach.server.state import service_state
 from servicecoach.store.filters import Scope
 from servicecoach.store.users import User, end_sessions, get_session_user
 from servicecoach.web.session import SessionCookieMiddleware
@@ -398,7 +398,7 @@ class AuthBeforeBodyMiddleware:
     anonymous 150 MiB upload would be parsed (and spooled to a temporary file) before its
     401. This middleware hands the app a ``receive`` that, the first time the app asks
     for the body, looks at the route the request was routed to: when the route needs a
-    login (it depends on :func:`~servicecoach.api.auth.require_principal`,
+    login (it depends on :func:`~servicecoach.server.auth.require_principal`,
     :func:`api_viewer` or :func:`page_viewer`, directly or through :func:`require_role`),
     the request is authenticated from its headers alone (bearer token or session cookie,
     in a worker thread) and, without a login, refused before one byte is received

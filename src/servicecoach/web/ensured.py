@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicecoach.api.state import ServiceState
+from servicecoach.server.state import ServiceState
 from servicecoach.store.metrics import ensure_metrics
 
 __all__ = ["ensure_metrics_once"]

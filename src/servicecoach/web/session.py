@@ -29,7 +29,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicecoach.api.state import ServiceState
+from servicecoach.server.state import ServiceState
 from servicecoach.store.secrets_store import get_or_create_secret
 
 __all__ = ["SESSION_COOKIE", "SessionCookieMiddleware", "session_serializer"]

@@ -27,8 +27,8 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from servicecoach.api.settings import ServiceSettings
-from servicecoach.api.state import ServiceState
+from servicecoach.server.settings import ServiceSettings
+from servicecoach.server.state import ServiceState
 
 __all__ = ["LoginBusy", "LoginGuard", "login_guard"]
 

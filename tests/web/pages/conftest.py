@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from servicecoach.api import ServiceSettings, create_app
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.store.database import Store
 from servicecoach.store.users import create_user
 from servicecoach.web.session import SESSION_COOKIE

@@ -37,4 +37,4 @@ API_ROUTERS: list[APIRouter] = [
     calibration.router,
     disputes.router,
 ]
-"""The web app's ``/v1`` routers, in order (``servicecoach.api.app.ROUTERS`` includes them)."""
+"""The web app's ``/v1`` routers, in order (``servicecoach.server.app.ROUTERS`` includes them)."""

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import State
+from servicecoach.server.state import State
 from servicecoach.store.calibration import (
     MAX_SESSION_CONVERSATIONS,
     close_session,

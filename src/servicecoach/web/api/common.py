@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from sqlalchemy import Connection
 
-from servicecoach.api.state import ServiceState
+from servicecoach.server.state import ServiceState
 from servicecoach.store.filters import Filters, resolve_run
 from servicecoach.web.ensured import ensure_metrics_once
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import Connection
 
-from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import NotFoundError
 from servicecoach.model.native import conversation_to_dict
+from servicecoach.server.state import ServiceState, State
 from servicecoach.store.analyses import stored_result
 from servicecoach.store.conversation_csv import CSV_COLUMNS, csv_cells
 from servicecoach.store.conversation_list import (

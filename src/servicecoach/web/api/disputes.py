@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import State
+from servicecoach.server.state import State
 from servicecoach.store.disputes import (
     MAX_REASON,
     DisputeStatus,

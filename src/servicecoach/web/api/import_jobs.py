@@ -36,7 +36,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from servicecoach.api.state import ServiceState
 from servicecoach.errors import (
     FormatDetectionError,
     ImportFailed,
@@ -44,6 +43,7 @@ from servicecoach.errors import (
     Problem,
     ServiceCoachError,
 )
+from servicecoach.server.state import ServiceState
 from servicecoach.services.analysis import analyze_store
 from servicecoach.services.imports import ImportReport, plan_import, run_import
 from servicecoach.store.analyses import latest_run

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from fastapi.responses import JSONResponse
 
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.server.state import State
 from servicecoach.web.api.import_jobs import import_jobs
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import Viewer, require_role

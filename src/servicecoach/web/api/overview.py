@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from servicecoach.api.state import State
+from servicecoach.server.state import State
 from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
 from servicecoach.store.dashboard import team_overview
 from servicecoach.store.filters import Granularity

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.filters import Filters, Granularity
 from servicecoach.store.notes import MAX_NOTE, add_note, delete_note, list_notes
 from servicecoach.store.scorecards import agent_scorecard, list_agents

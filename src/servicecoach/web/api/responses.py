@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicecoach.api.schemas import ErrorResponse
+from servicecoach.server.schemas import ErrorResponse
 
 __all__ = ["API_ERRORS", "json_object"]
 

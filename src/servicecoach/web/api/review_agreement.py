@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from servicecoach.api.state import State
+from servicecoach.server.state import State
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import Viewer, require_role
 from servicecoach.web.pages.review_agreement import load_agreement

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import State
 from servicecoach.review.sampling import Strategy
+from servicecoach.server.state import State
 from servicecoach.store.filters import Scope
 from servicecoach.store.review_queue import MAX_FILL, fill_queue, queue_items
 from servicecoach.web.api.responses import API_ERRORS, json_object

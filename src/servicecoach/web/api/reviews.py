@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError
 from servicecoach.review.model import Review, SignalMark, Verdict
 from servicecoach.review.validate import (
@@ -27,6 +26,7 @@ from servicecoach.review.validate import (
     locate_quote,
     parse_scores,
 )
+from servicecoach.server.state import ServiceState, State
 from servicecoach.store.reviews import get_review, list_reviews, review_history, save_review
 from servicecoach.web.api.common import jsonable
 from servicecoach.web.api.responses import API_ERRORS, json_object

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicecoach.analysis.skills import skill_label
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.practice import builtin_scenarios
+from servicecoach.server.state import State
 from servicecoach.store.notes import add_note
 from servicecoach.store.practice import list_results
 from servicecoach.store.scorecards import agent_scorecard, list_agents

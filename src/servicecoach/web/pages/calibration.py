@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.calibration import (
     close_session,
     create_session,

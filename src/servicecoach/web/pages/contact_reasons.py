@@ -13,8 +13,8 @@ import dataclasses
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.contact_reasons import ReasonSort, ranked_reasons
 from servicecoach.web.auth import PageViewer
 from servicecoach.web.charts import Bar, bar_chart

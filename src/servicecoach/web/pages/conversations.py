@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from servicecoach.analysis.skills import skill_names
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.conversation_list import SORTS, list_conversations
 from servicecoach.web.auth import PageViewer
 from servicecoach.web.pages.common import error_page, filter_menus

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.timelines import customer_timeline
 from servicecoach.web.auth import PageViewer
 from servicecoach.web.pages.common import error_page

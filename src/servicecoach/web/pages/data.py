@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
-from servicecoach.api.state import ServiceState
 from servicecoach.errors import NotFoundError
+from servicecoach.server.state import ServiceState
 from servicecoach.store.analyses import latest_run
 from servicecoach.web.ensured import ensure_metrics_once
 

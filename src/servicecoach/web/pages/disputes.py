@@ -24,8 +24,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.disputes import (
     DisputeStatus,
     dispute_counts,

@@ -16,8 +16,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from servicecoach.api.state import State
 from servicecoach.ingest.registry import importers
+from servicecoach.server.state import State
 from servicecoach.web.api.import_jobs import import_jobs
 from servicecoach.web.auth import PageViewer, Viewer, verify_csrf
 from servicecoach.web.pages.common import error_page

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from servicecoach.api.state import ServiceState, State
+from servicecoach.server.state import ServiceState, State
 from servicecoach.store.users import User, authenticate
 from servicecoach.web.auth import login, logout, safe_next_path, session_viewer, verify_csrf
 from servicecoach.web.pages.templating import render

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
 
-from servicecoach.api.state import ServiceState
+from servicecoach.server.state import ServiceState
 from servicecoach.store.disputes import unread_count
 from servicecoach.web.auth import Viewer
 

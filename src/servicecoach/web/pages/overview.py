@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
+from servicecoach.server.state import State
 from servicecoach.store.dashboard import team_overview
 from servicecoach.web.auth import Viewer, page_viewer
 from servicecoach.web.pages.common import filter_menus

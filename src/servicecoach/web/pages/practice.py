@@ -31,11 +31,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, InputError, NotFoundError, StoreError
 from servicecoach.practice import MAX_REPLY_CHARS, Coach, PracticeSession, builtin_scenarios
 from servicecoach.practice.saved import dump_seat, load_seat
 from servicecoach.practice.seat import Seat
+from servicecoach.server.state import ServiceState, State
 from servicecoach.store.agents import agent_teams
 from servicecoach.store.filters import Filters
 from servicecoach.store.practice import (

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
-from servicecoach.api.state import State
 from servicecoach.errors import NotFoundError
 from servicecoach.review.ai_agreement import AiAgreement, ai_agreement
 from servicecoach.review.results import result_from_dict
+from servicecoach.server.state import State
 from servicecoach.store.analyses import latest_run
 from servicecoach.store.filters import Scope, ScopeKind
 from servicecoach.store.reviews import list_reviews, stored_results

@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from servicecoach.api.state import State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.sampling import Strategy
+from servicecoach.server.state import State
 from servicecoach.store.review_queue import fill_queue, remove_item
 from servicecoach.web.auth import Viewer, require_role, verify_csrf
 from servicecoach.web.pages.common import error_page

@@ -25,10 +25,10 @@ from sqlalchemy import Connection
 
 from servicecoach.analysis.signals import signal_meanings
 from servicecoach.analysis.skills import FAMILY_SKILL, skill_names
-from servicecoach.api.state import ServiceState, State
 from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.review.model import Review, ReviewKind
 from servicecoach.review.rubric_version import rubric_version_of_file
+from servicecoach.server.state import ServiceState, State
 from servicecoach.store.calibration import (
     CalibrationSession,
     get_session,
