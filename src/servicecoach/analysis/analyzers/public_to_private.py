@@ -55,6 +55,7 @@ from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.words import has_digit
 from servicecoach.privacy.addresses import find_addresses
 from servicecoach.privacy.cards import find_cards
 from servicecoach.privacy.redact import PLACEHOLDERS
@@ -266,17 +267,20 @@ def _scan_reply(
 ) -> tuple[list[Evidence], list[Evidence]]:
     """The invitations and the personal data in one reply."""
     text = message.text
-    quoted = _Covered(len(text), _spans(_QUOTED, text))
-    emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)]
+    at = "@" in text  # what an address and a handle need
+    quotes = _spans(_QUOTED, text)
+    quoted = _Covered(len(text), quotes)
+    emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)] if at else []
     redacted = [
         (m.start(), m.end(), _REDACTED[m.group()])
         for m in _PLACEHOLDER.finditer(text)
         if not quoted.overlaps(m.start(), m.end())
     ]
     emails += [(start, end) for start, end, kind in redacted if kind == "email"]
-    links = _Covered(len(text), _spans(_LINK, text))
-    skip = _Covered(len(text), _spans(_QUOTED, text) + _spans(_LINK, text) + emails)
-    for handle in _spans(_HANDLE, text):
+    link_spans = _spans(_LINK, text)
+    links = _Covered(len(text), link_spans)
+    skip = _Covered(len(text), quotes + link_spans + emails)
+    for handle in _spans(_HANDLE, text) if at else ():
         skip.add(*handle)
     matches = [m for m in lexicon.matcher.find(text) if not skip.overlaps(m.start, m.end)]
     encouraged = _encouraged(matches)
@@ -376,12 +380,16 @@ def _items(
     """
     items = [_Item(start, end, "email") for start, end in emails]
     items += placeholders
+    numbered = has_digit(text)  # an order number, a postcode and a phone number need one
     for kind, spans in (
-        ("number", _spans(_NUMBER, text)),
+        ("number", _spans(_NUMBER, text) if numbered else []),
         ("number", find_cards(text)),
         ("street", find_addresses(text)),
-        ("street", _spans(_POSTCODE, text)),
-        ("phone", [s for s in _spans(_PHONE, text) if _is_phone(text[s[0] : s[1]])]),
+        ("street", _spans(_POSTCODE, text) if numbered else []),
+        (
+            "phone",
+            [s for s in _spans(_PHONE, text) if _is_phone(text[s[0] : s[1]])] if numbered else [],
+        ),
     ):
         for start, end in spans:
             if taken.overlaps(start, end):
