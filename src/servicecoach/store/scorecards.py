@@ -12,12 +12,13 @@ quote are passed over, down to :data:`SCAN` conversations per skill and side.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
+from sqlalchemy import Connection, Integer, cast, func, select
 
 from servicecoach.errors import NotFoundError
 from servicecoach.store.agents import AgentRecord, get_agent
@@ -39,9 +40,8 @@ from servicecoach.store.schema import (
     conversation_metrics,
     conversations,
     metrics_daily,
-    skill_scores,
 )
-from servicecoach.store.scores import scores_first_join, skill_order
+from servicecoach.store.scores import score_map, skill_order
 from servicecoach.store.skill_sums import skill_sums
 
 __all__ = [
@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 _M = conversation_metrics.c
-_S = skill_scores.c
 
 SCAN = 200
 """At most this many of an agent's best (or worst) conversations in a skill are read to
@@ -302,27 +301,21 @@ class _Results:
         )
 
 
-_Fetch = Callable[[int, int], Sequence[Any]]
-"""``(offset, count)`` to rows ``(conversation_id, started_at, score)``, best or worst first."""
-
-
 def _examples(
-    fetch: _Fetch,
+    ordered: Sequence[Any],
+    index: int,
     skill: str,
     polarity: int,
     limit: int,
     skip: Callable[[int], bool],
     results: _Results,
 ) -> list[SkillExample]:
-    """The first ``limit`` conversations of ``fetch`` with a quote of ``skill`` and
-    ``polarity``, reading :data:`SCAN` rows at most, a batch at a time."""
+    """The first ``limit`` conversations of ``ordered`` (rows, best or worst first) with a
+    quote of ``skill`` and ``polarity``, looking at :data:`SCAN` rows at most."""
     found: list[SkillExample] = []
     batch = max(4 * limit, 20)
-    for offset in range(0, SCAN, batch):
-        fetched = fetch(offset, min(batch, SCAN - offset))
-        if not fetched:
-            break
-        rows = [r for r in fetched if not skip(r[0])]
+    for offset in range(0, min(len(ordered), SCAN), batch):
+        rows = [r for r in ordered[offset : min(offset + batch, SCAN)] if not skip(r[0])]
         results.load([r[0] for r in rows])
         for row in rows:
             evidence = _quoted_evidence(results.results[row[0]], skill, polarity)
@@ -335,7 +328,7 @@ def _examples(
                     source=source,
                     external_id=external,
                     started_at=row[1],
-                    score=row[2],
+                    score=row[index],
                     message=evidence.get("message"),
                     signal=evidence.get("signal"),
                     quote=evidence.get("quote"),
@@ -349,47 +342,27 @@ def _examples(
     return found
 
 
-def _ranked(
-    connection: Connection,
-    run: int,
-    conditions: Sequence[ColumnElement[bool]],
-    skill: str,
-    *,
-    best: bool,
-) -> _Fetch:
-    """The selection's scores of ``skill``, best (or worst) first, newest first on a tie,
-    read a page at a time: the skill's rows in the order of their index, each
-    conversation looked up for the filters, so the first examples cost a few lookups."""
-    query = (
-        select(_S.conversation_id, _M.started_at, _S.score)
-        .select_from(scores_first_join())
-        .where(_S.run_id == run, _S.skill == skill, _S.score.is_not(None), *conditions)
-        .order_by(
-            _S.score.desc() if best else _S.score.asc(),
-            _M.started_at.desc().nulls_last(),
-            _S.conversation_id.desc(),
-        )
-    )
-    return lambda offset, count: connection.execute(query.offset(offset).limit(count)).all()
+_Ranked = tuple[int, float, int, datetime | None]
+"""``(score, -timestamp, -conversation_id, started_at)``: ascending is worst first; with
+the score negated, best first (newest first and then the highest id on a tie either way)."""
 
 
 def _skill_examples(
-    connection: Connection,
-    run: int,
-    conditions: Sequence[ColumnElement[bool]],
-    skill: str,
-    limit: int,
-    results: _Results,
+    ranked: list[_Ranked], skill: str, limit: int, results: _Results
 ) -> tuple[tuple[SkillExample, ...], tuple[SkillExample, ...]]:
-    """The strongest and weakest quoted examples of ``skill`` in the selection: best
-    score first, newest first on a tie; never the same conversation in both."""
+    """The strongest and weakest quoted examples of ``skill`` among ``ranked`` (its scored
+    conversations): best score first, newest first on a tie; never the same
+    conversation in both. Only the :data:`SCAN` best and worst are ordered."""
     if limit <= 0:
         return (), ()
-    best = _ranked(connection, run, conditions, skill, best=True)
-    strongest = _examples(best, skill, 1, limit, lambda _: False, results)
+    best = [
+        (-pk, at, -score)
+        for score, _, pk, at in heapq.nsmallest(SCAN, ((-r[0], *r[1:]) for r in ranked))
+    ]
+    strongest = _examples(best, 2, skill, 1, limit, lambda _: False, results)
     taken = {e.conversation_id for e in strongest}
-    worst = _ranked(connection, run, conditions, skill, best=False)
-    weakest = _examples(worst, skill, -1, limit, taken.__contains__, results)
+    worst = [(-pk, at, score) for score, _, pk, at in heapq.nsmallest(SCAN, ranked)]
+    weakest = _examples(worst, 2, skill, -1, limit, taken.__contains__, results)
     return tuple(strongest), tuple(weakest)
 
 
@@ -423,10 +396,22 @@ def agent_scorecard(
     run = resolve_run(connection, mine)
     conditions = metrics_conditions(run, mine, scope)
     table = period_table(connection, run, mine, scope, granularity=granularity)
+    # One row per conversation with its scores as one JSON object: a dozen score rows
+    # per conversation read through SQLAlchemy cost twice as much.
+    by_skill: dict[str, list[_Ranked]] = {}
+    for pk, at, scores in connection.execute(
+        select(_M.conversation_id, _M.started_at, score_map(scored_only=True)).where(*conditions)
+    ).all():
+        if scores:
+            stamp = -at.timestamp() if at is not None else float("inf")
+            for skill, score in scores.items():
+                if (found := by_skill.get(skill)) is None:
+                    found = by_skill[skill] = []
+                found.append((score, stamp, -pk, at))
     results = _Results(connection, run)
     picks = {
-        skill: _skill_examples(connection, run, conditions, skill, examples, results)
-        for skill in skill_order(table.total.skills)
+        skill: _skill_examples(by_skill.get(skill, []), skill, examples, results)
+        for skill in skill_order([*table.total.skills, *by_skill])
     }
     cards = [
         SkillCard(

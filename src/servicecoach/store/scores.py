@@ -137,14 +137,16 @@ def _score_map_postgresql(element: _ScoreMap, compiler: SQLCompiler, **kw: Any) 
     return f"json_object_agg({compiler.process(element.clauses, **kw)})"
 
 
-def score_map() -> ColumnElement[Any]:
+def score_map(*, scored_only: bool = False) -> ColumnElement[Any]:
     """A column of each ``conversation_metrics`` row's scores, ``{skill: score}`` (JSON;
-    ``NULL`` or ``{}`` when it has none): a correlated subquery on the primary key."""
-    return (
-        select(_ScoreMap(_S.skill, _S.score))
-        .where(_S.run_id == _M.run_id, _S.conversation_id == _M.conversation_id)
-        .scalar_subquery()
+    ``NULL`` or ``{}`` when it has none; ``scored_only``: without the skills that did
+    not apply): a correlated subquery on the primary key."""
+    query = select(_ScoreMap(_S.skill, _S.score)).where(
+        _S.run_id == _M.run_id, _S.conversation_id == _M.conversation_id
     )
+    if scored_only:
+        query = query.where(_S.score.is_not(None))
+    return query.scalar_subquery()
 
 
 class _LeftFirst(Join):
