@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 __all__ = ["BUILTIN_SKILLS", "FAMILY_SKILL", "SKILLS", "Skill", "skill_of_signal"]
 
-_NAME = re.compile(r"[a-z][a-z0-9_]{1,39}")
+_NAME = re.compile(r"[a-z][a-z0-9_]{1,31}")
 _HEAD = re.compile(r"[a-z0-9]{1,4}")
 
 
@@ -38,7 +38,7 @@ class Skill:
     def __post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):
             raise ValueError(
-                f"skill name {self.name!r} must be 2-40 lower-case letters, digits or "
+                f"skill name {self.name!r} must be 2-32 lower-case letters, digits or "
                 "underscores, starting with a letter"
             )
         if not _HEAD.fullmatch(self.head):
