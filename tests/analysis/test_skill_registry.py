@@ -152,6 +152,7 @@ def test_an_analyser_for_an_undeclared_skill_names_the_fix() -> None:
     ("fields", "message"),
     [
         (("Tact", "tact", "tact", "tact"), "lower-case"),
+        (("t" * 33, "Tact", "tact", "tact"), "2-32 lower-case"),
         (("tact", "Tact", "tactful", "tact"), "head"),
         (("tact", "Tact", "tact", "Tact-Family"), "family"),
         (("tact", "  ", "tact", "tact"), "label"),
