@@ -69,6 +69,7 @@ def _stray(db: str) -> None:
             "UPDATE conversation_metrics SET started_at = datetime(started_at, '-6 years'), "
             "started_day = date(started_day, '-6 years') WHERE conversation_id = :pk",
             "UPDATE messages SET at_utc = datetime(at_utc, '-6 years') WHERE conversation_id = :pk",
+            "DELETE FROM daily_skill_scores",  # the day sums are refilled on first read
             "DELETE FROM metrics_daily",
         ):
             connection.execute(text(statement), {"pk": pk})
@@ -194,7 +195,7 @@ def main() -> None:
                     if not suffix:
                         _shoot(page, f"{base}/agents", args.out / "agents.png")
                         _shoot(page, f"{base}/conversations", args.out / "conversations.png")
-                        _shoot(page, f"{base}/reasons", args.out / "issues.png")
+                        _shoot(page, f"{base}/reasons", args.out / "contact-reasons.png")
             with browser_context(playwright, width=NARROW[0], height=NARROW[1]) as context:
                 log_in(context, base, "sam")
                 _shoot(context.new_page(), f"{base}/", args.out / "overview-agent-narrow.png")
