@@ -56,7 +56,7 @@ __all__ = [
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = Path("/tmp/servicecoach-eval")
-DEFAULT_HEADS = REPO / "src" / "servicecoach" / "models" / "heads"
+DEFAULT_HEADS = REPO / "src" / "servicecoach" / "model_files" / "heads"
 SEED = 20261122
 DEFAULT_LIMIT = 1700
 """Labelled items per set: utterances, tweets, requests, or rated dialogues (all of STC-3)."""

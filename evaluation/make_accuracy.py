@@ -16,7 +16,7 @@ writes the signals that do not into ``analysis/experimental.toml``'s format.
 
 The report holds aggregate figures only (never a row of a data set), the published
 figures where the protocol matches, the trained heads' own held-out metrics (from
-``src/servicecoach/models/heads/*.json``), the analyser versions, the machine and the
+``src/servicecoach/model_files/heads/*.json``), the analyser versions, the machine and the
 seconds per set.
 
 Usage: python evaluation/build_sets.py && python evaluation/make_accuracy.py
@@ -54,7 +54,7 @@ __all__ = [
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = Path("/tmp/servicecoach-eval")
 DEFAULT_OUT = REPO / "docs" / "accuracy.md"
-DEFAULT_HEADS = REPO / "src" / "servicecoach" / "models" / "heads"
+DEFAULT_HEADS = REPO / "src" / "servicecoach" / "model_files" / "heads"
 COMMAND = "python evaluation/build_sets.py && python evaluation/make_accuracy.py"
 PRECISION_MARGIN = 0.05
 """How far a signal's precision may fall below its baseline's and still pass the gate."""

@@ -21,7 +21,7 @@ Steps:
    result is batch- and padding-invariant and closer to fp32 (mean cosine 0.998 on the
    held-aside sentences instead of 0.988), at about 25% of the int8 speed-up.
 
-It writes, under ``src/servicecoach/models/``:
+It writes, under ``src/servicecoach/model_files/``:
 
 - ``minilm-l6-v2-int8.onnx`` — the model (about 23 MB);
 - ``minilm-l6-v2-tokenizer.json`` — an unmodified copy of the model's tokenizer;
@@ -58,7 +58,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = REPO / "src" / "servicecoach" / "models"
+MODELS = REPO / "src" / "servicecoach" / "model_files"
 MODEL_FILE = "minilm-l6-v2-int8.onnx"
 TOKENIZER_FILE = "minilm-l6-v2-tokenizer.json"
 OPSET = 17

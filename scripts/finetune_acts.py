@@ -41,7 +41,7 @@ Three modes:
 ``--measure-runtime ROWS.jsonl`` (here) times one cross-encoder pass per (context, agent
 sentence) pair with the shipped int8 ONNX encoder against one pass per sentence: the cost a
 run-time cross-encoder would add. ``--compare METRICS.json`` prints the cross-encoder's
-held-out F1 beside the frozen head's (from ``src/servicecoach/models/heads/acts.json``).
+held-out F1 beside the frozen head's (from ``src/servicecoach/model_files/heads/acts.json``).
 
 Torch is needed at training time only; nothing here is shipped.
 """
@@ -67,7 +67,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 TRAIN_ACTS = Path(__file__).resolve().parent / "train_acts.py"
-HEAD_FILE = REPO / "src" / "servicecoach" / "models" / "heads" / "acts.json"
+HEAD_FILE = REPO / "src" / "servicecoach" / "model_files" / "heads" / "acts.json"
 SYSTEM = "cross_encoder"
 
 # Copies of train_acts.py's constants (checked against it by --export-rows).

@@ -5,7 +5,7 @@ sentence embedding plus the lexical features), so training sees exactly what run
 sees. Features are standardised for fitting and the scaling is folded into the saved
 weights. Everything is seeded; the regularisation strength is chosen on held-out folds of
 the training data (or GoEmotions' own dev split); metrics are measured on data the head
-never saw. Heads are written to ``src/servicecoach/models/heads/<name>.json``.
+never saw. Heads are written to ``src/servicecoach/model_files/heads/<name>.json``.
 
 Heads (``--heads``, default all):
 

@@ -7,7 +7,7 @@ Every customer message gets one of the FORMAT.md labels (``anger``, ``frustratio
 - Rules (fast mode, and a second opinion): cues are counted per label (weighted),
   shouting (capitals, ``!!``) adds to anger, and the label with most weight wins; with
   no cue the message is neutral.
-- Learned: the ``emotion`` head (trained on GoEmotions, src/servicecoach/models/README.md)
+- Learned: the ``emotion`` head (trained on GoEmotions, src/servicecoach/model_files/README.md)
   gives each sentence a probability per label; a message takes, per emotional label, its
   most confident sentence. The rule cues are added with weight :data:`RULE_WEIGHT` (they
   know service talk such as "third time I'm writing" that Reddit comments lack), and the

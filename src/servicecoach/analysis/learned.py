@@ -19,7 +19,7 @@ Ask it through the view::
 
 Its labels: question, acknowledgement, paraphrase, validation, apology, solution,
 closing_check, warm_close, greeting, reason, private_invite (see
-src/servicecoach/models/README.md). They describe what a helper's sentence does, so read
+src/servicecoach/model_files/README.md). They describe what a helper's sentence does, so read
 them on agent (or bot) sentences.
 """
 
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 HEADS = ("emotion", "counselling", "acts")
-"""The heads every view carries (see src/servicecoach/models/README.md)."""
+"""The heads every view carries (see src/servicecoach/model_files/README.md)."""
 MAX_SENTENCES = 24
 """Sentences per message that are embedded; later ones (long emails) are left to the rules."""
 

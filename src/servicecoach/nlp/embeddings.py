@@ -1,7 +1,7 @@
 """Sentence embeddings with all-MiniLM-L6-v2, int8, on ONNX Runtime: no torch, no network.
 
-The model file ships inside the package (``servicecoach/models/``, built by
-``scripts/export_embedding_model.py``; see ``models/README.md``). The ONNX graph holds
+The model file ships inside the package (``servicecoach/model_files/``, built by
+``scripts/export_embedding_model.py``; see ``model_files/README.md``). The ONNX graph holds
 the whole sentence encoder (BERT, mean pooling under the attention mask, L2
 normalisation), so :meth:`Embedder.encode` returns what
 ``SentenceTransformer("all-MiniLM-L6-v2").encode(texts, normalize_embeddings=True)``
@@ -65,7 +65,7 @@ __all__ = [
     "usable_cores",
 ]
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model_files"
 MODEL_FILE = MODEL_DIR / "minilm-l6-v2-int8.onnx"
 TOKENIZER_FILE = MODEL_DIR / "minilm-l6-v2-tokenizer.json"
 DIMENSION = 384

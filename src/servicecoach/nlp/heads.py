@@ -1,6 +1,6 @@
 """Trained heads: small linear models over a sentence embedding plus a few lexical features.
 
-A head is a JSON file under ``servicecoach/models/heads/`` written by
+A head is a JSON file under ``servicecoach/model_files/heads/`` written by
 ``scripts/train_heads.py``: weights ``W`` (features x outputs), a bias ``b``, its labels,
 its kind and its metadata (data set, licence, attribution, metrics, library versions,
 training command). Inference is ``features @ W + b`` followed by a softmax (``multiclass``),
@@ -49,7 +49,7 @@ cosine of ``s`` and ``c``, the best cosine of ``s`` with any one sentence of the
 the lexical features of the sentence and :data:`POSITION_FEATURES` (where the sentence
 sits in its message and the conversation, from :func:`position_features`). ``c`` itself
 is not a feature: it would let a head learn what the customers of its training sets tend
-to say rather than how the sentence relates to it (see ``models/README.md``)::
+to say rather than how the sentence relates to it (see ``model_files/README.md``)::
 
     head = load_head("acts")
     probabilities = head.predict_pairs(sentence_vectors, context_vectors, best, texts, positions)
@@ -324,7 +324,7 @@ class Head:
         thresholds: per-label decision thresholds of a multilabel head (tuned on held-out
             data), else ``None``.
         metadata: data set, licence, attribution, metrics, library versions, training
-            command and date (see ``models/README.md``).
+            command and date (see ``model_files/README.md``).
         version: ``<name>@<first 12 hex digits of the file's SHA-256>``; store it with
             results computed from the head.
         inputs: ``sentence`` (:meth:`predict`: a sentence alone) or ``pair``
