@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from servicecoach.analysis.lexicon import load_lexicon
@@ -90,7 +91,14 @@ def rule_weights(text: str) -> dict[str, float]:
     """The weight of each emotion's cues in ``text`` (empty: no cue).
 
     Well-wishes ("have a great day") are no cue: they are courtesy, not the customer's mood.
+    A customer message is read twice (its emotion, and problem solving's upset check), so
+    the last texts' weights are kept.
     """
+    return dict(_rule_weights(text))
+
+
+@lru_cache(maxsize=256)
+def _rule_weights(text: str) -> tuple[tuple[str, float], ...]:
     text = _WISH.sub(lambda m: " " * len(m.group()), text)
     lexicon = load_lexicon("emotion")
     weights: dict[str, float] = {}
@@ -113,7 +121,7 @@ def rule_weights(text: str) -> dict[str, float]:
         weights["anger"] = weights.get("anger", 0.0) + 1.5
     if _BANGS.search(text) and any(k in weights for k in NEGATIVE):
         weights["anger"] = weights.get("anger", 0.0) + 0.5
-    return weights
+    return tuple(weights.items())
 
 
 _PAST = re.compile(
