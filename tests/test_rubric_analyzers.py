@@ -42,7 +42,7 @@ def test_analyzer_tables_join_the_rubrics_own_sections(tmp_path: Path) -> None:
     [
         ("[analyzers.nope]\nx = 1\n", "no analyser named 'nope' (loaded: apology, clarity"),
         ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] analyser empathy takes no"),
-        ("[analyzers.listening]\nmin_gap = 3\n", "[analyzers.listening] unknown option 'min_gap'"),
+        ("[analyzers.listening]\nmin_gap = 3\n", "[analyzers.listening] min_gap: unknown key"),
         (
             "[analyzers.clarity]\ncolour = []\n",
             "[analyzers.clarity] colour: unknown key (known: forbid, encourage, base, points",
@@ -150,3 +150,19 @@ def test_the_team_rubric_example_loads_and_retunes_clarity(tmp_path: Path) -> No
     assert team.effects == {"offers_remedy": "bonus +5"}
     assert team.skills["clear_communication"].score == 80
     assert default.skills["clear_communication"].score == 85
+
+
+def test_a_team_retunes_listening_from_its_rubric(tmp_path: Path) -> None:
+    chat = make_conversation(
+        [("customer", "My order has not come."), ("agent", "What is your order number?")]
+    )
+
+    def score(text: str) -> int | None:
+        rubric = load_rubric(_write(tmp_path, text))
+        found = Pipeline.from_rubric(rubric, fast=True).analyze(chat)
+        return found.skills["active_listening"].score
+
+    default = score("")
+    assert default is not None
+    assert score("[analyzers.listening]\nstart = 60\n") == default - 10
+    assert score("[analyzers.listening.points]\nquestion = 0\n") == default - 10

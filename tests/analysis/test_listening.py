@@ -375,10 +375,12 @@ def test_listening_interrupt_gap_is_configurable() -> None:
 @pytest.mark.parametrize(
     ("config", "error"),
     [
-        ({"min_gap": 0.2}, "unknown option 'min_gap'"),
-        ({"min_gap_s": -1}, "min_gap_s must be a number of seconds"),
-        ({"min_gap_s": "0.2"}, "min_gap_s must be a number of seconds"),
-        ({"min_gap_s": True}, "min_gap_s must be a number of seconds"),
+        ({"min_gap": 0.2}, r"min_gap: unknown key \(known: min_gap_s, start, points\)"),
+        ({"min_gap_s": -1}, "min_gap_s: must be a number of seconds"),
+        ({"min_gap_s": "0.2"}, "min_gap_s: must be a number of seconds"),
+        ({"min_gap_s": True}, "min_gap_s: must be a number of seconds"),
+        ({"points": {"question": -5}}, "question = -5: it earns"),
+        ({"points": {"nope": 3}}, "no listening signal 'nope'"),
     ],
 )
 def test_listening_config_errors_name_the_fix(config: dict[str, object], error: str) -> None:

@@ -81,19 +81,18 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import islice
-from math import inf
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
+from servicecoach.analysis.analyzers.listening_settings import ListeningSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.analysis.thresholds import load_thresholds
-from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -110,21 +109,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ListeningAnalyzer"]
 
-_START = 70
-_BONUS = {
-    "listening.acknowledgement": 10,
-    "listening.paraphrase": 15,
-    "listening.question": 10,
-}
-"""Earned once each."""
-_COST = {
-    "listening.reask": 20,
-    "listening.repeat": 10,
-    "listening.unanswered": 15,
-    "listening.interrupt": 10,
-}
-"""Paid per occurrence."""
-_MIN_GAP_S = 0.2
 _COVER, _COPY = 0.4, 0.8
 _MAX_ALIKE = 200
 """Words of a sentence beyond which the copy check takes the quick bound (see _alike)."""
@@ -349,13 +333,12 @@ class ListeningAnalyzer(Analyzer):
     version: ClassVar[int] = 3
     skill: ClassVar[str] = "active_listening"
 
-    def check_config(self, config: Mapping[str, Any]) -> None:
-        super().check_config(config)
-        _min_gap(config)
+    Config: ClassVar[type[ListeningSettings]] = ListeningSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         rules = _rules()
-        min_gap = _min_gap(context.config)
+        settings = cast(ListeningSettings, self.settings(context))
+        min_gap = settings.min_gap_s
         names = _customer_names(conversation)
         state = _State(
             learned=context.learned,
@@ -411,26 +394,7 @@ class ListeningAnalyzer(Analyzer):
         if not applicable:
             return SkillFinding.not_applicable(evidence)
         signals = [e.signal for e in evidence if context.scores(e.signal)]
-        score = _START + sum(bonus for s, bonus in _BONUS.items() if s in signals)
-        score -= sum(_COST.get(s, 0) for s in signals)
-        return SkillFinding(max(0, min(100, score)), evidence)
-
-
-def _min_gap(config: Mapping[str, Any]) -> float:
-    """The validated ``min_gap_s`` option.
-
-    Raises:
-        ConfigError: an option is unknown or the gap is not a number of seconds.
-    """
-    unknown = sorted(set(config) - {"min_gap_s"})
-    if unknown:
-        raise ConfigError(f"listening: unknown option {unknown[0]!r} (known: min_gap_s)")
-    value = config.get("min_gap_s", _MIN_GAP_S)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < inf:
-        raise ConfigError(
-            f"listening: min_gap_s must be a number of seconds, 0 or more, e.g. 0.2 (got {value!r})"
-        )
-    return float(value)
+        return SkillFinding(settings.score(signals), evidence)
 
 
 def _read_reply(
