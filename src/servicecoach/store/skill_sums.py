@@ -66,27 +66,20 @@ def skill_sums(
     """
     if daily is None:
         daily = has_daily(connection, run)
-    if daily and filters.channel is None:
-        d, s = metrics_daily.c, daily_skill_scores.c
-        return SkillSums(
-            metrics_daily.join(daily_skill_scores, s.daily_id == d.id),
-            d.started_day,
-            d.agent,
-            s.skill,
-            func.sum(s.score_sum),
-            func.sum(s.scored),
-            metrics_conditions(run, filters, scope, table=metrics_daily),
+    if daily:  # a channel filter reads the per-channel day sums
+        days, sums = (
+            (metrics_daily, daily_skill_scores)
+            if filters.channel is None
+            else (channel_daily, channel_skill_scores)
         )
-    if daily:
-        c, s = channel_daily.c, channel_skill_scores.c
         return SkillSums(
-            channel_daily.join(channel_skill_scores, s.daily_id == c.id),
-            c.started_day,
-            c.agent,
-            s.skill,
-            func.sum(s.score_sum),
-            func.sum(s.scored),
-            metrics_conditions(run, filters, scope, table=channel_daily),
+            days.join(sums, sums.c.daily_id == days.c.id),
+            days.c.started_day,
+            days.c.agent,
+            sums.c.skill,
+            func.sum(sums.c.score_sum),
+            func.sum(sums.c.scored),
+            metrics_conditions(run, filters, scope, table=days),
         )
     m, s = conversation_metrics.c, skill_scores.c
     return SkillSums(

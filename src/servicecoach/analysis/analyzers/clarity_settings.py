@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from servicecoach.analysis.analyzers.points import merged_points
 from servicecoach.model.conversation import Channel
 
 __all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_POINTS", "ClaritySettings"]
@@ -37,6 +38,10 @@ DEFAULT_MAX_WORDS = MappingProxyType(
 """The words from which a reply is too long, per channel (``default`` for the others)."""
 
 
+def _within(signal: str, points: int) -> str | None:
+    return None if -100 <= points <= 100 else "points are between -100 and 100"
+
+
 class ClaritySettings(BaseModel):
     """The clarity analyser's settings, validated when the rubric loads."""
 
@@ -58,14 +63,7 @@ class ClaritySettings(BaseModel):
     @field_validator("points")
     @classmethod
     def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        for signal, points in value.items():
-            if signal not in DEFAULT_POINTS:
-                raise ValueError(
-                    f"no clarity signal {signal!r} (one of {', '.join(DEFAULT_POINTS)})"
-                )
-            if not -100 <= points <= 100:
-                raise ValueError(f"{signal} = {points}: points are between -100 and 100")
-        return {**DEFAULT_POINTS, **value}
+        return merged_points("clarity", DEFAULT_POINTS, value, _within)
 
     @field_validator("max_words")
     @classmethod

@@ -14,6 +14,8 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from servicecoach.analysis.analyzers.points import merged_points
+
 __all__ = ["DEFAULT_POINTS", "ListeningSettings"]
 
 DEFAULT_POINTS = MappingProxyType(
@@ -28,6 +30,13 @@ DEFAULT_POINTS = MappingProxyType(
     }
 )
 """Each listening signal's points (the part of its id after ``listening.``)."""
+
+
+def _on_its_side(signal: str, points: int) -> str | None:
+    """Why ``points`` cannot be the signal's: an earning one earns, a costing one costs."""
+    if DEFAULT_POINTS[signal] > 0:
+        return None if 0 <= points <= 100 else "it earns (0 to 100)"
+    return None if -100 <= points <= 0 else "it costs (-100 to 0)"
 
 
 class ListeningSettings(BaseModel):
@@ -53,16 +62,7 @@ class ListeningSettings(BaseModel):
     @field_validator("points")
     @classmethod
     def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        for signal, points in value.items():
-            if signal not in DEFAULT_POINTS:
-                raise ValueError(
-                    f"no listening signal {signal!r} (one of {', '.join(DEFAULT_POINTS)})"
-                )
-            earns = DEFAULT_POINTS[signal] > 0
-            if not (0 <= points <= 100 if earns else -100 <= points <= 0):
-                side = "earns (0 to 100)" if earns else "costs (-100 to 0)"
-                raise ValueError(f"{signal} = {points}: it {side}")
-        return {**DEFAULT_POINTS, **value}
+        return merged_points("listening", DEFAULT_POINTS, value, _on_its_side)
 
     def score(self, signals: Collection[str]) -> int:
         """``start``, plus each earning signal once and each costing one every time it is
