@@ -28,6 +28,7 @@ from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.words import WORD
 
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import LearnedView
@@ -52,7 +53,6 @@ NEGATIVE = frozenset({"anger", "frustration", "anxiety", "sadness", "confusion",
 """Labels that mean the customer is upset or stuck: empathy is due."""
 _POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 
-_WORDS = re.compile(r"[a-z']+")
 _COURTESY_OPENERS = frozenset(
     {"thanks", "thank", "thx", "cheers", "ty", "many", "hi", "hello", "hey", "regards", "best"}
 )
@@ -146,7 +146,7 @@ def _sarcastic(text: str, start: int, end: int) -> bool:
         return True
     for sentence in sentences(text):
         if sentence.start <= start and end <= sentence.end:
-            return len(_WORDS.findall(sentence.text.lower())) <= _SHORT
+            return len(WORD.findall(sentence.text.lower())) <= _SHORT
     return False
 
 
@@ -220,7 +220,7 @@ def _courtesy(text: str, learned: LearnedView, row: int) -> bool:
     """A formulaic sentence: thanks, a greeting, a well-wish ("Thanks, Dana", "Have a good day")."""
     span = learned.spans[row]
     sentence = text[span.start : span.end]
-    words = _WORDS.findall(sentence.lower())
+    words = WORD.findall(sentence.lower())
     return (0 < len(words) <= 3 and words[0] in _COURTESY_OPENERS) or is_formulaic(sentence)
 
 

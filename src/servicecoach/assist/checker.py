@@ -41,6 +41,7 @@ from servicecoach.errors import InputError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex
+from servicecoach.nlp.words import word_count
 from servicecoach.rubric import Rubric
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DraftChecker", "check_draft"]
 
-_WORD = re.compile(r"[\w']+")
 _GRADE = re.compile(r"grade (\d+)")
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 _MAX_QUOTE = 60
@@ -150,7 +150,7 @@ class DraftChecker:
             return DraftCheck(draft, language=result.language, not_scored=result.not_scored)
         facts = gather_facts(extended, message.id, result.emotions, self.templates)
         found = self._found(extended, message, result)
-        suggestions = self._suggestions(found, text, facts, len(_WORD.findall(text.text)))
+        suggestions = self._suggestions(found, text, facts, word_count(text.text))
         criticised = [(f.start, f.end) for f in found if f.rule.where in ("evidence", "sentence")]
         return DraftCheck(
             draft,

@@ -23,10 +23,10 @@ from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatcher, fold
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.words import WORD
 
 __all__ = ["Facts", "gather_facts", "second_person"]
 
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE = re.compile(r"[,;:()]|\s[-–—]\s")
 _ASIDE = re.compile(r"(?<!\s)\s*\([^()]*\)")
 """An aside in brackets with the spaces before it (tried where the spaces begin)."""
@@ -91,7 +91,7 @@ def second_person(text: str, swaps: Mapping[str, str]) -> str:
             return word
         return replacement
 
-    return _WORD.sub(swap, text)
+    return WORD.sub(swap, text)
 
 
 def _emotion(
@@ -146,11 +146,11 @@ def _report(messages: Sequence[Message], templates: Templates) -> str | None:
                     continue  # another cue of a clause already read
                 tried.add(span)
                 clause = plain[span[0] : span[1]].strip()
-                words = _WORD.finditer(clause)
+                words = WORD.finditer(clause)
                 first = next(words, None)
                 while first is not None and fold(first.group()) in openers:
                     clause = clause[first.end() :].lstrip(" ,")
-                    words = _WORD.finditer(clause)
+                    words = WORD.finditer(clause)
                     first = next(words, None)
                 if first is None or not low <= 1 + len(list(islice(words, high))) <= high:
                     continue
@@ -172,7 +172,7 @@ class _Clauses:
         marks = list(_CLAUSE.finditer(text))
         self._mark_starts = [m.start() for m in marks]
         self._mark_ends = [m.end() for m in marks]
-        joins = [w for w in _WORD.finditer(text) if fold(w.group()) in breaks]
+        joins = [w for w in WORD.finditer(text) if fold(w.group()) in breaks]
         self._join_starts = [w.start() for w in joins]
         self._join_ends = [w.end() for w in joins]
 
@@ -218,7 +218,7 @@ def _thing(messages: Sequence[Message]) -> str | None:
     breaks, not_about = _breaks()
     for message in messages:
         text = message.text
-        words = list(_WORD.finditer(text))
+        words = list(WORD.finditer(text))
         for index, word in enumerate(words):
             if fold(word.group()) not in ("my", "our"):
                 continue

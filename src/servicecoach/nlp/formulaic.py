@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from servicecoach.nlp.words import WORD
+
 __all__ = ["content_words", "is_formulaic", "is_signoff", "strip_noise", "unaddressed"]
 
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
@@ -26,7 +28,6 @@ _INITIALS = re.compile(
     re.MULTILINE,
 )
 """Sign-off initials or a short name after a marker: ``^FR``, ``-JM``, ``~Ana``, ``/KS``."""
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
 _FORMULAS = re.compile(
     r"\b(?:"
     # greetings and openers
@@ -94,7 +95,7 @@ def unaddressed(text: str) -> str:
 
 def is_signoff(text: str) -> bool:
     """True when ``text`` is nothing but sign-off initials, handles or links."""
-    return not _WORD.findall(strip_noise(text).lower())
+    return not WORD.findall(strip_noise(text).lower())
 
 
 def content_words(text: str) -> list[str]:
@@ -103,7 +104,7 @@ def content_words(text: str) -> list[str]:
 
 
 def _content(lowered: str) -> list[str]:
-    return _WORD.findall(_FORMULAS.sub(" ", lowered.replace("’", "'")))
+    return WORD.findall(_FORMULAS.sub(" ", lowered.replace("’", "'")))
 
 
 @lru_cache(maxsize=16384)
@@ -116,7 +117,7 @@ def is_formulaic(text: str) -> bool:
     answers are cached.
     """
     lowered = strip_noise(text).lower()
-    words = _WORD.findall(lowered)
+    words = WORD.findall(lowered)
     if not words:
         return True
     left = [w for w in _content(lowered) if w not in _FILLER]

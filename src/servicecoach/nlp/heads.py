@@ -144,6 +144,8 @@ POSITION_FEATURES = (
 """
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+"""The words the shipped heads were trained on (ASCII letters): part of the trained
+features, so it is not :data:`servicecoach.nlp.words.WORD` and changes only with a retrain."""
 _SECOND = frozenset(
     {"you", "your", "yours", "yourself", "yourselves", "u", "ur", "ya", "you're", "youre"}
     | {"you've", "you'll", "you'd"}

@@ -6,10 +6,28 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["has_digit", "is_question", "last_words", "stem"]
+__all__ = ["WORD", "has_digit", "is_question", "last_words", "stem", "word_count"]
 
+
+WORD = re.compile(r"[^\W_][\w'’-]*")
+"""A word, for every analyser: it starts with a letter or a digit and runs on through
+letters, digits, apostrophes (straight or curly) and hyphens. "don't", "don’t" and
+"follow-up" are one word each; a quote mark, a dash or an underscore never starts one.
+One pattern, so that "how many words" and "the word before" mean the same in every skill."""
 
 _DIGIT = re.compile(r"\d")
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def word_count(text: str, *, letters: bool = False) -> int:
+    """How many :data:`WORD` words ``text`` holds; with ``letters``, only those with a
+    letter in them, so that numbers ("2/2", "#1042") do not make a reply say more."""
+    words = WORD.findall(text)
+    if not letters:
+        return len(words)
+    return sum(1 for word in words if _LETTER.search(word))
 
 
 def has_digit(text: str) -> bool:

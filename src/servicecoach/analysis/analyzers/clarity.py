@@ -54,7 +54,7 @@ from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
-from servicecoach.nlp.words import last_words
+from servicecoach.nlp.words import WORD, last_words, word_count
 
 __all__ = ["ClarityAnalyzer", "flesch_kincaid_grade", "syllables"]
 
@@ -67,7 +67,6 @@ _MAX_GRADE = 10.0
 _MIN_GRADED_WORDS = 20
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_WORD = re.compile(r"[\w']+")
 _LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _LINK = re.compile(r"(?<!\S)\S[^\s@]*@\S+|https?://\S+|www\.\S+")
 """An address or a link. The address is tried only where a word begins, and up to its
@@ -160,7 +159,7 @@ class ClarityAnalyzer(Analyzer):
     """Brief, plain, positive replies; steps as lists; a recap of what happens next."""
 
     name: ClassVar[str] = "clarity"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     skill: ClassVar[str] = "clear_communication"
 
     Config: ClassVar[type[ClaritySettings]] = ClaritySettings
@@ -299,7 +298,7 @@ def _real_option(own: str, match: PhraseMatch) -> bool:
     """False for "but I can't", "no other option", "nothing more we can do"."""
     if _NOT_AFTER.match(own, match.end):
         return False
-    before = last_words(own, match.start, 2, _WORD, fold=fold)
+    before = last_words(own, match.start, 2, WORD, fold=fold)
     return not any(word in _NO_OPTION for word in before)
 
 
@@ -312,7 +311,7 @@ class _Conditions:
 
     def __init__(self, own: str, rules: _Rules) -> None:
         self._stops = [m.start() for m in _CLAUSE_END.finditer(own)]
-        words = _WORD.finditer(fold(own))  # fold keeps offsets; "’" joins a word as "'"
+        words = WORD.finditer(fold(own))  # fold keeps offsets; "’" joins a word as "'"
         spans = [(w.start(), w.end()) for w in words if w.group() in rules.conditional]
         self._starts = [start for start, _ in spans]
         self._ends = [end for _, end in spans]
@@ -441,8 +440,8 @@ def _length_and_grade(
 ) -> list[Evidence]:
     text = message.text
     found: list[Evidence] = []
-    words = len(_WORD.findall(own))
-    asked = len(_WORD.findall(answers.text)) if answers is not None else None
+    words = word_count(own)
+    asked = word_count(answers.text) if answers is not None else None
     if words > limit or (words > _RELATIVE_WORDS and asked is not None and words > 3 * asked):
         start = len(text) - len(text.lstrip())
         end = max(start, len(text.rstrip()))

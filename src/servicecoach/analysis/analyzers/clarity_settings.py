@@ -1,6 +1,6 @@
 """What a team may set for clear communication (``[analyzers.clarity]``, and ``[phrases]``).
 
-The defaults are the built-in scoring (clarity v2): a reply starts at ``base`` and each
+The defaults are the built-in scoring (clarity v3): a reply starts at ``base`` and each
 signal adds its ``points`` (negative ones cost); ``max_words`` is the length from which a
 reply is too long, per channel where replies are read on the spot. A team that writes
 long, careful emails can raise the email limit; one whose QA forgives jargon can lower

@@ -57,6 +57,7 @@ from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
+from servicecoach.nlp.words import WORD
 
 __all__ = ["ClosingAnalyzer"]
 
@@ -77,7 +78,6 @@ _WARM = frozenset({"signoff", "warm"})
 
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_WORD = re.compile(r"[\w']+")
 _BUT = re.compile(r"\b(?:but|however|although|though|except|still)\b", re.IGNORECASE)
 _DECLINED = re.compile(
     r"\b(?:nothing (?:else|more)|that'?s (?:all|everything|it)|that is (?:all|everything|it)"
@@ -257,7 +257,7 @@ def _addresses(sentence: Sentence, labels: set[str]) -> bool:
         return False  # still gathering facts
     if "solution" in labels:
         return True
-    words = [w for w in _WORD.findall(mask(_HANDLE, sentence.text)) if w.isalpha()]
+    words = [w for w in WORD.findall(mask(_HANDLE, sentence.text)) if w.isalpha()]
     return "ack" not in labels and len(words) >= 3
 
 
@@ -286,7 +286,7 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
 
 
 def _negated(text: str, match: PhraseMatch, negators: frozenset[str]) -> bool:
-    if any(w in negators or w.endswith("n't") for w in _WORD.findall(match.phrase.lower())):
+    if any(w in negators or w.endswith("n't") for w in WORD.findall(match.phrase.lower())):
         return False  # the phrase carries its own negation ("doesn't work")
     before = text[max(0, match.start - _LOOKBACK) : match.start]
     return is_negated(before, len(before), negators)

@@ -10,7 +10,7 @@ from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch
-from servicecoach.nlp.words import last_words
+from servicecoach.nlp.words import WORD, last_words
 
 if TYPE_CHECKING:
     from servicecoach.analysis.analyzer import Context
@@ -29,7 +29,6 @@ __all__ = [
     "span_evidence",
 ]
 
-_WORD = re.compile(r"[\w']+")
 _CLAUSE_END = re.compile(r"[,.;:!?()\-–—]")
 
 
@@ -54,7 +53,7 @@ def is_negated(text: str, start: int, negators: frozenset[str], window: int = 2)
     ``I'm not sorry`` is negated; ``Oh no, I'm sorry`` is not (the comma ends the clause).
     Reads back only as far as those words, so it costs the same at any ``start``.
     """
-    before = last_words(text, start, window, _WORD, stop=_CLAUSE_END, fold=_fold)
+    before = last_words(text, start, window, WORD, stop=_CLAUSE_END, fold=_fold)
     return any(word in negators or word.endswith("n't") for word in before)
 
 

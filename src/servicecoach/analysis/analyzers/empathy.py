@@ -67,6 +67,7 @@ from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex
+from servicecoach.nlp.words import WORD
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
 
@@ -78,7 +79,6 @@ _POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 _TIMELY, _PERSONAL_BONUS, _LATE, _ACKNOWLEDGED, _NONE = 90, 10, 65, 50, 25
 _CANNED_COST, _MISMATCH_COST = 15, 20
 
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*$")
 
@@ -437,7 +437,7 @@ def _clause_tokens(text: str, start: int, count: int) -> list[_Token]:
     Reads no further than those words: to the end of the clause, as it did, a long
     sentence without punctuation was read once per phrase.
     """
-    words = list(islice(_WORD.finditer(text, start), count))
+    words = list(islice(WORD.finditer(text, start), count))
     if not words:
         return []
     clause = _CLAUSE_STOP.search(text, start, words[-1].end() + 2)
@@ -628,15 +628,15 @@ named tuple's Python-level ``__new__``: a quarter less time to tokenise a text."
 
 def _find_tokens(text: str, start: int, end: int) -> list[_Token]:
     folded = fold(text)  # fold keeps offsets: fold once, slice per word
-    if "‘" in text or "`" in text:  # fold makes these "'", which _WORD takes into a word
+    if "‘" in text or "`" in text:  # fold makes these "'", which WORD takes into a word
         return [
             _new_token(_Token, (m.start(), m.end(), folded[m.start() : m.end()]))
-            for m in _WORD.finditer(text, start, end)
+            for m in WORD.finditer(text, start, end)
         ]
-    # otherwise _WORD finds the same words in the folded text (case and ’ are alike to it)
+    # otherwise WORD finds the same words in the folded text (case and ’ are alike to it)
     return [
         _new_token(_Token, (m.start(), m.end(), m.group()))
-        for m in _WORD.finditer(folded, start, end)
+        for m in WORD.finditer(folded, start, end)
     ]
 
 

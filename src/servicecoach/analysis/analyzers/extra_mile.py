@@ -45,6 +45,7 @@ from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import fold
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.words import word_count
 
 __all__ = ["ExtraMileAnalyzer"]
 
@@ -57,7 +58,6 @@ _REQUEST_WORDS = 4
 """A customer message this long, without thanks or goodbyes, is taken as a request."""
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 class ExtraMileAnalyzer(Analyzer):
@@ -122,4 +122,4 @@ def _is_request(lexicon: Lexicon, text: str) -> bool:
     if any(m.label == "request" and not is_negated(own, m.start, negators) for m in found):
         return True
     courtesy = any(m.label == "courtesy" for m in found)
-    return not courtesy and len(_WORD.findall(own)) >= _REQUEST_WORDS
+    return not courtesy and word_count(own, letters=True) >= _REQUEST_WORDS

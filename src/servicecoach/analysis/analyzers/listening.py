@@ -100,7 +100,7 @@ from servicecoach.nlp.masking import blank_visible
 from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
-from servicecoach.nlp.words import has_digit, last_words
+from servicecoach.nlp.words import WORD, has_digit, last_words
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
 
@@ -131,7 +131,6 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 """An address, tried only where a run of its characters begins (at every character of a
 long run, the scan to its end was quadratic)."""
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _SPACES = re.compile(r"\s*")
 _NOT_DIGIT = re.compile(r"\D")
 _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -299,7 +298,7 @@ class _Said:
             _Candidate(
                 _content(part, rules, numbers=False),
                 frozenset(_names(part)),
-                tuple(fold_words(_WORD, _without_noise(part))),
+                tuple(fold_words(WORD, _without_noise(part))),
             )
             for part in parts
         )
@@ -468,7 +467,7 @@ def _marked(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> bo
     """A marker that leads into a restatement, not into a wh-question ("to confirm, who...")."""
     for match in inside:
         if match.label == label:
-            after = _WORD.search(sentence.text, match.end - sentence.start)
+            after = WORD.search(sentence.text, match.end - sentence.start)
             if after is None or fold(after.group()) not in _WH:
                 return True
     return False
@@ -478,7 +477,7 @@ def _opens(sentence: Sentence, inside: Sequence[PhraseMatch], label: str) -> boo
     """A marker of ``label`` opening the sentence ("To confirm, ...", "So, to confirm")."""
     for match in inside:
         if match.label == label:
-            words = _WORD.finditer(sentence.text, 0, match.start - sentence.start)
+            words = WORD.finditer(sentence.text, 0, match.start - sentence.start)
             before = [fold(w.group()) for w in islice(words, _MAX_OPENING_WORDS + 1)]
             opening = len(before) <= _MAX_OPENING_WORDS and all(
                 word in ("so", "ok", "okay", "right", "and", "just") for word in before
@@ -497,7 +496,7 @@ def _backchannel(own: str, state: _State) -> tuple[int, int] | None:
     match = _BACKCHANNEL.match(own, start)
     if match is None:
         return None
-    first = _WORD.findall(fold(match.group()))
+    first = WORD.findall(fold(match.group()))
     asked = state.last_customer is not None and "?" in state.last_customer
     if first and first[0] in _ANSWER_WORDS and asked:
         return None
@@ -541,7 +540,7 @@ def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules)
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
-    tokens = fold_words(_WORD, _without_noise(sentence.text))
+    tokens = fold_words(WORD, _without_noise(sentence.text))
     about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
     shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
@@ -554,7 +553,7 @@ def _asks(row: int | None, state: _State) -> bool:
     learned = state.learned
     span = learned.spans[row]
     text = state.texts.get(span.message, "")[span.start : span.end]
-    words = _WORD.findall(fold(strip_noise(text)))
+    words = WORD.findall(fold(strip_noise(text)))
     opens = bool(words) and words[0] in _INTERROGATIVE
     if "acts" in learned.heads:
         # The head at its tuned threshold; a sentence that opens like a question ("did you
@@ -576,7 +575,7 @@ def _diagnostic(
     """
     if not (_is_question(sentence.text) or asks) or "not_diagnostic" in labels:
         return False
-    words = _WORD.findall(fold(sentence.text))
+    words = WORD.findall(fold(sentence.text))
     if len(words) < 2:
         return False  # "Really?" reacts; "What happened?" asks
     if words[0] in _SUGGESTING:
@@ -629,7 +628,7 @@ class _Values:
                 self._folded = fold(self.text)
             return given.key in self._folded
         if self._words is None:
-            self._words = frozenset(fold_words(_WORD, self.text))
+            self._words = frozenset(fold_words(WORD, self.text))
         return given.key in self._words
 
 
@@ -684,7 +683,7 @@ def _name_given(
     for match in matches:
         if match.label != "give_name":
             continue
-        following = _WORD.match(text, _after_spaces(text, match.end))
+        following = WORD.match(text, _after_spaces(text, match.end))
         if following is None or not following.group()[0].isupper():
             continue
         word = following.group()
@@ -735,7 +734,7 @@ def _again_repeats(text: str, sentence: int, match: PhraseMatch, rules: _Rules) 
 
     ``sentence`` is where the sentence holding the match starts.
     """
-    before = last_words(text, match.start, 3, _WORD, start=sentence, fold=fold)
+    before = last_words(text, match.start, 3, WORD, start=sentence, fold=fold)
     if not before:
         return text[match.end : match.end + 1] in (",", ":", "-", "–", "—")
     return any(word.startswith(rules.again_verbs) for word in before)
@@ -743,7 +742,7 @@ def _again_repeats(text: str, sentence: int, match: PhraseMatch, rules: _Rules) 
 
 def _again_span(text: str, sentence: int, match: PhraseMatch, rules: _Rules) -> tuple[int, int]:
     """From the telling verb to "again" ("asking again"), or "Again" alone."""
-    for word in list(_WORD.finditer(text, sentence, match.start))[-3:]:
+    for word in list(WORD.finditer(text, sentence, match.start))[-3:]:
         if fold(word.group()).startswith(rules.again_verbs):
             return word.start(), match.end
     return match.start, match.end
@@ -772,7 +771,7 @@ def _gives_time(text: str, rules: _Rules) -> bool:
 
 def _restates(text: str, said: _Said, rules: _Rules) -> bool:
     """A sentence about the customer that shares enough of their words without copying."""
-    tokens = fold_words(_WORD, _without_noise(text))
+    tokens = fold_words(WORD, _without_noise(text))
     confirms = _confirms(text, tokens)
     if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
@@ -815,7 +814,7 @@ def _names(text: str) -> set[str]:
     """Stems of capitalised words inside sentences (brand and place names)."""
     found: set[str] = set()
     for sentence in sentences(_without_noise(text)):
-        for word in _WORD.findall(sentence.text)[1:]:
+        for word in WORD.findall(sentence.text)[1:]:
             if word[0].isupper():
                 found.add(_stem(fold(word)))
     return found
@@ -854,7 +853,7 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
 
     With ``numbers=False``, words with digits (order numbers, codes) are left out too.
     """
-    words = set(fold_words(_WORD, _without_noise(text)))  # each distinct word read once
+    words = set(fold_words(WORD, _without_noise(text)))  # each distinct word read once
     words -= rules.stopwords
     return frozenset(
         _stem(word)

@@ -57,7 +57,7 @@ from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex
-from servicecoach.nlp.words import last_words
+from servicecoach.nlp.words import WORD, last_words
 
 __all__ = ["PatienceAnalyzer"]
 
@@ -76,7 +76,6 @@ _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _CAPITAL = re.compile(r"[A-Z]")
 _BANGS = re.compile(r"!{2,}")
 _CUSTOMER_BANGS = re.compile(r"!{3,}")
-_WORD = re.compile(r"[\w']+")
 _LOOKAHEAD = 64
 """Characters read after "obviously" for the words that make it blame ("obviously you")."""
 
@@ -348,7 +347,7 @@ def _expectation(own: str, match: PhraseMatch, rules: _Rules) -> bool:
     """ "You should have received it": what the customer can expect, not blame."""
     if not fold(match.phrase).startswith("you should"):
         return False
-    after = _WORD.search(own, match.end)
+    after = WORD.search(own, match.end)
     return after is not None and fold(after.group()) in rules.expected
 
 
@@ -369,7 +368,7 @@ def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
     """ "calm down" about things, not the customer ("once things calm down")."""
     if evidence.signal != "patience.dismissive" or fold(evidence.quote) != "calm down":
         return False
-    before = last_words(own, evidence.start, 1, _WORD, fold=fold)
+    before = last_words(own, evidence.start, 1, WORD, fold=fold)
     return bool(before) and before[-1] in rules.calm_subjects
 
 

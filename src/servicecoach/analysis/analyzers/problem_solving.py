@@ -82,7 +82,7 @@ from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex
-from servicecoach.nlp.words import has_digit
+from servicecoach.nlp.words import has_digit, word_count
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
@@ -115,7 +115,6 @@ _CLOCK = re.compile(
 )
 _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
-_WORD = re.compile(r"[^\W\d_]+")
 _SHORT_DONE = 10
 _END_STATE = 30
 """As much as offering a solution: reviewers judge problem solving by whether it got solved."""
@@ -454,7 +453,7 @@ def _end_state(conversation: Conversation, context: Context) -> int:
 
 def _says_done(text: str) -> bool:
     """A short message saying the customer needs nothing more ("That's all I need, thanks")."""
-    if len(_WORD.findall(text)) > _SHORT_DONE:
+    if word_count(text, letters=True) > _SHORT_DONE:
         return False
     return any(m.label == "done" for m in load_lexicon("closing").matcher.find(text))
 
@@ -469,7 +468,7 @@ def _says_more(sentence: Sentence, quiet: list[int]) -> bool:
     offset = sentence.start
     for clause in _CLAUSE.split(mask(_HANDLE, sentence.text)):
         end = offset + len(clause)
-        if len(_WORD.findall(clause)) >= 3 and bisect_left(quiet, offset) == bisect_left(
+        if word_count(clause, letters=True) >= 3 and bisect_left(quiet, offset) == bisect_left(
             quiet, end
         ):
             return True

@@ -55,7 +55,7 @@ from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import sentences
-from servicecoach.nlp.words import has_digit
+from servicecoach.nlp.words import WORD, has_digit
 from servicecoach.privacy.addresses import find_addresses
 from servicecoach.privacy.cards import find_cards
 from servicecoach.privacy.redact import PLACEHOLDERS
@@ -106,7 +106,6 @@ _ROLE_ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _HANDLES = re.compile(r"(?:@\w+[\s,:]*)+")
-_WORD = re.compile(r"[\w']+")
 _LOOKBACK = 80  # characters read before a phrase to see whether it is negated
 
 
@@ -228,7 +227,7 @@ def _negated(
     A phrase that carries its own negation ("doesn't work") is not negated, nor one right
     after an ``encourage`` phrase ("don't hesitate to reach out").
     """
-    if any(w in negators or w.endswith("n't") for w in _WORD.findall(match.phrase.lower())):
+    if any(w in negators or w.endswith("n't") for w in WORD.findall(match.phrase.lower())):
         return False
     before = text[max(0, match.start - _LOOKBACK) : match.start]
     if match.start - (len(before) - len(before.rstrip())) in encouraged:
@@ -359,7 +358,7 @@ def _asks_for_data(
                 break
             if cue.label != "ask" or cue.end > noun.start:
                 continue
-            gap = _WORD.findall(text[cue.end : noun.start].lower())
+            gap = WORD.findall(text[cue.end : noun.start].lower())
             if len(gap) > 4 or any(word not in fillers for word in gap):
                 continue
             if re.search(r"[.;:!?]", text[cue.end : noun.start]):

@@ -68,6 +68,7 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.phrases import fold
 from servicecoach.nlp.sentences import sentences
+from servicecoach.nlp.words import WORD
 
 __all__ = [
     "DEFAULT_TARGETS_MINUTES",
@@ -105,7 +106,6 @@ _BEYOND = 10
 _DONE_MAX_OTHER_WORDS = 8
 _HHMM = re.compile(r"(\d{2}):(\d{2})")
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[\w']+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +372,7 @@ def _needs_reply(message: Message, lexicon: Lexicon, still_open: frozenset[str])
     rest = list(fold(text))
     for match in done:
         rest[match.start : match.end] = " " * (match.end - match.start)
-    others = _WORD.findall("".join(rest))
+    others = WORD.findall("".join(rest))
     return len(others) > _DONE_MAX_OTHER_WORDS or any(
         w.endswith("n't") or w.split("'")[0] in still_open for w in others
     )
