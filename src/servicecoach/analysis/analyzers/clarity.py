@@ -44,13 +44,12 @@ from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.clarity_settings import DEFAULT_MAX_WORDS, ClaritySettings
-from servicecoach.analysis.analyzers.quoting import CustomerWords
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
+from servicecoach.analysis.analyzers.quoting import own_words, quotations
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
-from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -66,7 +65,6 @@ _RELATIVE_WORDS = 80
 _MAX_GRADE = 10.0
 _MIN_GRADED_WORDS = 20
 
-_QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _LETTER_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 _LINK = re.compile(r"(?<!\S)\S[^\s@]*@\S+|https?://\S+|www\.\S+")
 """An address or a link. The address is tried only where a word begins, and up to its
@@ -205,30 +203,6 @@ class ClarityAnalyzer(Analyzer):
         return SkillFinding(settings.score(counts), tuple(found))
 
 
-def _own_words(text: str, customer_texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with the customer's quoted words blanked (offsets kept), and every quote.
-
-    Blanked: lines starting with ``>``, and text in quotation marks that a customer wrote.
-    The spans of all quotations are returned too.
-    """
-    chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if not chars[i].isspace():
-                chars[i] = " "
-
-    for match in _QUOTE_LINE.finditer(text):
-        blank(match.start(), match.end())
-    quotes: list[tuple[int, int]] = []
-    said = CustomerWords(customer_texts)
-    for match in _QUOTED.finditer(text):
-        quotes.append((match.start(), match.end()))
-        if said.include(match.group(1)):
-            blank(match.start(), match.end())
-    return "".join(chars), quotes
-
-
 def _reply_signals(
     message: Message,
     customer_texts: list[str],
@@ -238,7 +212,7 @@ def _reply_signals(
 ) -> list[Evidence]:
     """Every clarity signal in one reply, in text order."""
     text = message.text
-    own, quotes = _own_words(text, customer_texts)
+    own, quotes = own_words(text, customer_texts), quotations(text)
     parts = sentences(own)
     quoted = SpanIndex(quotes)
     matches = [m for m in rules.lexicon.matcher.find(own) if not quoted.covers(m.start, m.end)]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import fold
 
-__all__ = ["CustomerWords", "normalise", "own_words"]
+__all__ = ["CustomerWords", "normalise", "own_words", "quotations"]
 
 _QUOTED = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
 _SPACES = re.compile(r"\s+")
@@ -53,6 +53,14 @@ def own_words(text: str, customer_texts: Sequence[str]) -> str:
         if said.include(match.group(1)):
             blank(match.start(), match.end())
     return "".join(chars)
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` quotes something in quotation marks, whoever wrote it (clarity does
+    not count a quoted term as the agent's jargon)."""
+    if '"' not in text and "“" not in text:
+        return []
+    return [(match.start(), match.end()) for match in _QUOTED.finditer(text)]
 
 
 class CustomerWords:
