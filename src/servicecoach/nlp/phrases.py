@@ -25,6 +25,7 @@ __all__ = [
     "fold",
     "fold_words",
     "join_overlaps",
+    "on_word_bounds",
 ]
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
@@ -137,21 +138,29 @@ class PhraseMatcher:
     def _search(self, text: str) -> list[PhraseMatch]:
         """The matches on word boundaries, in the automaton's order (a matcher of its own)."""
         folded = _fold_text(text)
-        size = len(folded)
         found: list[PhraseMatch] = []
         for end_index, (length, label, word_start, word_end) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
-            if word_start and start > 0:
-                before = folded[start - 1]
-                if before.isalnum() or before == "_":
-                    continue
-            if word_end and end < size:
-                after = folded[end]
-                if after.isalnum() or after == "_":
-                    continue
+            if not on_word_bounds(folded, start, end, word_start, word_end):
+                continue
             found.append(PhraseMatch(start, end, text[start:end], label))
         return found
+
+
+def on_word_bounds(folded: str, start: int, end: int, word_start: bool, word_end: bool) -> bool:
+    """Whether a phrase found at ``folded[start:end]`` stands on word boundaries: a phrase
+    that starts (ends) with a word character must not continue a word before (after) it,
+    so "refund" is not found in "refunds" nor "art" in "start"."""
+    if word_start and start > 0:
+        before = folded[start - 1]
+        if before.isalnum() or before == "_":
+            return False
+    if word_end and end < len(folded):
+        after = folded[end]
+        if after.isalnum() or after == "_":
+            return False
+    return True
 
 
 def by_position(match: PhraseMatch) -> tuple[int, int]:
