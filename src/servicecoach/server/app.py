@@ -52,9 +52,11 @@ from servicecoach.server.routes import analyze, assist, chatwoot
 from servicecoach.server.settings import ServiceSettings
 from servicecoach.server.state import ServiceState
 from servicecoach.store.database import Store
+from servicecoach.store.metrics import ensure_all_metrics
 from servicecoach.web.api import API_ROUTERS
 from servicecoach.web.auth import install_web_auth, session_user
 from servicecoach.web.pages import PAGE_ROUTERS, STATIC_PATH, static_files
+from servicecoach.web.session import session_serializer
 
 __all__ = ["AUTHENTICATORS", "ROUTERS", "app_from_env", "create_app"]
 
@@ -107,6 +109,8 @@ def _build_state(
     rubric = load_rubric(settings.rubric)
     pipeline = Pipeline.from_rubric(rubric, fast=settings.fast)
     store = Store.open(settings.db)
+    with store.begin() as connection:  # runs analysed before migration 0005 lack metrics:
+        ensure_all_metrics(connection)  # filled here, so that no GET has to write
     hook = None
     if settings.chatwoot_secret:
         client = None
@@ -161,6 +165,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = _build_state(settings, chosen_authenticators, chatwoot_transport)
         app.state.service = state
+        session_serializer(state)  # its key is made now, so that no GET has to write it
         try:
             for hook in startup:
                 hook(state)

@@ -44,6 +44,7 @@ from servicecoach.store.scores import score_rows
 
 __all__ = [
     "backfill_metrics",
+    "ensure_all_metrics",
     "ensure_metrics",
     "main_agent",
     "metrics_rows",
@@ -217,3 +218,15 @@ def ensure_metrics(connection: Connection, run: int) -> int:
     if finished is not None and (added or not has_daily(connection, run)):
         rebuild_daily(connection, run)
     return added
+
+
+def ensure_all_metrics(connection: Connection) -> int:
+    """:func:`ensure_metrics` for every run, oldest first: what a service does once when it
+    starts, so that no page or API read has to write (inside a write transaction).
+
+    Returns:
+        The number of metrics rows added over all runs (0 on a store written by this
+        version, where every run's metrics and daily sums are written as it is analysed).
+    """
+    runs = connection.execute(select(analysis_runs.c.id).order_by(analysis_runs.c.id)).scalars()
+    return sum(ensure_metrics(connection, run) for run in list(runs))

@@ -27,7 +27,6 @@ from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.api.reviews import ReviewIn, save_api_review
 from servicecoach.web.auth import Viewer, require_role
 from servicecoach.web.pages.calibration_view import calibration_view
-from servicecoach.web.pages.reviews import ensure_latest
 
 __all__ = [
     "CalibrationIn",
@@ -82,7 +81,6 @@ def sessions(state: State, viewer: Lead) -> JSONResponse:
 )
 def create(state: State, viewer: Lead, body: CalibrationIn) -> JSONResponse:
     """A session over conversations in the viewer's scope, for two or more reviewers."""
-    ensure_latest(state)
     with state.store.begin() as connection:
         session = create_session(
             connection, viewer.scope, title=body.title, conversations=body.conversations,

@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 
 from servicecoach.server.state import ServiceState
 from servicecoach.store.filters import Filters, resolve_run
-from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["FilterParams", "ensure_run", "filters_from_query", "jsonable", "reading"]
 
@@ -41,18 +40,15 @@ FilterParams = Annotated[Filters, Depends(filters_from_query)]
 
 
 def ensure_run(state: ServiceState, filters: Filters) -> int:
-    """The run ``filters`` name (default: the latest finished run), its metrics in place.
-
-    The metrics are ensured once per run and process (``store.metrics.ensure_metrics``,
-    in a write transaction).
+    """The run ``filters`` name (default: the latest finished run). Its metrics are in
+    place: the writer fills them as it scores, and the service fills an older run's when
+    it starts (``store.metrics.ensure_all_metrics``), so reading never writes.
 
     Raises:
         NotFoundError: nothing analysed yet, or no such run.
     """
     with state.store.connect() as connection:
-        run = resolve_run(connection, filters)
-    ensure_metrics_once(state, run)
-    return run
+        return resolve_run(connection, filters)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from servicecoach.store.disputes import (
 )
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import ApiViewer, Viewer, require_role
-from servicecoach.web.pages.reviews import ensure_latest, service_rubric
+from servicecoach.web.pages.reviews import service_rubric
 
 __all__ = [
     "DisputeIn",
@@ -174,7 +174,6 @@ def raise_one(
     conversation_id: Annotated[int, Path(description="The conversation's id in the store.")],
 ) -> JSONResponse:
     """Dispute one skill's score of the agent's own conversation."""
-    ensure_latest(state)
     with state.store.begin() as connection:
         dispute = raise_dispute(
             connection, viewer.scope, conversation_id=conversation_id, skill=body.skill,

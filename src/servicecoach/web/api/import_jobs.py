@@ -48,7 +48,6 @@ from servicecoach.services.analysis import analyze_store
 from servicecoach.services.imports import ImportReport, plan_import, run_import
 from servicecoach.store.analyses import latest_run
 from servicecoach.store.filters import Scope
-from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["KEEP", "ImportJob", "ImportJobs", "import_jobs", "upload_name"]
 
@@ -322,7 +321,6 @@ class ImportJobs:
         started = time.perf_counter()
         try:
             run, count = analyze_store(self._state.store, self._state.pipeline, progress=progress)
-            ensure_metrics_once(self._state, run)
         except ServiceCoachError as exc:
             job.analysis_error = f"the conversations were imported but not scored: {exc}"
         except Exception:  # a bug: logged; the import itself is written

@@ -16,7 +16,6 @@ from servicecoach.server.state import State
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import Viewer, require_role
 from servicecoach.web.pages.review_agreement import load_agreement
-from servicecoach.web.pages.reviews import ensure_latest
 
 __all__ = ["agreement", "router"]
 
@@ -37,7 +36,6 @@ def agreement(
 ) -> JSONResponse:
     """Per skill (Spearman's rho) and per signal (precision, recall, F1), overall and per
     period (`granularity`: week or month), as `servicecoach eval --json` reports them."""
-    ensure_latest(state)
     with state.store.connect() as connection:
         page = load_agreement(connection, viewer, team)
     found = page.agreement

@@ -19,7 +19,6 @@ from servicecoach.store.filters import Scope
 from servicecoach.store.review_queue import MAX_FILL, fill_queue, queue_items
 from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import Viewer, require_role
-from servicecoach.web.pages.reviews import ensure_latest
 
 __all__ = ["QueueIn", "fill", "queue", "router"]
 
@@ -74,7 +73,6 @@ def queue(
 def fill(state: State, viewer: Lead, body: QueueIn) -> JSONResponse:
     """Sample up to `count` conversations in the viewer's scope the reviewer has not
     reviewed or been given, by `strategy`, into their queue."""
-    ensure_latest(state)
     with state.store.begin() as connection:
         added = fill_queue(
             connection, viewer.scope, reviewer=body.reviewer, strategy=body.strategy,

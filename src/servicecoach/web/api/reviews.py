@@ -33,7 +33,7 @@ from servicecoach.web.api.responses import API_ERRORS, json_object
 from servicecoach.web.auth import ApiViewer, Viewer, require_role
 from servicecoach.web.pages.conversation_view import load_conversation
 from servicecoach.web.pages.review_form import highlight_refs, message_texts
-from servicecoach.web.pages.reviews import ensure_latest, review_mode, service_rubric
+from servicecoach.web.pages.reviews import review_mode, service_rubric
 
 __all__ = [
     "ReviewIn",
@@ -153,7 +153,6 @@ def save_api_review(
         NotFoundError: the conversation or session is not in the viewer's scope.
         ConfigError: a verdict that does not fit the conversation.
     """
-    ensure_latest(state)
     with state.store.begin() as connection:
         view = load_conversation(connection, conversation_id, viewer.scope)
         mode = review_mode(

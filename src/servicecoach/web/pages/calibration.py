@@ -30,7 +30,6 @@ from servicecoach.web.auth import Viewer, require_role, verify_csrf
 from servicecoach.web.pages.calibration_view import calibration_view
 from servicecoach.web.pages.common import error_page
 from servicecoach.web.pages.data import reading
-from servicecoach.web.pages.reviews import ensure_latest
 from servicecoach.web.pages.templating import render
 
 __all__ = [
@@ -77,7 +76,6 @@ async def calibration_create(request: Request, state: State, viewer: Lead) -> Re
     form = await request.form()
     picked = [str(v) for v in form.getlist("conversation")]
     reviewers = [str(v) for v in form.getlist("reviewer")]
-    ensure_latest(state)
     try:
         ids = [int(v) for v in picked]
         with state.store.begin() as connection:

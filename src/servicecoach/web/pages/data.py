@@ -1,5 +1,8 @@
-"""How a page reads the store: one connection per request, with the metrics of the run
-it shows filled in first (once per run and process, ``store.metrics.ensure_metrics``).
+"""How a page reads the store: one connection per request, and nothing written.
+
+Every run's metrics are in place before a page reads them: the writer fills them as it
+scores, and the service fills an older run's once when it starts
+(``store.metrics.ensure_all_metrics``), so that a GET never writes.
 """
 
 from __future__ import annotations
@@ -9,24 +12,13 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
-from servicecoach.errors import NotFoundError
 from servicecoach.server.state import ServiceState
-from servicecoach.store.analyses import latest_run
-from servicecoach.web.ensured import ensure_metrics_once
 
 __all__ = ["reading"]
 
 
 @contextmanager
-def reading(state: ServiceState, run: int | None = None) -> Iterator[Connection]:
-    """A read connection, after the metrics of ``run`` (default: the latest) are ensured."""
-    if run is None:
-        with state.store.connect() as connection:
-            try:
-                run = latest_run(connection).id
-            except NotFoundError:
-                run = None
-    if run is not None:
-        ensure_metrics_once(state, run)
+def reading(state: ServiceState) -> Iterator[Connection]:
+    """A read connection to the service's store, for one request."""
     with state.store.connect() as connection:
         yield connection

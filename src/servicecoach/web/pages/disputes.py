@@ -38,7 +38,7 @@ from servicecoach.store.disputes import (
 from servicecoach.web.auth import PageViewer, Viewer, require_role, safe_next_path, verify_csrf
 from servicecoach.web.pages.common import error_page
 from servicecoach.web.pages.data import reading
-from servicecoach.web.pages.reviews import ensure_latest, service_rubric
+from servicecoach.web.pages.reviews import service_rubric
 from servicecoach.web.pages.templating import render
 
 __all__ = [
@@ -97,7 +97,6 @@ async def dispute_raise(
         if target.startswith("review:") and target[7:].isdigit()
         else None
     )
-    ensure_latest(state)
     try:
         with state.store.begin() as connection:
             raise_dispute(

@@ -89,7 +89,7 @@ def import_progress(request: Request, state: State, viewer: PageViewer, job_id: 
         return JSONResponse(job.to_dict())
     imported = None
     if job.status == "done" and job.analysis is not None:
-        with reading(state, int(job.analysis["run"])) as connection:
+        with reading(state) as connection:
             imported = imported_conversations(connection, job, viewer.scope)
     return render(
         request,

@@ -16,7 +16,7 @@ from servicecoach.server.state import State
 from servicecoach.store.review_queue import fill_queue, remove_item
 from servicecoach.web.auth import Viewer, require_role, verify_csrf
 from servicecoach.web.pages.common import error_page
-from servicecoach.web.pages.reviews import ensure_latest, hub_page
+from servicecoach.web.pages.reviews import hub_page
 
 __all__ = ["queue_fill", "queue_remove", "router"]
 
@@ -29,7 +29,6 @@ async def queue_fill(request: Request, state: State, viewer: Lead) -> Response:
     """Queue conversations for ``reviewer`` by ``strategy`` (``count`` of them)."""
     form = await request.form()
     count_text = str(form.get("count", "")).strip()
-    ensure_latest(state)
     try:
         strategy = Strategy(str(form.get("strategy", "")))
         if not count_text.isdigit():

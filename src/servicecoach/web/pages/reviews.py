@@ -54,7 +54,6 @@ from servicecoach.web.pages.templating import render
 
 __all__ = [
     "Mode",
-    "ensure_latest",
     "hub_page",
     "review_mode",
     "review_page",
@@ -76,13 +75,6 @@ def service_rubric(state: ServiceState) -> str:
     if not isinstance(version, str):
         version = state.extras[_RUBRIC] = rubric_version_of_file(state.settings.rubric)
     return version
-
-
-def ensure_latest(state: ServiceState) -> None:
-    """Fill in the latest run's metrics (once per process) before a write reads whose
-    conversation it is: the scope of a review comes from them."""
-    with reading(state):
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +226,6 @@ async def save_review_page(
     """Save the viewer's review (a new one, or their earlier one updated)."""
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
-    ensure_latest(state)
     with state.store.begin() as connection:
         try:
             view = load_conversation(connection, conversation_id, viewer.scope)
