@@ -9,7 +9,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from servicecoach.analysis.registry import analyzer_plugins, analyzers
+from servicecoach.analysis.registry import analyzers, registrations
 from servicecoach.errors import ConfigError
 from servicecoach.plugins import (
     BUILTIN_PLUGINS,
@@ -70,4 +70,4 @@ def test_analyzers_list_shows_every_analyser_and_its_plugin(
     assert not any(r["new_skill"] for r in rows)
     table = run_cli(capsys, "analyzers", "list")
     assert table.code == 0 and "responsiveness" in table.out and "built-in" in table.out
-    assert set(analyzer_plugins()) == set(analyzers())
+    assert set(registrations()) == set(analyzers())

@@ -9,7 +9,7 @@ import pluggy
 import pytest
 
 from servicecoach.analysis import Analyzer, Context, Pipeline, Skill, SkillFinding
-from servicecoach.analysis.registry import analyzer_plugins, analyzers
+from servicecoach.analysis.registry import analyzers, registrations
 from servicecoach.analysis.skills import (
     SKILLS,
     registered_skills,
@@ -81,7 +81,7 @@ def test_a_plugin_adds_a_skill_after_the_built_ins() -> None:
     assert registered_skills(manager)[-1] == TACT
     assert skill_names(manager) == (*SKILLS, "tact")
     assert skill_families(manager)["tact"] == "tact"
-    assert analyzer_plugins(manager)["tact"] == "tact_plugin"
+    assert registrations(manager)["tact"][1] == "tact_plugin"
 
 
 def test_a_plugin_skill_is_scored_and_listed_last_in_results() -> None:
@@ -100,7 +100,7 @@ def test_a_plugin_replaces_a_built_in_analyser_by_name() -> None:
     manager = _manager(("team_empathy", _plugin(MyEmpathy())))
     found = analyzers(manager)
     assert isinstance(found["empathy"], MyEmpathy)
-    assert analyzer_plugins(manager)["empathy"] == "team_empathy"
+    assert registrations(manager)["empathy"][1] == "team_empathy"
     result = Pipeline(list(found.values())).analyze(
         make_conversation([("customer", "It broke."), ("agent", "Sorry to hear that.")])
     )

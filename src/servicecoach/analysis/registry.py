@@ -15,7 +15,7 @@ from servicecoach.analysis.analyzer import Analyzer
 from servicecoach.errors import ConfigError
 from servicecoach.plugins import BUILTIN_PLUGINS, PLUGINS_ENV, plugin_manager
 
-__all__ = ["analyzer_plugins", "analyzers"]
+__all__ = ["analyzers", "registrations"]
 
 
 def analyzers(manager: pluggy.PluginManager | None = None) -> Mapping[str, Analyzer]:
@@ -27,9 +27,14 @@ def analyzers(manager: pluggy.PluginManager | None = None) -> Mapping[str, Analy
     return {name: analyzer for name, (analyzer, _) in _registered(manager).items()}
 
 
-def analyzer_plugins(manager: pluggy.PluginManager | None = None) -> dict[str, str]:
-    """Which plugin registers each analyser, by analyser name (for ``analyzers list``)."""
-    return {name: plugin for name, (_, plugin) in _registered(manager).items()}
+def registrations(manager: pluggy.PluginManager | None = None) -> dict[str, tuple[Analyzer, str]]:
+    """Every registered analyser by name with the plugin that registers it (``analyzers
+    list`` shows both from one pass over the hooks).
+
+    Raises:
+        ConfigError: as :func:`analyzers`.
+    """
+    return _registered(manager)
 
 
 def _registered(manager: pluggy.PluginManager | None) -> dict[str, tuple[Analyzer, str]]:

@@ -9,12 +9,17 @@ web pages, the store) reads it instead of a fixed list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from servicecoach.errors import ConfigError
 from servicecoach.model.skills import BUILTIN_SKILLS, FAMILY_SKILL, SKILLS, Skill, skill_of_signal
+
+if TYPE_CHECKING:
+    from servicecoach.analysis.analyzer import Analyzer
 
 __all__ = [
     "FAMILY_SKILL",
@@ -25,6 +30,7 @@ __all__ = [
     "skill_label",
     "skill_names",
     "skill_of_signal",
+    "skills_of",
 ]
 
 
@@ -38,21 +44,25 @@ def registered_skills(manager: pluggy.PluginManager | None = None) -> tuple[Skil
     """
     if manager is None:
         return _default_skills()
-    return _collect(manager)
+    from servicecoach.analysis.registry import analyzers
+
+    return skills_of(analyzers(manager).values())
 
 
 @lru_cache(maxsize=1)
 def _default_skills() -> tuple[Skill, ...]:
-    return _collect(None)
-
-
-def _collect(manager: pluggy.PluginManager | None) -> tuple[Skill, ...]:
     from servicecoach.analysis.registry import analyzers
 
+    return skills_of(analyzers().values())
+
+
+def skills_of(registered: Iterable[Analyzer]) -> tuple[Skill, ...]:
+    """The skills of these analysers: the built-ins in their order, then each new skill
+    one of them declares, by name (errors as :func:`registered_skills`)."""
     builtin_names = set(SKILLS)
     builtin_families = set(FAMILY_SKILL)
     added: dict[str, Skill] = {}
-    for analyzer in analyzers(manager).values():
+    for analyzer in registered:
         skill = analyzer.new_skill
         if skill is None:
             continue

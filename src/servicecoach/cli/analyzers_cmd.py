@@ -25,15 +25,16 @@ def _list_command(json_output: JsonOption = False) -> None:
     Installed plugins load unless SERVICECOACH_PLUGINS names the ones to load
     (comma-separated; 'none' for the built-ins only).
     """
-    from servicecoach.analysis.registry import analyzer_plugins, analyzers
-    from servicecoach.analysis.skills import SKILLS, registered_skills
+    from servicecoach.analysis.registry import registrations
+    from servicecoach.analysis.skills import SKILLS, skills_of
     from servicecoach.plugins import plugin_manager, plugin_origins
 
     manager = plugin_manager()
-    found = analyzers(manager)
-    plugins = analyzer_plugins(manager)
+    registered = registrations(manager)  # the hooks run once
+    found = {name: analyzer for name, (analyzer, _) in registered.items()}
+    plugins = {name: plugin for name, (_, plugin) in registered.items()}
     origins = plugin_origins(manager)
-    labels = {skill.name: skill.label for skill in registered_skills(manager)}
+    labels = {skill.name: skill.label for skill in skills_of(found.values())}
     rows = [
         {
             "name": analyzer.name,
