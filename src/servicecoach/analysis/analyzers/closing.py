@@ -34,7 +34,9 @@ or double quotes, is skipped):
 
 Scoring: start at 60; +20 when there is a check that is not premature, +15 for a warm
 close, +10 for a recap (each counted once); -35 per premature check or close (at most one
-per reply) and -20 per reply that drags; clamped to 0-100.
+per reply) and -20 per reply that drags; clamped to 0-100. A rubric's
+``[analyzers.closing]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.closing_settings.ClosingSettings`).
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.closing_settings import ClosingSettings
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.evidence import Evidence
@@ -93,8 +96,10 @@ class ClosingAnalyzer(Analyzer):
     name: ClassVar[str] = "closing"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "closing"
+    Config: ClassVar[type[ClosingSettings]] = ClosingSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = cast(ClosingSettings, self.settings(context))
         lexicon = load_lexicon("closing")
         negators = lexicon.words("negation")
         found: list[Evidence] = []
@@ -172,7 +177,15 @@ class ClosingAnalyzer(Analyzer):
         recap = recap and scores("closing.recap")
         premature *= scores("closing.premature")
         drags *= scores("closing.drag")
-        score = 60 + 20 * bool(checks) + 15 * warm + 10 * recap - 35 * premature - 20 * drags
+        points = settings.points
+        score = (
+            settings.start
+            + points["check"] * bool(checks)
+            + points["warm"] * warm
+            + points["recap"] * recap
+            + points["premature"] * premature
+            + points["drag"] * drags
+        )
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

@@ -17,7 +17,8 @@ Signals:
   inside one conversation ("as I said") is active listening's ``listening`` signals.
 
 Scoring: 60; +30 when the agent refers to the history; -30 per customer message that
-retells; clamped to 0-100.
+retells; clamped to 0-100. A rubric's ``[analyzers.continuity]`` table may change these
+numbers (:class:`~servicecoach.analysis.analyzers.continuity_settings.ContinuitySettings`).
 
 The organisation-level repeat-story rate (how often customers must retell their story
 after switching channel or calling back, per team and period) is an aggregate over many
@@ -27,10 +28,11 @@ count the ``continuity.retell`` evidence this analyser records.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated, span_evidence
+from servicecoach.analysis.analyzers.continuity_settings import ContinuitySettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
@@ -55,8 +57,10 @@ class ContinuityAnalyzer(Analyzer):
     name: ClassVar[str] = "continuity"
     version: ClassVar[int] = 1
     skill: ClassVar[str] = "continuity"
+    Config: ClassVar[type[ContinuitySettings]] = ContinuitySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = cast(ContinuitySettings, self.settings(context))
         lexicon = load_lexicon("continuity")
         negators = lexicon.words("negation")
         customer_texts = [
@@ -90,7 +94,8 @@ class ContinuityAnalyzer(Analyzer):
                 reference = True
         if not (context.history or found):
             return SkillFinding.not_applicable()
-        score = 60 + 30 * reference - 30 * retells
+        points = settings.points
+        score = settings.start + points["reference"] * reference + points["retell"] * retells
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

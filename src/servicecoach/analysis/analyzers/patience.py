@@ -36,7 +36,9 @@ when the customer is angry or frustrated (their message shows anger as above, or
 emotion - the trained model's where loaded - is anger or frustration) or the agent's tone
 slipped (any signal above): then an agent who stays clean scores 100 however angry the
 customer is. A calm conversation with a calm agent says nothing about patience, so the
-skill is not applicable there rather than a constant 100.
+skill is not applicable there rather than a constant 100. A rubric's
+``[analyzers.patience]`` table may change the start and the costs
+(:class:`~servicecoach.analysis.analyzers.patience_settings.PatienceSettings`).
 """
 
 from __future__ import annotations
@@ -44,9 +46,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.patience_settings import PatienceSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions
@@ -60,17 +63,6 @@ from servicecoach.nlp.spans import SpanIndex
 from servicecoach.nlp.words import last_words
 
 __all__ = ["PatienceAnalyzer"]
-
-_PENALTY: dict[str, int] = {
-    "patience.impolite": 30,
-    "patience.blame": 30,
-    "patience.dismissive": 30,
-    "patience.defensive": 30,
-    "patience.shouting": 25,
-    "patience.sarcasm": 20,
-    "patience.degrading": 20,
-}
-"""What each signal costs."""
 
 _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _CAPITAL = re.compile(r"[A-Z]")
@@ -158,8 +150,10 @@ class PatienceAnalyzer(Analyzer):
     name: ClassVar[str] = "patience"
     version: ClassVar[int] = 3
     skill: ClassVar[str] = "patience"
+    Config: ClassVar[type[PatienceSettings]] = PatienceSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = cast(PatienceSettings, self.settings(context))
         rules = _rules()
         found: list[Evidence] = []
         customer_texts: list[str] = []
@@ -181,7 +175,7 @@ class PatienceAnalyzer(Analyzer):
             if not signals:
                 clean_seen = True
             elif anger_after_clean:
-                cost = sum(_PENALTY[e.signal] for e in signals)
+                cost = sum(settings.cost(e.signal) for e in signals)
                 if worst is None or cost > worst[0]:
                     worst = (cost, message)
         if not replied:
@@ -190,7 +184,7 @@ class PatienceAnalyzer(Analyzer):
             return SkillFinding.not_applicable()
         if worst is not None:
             found.append(_whole(worst[1], rules))
-        score = 100 - sum(_PENALTY[e.signal] for e in found)
+        score = settings.start - sum(settings.cost(e.signal) for e in found)
         return SkillFinding(max(0, score), tuple(found))
 
 

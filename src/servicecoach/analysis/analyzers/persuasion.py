@@ -24,16 +24,18 @@ or in quotation marks copied from a customer message, is not the agent's and is 
   frustrated" or "all you have to do is", and not when negated.
 
 Scoring: 60; +25 when a steering reply gives a reason; -30 per pressure phrase; clamped to
-0-100.
+0-100. A rubric's ``[analyzers.persuasion]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.persuasion_settings.PersuasionSettings`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts, span_evidence
+from servicecoach.analysis.analyzers.persuasion_settings import PersuasionSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
@@ -71,8 +73,10 @@ class PersuasionAnalyzer(Analyzer):
     name: ClassVar[str] = "persuasion"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "persuasion"
+    Config: ClassVar[type[PersuasionSettings]] = PersuasionSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = cast(PersuasionSettings, self.settings(context))
         lexicon = load_lexicon("persuasion")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
@@ -120,7 +124,8 @@ class PersuasionAnalyzer(Analyzer):
             return SkillFinding.not_applicable(tuple(found))
         reasons = reasons and context.scores("persuasion.reason")
         pressure *= context.scores("persuasion.pressure")
-        score = 60 + 25 * reasons - 30 * pressure
+        points = settings.points
+        score = settings.start + points["reason"] * reasons + points["pressure"] * pressure
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

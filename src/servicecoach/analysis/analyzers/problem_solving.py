@@ -55,7 +55,9 @@ the end state, weighed like a solution: +30 when the customer's last message (af
 reply) is satisfied, grateful or relieved, -30 when it is angry, frustrated,
 disappointed or sad; clamped to 0-100. (The weight of the end state was chosen looking at
 STC-3's task-accomplishment ratings, rho 0.17 without it and 0.32 with it; that figure
-is therefore not held out for this one choice.)
+is therefore not held out for this one choice.) A rubric's ``[analyzers.problem_solving]``
+table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.problem_solving_settings.ProblemSolvingSettings`).
 """
 
 from __future__ import annotations
@@ -64,11 +66,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
+from servicecoach.analysis.analyzers.problem_solving_settings import ProblemSolvingSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions, rule_weights
@@ -117,8 +120,6 @@ _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _WORD = re.compile(r"[^\W\d_]+")
 _SHORT_DONE = 10
-_END_STATE = 30
-"""As much as offering a solution: reviewers judge problem solving by whether it got solved."""
 _SETTLED = frozenset({"satisfaction", "gratitude", "relief"})
 _UNSETTLED = frozenset({"anger", "frustration", "disappointment", "sadness"})
 _UPSET = frozenset({"anger", "frustration", "disappointment", "sadness", "anxiety"})
@@ -132,8 +133,10 @@ class ProblemSolvingAnalyzer(Analyzer):
     name: ClassVar[str] = "problem_solving"
     version: ClassVar[int] = 3
     skill: ClassVar[str] = "problem_solving"
+    Config: ClassVar[type[ProblemSolvingSettings]] = ProblemSolvingSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        settings = cast(ProblemSolvingSettings, self.settings(context))
         lexicon = load_lexicon("problem_solving")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
@@ -163,9 +166,8 @@ class ProblemSolvingAnalyzer(Analyzer):
         found = tuple(sorted(state.found, key=lambda e: (order[e.message], e.start, e.end)))
         if not (state.problem_seen and state.replied):
             return SkillFinding.not_applicable(found)
-        return SkillFinding(
-            max(0, min(100, state.score() + _end_state(conversation, context))), found
-        )
+        end_state = _end_state(conversation, context, settings.end_state)
+        return SkillFinding(max(0, min(100, state.score(settings) + end_state)), found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,14 +277,23 @@ class _State:
             self.no_next_step += 1
         self.pending, self.turn_done = None, False
 
-    def score(self) -> int:
-        score = 40
+    def score(self, settings: ProblemSolvingSettings) -> int:
+        points = settings.points
+        score = settings.start
         if self.first_solution is not None:
-            score += 30
+            score += points["solution"]
             if self.first_diagnostic is not None and self.first_diagnostic < self.first_solution:
-                score += 10
-        score += 10 * self.follow_up + 10 * self.alternative + 10 * self.resolved
-        score -= 15 * self.no_next_step + 10 * self.transfers + 20 * self.unresolved
+                score += points["diagnostic"]
+        score += (
+            points["follow_up"] * self.follow_up
+            + points["alternative"] * self.alternative
+            + points["resolved"] * self.resolved
+        )
+        score += (
+            points["no_next_step"] * self.no_next_step
+            + points["transfer"] * self.transfers
+            + points["unresolved"] * self.unresolved
+        )
         return max(0, min(100, score))
 
 
@@ -429,12 +440,14 @@ def _read_reply(
     return _ReplyReading(evidence, addresses, asks, refused, transfer)
 
 
-def _end_state(conversation: Conversation, context: Context) -> int:
+def _end_state(conversation: Conversation, context: Context, weight: int) -> int:
     """How the customer sounds at the end, after a reply: the problem solved or not.
 
-    The customer's last message, when a reply came before it: +30 when it is satisfied,
-    grateful or relieved, -30 when it is angry, frustrated, disappointed or sad (the
-    emotion a lead sees: the trained model's where loaded). Nothing otherwise.
+    The customer's last message, when a reply came before it: +``weight`` (30 by default,
+    as much as offering a solution: reviewers judge problem solving by whether it got
+    solved) when it is satisfied, grateful or relieved, -``weight`` when it is angry,
+    frustrated, disappointed or sad (the emotion a lead sees: the trained model's where
+    loaded). Nothing otherwise.
     """
     messages = conversation.messages
     last = next(
@@ -446,9 +459,9 @@ def _end_state(conversation: Conversation, context: Context) -> int:
     if emotion is None:
         return 0
     if emotion.label in _SETTLED:
-        return _END_STATE
+        return weight
     if emotion.label in _UNSETTLED:
-        return -_END_STATE
+        return -weight
     return 0
 
 

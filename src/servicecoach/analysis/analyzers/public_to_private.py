@@ -33,7 +33,8 @@ or double quotes, is not the agent's and is skipped):
 Scoring: an invitation in the first reply after the customer's first complaint (or
 before it) scores 100; in a later reply, 75; none, 25. Each ``private.data_in_public`` costs 40 (never below 0). When
 there is no complaint but data appears in public, the first reply of the conversation
-takes the complaint's place.
+takes the complaint's place. A rubric's ``[analyzers.public_to_private]`` table may change
+these numbers (:mod:`~servicecoach.analysis.analyzers.public_to_private_settings`).
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
+from servicecoach.analysis.analyzers.public_to_private_settings import PublicToPrivateSettings
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
@@ -158,10 +160,12 @@ class PublicToPrivateAnalyzer(Analyzer):
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "public_to_private"
     requires: ClassVar[frozenset[Requirement]] = frozenset({Requirement.PUBLIC})
+    Config: ClassVar[type[PublicToPrivateSettings]] = PublicToPrivateSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         if not conversation.public:
             return SkillFinding.not_applicable()
+        settings = cast(PublicToPrivateSettings, self.settings(context))
         lexicon = load_lexicon("public_to_private")
         negators = lexicon.words("negation")
         settled = negators | lexicon.words("settled")
@@ -194,15 +198,15 @@ class PublicToPrivateAnalyzer(Analyzer):
             after = reply_indices
         invited = [i for i in invite_replies if i >= after[0]]
         if invite_replies and invite_replies[0] <= after[0]:
-            score = 100  # invited in the first reply after the complaint, or even before it
+            score = settings.tiers["first_reply"]  # in the first reply after it, or before
         elif invited:
-            score = 75
+            score = settings.tiers["later_reply"]
         else:
-            score = 25
+            score = settings.tiers["missing"]
             found.append(_missing(conversation.messages[after[0]]))
         order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
         found.sort(key=lambda e: (order[e.message], e.start, e.end))
-        return SkillFinding(max(0, score - 40 * data), tuple(found))
+        return SkillFinding(max(0, score + settings.points["data_in_public"] * data), tuple(found))
 
 
 def _complains(lexicon: Lexicon, text: str, negators: frozenset[str]) -> bool:
