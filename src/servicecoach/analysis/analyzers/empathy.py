@@ -62,7 +62,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion, customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -112,8 +112,7 @@ class _Rules:
     not_names: frozenset[str]
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("empathy")
+    def load(cls, lexicon: Lexicon) -> _Rules:
 
         def words(section: str, key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in lexicon.section(section).get(key, []))
@@ -174,7 +173,7 @@ class EmpathyAnalyzer(Analyzer):
     skill: ClassVar[str] = "empathy"
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _rules()
+        rules = _rules(context.lexicon("empathy"))
         emotions = customer_emotions(conversation, context.learned)  # the emotions leads see
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
@@ -306,7 +305,7 @@ def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
     else:
         close = "is close" if _soon(phrase, rules) else "matters to you"
         opener = _fill(rules.text("openers", label), phrase=phrase, close=close)
-    suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
+    suggestion = rules.lexicon.text("suggestions", "missing", opener=opener)
     opening = sentences(reply.own)[:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     text = reply.message.text
@@ -659,7 +658,8 @@ def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evi
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)
