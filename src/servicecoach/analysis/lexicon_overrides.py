@@ -72,12 +72,12 @@ def merge_lexicon(base: Lexicon, override: Mapping[str, Any], source: str) -> Le
             raise ConfigError(f"{where} must be a table of changes")
         body = sections[section]
         for key, value in changes.items():
-            _apply(body, shipped, str(key), value, f"{where} {key}")
+            _apply(body, shipped, str(key), value, f"{where} {key}", base.name)
     return compile_lexicon(base.name, sections)
 
 
 def _apply(
-    body: dict[str, Any], shipped: Mapping[str, Any], key: str, value: Any, where: str
+    body: dict[str, Any], shipped: Mapping[str, Any], key: str, value: Any, where: str, name: str
 ) -> None:
     """Apply one key of an override section to ``body`` (a copy of the shipped section)."""
     if key == "remove" or key.startswith("remove_"):
@@ -94,7 +94,7 @@ def _apply(
             if fold(item.strip()) not in have:
                 raise ConfigError(
                     f"{where}: {item!r} is not in the shipped {target} (remove only what "
-                    "the lexicon has: servicecoach ships it as analysis/lexicons/NAME.toml)"
+                    f"the lexicon has: servicecoach/analysis/lexicons/{name}.toml)"
                 )
         gone = {fold(item.strip()) for item in drop}
         body[target] = [item for item in listed if fold(item.strip()) not in gone]
