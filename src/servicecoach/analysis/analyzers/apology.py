@@ -17,13 +17,10 @@ from servicecoach.analysis.analyzers.apology_settings import ApologySettings
 from servicecoach.analysis.analyzers.common import evidence, is_negated, matches
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.sentences import sentences
 
 __all__ = ["ApologyAnalyzer"]
-
-_SUGGESTION = 'Open with an apology for their experience, e.g. "I\'m so sorry about this."'
 
 
 class ApologyAnalyzer(Analyzer):
@@ -36,7 +33,7 @@ class ApologyAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(ApologySettings, self.settings(context))
-        lexicon = load_lexicon("apology")
+        lexicon = context.lexicon("apology")
         negators = lexicon.words("negation")
         problem_at: int | None = None
         found: list[Evidence] = []
@@ -82,6 +79,14 @@ class ApologyAnalyzer(Analyzer):
                 start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
                 quote = reply.text[start:end]
                 found.append(
-                    Evidence(reply.id, start, end, "apology.missing", -1, quote, _SUGGESTION)
+                    Evidence(
+                        reply.id,
+                        start,
+                        end,
+                        "apology.missing",
+                        -1,
+                        quote,
+                        lexicon.text("suggestions", "missing"),
+                    )
                 )
         return SkillFinding(max(0, score + settings.points["liability"] * liability), tuple(found))

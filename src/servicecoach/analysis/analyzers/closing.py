@@ -52,7 +52,7 @@ from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
@@ -62,15 +62,6 @@ from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
 
 __all__ = ["ClosingAnalyzer"]
-
-_PREMATURE_SUGGESTION = (
-    'Solve the problem (or say what happens next) first, then check: "Does that fix it? '
-    'Is there anything else I can help with?"'
-)
-_DRAG_SUGGESTION = (
-    "They've said they're done: thank them and close warmly, e.g. \"Glad I could help - "
-    'have a great day!"'
-)
 
 _OPEN, _DONE, _RESOLVED, _THANKS, _NEUTRAL = "open", "done", "resolved", "thanks", "neutral"
 _FINISHED = frozenset({_DONE, _RESOLVED, _THANKS})
@@ -100,7 +91,7 @@ class ClosingAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(ClosingSettings, self.settings(context))
-        lexicon = load_lexicon("closing")
+        lexicon = context.lexicon("closing")
         negators = lexicon.words("negation")
         found: list[Evidence] = []
         is_open = False  # a customer problem or question no reply has addressed yet
@@ -130,7 +121,15 @@ class ClosingAnalyzer(Analyzer):
             early = is_open and not reply.substantive
             drags_on = reply.drag is not None and (declined or not reply.drag_is_check)
             if drag_eligible and drags_on and reply.drag is not None:
-                found.append(_evidence(message, *reply.drag, "closing.drag", -1, _DRAG_SUGGESTION))
+                found.append(
+                    _evidence(
+                        message,
+                        *reply.drag,
+                        "closing.drag",
+                        -1,
+                        lexicon.text("suggestions", "drag"),
+                    )
+                )
                 drags += 1
             elif reply.pushes and early:
                 push = reply.pushes[0]
@@ -141,7 +140,7 @@ class ClosingAnalyzer(Analyzer):
                         push.end,
                         "closing.premature",
                         -1,
-                        _PREMATURE_SUGGESTION,
+                        lexicon.text("suggestions", "premature"),
                     )
                 )
                 premature += 1

@@ -37,18 +37,12 @@ from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.analysis.signals import RETELL
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, fold
 
 __all__ = ["ContinuityAnalyzer"]
-
-_RETELL = (
-    "Read the customer's earlier contacts before replying and say so, e.g. \"I can see you "
-    "called us yesterday about the missing parcel - you won't need to explain it again.\""
-)
 
 
 class ContinuityAnalyzer(Analyzer):
@@ -61,7 +55,7 @@ class ContinuityAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(ContinuitySettings, self.settings(context))
-        lexicon = load_lexicon("continuity")
+        lexicon = context.lexicon("continuity")
         negators = lexicon.words("negation")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
@@ -87,7 +81,11 @@ class ContinuityAnalyzer(Analyzer):
             if not matches:
                 continue
             if label == "retell":
-                found.append(_evidence(message, matches[0], RETELL, -1, _RETELL))
+                found.append(
+                    _evidence(
+                        message, matches[0], RETELL, -1, lexicon.text("suggestions", "retell")
+                    )
+                )
                 retells += 1
             else:
                 found.extend(_evidence(message, m, "continuity.reference", 1) for m in matches)

@@ -66,7 +66,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion, customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -113,8 +113,7 @@ class _Rules:
     not_names: frozenset[str]
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("empathy")
+    def load(cls, lexicon: Lexicon) -> _Rules:
 
         def words(section: str, key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in lexicon.section(section).get(key, []))
@@ -177,7 +176,7 @@ class EmpathyAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(EmpathySettings, self.settings(context))
-        rules = _rules()
+        rules = _rules(context.lexicon("empathy"))
         emotions = customer_emotions(conversation, context.learned)  # the emotions leads see
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
@@ -317,7 +316,7 @@ def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
     else:
         close = "is close" if _soon(phrase, rules) else "matters to you"
         opener = _fill(rules.text("openers", label), phrase=phrase, close=close)
-    suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
+    suggestion = rules.lexicon.text("suggestions", "missing", opener=opener)
     opening = sentences(reply.own)[:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     text = reply.message.text
@@ -670,7 +669,8 @@ def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evi
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)

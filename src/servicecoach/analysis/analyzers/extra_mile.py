@@ -42,7 +42,7 @@ from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import mask
@@ -70,7 +70,7 @@ class ExtraMileAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(ExtraMileSettings, self.settings(context))
-        lexicon = load_lexicon("extra_mile")
+        lexicon = context.lexicon("extra_mile")
         negators = lexicon.words("negation")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER

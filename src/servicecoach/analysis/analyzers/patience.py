@@ -55,7 +55,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import LEXICON_BOOK, Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import LEXICON_BOOK, Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -87,8 +87,7 @@ class _Rules:
     bang_cues: PhraseMatcher
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("patience")
+    def load(cls, lexicon: Lexicon) -> _Rules:
         section = lexicon.section("obviously")
         return cls(
             lexicon=lexicon,
@@ -154,7 +153,7 @@ class PatienceAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(PatienceSettings, self.settings(context))
-        rules = _rules()
+        rules = _rules(context.lexicon("patience"))
         found: list[Evidence] = []
         customer_texts: list[str] = []
         replied = False
@@ -367,7 +366,8 @@ def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
     return bool(before) and before[-1] in rules.calm_subjects
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)

@@ -40,7 +40,7 @@ from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -49,11 +49,6 @@ from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
 
 __all__ = ["PersuasionAnalyzer"]
-
-_PRESSURE = (
-    "Persuade with what they gain, not pressure: e.g. \"I'd recommend the annual plan because "
-    "it saves you two months' fees - the choice is yours.\""
-)
 
 _ASKS_OR_LINKS = re.compile(r"\?|https?://|www\.", re.IGNORECASE)
 """A question or a link is no reason given, whatever the acts head reads in it."""
@@ -77,7 +72,7 @@ class PersuasionAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(PersuasionSettings, self.settings(context))
-        lexicon = load_lexicon("persuasion")
+        lexicon = context.lexicon("persuasion")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
@@ -118,7 +113,15 @@ class PersuasionAnalyzer(Analyzer):
                     found.append(_evidence(message, match, "persuasion.reason", 1))
                     reasons = True
                 elif match.label == "pressure" or (match.label == "insistence" and steers):
-                    found.append(_evidence(message, match, "persuasion.pressure", -1, _PRESSURE))
+                    found.append(
+                        _evidence(
+                            message,
+                            match,
+                            "persuasion.pressure",
+                            -1,
+                            lexicon.text("suggestions", "pressure"),
+                        )
+                    )
                     pressure += 1
         if not steered:
             return SkillFinding.not_applicable(tuple(found))

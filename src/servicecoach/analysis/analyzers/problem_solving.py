@@ -64,9 +64,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
@@ -77,7 +77,7 @@ from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions, rule_weights
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -89,18 +89,6 @@ from servicecoach.nlp.words import has_digit
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
-_NO_NEXT_STEP = (
-    "Give a next step and when: a fix to try, what you have done, or when you'll update "
-    "them, e.g. \"I've asked the warehouse to check - I'll email you by 3pm with the result.\""
-)
-_TRANSFER = (
-    "Solve it here if you can; if a hand-off is needed, say who will help and when, and pass "
-    "on the details so the customer doesn't have to repeat them."
-)
-_UNRESOLVED = (
-    "The customer says it still isn't fixed: offer another fix or an alternative, or set a "
-    "follow-up, before the conversation ends."
-)
 
 _SOLUTION = frozenset({"solution", "offer", "resource"})
 _STEPS = frozenset(
@@ -137,15 +125,16 @@ class ProblemSolvingAnalyzer(Analyzer):
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(ProblemSolvingSettings, self.settings(context))
-        lexicon = load_lexicon("problem_solving")
+        lexicon = context.lexicon("problem_solving")
+        closing = context.lexicon("closing")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
-        state = _State(scores=context.scores)
+        state = _State(scores=context.scores, texts=lexicon.section("suggestions"))
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 state.end_turn()
-                state.customer(message, _read_customer(lexicon, message.text))
+                state.customer(message, _read_customer(lexicon, message.text, closing))
             elif message.is_reply and state.problem_seen:
                 acts = learned_acts(context, index)
                 reading = _read_reply(lexicon, message, customer_texts, state.refused, acts)
@@ -213,6 +202,8 @@ class _State:
     last_unresolved: Evidence | None = None
     scores: Callable[[str], bool] = lambda signal: True
     """Whether a signal may change the score (``Context.scores``)."""
+    texts: Mapping[str, Any] = field(default_factory=dict)
+    """The lexicon's ``[suggestions]``."""
     first_solution: tuple[int, int] | None = None
     first_diagnostic: tuple[int, int] | None = None
     follow_up: bool = False
@@ -228,7 +219,12 @@ class _State:
             if reading.unresolved is not None:
                 match = reading.unresolved
                 self.last_unresolved = _evidence(
-                    message, match.start, match.end, "problem_solving.unresolved", -1, _UNRESOLVED
+                    message,
+                    match.start,
+                    match.end,
+                    "problem_solving.unresolved",
+                    -1,
+                    str(self.texts["unresolved"]),
                 )
             elif reading.resolved is not None:
                 match = reading.resolved
@@ -271,7 +267,12 @@ class _State:
             start, end = (parts[0].start, parts[-1].end) if parts else (0, 0)
             self.found.append(
                 _evidence(
-                    self.pending, start, end, "problem_solving.no_next_step", -1, _NO_NEXT_STEP
+                    self.pending,
+                    start,
+                    end,
+                    "problem_solving.no_next_step",
+                    -1,
+                    str(self.texts["no_next_step"]),
                 )
             )
             self.no_next_step += 1
@@ -297,7 +298,7 @@ class _State:
         return max(0, min(100, score))
 
 
-def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
+def _read_customer(lexicon: Lexicon, text: str, closing: Lexicon) -> _CustomerReading:
     """Whether a customer message raises a problem, says it is fixed, or still broken."""
     own = mask(_QUOTE_LINE, text)
     negators = lexicon.words("customer_negation")
@@ -325,7 +326,7 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
     question = "?" in mask(_LINK, own)
     upset = any(weight > 0 for label, weight in rule_weights(own).items() if label in _UPSET)
     problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
-    if not question and not unresolved and _says_done(own):
+    if not question and not unresolved and _says_done(own, closing):
         return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
     return _CustomerReading(
         opens=problem or bool(unresolved) or question,
@@ -418,7 +419,12 @@ def _read_reply(
             match = matches["transfer"]
             evidence.append(
                 _evidence(
-                    message, match.start, match.end, "problem_solving.transfer", -1, _TRANSFER
+                    message,
+                    match.start,
+                    match.end,
+                    "problem_solving.transfer",
+                    -1,
+                    lexicon.text("suggestions", "transfer"),
                 )
             )
             transfer = True
@@ -465,11 +471,11 @@ def _end_state(conversation: Conversation, context: Context, weight: int) -> int
     return 0
 
 
-def _says_done(text: str) -> bool:
+def _says_done(text: str, closing: Lexicon) -> bool:
     """A short message saying the customer needs nothing more ("That's all I need, thanks")."""
     if len(_WORD.findall(text)) > _SHORT_DONE:
         return False
-    return any(m.label == "done" for m in load_lexicon("closing").matcher.find(text))
+    return any(m.label == "done" for m in closing.matcher.find(text))
 
 
 def _says_more(sentence: Sentence, quiet: list[int]) -> bool:

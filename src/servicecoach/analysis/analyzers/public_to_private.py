@@ -51,7 +51,7 @@ from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.analyzers.public_to_private_settings import PublicToPrivateSettings
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
@@ -67,18 +67,6 @@ __all__ = ["PublicToPrivateAnalyzer"]
 _INVITE = "private.invite"
 _DATA = "private.data_in_public"
 _MISSING = "private.invite_missing"
-_ASK_SUGGESTION = (
-    'Ask for it privately instead, e.g. "Please send us a DM with your order number '
-    "and we'll look into it right away.\""
-)
-_REVEAL_SUGGESTION = (
-    "Keep personal details out of public replies; move the conversation to DM, e.g. "
-    '"I\'ve sent you a DM so we can sort this out privately."'
-)
-_MISSING_SUGGESTION = (
-    "Invite them to a private channel, e.g. \"I'm sorry about this - please send us a DM "
-    'so we can look into it with you."'
-)
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _LINK = re.compile(
@@ -166,7 +154,7 @@ class PublicToPrivateAnalyzer(Analyzer):
         if not conversation.public:
             return SkillFinding.not_applicable()
         settings = cast(PublicToPrivateSettings, self.settings(context))
-        lexicon = load_lexicon("public_to_private")
+        lexicon = context.lexicon("public_to_private")
         negators = lexicon.words("negation")
         settled = negators | lexicon.words("settled")
         known = _CustomerData.of(conversation)
@@ -203,7 +191,9 @@ class PublicToPrivateAnalyzer(Analyzer):
             score = settings.tiers["later_reply"]
         else:
             score = settings.tiers["missing"]
-            found.append(_missing(conversation.messages[after[0]]))
+            found.append(
+                _missing(conversation.messages[after[0]], lexicon.text("suggestions", "missing"))
+            )
         order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
         found.sort(key=lambda e: (order[e.message], e.start, e.end))
         return SkillFinding(max(0, score + settings.points["data_in_public"] * data), tuple(found))
@@ -317,7 +307,7 @@ def _scan_reply(
         inside = [m for m in by_sentence.get(number, []) if m.end <= sentence.end]
         ask = _asks_for_data(lexicon, text, inside, invite_spans, negators, encouraged)
         if ask is not None:
-            leaks.append(_evidence(message, *ask, _DATA, -1, _ASK_SUGGESTION))
+            leaks.append(_evidence(message, *ask, _DATA, -1, lexicon.text("suggestions", "ask")))
 
     # Contact or personal data written in the reply.
     placeholders = [_Item(start, end, kind) for start, end, kind in redacted if kind != "email"]
@@ -338,7 +328,11 @@ def _scan_reply(
                 continue
             if number in own_sentences:
                 continue
-        leaks.append(_evidence(message, item.start, item.end, _DATA, -1, _REVEAL_SUGGESTION))
+        leaks.append(
+            _evidence(
+                message, item.start, item.end, _DATA, -1, lexicon.text("suggestions", "reveal")
+            )
+        )
     found_invites.sort(key=lambda e: e.start)
     leaks.sort(key=lambda e: e.start)
     return found_invites, leaks
@@ -410,11 +404,11 @@ def _is_phone(value: str) -> bool:
     return 9 <= len(digits) <= 15 and (value.startswith("+") or len(digits) < len(value))
 
 
-def _missing(reply: Message) -> Evidence:
+def _missing(reply: Message, suggestion: str) -> Evidence:
     quoted = _Covered(len(reply.text), _spans(_QUOTED, reply.text))
     opening = [s for s in sentences(reply.text) if not quoted.overlaps(s.start, s.end)][:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     handles = _HANDLES.match(reply.text, start, end)
     if handles and handles.end() < end:
         start = handles.end()  # "@dana Sorry!" quotes "Sorry!"
-    return _evidence(reply, start, end, _MISSING, -1, _MISSING_SUGGESTION)
+    return _evidence(reply, start, end, _MISSING, -1, suggestion)

@@ -68,7 +68,7 @@ from servicecoach.analysis.analyzers.points import merged_tiers
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.analysis.signals import FIRST_RESPONSE
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
@@ -97,15 +97,6 @@ DEFAULT_TARGETS_MINUTES: Mapping[str, float] = MappingProxyType(
 )
 """Default reply target per channel, in minutes (override with ``targets_minutes``)."""
 
-_CHANNEL_WORDS = {
-    "social": "on social",
-    "chat": "on chat",
-    "sms": "by SMS",
-    "email": "by email",
-    "web": "on web forms",
-    "phone": "on the phone",
-    "other": "on this channel",
-}
 DEFAULT_TIERS: Mapping[str, int] = MappingProxyType(
     {"within": 100, "double": 70, "quadruple": 40, "beyond": 10, "unanswered": 0}
 )
@@ -428,7 +419,14 @@ def _unanswered_span(message: Message) -> tuple[int, int]:
 
 
 def _timing(
-    wait: _Wait, own: str, *, first: bool, target: float, where: str, hours: BusinessHours | None
+    wait: _Wait,
+    own: str,
+    *,
+    first: bool,
+    target: float,
+    where: str,
+    hours: BusinessHours | None,
+    texts: Lexicon,
 ) -> list[Evidence]:
     """``first_response`` for the first wait; ``slow`` for a later one over target."""
     late = wait.minutes > target
@@ -436,22 +434,20 @@ def _timing(
         return []
     reply = wait.reply
     start, end = _opening(reply, own)
-    waited = _duration(wait.minutes) + (" of business time" if hours is not None else "")
+    waited = _duration(wait.minutes)
+    if hours is not None:
+        waited = texts.text("suggestions", "business_time", waited=waited)
     goal = _target_words(target)
     if first:
         signal, polarity = FIRST_RESPONSE, -1 if late else 1
         suggestion = (
-            f"The first reply came after {waited}. Reply within {goal} {where} — "
-            "a quick holding reply counts."
+            texts.text("suggestions", "first_late", waited=waited, goal=goal, where=where)
             if late
             else None
         )
     else:
         signal, polarity = "responsiveness.slow", -1
-        suggestion = (
-            f"The customer waited {waited} for this reply (target {goal} {where}). "
-            "When a full answer takes longer, send a quick holding reply first."
-        )
+        suggestion = texts.text("suggestions", "slow", waited=waited, goal=goal, where=where)
     return [Evidence(reply.id, start, end, signal, polarity, reply.text[start:end], suggestion)]
 
 
@@ -491,8 +487,9 @@ class ResponsivenessAnalyzer(Analyzer):
         settings = ResponsivenessConfig.from_config(context.config)
         hours = settings.business_hours
         target = settings.target(conversation.channel)
-        where = _CHANNEL_WORDS.get(str(conversation.channel), "on this channel")
-        lexicon = load_lexicon("responsiveness")
+        lexicon = context.lexicon("responsiveness")
+        texts = lexicon.section("suggestions")
+        where = str(texts.get(str(conversation.channel), texts["other"]))
         still_open, negators = lexicon.words("still_open"), lexicon.words("negation")
         timeline = [
             m for m in conversation.chronological() if m.role is Role.CUSTOMER or m.is_reply
@@ -521,7 +518,9 @@ class ResponsivenessAnalyzer(Analyzer):
             own = _own_words(wait.reply.text, customer_texts)
             weight = settings.first_response_weight if index == 0 else 1
             weighted.append((_band(wait.minutes, target, settings.tiers), weight))
-            timing = _timing(wait, own, first=index == 0, target=target, where=where, hours=hours)
+            timing = _timing(
+                wait, own, first=index == 0, target=target, where=where, hours=hours, texts=lexicon
+            )
             found.extend(timing)
             found.extend(_holding(wait.reply, own, lexicon, negators))
 
