@@ -24,6 +24,7 @@ from servicecoach.analysis.analyzers.patience import PatienceAnalyzer
 from servicecoach.analysis.analyzers.persuasion import PersuasionAnalyzer
 from servicecoach.analysis.analyzers.problem_solving import ProblemSolvingAnalyzer
 from servicecoach.analysis.analyzers.public_to_private import PublicToPrivateAnalyzer
+from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation
@@ -371,3 +372,19 @@ def test_analyzer_settings_are_frozen() -> None:
     made: BaseModel = settings()
     with pytest.raises(ValueError, match="frozen"):
         made.start = 10  # type: ignore[attr-defined]
+
+
+class _Untyped(Analyzer):
+    """A plugin-style analyser that declares no settings (every built-in now has some)."""
+
+    name = "untyped"
+    skill = "closing"
+
+    def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+        return SkillFinding(50)
+
+
+def test_analyzer_settings_none_declared_refuses_any_key() -> None:
+    _Untyped().check_config({})
+    with pytest.raises(ConfigError, match=r"analyser untyped takes no settings \(got tiers\)"):
+        _Untyped().check_config({"tiers": 3})
