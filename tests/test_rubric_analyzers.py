@@ -41,7 +41,7 @@ def test_analyzer_tables_join_the_rubrics_own_sections(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[analyzers.nope]\nx = 1\n", "no analyser named 'nope' (loaded: apology, clarity"),
-        ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] analyser empathy takes no"),
+        ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] tiers: Input should be a valid"),
         ("[analyzers.listening]\nmin_gap = 3\n", "[analyzers.listening] min_gap: unknown key"),
         (
             "[analyzers.clarity]\ncolour = []\n",

@@ -35,6 +35,9 @@ load and every mistake is reported with its key and the fix. Example::
     misses = ["Refunds take 5-7 days once we receive it.", ...]
     phrases = ["refund", "replacement"]   # optional: a sentence must contain one
     # or: examples = "offers_remedy.toml"  (meets and misses in a file beside the rubric)
+
+    [lexicons]                     # the team's changes to shipped lexicons, in files
+    clarity = "lexicons/clarity.toml"   # beside the rubric (docs/analysis.md)
 """
 
 from __future__ import annotations
@@ -45,7 +48,16 @@ from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
@@ -53,6 +65,7 @@ from servicecoach.model.skills import SKILLS
 
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import TeamDecision
+    from servicecoach.analysis.lexicon import Lexicon
 
 __all__ = [
     "BONUS_POINTS",
@@ -62,6 +75,7 @@ __all__ = [
     "BusinessHours",
     "Criterion",
     "Email",
+    "LexiconFile",
     "Phrases",
     "Responsiveness",
     "Rubric",
@@ -290,6 +304,23 @@ class Criterion(_Strict):
         return self
 
 
+class LexiconFile(_Strict):
+    """A team's override of one shipped lexicon, read from a file beside the rubric.
+
+    The rubric names the file (``[lexicons] clarity = "lexicons/clarity.toml"``);
+    :func:`load_rubric` reads it into ``sections``, so the override is part of the
+    rubric's content (and of its version), like the team heads of ``[signals] heads``.
+
+    Attributes:
+        file: the file, as the rubric names it (relative to the rubric).
+        sections: the file's tables: section name to its changes
+            (:mod:`servicecoach.analysis.lexicon_overrides`).
+    """
+
+    file: str
+    sections: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
 class Rubric(_Strict):
     """A team's scoring configuration (all defaults: every skill weighs 1)."""
 
@@ -300,6 +331,39 @@ class Rubric(_Strict):
     signals: Signals = Field(default_factory=Signals)
     criteria: dict[str, Criterion] = Field(default_factory=dict)
     analyzers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    lexicons: dict[str, LexiconFile] = Field(default_factory=dict)
+
+    @field_validator("lexicons")
+    @classmethod
+    def _lexicons_fit(cls, value: dict[str, LexiconFile]) -> dict[str, LexiconFile]:
+        """Each override must fit its shipped lexicon (merged here once, then cached)."""
+        from servicecoach.analysis.lexicon_overrides import team_lexicon
+
+        for name, override in value.items():
+            try:
+                team_lexicon(name, override.sections, override.file)
+            except ConfigError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return value
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave ``lexicons`` out while it is empty, so that rubrics written before it
+        keep their version (``review/rubric_version.py`` hashes this dump)."""
+        data: dict[str, Any] = handler(self)
+        if not self.lexicons:
+            data.pop("lexicons", None)
+        return data
+
+    def team_lexicons(self) -> dict[str, Lexicon]:
+        """The team's merged lexicons by name (only those its ``[lexicons]`` overrides);
+        the analysers read the shipped ones for the rest."""
+        from servicecoach.analysis.lexicon_overrides import team_lexicon
+
+        return {
+            name: team_lexicon(name, override.sections, override.file)
+            for name, override in self.lexicons.items()
+        }
 
     @field_validator("analyzers")
     @classmethod
@@ -429,6 +493,7 @@ def load_rubric(path: Path | None) -> Rubric:
         raise ConfigError(f"rubric {path} is not valid TOML: {exc}") from None
     _read_example_files(data, path)
     _read_heads_file(data, path)
+    _read_lexicon_files(data, path)
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -533,3 +598,37 @@ def _read_heads_file(data: dict[str, Any], path: Path) -> None:
             message = str(first["msg"]).removeprefix("Value error, ")
             raise ConfigError(f"{key}: {file}: heads.{where}: {message}") from None
     signals["team_heads"] = heads
+
+
+def _read_lexicon_files(data: dict[str, Any], path: Path) -> None:
+    """Read each override file ``[lexicons]`` names into a :class:`LexiconFile` table.
+
+    Raises:
+        ConfigError: a value is not a file name, or the file is missing or not TOML; the
+            message names the rubric, the key and the file.
+    """
+    lexicons = data.get("lexicons")
+    if not isinstance(lexicons, dict):
+        return  # the schema reports a wrong type
+    for name, value in lexicons.items():
+        key = f"rubric {path}: lexicons.{name}"
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{key}: name the override file, relative to the rubric "
+                f'(e.g. {name} = "lexicons/{name}.toml")'
+            )
+        file = path.parent / value
+        try:
+            sections = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, IsADirectoryError):
+            raise ConfigError(
+                f"{key}: {file} does not exist (name it relative to the rubric)"
+            ) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        for section, body in sections.items():
+            if not isinstance(body, dict):
+                raise ConfigError(
+                    f"{key}: {file}: {section!r} must be a [section] table of changes"
+                )
+        lexicons[name] = {"file": value, "sections": sections}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 from servicecoach.model.skills import Skill
@@ -47,6 +48,8 @@ class Context:
             them out of the score (see :meth:`scores`).
         settings: ``config`` validated by the analyser's :attr:`Analyzer.Config` (the
             pipeline does it once, not per conversation); ``None`` when it has none.
+        lexicons: the team's merged lexicons (its rubric's ``[lexicons]`` overrides), by
+            name; read them with :meth:`lexicon`, which falls back to the shipped ones.
     """
 
     config: Mapping[str, Any] = field(default_factory=dict)
@@ -54,6 +57,13 @@ class Context:
     learned: LearnedView | None = None
     unscored: frozenset[str] = frozenset()
     settings: BaseModel | None = None
+    lexicons: Mapping[str, Lexicon] = field(default_factory=dict)
+
+    def lexicon(self, name: str) -> Lexicon:
+        """The lexicon ``name`` this analysis reads: the team's merged one where its rubric
+        overrides it, else the shipped one (so two rubrics in one process never mix)."""
+        found = self.lexicons.get(name)
+        return found if found is not None else load_lexicon(name)
 
     def scores(self, signal: str) -> bool:
         """Whether ``signal`` may change the score (experimental ones do not, by default)."""

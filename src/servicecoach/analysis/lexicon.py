@@ -1,11 +1,15 @@
-"""Lexicons: phrase lists shipped as TOML data files in ``analysis/lexicons``.
+"""Lexicons: phrase lists and suggestion texts shipped as TOML data files in ``analysis/lexicons``.
 
-Each file holds sections with a ``phrases`` list (and optionally a ``suggestion`` or a
-``words`` list). Teams extend servicecoach by adding phrases to these files.
+Each file holds sections with a ``phrases`` list (and optionally a ``suggestion``, a
+``words`` list or a ``[suggestions]`` table of texts). The shipped files are read once per
+process; a team changes them without editing the package, with override files named in
+its rubric's ``[lexicons]`` table (:mod:`servicecoach.analysis.lexicon_overrides`), which
+the pipeline hands the analysers through :meth:`~servicecoach.analysis.analyzer.Context.lexicon`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,18 +20,35 @@ from servicecoach.errors import ConfigError
 from servicecoach.nlp.phrasebook import PhraseBook
 from servicecoach.nlp.phrases import PhraseMatcher
 
-__all__ = ["LEXICON_BOOK", "Lexicon", "load_lexicon"]
+__all__ = ["LEXICON_BOOK", "Lexicon", "compile_lexicon", "fill", "load_lexicon", "placeholders"]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 LEXICON_BOOK = PhraseBook()
 """One automaton for every lexicon's phrases (and the analysers' other lasting matchers):
 each message is walked once for all of them, not once per lexicon."""
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    """One lexicon file: its sections, and a matcher over all their phrases.
+def placeholders(template: str) -> frozenset[str]:
+    """The ``{name}`` placeholders of a suggestion template."""
+    return frozenset(_PLACEHOLDER.findall(template))
 
-    The matcher labels each match with its section name.
+
+def fill(template: str, **values: str) -> str:
+    """``template`` with each ``{name}`` of ``values`` replaced, in one pass (like an
+    f-string: a value holding ``{name}`` is not filled again); other braces stay."""
+    if "{" not in template:
+        return template
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """One lexicon: its sections, and a matcher over all their phrases.
+
+    The matcher labels each match with its section name. Lexicons compare and hash by
+    identity: the analysers' rules are cached per lexicon object, so the shipped lexicon's
+    are built once per process and a team's merged lexicon gets its own.
     """
 
     name: str
@@ -63,10 +84,27 @@ class Lexicon:
         value = self.section(section).get("suggestion")
         return str(value) if value is not None else None
 
+    def text(self, section: str, key: str, **values: str) -> str:
+        """The text ``key`` of a section (e.g. ``[suggestions] late``), its ``{name}``
+        placeholders filled from ``values``.
+
+        Raises:
+            ConfigError: the section has no such text (a misspelt key must not read as an
+                empty suggestion).
+        """
+        value = self.section(section).get(key)
+        if not isinstance(value, str):
+            raise ConfigError(f"lexicon {self.name}.toml: [{section}] has no text {key!r}")
+        return fill(value, **values) if values else value
+
 
 @cache
 def load_lexicon(name: str) -> Lexicon:
-    """The lexicon ``analysis/lexicons/NAME.toml``, parsed and compiled once.
+    """The shipped lexicon ``analysis/lexicons/NAME.toml``, parsed and compiled once.
+
+    Analysers read lexicons through their context (:meth:`Context.lexicon
+    <servicecoach.analysis.analyzer.Context.lexicon>`), which gives a team's merged one
+    where its rubric overrides this.
 
     Raises:
         ConfigError: the file is missing or malformed.
@@ -78,6 +116,15 @@ def load_lexicon(name: str) -> Lexicon:
         raise ConfigError(f"no lexicon named {name!r}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"lexicon {name}.toml is not valid TOML: {exc}") from None
+    return compile_lexicon(name, data)
+
+
+def compile_lexicon(name: str, data: dict[str, Any]) -> Lexicon:
+    """A lexicon from its sections (a shipped file's, or a team's merged ones).
+
+    Raises:
+        ConfigError: a section is not a table or its phrases are not strings.
+    """
     sections: dict[str, dict[str, Any]] = {}
     lists: dict[str, list[str]] = {}
     for section, body in data.items():

@@ -22,6 +22,7 @@ from servicecoach.model.conversation import Conversation
 
 if TYPE_CHECKING:  # annotations only
     from servicecoach.analysis.learned import Judge, LearnedView, TeamDecision
+    from servicecoach.analysis.lexicon import Lexicon
     from servicecoach.rubric import Rubric
 
 __all__ = ["BATCH", "Pipeline"]
@@ -60,6 +61,8 @@ class Pipeline:
         criteria: the rubric's criteria, judged after the analysers (docs/criteria.md).
         act_thresholds: the ``acts`` head's labels decided at another threshold than its
             own (the rubric's ``[signals.thresholds]``); none by default.
+        lexicons: the team's merged lexicons by name (the rubric's ``[lexicons]``), which
+            the analysers read instead of the shipped ones; none by default.
 
     Raises:
         ConfigError: the analysers are inconsistent.
@@ -74,8 +77,10 @@ class Pipeline:
         unscored: Collection[str] | None = None,
         criteria: CriteriaChecker | None = None,
         act_thresholds: Mapping[str, float | TeamDecision] | None = None,
+        lexicons: Mapping[str, Lexicon] | None = None,
     ) -> None:
         self.judge = judge
+        self.lexicons: Mapping[str, Lexicon] = dict(lexicons or {})
         self.act_thresholds = dict(act_thresholds or {})
         self.criteria = criteria or CriteriaChecker({})
         self.unscored = frozenset(experimental_signals() if unscored is None else unscored)
@@ -150,6 +155,7 @@ class Pipeline:
             rubric.unscored_signals(),
             criteria,
             rubric.act_thresholds(),
+            rubric.team_lexicons(),
         )
 
     @property
@@ -200,6 +206,7 @@ class Pipeline:
                 learned=learned,
                 unscored=self.unscored,
                 settings=self.settings[analyzer.name],
+                lexicons=self.lexicons,
             )
             if any(_missing(r, conversation, context) for r in analyzer.requires):
                 findings[analyzer.skill] = SkillFinding.not_applicable()

@@ -115,6 +115,7 @@ class DraftChecker:
         self.pipeline = Pipeline(
             live, config, self.rubric.weights, None if fast else judge,
             act_thresholds=self.rubric.act_thresholds(),  # the team's thresholds and heads
+            lexicons=self.rubric.team_lexicons(),  # and its lexicons, as in batch analysis
         )  # fmt: skip
         self.rules: Rules = load_rules()
         self.templates: Templates = load_templates()
@@ -148,7 +149,9 @@ class DraftChecker:
         result = self.pipeline.analyze(extended)
         if result.not_scored is not None:
             return DraftCheck(draft, language=result.language, not_scored=result.not_scored)
-        facts = gather_facts(extended, message.id, result.emotions, self.templates)
+        facts = gather_facts(
+            extended, message.id, result.emotions, self.templates, self.pipeline.lexicons
+        )
         found = self._found(extended, message, result)
         suggestions = self._suggestions(found, text, facts, word_count(text.text))
         criticised = [(f.start, f.end) for f in found if f.rule.where in ("evidence", "sentence")]
@@ -235,7 +238,7 @@ class DraftChecker:
         given = _QUOTED.search(advice)
         grade = _GRADE.search(advice)
         reasons = self.templates.table("reasons")
-        asked = asked_data(text.text[item.start : item.end])
+        asked = asked_data(text.text[item.start : item.end], facts.lexicon("public_to_private"))
         values = {
             "quote": _short(evidence.quote, _MAX_QUOTE),
             "question": _short(evidence.quote, _MAX_QUESTION),

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion
-from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.assist.templates import Templates
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -45,6 +45,8 @@ class Facts:
         thing: a short phrase about their specifics ("your jacket"), or ``None``.
         channel: the conversation's channel.
         public: whether the thread is public.
+        lexicons: the team's merged lexicons (its rubric's ``[lexicons]``), by name; the
+            rewrites read lexicons through :meth:`lexicon`, as the analysers do.
     """
 
     emotion: str | None = None
@@ -53,6 +55,12 @@ class Facts:
     thing: str | None = None
     channel: Channel = Channel.OTHER
     public: bool = False
+    lexicons: Mapping[str, Lexicon] = field(default_factory=dict, compare=False, repr=False)
+
+    def lexicon(self, name: str) -> Lexicon:
+        """The team's merged lexicon ``name`` where its rubric overrides it, else the shipped one."""
+        found = self.lexicons.get(name)
+        return found if found is not None else load_lexicon(name)
 
 
 def gather_facts(
@@ -60,8 +68,11 @@ def gather_facts(
     draft_id: str,
     emotions: Mapping[str, Emotion],
     templates: Templates,
+    lexicons: Mapping[str, Lexicon] | None = None,
 ) -> Facts:
-    """The facts about the customer that the draft (message ``draft_id``) answers."""
+    """The facts about the customer that the draft (message ``draft_id``) answers
+    (``lexicons``: the team's merged ones, :attr:`Facts.lexicons`)."""
+    facts = Facts(lexicons=lexicons or {})
     before = [m for m in conversation.messages if m.id != draft_id]
     said = [m for m in before if m.role is Role.CUSTOMER]
     turn: list[Message] = []
@@ -73,11 +84,12 @@ def gather_facts(
     turn = turn or said[-1:]
     return Facts(
         emotion=_emotion(turn, said, emotions),
-        report=_report(turn + said[::-1], templates),
+        report=_report(turn + said[::-1], templates, facts.lexicon("apology")),
         especially=_especially(said[::-1], templates),
-        thing=_thing(turn + said[::-1]),
+        thing=_thing(turn + said[::-1], facts.lexicon("empathy")),
         channel=conversation.channel,
         public=conversation.public,
+        lexicons=facts.lexicons,
     )
 
 
@@ -115,13 +127,13 @@ def _emotion(
     return None
 
 
-@cache
-def _problem_matcher() -> PhraseMatcher:
-    lexicon = load_lexicon("apology")
+@lru_cache(maxsize=8)
+def _problem_matcher(lexicon: Lexicon) -> PhraseMatcher:
+    """The apology lexicon's problem phrases (once per lexicon object)."""
     return PhraseMatcher.from_lists({"problem": lexicon.section("problem")["phrases"]})
 
 
-def _report(messages: Sequence[Message], templates: Templates) -> str | None:
+def _report(messages: Sequence[Message], templates: Templates, apology: Lexicon) -> str | None:
     """The first clause of ``messages`` that says what went wrong, in the second person."""
     skip = templates.words("report", "skip")
     breaks = templates.words("report", "breaks")
@@ -138,7 +150,7 @@ def _report(messages: Sequence[Message], templates: Templates) -> str | None:
             plain = _HANDLE.sub("", _ASIDE.sub("", sentence.text))  # "(order #5521)", "@brand"
             clauses = _Clauses(plain, breaks)
             tried: set[tuple[int, int]] = set()
-            for cue in _problem_matcher().find(plain):
+            for cue in _problem_matcher(apology).find(plain):
                 if fold(cue.phrase) in skip:
                     continue
                 span = clauses.around(cue.start)
@@ -205,17 +217,17 @@ def _especially(said: Sequence[Message], templates: Templates) -> str | None:
     return None
 
 
-@cache
-def _breaks() -> tuple[frozenset[str], frozenset[str]]:
-    section = load_lexicon("empathy").section("openers")
+@lru_cache(maxsize=8)
+def _breaks(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    section = lexicon.section("openers")
     breaks = frozenset(fold(w) for w in section.get("breaks", []))
     not_about = frozenset(fold(w) for w in section.get("not_about", []))
     return breaks, not_about
 
 
-def _thing(messages: Sequence[Message]) -> str | None:
+def _thing(messages: Sequence[Message], empathy: Lexicon) -> str | None:
     """ "my Ridgeline jacket" -> "your Ridgeline jacket": the first such phrase in their words."""
-    breaks, not_about = _breaks()
+    breaks, not_about = _breaks(empathy)
     for message in messages:
         text = message.text
         words = list(WORD.finditer(text))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
-from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.assist.facts import Facts
 from servicecoach.assist.templates import Templates
 from servicecoach.model.conversation import Channel
@@ -177,9 +177,8 @@ def _canned(target: Target, facts: Facts, templates: Templates) -> str:
     return _opener(facts, templates, apology=False)
 
 
-@cache
-def _generic_negative() -> str:
-    return load_lexicon("clarity").suggestion("negative") or ""
+def _generic_negative(facts: Facts) -> str:
+    return facts.lexicon("clarity").suggestion("negative") or ""
 
 
 def _when(when: str, templates: Templates) -> tuple[str, bool]:
@@ -200,7 +199,7 @@ def _when(when: str, templates: Templates) -> tuple[str, bool]:
 
 
 def _negative(target: Target, facts: Facts, templates: Templates) -> str | None:
-    if target.advice and target.advice != _generic_negative():
+    if target.advice and target.advice != _generic_negative(facts):
         return target.advice  # the analyser rewrote a shape it knows
     sentence = target.text.strip()
     if len(sentence) > _MAX_REWRITTEN:
@@ -236,17 +235,18 @@ def _invite(target: Target, facts: Facts, templates: Templates) -> str:
     return f"{target.text} {invite}".strip()
 
 
-@cache
-def _data_matcher() -> PhraseMatcher:
-    lexicon = load_lexicon("public_to_private")
+@lru_cache(maxsize=8)
+def _data_matcher(lexicon: Lexicon) -> PhraseMatcher:
+    """The public_to_private lexicon's data and ask phrases (once per lexicon object)."""
     return PhraseMatcher.from_lists(
         {"data": lexicon.section("data")["phrases"], "ask": lexicon.section("ask")["phrases"]}
     )
 
 
-def asked_data(sentence: str) -> str | None:
-    """The personal data a sentence asks for ("order number"), or ``None`` when it asks none."""
-    found = _data_matcher().find(sentence)
+def asked_data(sentence: str, lexicon: Lexicon | None = None) -> str | None:
+    """The personal data a sentence asks for ("order number"), or ``None`` when it asks none
+    (``lexicon``: the team's public_to_private lexicon; default the shipped one)."""
+    found = _data_matcher(lexicon or load_lexicon("public_to_private")).find(sentence)
     data = [re.sub(r"^(?:your|the)\s+", "", fold(m.phrase)) for m in found if m.label == "data"]
     asks = sentence.rstrip().endswith("?") or any(m.label == "ask" for m in found)
     if not data or not asks:
@@ -257,7 +257,7 @@ def asked_data(sentence: str) -> str | None:
 
 def _data(target: Target, facts: Facts, templates: Templates) -> str:
     values = _values(facts, templates)
-    data = asked_data(target.text)
+    data = asked_data(target.text, facts.lexicon("public_to_private"))
     if data is not None:
         values["data"] = data
         return fill(templates.text("private", "ask"), values)
@@ -303,9 +303,8 @@ def _unanswered(target: Target, facts: Facts, templates: Templates) -> str:
     return fill(templates.text("listening", "unanswered"), {"asked": asked})
 
 
-@cache
-def _reask_step_prefix() -> str:
-    template = str(load_lexicon("listening").section("suggestions").get("reask_step", ""))
+def _reask_step_prefix(facts: Facts) -> str:
+    template = str(facts.lexicon("listening").section("suggestions").get("reask_step", ""))
     return template.split("{", 1)[0]
 
 
@@ -313,7 +312,7 @@ def _reask(target: Target, facts: Facts, templates: Templates) -> str | None:
     given = _QUOTED.search(target.advice or "")
     if given is None:
         return None
-    prefix = _reask_step_prefix()
+    prefix = _reask_step_prefix(facts)
     if prefix and (target.advice or "").startswith(prefix):
         return fill(templates.text("listening", "reask_step"), {"given": given.group(1)})
     what_table = templates.table("listening").get("what", {})
@@ -329,16 +328,13 @@ def _calm(target: Target, facts: Facts, templates: Templates) -> str | None:
     return _capital(str(calm)) if target.text[:1].isupper() else str(calm)
 
 
-@cache
-def _acronyms() -> frozenset[str]:
-    return load_lexicon("patience").words("shouting")
-
-
 def _shouting(target: Target, facts: Facts, templates: Templates) -> str:
+    acronyms = facts.lexicon("patience").words("shouting")
+
     def calm(match: re.Match[str]) -> str:
         word = match.group()
         letters = "".join(c for c in word if c.isalpha())
-        if len(letters) < 2 or not letters.isupper() or fold(letters) in _acronyms():
+        if len(letters) < 2 or not letters.isupper() or fold(letters) in acronyms:
             return word
         return word if fold(word) in ("i", "i'm", "i'll", "i've", "i'd") else word.lower()
 

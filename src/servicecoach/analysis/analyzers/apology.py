@@ -3,24 +3,24 @@
 Scoring (only when the customer reported a problem, or liability wording appears):
 the first reply after the problem apologises: 100; a later reply does: 70; no apology:
 20, with ``apology.missing`` on the first reply's opening sentence and a suggestion. Each phrase admitting legal fault
-(``apology.liability``) costs 30 and carries a liability-safe alternative.
+(``apology.liability``) costs 30 and carries a liability-safe alternative. A rubric's
+``[analyzers.apology]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.apology_settings.ApologySettings`).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.apology_settings import ApologySettings
 from servicecoach.analysis.analyzers.common import evidence, is_negated, matches
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.sentences import sentences
 
 __all__ = ["ApologyAnalyzer"]
-
-_SUGGESTION = 'Open with an apology for their experience, e.g. "I\'m so sorry about this."'
 
 
 class ApologyAnalyzer(Analyzer):
@@ -29,9 +29,11 @@ class ApologyAnalyzer(Analyzer):
     name: ClassVar[str] = "apology"
     version: ClassVar[int] = 1
     skill: ClassVar[str] = "apology"
+    Config: ClassVar[type[ApologySettings]] = ApologySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("apology")
+        settings = cast(ApologySettings, self.settings(context))
+        lexicon = context.lexicon("apology")
         negators = lexicon.words("negation")
         problem_at: int | None = None
         found: list[Evidence] = []
@@ -66,17 +68,25 @@ class ApologyAnalyzer(Analyzer):
             return SkillFinding.not_applicable(tuple(found))
         after = [i for i in apology_replies if problem_at is None or i > problem_at]
         if first_reply_after is not None and after and after[0] == first_reply_after:
-            score = 100
+            score = settings.tiers["first_reply"]
         elif after:
-            score = 70
+            score = settings.tiers["later_reply"]
         else:
-            score = 20
+            score = settings.tiers["missing"]
             if first_reply_after is not None:
                 reply = conversation.messages[first_reply_after]
                 opening = sentences(reply.text)[:1]
                 start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
                 quote = reply.text[start:end]
                 found.append(
-                    Evidence(reply.id, start, end, "apology.missing", -1, quote, _SUGGESTION)
+                    Evidence(
+                        reply.id,
+                        start,
+                        end,
+                        "apology.missing",
+                        -1,
+                        quote,
+                        lexicon.text("suggestions", "missing"),
+                    )
                 )
-        return SkillFinding(max(0, score - 30 * liability), tuple(found))
+        return SkillFinding(max(0, score + settings.points["liability"] * liability), tuple(found))

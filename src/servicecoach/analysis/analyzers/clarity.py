@@ -48,7 +48,7 @@ from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words, quotations
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -111,8 +111,7 @@ class _Rules:
     plain: dict[str, str]
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("clarity")
+    def load(cls, lexicon: Lexicon) -> _Rules:
         jargon = lexicon.section("jargon")
         return cls(
             lexicon=lexicon,
@@ -163,7 +162,7 @@ class ClarityAnalyzer(Analyzer):
     Config: ClassVar[type[ClaritySettings]] = ClaritySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _rules()
+        rules = _rules(context.lexicon("clarity"))
         settings = cast(ClaritySettings, self.settings(context))
         team = _team_phrases(settings.forbid, settings.encourage)
         found: list[Evidence] = []
@@ -219,7 +218,7 @@ def _reply_signals(
     found: list[Evidence] = []
     found.extend(_negative_language(message, own, parts, matches, rules))
     found.extend(_jargon(message, own, matches, quoted, rules))
-    found.extend(_length_and_grade(message, own, parts, answers, limit))
+    found.extend(_length_and_grade(message, own, parts, answers, limit, rules.lexicon))
     found.extend(_recap_and_steps(message, own, parts, matches))
     found.sort(key=lambda e: (e.start, e.end, e.signal))
     return found
@@ -253,7 +252,7 @@ def _negative_language(
             continue
         flagged.add(index)
         quote = message.text[sentence.start : sentence.end]
-        suggestion = _rewrite(quote) or rules.lexicon.suggestion("negative")
+        suggestion = _rewrite(quote, rules.lexicon) or rules.lexicon.suggestion("negative")
         found.append(
             Evidence(
                 message.id,
@@ -298,8 +297,9 @@ class _Conditions:
         return last >= 0 and self._starts[last] >= clause
 
 
-def _rewrite(sentence: str) -> str | None:
-    """A rewrite of ``sentence`` that leads with the option, when its shape is known."""
+def _rewrite(sentence: str, lexicon: Lexicon) -> str | None:
+    """A rewrite of ``sentence`` that leads with the option, when its shape is known (the
+    lexicon's ``[suggestions]`` texts, filled with the sentence's words)."""
     if stock := _STOCK.search(sentence):
         subject = stock.group("subject").strip()
         plural = fold(stock.group("verb")) == "are"
@@ -307,29 +307,24 @@ def _rewrite(sentence: str) -> str | None:
         ships, arrives = ("they ship", "they arrive") if plural else ("it ships", "it arrives")
         when = stock.group("when")
         if when:
-            return (
-                f"{_capital(subject)} {be} due back {_due(when.strip())} - "
-                f"I can order {it} now so {ships} the day {arrives}."
+            return lexicon.text(
+                "suggestions",
+                "stock_due",
+                Subject=_capital(subject),
+                be=be,
+                due=_due(when.strip()),
+                it=it,
+                ships=ships,
+                arrives=arrives,
             )
-        return (
-            f"I can let you know the moment {_lower(subject)} {be} back in stock, "
-            "or suggest a similar item that ships today."
-        )
+        return lexicon.text("suggestions", "stock_notify", subject=_lower(subject), be=be)
     if gone := _GONE.search(sentence):
-        return (
-            f"I can suggest a close match to {_lower(gone.group('subject').strip())} "
-            "that's available now - shall I send you a couple of options?"
-        )
+        subject = _lower(gone.group("subject").strip())
+        return lexicon.text("suggestions", "gone", subject=subject)
     if offered := _NOT_OFFERED.search(sentence):
-        return (
-            f"Here's what I can offer instead of {offered.group('what').strip()}: "
-            "[the nearest option] - would that work for you?"
-        )
+        return lexicon.text("suggestions", "not_offered", what=offered.group("what").strip())
     if policy := _POLICY.search(sentence):
-        return (
-            f"What our policy does allow instead of {policy.group('what').strip()} is "
-            "[the nearest option] - I can set that up for you now."
-        )
+        return lexicon.text("suggestions", "policy", what=policy.group("what").strip())
     return None
 
 
@@ -367,7 +362,11 @@ def _jargon(
         if match.label != "jargon":
             continue
         plain = rules.plain.get(fold(match.phrase))
-        suggestion = f'Say "{plain}" instead of "{match.phrase}".' if plain else generic
+        suggestion = (
+            rules.lexicon.text("suggestions", "jargon_swap", plain=plain, phrase=match.phrase)
+            if plain
+            else generic
+        )
         found.append(
             Evidence(
                 message.id,
@@ -410,7 +409,12 @@ def _without_links(text: str) -> str:
 
 
 def _length_and_grade(
-    message: Message, own: str, parts: list[Sentence], answers: Message | None, limit: int
+    message: Message,
+    own: str,
+    parts: list[Sentence],
+    answers: Message | None,
+    limit: int,
+    lexicon: Lexicon,
 ) -> list[Evidence]:
     text = message.text
     found: list[Evidence] = []
@@ -427,8 +431,12 @@ def _length_and_grade(
                 "clarity.too_long",
                 -1,
                 text[start:end],
-                f"About {words} words: keep the answer and the next step, cut the rest "
-                f"(aim for under {min(limit, _RELATIVE_WORDS)} words, or a short list).",
+                lexicon.text(
+                    "suggestions",
+                    "too_long",
+                    words=str(words),
+                    aim=str(min(limit, _RELATIVE_WORDS)),
+                ),
             )
         )
     graded = [(s, _LETTER_WORD.findall(_without_links(s.text))) for s in parts]
@@ -445,8 +453,7 @@ def _length_and_grade(
                     "clarity.hard_to_read",
                     -1,
                     text[hardest.start : hardest.end],
-                    f"Reads at about grade {grade:.0f} (aim for 8 or lower): split long "
-                    "sentences and use everyday words.",
+                    lexicon.text("suggestions", "hard_to_read", grade=f"{grade:.0f}"),
                 )
             )
     return found
@@ -499,10 +506,11 @@ def _done_and_next(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)
 
 
 @lru_cache(maxsize=16)

@@ -34,7 +34,9 @@ or double quotes, is skipped):
 
 Scoring: start at 60; +20 when there is a check that is not premature, +15 for a warm
 close, +10 for a recap (each counted once); -35 per premature check or close (at most one
-per reply) and -20 per reply that drags; clamped to 0-100.
+per reply) and -20 per reply that drags; clamped to 0-100. A rubric's
+``[analyzers.closing]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.closing_settings.ClosingSettings`).
 """
 
 from __future__ import annotations
@@ -42,14 +44,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.closing_settings import ClosingSettings
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
@@ -60,15 +63,6 @@ from servicecoach.nlp.spans import SpanIndex, starting_in
 from servicecoach.nlp.words import WORD
 
 __all__ = ["ClosingAnalyzer"]
-
-_PREMATURE_SUGGESTION = (
-    'Solve the problem (or say what happens next) first, then check: "Does that fix it? '
-    'Is there anything else I can help with?"'
-)
-_DRAG_SUGGESTION = (
-    "They've said they're done: thank them and close warmly, e.g. \"Glad I could help - "
-    'have a great day!"'
-)
 
 _OPEN, _DONE, _RESOLVED, _THANKS, _NEUTRAL = "open", "done", "resolved", "thanks", "neutral"
 _FINISHED = frozenset({_DONE, _RESOLVED, _THANKS})
@@ -93,9 +87,11 @@ class ClosingAnalyzer(Analyzer):
     name: ClassVar[str] = "closing"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "closing"
+    Config: ClassVar[type[ClosingSettings]] = ClosingSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("closing")
+        settings = cast(ClosingSettings, self.settings(context))
+        lexicon = context.lexicon("closing")
         negators = lexicon.words("negation")
         found: list[Evidence] = []
         is_open = False  # a customer problem or question no reply has addressed yet
@@ -125,7 +121,15 @@ class ClosingAnalyzer(Analyzer):
             early = is_open and not reply.substantive
             drags_on = reply.drag is not None and (declined or not reply.drag_is_check)
             if drag_eligible and drags_on and reply.drag is not None:
-                found.append(_evidence(message, *reply.drag, "closing.drag", -1, _DRAG_SUGGESTION))
+                found.append(
+                    _evidence(
+                        message,
+                        *reply.drag,
+                        "closing.drag",
+                        -1,
+                        lexicon.text("suggestions", "drag"),
+                    )
+                )
                 drags += 1
             elif reply.pushes and early:
                 push = reply.pushes[0]
@@ -136,7 +140,7 @@ class ClosingAnalyzer(Analyzer):
                         push.end,
                         "closing.premature",
                         -1,
-                        _PREMATURE_SUGGESTION,
+                        lexicon.text("suggestions", "premature"),
                     )
                 )
                 premature += 1
@@ -172,7 +176,15 @@ class ClosingAnalyzer(Analyzer):
         recap = recap and scores("closing.recap")
         premature *= scores("closing.premature")
         drags *= scores("closing.drag")
-        score = 60 + 20 * bool(checks) + 15 * warm + 10 * recap - 35 * premature - 20 * drags
+        points = settings.points
+        score = (
+            settings.start
+            + points["check"] * bool(checks)
+            + points["warm"] * warm
+            + points["recap"] * recap
+            + points["premature"] * premature
+            + points["drag"] * drags
+        )
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

@@ -17,7 +17,8 @@ Signals:
   inside one conversation ("as I said") is active listening's ``listening`` signals.
 
 Scoring: 60; +30 when the agent refers to the history; -30 per customer message that
-retells; clamped to 0-100.
+retells; clamped to 0-100. A rubric's ``[analyzers.continuity]`` table may change these
+numbers (:class:`~servicecoach.analysis.analyzers.continuity_settings.ContinuitySettings`).
 
 The organisation-level repeat-story rate (how often customers must retell their story
 after switching channel or calling back, per team and period) is an aggregate over many
@@ -27,26 +28,21 @@ count the ``continuity.retell`` evidence this analyser records.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated, span_evidence
+from servicecoach.analysis.analyzers.continuity_settings import ContinuitySettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import load_lexicon
 from servicecoach.analysis.signals import RETELL
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.phrases import PhraseMatch, fold
 
 __all__ = ["ContinuityAnalyzer"]
-
-_RETELL = (
-    "Read the customer's earlier contacts before replying and say so, e.g. \"I can see you "
-    "called us yesterday about the missing parcel - you won't need to explain it again.\""
-)
 
 
 class ContinuityAnalyzer(Analyzer):
@@ -55,9 +51,11 @@ class ContinuityAnalyzer(Analyzer):
     name: ClassVar[str] = "continuity"
     version: ClassVar[int] = 1
     skill: ClassVar[str] = "continuity"
+    Config: ClassVar[type[ContinuitySettings]] = ContinuitySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("continuity")
+        settings = cast(ContinuitySettings, self.settings(context))
+        lexicon = context.lexicon("continuity")
         negators = lexicon.words("negation")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
@@ -83,14 +81,19 @@ class ContinuityAnalyzer(Analyzer):
             if not matches:
                 continue
             if label == "retell":
-                found.append(_evidence(message, matches[0], RETELL, -1, _RETELL))
+                found.append(
+                    _evidence(
+                        message, matches[0], RETELL, -1, lexicon.text("suggestions", "retell")
+                    )
+                )
                 retells += 1
             else:
                 found.extend(_evidence(message, m, "continuity.reference", 1) for m in matches)
                 reference = True
         if not (context.history or found):
             return SkillFinding.not_applicable()
-        score = 60 + 30 * reference - 30 * retells
+        points = settings.points
+        score = settings.start + points["reference"] * reference + points["retell"] * retells
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

@@ -41,7 +41,10 @@ message's first reply) scores 90 when the first reply validates before any solut
 sentence, 100 when a reply of the episode is also personal; 65 when the validation comes
 late; 50 when the first reply only apologises or sympathises (or uses a stock line); 25
 with no validation or apology. The conversation's score is the mean over its episodes,
-minus 15 per canned line and 20 per mismatched phrase, clamped to 0-100.
+minus 15 per canned line and 20 per mismatched phrase, clamped to 0-100. A rubric's
+``[analyzers.empathy]`` table may change these numbers, and let a validation in the
+first few replies count as timely
+(:class:`~servicecoach.analysis.analyzers.empathy_settings.EmpathySettings`).
 """
 
 from __future__ import annotations
@@ -53,16 +56,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from statistics import mean
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.empathy_settings import EmpathySettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import NEGATIVE, Emotion, classify_emotion, customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -75,9 +79,6 @@ __all__ = ["EmpathyAnalyzer"]
 
 _POSITIVE = frozenset({"satisfaction", "gratitude", "relief"})
 """Customer emotions to which sympathy does not fit."""
-
-_TIMELY, _PERSONAL_BONUS, _LATE, _ACKNOWLEDGED, _NONE = 90, 10, 65, 50, 25
-_CANNED_COST, _MISMATCH_COST = 15, 20
 
 _CLAUSE_STOP = re.compile(r"[.!?;:\n–—]|\s-\s")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*$")
@@ -112,8 +113,7 @@ class _Rules:
     not_names: frozenset[str]
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("empathy")
+    def load(cls, lexicon: Lexicon) -> _Rules:
 
         def words(section: str, key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in lexicon.section(section).get(key, []))
@@ -172,9 +172,11 @@ class EmpathyAnalyzer(Analyzer):
     name: ClassVar[str] = "empathy"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "empathy"
+    Config: ClassVar[type[EmpathySettings]] = EmpathySettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _rules()
+        settings = cast(EmpathySettings, self.settings(context))
+        rules = _rules(context.lexicon("empathy"))
         emotions = customer_emotions(conversation, context.learned)  # the emotions leads see
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
@@ -224,12 +226,13 @@ class EmpathyAnalyzer(Analyzer):
         bounds = [episode.first for episode in episodes[1:]] + [len(replies)]
         validating = context.scores("empathy.validation")
         for episode, end in zip(episodes, bounds, strict=True):
-            score, evidence = _episode(episode, replies[episode.first : end], rules)
+            score, evidence = _episode(episode, replies[episode.first : end], rules, settings)
             if not validating:  # experimental: the validation is shown, not scored
-                score = min(score, _ACKNOWLEDGED)
+                score = min(score, settings.tiers["acknowledged"])
             scores.append(score)
             found.extend(evidence)
-        score = round(mean(scores)) - _CANNED_COST * canned - _MISMATCH_COST * mismatched
+        points = settings.points
+        score = round(mean(scores)) + points["canned"] * canned + points["mismatched"] * mismatched
         return SkillFinding(max(0, min(100, score)), _ordered(found, conversation))
 
 
@@ -267,16 +270,23 @@ def _upset(emotion: Emotion, message: Message, rules: _Rules) -> bool:
 
 
 def _episode(
-    episode: _Episode, window: Sequence[_Reply], rules: _Rules
+    episode: _Episode, window: Sequence[_Reply], rules: _Rules, settings: EmpathySettings
 ) -> tuple[int, list[Evidence]]:
-    """The score of one upset episode and its missing/late evidence."""
+    """The score of one upset episode and its missing/late evidence.
+
+    Timely: a validation in one of the first ``settings.early_replies`` replies (the first
+    one by default), before any fix of the episode.
+    """
     first = window[0]
     found: list[Evidence] = []
     personal = any(reply.personal for reply in window)
-    if first.validations:
-        start, end = first.validations[0]
-        if first.solution_at is None or start < first.solution_at:
-            return _TIMELY + _PERSONAL_BONUS * personal, found
+    for early in window[: settings.early_replies]:
+        if early.validations:
+            start, end = early.validations[0]
+            if early.solution_at is None or start < early.solution_at:
+                return settings.tiers["timely"] + settings.points["personal"] * personal, found
+        if early.solution_at is not None:
+            break  # the fix came first: a validation from here on is late
     if not (first.validations or first.acknowledged):
         found.append(_missing(first, episode, rules))
     late = next(((r.message, r.validations[0]) for r in window if r.validations), None)
@@ -293,8 +303,8 @@ def _episode(
                 rules.text("suggestions", "late"),
             )
         )
-        return _LATE, found
-    return (_ACKNOWLEDGED if first.acknowledged else _NONE), found
+        return settings.tiers["late"], found
+    return settings.tiers["acknowledged" if first.acknowledged else "missing"], found
 
 
 def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
@@ -306,7 +316,7 @@ def _missing(reply: _Reply, episode: _Episode, rules: _Rules) -> Evidence:
     else:
         close = "is close" if _soon(phrase, rules) else "matters to you"
         opener = _fill(rules.text("openers", label), phrase=phrase, close=close)
-    suggestion = f'Open by acknowledging how they feel, e.g. "{opener}"'
+    suggestion = rules.lexicon.text("suggestions", "missing", opener=opener)
     opening = sentences(reply.own)[:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     text = reply.message.text
@@ -659,7 +669,8 @@ def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evi
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)

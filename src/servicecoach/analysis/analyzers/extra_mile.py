@@ -24,22 +24,25 @@ Scoring: 80 with one proactive sentence, 95 with two or more; when the customer 
 long-standing (``Context.history`` holds 3 or more earlier conversations), +5 (at most
 100). Without proactive help the skill is not applicable: most requests need no extra
 mile, and the text cannot tell a missed chance from none, so a constant score would
-tell a lead nothing. Leads read the share of conversations with extra help instead.
+tell a lead nothing. Leads read the share of conversations with extra help instead. A
+rubric's ``[analyzers.extra_mile]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.extra_mile_settings.ExtraMileSettings`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.extra_mile_settings import ExtraMileSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import mask
@@ -48,9 +51,6 @@ from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.words import word_count
 
 __all__ = ["ExtraMileAnalyzer"]
-
-_LONG_STANDING = 3
-"""Earlier conversations that make a customer long-standing."""
 
 _NEGATION_WINDOW = 4
 """Words before a proactive phrase read for a negation ("unable to offer a complimentary")."""
@@ -66,9 +66,11 @@ class ExtraMileAnalyzer(Analyzer):
     name: ClassVar[str] = "extra_mile"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "extra_mile"
+    Config: ClassVar[type[ExtraMileSettings]] = ExtraMileSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("extra_mile")
+        settings = cast(ExtraMileSettings, self.settings(context))
+        lexicon = context.lexicon("extra_mile")
         negators = lexicon.words("negation")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
@@ -106,9 +108,9 @@ class ExtraMileAnalyzer(Analyzer):
             return SkillFinding.not_applicable(tuple(found))
         if not acts:
             return SkillFinding.not_applicable(tuple(found))
-        score = 80 if len(acts) == 1 else 95
-        if len(context.history or ()) >= _LONG_STANDING:
-            score = min(100, score + 5)
+        score = settings.tiers["one" if len(acts) == 1 else "several"]
+        if len(context.history or ()) >= settings.long_standing:
+            score = min(100, score + settings.long_standing_bonus)
         return SkillFinding(score, tuple(found))
 
 

@@ -91,7 +91,7 @@ from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.analysis.thresholds import load_thresholds
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
@@ -197,8 +197,7 @@ class _Rules:
     signoffs: frozenset[str]
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("listening")
+    def load(cls, lexicon: Lexicon) -> _Rules:
         give = lexicon.section("give_name")
         return cls(
             lexicon=lexicon,
@@ -335,7 +334,7 @@ class ListeningAnalyzer(Analyzer):
     Config: ClassVar[type[ListeningSettings]] = ListeningSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _rules()
+        rules = _rules(context.lexicon("listening"))
         settings = cast(ListeningSettings, self.settings(context))
         min_gap = settings.min_gap_s
         names = _customer_names(conversation)
@@ -632,23 +631,22 @@ class _Values:
         return given.key in self._words
 
 
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-
-
-def _which(number: int) -> str:
+def _which(number: int, rules: _Rules) -> str:
     """Customer message ``number`` (0 first) as a lead reads it: "their second message".
 
     Not its id: an imported ticket's message ids mean nothing to a reader.
     """
-    if number < len(_ORDINALS):
-        return f"their {_ORDINALS[number]} message"
-    return f"their message number {number + 1}"
+    texts = rules.lexicon.section("suggestions")
+    ordinals = texts["ordinals"]
+    if number < len(ordinals):
+        return rules.lexicon.text("suggestions", "nth_message", ordinal=str(ordinals[number]))
+    return rules.lexicon.text("suggestions", "numbered_message", number=str(number + 1))
 
 
 def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Iterable[_Given]:
     """The information a customer message (their ``number``-th, 0 first) gives: numbers,
     addresses, name, steps tried."""
-    which = _which(number)
+    which = _which(number, rules)
     taken: list[tuple[int, int]] = []
     numbered = has_digit(text)  # an order code and a phone number need one, an address an @
     for match in _ORDER.finditer(text) if numbered else ():
@@ -893,7 +891,8 @@ def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evi
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)

@@ -36,7 +36,9 @@ when the customer is angry or frustrated (their message shows anger as above, or
 emotion - the trained model's where loaded - is anger or frustration) or the agent's tone
 slipped (any signal above): then an agent who stays clean scores 100 however angry the
 customer is. A calm conversation with a calm agent says nothing about patience, so the
-skill is not applicable there rather than a constant 100.
+skill is not applicable there rather than a constant 100. A rubric's
+``[analyzers.patience]`` table may change the start and the costs
+(:class:`~servicecoach.analysis.analyzers.patience_settings.PatienceSettings`).
 """
 
 from __future__ import annotations
@@ -44,15 +46,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
+from servicecoach.analysis.analyzers.patience_settings import PatienceSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import LEXICON_BOOK, Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import LEXICON_BOOK, Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatch, PhraseMatcher, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
@@ -60,17 +63,6 @@ from servicecoach.nlp.spans import SpanIndex
 from servicecoach.nlp.words import WORD, last_words
 
 __all__ = ["PatienceAnalyzer"]
-
-_PENALTY: dict[str, int] = {
-    "patience.impolite": 30,
-    "patience.blame": 30,
-    "patience.dismissive": 30,
-    "patience.defensive": 30,
-    "patience.shouting": 25,
-    "patience.sarcasm": 20,
-    "patience.degrading": 20,
-}
-"""What each signal costs."""
 
 _CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _CAPITAL = re.compile(r"[A-Z]")
@@ -94,8 +86,7 @@ class _Rules:
     bang_cues: PhraseMatcher
 
     @classmethod
-    def load(cls) -> _Rules:
-        lexicon = load_lexicon("patience")
+    def load(cls, lexicon: Lexicon) -> _Rules:
         section = lexicon.section("obviously")
         return cls(
             lexicon=lexicon,
@@ -157,9 +148,11 @@ class PatienceAnalyzer(Analyzer):
     name: ClassVar[str] = "patience"
     version: ClassVar[int] = 3
     skill: ClassVar[str] = "patience"
+    Config: ClassVar[type[PatienceSettings]] = PatienceSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        rules = _rules()
+        settings = cast(PatienceSettings, self.settings(context))
+        rules = _rules(context.lexicon("patience"))
         found: list[Evidence] = []
         customer_texts: list[str] = []
         replied = False
@@ -180,7 +173,7 @@ class PatienceAnalyzer(Analyzer):
             if not signals:
                 clean_seen = True
             elif anger_after_clean:
-                cost = sum(_PENALTY[e.signal] for e in signals)
+                cost = sum(settings.cost(e.signal) for e in signals)
                 if worst is None or cost > worst[0]:
                     worst = (cost, message)
         if not replied:
@@ -189,7 +182,7 @@ class PatienceAnalyzer(Analyzer):
             return SkillFinding.not_applicable()
         if worst is not None:
             found.append(_whole(worst[1], rules))
-        score = 100 - sum(_PENALTY[e.signal] for e in found)
+        score = settings.start - sum(settings.cost(e.signal) for e in found)
         return SkillFinding(max(0, score), tuple(found))
 
 
@@ -372,7 +365,8 @@ def _calm_about_things(own: str, evidence: Evidence, rules: _Rules) -> bool:
     return bool(before) and before[-1] in rules.calm_subjects
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """The rules built from the lexicon, once per process (the lexicon does not change)."""
-    return _Rules.load()
+@lru_cache(maxsize=8)
+def _rules(lexicon: Lexicon) -> _Rules:
+    """The rules built from ``lexicon``, once per lexicon object: the shipped one's once per
+    process, a team's merged one's once per rubric (``Context.lexicon``)."""
+    return _Rules.load(lexicon)

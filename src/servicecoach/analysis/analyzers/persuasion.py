@@ -24,21 +24,23 @@ or in quotation marks copied from a customer message, is not the agent's and is 
   frustrated" or "all you have to do is", and not when negated.
 
 Scoring: 60; +25 when a steering reply gives a reason; -30 per pressure phrase; clamped to
-0-100.
+0-100. A rubric's ``[analyzers.persuasion]`` table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.persuasion_settings.PersuasionSettings`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts, span_evidence
+from servicecoach.analysis.analyzers.persuasion_settings import PersuasionSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -47,11 +49,6 @@ from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
 
 __all__ = ["PersuasionAnalyzer"]
-
-_PRESSURE = (
-    "Persuade with what they gain, not pressure: e.g. \"I'd recommend the annual plan because "
-    "it saves you two months' fees - the choice is yours.\""
-)
 
 _ASKS_OR_LINKS = re.compile(r"\?|https?://|www\.", re.IGNORECASE)
 """A question or a link is no reason given, whatever the acts head reads in it."""
@@ -71,9 +68,11 @@ class PersuasionAnalyzer(Analyzer):
     name: ClassVar[str] = "persuasion"
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "persuasion"
+    Config: ClassVar[type[PersuasionSettings]] = PersuasionSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("persuasion")
+        settings = cast(PersuasionSettings, self.settings(context))
+        lexicon = context.lexicon("persuasion")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
@@ -114,13 +113,22 @@ class PersuasionAnalyzer(Analyzer):
                     found.append(_evidence(message, match, "persuasion.reason", 1))
                     reasons = True
                 elif match.label == "pressure" or (match.label == "insistence" and steers):
-                    found.append(_evidence(message, match, "persuasion.pressure", -1, _PRESSURE))
+                    found.append(
+                        _evidence(
+                            message,
+                            match,
+                            "persuasion.pressure",
+                            -1,
+                            lexicon.text("suggestions", "pressure"),
+                        )
+                    )
                     pressure += 1
         if not steered:
             return SkillFinding.not_applicable(tuple(found))
         reasons = reasons and context.scores("persuasion.reason")
         pressure *= context.scores("persuasion.pressure")
-        score = 60 + 25 * reasons - 30 * pressure
+        points = settings.points
+        score = settings.start + points["reason"] * reasons + points["pressure"] * pressure
         return SkillFinding(max(0, min(100, score)), tuple(found))
 
 

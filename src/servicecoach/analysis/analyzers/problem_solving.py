@@ -55,26 +55,29 @@ the end state, weighed like a solution: +30 when the customer's last message (af
 reply) is satisfied, grateful or relieved, -30 when it is angry, frustrated,
 disappointed or sad; clamped to 0-100. (The weight of the end state was chosen looking at
 STC-3's task-accomplishment ratings, rho 0.17 without it and 0.32 with it; that figure
-is therefore not held out for this one choice.)
+is therefore not held out for this one choice.) A rubric's ``[analyzers.problem_solving]``
+table may change these numbers
+(:class:`~servicecoach.analysis.analyzers.problem_solving_settings.ProblemSolvingSettings`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
+from servicecoach.analysis.analyzers.problem_solving_settings import ProblemSolvingSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.emotion import customer_emotions, rule_weights
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
@@ -86,18 +89,6 @@ from servicecoach.nlp.words import has_digit, word_count
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
-_NO_NEXT_STEP = (
-    "Give a next step and when: a fix to try, what you have done, or when you'll update "
-    "them, e.g. \"I've asked the warehouse to check - I'll email you by 3pm with the result.\""
-)
-_TRANSFER = (
-    "Solve it here if you can; if a hand-off is needed, say who will help and when, and pass "
-    "on the details so the customer doesn't have to repeat them."
-)
-_UNRESOLVED = (
-    "The customer says it still isn't fixed: offer another fix or an alternative, or set a "
-    "follow-up, before the conversation ends."
-)
 
 _SOLUTION = frozenset({"solution", "offer", "resource"})
 _STEPS = frozenset(
@@ -116,8 +107,6 @@ _CLOCK = re.compile(
 _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"(?<![\w.])@\w+")
 _SHORT_DONE = 10
-_END_STATE = 30
-"""As much as offering a solution: reviewers judge problem solving by whether it got solved."""
 _SETTLED = frozenset({"satisfaction", "gratitude", "relief"})
 _UNSETTLED = frozenset({"anger", "frustration", "disappointment", "sadness"})
 _UPSET = frozenset({"anger", "frustration", "disappointment", "sadness", "anxiety"})
@@ -131,17 +120,20 @@ class ProblemSolvingAnalyzer(Analyzer):
     name: ClassVar[str] = "problem_solving"
     version: ClassVar[int] = 3
     skill: ClassVar[str] = "problem_solving"
+    Config: ClassVar[type[ProblemSolvingSettings]] = ProblemSolvingSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        lexicon = load_lexicon("problem_solving")
+        settings = cast(ProblemSolvingSettings, self.settings(context))
+        lexicon = context.lexicon("problem_solving")
+        closing = context.lexicon("closing")
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
-        state = _State(scores=context.scores)
+        state = _State(scores=context.scores, texts=lexicon.section("suggestions"))
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 state.end_turn()
-                state.customer(message, _read_customer(lexicon, message.text))
+                state.customer(message, _read_customer(lexicon, message.text, closing))
             elif message.is_reply and state.problem_seen:
                 acts = learned_acts(context, index)
                 reading = _read_reply(lexicon, message, customer_texts, state.refused, acts)
@@ -162,9 +154,8 @@ class ProblemSolvingAnalyzer(Analyzer):
         found = tuple(sorted(state.found, key=lambda e: (order[e.message], e.start, e.end)))
         if not (state.problem_seen and state.replied):
             return SkillFinding.not_applicable(found)
-        return SkillFinding(
-            max(0, min(100, state.score() + _end_state(conversation, context))), found
-        )
+        end_state = _end_state(conversation, context, settings.end_state)
+        return SkillFinding(max(0, min(100, state.score(settings) + end_state)), found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +201,8 @@ class _State:
     last_unresolved: Evidence | None = None
     scores: Callable[[str], bool] = lambda signal: True
     """Whether a signal may change the score (``Context.scores``)."""
+    texts: Mapping[str, Any] = field(default_factory=dict)
+    """The lexicon's ``[suggestions]``."""
     first_solution: tuple[int, int] | None = None
     first_diagnostic: tuple[int, int] | None = None
     follow_up: bool = False
@@ -225,7 +218,12 @@ class _State:
             if reading.unresolved is not None:
                 match = reading.unresolved
                 self.last_unresolved = _evidence(
-                    message, match.start, match.end, "problem_solving.unresolved", -1, _UNRESOLVED
+                    message,
+                    match.start,
+                    match.end,
+                    "problem_solving.unresolved",
+                    -1,
+                    str(self.texts["unresolved"]),
                 )
             elif reading.resolved is not None:
                 match = reading.resolved
@@ -268,24 +266,38 @@ class _State:
             start, end = (parts[0].start, parts[-1].end) if parts else (0, 0)
             self.found.append(
                 _evidence(
-                    self.pending, start, end, "problem_solving.no_next_step", -1, _NO_NEXT_STEP
+                    self.pending,
+                    start,
+                    end,
+                    "problem_solving.no_next_step",
+                    -1,
+                    str(self.texts["no_next_step"]),
                 )
             )
             self.no_next_step += 1
         self.pending, self.turn_done = None, False
 
-    def score(self) -> int:
-        score = 40
+    def score(self, settings: ProblemSolvingSettings) -> int:
+        points = settings.points
+        score = settings.start
         if self.first_solution is not None:
-            score += 30
+            score += points["solution"]
             if self.first_diagnostic is not None and self.first_diagnostic < self.first_solution:
-                score += 10
-        score += 10 * self.follow_up + 10 * self.alternative + 10 * self.resolved
-        score -= 15 * self.no_next_step + 10 * self.transfers + 20 * self.unresolved
+                score += points["diagnostic"]
+        score += (
+            points["follow_up"] * self.follow_up
+            + points["alternative"] * self.alternative
+            + points["resolved"] * self.resolved
+        )
+        score += (
+            points["no_next_step"] * self.no_next_step
+            + points["transfer"] * self.transfers
+            + points["unresolved"] * self.unresolved
+        )
         return max(0, min(100, score))
 
 
-def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
+def _read_customer(lexicon: Lexicon, text: str, closing: Lexicon) -> _CustomerReading:
     """Whether a customer message raises a problem, says it is fixed, or still broken."""
     own = mask(_QUOTE_LINE, text)
     negators = lexicon.words("customer_negation")
@@ -313,7 +325,7 @@ def _read_customer(lexicon: Lexicon, text: str) -> _CustomerReading:
     question = "?" in mask(_LINK, own)
     upset = any(weight > 0 for label, weight in rule_weights(own).items() if label in _UPSET)
     problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
-    if not question and not unresolved and _says_done(own):
+    if not question and not unresolved and _says_done(own, closing):
         return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
     return _CustomerReading(
         opens=problem or bool(unresolved) or question,
@@ -406,7 +418,12 @@ def _read_reply(
             match = matches["transfer"]
             evidence.append(
                 _evidence(
-                    message, match.start, match.end, "problem_solving.transfer", -1, _TRANSFER
+                    message,
+                    match.start,
+                    match.end,
+                    "problem_solving.transfer",
+                    -1,
+                    lexicon.text("suggestions", "transfer"),
                 )
             )
             transfer = True
@@ -428,12 +445,14 @@ def _read_reply(
     return _ReplyReading(evidence, addresses, asks, refused, transfer)
 
 
-def _end_state(conversation: Conversation, context: Context) -> int:
+def _end_state(conversation: Conversation, context: Context, weight: int) -> int:
     """How the customer sounds at the end, after a reply: the problem solved or not.
 
-    The customer's last message, when a reply came before it: +30 when it is satisfied,
-    grateful or relieved, -30 when it is angry, frustrated, disappointed or sad (the
-    emotion a lead sees: the trained model's where loaded). Nothing otherwise.
+    The customer's last message, when a reply came before it: +``weight`` (30 by default,
+    as much as offering a solution: reviewers judge problem solving by whether it got
+    solved) when it is satisfied, grateful or relieved, -``weight`` when it is angry,
+    frustrated, disappointed or sad (the emotion a lead sees: the trained model's where
+    loaded). Nothing otherwise.
     """
     messages = conversation.messages
     last = next(
@@ -445,17 +464,17 @@ def _end_state(conversation: Conversation, context: Context) -> int:
     if emotion is None:
         return 0
     if emotion.label in _SETTLED:
-        return _END_STATE
+        return weight
     if emotion.label in _UNSETTLED:
-        return -_END_STATE
+        return -weight
     return 0
 
 
-def _says_done(text: str) -> bool:
+def _says_done(text: str, closing: Lexicon) -> bool:
     """A short message saying the customer needs nothing more ("That's all I need, thanks")."""
     if word_count(text, letters=True) > _SHORT_DONE:
         return False
-    return any(m.label == "done" for m in load_lexicon("closing").matcher.find(text))
+    return any(m.label == "done" for m in closing.matcher.find(text))
 
 
 def _says_more(sentence: Sentence, quiet: list[int]) -> bool:

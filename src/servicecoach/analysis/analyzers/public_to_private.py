@@ -33,7 +33,8 @@ or double quotes, is not the agent's and is skipped):
 Scoring: an invitation in the first reply after the customer's first complaint (or
 before it) scores 100; in a later reply, 75; none, 25. Each ``private.data_in_public`` costs 40 (never below 0). When
 there is no complaint but data appears in public, the first reply of the conversation
-takes the complaint's place.
+takes the complaint's place. A rubric's ``[analyzers.public_to_private]`` table may change
+these numbers (:mod:`~servicecoach.analysis.analyzers.public_to_private_settings`).
 """
 
 from __future__ import annotations
@@ -42,14 +43,15 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
+from servicecoach.analysis.analyzers.public_to_private_settings import PublicToPrivateSettings
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
@@ -65,18 +67,6 @@ __all__ = ["PublicToPrivateAnalyzer"]
 _INVITE = "private.invite"
 _DATA = "private.data_in_public"
 _MISSING = "private.invite_missing"
-_ASK_SUGGESTION = (
-    'Ask for it privately instead, e.g. "Please send us a DM with your order number '
-    "and we'll look into it right away.\""
-)
-_REVEAL_SUGGESTION = (
-    "Keep personal details out of public replies; move the conversation to DM, e.g. "
-    '"I\'ve sent you a DM so we can sort this out privately."'
-)
-_MISSING_SUGGESTION = (
-    "Invite them to a private channel, e.g. \"I'm sorry about this - please send us a DM "
-    'so we can look into it with you."'
-)
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _LINK = re.compile(
@@ -157,11 +147,13 @@ class PublicToPrivateAnalyzer(Analyzer):
     version: ClassVar[int] = 2
     skill: ClassVar[str] = "public_to_private"
     requires: ClassVar[frozenset[Requirement]] = frozenset({Requirement.PUBLIC})
+    Config: ClassVar[type[PublicToPrivateSettings]] = PublicToPrivateSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         if not conversation.public:
             return SkillFinding.not_applicable()
-        lexicon = load_lexicon("public_to_private")
+        settings = cast(PublicToPrivateSettings, self.settings(context))
+        lexicon = context.lexicon("public_to_private")
         negators = lexicon.words("negation")
         settled = negators | lexicon.words("settled")
         known = _CustomerData.of(conversation)
@@ -193,15 +185,17 @@ class PublicToPrivateAnalyzer(Analyzer):
             after = reply_indices
         invited = [i for i in invite_replies if i >= after[0]]
         if invite_replies and invite_replies[0] <= after[0]:
-            score = 100  # invited in the first reply after the complaint, or even before it
+            score = settings.tiers["first_reply"]  # in the first reply after it, or before
         elif invited:
-            score = 75
+            score = settings.tiers["later_reply"]
         else:
-            score = 25
-            found.append(_missing(conversation.messages[after[0]]))
+            score = settings.tiers["missing"]
+            found.append(
+                _missing(conversation.messages[after[0]], lexicon.text("suggestions", "missing"))
+            )
         order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
         found.sort(key=lambda e: (order[e.message], e.start, e.end))
-        return SkillFinding(max(0, score - 40 * data), tuple(found))
+        return SkillFinding(max(0, score + settings.points["data_in_public"] * data), tuple(found))
 
 
 def _complains(lexicon: Lexicon, text: str, negators: frozenset[str]) -> bool:
@@ -312,7 +306,7 @@ def _scan_reply(
         inside = [m for m in by_sentence.get(number, []) if m.end <= sentence.end]
         ask = _asks_for_data(lexicon, text, inside, invite_spans, negators, encouraged)
         if ask is not None:
-            leaks.append(_evidence(message, *ask, _DATA, -1, _ASK_SUGGESTION))
+            leaks.append(_evidence(message, *ask, _DATA, -1, lexicon.text("suggestions", "ask")))
 
     # Contact or personal data written in the reply.
     placeholders = [_Item(start, end, kind) for start, end, kind in redacted if kind != "email"]
@@ -333,7 +327,11 @@ def _scan_reply(
                 continue
             if number in own_sentences:
                 continue
-        leaks.append(_evidence(message, item.start, item.end, _DATA, -1, _REVEAL_SUGGESTION))
+        leaks.append(
+            _evidence(
+                message, item.start, item.end, _DATA, -1, lexicon.text("suggestions", "reveal")
+            )
+        )
     found_invites.sort(key=lambda e: e.start)
     leaks.sort(key=lambda e: e.start)
     return found_invites, leaks
@@ -405,11 +403,11 @@ def _is_phone(value: str) -> bool:
     return 9 <= len(digits) <= 15 and (value.startswith("+") or len(digits) < len(value))
 
 
-def _missing(reply: Message) -> Evidence:
+def _missing(reply: Message, suggestion: str) -> Evidence:
     quoted = _Covered(len(reply.text), _spans(_QUOTED, reply.text))
     opening = [s for s in sentences(reply.text) if not quoted.overlaps(s.start, s.end)][:1]
     start, end = (opening[0].start, opening[0].end) if opening else (0, 0)
     handles = _HANDLES.match(reply.text, start, end)
     if handles and handles.end() < end:
         start = handles.end()  # "@dana Sorry!" quotes "Sorry!"
-    return _evidence(reply, start, end, _MISSING, -1, _MISSING_SUGGESTION)
+    return _evidence(reply, start, end, _MISSING, -1, suggestion)

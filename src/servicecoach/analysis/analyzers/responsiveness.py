@@ -19,7 +19,9 @@ and, when business hours are configured, only time inside them counts
      "business_hours": {"timezone": "Europe/London", # IANA name; required
                         "days": [0, 1, 2, 3, 4],     # Monday is 0; default Mon-Fri
                         "start": "09:00",            # default 09:00
-                        "end": "17:00"}}             # default 17:00; "24:00" allowed
+                        "end": "17:00"},             # default 17:00; "24:00" allowed
+     "tiers": {"double": 60},                       # a wait's score (see Scoring)
+     "first_response_weight": 3}                    # default 2
 
 Without ``business_hours`` (or with ``null``) the clock runs 24/7. Bad values raise
 :class:`~servicecoach.errors.ConfigError` saying how to fix them.
@@ -44,7 +46,10 @@ conversation (they were engaged, then left the customer), or the customer's own 
 messages show the wait already ran past the target (measured like any wait, from its
 first message to the conversation's last). Otherwise it is flagged but not scored (it
 may simply not be due yet). Not applicable when there is no customer message, no wait
-to score, or a message has no time.
+to score, or a message has no time. The scores of a wait are :data:`DEFAULT_TIERS`
+(``within``, ``double``, ``quadruple``, ``beyond``, ``unanswered``) and the first
+response's weight is ``first_response_weight``; a rubric's
+``[analyzers.responsiveness]`` table may change them.
 """
 
 from __future__ import annotations
@@ -59,10 +64,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
+from servicecoach.analysis.analyzers.points import merged_tiers
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.analysis.signals import FIRST_RESPONSE
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
@@ -72,6 +78,7 @@ from servicecoach.nlp.words import WORD
 
 __all__ = [
     "DEFAULT_TARGETS_MINUTES",
+    "DEFAULT_TIERS",
     "BusinessHours",
     "ResponsivenessAnalyzer",
     "ResponsivenessConfig",
@@ -91,18 +98,14 @@ DEFAULT_TARGETS_MINUTES: Mapping[str, float] = MappingProxyType(
 )
 """Default reply target per channel, in minutes (override with ``targets_minutes``)."""
 
-_CHANNEL_WORDS = {
-    "social": "on social",
-    "chat": "on chat",
-    "sms": "by SMS",
-    "email": "by email",
-    "web": "on web forms",
-    "phone": "on the phone",
-    "other": "on this channel",
-}
-_BANDS = ((1.0, 100), (2.0, 70), (4.0, 40))
-"""(multiple of the target, score) for a wait up to that multiple; beyond: 10."""
-_BEYOND = 10
+DEFAULT_TIERS: Mapping[str, int] = MappingProxyType(
+    {"within": 100, "double": 70, "quadruple": 40, "beyond": 10, "unanswered": 0}
+)
+"""A wait's score by how long it took against the target (override with ``tiers``):
+within it, up to twice it, up to four times it, longer; and a dropped final wait."""
+_BANDS = (("within", 1.0), ("double", 2.0), ("quadruple", 4.0))
+"""(tier, multiple of the target) for a wait up to that multiple; longer: ``beyond``."""
+_SETTINGS = ("business_hours", "first_response_weight", "targets_minutes", "tiers")
 _DONE_MAX_OTHER_WORDS = 8
 _HHMM = re.compile(r"(\d{2}):(\d{2})")
 _SPACES = re.compile(r"\s+")
@@ -245,6 +248,8 @@ class ResponsivenessConfig:
 
     targets_minutes: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TARGETS_MINUTES)
     business_hours: BusinessHours | None = None
+    tiers: Mapping[str, int] = field(default_factory=lambda: DEFAULT_TIERS)
+    first_response_weight: int = 2
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ResponsivenessConfig:
@@ -253,11 +258,10 @@ class ResponsivenessConfig:
         Raises:
             ConfigError: an option is unknown or a value is invalid.
         """
-        unknown = sorted(set(config) - {"targets_minutes", "business_hours"})
+        unknown = sorted(set(config) - set(_SETTINGS))
         if unknown:
             raise ConfigError(
-                f"responsiveness: unknown option {unknown[0]!r} "
-                "(known: business_hours, targets_minutes)"
+                f"responsiveness: unknown option {unknown[0]!r} (known: {', '.join(_SETTINGS)})"
             )
         targets = dict(DEFAULT_TARGETS_MINUTES)
         overrides = config.get("targets_minutes") or {}
@@ -285,6 +289,8 @@ class ResponsivenessConfig:
         return cls(
             MappingProxyType(targets),
             None if hours is None else BusinessHours.from_config(hours),
+            _tiers(config.get("tiers")),
+            _first_response_weight(config.get("first_response_weight", 2)),
         )
 
     def target(self, channel: Channel | str) -> float:
@@ -292,11 +298,37 @@ class ResponsivenessConfig:
         return self.targets_minutes.get(str(channel), self.targets_minutes["other"])
 
 
-def _band(minutes: float, target: float) -> int:
-    for multiple, score in _BANDS:
+def _tiers(given: object) -> Mapping[str, int]:
+    """The default tiers with those a rubric gives (``tiers``), checked."""
+    if given is None:
+        return DEFAULT_TIERS
+    if not isinstance(given, Mapping) or not all(
+        isinstance(s, int) and not isinstance(s, bool) for s in given.values()
+    ):
+        raise ConfigError(
+            "responsiveness: tiers must be a table of tier to a whole score, e.g. {double = 60}"
+        )
+    try:
+        return MappingProxyType(merged_tiers("responsiveness", DEFAULT_TIERS, given))
+    except ValueError as error:
+        raise ConfigError(f"responsiveness: tiers: {error}") from None
+
+
+def _first_response_weight(given: object) -> int:
+    """How many later waits the first response counts as (1 to 10)."""
+    if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= 10:
+        raise ConfigError(
+            "responsiveness: first_response_weight must be a whole number from 1 to 10 "
+            f"(how many later waits the first response counts as; got {given!r})"
+        )
+    return given
+
+
+def _band(minutes: float, target: float, tiers: Mapping[str, int]) -> int:
+    for tier, multiple in _BANDS:
         if minutes <= target * multiple:
-            return score
-    return _BEYOND
+            return tiers[tier]
+    return tiers["beyond"]
 
 
 def _duration(minutes: float) -> str:
@@ -387,7 +419,14 @@ def _unanswered_span(message: Message) -> tuple[int, int]:
 
 
 def _timing(
-    wait: _Wait, own: str, *, first: bool, target: float, where: str, hours: BusinessHours | None
+    wait: _Wait,
+    own: str,
+    *,
+    first: bool,
+    target: float,
+    where: str,
+    hours: BusinessHours | None,
+    texts: Lexicon,
 ) -> list[Evidence]:
     """``first_response`` for the first wait; ``slow`` for a later one over target."""
     late = wait.minutes > target
@@ -395,22 +434,20 @@ def _timing(
         return []
     reply = wait.reply
     start, end = _opening(reply, own)
-    waited = _duration(wait.minutes) + (" of business time" if hours is not None else "")
+    waited = _duration(wait.minutes)
+    if hours is not None:
+        waited = texts.text("suggestions", "business_time", waited=waited)
     goal = _target_words(target)
     if first:
         signal, polarity = FIRST_RESPONSE, -1 if late else 1
         suggestion = (
-            f"The first reply came after {waited}. Reply within {goal} {where} — "
-            "a quick holding reply counts."
+            texts.text("suggestions", "first_late", waited=waited, goal=goal, where=where)
             if late
             else None
         )
     else:
         signal, polarity = "responsiveness.slow", -1
-        suggestion = (
-            f"The customer waited {waited} for this reply (target {goal} {where}). "
-            "When a full answer takes longer, send a quick holding reply first."
-        )
+        suggestion = texts.text("suggestions", "slow", waited=waited, goal=goal, where=where)
     return [Evidence(reply.id, start, end, signal, polarity, reply.text[start:end], suggestion)]
 
 
@@ -450,8 +487,9 @@ class ResponsivenessAnalyzer(Analyzer):
         settings = ResponsivenessConfig.from_config(context.config)
         hours = settings.business_hours
         target = settings.target(conversation.channel)
-        where = _CHANNEL_WORDS.get(str(conversation.channel), "on this channel")
-        lexicon = load_lexicon("responsiveness")
+        lexicon = context.lexicon("responsiveness")
+        texts = lexicon.section("suggestions")
+        where = str(texts.get(str(conversation.channel), texts["other"]))
         still_open, negators = lexicon.words("still_open"), lexicon.words("negation")
         timeline = [
             m for m in conversation.chronological() if m.role is Role.CUSTOMER or m.is_reply
@@ -478,8 +516,11 @@ class ResponsivenessAnalyzer(Analyzer):
         weighted: list[tuple[int, int]] = []  # (score, weight)
         for index, wait in enumerate(waits):
             own = _own_words(wait.reply.text, customer_texts)
-            weighted.append((_band(wait.minutes, target), 2 if index == 0 else 1))
-            timing = _timing(wait, own, first=index == 0, target=target, where=where, hours=hours)
+            weight = settings.first_response_weight if index == 0 else 1
+            weighted.append((_band(wait.minutes, target, settings.tiers), weight))
+            timing = _timing(
+                wait, own, first=index == 0, target=target, where=where, hours=hours, texts=lexicon
+            )
             found.extend(timing)
             found.extend(_holding(wait.reply, own, lexicon, negators))
 
@@ -499,7 +540,8 @@ class ResponsivenessAnalyzer(Analyzer):
                 )
             )
             if replied or _minutes(pending[0], timeline[-1], hours) > target:
-                weighted.append((0, 1 if waits else 2))
+                dropped = settings.tiers["unanswered"]
+                weighted.append((dropped, 1 if waits else settings.first_response_weight))
 
         if not weighted:
             return SkillFinding.not_applicable(tuple(found))

@@ -1,0 +1,51 @@
+"""What a team may set for patience (``[analyzers.patience]``).
+
+The defaults are the built-in scoring (patience v3): a conversation that tested the
+agent's patience starts at ``start``, and every signal costs its ``points`` each time it
+fires (patience has no earning signals: staying calm is the starting score). A team that
+treats sarcasm as seriously as blame can raise its cost; one whose customers write in
+capitals for emphasis can lower the cost of shouting. The costs also choose the reply
+marked ``patience.degrading`` (the costliest one after the customer got angry). Only the
+keys a table names change; the rest keep their defaults.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from servicecoach.analysis.analyzers.points import merged_points, on_its_side
+
+__all__ = ["DEFAULT_POINTS", "PatienceSettings"]
+
+DEFAULT_POINTS = MappingProxyType(
+    {
+        "impolite": -30,
+        "blame": -30,
+        "dismissive": -30,
+        "defensive": -30,
+        "shouting": -25,  # per sentence
+        "sarcasm": -20,
+        "degrading": -20,  # once
+    }
+)
+"""Each patience signal's cost (the part of its id after ``patience.``), every time."""
+
+
+class PatienceSettings(BaseModel):
+    """The patience analyser's settings, validated when the rubric loads."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: int = Field(default=100, ge=0, le=100)
+    points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
+
+    @field_validator("points")
+    @classmethod
+    def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
+        return merged_points("patience", DEFAULT_POINTS, value, on_its_side(DEFAULT_POINTS))
+
+    def cost(self, signal: str) -> int:
+        """What ``signal`` (a full id, ``patience.blame``) takes off the score, 0 or more."""
+        return -self.points[signal.removeprefix("patience.")]
