@@ -277,3 +277,31 @@ def test_lexicon_overrides_two_rubrics_in_one_process_do_not_leak(tmp_path: Path
         assert [q for q, _ in _jargon(team.analyze(conversation).to_dict())] == ["mispick", "3PL"]
         assert [q for q, _ in _jargon(plain.analyze(conversation).to_dict())] == ["SLA"]
     assert "mispick" not in load_lexicon("clarity").section("jargon")["phrases"]
+
+
+def test_lexicon_suggestion_texts_come_from_the_lexicon(tmp_path: Path) -> None:
+    """Texts moved from Python to [suggestions] are what the analysers give, and a team's
+    replacement reaches them."""
+    texts = {
+        "forbidden": "Our guide asks us not to say this.",
+        "ticket_code": "Give the customer their order number instead.",
+    }
+    override = "[suggestions]\n" + "".join(f'{k} = "{v}"\n' for k, v in texts.items())
+    path = _rubric(tmp_path, clarity=override)
+    path.write_text(path.read_text() + '\n[phrases]\nforbid = ["per our policy"]\n')
+    conversation = make_conversation(
+        [("customer", "Where is my refund?"), ("agent", "Per our policy see OPS-2231.")]
+    )
+    shipped = load_lexicon("clarity")
+    for rubric, want in (
+        (Rubric(phrases={"forbid": ["per our policy"]}), dict.fromkeys(texts, "")),
+        (load_rubric(path), texts),
+    ):
+        evidence = Pipeline.from_rubric(rubric, fast=True).analyze(conversation).skills
+        by_signal = {e.signal: e.suggestion for e in evidence["clear_communication"].evidence}
+        assert by_signal["clarity.forbidden_phrase"] == (
+            want["forbidden"] or shipped.text("suggestions", "forbidden")
+        )
+        assert by_signal["clarity.jargon"] == (
+            want["ticket_code"] or shipped.text("suggestions", "ticket_code")
+        )

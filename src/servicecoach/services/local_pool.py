@@ -28,7 +28,7 @@ from itertools import islice
 from types import TracebackType
 
 from servicecoach.errors import ServiceCoachError
-from servicecoach.model.conversation import Conversation
+from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.embeddings import usable_cores
 from servicecoach.services.analysis import RenderedResult
 from servicecoach.services.cluster_task import PipelineSettings, worker_pipeline
@@ -48,22 +48,37 @@ class WorkerFailed(ServiceCoachError):
     """A worker process stopped (killed, or out of memory) before finishing its work."""
 
 
-def _warm_up() -> list[Conversation]:
-    """A short conversation of our own that touches every analyser's lexicons and caches."""
-    from servicecoach.model.conversation import Channel, Message, Role
-
-    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    words = [
+_WARM_UP = (
+    (
         (Role.CUSTOMER, "Hi, my order #1042 still hasn't arrived and I'm really annoyed."),
         (Role.AGENT, "I'm sorry about the wait. I understand how frustrating that is."),
         (Role.AGENT, "I've sent a replacement today; is there anything else I can help with?"),
         (Role.CUSTOMER, "No, that's all. Thanks!"),
+    ),
+    # Too few common English words to be decided without the language model: the model
+    # is loaded here, at start-up, not by each worker in the middle of its first tasks.
+    (
+        (Role.CUSTOMER, "Bonjour, ma commande numéro 1042 n'est toujours pas arrivée."),
+        (Role.AGENT, "Désolée pour l'attente, je vérifie auprès du transporteur."),
+    ),
+)
+"""Conversations of our own that touch every analyser's lexicons, caches and models."""
+
+
+def _warm_up() -> list[Conversation]:
+    """The :data:`_WARM_UP` conversations, timed as a chat."""
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    return [
+        Conversation(
+            id=f"warm-up-{n}",
+            channel=Channel.CHAT,
+            messages=tuple(
+                Message(id=f"m{i}", role=role, text=text, at=start + timedelta(minutes=3 * i))
+                for i, (role, text) in enumerate(turns)
+            ),
+        )
+        for n, turns in enumerate(_WARM_UP)
     ]
-    messages = tuple(
-        Message(id=f"m{i}", role=role, text=text, at=start + timedelta(minutes=3 * i))
-        for i, (role, text) in enumerate(words)
-    )
-    return [Conversation(id="warm-up", channel=Channel.CHAT, messages=messages)]
 
 
 def _start_worker(settings: PipelineSettings, model_threads: int) -> None:

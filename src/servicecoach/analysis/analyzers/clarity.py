@@ -189,7 +189,7 @@ class ClarityAnalyzer(Analyzer):
                         "clarity.forbidden_phrase" if forbidden else "clarity.encouraged_phrase",
                         -1 if forbidden else 1,
                         match.phrase,
-                        "Your team's rubric asks not to use this phrase." if forbidden else None,
+                        rules.lexicon.text("suggestions", "forbidden") if forbidden else None,
                     )
                 )
         if not replied:
@@ -395,7 +395,7 @@ def _jargon(
                 "clarity.jargon",
                 -1,
                 message.text[ticket.start() : ticket.end()],
-                "Leave internal ticket codes out, or give the reference the customer was sent.",
+                rules.lexicon.text("suggestions", "ticket_code"),
             )
         )
     return found
