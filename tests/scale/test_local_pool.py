@@ -54,6 +54,19 @@ def test_warm_up_reaches_the_language_model() -> None:
     assert guesses[0].supported  # and one is English, for the analysers' lexicons
 
 
+def test_workers_fork_from_a_process_without_the_store() -> None:
+    """What the workers fork from imports only what analysing needs: start-up is on every
+    command's path, and the store (SQLAlchemy, Alembic) was half of it."""
+    code = (
+        "import sys, servicecoach.services.local_pool as pool, importlib\n"
+        "for name in pool._PRELOAD: importlib.import_module(name)\n"
+        "print(sorted({'sqlalchemy', 'alembic', 'typer', 'servicecoach.services.analysis'}"
+        " & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_pool_small_partitions_keep_input_order(tmp_path: Path) -> None:
     """Partitions finish in any order; the results are written in the input's."""
     team = load_rubric(None)

@@ -11,7 +11,11 @@ together, go to ``--cluster local:N`` (:mod:`.distributed`).
 Workers send back each result already rendered as its JSON line: turning the result
 objects back into Python here would cost this process about a third of what analysing
 them costs a worker. The pool starts its workers, builds their pipelines and warms them
-in :meth:`LocalPool.start`, so start-up is paid (and can be timed) apart from the run.
+(lexicons, caches and the language model) in :meth:`LocalPool.start`, so start-up is
+paid (and can be timed) apart from the run. Start-up is on every command's path, so the
+process the workers fork from imports only what analysing needs: not the store, the
+command line or :mod:`servicecoach.services.analysis` (with SQLAlchemy and Alembic, more
+than half of what importing it here used to cost).
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from servicecoach.errors import ServiceCoachError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.embeddings import usable_cores
-from servicecoach.services.analysis import RenderedResult
 from servicecoach.services.cluster_task import PipelineSettings, worker_pipeline
 from servicecoach.services.collection import settle_worker
+
+if TYPE_CHECKING:  # not at run time: the workers import only what analysing needs
+    from servicecoach.services.analysis import RenderedResult
 
 __all__ = ["POOL_PARTITION", "LocalPool", "WorkerFailed"]
 
@@ -42,6 +49,13 @@ them, small enough that the workers finish together and memory stays flat."""
 
 IN_FLIGHT_PER_WORKER = 3
 """Tasks queued per worker, so a worker never waits for this process to read the input."""
+
+
+_Rendered = tuple[str, int]
+"""A result as a worker sends it: its JSON line and its analyser failures."""
+
+_PRELOAD = ("servicecoach.analysis.pipeline",)
+"""Modules every worker needs, imported once by the process the workers fork from."""
 
 
 class WorkerFailed(ServiceCoachError):
@@ -100,11 +114,11 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _render(conversations: list[Conversation], settings: PipelineSettings) -> list[RenderedResult]:
+def _render(conversations: list[Conversation], settings: PipelineSettings) -> list[_Rendered]:
     """The task: analyse a partition, return each result as its JSON line."""
     pipeline = worker_pipeline(settings)
     return [
-        RenderedResult(json.dumps(result.to_dict(), ensure_ascii=False), len(result.failures))
+        (json.dumps(result.to_dict(), ensure_ascii=False), len(result.failures))
         for result in pipeline.run(conversations)
     ]
 
@@ -134,7 +148,7 @@ class LocalPool:
         )
         context = multiprocessing.get_context(method)
         if method == "forkserver":  # each worker forks from a process that imported us once
-            context.set_forkserver_preload([__name__])
+            context.set_forkserver_preload([__name__, *_PRELOAD])
         threads = max(1, usable_cores() // workers)
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
@@ -172,9 +186,11 @@ class LocalPool:
 
     def run(self, conversations: Iterable[Conversation]) -> Iterator[RenderedResult]:
         """The results of ``conversations``, rendered, in their order."""
+        from servicecoach.services.analysis import RenderedResult  # this process has it
+
         source = iter(conversations)
-        pending: dict[Future[list[RenderedResult]], int] = {}
-        finished: dict[int, list[RenderedResult]] = {}
+        pending: dict[Future[list[_Rendered]], int] = {}
+        finished: dict[int, list[_Rendered]] = {}
         submitted = 0
         next_index = 0
         exhausted = False
@@ -189,7 +205,8 @@ class LocalPool:
                     pending[self._executor.submit(_render, chunk, self.settings)] = submitted
                     submitted += 1
                 if next_index in finished:
-                    yield from finished.pop(next_index)
+                    for line, failures in finished.pop(next_index):
+                        yield RenderedResult(line, failures)
                     next_index += 1
                     continue
                 if not pending:
