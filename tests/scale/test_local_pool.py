@@ -17,7 +17,7 @@ from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.rubric import load_rubric
 from servicecoach.services.analysis import analyze_plan
 from servicecoach.services.cluster_task import PipelineSettings
-from servicecoach.services.local_pool import LocalPool, WorkerFailed, _warm_up
+from servicecoach.services.local_pool import LocalPool, WorkerFailed, warm_up_conversations
 from servicecoach.services.plan import plan_import
 from tests.cli.helpers import run_cli
 from tests.conftest import SAMPLES
@@ -49,7 +49,7 @@ def test_warm_up_reaches_the_language_model() -> None:
     """The warm-up loads what a run would load on its first tasks, the language model too:
     one of its conversations is not plainly English (the model answers, not the shortcut,
     whose confidence is exactly 0 or 1)."""
-    guesses = [detect_language(c) for c in _warm_up()]
+    guesses = [detect_language(c) for c in warm_up_conversations()]
     assert any(g.confidence not in (0.0, 1.0) for g in guesses)
     assert guesses[0].supported  # and one is English, for the analysers' lexicons
 

@@ -41,7 +41,7 @@ from servicecoach.services.collection import settle_worker
 if TYPE_CHECKING:  # not at run time: the workers import only what analysing needs
     from servicecoach.services.analysis import RenderedResult
 
-__all__ = ["POOL_PARTITION", "LocalPool", "WorkerFailed"]
+__all__ = ["POOL_PARTITION", "LocalPool", "WorkerFailed", "warm_up_conversations"]
 
 POOL_PARTITION = 32
 """Conversations per task: large enough that sending them costs little beside analysing
@@ -54,8 +54,9 @@ IN_FLIGHT_PER_WORKER = 3
 _Rendered = tuple[str, int]
 """A result as a worker sends it: its JSON line and its analyser failures."""
 
-_PRELOAD = ("servicecoach.analysis.pipeline",)
-"""Modules every worker needs, imported once by the process the workers fork from."""
+_PRELOAD = ("servicecoach.analysis.pipeline", "servicecoach.services.pool_preload")
+"""Modules every worker needs, imported once by the process the workers fork from (the
+second loads the language model there, once for every worker)."""
 
 
 class WorkerFailed(ServiceCoachError):
@@ -79,7 +80,7 @@ _WARM_UP = (
 """Conversations of our own that touch every analyser's lexicons, caches and models."""
 
 
-def _warm_up() -> list[Conversation]:
+def warm_up_conversations() -> list[Conversation]:
     """The :data:`_WARM_UP` conversations, timed as a chat."""
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     return [
@@ -103,7 +104,7 @@ def _start_worker(settings: PipelineSettings, model_threads: int) -> None:
     pipeline = worker_pipeline(settings)
     if pipeline.judge is not None:
         pipeline.judge.embedder.workers = model_threads  # the cores are shared out
-    for _ in pipeline.run(_warm_up()):
+    for _ in pipeline.run(warm_up_conversations()):
         pass
     if pipeline.judge is not None:
         pipeline.judge.embedder.clear_cache()  # the warm-up is not the input
