@@ -44,8 +44,11 @@ def test_rubric_documented_example_is_valid() -> None:
     [
         ("[weights]\ntelepathy = 1\n", "unknown skill 'telepathy'"),
         ("[weights]\nempathy = -1\n", "weight of empathy must be 0 or more"),
-        ("[responsiveness.targets_minutes]\npigeon = 5\n", "responsiveness.targets_minutes.pigeon"),
-        ("[responsiveness.targets_minutes]\nemail = 0\n", "more than 0 minutes"),
+        (
+            "[responsiveness.targets_minutes]\npigeon = 5\n",
+            "responsiveness.targets_minutes: unknown channel 'pigeon'",
+        ),
+        ("[responsiveness.targets_minutes]\nemail = 0\n", "more than 0"),
         (
             '[responsiveness.business_hours]\ntimezone = "Mars/Olympus"\n',
             "is not a known time zone",
@@ -143,8 +146,8 @@ def test_rubric_business_hours_to_midnight_and_toml_times(tmp_path: Path) -> Non
     ("hours", "needle"),
     [
         ('start = "17:00"\nend = "09:00"', "must be later than start ('17:00')"),
-        ('start = "9am"', 'business_hours.start must be a 24-hour time "HH:MM"'),
-        ('end = "24:30"', "business_hours.end must be a 24-hour time"),
+        ('start = "9am"', 'business_hours.start: must be a 24-hour time "HH:MM"'),
+        ('end = "24:30"', "business_hours.end: must be a 24-hour time"),
     ],
 )
 def test_rubric_business_hours_errors_name_the_file_and_key(

@@ -59,8 +59,13 @@ from pydantic import (
     model_validator,
 )
 
+from servicecoach.analysis.analyzers.responsiveness_settings import (
+    DEFAULT_FIRST_RESPONSE_WEIGHT,
+    DEFAULT_TIERS,
+    BusinessHours,
+    ResponsivenessSettings,
+)
 from servicecoach.errors import ConfigError
-from servicecoach.model.conversation import Channel
 from servicecoach.model.skills import SKILLS
 
 if TYPE_CHECKING:
@@ -89,54 +94,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class BusinessHours(_Strict):
-    """When the team works; only these hours count toward a customer's wait.
-
-    ``start`` and ``end`` are "HH:MM" (a TOML time such as ``09:00:00`` is taken too);
-    ``end = "24:00"`` runs to midnight. The values are checked by the responsiveness
-    analyser's own reading of them, so the rubric and the analyser cannot disagree.
-    """
-
-    timezone: str
-    days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
-    start: str = "09:00"
-    end: str = "17:00"
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _clock_text(cls, value: object) -> object:
-        if isinstance(value, time):  # TOML's unquoted local time
-            return value.strftime("%H:%M")
-        return value
-
-    @model_validator(mode="after")
-    def _readable(self) -> BusinessHours:
-        from servicecoach.analysis.analyzers.responsiveness import (
-            BusinessHours as Reading,  # the analyser's reading decides (one source of truth)
-        )
-
-        try:
-            Reading.from_config(
-                {"timezone": self.timezone, "days": self.days, "start": self.start, "end": self.end}
-            )
-        except ConfigError as error:
-            raise ValueError(str(error).removeprefix("responsiveness: ")) from None
-        return self
-
-
-class Responsiveness(_Strict):
-    """Response-time targets per channel, in minutes, and business hours."""
-
-    targets_minutes: dict[Channel, float] = Field(default_factory=dict)
-    business_hours: BusinessHours | None = None
-
-    @field_validator("targets_minutes")
-    @classmethod
-    def _positive(cls, value: dict[Channel, float]) -> dict[Channel, float]:
-        for channel, minutes in value.items():
-            if minutes <= 0:
-                raise ValueError(f"target for {channel.value} must be more than 0 minutes")
-        return value
+Responsiveness = ResponsivenessSettings
+"""The ``[responsiveness]`` table: the responsiveness analyser's own settings model, so
+its keys (targets, business hours, tiers, weight) are defined and checked in one place,
+whether a team writes them here or in ``[analyzers.responsiveness]``."""
 
 
 class Phrases(_Strict):
@@ -353,6 +314,11 @@ class Rubric(_Strict):
         data: dict[str, Any] = handler(self)
         if not self.lexicons:
             data.pop("lexicons", None)
+        responsiveness = data.get("responsiveness", {})  # likewise its tiers and weight
+        if responsiveness.get("tiers") == dict(DEFAULT_TIERS):
+            del responsiveness["tiers"]
+        if responsiveness.get("first_response_weight") == DEFAULT_FIRST_RESPONSE_WEIGHT:
+            del responsiveness["first_response_weight"]
         return data
 
     def team_lexicons(self) -> dict[str, Lexicon]:
@@ -449,31 +415,29 @@ class Rubric(_Strict):
     def analyzer_config(self) -> dict[str, dict[str, Any]]:
         """Configuration handed to the analysers, keyed by analyser name: the rubric's
         own tables for them (``[responsiveness]``, ``[phrases]``) and each
-        ``[analyzers.NAME]`` table."""
+        ``[analyzers.NAME]`` table (a TOML time in it becomes "HH:MM" text, as results
+        record their configuration in JSON)."""
         out = self._sections()
         for name, table in self.analyzers.items():
-            out[name] = {**out.get(name, {}), **table}
+            out[name] = {**out.get(name, {}), **_json_ready(table)}
         return out
 
     def _sections(self) -> dict[str, dict[str, Any]]:
-        config: dict[str, Any] = {}
-        if self.responsiveness.targets_minutes:
-            config["targets_minutes"] = {
-                channel.value: minutes
-                for channel, minutes in self.responsiveness.targets_minutes.items()
-            }
-        if (hours := self.responsiveness.business_hours) is not None:
-            config["business_hours"] = {
-                "timezone": hours.timezone,
-                "days": hours.days,
-                "start": hours.start,
-                "end": hours.end,
-            }
+        config = self.responsiveness.table()
         out: dict[str, dict[str, Any]] = {"responsiveness": config} if config else {}
         phrases = {k: v for k, v in self.phrases.model_dump().items() if v}
         if phrases:
             out["clarity"] = phrases
         return out
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with each TOML local time in it (at any depth) as "HH:MM" text."""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    return value
 
 
 def load_rubric(path: Path | None) -> Rubric:

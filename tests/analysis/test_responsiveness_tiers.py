@@ -13,11 +13,7 @@ from typing import Any
 import pytest
 
 from servicecoach.analysis.analyzer import Context
-from servicecoach.analysis.analyzers.responsiveness import (
-    DEFAULT_TIERS,
-    ResponsivenessAnalyzer,
-    ResponsivenessConfig,
-)
+from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TIERS, ResponsivenessAnalyzer
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.errors import ConfigError
 from servicecoach.rubric import load_rubric
@@ -86,18 +82,20 @@ def test_responsiveness_tiers_defaults_are_the_built_in_scoring(turns: Turns) ->
     [
         ({"tiers": {"fast": 100}}, "tiers: no responsiveness tier 'fast' (one of within, double"),
         ({"tiers": {"within": 120}}, "tiers: within = 120: a score is between 0 and 100"),
-        ({"tiers": {"within": 99.5}}, "tiers must be a table of tier to a whole score"),
-        ({"tiers": 80}, "tiers must be a table of tier to a whole score"),
-        ({"first_response_weight": 0}, "first_response_weight must be a whole number from 1"),
+        ({"tiers": {"within": 99.5}}, "tiers: must be a table of tier to a whole score"),
+        ({"tiers": {"within": True}}, "tiers: must be a table of tier to a whole score"),
+        ({"tiers": 80}, "tiers: must be a table of tier to a whole score"),
+        ({"first_response_weight": 0}, "first_response_weight: must be a whole number from 1"),
+        ({"first_response_weight": 11}, "first_response_weight: must be a whole number from 1"),
         ({"first_response_weight": True}, "got True"),
         ({"first_response_weight": 1.5}, "got 1.5"),
-        ({"tier": {}}, "unknown option 'tier' (known: business_hours, first_response_weight"),
+        ({"tier": {}}, "tier: unknown key (known: targets_minutes, business_hours, tiers"),
     ],
 )
 def test_responsiveness_tiers_mistakes_name_the_key(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as raised:
-        ResponsivenessConfig.from_config(config)
-    assert str(raised.value).startswith("responsiveness: ")
+        ANALYZER.check_config(config)
+    assert str(raised.value).startswith("analyser responsiveness: ")
     assert message in str(raised.value)
 
 

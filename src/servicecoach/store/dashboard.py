@@ -21,9 +21,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, cast, func, select
 
-from servicecoach.analysis.analyzers.responsiveness import ResponsivenessConfig
+from servicecoach.analysis.analyzers.responsiveness_settings import reply_targets_seconds
 from servicecoach.analysis.emotion import EMOTIONS, NEGATIVE
-from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Channel
 from servicecoach.store.daily import has_daily, unpack_waits
 from servicecoach.store.filters import Filters, Granularity, Scope, metrics_conditions, resolve_run
@@ -275,10 +274,9 @@ def response_targets(connection: Connection, run: int) -> dict[str, float]:
         or {}
     )
     try:
-        settings = ResponsivenessConfig.from_config(config.get("responsiveness") or {})
-    except ConfigError:  # a run recorded by a newer servicecoach: show the defaults
-        settings = ResponsivenessConfig()
-    return {channel: minutes * 60 for channel, minutes in settings.targets_minutes.items()}
+        return reply_targets_seconds(config.get("responsiveness") or {})
+    except ValueError:  # a run recorded by a newer servicecoach: show the defaults
+        return reply_targets_seconds({})
 
 
 def _response(

@@ -13,18 +13,11 @@ any other reply.
 Waits are measured against a target per channel (:data:`DEFAULT_TARGETS_MINUTES`:
 social 60 min, chat 2 min, SMS 30 min, email and web 24 h, phone 1 min, other 24 h),
 and, when business hours are configured, only time inside them counts
-(:func:`business_minutes`). Configuration (``Context.config``)::
-
-    {"targets_minutes": {"email": 240},             # override some channels' targets
-     "business_hours": {"timezone": "Europe/London", # IANA name; required
-                        "days": [0, 1, 2, 3, 4],     # Monday is 0; default Mon-Fri
-                        "start": "09:00",            # default 09:00
-                        "end": "17:00"},             # default 17:00; "24:00" allowed
-     "tiers": {"double": 60},                       # a wait's score (see Scoring)
-     "first_response_weight": 3}                    # default 2
-
-Without ``business_hours`` (or with ``null``) the clock runs 24/7. Bad values raise
-:class:`~servicecoach.errors.ConfigError` saying how to fix them.
+(:func:`business_minutes`). The settings (targets, business hours, the scores of a wait,
+the first response's weight) are a typed ``Config``,
+:class:`~servicecoach.analysis.analyzers.responsiveness_settings.ResponsivenessSettings`,
+read from the rubric's ``[responsiveness]`` or ``[analyzers.responsiveness]`` table;
+without business hours the clock runs 24/7.
 
 Signals:
 
@@ -56,22 +49,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import MappingProxyType
-from typing import Any, ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
-from servicecoach.analysis.analyzers.points import merged_tiers
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
+from servicecoach.analysis.analyzers.responsiveness_settings import (
+    DEFAULT_TARGETS_MINUTES,
+    DEFAULT_TIERS,
+    BusinessHours,
+    ResponsivenessSettings,
+)
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.analysis.signals import FIRST_RESPONSE
-from servicecoach.errors import ConfigError
-from servicecoach.model.conversation import Channel, Conversation, Message, Role
+from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import fold
 from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.words import WORD
@@ -79,124 +74,14 @@ from servicecoach.nlp.words import WORD
 __all__ = [
     "DEFAULT_TARGETS_MINUTES",
     "DEFAULT_TIERS",
-    "BusinessHours",
     "ResponsivenessAnalyzer",
-    "ResponsivenessConfig",
     "business_minutes",
 ]
 
-DEFAULT_TARGETS_MINUTES: Mapping[str, float] = MappingProxyType(
-    {
-        "social": 60.0,
-        "chat": 2.0,
-        "sms": 30.0,
-        "email": 1440.0,
-        "web": 1440.0,
-        "phone": 1.0,
-        "other": 1440.0,
-    }
-)
-"""Default reply target per channel, in minutes (override with ``targets_minutes``)."""
-
-DEFAULT_TIERS: Mapping[str, int] = MappingProxyType(
-    {"within": 100, "double": 70, "quadruple": 40, "beyond": 10, "unanswered": 0}
-)
-"""A wait's score by how long it took against the target (override with ``tiers``):
-within it, up to twice it, up to four times it, longer; and a dropped final wait."""
 _BANDS = (("within", 1.0), ("double", 2.0), ("quadruple", 4.0))
 """(tier, multiple of the target) for a wait up to that multiple; longer: ``beyond``."""
-_SETTINGS = ("business_hours", "first_response_weight", "targets_minutes", "tiers")
 _DONE_MAX_OTHER_WORDS = 8
-_HHMM = re.compile(r"(\d{2}):(\d{2})")
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessHours:
-    """The hours in which a wait counts: the same local window on each working day.
-
-    Attributes:
-        timezone: the zone the hours are in.
-        days: working weekdays, Monday 0 to Sunday 6.
-        start_minute: the window's start, in minutes after local midnight.
-        end_minute: its end (up to 1440, the next midnight), after ``start_minute``.
-    """
-
-    timezone: ZoneInfo
-    days: frozenset[int]
-    start_minute: int
-    end_minute: int
-
-    @classmethod
-    def from_config(cls, value: Mapping[str, Any]) -> BusinessHours:
-        """Business hours from ``{"timezone", "days", "start", "end"}`` (see the module).
-
-        Raises:
-            ConfigError: a value is missing or invalid.
-        """
-        if not isinstance(value, Mapping):
-            raise ConfigError(
-                "responsiveness: business_hours must be a table such as "
-                '{"timezone": "Europe/London", "days": [0, 1, 2, 3, 4], '
-                '"start": "09:00", "end": "17:00"}, or null for 24/7'
-            )
-        unknown = sorted(set(value) - {"timezone", "days", "start", "end"})
-        if unknown:
-            raise ConfigError(
-                f"responsiveness: unknown business_hours option {unknown[0]!r} "
-                "(known: days, end, start, timezone)"
-            )
-        start = _clock(value.get("start", "09:00"), "start")
-        end = _clock(value.get("end", "17:00"), "end")
-        if end <= start:
-            raise ConfigError(
-                f"responsiveness: business_hours.end ({value.get('end', '17:00')!r}) must be "
-                f"later than start ({value.get('start', '09:00')!r}); hours that run past "
-                'midnight are not supported ("end": "24:00" means until midnight)'
-            )
-        return cls(
-            _zone(value.get("timezone")), _days(value.get("days", [0, 1, 2, 3, 4])), start, end
-        )
-
-
-def _zone(name: object) -> ZoneInfo:
-    if not isinstance(name, str) or not name:
-        raise ConfigError(
-            "responsiveness: business_hours.timezone is required: an IANA time zone "
-            'name such as "Europe/London"'
-        )
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"responsiveness: business_hours.timezone {name!r} is not a known time zone "
-            '(use an IANA name such as "Europe/London" or "America/New_York"; where the '
-            "system has no zone data, install the tzdata package)"
-        ) from None
-
-
-def _days(value: object) -> frozenset[int]:
-    days = list(value) if isinstance(value, list | tuple) else []
-    if not days or not all(
-        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
-    ):
-        raise ConfigError(
-            f"responsiveness: business_hours.days must be a non-empty list of weekday "
-            f"numbers 0-6 (Monday is 0), e.g. [0, 1, 2, 3, 4] (got {value!r})"
-        )
-    return frozenset(int(d) for d in days)
-
-
-def _clock(value: object, key: str) -> int:
-    match = _HHMM.fullmatch(value) if isinstance(value, str) else None
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if (hour < 24 and minute < 60) or (hour, minute) == (24, 0):
-            return hour * 60 + minute
-    raise ConfigError(
-        f'responsiveness: business_hours.{key} must be a 24-hour time "HH:MM" such as '
-        f'"09:00" or "17:30" ("24:00" for midnight at the end of the day), got {value!r}'
-    )
 
 
 def business_minutes(start: datetime, end: datetime, hours: BusinessHours | None) -> float:
@@ -220,108 +105,22 @@ def business_minutes(start: datetime, end: datetime, hours: BusinessHours | None
         return 0.0
     if hours is None:
         return (finish - begin).total_seconds() / 60
-    zone = hours.timezone
+    zone, days = hours.zone, hours.weekdays
+    opening, closing = hours.start_minute, hours.end_minute
     day = begin.astimezone(zone).date()
     last = finish.astimezone(zone).date()
     seconds = 0.0
     while day <= last:
-        if day.weekday() in hours.days:
+        if day.weekday() in days:
             midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
             # Adding to an aware datetime moves its wall clock: local opening and closing.
-            opens = (midnight + timedelta(minutes=hours.start_minute)).astimezone(UTC)
-            closes = (midnight + timedelta(minutes=hours.end_minute)).astimezone(UTC)
+            opens = (midnight + timedelta(minutes=opening)).astimezone(UTC)
+            closes = (midnight + timedelta(minutes=closing)).astimezone(UTC)
             low, high = max(begin, opens), min(finish, closes)
             if high > low:
                 seconds += (high - low).total_seconds()
         day += timedelta(days=1)
     return seconds / 60
-
-
-@dataclass(frozen=True, slots=True)
-class ResponsivenessConfig:
-    """The analyser's validated configuration.
-
-    Attributes:
-        targets_minutes: the reply target of every channel, in minutes.
-        business_hours: when waits count, or ``None`` for 24/7.
-    """
-
-    targets_minutes: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TARGETS_MINUTES)
-    business_hours: BusinessHours | None = None
-    tiers: Mapping[str, int] = field(default_factory=lambda: DEFAULT_TIERS)
-    first_response_weight: int = 2
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> ResponsivenessConfig:
-        """Validate ``Context.config`` (see the module for its shape).
-
-        Raises:
-            ConfigError: an option is unknown or a value is invalid.
-        """
-        unknown = sorted(set(config) - set(_SETTINGS))
-        if unknown:
-            raise ConfigError(
-                f"responsiveness: unknown option {unknown[0]!r} (known: {', '.join(_SETTINGS)})"
-            )
-        targets = dict(DEFAULT_TARGETS_MINUTES)
-        overrides = config.get("targets_minutes") or {}
-        if not isinstance(overrides, Mapping):
-            raise ConfigError(
-                'responsiveness: targets_minutes must be a table of channel to minutes, e.g. {"email": 240}'
-            )
-        for channel, minutes in overrides.items():
-            if channel not in DEFAULT_TARGETS_MINUTES:
-                raise ConfigError(
-                    f"responsiveness: targets_minutes has unknown channel {channel!r} "
-                    f"(one of {', '.join(DEFAULT_TARGETS_MINUTES)})"
-                )
-            if (
-                isinstance(minutes, bool)
-                or not isinstance(minutes, int | float)
-                or not 0 < minutes < float("inf")
-            ):
-                raise ConfigError(
-                    f"responsiveness: targets_minutes.{channel} must be a positive number of "
-                    f"minutes, e.g. 240 for 4 hours (got {minutes!r})"
-                )
-            targets[channel] = float(minutes)
-        hours = config.get("business_hours")
-        return cls(
-            MappingProxyType(targets),
-            None if hours is None else BusinessHours.from_config(hours),
-            _tiers(config.get("tiers")),
-            _first_response_weight(config.get("first_response_weight", 2)),
-        )
-
-    def target(self, channel: Channel | str) -> float:
-        """The target for ``channel``, in minutes (``other``'s for an unknown channel)."""
-        return self.targets_minutes.get(str(channel), self.targets_minutes["other"])
-
-
-def _tiers(given: object) -> Mapping[str, int]:
-    """The default tiers with those a rubric gives (``tiers``), checked."""
-    if given is None:
-        return DEFAULT_TIERS
-    if not isinstance(given, Mapping) or not all(
-        isinstance(s, int) and not isinstance(s, bool) for s in given.values()
-    ):
-        raise ConfigError(
-            "responsiveness: tiers must be a table of tier to a whole score, e.g. {double = 60}"
-        )
-    try:
-        return MappingProxyType(merged_tiers("responsiveness", DEFAULT_TIERS, given))
-    except ValueError as error:
-        raise ConfigError(f"responsiveness: tiers: {error}") from None
-
-
-def _first_response_weight(given: object) -> int:
-    """How many later waits the first response counts as (1 to 10)."""
-    if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= 10:
-        raise ConfigError(
-            "responsiveness: first_response_weight must be a whole number from 1 to 10 "
-            f"(how many later waits the first response counts as; got {given!r})"
-        )
-    return given
 
 
 def _band(minutes: float, target: float, tiers: Mapping[str, int]) -> int:
@@ -479,12 +278,10 @@ class ResponsivenessAnalyzer(Analyzer):
     skill: ClassVar[str] = "responsiveness"
     requires: ClassVar[frozenset[Requirement]] = frozenset({Requirement.TIMESTAMPS})
     live: ClassVar[bool] = False
-
-    def check_config(self, config: Mapping[str, Any]) -> None:
-        ResponsivenessConfig.from_config(config)
+    Config: ClassVar[type[ResponsivenessSettings]] = ResponsivenessSettings
 
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
-        settings = ResponsivenessConfig.from_config(context.config)
+        settings = cast(ResponsivenessSettings, self.settings(context))
         hours = settings.business_hours
         target = settings.target(conversation.channel)
         lexicon = context.lexicon("responsiveness")
