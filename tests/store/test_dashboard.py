@@ -12,7 +12,7 @@ from servicecoach.errors import ConfigError, NotFoundError
 from servicecoach.store.agents import get_agent, set_agent_display_name, set_agent_team
 from servicecoach.store.analyses import finish_run, save_results, start_run
 from servicecoach.store.daily import has_daily
-from servicecoach.store.dashboard import team_overview
+from servicecoach.store.dashboard import response_targets, team_overview
 from servicecoach.store.database import Store
 from servicecoach.store.filters import Filters, Granularity, Scope, bucket, choose_granularity
 from servicecoach.store.metrics import backfill_metrics, ensure_metrics
@@ -373,3 +373,32 @@ def test_dashboard_daily_sums_follow_team_changes(store: Store, built: Built) ->
         ).scalars()
         assert set(rows) == {"north"}
     assert north.total.conversations == 4
+
+
+@pytest.mark.parametrize(
+    ("recorded", "chat_s", "email_s"),
+    [
+        ({}, 120.0, 86400.0),  # the default rubric records no responsiveness table
+        (
+            {
+                "responsiveness": {
+                    "targets_minutes": {"chat": 5.0, "email": 240.0},
+                    "business_hours": {"timezone": "UTC", "days": [0], "start": "09:00"},
+                    "tiers": {"double": 60},
+                }
+            },
+            300.0,
+            14400.0,
+        ),
+        # a run recorded by a newer servicecoach (a key this one does not know): the defaults
+        ({"responsiveness": {"targets_minutes": {"chat": 5.0}, "reply_sla": 1}}, 120.0, 86400.0),
+    ],
+)
+def test_dashboard_targets_read_the_runs_recorded_config(
+    store: Store, recorded: dict[str, object], chat_s: float, email_s: float
+) -> None:
+    with store.begin() as connection:
+        run = start_run(connection, {}, recorded)
+    with store.connect() as connection:
+        targets = response_targets(connection, run)
+    assert (targets["chat"], targets["email"], targets["social"]) == (chat_s, email_s, 3600.0)
