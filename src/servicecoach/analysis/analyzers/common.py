@@ -64,8 +64,9 @@ def _fold(text: str) -> str:
 def evidence(
     message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
 ) -> Evidence:
-    """Evidence for a phrase match in a message."""
-    return Evidence(message.id, match.start, match.end, signal, polarity, match.phrase, suggestion)
+    """Evidence for a phrase match in a message, quoting the message's exact words (the
+    match may have been found in a folded or masked copy of its text)."""
+    return span_evidence(message, match.start, match.end, signal, polarity, suggestion)
 
 
 def span_evidence(

@@ -31,16 +31,16 @@ from __future__ import annotations
 from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import is_negated, span_evidence
+from servicecoach.analysis.analyzers.common import evidence, is_negated
 from servicecoach.analysis.analyzers.continuity_settings import ContinuitySettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.signals import RETELL
-from servicecoach.model.conversation import Conversation, Message, Role
+from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
-from servicecoach.nlp.phrases import PhraseMatch, fold
+from servicecoach.nlp.phrases import fold
 
 __all__ = ["ContinuityAnalyzer"]
 
@@ -82,13 +82,11 @@ class ContinuityAnalyzer(Analyzer):
                 continue
             if label == "retell":
                 found.append(
-                    _evidence(
-                        message, matches[0], RETELL, -1, lexicon.text("suggestions", "retell")
-                    )
+                    evidence(message, matches[0], RETELL, -1, lexicon.text("suggestions", "retell"))
                 )
                 retells += 1
             else:
-                found.extend(_evidence(message, m, "continuity.reference", 1) for m in matches)
+                found.extend(evidence(message, m, "continuity.reference", 1) for m in matches)
                 reference = True
         if not (context.history or found):
             return SkillFinding.not_applicable()
@@ -100,9 +98,3 @@ class ContinuityAnalyzer(Analyzer):
 def _mask_lines(text: str) -> str:
     """``text`` with lines quoted with ``>`` blanked out, offsets kept."""
     return _QUOTE_LINE.sub(lambda m: " " * len(m.group()), text)
-
-
-def _evidence(
-    message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
-) -> Evidence:
-    return span_evidence(message, match.start, match.end, signal, polarity, suggestion)

@@ -34,7 +34,7 @@ import re
 from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts, span_evidence
+from servicecoach.analysis.analyzers.common import Acts, evidence, is_negated, learned_acts
 from servicecoach.analysis.analyzers.persuasion_settings import PersuasionSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
@@ -106,15 +106,15 @@ class PersuasionAnalyzer(Analyzer):
             reason_spans = SpanIndex((m.start, m.end) for m in matches if m.label == "reason")
             for match in matches:
                 if match in steering:
-                    found.append(_evidence(message, match, "persuasion.steer", 0))
+                    found.append(evidence(message, match, "persuasion.steer", 0))
                 elif match.label == "appeal" and reason_spans.overlaps(match.start, match.end):
                     continue  # "that way you": one reason, not two
                 elif match.label in ("reason", "appeal") and steers:
-                    found.append(_evidence(message, match, "persuasion.reason", 1))
+                    found.append(evidence(message, match, "persuasion.reason", 1))
                     reasons = True
                 elif match.label == "pressure" or (match.label == "insistence" and steers):
                     found.append(
-                        _evidence(
+                        evidence(
                             message,
                             match,
                             "persuasion.pressure",
@@ -145,7 +145,7 @@ def _reasons(message: Message, matches: list[PhraseMatch], acts: Acts) -> list[E
         if picked and match.start < picked[-1].end:
             continue  # "that way you": one reason, not two
         picked.append(match)
-    found = [_evidence(message, m, "persuasion.reason", 1) for m in picked]
+    found = [evidence(message, m, "persuasion.reason", 1) for m in picked]
     for sentence in sentences(message.text):
         if starting_in(picked, sentence.start, sentence.end):
             continue
@@ -178,9 +178,3 @@ def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> l
         and not exceptions.covers(m.start, m.end)
         and not (m.label != "reason" and is_negated(folded, m.start, negators, window=1))
     ]
-
-
-def _evidence(
-    message: Message, match: PhraseMatch, signal: str, polarity: int, suggestion: str | None = None
-) -> Evidence:
-    return span_evidence(message, match.start, match.end, signal, polarity, suggestion)
