@@ -37,8 +37,10 @@ OPEN_TABLES = frozenset({"calm", "report.swap", "listening.what"})
 PATTERN_LISTS = ("especially", "negative")
 """The ``[[...]]`` lists of patterns and templates a team may add to."""
 _SHIPPED = "servicecoach/assist/rewrites.toml"
-_PATTERN_KEYS = {"especially": ("pattern", "template"), "negative": ("pattern", "template",
-                 "time_template")}  # fmt: skip
+_PATTERN_KEYS = {
+    "especially": ("pattern", "template"),
+    "negative": ("pattern", "template", "time_template"),
+}
 
 
 def merge_rewrites(
@@ -62,8 +64,9 @@ def merge_rewrites(
             continue
         shipped = base.get(name)
         if not isinstance(shipped, Mapping):
-            tables = sorted({*(k for k, v in base.items() if isinstance(v, Mapping)),
-                             *PATTERN_LISTS})  # fmt: skip
+            tables = sorted(
+                {*(k for k, v in base.items() if isinstance(v, Mapping)), *PATTERN_LISTS}
+            )
             raise ConfigError(
                 f"{source}: [{name}]: rewrites.toml has no table [{name}] "
                 f"(its tables: {', '.join(tables)})"
