@@ -391,10 +391,10 @@ class Rubric(_Strict):
         """Leave ``lexicons`` and ``assist`` out while empty, so that rubrics written before
         them keep their version (``review/rubric_version.py`` hashes this dump)."""
         data: dict[str, Any] = handler(self)
-        if not self.lexicons:
-            data.pop("lexicons", None)
         if not self.assist:
             data.pop("assist", None)
+        if not self.lexicons:
+            data.pop("lexicons", None)
         return data
 
     def team_lexicons(self) -> dict[str, Lexicon]:
