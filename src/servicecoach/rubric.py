@@ -38,6 +38,10 @@ load and every mistake is reported with its key and the fix. Example::
 
     [lexicons]                     # the team's changes to shipped lexicons, in files
     clarity = "lexicons/clarity.toml"   # beside the rubric (docs/analysis.md)
+
+    [assist]                       # and to live assist's reasons and rewrites (docs/assist.md)
+    kinds = "assist/kinds.toml"
+    rewrites = "assist/rewrites.toml"
 """
 
 from __future__ import annotations
@@ -73,10 +77,12 @@ if TYPE_CHECKING:
     from servicecoach.analysis.lexicon import Lexicon
 
 __all__ = [
+    "ASSIST_TABLES",
     "BONUS_POINTS",
     "HEADS_FORMAT",
     "LEARNED_SIGNALS",
     "MIN_EXAMPLES",
+    "AssistFile",
     "BusinessHours",
     "Criterion",
     "Email",
@@ -282,6 +288,31 @@ class LexiconFile(_Strict):
     sections: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+ASSIST_TABLES = ("kinds", "rewrites")
+"""Live assist's tables a rubric may override (``assist/kinds.toml``, ``assist/rewrites.toml``)."""
+
+
+class AssistFile(_Strict):
+    """A team's override of one of live assist's tables, read from a file beside the rubric.
+
+    The rubric names the file (``[assist] kinds = "assist/kinds.toml"``); :func:`load_rubric`
+    reads it into ``tables``, so the override is part of the rubric's content (and of its
+    version), as ``[lexicons]`` files are. Only live assist reads it
+    (:mod:`servicecoach.assist.team`), which is also where it is checked against the
+    shipped table: this layer cannot see assist's data.
+
+    Attributes:
+        file: the file, as the rubric names it (relative to the rubric).
+        tables: the file's tables.
+        rubric: the rubric it was read from, for error messages only (not in the rubric's
+            dump, so not in its version: the same rubric elsewhere is the same rubric).
+    """
+
+    file: str
+    tables: dict[str, Any] = Field(default_factory=dict)
+    rubric: str = Field(default="", exclude=True)
+
+
 class Rubric(_Strict):
     """A team's scoring configuration (all defaults: every skill weighs 1)."""
 
@@ -293,6 +324,15 @@ class Rubric(_Strict):
     criteria: dict[str, Criterion] = Field(default_factory=dict)
     analyzers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     lexicons: dict[str, LexiconFile] = Field(default_factory=dict)
+    assist: dict[str, AssistFile] = Field(default_factory=dict)
+
+    @field_validator("assist")
+    @classmethod
+    def _assist_tables(cls, value: dict[str, AssistFile]) -> dict[str, AssistFile]:
+        for name in value:
+            if name not in ASSIST_TABLES:
+                raise ValueError(f"no table {name!r} (one of {', '.join(ASSIST_TABLES)})")
+        return value
 
     @field_validator("lexicons")
     @classmethod
@@ -309,9 +349,11 @@ class Rubric(_Strict):
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Leave ``lexicons`` out while it is empty, so that rubrics written before it
-        keep their version (``review/rubric_version.py`` hashes this dump)."""
+        """Leave ``lexicons`` and ``assist`` out while empty, so that rubrics written before
+        them keep their version (``review/rubric_version.py`` hashes this dump)."""
         data: dict[str, Any] = handler(self)
+        if not self.assist:
+            data.pop("assist", None)
         if not self.lexicons:
             data.pop("lexicons", None)
         responsiveness = data.get("responsiveness", {})  # likewise its tiers and weight
@@ -458,6 +500,7 @@ def load_rubric(path: Path | None) -> Rubric:
     _read_example_files(data, path)
     _read_heads_file(data, path)
     _read_lexicon_files(data, path)
+    _read_assist_files(data, path)
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
@@ -596,3 +639,37 @@ def _read_lexicon_files(data: dict[str, Any], path: Path) -> None:
                     f"{key}: {file}: {section!r} must be a [section] table of changes"
                 )
         lexicons[name] = {"file": value, "sections": sections}
+
+
+def _read_assist_files(data: dict[str, Any], path: Path) -> None:
+    """Read each override file ``[assist]`` names into an :class:`AssistFile` table.
+
+    Raises:
+        ConfigError: an unknown table, a value that is not a file name, or a file that is
+            missing or not TOML; the message names the rubric, the key and the file.
+    """
+    assist = data.get("assist")
+    if not isinstance(assist, dict):
+        return  # the schema reports a wrong type
+    for name, value in assist.items():
+        key = f"rubric {path}: assist.{name}"
+        if name not in ASSIST_TABLES:
+            raise ConfigError(
+                f"{key}: live assist has no table {name!r} to override "
+                f"(one of {', '.join(ASSIST_TABLES)})"
+            )
+        if not isinstance(value, str):
+            raise ConfigError(
+                f"{key}: name the override file, relative to the rubric "
+                f'(e.g. {name} = "assist/{name}.toml")'
+            )
+        file = path.parent / value
+        try:
+            tables = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, IsADirectoryError):
+            raise ConfigError(
+                f"{key}: {file} does not exist (name it relative to the rubric)"
+            ) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        assist[name] = {"file": value, "tables": tables, "rubric": str(path)}

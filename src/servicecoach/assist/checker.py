@@ -26,7 +26,7 @@ from servicecoach.analysis.skills import FAMILY_SKILL
 from servicecoach.assist.draft import DraftText
 from servicecoach.assist.facts import Facts, gather_facts
 from servicecoach.assist.judge import shared_live_judge
-from servicecoach.assist.kinds import Rules, SuggestRule, load_rules
+from servicecoach.assist.kinds import Rules, SuggestRule
 from servicecoach.assist.limits import DraftLimits, replace_surrogates
 from servicecoach.assist.rewrites import (
     Target,
@@ -36,7 +36,8 @@ from servicecoach.assist.rewrites import (
     private_channel,
 )
 from servicecoach.assist.suggestion import SEVERITIES, DraftCheck, Praise, Suggestion
-from servicecoach.assist.templates import Templates, load_templates
+from servicecoach.assist.team import team_rules, team_templates
+from servicecoach.assist.templates import Templates
 from servicecoach.errors import InputError
 from servicecoach.model.conversation import Channel, Conversation, Message, Role
 from servicecoach.nlp.sentences import Sentence, sentences
@@ -117,8 +118,8 @@ class DraftChecker:
             act_thresholds=self.rubric.act_thresholds(),  # the team's thresholds and heads
             lexicons=self.rubric.team_lexicons(),  # and its lexicons, as in batch analysis
         )  # fmt: skip
-        self.rules: Rules = load_rules()
-        self.templates: Templates = load_templates()
+        self.rules: Rules = team_rules(self.rubric)  # the shipped tables, or the team's
+        self.templates: Templates = team_templates(self.rubric)  # [assist] overrides merged
         self.check(_WARM_UP, "I'm so sorry about that - I've sent a replacement today.")
 
     @property

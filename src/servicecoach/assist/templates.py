@@ -11,7 +11,7 @@ from typing import Any
 
 from servicecoach.errors import ConfigError
 
-__all__ = ["Pattern", "Templates", "load_templates"]
+__all__ = ["Pattern", "Templates", "load_templates", "parse_templates", "shipped_rewrites"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,25 @@ def _patterns(data: dict[str, Any], key: str) -> tuple[Pattern, ...]:
     return tuple(out)
 
 
+def parse_templates(data: dict[str, Any]) -> Templates:
+    """The :class:`Templates` of a parsed ``rewrites.toml`` (shipped, or merged with a
+    team's override by :mod:`servicecoach.assist.rewrites_overrides`).
+
+    Raises:
+        ConfigError: a pattern does not compile or lacks its template.
+    """
+    sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    return Templates(sections, _patterns(data, "especially"), _patterns(data, "negative"))
+
+
+@cache
+def shipped_rewrites() -> dict[str, Any]:
+    """The parsed ``assist/rewrites.toml`` as shipped, read once per process (treat it as
+    read-only: a team's override is merged into a copy)."""
+    text = (files("servicecoach.assist") / "rewrites.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
 @cache
 def load_templates() -> Templates:
     """The templates of ``assist/rewrites.toml``, parsed and compiled once per process.
@@ -97,7 +116,4 @@ def load_templates() -> Templates:
     Raises:
         ConfigError: a pattern does not compile or lacks its template.
     """
-    text = (files("servicecoach.assist") / "rewrites.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    sections = {k: v for k, v in data.items() if isinstance(v, dict)}
-    return Templates(sections, _patterns(data, "especially"), _patterns(data, "negative"))
+    return parse_templates(shipped_rewrites())
