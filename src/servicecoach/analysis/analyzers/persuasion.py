@@ -44,6 +44,7 @@ from servicecoach.analysis.lexicon import Lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
+from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
@@ -82,7 +83,7 @@ class PersuasionAnalyzer(Analyzer):
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 customer_spoke = True
-                own = _QUOTE_LINE.sub(lambda m: " " * len(m.group()), message.text)
+                own = mask(_QUOTE_LINE, message.text)
                 wants = any(m.label == "want" for m in lexicon.matcher.find(own))
                 continue
             if not (message.is_reply and customer_spoke):
