@@ -167,3 +167,18 @@ def test_responsiveness_settings_import_nothing_from_the_analyser() -> None:
         check=True,
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_responsiveness_settings_every_key_is_documented() -> None:
+    doc = (REPO / "docs" / "analyzer-settings.md").read_text(encoding="utf-8")
+    section = doc.split("## [analyzers.responsiveness]", 1)[1].split("\n## ", 1)[0]
+    keys = [
+        *(f"targets_minutes.{channel}" for channel in DEFAULT_TARGETS_MINUTES),
+        "business_hours",
+        *(f"business_hours.{key}" for key in BusinessHours.model_fields),
+        *(f"tiers.{tier}" for tier in DEFAULT_TIERS),
+        "first_response_weight",
+    ]
+    assert {key.split(".")[0] for key in keys} == set(ResponsivenessSettings.model_fields)
+    for key in keys:
+        assert f"| `{key}` |" in section, f"responsiveness: {key} is not documented"
