@@ -57,7 +57,10 @@ def check_command(
     ] = None,
     rubric: Annotated[
         Path | None,
-        typer.Option("--rubric", help="Team rubric (TOML): forbidden phrases, targets, weights."),
+        typer.Option(
+            "--rubric",
+            help="Team rubric (TOML): forbidden phrases, targets, weights, its lexicons and [assist] wording.",
+        ),
     ] = None,
     fast: Annotated[
         bool, typer.Option("--fast", help="Rules only: do not load the learned models.")

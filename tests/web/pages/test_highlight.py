@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from servicecoach.server import ServiceSettings, create_app
 from servicecoach.web.pages.highlight import Highlight, highlight, signal_reason
+from tests.store.dashboard_data import Built
+from tests.web.pages.conftest import login_page
 
 
 def _span(start: int, end: int, polarity: int = 1, signal: str = "empathy.validation") -> Highlight:
@@ -72,3 +77,32 @@ def test_experimental_evidence_says_so_in_its_tip() -> None:
     )
     assert marked.experimental and "not counted in the score" in marked.describe()
     assert not plain.experimental and "experimental" not in plain.describe()
+
+
+def test_a_team_reason_shows_on_its_conversation_page(
+    pages_db: tuple[str, Built], tmp_path: Path
+) -> None:
+    """The rubric's ``[assist] kinds`` wording is what the service's pages say too, not
+    the shipped reason beside the team's own in live assist."""
+    (tmp_path / "kinds.toml").write_text(
+        '[good."empathy.validation"]\nreason = "Names the feeling, the way our stores do."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "rubric.toml").write_text('[assist]\nkinds = "kinds.toml"\n', encoding="utf-8")
+    db, built = pages_db
+    settings = ServiceSettings(db=db, fast=True, rubric=tmp_path / "rubric.toml")
+    with TestClient(create_app(settings)) as client:
+        login_page(client, "root")
+        page = client.get(f"/conversations/{built.pks['c1']}").text
+    assert "empathy.validation: Names the feeling, the way our stores do." in html.unescape(page)
+    assert "Acknowledges how they feel." not in page
+
+
+def test_the_shipped_reason_shows_without_a_team_wording(
+    pages_db: tuple[str, Built],
+) -> None:
+    db, built = pages_db
+    with TestClient(create_app(ServiceSettings(db=db, fast=True))) as client:
+        login_page(client, "root")
+        page = client.get(f"/conversations/{built.pks['c1']}").text
+    assert "empathy.validation: Acknowledges how they feel." in html.unescape(page)

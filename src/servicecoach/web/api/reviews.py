@@ -154,7 +154,9 @@ def save_api_review(
         ConfigError: a verdict that does not fit the conversation.
     """
     with state.store.begin() as connection:
-        view = load_conversation(connection, conversation_id, viewer.scope)
+        view = load_conversation(
+            connection, conversation_id, viewer.scope, rules=state.checker.rules
+        )
         mode = review_mode(
             connection,
             viewer,

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 
 from servicecoach.analysis.skills import skill_names
+from servicecoach.assist.kinds import Rules
 from servicecoach.errors import NotFoundError
 from servicecoach.model.conversation import Message
 from servicecoach.store.analyses import stored_result
@@ -111,9 +112,15 @@ def _result(connection: Connection, pk: int, run: int | None) -> dict[str, Any]:
 
 
 def load_conversation(
-    connection: Connection, pk: int, scope: Scope, *, run: int | None = None
+    connection: Connection,
+    pk: int,
+    scope: Scope,
+    *,
+    run: int | None = None,
+    rules: Rules | None = None,
 ) -> ConversationView:
-    """The conversation ``pk`` as the page shows it.
+    """The conversation ``pk`` as the page shows it (each mark's reason in ``rules``, the
+    service's live-assist wording, so a team's own reasons show on its pages too).
 
     A restricted scope sees a conversation when the run's metrics put its agent in
     the scope; an unrestricted scope sees every conversation, analysed or not.
@@ -139,7 +146,7 @@ def load_conversation(
     skills: dict[str, Any] = result.get("skills", {})
     for skill in skill_names():
         found = skills.get(skill) or {}
-        spans = [Highlight.from_evidence(skill, e) for e in found.get("evidence", [])]
+        spans = [Highlight.from_evidence(skill, e, rules) for e in found.get("evidence", [])]
         for span, evidence in zip(spans, found.get("evidence", []), strict=True):
             by_message.setdefault(str(evidence["message"]), []).append(span)
         lines.append(

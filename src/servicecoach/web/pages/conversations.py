@@ -98,7 +98,9 @@ def conversation_page(
     """One conversation: every evidence span in place, skills and outcome beside it."""
     with reading(state) as connection:
         try:
-            view = load_conversation(connection, conversation_id, viewer.scope)
+            view = load_conversation(
+                connection, conversation_id, viewer.scope, rules=state.checker.rules
+            )
         except NotFoundError as exc:
             return error_page(request, viewer, 404, "Conversation not found", str(exc))
     return render(

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from servicecoach.analysis.signals import is_experimental, signal_meaning
-from servicecoach.assist.kinds import load_rules
+from servicecoach.assist.kinds import Rules, load_rules
 
 __all__ = ["EXPERIMENTAL_NOTE", "Highlight", "highlight", "signal_reason"]
 
@@ -50,8 +50,11 @@ class Highlight:
     experimental: bool = False
 
     @classmethod
-    def from_evidence(cls, skill: str, evidence: Mapping[str, Any]) -> Highlight:
-        """A highlight from one evidence object of a FORMAT.md result."""
+    def from_evidence(
+        cls, skill: str, evidence: Mapping[str, Any], rules: Rules | None = None
+    ) -> Highlight:
+        """A highlight from one evidence object of a FORMAT.md result, its reason from
+        ``rules`` (the team's live-assist wording; default: the shipped one)."""
         signal = str(evidence["signal"])
         return cls(
             skill=skill,
@@ -59,7 +62,7 @@ class Highlight:
             polarity=int(evidence["polarity"]),
             start=int(evidence["start"]),
             end=int(evidence["end"]),
-            reason=signal_reason(str(evidence["signal"]), skill, int(evidence["polarity"])),
+            reason=signal_reason(signal, skill, int(evidence["polarity"]), rules),
             suggestion=evidence.get("suggestion"),
             experimental=bool(evidence.get("experimental")) or is_experimental(signal),
         )
@@ -80,9 +83,10 @@ class Highlight:
         return text
 
 
-def signal_reason(signal: str, skill: str, polarity: int) -> str:
-    """Why a signal counts, in words: live assist's reason where it has a fixed one."""
-    rules = load_rules()
+def signal_reason(signal: str, skill: str, polarity: int, rules: Rules | None = None) -> str:
+    """Why a signal counts, in words: live assist's reason where it has a fixed one (in
+    ``rules``, the team's wording from its rubric's ``[assist] kinds``; default: shipped)."""
+    rules = rules if rules is not None else load_rules()
     rule = rules.suggest.get(signal) if polarity < 0 else rules.good.get(signal)
     if rule is not None and "{" not in rule.reason:
         return rule.reason

@@ -194,7 +194,9 @@ def review_page(
     query = request.query_params
     with reading(state) as connection:
         try:
-            view = load_conversation(connection, conversation_id, viewer.scope)
+            view = load_conversation(
+                connection, conversation_id, viewer.scope, rules=state.checker.rules
+            )
             mode = review_mode(
                 connection, viewer, conversation_id, query.get("calibration"), query.get("agreed")
             )
@@ -228,7 +230,9 @@ async def save_review_page(
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     with state.store.begin() as connection:
         try:
-            view = load_conversation(connection, conversation_id, viewer.scope)
+            view = load_conversation(
+                connection, conversation_id, viewer.scope, rules=state.checker.rules
+            )
             mode = review_mode(
                 connection, viewer, conversation_id, form.get("calibration"), form.get("agreed")
             )
