@@ -16,6 +16,8 @@ load and every mistake is reported with its key and the fix. Example::
     days = [0, 1, 2, 3, 4]         # Monday = 0
     start = "09:00"
     end = "17:30"
+    # [responsiveness] also takes tiers and first_response_weight; it and
+    # [analyzers.responsiveness] are one model (docs/analyzer-settings.md)
 
     [email]
     support_addresses = ["northwind.example", "help@northwind.example"]
