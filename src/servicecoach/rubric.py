@@ -71,6 +71,7 @@ from servicecoach.analysis.analyzers.responsiveness_settings import (
     BusinessHours,
     ResponsivenessSettings,
 )
+from servicecoach.analysis.settings_errors import settings_problems
 from servicecoach.errors import ConfigError
 from servicecoach.model.skills import SKILLS
 
@@ -506,12 +507,7 @@ def load_rubric(path: Path | None) -> Rubric:
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: "
-            f"{str(error['msg']).removeprefix('Value error, ')}"
-            for error in exc.errors()
-        )
-        raise ConfigError(f"rubric {path}: {problems}") from None
+        raise ConfigError(f"rubric {path}: {settings_problems(Rubric, exc)}") from None
 
 
 def _read_example_files(data: dict[str, Any], path: Path) -> None:

@@ -50,7 +50,7 @@ def test_criteria_rubric_example_in_docs_loads() -> None:
     [
         (_table(meets=MEETS[:3], misses=MISSES), f"meets has 3 distinct sentences; give at least {MIN_EXAMPLES}"),
         (_table(meets=MEETS, misses=MISSES[:1] * 9), "misses has 1 distinct sentences"),
-        (_table(meets=MEETS, misses=MISSES, colour="red"), "criteria.offers_remedy.colour: Extra inputs"),
+        (_table(meets=MEETS, misses=MISSES, colour="red"), "criteria.offers_remedy.colour: unknown key (known: label, description"),
         (_table(meets=MEETS, misses=[*MISSES, MEETS[0]]), "in both meets and misses"),
         (_table(meets=MEETS, misses=MISSES, polarity=2), "criteria.offers_remedy.polarity"),
         (_table(meets=[*MEETS, " "], misses=MISSES), "criteria.offers_remedy.meets: empty text"),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
+from servicecoach.analysis.settings_errors import settings_problems
 from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 from servicecoach.model.skills import Skill
@@ -129,16 +130,7 @@ class Analyzer(ABC):
             try:
                 self.Config.model_validate(dict(config))
             except ValidationError as exc:
-                known = ", ".join(self.Config.model_fields)
-                problems = "; ".join(
-                    f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
-                    + (
-                        f"unknown key (known: {known})"
-                        if error["type"] == "extra_forbidden"
-                        else str(error["msg"]).removeprefix("Value error, ")
-                    )
-                    for error in exc.errors()
-                )
+                problems = settings_problems(self.Config, exc)
                 raise ConfigError(f"analyser {self.name}: {problems}") from None
         elif config and type(self).check_config is Analyzer.check_config:
             raise ConfigError(
