@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
 
-from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TARGETS_MINUTES
+from servicecoach.analysis.analyzers.responsiveness_settings import DEFAULT_TARGETS_MINUTES
 from servicecoach.analysis.evidence import Evidence
 from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.result import ConversationResult, Outcome

@@ -527,14 +527,7 @@ def _read_example_files(data: dict[str, Any], path: Path) -> None:
             continue
         key = f"rubric {path}: criteria.{name}.examples"
         file = path.parent / table["examples"]
-        try:
-            examples = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, IsADirectoryError):
-            raise ConfigError(
-                f"{key}: {file} does not exist (name it relative to the rubric)"
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        examples = _toml_beside(key, file)
         unknown = sorted(set(examples) - _EXAMPLE_KEYS)
         if unknown:
             raise ConfigError(
@@ -623,14 +616,7 @@ def _read_lexicon_files(data: dict[str, Any], path: Path) -> None:
                 f'(e.g. {name} = "lexicons/{name}.toml")'
             )
         file = path.parent / value
-        try:
-            sections = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, IsADirectoryError):
-            raise ConfigError(
-                f"{key}: {file} does not exist (name it relative to the rubric)"
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        sections = _toml_beside(key, file)
         for section, body in sections.items():
             if not isinstance(body, dict):
                 raise ConfigError(
@@ -662,12 +648,21 @@ def _read_assist_files(data: dict[str, Any], path: Path) -> None:
                 f'(e.g. {name} = "assist/{name}.toml")'
             )
         file = path.parent / value
-        try:
-            tables = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (FileNotFoundError, IsADirectoryError):
-            raise ConfigError(
-                f"{key}: {file} does not exist (name it relative to the rubric)"
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None
+        tables = _toml_beside(key, file)
         assist[name] = {"file": value, "tables": tables, "rubric": str(path)}
+
+
+def _toml_beside(key: str, file: Path) -> dict[str, Any]:
+    """The TOML file a rubric names at ``key`` (relative to the rubric), parsed.
+
+    Raises:
+        ConfigError: the file is missing or not valid TOML (the message names ``key``).
+    """
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, IsADirectoryError):
+        raise ConfigError(
+            f"{key}: {file} does not exist (name it relative to the rubric)"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{key}: {file} is not valid TOML: {exc}") from None

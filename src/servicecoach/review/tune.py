@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TARGETS_MINUTES
+from servicecoach.analysis.analyzers.responsiveness_settings import DEFAULT_TARGETS_MINUTES
 from servicecoach.analysis.learned import Judge, LearnedView
 from servicecoach.analysis.pipeline import BATCH, Pipeline
 from servicecoach.analysis.result import ConversationResult
