@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from servicecoach.analysis.analyzers.points import merged_points
+from servicecoach.analysis.analyzers.points import points_check
 from servicecoach.model.conversation import Channel
 
 __all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_POINTS", "ClaritySettings"]
@@ -50,7 +51,9 @@ class ClaritySettings(BaseModel):
     forbid: tuple[str, ...] = ()
     encourage: tuple[str, ...] = ()
     base: int = Field(default=85, ge=0, le=100)
-    points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
+    points: Annotated[dict[str, int], points_check("clarity", DEFAULT_POINTS, _within)] = Field(
+        default_factory=lambda: dict(DEFAULT_POINTS)
+    )
     max_words: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_MAX_WORDS))
 
     @field_validator("forbid", "encourage")
@@ -59,11 +62,6 @@ class ClaritySettings(BaseModel):
         if any(not phrase.strip() for phrase in value):
             raise ValueError("an empty phrase; remove it")
         return value
-
-    @field_validator("points")
-    @classmethod
-    def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_points("clarity", DEFAULT_POINTS, value, _within)
 
     @field_validator("max_words")
     @classmethod

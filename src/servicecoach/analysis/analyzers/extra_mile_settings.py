@@ -12,10 +12,11 @@ the rest keep their defaults.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.analysis.analyzers.points import merged_tiers
+from servicecoach.analysis.analyzers.points import tiers_check
 
 __all__ = ["DEFAULT_TIERS", "ExtraMileSettings"]
 
@@ -28,11 +29,8 @@ class ExtraMileSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    tiers: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
+    tiers: Annotated[dict[str, int], tiers_check("extra_mile", DEFAULT_TIERS)] = Field(
+        default_factory=lambda: dict(DEFAULT_TIERS)
+    )
     long_standing: int = Field(default=3, ge=1, le=1000)
     long_standing_bonus: int = Field(default=5, ge=0, le=100)
-
-    @field_validator("tiers")
-    @classmethod
-    def _known_tiers(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_tiers("extra_mile", DEFAULT_TIERS, value)

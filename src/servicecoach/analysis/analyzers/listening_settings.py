@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from types import MappingProxyType
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from servicecoach.analysis.analyzers.points import merged_points
+from servicecoach.analysis.analyzers.points import points_check
 
 __all__ = ["DEFAULT_POINTS", "ListeningSettings"]
 
@@ -32,13 +33,6 @@ DEFAULT_POINTS = MappingProxyType(
 """Each listening signal's points (the part of its id after ``listening.``)."""
 
 
-def _on_its_side(signal: str, points: int) -> str | None:
-    """Why ``points`` cannot be the signal's: an earning one earns, a costing one costs."""
-    if DEFAULT_POINTS[signal] > 0:
-        return None if 0 <= points <= 100 else "it earns (0 to 100)"
-    return None if -100 <= points <= 0 else "it costs (-100 to 0)"
-
-
 class ListeningSettings(BaseModel):
     """The listening analyser's settings, validated when the rubric loads."""
 
@@ -46,7 +40,9 @@ class ListeningSettings(BaseModel):
 
     min_gap_s: float = 0.2
     start: int = Field(default=70, ge=0, le=100)
-    points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
+    points: Annotated[dict[str, int], points_check("listening", DEFAULT_POINTS)] = Field(
+        default_factory=lambda: dict(DEFAULT_POINTS)
+    )
 
     @field_validator("min_gap_s", mode="before")
     @classmethod
@@ -58,11 +54,6 @@ class ListeningSettings(BaseModel):
         ):
             raise ValueError(f"must be a number of seconds, 0 or more, e.g. 0.2 (got {value!r})")
         return value
-
-    @field_validator("points")
-    @classmethod
-    def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_points("listening", DEFAULT_POINTS, value, _on_its_side)
 
     def score(self, signals: Collection[str]) -> int:
         """``start``, plus each earning signal once and each costing one every time it is

@@ -11,10 +11,11 @@ Only the keys a table names change; the rest keep their defaults.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.analysis.analyzers.points import merged_points, on_its_side
+from servicecoach.analysis.analyzers.points import points_check
 
 __all__ = ["DEFAULT_POINTS", "PersuasionSettings"]
 
@@ -33,9 +34,6 @@ class PersuasionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: int = Field(default=60, ge=0, le=100)
-    points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
-
-    @field_validator("points")
-    @classmethod
-    def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_points("persuasion", DEFAULT_POINTS, value, on_its_side(DEFAULT_POINTS))
+    points: Annotated[dict[str, int], points_check("persuasion", DEFAULT_POINTS)] = Field(
+        default_factory=lambda: dict(DEFAULT_POINTS)
+    )

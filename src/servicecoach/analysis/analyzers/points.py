@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-__all__ = ["merged_points", "merged_tiers", "on_its_side"]
+from pydantic import AfterValidator
+
+__all__ = ["merged_points", "merged_tiers", "on_its_side", "points_check", "tiers_check"]
 
 
 def merged_points(
@@ -56,3 +58,21 @@ def merged_tiers(
         if not 0 <= score <= 100:
             raise ValueError(f"{tier} = {score}: a score is between 0 and 100")
     return {**defaults, **given}
+
+
+def points_check(
+    family: str,
+    defaults: Mapping[str, int],
+    refusal: Callable[[str, int], str | None] | None = None,
+) -> AfterValidator:
+    """The check of a settings model's ``points`` table, for its annotation:
+    ``points: Annotated[dict[str, int], points_check("closing", DEFAULT_POINTS)]``
+    (:func:`merged_points`, each signal on its side unless ``refusal`` says otherwise)."""
+    refuse = refusal if refusal is not None else on_its_side(defaults)
+    return AfterValidator(lambda given: merged_points(family, defaults, given, refuse))
+
+
+def tiers_check(family: str, defaults: Mapping[str, int]) -> AfterValidator:
+    """The check of a settings model's ``tiers`` table, for its annotation
+    (:func:`merged_tiers`)."""
+    return AfterValidator(lambda given: merged_tiers(family, defaults, given))

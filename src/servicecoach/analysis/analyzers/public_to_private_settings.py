@@ -12,10 +12,14 @@ public cost everything. Only the keys a table names change; the rest keep their 
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from servicecoach.analysis.analyzers.points import merged_points, merged_tiers, on_its_side
+from servicecoach.analysis.analyzers.points import (
+    points_check,
+    tiers_check,
+)
 
 __all__ = ["DEFAULT_POINTS", "DEFAULT_TIERS", "PublicToPrivateSettings"]
 
@@ -30,15 +34,9 @@ class PublicToPrivateSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    tiers: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
-    points: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_POINTS))
-
-    @field_validator("tiers")
-    @classmethod
-    def _known_tiers(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_tiers("public_to_private", DEFAULT_TIERS, value)
-
-    @field_validator("points")
-    @classmethod
-    def _known_signals(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_points("private", DEFAULT_POINTS, value, on_its_side(DEFAULT_POINTS))
+    tiers: Annotated[dict[str, int], tiers_check("public_to_private", DEFAULT_TIERS)] = Field(
+        default_factory=lambda: dict(DEFAULT_TIERS)
+    )
+    points: Annotated[dict[str, int], points_check("private", DEFAULT_POINTS)] = Field(
+        default_factory=lambda: dict(DEFAULT_POINTS)
+    )

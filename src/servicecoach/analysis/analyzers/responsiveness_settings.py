@@ -43,7 +43,7 @@ from pydantic import (
     model_validator,
 )
 
-from servicecoach.analysis.analyzers.points import merged_tiers
+from servicecoach.analysis.analyzers.points import tiers_check
 from servicecoach.model.conversation import Channel
 
 __all__ = [
@@ -223,7 +223,9 @@ class ResponsivenessSettings(BaseModel):
         default_factory=dict
     )
     business_hours: BusinessHours | None = None
-    tiers: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_TIERS))
+    tiers: Annotated[dict[str, int], tiers_check("responsiveness", DEFAULT_TIERS)] = Field(
+        default_factory=lambda: dict(DEFAULT_TIERS)
+    )
     first_response_weight: int = DEFAULT_FIRST_RESPONSE_WEIGHT
 
     @field_validator("targets_minutes", mode="before")
@@ -248,11 +250,6 @@ class ResponsivenessSettings(BaseModel):
         ):
             raise ValueError("must be a table of tier to a whole score, e.g. {double = 60}")
         return value
-
-    @field_validator("tiers")
-    @classmethod
-    def _known_tiers(cls, value: dict[str, int]) -> dict[str, int]:
-        return merged_tiers("responsiveness", DEFAULT_TIERS, value)
 
     @field_validator("first_response_weight", mode="before")
     @classmethod
