@@ -71,7 +71,8 @@ _WARM_UP = (
         (Role.CUSTOMER, "No, that's all. Thanks!"),
     ),
     # Too few common English words to be decided without the language model: the model
-    # is loaded here, at start-up, not by each worker in the middle of its first tasks.
+    # is loaded at start-up (by the fork server, :mod:`.pool_preload`, or else here), not
+    # by each worker in the middle of its first tasks.
     (
         (Role.CUSTOMER, "Bonjour, ma commande numéro 1042 n'est toujours pas arrivée."),
         (Role.AGENT, "Désolée pour l'attente, je vérifie auprès du transporteur."),
