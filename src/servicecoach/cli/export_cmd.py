@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -14,6 +12,7 @@ import typer
 from servicecoach.cli.options import DbOption, QuietOption
 from servicecoach.cli.output import counted, err_console
 from servicecoach.errors import ConfigError
+from servicecoach.files import atomic_text
 from servicecoach.model.conversation import Conversation
 
 __all__ = ["export_command", "write_jsonl"]
@@ -86,13 +85,5 @@ def write_jsonl(conversations: Iterable[Conversation], out: TextIO) -> int:
 
 def _write_file(out: Path, conversations: Iterable[Conversation]) -> int:
     """Write to a temporary file beside ``out`` and rename it: never a half-written export."""
-    descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            count = write_jsonl(conversations, handle)
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+    with atomic_text(out) as handle:
+        return write_jsonl(conversations, handle)

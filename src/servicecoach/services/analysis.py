@@ -9,8 +9,6 @@ file beside the output that replaces it only at the end.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +19,7 @@ from typing import TextIO
 from servicecoach.analysis.pipeline import BATCH, Pipeline
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.errors import ImportFailed, Problem
+from servicecoach.files import atomic_text
 from servicecoach.ingest.base import ImportOptions, Source
 from servicecoach.model.conversation import Conversation
 from servicecoach.services.collection import BatchCollection
@@ -114,15 +113,8 @@ def analyze_plan(
     if out is None:
         _analyze(plan, run, options, skip_invalid, report, stdout, progress)
     else:
-        descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        temporary = Path(name)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-                _analyze(plan, run, options, skip_invalid, report, handle, progress)
-            temporary.replace(out)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        with atomic_text(out) as handle:
+            _analyze(plan, run, options, skip_invalid, report, handle, progress)
     report.seconds = time.perf_counter() - started
     return report
 

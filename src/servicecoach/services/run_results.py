@@ -9,14 +9,13 @@ the same store gives the same file with or without a cluster.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from servicecoach.files import atomic_text
 from servicecoach.store.schema import analysis_results
 
 __all__ = ["iter_run_results", "write_run_results"]
@@ -54,16 +53,9 @@ def write_run_results(connection: Connection, run: int, out: Path) -> int:
         from servicecoach.ingest.parquet.results import write_results
 
         return write_results(results, out, skill_names())
-    descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    temporary = Path(name)
     count = 0
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            for result in results:
-                handle.write(json.dumps(result, ensure_ascii=False) + "\n")
-                count += 1
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with atomic_text(out) as handle:
+        for result in results:
+            handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+            count += 1
     return count

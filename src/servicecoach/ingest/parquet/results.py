@@ -12,13 +12,12 @@ so nothing the JSON Lines output says is lost::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from servicecoach.files import atomic_path
 from servicecoach.ingest.parquet.arrow import require_pyarrow
 from servicecoach.model.native import FORMAT_VERSION
 from servicecoach.model.skills import SKILLS
@@ -80,26 +79,18 @@ def write_results(
     """
     pa, pq = require_pyarrow()
     schema = results_schema(pa, skills)
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(descriptor)
-    temporary = Path(name)
     count = 0
-    try:
-        with pq.ParquetWriter(temporary, schema) as writer:
-            rows: list[dict[str, Any]] = []
-            for result in results:
-                rows.append(result_row(result, skills))
-                if len(rows) >= _ROWS:
-                    writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
-                    count += len(rows)
-                    rows.clear()
-            if rows or not count:
+    with atomic_path(path) as temporary, pq.ParquetWriter(temporary, schema) as writer:
+        rows: list[dict[str, Any]] = []
+        for result in results:
+            rows.append(result_row(result, skills))
+            if len(rows) >= _ROWS:
                 writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
                 count += len(rows)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+                rows.clear()
+        if rows or not count:
+            writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
+            count += len(rows)
     return count
 
 
