@@ -17,6 +17,7 @@ from servicecoach.assist.facts import Facts
 from servicecoach.assist.templates import Templates
 from servicecoach.model.conversation import Channel
 from servicecoach.nlp.phrases import PhraseMatcher, fold
+from servicecoach.nlp.words import WORD
 
 __all__ = [
     "Target",
@@ -34,7 +35,6 @@ _GREETING = re.compile(
 )
 _QUOTED = re.compile(r"\"([^\"]+)\"")
 _JARGON = re.compile(r'^Say "(?P<plain>[^"]+)" instead of')
-_CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _PUNCTUATION_RUN = re.compile(r"(?<!\s)\s*[!?]+")
 """A run of "!" and "?" with the spaces before it; one with "!!" becomes ".". Tried where
 spaces begin, and once per run: ``\\s*[!?]*!{2,}[!?]*`` was quadratic on long runs."""
@@ -270,7 +270,7 @@ def indirect_question(question: str) -> str | None:
     "How fast can you ship a new one?" -> "how fast we can ship a new one";
     "Will I need to send it back?" -> "whether you will need to send it back".
     """
-    words = _CHUNK.findall(question.strip().rstrip("?!. "))
+    words = WORD.findall(question.strip().rstrip("?!. "))
     while words and fold(words[0]) in ("also", "and", "so", "ok", "okay", "but", "then"):
         words = words[1:]
     lowered = [fold(w) for w in words]
@@ -338,7 +338,7 @@ def _shouting(target: Target, facts: Facts, templates: Templates) -> str:
             return word
         return word if fold(word) in ("i", "i'm", "i'll", "i've", "i'd") else word.lower()
 
-    text = _CHUNK.sub(calm, target.text)
+    text = WORD.sub(calm, target.text)
     text = _PUNCTUATION_RUN.sub(lambda m: "." if "!!" in m.group() else m.group(), text)
     text = re.sub(r"\bi\b", "I", text)
     for phrase, replacement in templates.table("calm").items():

@@ -64,7 +64,6 @@ from servicecoach.nlp.words import WORD, last_words
 
 __all__ = ["PatienceAnalyzer"]
 
-_CHUNK = re.compile(r"[^\W_][\w'’-]*")
 _CAPITAL = re.compile(r"[A-Z]")
 _BANGS = re.compile(r"!{2,}")
 _CUSTOMER_BANGS = re.compile(r"!{3,}")
@@ -119,7 +118,7 @@ def _is_shouting(text: str, acronyms: frozenset[str]) -> bool:
         return False  # three capitalised words need three capitals at the very least
     words = 0
     caps = 0
-    for chunk in _CHUNK.findall(text):
+    for chunk in WORD.findall(text):
         if chunk.isalpha():
             letters = chunk
         elif any(c.isdigit() for c in chunk):
@@ -190,7 +189,7 @@ def _tested(conversation: Conversation, context: Context, rules: _Rules) -> bool
     """True when a customer message is angry or frustrated: the agent's patience was tested."""
     if any(_is_angry(m.text, rules) for m in conversation.messages if m.role is Role.CUSTOMER):
         return True
-    emotions = customer_emotions(conversation, context.learned)
+    emotions = customer_emotions(conversation, context.learned, context.lexicon("emotion"))
     return any(e.label in _TESTING for e in emotions.values())
 
 
