@@ -6,7 +6,9 @@ Every customer message gets one of the FORMAT.md labels (``anger``, ``frustratio
 
 - Rules (fast mode, and a second opinion): cues are counted per label (weighted),
   shouting (capitals, ``!!``) adds to anger, and the label with most weight wins; with
-  no cue the message is neutral.
+  no cue the message is neutral. The cues are the ``emotion`` lexicon's: the shipped one,
+  or a team's merged one where its rubric overrides it (every function here takes it, so
+  the pipeline, the analysers and live assist read the same team's cues).
 - Learned: the ``emotion`` head (trained on GoEmotions, src/servicecoach/model_files/README.md)
   gives each sentence a probability per label; a message takes, per emotional label, its
   most confident sentence. The rule cues are added with weight :data:`RULE_WEIGHT` (they
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from servicecoach.analysis.lexicon import load_lexicon
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.formulaic import is_formulaic
 from servicecoach.nlp.sentences import sentences
@@ -87,20 +89,32 @@ MIN_EMOTION = 0.35
 """The combined score an emotional label needs; below it the message is neutral."""
 
 
-def rule_weights(text: str) -> dict[str, float]:
+def rule_weights(text: str, lexicon: Lexicon | None = None) -> dict[str, float]:
     """The weight of each emotion's cues in ``text`` (empty: no cue).
 
     Well-wishes ("have a great day") are no cue: they are courtesy, not the customer's mood.
     A customer message is read twice (its emotion, and problem solving's upset check), so
-    the last texts' weights are kept.
+    the last texts' weights are kept, per lexicon object (two rubrics never mix).
+
+    Args:
+        text: one customer message (or part of one).
+        lexicon: the ``emotion`` lexicon to read (a team's merged one); ``None``: the
+            shipped one.
     """
-    return dict(_rule_weights(text))
+    return dict(_rule_weights(text, _emotion_lexicon(lexicon)))
+
+
+def _emotion_lexicon(lexicon: Lexicon | None) -> Lexicon:
+    """``lexicon``, or the shipped ``emotion`` lexicon for ``None``: one object for the
+    shipped cues whether a caller passes it or not, so the caches below hit either way."""
+    return load_lexicon("emotion") if lexicon is None else lexicon
 
 
 @lru_cache(maxsize=256)
-def _rule_weights(text: str) -> tuple[tuple[str, float], ...]:
+def _rule_weights(text: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
+    """Cached by text and lexicon object (lexicons hash by identity, so two rubrics'
+    merged lexicons never share an entry)."""
     text = _WISH.sub(lambda m: " " * len(m.group()), text)
-    lexicon = load_lexicon("emotion")
     weights: dict[str, float] = {}
     matches = lexicon.matcher.find(text, longest=True)
     upset = any(m.label in _COMPLAINT for m in matches)
@@ -150,9 +164,10 @@ def _sarcastic(text: str, start: int, end: int) -> bool:
     return False
 
 
-def classify_emotion(text: str) -> Emotion:
-    """The emotion of one customer message by the rules alone."""
-    weights = rule_weights(text)
+def classify_emotion(text: str, lexicon: Lexicon | None = None) -> Emotion:
+    """The emotion of one customer message by the rules alone (``lexicon``: see
+    :func:`rule_weights`)."""
+    weights = rule_weights(text, lexicon)
     if not weights:
         return Emotion("neutral", 0.6)
     label = max(weights, key=lambda k: (weights[k], -EMOTIONS.index(k)))
@@ -162,30 +177,38 @@ def classify_emotion(text: str) -> Emotion:
 
 
 def customer_emotions(
-    conversation: Conversation, learned: LearnedView | None = None
+    conversation: Conversation,
+    learned: LearnedView | None = None,
+    lexicon: Lexicon | None = None,
 ) -> dict[str, Emotion]:
     """The emotion of every customer message, by message id (learned when ``learned``).
 
     The pipeline and three analysers ask for the same conversation's emotions in a row,
-    so the last answer of each thread is kept (by identity of both arguments, which it
-    holds on to). Treat the mapping as read-only.
+    so the last answer of each thread is kept (by identity of all three arguments, which
+    it holds on to). Treat the mapping as read-only.
+
+    Args:
+        conversation: the conversation.
+        learned: its learned view; ``None``: the rules alone.
+        lexicon: the ``emotion`` lexicon whose cues the rules count (a team's merged one,
+            ``Context.lexicon("emotion")``); ``None``: the shipped one.
     """
-    last: tuple[Conversation, LearnedView | None, dict[str, Emotion]] | None = getattr(
-        _LAST, "value", None
-    )
-    if last is not None and last[0] is conversation and last[1] is learned:
-        return last[2]
-    found = _customer_emotions(conversation, learned)
-    _LAST.value = (conversation, learned, found)
+    lexicon = _emotion_lexicon(lexicon)
+    last: _Last | None = getattr(_LAST, "value", None)
+    if last is not None and last[0] is conversation and last[1] is learned and last[2] is lexicon:
+        return last[3]
+    found = _customer_emotions(conversation, learned, lexicon)
+    _LAST.value = (conversation, learned, lexicon, found)
     return found
 
 
+_Last = tuple["Conversation", "LearnedView | None", Lexicon, dict[str, Emotion]]
 _LAST = threading.local()
-"""Per thread: the last (conversation, learned view, emotions) computed."""
+"""Per thread: the last (conversation, learned view, lexicon, emotions) computed."""
 
 
 def _customer_emotions(
-    conversation: Conversation, learned: LearnedView | None
+    conversation: Conversation, learned: LearnedView | None, lexicon: Lexicon
 ) -> dict[str, Emotion]:
     found: dict[str, Emotion] = {}
     for index, message in enumerate(conversation.messages):
@@ -193,7 +216,7 @@ def _customer_emotions(
             continue
         rows = learned.rows(index) if learned is not None else []
         if learned is None or not rows:
-            found[message.id] = classify_emotion(message.text)
+            found[message.id] = classify_emotion(message.text, lexicon)
             continue
         cue_text = message.text
         if len(rows) > 1:  # "Thanks, Dana" closing an angry message says nothing of the mood
@@ -203,12 +226,12 @@ def _customer_emotions(
                 cue_text = " ".join(
                     message.text[learned.spans[r].start : learned.spans[r].end] for r in kept
                 )
-        cues = rule_weights(cue_text)
+        cues = rule_weights(cue_text, lexicon)
         settled = False
         if cue_text is not message.text:
             # "Thank you! I was so worried it was lost.": the thanks set aside as courtesy
             # is what puts the worry in the past, so read the cues of the whole message.
-            whole = rule_weights(message.text)
+            whole = rule_weights(message.text, lexicon)
             settled = "anxiety" in cues and "relief" in whole and "anxiety" not in whole
             if settled:
                 cues, rows = whole, learned.rows(index)

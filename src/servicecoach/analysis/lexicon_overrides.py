@@ -34,6 +34,7 @@ OVERRIDABLE = (
     "clarity",
     "closing",
     "continuity",
+    "emotion",
     "empathy",
     "extra_mile",
     "listening",
@@ -43,8 +44,9 @@ OVERRIDABLE = (
     "public_to_private",
     "responsiveness",
 )
-"""The lexicons the analysers read through their context, which a rubric may override
-(emotion's and the criteria background are read outside the analysers, so not yet)."""
+"""The lexicons a rubric may override: those the analysers read through their context, and
+``emotion``, which the pipeline and live assist read with the same team's merged lexicon
+(the criteria background is read outside any rubric, so not yet)."""
 
 
 def merge_lexicon(base: Lexicon, override: Mapping[str, Any], source: str) -> Lexicon:

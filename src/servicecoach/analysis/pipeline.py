@@ -218,7 +218,7 @@ class Pipeline:
                     AnalysisFailure(conversation.id, analyzer.id, f"{type(exc).__name__}: {exc}")
                 )
                 findings[analyzer.skill] = SkillFinding.not_applicable()
-        emotions = customer_emotions(conversation, learned)
+        emotions = customer_emotions(conversation, learned, self.lexicons.get("emotion"))
         criteria = self.criteria.check(conversation, learned)
         outcome, effects = apply_effects(
             estimate_outcome(conversation, emotions, findings, self.weights),

@@ -83,7 +83,7 @@ def gather_facts(
             turn.insert(0, message)
     turn = turn or said[-1:]
     return Facts(
-        emotion=_emotion(turn, said, emotions),
+        emotion=_emotion(turn, said, emotions, facts.lexicon("emotion")),
         report=_report(turn + said[::-1], templates, facts.lexicon("apology")),
         especially=_especially(said[::-1], templates),
         thing=_thing(turn + said[::-1], facts.lexicon("empathy")),
@@ -107,13 +107,16 @@ def second_person(text: str, swaps: Mapping[str, str]) -> str:
 
 
 def _emotion(
-    turn: Sequence[Message], said: Sequence[Message], emotions: Mapping[str, Emotion]
+    turn: Sequence[Message],
+    said: Sequence[Message],
+    emotions: Mapping[str, Emotion],
+    cues: Lexicon,
 ) -> str | None:
     """The first negative emotion of their latest turn (else of any message, newest first).
 
     The pipeline's emotions come first (learned when the models are loaded); the rules
     are the second opinion, as the analysers that decided the customer is upset may have
-    used them.
+    used them (``cues``: the team's emotion lexicon, as theirs).
     """
     for messages in (turn, said[::-1]):
         for message in messages:
@@ -121,7 +124,7 @@ def _emotion(
             if emotion is not None and emotion.label in NEGATIVE:
                 return emotion.label
         for message in messages:
-            emotion = classify_emotion(message.text)
+            emotion = classify_emotion(message.text, cues)
             if emotion.label in NEGATIVE:
                 return emotion.label
     return None

@@ -177,7 +177,8 @@ class EmpathyAnalyzer(Analyzer):
     def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
         settings = cast(EmpathySettings, self.settings(context))
         rules = _rules(context.lexicon("empathy"))
-        emotions = customer_emotions(conversation, context.learned)  # the emotions leads see
+        cues = context.lexicon("emotion")  # the team's emotion cues, as the pipeline reads
+        emotions = customer_emotions(conversation, context.learned, cues)  # what leads see
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
         customer_texts: list[str] = []
@@ -194,7 +195,7 @@ class EmpathyAnalyzer(Analyzer):
                 customers.append(message)
                 customer_texts.append(_normalise(message.text))
                 customer_words.update(_content_stems(message.text, rules))
-                last_emotion = _emotion(message, emotions, rules)
+                last_emotion = _emotion(message, emotions, rules, cues)
                 if anchor is not None:
                     anchor.said.append(message)
                 elif last_emotion and _upset(last_emotion, message, rules):
@@ -236,8 +237,11 @@ class EmpathyAnalyzer(Analyzer):
         return SkillFinding(max(0, min(100, score)), _ordered(found, conversation))
 
 
-def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> Emotion | None:
-    """The message's emotion, read again without courtesies such as "thanks again"."""
+def _emotion(
+    message: Message, emotions: dict[str, Emotion], rules: _Rules, cues: Lexicon
+) -> Emotion | None:
+    """The message's emotion, read again (by the ``cues`` emotion lexicon) without
+    courtesies such as "thanks again"."""
     emotion = emotions.get(message.id)
     courtesies = [m for m in rules.lexicon.matcher.find(message.text) if m.label == "courtesy"]
     if emotion is None or emotion.label not in NEGATIVE or not courtesies:
@@ -247,7 +251,7 @@ def _emotion(message: Message, emotions: dict[str, Emotion], rules: _Rules) -> E
     for match in courtesies:
         pieces += [message.text[done : match.start], " " * (match.end - match.start)]
         done = match.end
-    reread = classify_emotion("".join(pieces) + message.text[done:])
+    reread = classify_emotion("".join(pieces) + message.text[done:], cues)
     if reread.label == "neutral" and any(fold(m.phrase).startswith("thank") for m in courtesies):
         return Emotion("gratitude", reread.score)
     return reread

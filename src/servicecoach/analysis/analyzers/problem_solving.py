@@ -126,6 +126,7 @@ class ProblemSolvingAnalyzer(Analyzer):
         settings = cast(ProblemSolvingSettings, self.settings(context))
         lexicon = context.lexicon("problem_solving")
         closing = context.lexicon("closing")
+        emotion = context.lexicon("emotion")  # the team's cues of an upset customer
         customer_texts = [
             _normalise(m.text) for m in conversation.messages if m.role is Role.CUSTOMER
         ]
@@ -133,7 +134,7 @@ class ProblemSolvingAnalyzer(Analyzer):
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 state.end_turn()
-                state.customer(message, _read_customer(lexicon, message.text, closing))
+                state.customer(message, _read_customer(lexicon, message.text, closing, emotion))
             elif message.is_reply and state.problem_seen:
                 acts = learned_acts(context, index)
                 reading = _read_reply(lexicon, message, customer_texts, state.refused, acts)
@@ -297,7 +298,9 @@ class _State:
         return max(0, min(100, score))
 
 
-def _read_customer(lexicon: Lexicon, text: str, closing: Lexicon) -> _CustomerReading:
+def _read_customer(
+    lexicon: Lexicon, text: str, closing: Lexicon, emotion: Lexicon
+) -> _CustomerReading:
     """Whether a customer message raises a problem, says it is fixed, or still broken."""
     own = mask(_QUOTE_LINE, text)
     negators = lexicon.words("customer_negation")
@@ -323,7 +326,9 @@ def _read_customer(lexicon: Lexicon, text: str, closing: Lexicon) -> _CustomerRe
         for m in found
     )
     question = "?" in mask(_LINK, own)
-    upset = any(weight > 0 for label, weight in rule_weights(own).items() if label in _UPSET)
+    upset = any(
+        weight > 0 for label, weight in rule_weights(own, emotion).items() if label in _UPSET
+    )
     problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
     if not question and not unresolved and _says_done(own, closing):
         return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
@@ -460,7 +465,9 @@ def _end_state(conversation: Conversation, context: Context, weight: int) -> int
     )
     if last is None or not any(m.is_reply for m in messages[:last]):
         return 0
-    emotion = customer_emotions(conversation, context.learned).get(messages[last].id)
+    emotion = customer_emotions(conversation, context.learned, context.lexicon("emotion")).get(
+        messages[last].id
+    )
     if emotion is None:
         return 0
     if emotion.label in _SETTLED:
