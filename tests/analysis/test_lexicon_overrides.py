@@ -168,11 +168,6 @@ def test_lexicon_fill_is_one_pass_like_an_f_string() -> None:
         ),
         ("clarity", "jargon = 'x'\n", ["lexicons.clarity", "'jargon' must be a [section] table"]),
         ("clarity", "[jargon\n", ["lexicons.clarity", "is not valid TOML"]),
-        (
-            "emotion",
-            "[anger]\nphrases = ['livid']\n",
-            ["no lexicon named 'emotion' can be overridden"],
-        ),
         ("closings", "[check]\nphrases = ['x']\n", ["no lexicon named 'closings'"]),
     ],
 )

@@ -15,6 +15,10 @@ criterion's ``phrases``, when it has some) is evidence ``criteria.NAME`` on that
 Without the model (``--fast``) a criterion with phrases is judged by the phrases alone,
 and one without is not applicable: nothing else could judge it.
 
+The background sentences every criterion also learns as misses are the
+``criteria_background`` lexicon's: the shipped one, or the team's merged one where its
+rubric's ``[lexicons]`` overrides it (the checker is handed it; its fits' digests differ).
+
 Criteria change no skill score and no quality: they are reported beside the skills, in
 the result's ``criteria`` key (docs/criteria.md), and their evidence is listed in each
 message's ``signals``, so that ``servicecoach eval`` measures them like any signal.
@@ -25,17 +29,15 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from servicecoach.analysis.evidence import Evidence
+from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.phrases import PhraseMatcher
 from servicecoach.nlp.sentences import sentences
@@ -107,21 +109,24 @@ _fits: dict[str, CriterionModel] = {}
 _fits_lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def background_sentences() -> tuple[str, ...]:
+def background_sentences(lexicon: Lexicon | None = None) -> tuple[str, ...]:
     """Ordinary agent sentences every criterion also learns as misses (unless switched off).
 
     A classifier fitted on a few dozen on-topic examples has never seen a greeting, a
     sign-off or "Okay."; on brand replies from Twitter, one fitted without them fired on
     7% of agent sentences, nearly all wrongly (docs/criteria.md).
+
+    Args:
+        lexicon: the ``criteria_background`` lexicon to read (a team's merged one, from
+            its rubric's ``[lexicons]``); ``None``: the shipped one.
     """
-    path = resources.files("servicecoach.analysis") / "lexicons" / "criteria_background.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(str(s) for s in data["background"]["sentences"])
+    if lexicon is None:
+        lexicon = load_lexicon("criteria_background")  # parsed once per process
+    return tuple(str(s) for s in lexicon.section("background")["sentences"])
 
 
-def _digest(criterion: Criterion, encoder: str) -> str:
-    background = sorted(background_sentences()) if criterion.background else []
+def _digest(criterion: Criterion, encoder: str, background_lexicon: Lexicon | None) -> str:
+    background = sorted(background_sentences(background_lexicon)) if criterion.background else []
     data = [
         METHOD_VERSION,
         encoder,
@@ -133,7 +138,9 @@ def _digest(criterion: Criterion, encoder: str) -> str:
     return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()[:12]
 
 
-def fit_criterion(criterion: Criterion, encode: Encode, encoder: str) -> CriterionModel:
+def fit_criterion(
+    criterion: Criterion, encode: Encode, encoder: str, background: Lexicon | None = None
+) -> CriterionModel:
     """Fit ``criterion`` on its examples (cached by their digest: a second call is free).
 
     Deterministic: the examples are deduplicated and sorted, the folds are seeded, and
@@ -143,8 +150,10 @@ def fit_criterion(criterion: Criterion, encode: Encode, encoder: str) -> Criteri
         criterion: the validated rubric table.
         encode: the sentence encoder (unit-length rows).
         encoder: names the encoder and its version (``Embedder.model_name``).
+        background: the team's ``criteria_background`` lexicon; ``None``: the shipped one.
+            Its sentences are part of the digest, so two teams' fits never mix.
     """
-    digest = _digest(criterion, encoder)
+    digest = _digest(criterion, encoder, background)
     with _fits_lock:
         cached = _fits.get(digest)
     if cached is not None:
@@ -155,7 +164,7 @@ def fit_criterion(criterion: Criterion, encode: Encode, encoder: str) -> Criteri
     from threadpoolctl import threadpool_limits
 
     meets, misses = sorted(set(criterion.meets)), sorted(set(criterion.misses))
-    extra = sorted(set(background_sentences()) - set(meets) - set(misses))
+    extra = sorted(set(background_sentences(background)) - set(meets) - set(misses))
     vectors = np.asarray(encode([*meets, *misses, *(extra if criterion.background else [])]))
     x = vectors.astype(np.float64)
     if criterion.background:  # not the background sentences that read like a meet
@@ -277,6 +286,9 @@ class CriteriaChecker:
         criteria: the rubric's criteria by name.
         encode: the sentence encoder, or ``None`` in fast mode (phrases only).
         encoder: the encoder's name and version, recorded in each fit's digest.
+        background: the team's merged ``criteria_background`` lexicon (its rubric's
+            ``[lexicons]``), whose sentences every criterion learns as misses; ``None``:
+            the shipped one.
     """
 
     def __init__(
@@ -284,12 +296,17 @@ class CriteriaChecker:
         criteria: Mapping[str, Criterion],
         encode: Encode | None = None,
         encoder: str = "",
+        background: Lexicon | None = None,
     ) -> None:
         self.checks = tuple(
             _Check(
                 name,
                 criterion,
-                fit_criterion(criterion, encode, encoder) if encode is not None else None,
+                (
+                    fit_criterion(criterion, encode, encoder, background)
+                    if encode is not None
+                    else None
+                ),
                 PhraseMatcher.from_lists({name: criterion.phrases}) if criterion.phrases else None,
             )
             for name, criterion in sorted(criteria.items())

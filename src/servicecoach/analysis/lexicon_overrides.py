@@ -34,6 +34,7 @@ OVERRIDABLE = (
     "clarity",
     "closing",
     "continuity",
+    "criteria_background",
     "emotion",
     "empathy",
     "extra_mile",
@@ -44,9 +45,9 @@ OVERRIDABLE = (
     "public_to_private",
     "responsiveness",
 )
-"""The lexicons a rubric may override: those the analysers read through their context, and
-``emotion``, which the pipeline and live assist read with the same team's merged lexicon
-(the criteria background is read outside any rubric, so not yet)."""
+"""The lexicons a rubric may override: every shipped one. The analysers read theirs through
+their context; ``emotion`` is read with the same team's merged lexicon by the pipeline's
+outcome and live assist too, and ``criteria_background`` by the rubric's criteria fits."""
 
 
 def merge_lexicon(base: Lexicon, override: Mapping[str, Any], source: str) -> Lexicon:

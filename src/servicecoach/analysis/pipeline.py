@@ -142,10 +142,12 @@ class Pipeline:
         names = {a.name for a in chosen}
         config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
         judge = None if fast else default_judge()
+        lexicons = rubric.team_lexicons()
         criteria = CriteriaChecker(
             rubric.criteria,
             judge.embedder.encode if judge is not None else None,
             judge.embedder.model_name if judge is not None else "",
+            lexicons.get("criteria_background"),  # the team's background sentences, if any
         )
         return cls(
             chosen,
@@ -155,7 +157,7 @@ class Pipeline:
             rubric.unscored_signals(),
             criteria,
             rubric.act_thresholds(),
-            rubric.team_lexicons(),
+            lexicons,
         )
 
     @property
