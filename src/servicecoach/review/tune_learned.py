@@ -208,10 +208,11 @@ def fit_learned(
             )
         )
     encode, encoder = judge.embedder.encode, judge.embedder.model_name
+    background = rubric.team_lexicons().get("criteria_background")  # as the pipeline fits
     for name in sorted(rubric.criteria):
         signal = f"{FAMILY}.{name}"
         start = best.criteria[name]
-        model = fit_criterion(start, encode, encoder)
+        model = fit_criterion(start, encode, encoder, background)
 
         def closest(key: str, rows: Sequence[int], model: CriterionModel = model) -> int:
             scores = model.probabilities(views[key].embeddings[list(rows)])
