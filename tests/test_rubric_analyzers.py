@@ -41,7 +41,7 @@ def test_analyzer_tables_join_the_rubrics_own_sections(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[analyzers.nope]\nx = 1\n", "no analyser named 'nope' (loaded: apology, clarity"),
-        ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] tiers: Input should be a valid"),
+        ("[analyzers.empathy]\ntiers = 3\n", "[analyzers.empathy] tiers: must be a table"),
         ("[analyzers.listening]\nmin_gap = 3\n", "[analyzers.listening] min_gap: unknown key"),
         (
             "[analyzers.clarity]\ncolour = []\n",
@@ -114,7 +114,7 @@ class _Typed(Analyzer):
     [
         ({"min_words": 0}, "analyser typed: min_words: Input should be greater than or equal to 1"),
         ({"max_words": 9}, r"analyser typed: max_words: unknown key \(known: min_words\)"),
-        ({"min_words": "many"}, "min_words: Input should be a valid integer"),
+        ({"min_words": "many"}, "min_words: must be a whole number"),
     ],
 )
 def test_a_typed_config_checks_every_key(config: dict[str, object], message: str) -> None:

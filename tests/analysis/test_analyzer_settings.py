@@ -319,7 +319,7 @@ MISTAKES: list[tuple[str, dict[str, Any], str]] = [
         r"no problem_solving signal 'fix' \(one of solution",
     ),
     ("closing", {"points": {"premature": 35}}, r"premature = 35: it costs \(-100 to 0\)"),
-    ("closing", {"start": "high"}, "start: Input should be a valid integer"),
+    ("closing", {"start": "high"}, "start: must be a whole number"),
     ("patience", {"points": {"shouting": 25}}, r"shouting = 25: it costs \(-100 to 0\)"),
     ("patience", {"start": -1}, "start: Input should be greater than or equal to 0"),
     ("apology", {"tiers": {"missing": -10}}, "missing = -10: a score is between 0 and 100"),

@@ -42,3 +42,20 @@ def test_an_unknown_key_lists_its_own_tables_keys(tmp_path: Path, toml: str, mes
         load_rubric(rubric)
     assert message in str(caught.value)
     assert "Extra inputs are not permitted" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[analyzers.empathy]\ntiers = 3\n", "tiers: must be a table"),
+        ('[weights]\nempathy = "lots"\n', "weights.empathy: must be a number (got 'lots')"),
+        ('[analyzers.closing]\nstart = "high"\n', "start: must be a whole number (got 'high')"),
+    ],
+)
+def test_a_wrong_type_is_said_in_toml_words(tmp_path: Path, toml: str, message: str) -> None:
+    rubric = tmp_path / "team.toml"
+    rubric.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_rubric(rubric)
+    assert message in str(caught.value)
+    assert "Input should be" not in str(caught.value)

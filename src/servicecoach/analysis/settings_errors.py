@@ -22,10 +22,31 @@ def settings_problems(model: type[BaseModel], error: ValidationError) -> str:
         + (
             f"unknown key (known: {known_keys(model, problem['loc'][:-1])})"
             if problem["type"] == "extra_forbidden"
-            else str(problem["msg"]).removeprefix("Value error, ")
+            else _in_toml_words(problem["type"], problem.get("input"))
+            or str(problem["msg"]).removeprefix("Value error, ")
         )
         for problem in error.errors()
     )
+
+
+_TOML_WORDS = {
+    "dict_type": "must be a table (a [section], or { key = value, ... })",
+    "list_type": 'must be a list, e.g. ["a", "b"]',
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "string_type": "must be text in quotes",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+}
+"""Pydantic's type errors in the words of the TOML a team writes."""
+
+
+def _in_toml_words(kind: str, given: object) -> str | None:
+    words = _TOML_WORDS.get(kind)
+    return None if words is None else f"{words} (got {given!r})"
 
 
 def known_keys(model: type[BaseModel], path: tuple[int | str, ...]) -> str:
