@@ -21,11 +21,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, TypeGuard
+from typing import Any
 
 from servicecoach.analysis.lexicon import Lexicon, compile_lexicon, load_lexicon, placeholders
+from servicecoach.analysis.overrides import added, is_texts, removed, replaced_text
 from servicecoach.errors import ConfigError
-from servicecoach.nlp.phrases import fold
 
 __all__ = ["OVERRIDABLE", "merge_lexicon", "team_lexicon"]
 
@@ -86,37 +86,20 @@ def _apply(
     if key == "remove" or key.startswith("remove_"):
         target = "phrases" if key == "remove" else key.removeprefix("remove_")
         listed = body.get(target)
-        if not _is_texts(listed):
+        if not is_texts(listed):
             raise ConfigError(
                 f"{where}: the section has no list {target!r} to remove from "
                 f"(it can change: {_changeable(shipped)})"
             )
-        drop = _texts(value, where)
-        have = {fold(item.strip()) for item in listed}
-        for item in drop:
-            if fold(item.strip()) not in have:
-                raise ConfigError(
-                    f"{where}: {item!r} is not in the shipped {target} (remove only what "
-                    f"the lexicon has: servicecoach/analysis/lexicons/{name}.toml)"
-                )
-        gone = {fold(item.strip()) for item in drop}
-        body[target] = [item for item in listed if fold(item.strip()) not in gone]
+        body[target] = removed(
+            listed, value, where, f"servicecoach/analysis/lexicons/{name}.toml", target
+        )
         return
     current = shipped.get(key)
-    if _is_texts(current):
-        added = _texts(value, where)
-        have = {fold(str(item).strip()) for item in body[key]}
-        body[key] = [*body[key], *(item for item in added if fold(item.strip()) not in have)]
+    if is_texts(current):
+        body[key] = added(body[key], value, where)
     elif isinstance(current, str):
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where} must be a non-empty text")
-        extra = sorted(placeholders(value) - placeholders(current))
-        if extra:
-            allowed = ", ".join(f"{{{p}}}" for p in sorted(placeholders(current))) or "none"
-            raise ConfigError(
-                f"{where}: unknown placeholder {{{extra[0]}}} (this text takes: {allowed})"
-            )
-        body[key] = value
+        body[key] = replaced_text(placeholders(current), value, where)
     elif isinstance(current, Mapping) and all(isinstance(v, str) for v in current.values()):
         if not isinstance(value, Mapping) or not all(
             isinstance(v, str) and v.strip() for v in value.values()
@@ -127,20 +110,10 @@ def _apply(
         raise ConfigError(f"{where}: unknown key (this section can change: {_changeable(shipped)})")
 
 
-def _is_texts(value: Any) -> TypeGuard[list[str]]:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _texts(value: Any, where: str) -> list[str]:
-    if not _is_texts(value) or any(not v.strip() for v in value):
-        raise ConfigError(f"{where} must be a list of non-empty texts")
-    return list(value)
-
-
 def _changeable(shipped: Mapping[str, Any]) -> str:
     keys: list[str] = []
     for key, value in shipped.items():
-        if _is_texts(value):
+        if is_texts(value):
             keys += [key, "remove" if key == "phrases" else f"remove_{key}"]
         elif isinstance(value, str) or (
             isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())

@@ -28,8 +28,8 @@ from dataclasses import replace
 from typing import Any
 
 from servicecoach.analysis.lexicon import placeholders
+from servicecoach.analysis.overrides import replaced_text, texts
 from servicecoach.assist.kinds import PraiseRule, Rules, SuggestRule
-from servicecoach.assist.merging import replaced_text, texts
 from servicecoach.assist.suggestion import SEVERITIES
 from servicecoach.errors import ConfigError
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from servicecoach.analysis.lexicon import placeholders
-from servicecoach.assist.merging import added, is_texts, removed, replaced_text
+from servicecoach.analysis.overrides import added, is_texts, removed, replaced_text
 from servicecoach.errors import ConfigError
 from servicecoach.nlp.phrases import fold
 

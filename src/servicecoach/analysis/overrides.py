@@ -1,8 +1,7 @@
-"""The merge vocabulary of a team's overrides of live assist's tables, shared by
-``kinds.toml`` and ``rewrites.toml`` overrides.
-
-It is the vocabulary of lexicon overrides (docs/analysis.md, "Lexicon overrides"), so a
-team learns one set of rules: a list is added to with ``KEY = [...]`` and trimmed with
+"""The merge vocabulary of a team's overrides, shared by lexicon overrides
+(:mod:`servicecoach.analysis.lexicon_overrides`) and live assist's ``kinds.toml`` and
+``rewrites.toml`` overrides, so a team learns one set of rules (docs/analysis.md,
+"Lexicon overrides"): a list is added to with ``KEY = [...]`` and trimmed with
 ``remove_KEY = [...]``; a text is replaced, keeping to the ``{placeholders}`` the shipped
 text has, since only those are filled. Each function raises a :class:`ConfigError` whose
 message starts with ``where`` (the file, the table and the key).
@@ -43,7 +42,9 @@ def added(current: list[str], value: Any, where: str) -> list[str]:
     return [*current, *(item for item in texts(value, where) if fold(item.strip()) not in have)]
 
 
-def removed(current: list[str], value: Any, where: str, shipped: str) -> list[str]:
+def removed(
+    current: list[str], value: Any, where: str, shipped: str, listed: str = "list"
+) -> list[str]:
     """``current`` without the texts of ``value``, each of which it must have.
 
     Args:
@@ -51,6 +52,7 @@ def removed(current: list[str], value: Any, where: str, shipped: str) -> list[st
         value: the texts to remove.
         where: the file, table and key, as errors name them.
         shipped: the shipped file, named in the error when a text is not in the list.
+        listed: what the list holds ("phrases"), as the error names it.
 
     Raises:
         ConfigError: ``value`` is not a list of texts, or names one ``current`` lacks.
@@ -60,7 +62,7 @@ def removed(current: list[str], value: Any, where: str, shipped: str) -> list[st
     for item in drop:
         if fold(item.strip()) not in have:
             raise ConfigError(
-                f"{where}: {item!r} is not in the shipped list (remove only what {shipped} has)"
+                f"{where}: {item!r} is not in the shipped {listed} (remove only what {shipped} has)"
             )
     gone = {fold(item.strip()) for item in drop}
     return [item for item in current if fold(item.strip()) not in gone]
