@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.services.cluster_task import Partition, PipelineSettings, analyze_partition
 
-__all__ = ["failing_after", "pipelines_built", "slow", "twice"]
+__all__ = [
+    "SETTLED",
+    "Numbered",
+    "failing_after",
+    "pipelines_built",
+    "slow",
+    "slow_or_failing",
+    "twice",
+]
 
 
 def slow(partition: Partition, settings: PipelineSettings) -> list[tuple[int, ConversationResult]]:
@@ -36,3 +45,23 @@ def pipelines_built() -> int:
     from servicecoach.services import cluster_task
 
     return len(cluster_task._PIPELINES)
+
+
+SETTLED: list[int] = []
+"""The indexes of :func:`slow_or_failing`'s slow tasks that ran to their end."""
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A task's input that is only its place."""
+
+    index: int
+
+
+def slow_or_failing(item: Numbered, settings: PipelineSettings) -> list[int]:
+    """Task 0 takes half a second and notes its end; every other task fails at once."""
+    if item.index:
+        raise RuntimeError("stopped on purpose")
+    time.sleep(0.5)
+    SETTLED.append(item.index)
+    return []

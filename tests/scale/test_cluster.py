@@ -16,7 +16,7 @@ from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.errors import ConfigError
 from servicecoach.rubric import Rubric, load_rubric
 from servicecoach.services.analysis import analyze_store
-from servicecoach.services.cluster import Task, open_cluster
+from servicecoach.services.cluster import Task, open_cluster, run_partitions
 from servicecoach.services.cluster_task import PipelineSettings, analyze_partition
 from servicecoach.services.cluster_writes import WriteTarget, analyze_and_write, close_stores
 from servicecoach.services.distributed import analyze_store_on_cluster
@@ -203,3 +203,15 @@ def test_cluster_worker_writes_are_idempotent(filled: Store) -> None:
     assert first == again == sorted(i.key for i in partition.items)
     assert sorted(_results(filled, run)) == first
     assert "password" not in repr(target) and "sqlite" not in repr(target)
+
+
+def test_a_failed_run_lets_the_tasks_it_sent_settle(threads: Any) -> None:
+    """A task's failure ends the run only once the tasks already sent have finished, so
+    the caller's clean-up (closing the workers' store connections) never races a task
+    that is still writing."""
+    tasks.SETTLED.clear()
+    settings = PipelineSettings.of(load_rubric(None), True)
+    items = [tasks.Numbered(0), tasks.Numbered(1)]
+    with pytest.raises(RuntimeError, match="stopped on purpose"):
+        list(run_partitions(threads, items, settings, ordered=False, task=tasks.slow_or_failing))
+    assert tasks.SETTLED == [0]

@@ -57,6 +57,9 @@ P = TypeVar("P", bound=Indexed)
 IN_FLIGHT_PER_WORKER = 3
 """Partitions submitted and not yet collected, per worker: enough to keep every worker
 busy while results travel back, few enough that the client's memory stays flat."""
+SETTLE_S = 60.0
+"""How long a failed run waits for the tasks it already sent (a stuck worker is not
+waited for longer)."""
 
 
 def _distributed() -> Any:
@@ -149,9 +152,35 @@ def run_partitions(
             that writes them on the worker, or a test's wrapper that slows it down.
     """
     distributed = _distributed()
+    pending: dict[Any, P] = {}  # by future: dropping it releases the result
+    try:
+        yield from _run(client, partitions, settings, ordered, task, distributed, pending)
+    except (Exception, GeneratorExit):
+        # A task failed (or the caller stopped reading): let the tasks already sent settle
+        # before the caller cleans up after them (closing the workers' store connections
+        # while a task still writes leaves that connection open and orphaned).
+        _settle(distributed, pending)
+        raise
+
+
+def _settle(distributed: Any, pending: dict[Any, Any]) -> None:
+    """Wait, within :data:`SETTLE_S`, for the tasks of ``pending`` to finish or fail."""
+    if pending:
+        with contextlib.suppress(Exception):
+            distributed.wait(list(pending), timeout=SETTLE_S)
+
+
+def _run(
+    client: Client,
+    partitions: Iterable[P],
+    settings: PipelineSettings,
+    ordered: bool,
+    task: Callable[[P, PipelineSettings], R],
+    distributed: Any,
+    pending: dict[Any, P],
+) -> Iterator[tuple[P, R]]:
     finished = distributed.as_completed()
     waiting: dict[int, tuple[P, R]] = {}
-    pending: dict[Any, P] = {}  # by future: dropping it releases the result
     next_index = 0
     source = iter(partitions)
     exhausted = False
