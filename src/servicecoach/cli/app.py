@@ -26,6 +26,7 @@ from servicecoach.cli.practice_cmd import practice_app
 from servicecoach.cli.reasons_cmd import reasons_app
 from servicecoach.cli.report_cmd import report_app
 from servicecoach.cli.reviews_cmd import reviews_app
+from servicecoach.cli.rubric_cmd import rubric_app
 from servicecoach.cli.serve_cmd import serve_command
 from servicecoach.cli.tokens_cmd import tokens_app
 from servicecoach.cli.tune_cmd import tune_command
@@ -63,6 +64,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(users_app, name="users")
 app.add_typer(reviews_app, name="reviews")
 app.command("tune")(tune_command)
+app.add_typer(rubric_app, name="rubric")
 
 
 def _version(value: bool) -> None:
