@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from servicecoach.analysis.analyzer import Context
 from servicecoach.analysis.analyzers.responsiveness import (
-    DEFAULT_TARGETS_MINUTES,
     ResponsivenessAnalyzer,
     business_minutes,
 )
 from servicecoach.analysis.analyzers.responsiveness_settings import (
+    DEFAULT_TARGETS_MINUTES,
     BusinessHours,
     ResponsivenessSettings,
 )

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from servicecoach.analysis.analyzer import Context
-from servicecoach.analysis.analyzers.responsiveness import DEFAULT_TIERS, ResponsivenessAnalyzer
+from servicecoach.analysis.analyzers.responsiveness import ResponsivenessAnalyzer
+from servicecoach.analysis.analyzers.responsiveness_settings import DEFAULT_TIERS
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.errors import ConfigError
 from servicecoach.rubric import load_rubric

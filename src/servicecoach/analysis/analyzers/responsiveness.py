@@ -10,7 +10,7 @@ open) does not start one. Messages are taken in time order. The first wait is th
 into it", "give me a moment", "I'll get back to you within the hour") ends a wait like
 any other reply.
 
-Waits are measured against a target per channel (:data:`DEFAULT_TARGETS_MINUTES`:
+Waits are measured against a target per channel (:data:`~servicecoach.analysis.analyzers.responsiveness_settings.DEFAULT_TARGETS_MINUTES`:
 social 60 min, chat 2 min, SMS 30 min, email and web 24 h, phone 1 min, other 24 h),
 and, when business hours are configured, only time inside them counts
 (:func:`business_minutes`). The settings (targets, business hours, the scores of a wait,
@@ -39,7 +39,7 @@ conversation (they were engaged, then left the customer), or the customer's own 
 messages show the wait already ran past the target (measured like any wait, from its
 first message to the conversation's last). Otherwise it is flagged but not scored (it
 may simply not be due yet). Not applicable when there is no customer message, no wait
-to score, or a message has no time. The scores of a wait are :data:`DEFAULT_TIERS`
+to score, or a message has no time. The scores of a wait are :data:`~servicecoach.analysis.analyzers.responsiveness_settings.DEFAULT_TIERS`
 (``within``, ``double``, ``quadruple``, ``beyond``, ``unanswered``) and the first
 response's weight is ``first_response_weight``; a rubric's
 ``[analyzers.responsiveness]`` table may change them.
@@ -57,8 +57,6 @@ from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.analyzers.common import is_negated
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
 from servicecoach.analysis.analyzers.responsiveness_settings import (
-    DEFAULT_TARGETS_MINUTES,
-    DEFAULT_TIERS,
     BusinessHours,
     ResponsivenessSettings,
 )
@@ -72,8 +70,6 @@ from servicecoach.nlp.sentences import sentences
 from servicecoach.nlp.words import WORD
 
 __all__ = [
-    "DEFAULT_TARGETS_MINUTES",
-    "DEFAULT_TIERS",
     "ResponsivenessAnalyzer",
     "business_minutes",
 ]
