@@ -128,3 +128,19 @@ def test_rewrites_overrides_when_phrase_only_with_a_time_group() -> None:
     bad = {"pattern": r"(?P<who>we) can't (?P<action>\w+)", "template": "{when_phrase}"}
     with pytest.raises(ConfigError, match=r"unknown placeholder \{when_phrase\}"):
         merge_rewrites(shipped_rewrites(), {"negative": [bad]}, SOURCE)
+
+
+def test_rewrites_patterns_are_bounded_in_time() -> None:
+    """A pattern that backtracks exponentially ("(a|aa)+$" on forty a's and a "!") counts
+    as not matching instead of running for hours; a quick one matches as before."""
+    merged = parse_templates(
+        merge_rewrites(
+            shipped_rewrites(),
+            {"especially": [{"pattern": r"(?P<n>(?:a|aa)+)$", "template": "after {n}"}]},
+            SOURCE,
+        )
+    )
+    slow = merged.especially[0]
+    assert slow.search("a" * 40 + "!") is None
+    found = slow.search("aaaa")
+    assert found is not None and found.group("n") == "aaaa"

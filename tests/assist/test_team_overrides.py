@@ -221,3 +221,30 @@ def test_team_overrides_documented_example() -> None:
     dispatch = checker.check(JACKET_EMAIL, "We can't ship it until dispatch day.")
     assert _negative(dispatch)[2] == "We can ship it on dispatch day."
     assert "clarity.hard_to_read" not in checker.rules.suggest
+
+
+# --- a team's pattern that backtracks cannot stall a check --------------------------------
+
+SLOW = """\
+[[negative]]
+pattern = '''^(?P<who>we|i)\\s+can't\\s+(?P<action>(?:\\w|\\w\\w)+)$'''
+template = "{who} will {action}."
+"""
+"""Nested alternatives that each match one letter: on a long word that does not end the
+sentence, ``re`` tries every way of splitting it (2^n) before it fails."""
+
+
+def test_a_team_pattern_that_backtracks_is_cut_short_and_named_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    team = DraftChecker(load_rubric(_rubric(tmp_path, rewrites=SLOW)), fast=True)
+    draft = "We can't " + "refund" * 12 + " the jacket until it is back."
+    with caplog.at_level("WARNING", logger="servicecoach.assist.templates"):
+        first = team.check(JACKET_EMAIL, draft)
+        second = team.check(JACKET_EMAIL, draft)
+    # the team's pattern counts as not matching; the shipped ones still rewrite the draft
+    assert _negative(first)[2] == _negative(second)[2] is not None
+    assert "refund" in str(_negative(first)[2])
+    warnings = [r.getMessage() for r in caplog.records if "rewrite pattern" in r.getMessage()]
+    assert len(warnings) == 1  # once per pattern, not once per check
+    assert "ran over 50 ms" in warnings[0] and "(?:\\w|\\w\\w)+" in warnings[0]

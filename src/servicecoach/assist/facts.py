@@ -209,7 +209,7 @@ class _Clauses:
 def _especially(said: Sequence[Message], templates: Templates) -> str | None:
     for message in said:
         for pattern in templates.especially:
-            match = pattern.regex.search(message.text)
+            match = pattern.search(message.text)
             if match is None:
                 continue
             values = {k: (v or "") for k, v in match.groupdict().items()}

@@ -205,7 +205,7 @@ def _negative(target: Target, facts: Facts, templates: Templates) -> str | None:
     if len(sentence) > _MAX_REWRITTEN:
         return None  # no template rewrites a paragraph; the reason says what to do
     for pattern in templates.negative:
-        match = pattern.regex.match(sentence)
+        match = pattern.match(sentence)
         if match is None:
             continue
         values = {k: (v or "").strip() for k, v in match.groupdict().items()}

@@ -21,12 +21,14 @@ else is an error naming the file, the table and the key.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
+import regex
+
 from servicecoach.analysis.lexicon import placeholders
 from servicecoach.analysis.overrides import added, is_texts, removed, replaced_text
+from servicecoach.assist.templates import PATTERN_FLAGS
 from servicecoach.errors import ConfigError
 from servicecoach.nlp.phrases import fold
 
@@ -137,17 +139,17 @@ def _patterns(name: str, changes: Any, source: str) -> list[dict[str, str]]:
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise ConfigError(f"{where} {key} must be a non-empty text")
         try:
-            regex = re.compile(item["pattern"], re.IGNORECASE)
-        except re.error as exc:
+            compiled = regex.compile(item["pattern"], PATTERN_FLAGS)
+        except regex.error as exc:
             raise ConfigError(f"{where} pattern: not a regular expression: {exc}") from None
-        groups = set(regex.groupindex)
+        groups = set(compiled.groupindex)
         if name == "negative" and groups & {"when", "condition"}:
             groups.add("when_phrase")
         entry = {"pattern": item["pattern"]}
         for key in ("template", "time_template"):
             if key in item:
                 entry[key] = replaced_text(groups, item[key], f"{where} {key}")
-        if "time_template" in item and "condition" not in regex.groupindex:
+        if "time_template" in item and "condition" not in compiled.groupindex:
             raise ConfigError(
                 f"{where} time_template: used only when the pattern has a (?P<condition>...) "
                 "group that reads as a time; add one or remove the key"

@@ -1,17 +1,45 @@
-"""The rewrite templates and word lists of ``assist/rewrites.toml``, loaded once."""
+"""The rewrite templates and word lists of ``assist/rewrites.toml``, loaded once.
+
+The ``[[negative]]`` and ``[[especially]]`` patterns run on every live-assist check, on the
+agent's draft and the customer's messages, and a team's rubric may add its own. A pattern
+that backtracks badly ("(a|aa)+$") could stall the service, so every pattern runs with the
+``regex`` module (the ``re`` syntax, with a time limit): one that takes longer than
+:data:`PATTERN_TIMEOUT_S` on a text counts as not matching it, and the service logs a
+warning naming the pattern, once.
+"""
 
 from __future__ import annotations
 
-import re
+import logging
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
+import regex
+from regex import Match as RegexMatch
+from regex import Pattern as RegexPattern
+
 from servicecoach.errors import ConfigError
 
-__all__ = ["Pattern", "Templates", "load_templates", "parse_templates", "shipped_rewrites"]
+__all__ = [
+    "PATTERN_FLAGS",
+    "PATTERN_TIMEOUT_S",
+    "Pattern",
+    "Templates",
+    "load_templates",
+    "parse_templates",
+    "shipped_rewrites",
+]
+
+PATTERN_FLAGS = regex.IGNORECASE | regex.VERSION0
+"""How every rewrite pattern is compiled: case ignored, ``re``'s syntax and behaviour."""
+PATTERN_TIMEOUT_S = 0.05
+"""Longest one pattern may try one text. Ours take microseconds on a 500-character
+sentence; a pattern that takes 50 ms is broken, and a check must stay fast."""
+_log = logging.getLogger(__name__)
+_warned: set[str] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +50,34 @@ class Pattern:
     ("until Monday": "we can ship it on Monday", not "as soon as Monday").
     """
 
-    regex: re.Pattern[str]
+    regex: RegexPattern[str]
     template: str
     time_template: str | None = None
+
+    def match(self, text: str) -> RegexMatch[str] | None:
+        """The pattern matched at the start of ``text``; ``None`` also when it ran too long."""
+        return self._bounded(text, anywhere=False)
+
+    def search(self, text: str) -> RegexMatch[str] | None:
+        """The first match anywhere in ``text``; ``None`` also when it ran too long."""
+        return self._bounded(text, anywhere=True)
+
+    def _bounded(self, text: str, *, anywhere: bool) -> RegexMatch[str] | None:
+        try:
+            if anywhere:
+                return self.regex.search(text, timeout=PATTERN_TIMEOUT_S)
+            return self.regex.match(text, timeout=PATTERN_TIMEOUT_S)
+        except TimeoutError:
+            if self.regex.pattern not in _warned:
+                _warned.add(self.regex.pattern)
+                _log.warning(
+                    "a rewrite pattern ran over %d ms on a %d-character text and was "
+                    "skipped; rewrite it so that it does not backtrack: %s",
+                    round(PATTERN_TIMEOUT_S * 1000),
+                    len(text),
+                    self.regex.pattern,
+                )
+            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +129,16 @@ def _patterns(data: dict[str, Any], key: str) -> tuple[Pattern, ...]:
     out: list[Pattern] = []
     for index, item in enumerate(data.get(key, []), start=1):
         try:
-            regex = re.compile(str(item["pattern"]), re.IGNORECASE)
+            compiled = regex.compile(str(item["pattern"]), PATTERN_FLAGS)
             time_template = item.get("time_template")
             out.append(
                 Pattern(
-                    regex,
+                    compiled,
                     str(item["template"]),
                     str(time_template) if time_template is not None else None,
                 )
             )
-        except (KeyError, re.error) as exc:
+        except (KeyError, regex.error) as exc:
             raise ConfigError(f"assist/rewrites.toml: [[{key}]] number {index}: {exc}") from None
     return tuple(out)
 
