@@ -70,7 +70,8 @@ _PUSH = frozenset({"check", "close", "signoff"})
 _CLOSING = frozenset({"check", "close", "signoff", "warm", "recap"})
 _WARM = frozenset({"signoff", "warm"})
 
-_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_HANDLE = re.compile(r"@(?<![\w.]@)\w+")
+"""An @handle: ``@`` first, then the lookbehind, so the regex engine looks for the ``@``."""
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _BUT = re.compile(r"\b(?:but|however|although|though|except|still)\b", re.IGNORECASE)
 _DECLINED = re.compile(
@@ -209,7 +210,9 @@ class _Reply:
 
 
 def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
-    masked = mask(_QUOTED, message.text)
+    text = message.text
+    quotes = ">" in text or '"' in text or "“" in text  # what _QUOTED needs
+    masked = mask(_QUOTED, text) if quotes else text
     found = _without_exceptions(lexicon.matcher.find(masked))
     parts = sentences(masked)
     starts = [sentence.start for sentence in parts]
@@ -269,13 +272,14 @@ def _addresses(sentence: Sentence, labels: set[str]) -> bool:
         return False  # still gathering facts
     if "solution" in labels:
         return True
-    words = [w for w in WORD.findall(mask(_HANDLE, sentence.text)) if w.isalpha()]
+    text = mask(_HANDLE, sentence.text) if "@" in sentence.text else sentence.text
+    words = [w for w in WORD.findall(text) if w.isalpha()]
     return "ack" not in labels and len(words) >= 3
 
 
 def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str:
     """Whether a customer message is open, done, resolved, thanks or neutral."""
-    masked = mask(_LINE_QUOTE, text)
+    masked = mask(_LINE_QUOTE, text) if ">" in text else text  # a quoted line needs a >
     found = lexicon.matcher.find(masked)
     # "can't wait", "all I need": words of an open problem that do not open one
     covers = SpanIndex((m.start, m.end) for m in found if m.label == "not_open")
@@ -286,7 +290,7 @@ def _read_customer(lexicon: Lexicon, text: str, negators: frozenset[str]) -> str
         and (m.label not in ("open", "problem") or not _negated(masked, m, negators))
         and not (m.label in ("open", "problem") and covers.covers(m.start, m.end))
     }
-    asks = "?" in mask(_LINK, masked)
+    asks = "?" in masked and "?" in mask(_LINK, masked)
     if "open" in labels or asks:
         return _OPEN
     if "problem" in labels and _RESOLVED not in labels:

@@ -116,8 +116,8 @@ class ExtraMileAnalyzer(Analyzer):
 
 def _is_request(lexicon: Lexicon, text: str) -> bool:
     """True when a customer message reports a problem or asks for something."""
-    own = mask(_QUOTE_LINE, text)
-    if "?" in mask(_LINK, own):
+    own = mask(_QUOTE_LINE, text) if ">" in text else text  # a quoted line needs a >
+    if "?" in own and "?" in mask(_LINK, own):
         return True
     negators = lexicon.words("negation")
     found = lexicon.matcher.find(own)

@@ -348,7 +348,9 @@ class ListeningAnalyzer(Analyzer):
         customers = 0
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
-                text = blank_visible(_QUOTE_LINE, message.text)
+                text = message.text
+                if ">" in text:  # what a quoted line needs
+                    text = blank_visible(_QUOTE_LINE, text)
                 for item in _given(text, rules, names, customers):
                     state.given[item.kind] = item  # the latest of each kind is quoted
                 repeat = _repeat(message, text, rules)

@@ -83,7 +83,8 @@ class PersuasionAnalyzer(Analyzer):
         for index, message in enumerate(conversation.messages):
             if message.role is Role.CUSTOMER:
                 customer_spoke = True
-                own = mask(_QUOTE_LINE, message.text)
+                text = message.text
+                own = mask(_QUOTE_LINE, text) if ">" in text else text  # needs a >
                 wants = any(m.label == "want" for m in lexicon.matcher.find(own))
                 continue
             if not (message.is_reply and customer_spoke):

@@ -72,7 +72,10 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[
 _LINK = re.compile(
     r"(?:https?://|www\.)\S+|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/\S*", re.IGNORECASE
 )
-_HANDLE = re.compile(r"(?<![\w.@])@\w+")
+_HANDLE = re.compile(r"@(?<![\w.@]@)\w+")
+"""An @handle not inside a word or an address. The ``@`` comes first and the lookbehind
+after it, so that the regex engine looks for the ``@`` instead of trying the lookbehind at
+every character (the same matches as a lookbehind before the ``@``)."""
 _PHONE = re.compile(
     r"(?<![\w+#])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,6}(?:[\s.-]\d{2,6}){1,4}(?![\w-])"
     r"|(?<![\w+#])\+\d{8,15}(?!\w)"
@@ -120,10 +123,11 @@ class _CustomerData:
     def of(cls, conversation: Conversation) -> _CustomerData:
         written = [m.text for m in conversation.messages if m.role is Role.CUSTOMER]
         customer = conversation.customer
-        emails = {e.lower() for text in written for e in _EMAIL.findall(text)}
+        # an address needs an "@" and a phone number a digit: most messages have neither
+        emails = {e.lower() for text in written if "@" in text for e in _EMAIL.findall(text)}
         if any(PLACEHOLDERS["email"] in text for text in written):
             emails.add(PLACEHOLDERS["email"])  # the customer wrote an address, redacted
-        phones = {_digits(p) for text in written for p in _PHONE.findall(text)}
+        phones = {_digits(p) for text in written if has_digit(text) for p in _PHONE.findall(text)}
         if customer.email:
             emails.add(customer.email.lower())
         if customer.phone:
@@ -377,11 +381,11 @@ def _items(
     """
     items = [_Item(start, end, "email") for start, end in emails]
     items += placeholders
-    numbered = has_digit(text)  # an order number, a postcode and a phone number need one
+    numbered = has_digit(text)  # an order or card number, an address and a phone need one
     for kind, spans in (
         ("number", _spans(_NUMBER, text) if numbered else []),
-        ("number", find_cards(text)),
-        ("street", find_addresses(text)),
+        ("number", find_cards(text) if numbered else []),
+        ("street", find_addresses(text) if numbered else []),
         ("street", _spans(_POSTCODE, text) if numbered else []),
         (
             "phone",
