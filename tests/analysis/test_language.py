@@ -106,3 +106,20 @@ def test_language_noise_skipped_only_when_absent(text: str) -> None:
     assert detect_language(conversation) == detect_language(
         make_conversation([("customer", _NOISE.sub(" ", text))])
     )
+
+
+def test_preload_loads_the_model_once_in_the_background() -> None:
+    """A batch starts loading the model on a thread; detecting waits for that one load."""
+    import servicecoach.analysis.language as language
+
+    language.preload()
+    language.preload()  # a second call starts nothing
+    loader = language._loader
+    if loader is not None:
+        loader.join(timeout=30)
+    model = language._identifier()
+    assert model is language._identifier()
+    spanish = make_conversation(
+        [("customer", "Mi pedido llegó roto y nos vamos de viaje el viernes, ¿pueden ayudarme?")]
+    )
+    assert detect_language(spanish).language == "es"

@@ -10,14 +10,22 @@ least :data:`MIN_CONFIDENCE` sure.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from servicecoach.model.conversation import Conversation
 
-__all__ = ["MIN_CONFIDENCE", "MIN_LETTERS", "SUPPORTED", "LanguageGuess", "detect_language"]
+__all__ = [
+    "MIN_CONFIDENCE",
+    "MIN_LETTERS",
+    "SUPPORTED",
+    "LanguageGuess",
+    "detect_language",
+    "preload",
+]
 
 SUPPORTED = frozenset({"en"})
 MIN_LETTERS = 40
@@ -40,11 +48,51 @@ class LanguageGuess:
         return self.language in SUPPORTED
 
 
-@lru_cache(maxsize=1)
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_model: Any = None
+_model_lock = threading.Lock()
+_loader: threading.Thread | None = None
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier() -> Any:
+    """The language model, loaded once per process (by whichever thread asks first; the
+    others wait for it rather than load a second copy)."""
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _model
+
+
+def preload() -> None:
+    """Start loading the language model on a background thread, once per process.
+
+    Loading it decompresses a 4.5 MB model: 0.36 s of CPU, a seventh of a fast analysis
+    of the 5,000-message Twitter sample, spent on the analysing thread when the first
+    conversation the English-word check cannot decide comes. A batch analysis calls
+    this as it starts, so that the load overlaps reading and analysing (LZMA releases
+    the GIL) and usually ends before the model is first needed.
+    """
+    global _loader
+    with _model_lock:
+        if _model is not None or _loader is not None:
+            return
+        _loader = threading.Thread(target=_identifier, name="servicecoach-langid", daemon=True)
+    _loader.start()
+
+
+def _after_fork() -> None:
+    """A child forked while the loader ran has neither its thread nor a usable lock."""
+    global _loader, _model_lock
+    _model_lock = threading.Lock()
+    if _model is None:
+        _loader = None
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 _PREFIX = 4000

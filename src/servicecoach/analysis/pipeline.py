@@ -12,7 +12,7 @@ from servicecoach.analysis.criteria import CriteriaChecker
 from servicecoach.analysis.criteria_effects import apply_effects
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.language import detect_language
+from servicecoach.analysis.language import detect_language, preload
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.signals import experimental_signals
@@ -253,7 +253,9 @@ class Pipeline:
         releases the GIL), so the rules cost little beyond the model's own time. Items
         are drawn from ``items`` on the calling thread only, so a generator reading a
         database connection is safe. Memory stays flat: at most two batches are held.
+        The language model starts loading on a background thread meanwhile.
         """
+        preload()
         iterator = iter(items)
         chunks = iter(lambda: list(islice(iterator, batch)), [])
         if self.judge is None:
