@@ -120,6 +120,25 @@ class Pipeline:
             for a in self.analyzers
         }
         self.weights = dict(weights or {})
+        self._versions = {a.skill: a.id for a in self.analyzers}
+        self._plain = tuple(self._context(a, None, None) for a in self.analyzers)
+        """Each analyser's context without history or learned view (contexts are frozen:
+        fast mode hands the same ones to every conversation instead of making 12 each)."""
+
+    def _context(
+        self,
+        analyzer: Analyzer,
+        history: tuple[Conversation, ...] | None,
+        learned: LearnedView | None,
+    ) -> Context:
+        return Context(
+            config=self.config[analyzer.name],
+            history=history,
+            learned=learned,
+            unscored=self.unscored,
+            settings=self.settings[analyzer.name],
+            lexicons=self.lexicons,
+        )
 
     @classmethod
     def from_rubric(
@@ -168,7 +187,7 @@ class Pipeline:
     @property
     def versions(self) -> dict[str, str]:
         """Skill to ``name.vN`` of the analyser that scores it."""
-        return {a.skill: a.id for a in self.analyzers}
+        return dict(self._versions)
 
     def analyze(
         self,
@@ -201,15 +220,9 @@ class Pipeline:
             learned = self.judge.view(conversation)
         if learned is not None and self.act_thresholds:
             learned = learned.with_thresholds("acts", self.act_thresholds)
-        for analyzer in self.analyzers:
-            context = Context(
-                config=self.config[analyzer.name],
-                history=history,
-                learned=learned,
-                unscored=self.unscored,
-                settings=self.settings[analyzer.name],
-                lexicons=self.lexicons,
-            )
+        plain = history is None and learned is None
+        for number, analyzer in enumerate(self.analyzers):
+            context = self._plain[number] if plain else self._context(analyzer, history, learned)
             if any(_missing(r, conversation, context) for r in analyzer.requires):
                 findings[analyzer.skill] = SkillFinding.not_applicable()
                 continue

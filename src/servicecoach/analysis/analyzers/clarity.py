@@ -231,6 +231,8 @@ def _negative_language(
     matches: list[PhraseMatch],
     rules: _Rules,
 ) -> list[Evidence]:
+    if not any(m.label == "negative" for m in matches):
+        return []  # most replies: nothing to read the clauses and options for
     benign = SpanIndex((m.start, m.end) for m in matches if m.label == "benign")
     alternatives = [m for m in matches if m.label == "alternative" and _real_option(own, m)]
     conditions = _Conditions(own, rules)
@@ -419,8 +421,9 @@ def _length_and_grade(
     text = message.text
     found: list[Evidence] = []
     words = word_count(own)
-    asked = word_count(answers.text) if answers is not None else None
-    if words > limit or (words > _RELATIVE_WORDS and asked is not None and words > 3 * asked):
+    if words > limit or (
+        words > _RELATIVE_WORDS and answers is not None and words > 3 * word_count(answers.text)
+    ):  # the customer's words counted only for a long reply
         start = len(text) - len(text.lstrip())
         end = max(start, len(text.rstrip()))
         found.append(
