@@ -257,29 +257,51 @@ class _Waiting:
             for word in question.words:
                 self.by_word.setdefault(word, []).append(question)
 
-    def reply(self, words: frozenset[str], timed: bool) -> None:
-        """A reply with these content words, naming a time or not."""
+    def reply(self, own: str, rules: _Rules) -> None:
+        """A reply with these words of the agent's own (read only for questions waiting)."""
         for question in self.unreplied:
             question.replied = True
         self.unreplied = []
-        if timed:
+        if self.about_time and _gives_time(own, rules):
             # "When will my refund arrive?" is answered by a time, not by a reply that
             # merely mentions the refund.
             for question in self.about_time:
                 question.answered = True
             self.about_time = []
-        for word in words:
-            for question in self.by_word.pop(word, ()):
-                question.answered = True
+        if self.by_word:
+            for word in _content(own, rules):
+                for question in self.by_word.pop(word, ()):
+                    question.answered = True
 
 
-@dataclass(frozen=True, slots=True)
 class _Candidate:
-    """The customer's last message, or one of its sentences, as a restatement is compared."""
+    """The customer's last message, or one of its sentences, as a restatement is compared.
 
-    words: frozenset[str]
-    names: frozenset[str]
-    tokens: tuple[str, ...]
+    Its names and its words in order are read on first use: only a sentence that shares
+    enough content words with it needs them.
+    """
+
+    __slots__ = ("_names", "_tokens", "part", "words")
+
+    def __init__(self, part: str, rules: _Rules) -> None:
+        self.part = part
+        self.words = _content(part, rules, numbers=False)
+        self._names: frozenset[str] | None = None
+        self._tokens: tuple[str, ...] | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Stems of its capitalised words inside sentences (see :func:`_names`)."""
+        if self._names is None:
+            self._names = frozenset(_names(self.part))
+        return self._names
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Its words, folded, in order (@handles and links left out)."""
+        if self._tokens is None:
+            self._tokens = tuple(fold_words(WORD, _without_noise(self.part)))
+        return self._tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,14 +315,7 @@ class _Said:
     @classmethod
     def read(cls, text: str, rules: _Rules) -> _Said:
         parts = [text, *(s.text for s in sentences(text)[:_MAX_RESTATED])]
-        candidates = tuple(
-            _Candidate(
-                _content(part, rules, numbers=False),
-                frozenset(_names(part)),
-                tuple(fold_words(WORD, _without_noise(part))),
-            )
-            for part in parts
-        )
+        candidates = tuple(_Candidate(part, rules) for part in parts)
         return cls(_normalise(text), candidates[0].words, candidates)
 
 
@@ -376,7 +391,7 @@ class ListeningAnalyzer(Analyzer):
                 gap = _gap(previous, message)
                 if gap is not None and gap < min_gap:
                     found.append(_interrupt(message, own, rules))
-            state.waiting.reply(_content(own, rules), _gives_time(own, rules))
+            state.waiting.reply(own, rules)
             previous = message
         for question in state.waiting.questions:
             if question.replied and not question.answered:
@@ -786,9 +801,10 @@ def _restates(text: str, state: _State, rules: _Rules) -> bool:
     for candidate in said.candidates:
         theirs = candidate.words
         shared = words & theirs
-        common = shared - candidate.names  # "China Telecom" alone is no restatement
-        if len(theirs) < 3 or len(common) < 2 or len(shared) / len(theirs) < _COVER:
+        if len(theirs) < 3 or len(shared) < 2 or len(shared) / len(theirs) < _COVER:
             continue
+        if len(shared - candidate.names) < 2:
+            continue  # "China Telecom" alone is no restatement
         if _alike(tokens, candidate.tokens) < _COPY and (
             _normalise(text).strip(" .!?") not in said.normalised
         ):
