@@ -144,6 +144,23 @@ class _CustomerData:
         return value.lower() in self.text
 
 
+class _Known:
+    """The customer's data, read from the conversation on the first question: most
+    replies write no address or number to check (:meth:`_CustomerData.owns`)."""
+
+    __slots__ = ("_conversation", "_data")
+
+    def __init__(self, conversation: Conversation) -> None:
+        self._conversation = conversation
+        self._data: _CustomerData | None = None
+
+    def owns(self, kind: str, value: str) -> bool:
+        """:meth:`_CustomerData.owns` for the conversation's customer."""
+        if self._data is None:
+            self._data = _CustomerData.of(self._conversation)
+        return self._data.owns(kind, value)
+
+
 class PublicToPrivateAnalyzer(Analyzer):
     """Moves public complaints to a private channel and keeps personal data out of public."""
 
@@ -160,7 +177,7 @@ class PublicToPrivateAnalyzer(Analyzer):
         lexicon = context.lexicon("public_to_private")
         negators = lexicon.words("negation")
         settled = negators | lexicon.words("settled")
-        known = _CustomerData.of(conversation)
+        known = _Known(conversation)
         complaint_at: int | None = None
         found: list[Evidence] = []
         invite_replies: list[int] = []
@@ -204,7 +221,8 @@ class PublicToPrivateAnalyzer(Analyzer):
 
 def _complains(lexicon: Lexicon, text: str, negators: frozenset[str]) -> bool:
     """True when a customer message complains (lines quoted with ``>`` aside)."""
-    text = _LINE_QUOTE.sub(lambda m: " " * len(m.group()), text)
+    if ">" in text:  # what a quoted line needs
+        text = _LINE_QUOTE.sub(lambda m: " " * len(m.group()), text)
     found = lexicon.matcher.find(text)
     encouraged = _encouraged(found)
     return any(
@@ -260,7 +278,7 @@ def _scan_reply(
     lexicon: Lexicon,
     message: Message,
     negators: frozenset[str],
-    known: _CustomerData,
+    known: _Known,
 ) -> tuple[list[Evidence], list[Evidence]]:
     """The invitations and the personal data in one reply."""
     text = message.text
@@ -274,7 +292,9 @@ def _scan_reply(
         if not quoted.overlaps(m.start(), m.end())
     ]
     emails += [(start, end) for start, end, kind in redacted if kind == "email"]
-    link_spans = _spans(_LINK, text)
+    # a link needs a "/" (a scheme, a path) or "www."
+    linked = "/" in text or "www." in text.lower()
+    link_spans = _spans(_LINK, text) if linked else []
     links = _Covered(len(text), link_spans)
     skip = _Covered(len(text), quotes + link_spans + emails)
     for handle in _spans(_HANDLE, text) if at else ():
