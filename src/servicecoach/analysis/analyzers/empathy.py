@@ -182,7 +182,7 @@ class EmpathyAnalyzer(Analyzer):
         names = _customer_names(conversation, rules)
         found: list[Evidence] = []
         customer_texts: list[str] = []
-        customer_words: set[str] = set()
+        customer_words = _Stems(rules)
         customers: list[Message] = []
         last_emotion: Emotion | None = None
         anchor: _Episode | None = None  # the upset customer, not yet replied to
@@ -194,7 +194,7 @@ class EmpathyAnalyzer(Analyzer):
             if message.role is Role.CUSTOMER:
                 customers.append(message)
                 customer_texts.append(_normalise(message.text))
-                customer_words.update(_content_stems(message.text, rules))
+                customer_words.add(message.text)
                 last_emotion = _emotion(message, emotions, rules, cues)
                 if anchor is not None:
                     anchor.said.append(message)
@@ -336,7 +336,7 @@ def _read_reply(
     last_emotion: Emotion | None,
     seen_sentences: set[str],
     names: Sequence[str],
-    customer_words: set[str],
+    customer_words: _Stems,
     phrase: str | None,
 ) -> tuple[_Reply, list[Evidence]]:
     """One reply's empathy facts and the evidence it carries."""
@@ -475,12 +475,14 @@ def _widen(
 
 
 def _personal(
-    own: str, names: Sequence[str], customer_words: set[str], rules: _Rules
+    own: str, names: Sequence[str], customer_words: _Stems, rules: _Rules
 ) -> list[tuple[int, int]]:
     """The first use of the customer's name and the first "your <their words>" in a reply."""
-    tokens = _tokens(own, 0, len(own))
-    found: list[tuple[int, int]] = []
     folded_names = {fold(n) for n in names}
+    found: list[tuple[int, int]] = []
+    if not folded_names and "your" not in own.lower():
+        return found  # no name to find and no "your": its words need not be read
+    tokens = _tokens(own, 0, len(own))
     for index, token in enumerate(tokens):
         if token.word not in folded_names:
             continue
@@ -554,6 +556,9 @@ def _phrase_from(messages: Sequence[Message], rules: _Rules) -> str | None:
     fallback: str | None = None
     for message in messages:
         text = message.text
+        lowered = text.lower()
+        if "my" not in lowered and "our" not in lowered:
+            continue  # no "my" or "our" to start a phrase (cheaper than reading its words)
         tokens = _tokens(text, 0, len(text))
         for index, token in enumerate(tokens):
             if token.word not in ("my", "our"):
@@ -656,6 +661,29 @@ def _find_tokens(text: str, start: int, end: int) -> list[_Token]:
 
 def _content_stems(text: str, rules: _Rules) -> set[str]:
     return {_stem(t.word) for t in _tokens(text, 0, len(text)) if t.word not in rules.stopwords}
+
+
+class _Stems:
+    """The content stems of the customer's messages so far, read when first asked about:
+    only a reply with "your" and a content word after it asks (few do)."""
+
+    __slots__ = ("_pending", "_rules", "_stems")
+
+    def __init__(self, rules: _Rules) -> None:
+        self._rules = rules
+        self._pending: list[str] = []
+        self._stems: set[str] = set()
+
+    def add(self, text: str) -> None:
+        """A customer message."""
+        self._pending.append(text)
+
+    def __contains__(self, stem: str) -> bool:
+        if self._pending:
+            for text in self._pending:
+                self._stems.update(_content_stems(text, self._rules))
+            self._pending.clear()
+        return stem in self._stems
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
