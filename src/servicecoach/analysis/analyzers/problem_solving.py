@@ -85,7 +85,7 @@ from servicecoach.nlp.masking import mask
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentences
 from servicecoach.nlp.spans import SpanIndex
-from servicecoach.nlp.words import has_digit, word_count
+from servicecoach.nlp.words import word_count
 
 __all__ = ["ProblemSolvingAnalyzer"]
 
@@ -104,6 +104,8 @@ _CLOCK = re.compile(
     r"\b(?:by|at|before|until|around)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b(?![:.]?\d)",
     re.IGNORECASE,
 )
+_SPACED_DIGIT = re.compile(r"\s\d")
+"""What :data:`_CLOCK` needs: white space, then a digit."""
 _CLAUSE = re.compile(r"[,;:()~\u2013\u2014]")
 _HANDLE = re.compile(r"@(?<![\w.]@)\w+")
 """An @handle: ``@`` first, then the lookbehind, so the regex engine looks for the ``@``."""
@@ -327,10 +329,13 @@ def _read_customer(
         for m in found
     )
     question = "?" in own and "?" in mask(_LINK, own)
-    upset = any(
-        weight > 0 for label, weight in rule_weights(own, emotion).items() if label in _UPSET
+    # "You charged my card twice, I'm furious!" (its cues read only when they decide)
+    problem = problem or (
+        not resolved
+        and any(
+            weight > 0 for label, weight in rule_weights(own, emotion).items() if label in _UPSET
+        )
     )
-    problem = problem or (upset and not resolved)  # "You charged my card twice, I'm furious!"
     if not question and not unresolved and _says_done(own, closing):
         return _CustomerReading(False, resolved[0] if resolved else None, None, done=True)
     return _CustomerReading(
@@ -375,7 +380,8 @@ def _read_reply(
         if number >= 0:
             labels[number].add(match.label)
             first[number].setdefault(match.label, match)
-    for clock in _CLOCK.finditer(own) if has_digit(own) else ():  # a clock time has one
+    # a clock time has a digit after a space ("by 5pm"); an @handle's digits follow its @
+    for clock in _CLOCK.finditer(own) if _SPACED_DIGIT.search(own) else ():
         number = sentence_of(clock.start())
         if number >= 0:
             labels[number].add("next_step")
@@ -496,9 +502,8 @@ def _says_more(sentence: Sentence, quiet: list[int]) -> bool:
     text = mask(_HANDLE, sentence.text) if "@" in sentence.text else sentence.text
     for clause in _CLAUSE.split(text):
         end = offset + len(clause)
-        if word_count(clause, letters=True) >= 3 and bisect_left(quiet, offset) == bisect_left(
-            quiet, end
-        ):
+        quiet_free = bisect_left(quiet, offset) == bisect_left(quiet, end)
+        if quiet_free and word_count(clause, letters=True) >= 3:  # the cheap test first
             return True
         offset = end + 1
     return False
