@@ -131,6 +131,10 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 """An address, tried only where a run of its characters begins (at every character of a
 long run, the scan to its end was quadratic)."""
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
+_DIGITS = re.compile(r"\d{3}")
+"""What every kind of :data:`_ORDER` needs."""
+_PHONE_DIGITS = re.compile(r"\d[\d \t().-]{5,}\d")
+"""What :data:`_PHONE` needs."""
 _SPACES = re.compile(r"\s*")
 _NOT_DIGIT = re.compile(r"\D")
 _NOISE = re.compile(r"(?<![\w.])@\w+|(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -662,31 +666,52 @@ def _which(number: int, rules: _Rules) -> str:
 def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Iterable[_Given]:
     """The information a customer message (their ``number``-th, 0 first) gives: numbers,
     addresses, name, steps tried."""
-    which = _which(number, rules)
+    worded: list[str] = []
+
+    def which() -> str:
+        """ "their second message", worded once something was found (most give nothing)."""
+        if not worded:
+            worded.append(_which(number, rules))
+        return worded[0]
+
     taken: list[tuple[int, int]] = []
-    numbered = has_digit(text)  # an order code and a phone number need one, an address an @
-    for match in _ORDER.finditer(text) if numbered else ():
+    # what the patterns need, found by patterns that start with a digit (the regex engine
+    # skips to one) before those that try a lookbehind or a word boundary everywhere
+    numbered = has_digit(text)
+    for match in _ORDER.finditer(text) if numbered and _DIGITS.search(text) else ():
         code = match.group("a") or match.group("b") or match.group("c") or ""
         taken.append(match.span())
-        yield _Given("order", re.sub(r"\D", "", code), which, match.group().strip())
-    for match in _EMAIL.finditer(text) if "@" in text else ():
+        yield _Given("order", re.sub(r"\D", "", code), which(), match.group().strip())
+    for match in _EMAIL.finditer(text) if _may_hold_address(text) else ():
         taken.append(match.span())
-        yield _Given("email", fold(match.group()), which, match.group())
-    for match in _PHONE.finditer(text) if numbered else ():
+        yield _Given("email", fold(match.group()), which(), match.group())
+    for match in _PHONE.finditer(text) if numbered and _PHONE_DIGITS.search(text) else ():
         digits = re.sub(r"\D", "", match.group())
         overlaps = any(s < match.end() and match.start() < e for s, e in taken)
         plus = match.group().lstrip().startswith("+")
         if not overlaps and (len(digits) >= 9 or (plus and len(digits) >= 7)):
-            yield _Given("phone", digits[-7:], which, match.group().strip())
+            yield _Given("phone", digits[-7:], which(), match.group().strip())
     matches = rules.lexicon.matcher.find(text)
     parts = sentences(text)
     for phrase in matches:
         prefix, _, kind = phrase.label.partition("_")
         if prefix == "tried" and not is_negated(text, phrase.start, rules.negators, window=3):
-            yield _Given(kind, kind, which, _sentence_at(text, parts, phrase.start))
+            yield _Given(kind, kind, which(), _sentence_at(text, parts, phrase.start))
     name = _name_given(text, matches, rules, names)
     if name is not None:
-        yield _Given("name", fold(name[0]), which, name[1])
+        yield _Given("name", fold(name[0]), which(), name[1])
+
+
+def _may_hold_address(text: str) -> bool:
+    """Whether ``text`` has an ``@`` after a character :data:`_EMAIL` takes into an
+    address: ``@support`` opening a tweet does not, and the pattern need not run."""
+    at = text.find("@", 1)
+    while at != -1:
+        before = text[at - 1]
+        if before.isalnum() or before in "_.+-":  # what [\w.+-] takes
+            return True
+        at = text.find("@", at + 1)
+    return False
 
 
 def _name_given(
@@ -703,6 +728,8 @@ def _name_given(
         word = following.group()
         if fold(match.phrase) in rules.introduces or fold(word) in known:
             return word, text[match.start : following.end()]
+    if not known:
+        return None  # a signed last line is told by a name the customer is known by
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2:
         return None
