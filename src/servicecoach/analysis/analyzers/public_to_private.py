@@ -92,6 +92,12 @@ _REDACTED = {  # placeholders written by redaction at import, and the kind of da
     PLACEHOLDERS["address"]: "street",
     PLACEHOLDERS["card"]: "number",
 }
+_NUMBER_WORDS = ("order", "account", "acct", "booking", "reservation", "membership", "customer")
+"""The words :data:`_NUMBER` names a number by (and "card" before "ending")."""
+_CAPITAL_DIGIT = re.compile(r"[A-Z]\d")
+"""What :data:`_POSTCODE` needs."""
+_SEPARATED_DIGITS = re.compile(r"\d[\s.-]\d\d")
+"""What :data:`_PHONE` needs, unless it has a "+"."""
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _REDACTED))
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
 _ROLE_ADDRESS = re.compile(
@@ -401,15 +407,21 @@ def _items(
     """
     items = [_Item(start, end, "email") for start, end in emails]
     items += placeholders
-    numbered = has_digit(text)  # an order or card number, an address and a phone need one
+    # Each pattern runs only where what it needs is: a digit for every kind (an @handle
+    # has them, so a reply on social media nearly always does), then the words an order
+    # number is named by, a capital letter before a digit, digits a separator apart.
+    numbered = has_digit(text)
+    named = numbered and _may_name_number(text)
+    coded = numbered and _CAPITAL_DIGIT.search(text) is not None
+    dialled = numbered and ("+" in text or _SEPARATED_DIGITS.search(text) is not None)
     for kind, spans in (
-        ("number", _spans(_NUMBER, text) if numbered else []),
+        ("number", _spans(_NUMBER, text) if named else []),
         ("number", find_cards(text) if numbered else []),
         ("street", find_addresses(text) if numbered else []),
-        ("street", _spans(_POSTCODE, text) if numbered else []),
+        ("street", _spans(_POSTCODE, text) if coded else []),
         (
             "phone",
-            [s for s in _spans(_PHONE, text) if _is_phone(text[s[0] : s[1]])] if numbered else [],
+            [s for s in _spans(_PHONE, text) if _is_phone(text[s[0] : s[1]])] if dialled else [],
         ),
     ):
         for start, end in spans:
@@ -419,6 +431,16 @@ def _items(
             taken.add(start, end)
     items.sort(key=lambda i: i.start)
     return items
+
+
+def _may_name_number(text: str) -> bool:
+    """Whether ``text`` may hold what :data:`_NUMBER` finds: for ASCII text, one of its
+    words in any case (its other text is tried by the pattern itself, whose case-blind
+    matching takes some letters of other alphabets for ASCII ones)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return "card" in lowered or any(word in lowered for word in _NUMBER_WORDS)
 
 
 def _is_phone(value: str) -> bool:
