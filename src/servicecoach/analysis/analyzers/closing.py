@@ -97,7 +97,8 @@ class ClosingAnalyzer(Analyzer):
         found: list[Evidence] = []
         is_open = False  # a customer problem or question no reply has addressed yet
         drag_eligible = False  # the customer said they are done; the agent should stop
-        seen_customer = replied = declined = False
+        seen_customer = replied = False
+        said = ""  # the customer's last message
         last_kind: str | None = None  # the last customer message's reading
         last_is_close = False  # the last message is a reply with a closing phrase
         checks = premature = drags = 0
@@ -110,9 +111,7 @@ class ClosingAnalyzer(Analyzer):
                 seen_customer, last_is_close = True, False
                 is_open = last_kind == _OPEN or (is_open and last_kind == _NEUTRAL)
                 drag_eligible = last_kind == _DONE
-                # Asking "anything else?" again drags on only after the customer has
-                # said there is nothing else; after "thanks, bye" it is a courtesy.
-                declined = bool(_DECLINED.search(message.text))
+                said = message.text
                 continue
             if not message.is_reply:
                 continue
@@ -120,8 +119,14 @@ class ClosingAnalyzer(Analyzer):
             reply = _read_reply(lexicon, message)
             last_is_close = bool(reply.closing)
             early = is_open and not reply.substantive
-            drags_on = reply.drag is not None and (declined or not reply.drag_is_check)
-            if drag_eligible and drags_on and reply.drag is not None:
+            # Asking "anything else?" again drags on only after the customer has said
+            # there is nothing else; after "thanks, bye" it is a courtesy. (Read only for
+            # a reply that may drag on after a customer who is done.)
+            if (
+                drag_eligible
+                and reply.drag is not None
+                and (not reply.drag_is_check or _DECLINED.search(said) is not None)
+            ):
                 found.append(
                     _evidence(
                         message,

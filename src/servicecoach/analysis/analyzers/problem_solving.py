@@ -486,9 +486,10 @@ def _end_state(conversation: Conversation, context: Context, weight: int) -> int
 
 def _says_done(text: str, closing: Lexicon) -> bool:
     """A short message saying the customer needs nothing more ("That's all I need, thanks")."""
-    if word_count(text, letters=True) > _SHORT_DONE:
+    # the phrases first: the text was already searched for every lexicon at once
+    if not any(m.label == "done" for m in closing.matcher.find(text)):
         return False
-    return any(m.label == "done" for m in closing.matcher.find(text))
+    return word_count(text, letters=True) <= _SHORT_DONE
 
 
 def _says_more(sentence: Sentence, quiet: list[int]) -> bool:
