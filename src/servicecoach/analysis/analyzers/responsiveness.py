@@ -290,7 +290,7 @@ class ResponsivenessAnalyzer(Analyzer):
         customer = [m for m in timeline if m.role is Role.CUSTOMER]
         if not customer or any(m.at is None for m in timeline):
             return SkillFinding.not_applicable()
-        customer_texts = [_normalise(m.text) for m in customer]
+        customer_texts: list[str] | None = None  # normalised once a reply quotes something
 
         waits: list[_Wait] = []
         pending: list[Message] = []  # customer messages needing a reply since the last reply
@@ -308,7 +308,10 @@ class ResponsivenessAnalyzer(Analyzer):
         found: list[Evidence] = []
         weighted: list[tuple[int, int]] = []  # (score, weight)
         for index, wait in enumerate(waits):
-            own = _own_words(wait.reply.text, customer_texts)
+            text = wait.reply.text
+            if customer_texts is None and (">" in text or '"' in text or "“" in text):
+                customer_texts = [_normalise(m.text) for m in customer]
+            own = _own_words(text, customer_texts if customer_texts is not None else [])
             weight = settings.first_response_weight if index == 0 else 1
             weighted.append((_band(wait.minutes, target, settings.tiers), weight))
             timing = _timing(
