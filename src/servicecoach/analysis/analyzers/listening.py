@@ -472,7 +472,12 @@ def _read_reply(
             )
             paraphrased = True
             continue  # a restatement checked back ("..., correct?") is not a new question
-        asks = _asks(row, state) or "indirect_question" in labels
+        # whether it asks without "?" matters only for a sentence without one
+        asks = (
+            not _is_question(sentence.text)
+            and "not_diagnostic" not in labels
+            and ("indirect_question" in labels or _asks(row, state))
+        )
         if _diagnostic(sentence, labels, state.customer_said, asks):
             found.append(_evidence(message, sentence.start, sentence.end, "listening.question", 1))
     return found

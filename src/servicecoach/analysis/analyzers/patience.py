@@ -158,10 +158,11 @@ class PatienceAnalyzer(Analyzer):
         clean_seen = False
         anger_after_clean = False
         worst: tuple[int, Message] | None = None
+        angry = _Anger(rules)
         for message in conversation.messages:
             if message.role is Role.CUSTOMER:
                 customer_texts.append(_normalise(message.text))
-                if clean_seen and _is_angry(message.text, rules):
+                if clean_seen and angry(message):
                     anger_after_clean = True
                 continue
             if not message.is_reply:
@@ -177,7 +178,7 @@ class PatienceAnalyzer(Analyzer):
                     worst = (cost, message)
         if not replied:
             return SkillFinding.not_applicable()
-        if not found and not _tested(conversation, context, rules):
+        if not found and not _tested(conversation, context, angry):
             return SkillFinding.not_applicable()
         if worst is not None:
             found.append(_whole(worst[1], rules))
@@ -185,12 +186,29 @@ class PatienceAnalyzer(Analyzer):
         return SkillFinding(max(0, score), tuple(found))
 
 
-def _tested(conversation: Conversation, context: Context, rules: _Rules) -> bool:
+def _tested(conversation: Conversation, context: Context, angry: _Anger) -> bool:
     """True when a customer message is angry or frustrated: the agent's patience was tested."""
-    if any(_is_angry(m.text, rules) for m in conversation.messages if m.role is Role.CUSTOMER):
+    if any(angry(m) for m in conversation.messages if m.role is Role.CUSTOMER):
         return True
     emotions = customer_emotions(conversation, context.learned, context.lexicon("emotion"))
     return any(e.label in _TESTING for e in emotions.values())
+
+
+class _Anger:
+    """Whether each customer message is angry (:func:`_is_angry`), read once per
+    analysis: the reply loop and :func:`_tested` ask about the same messages."""
+
+    __slots__ = ("_known", "_rules")
+
+    def __init__(self, rules: _Rules) -> None:
+        self._rules = rules
+        self._known: dict[int, bool] = {}  # by the message object's identity
+
+    def __call__(self, message: Message) -> bool:
+        found = self._known.get(id(message))
+        if found is None:
+            found = self._known[id(message)] = _is_angry(message.text, self._rules)
+        return found
 
 
 def _is_angry(text: str, rules: _Rules) -> bool:
