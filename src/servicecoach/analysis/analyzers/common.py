@@ -19,6 +19,7 @@ Acts = Callable[[int, int, str], bool]
 """``acts(start, end, label)``: the learned acts head fires ``label`` on that sentence."""
 
 __all__ = [
+    "NO_ACTS",
     "Acts",
     "customer_messages",
     "evidence",
@@ -81,6 +82,15 @@ def span_evidence(
     return Evidence(message.id, start, end, signal, polarity, message.text[start:end], suggestion)
 
 
+def _never(start: int, end: int, label: str) -> bool:
+    return False
+
+
+NO_ACTS: Acts = _never
+"""What :func:`learned_acts` answers without the acts head: never. An analyser may skip
+reading the sentences that only the head would judge when it is given this one."""
+
+
 def learned_acts(context: Context, index: int) -> Acts:
     """What the learned ``acts`` head says of the sentences of message number ``index``.
 
@@ -90,7 +100,7 @@ def learned_acts(context: Context, index: int) -> Acts:
     """
     view = context.learned
     if view is None or "acts" not in view.heads:
-        return lambda start, end, label: False
+        return NO_ACTS
 
     def acts(start: int, end: int, label: str) -> bool:
         row = view.row_at(index, start, end)

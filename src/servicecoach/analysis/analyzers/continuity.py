@@ -72,12 +72,11 @@ class ContinuityAnalyzer(Analyzer):
                 label = "reference"
             else:
                 continue
+            labelled = [m for m in lexicon.matcher.find(own) if m.label == label]
+            if not labelled:
+                continue  # most messages: nothing to fold for the negation check
             folded = fold(own)
-            matches = [
-                m
-                for m in lexicon.matcher.find(own)
-                if m.label == label and not is_negated(folded, m.start, negators, window=1)
-            ]
+            matches = [m for m in labelled if not is_negated(folded, m.start, negators, window=1)]
             if not matches:
                 continue
             if label == "retell":
@@ -97,4 +96,6 @@ class ContinuityAnalyzer(Analyzer):
 
 def _mask_lines(text: str) -> str:
     """``text`` with lines quoted with ``>`` blanked out, offsets kept."""
+    if ">" not in text:
+        return text  # what a quoted line needs
     return _QUOTE_LINE.sub(lambda m: " " * len(m.group()), text)

@@ -34,7 +34,13 @@ import re
 from typing import ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import Acts, evidence, is_negated, learned_acts
+from servicecoach.analysis.analyzers.common import (
+    NO_ACTS,
+    Acts,
+    evidence,
+    is_negated,
+    learned_acts,
+)
 from servicecoach.analysis.analyzers.persuasion_settings import PersuasionSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
 from servicecoach.analysis.analyzers.quoting import own_words as _own_words
@@ -148,6 +154,8 @@ def _reasons(message: Message, matches: list[PhraseMatch], acts: Acts) -> list[E
             continue  # "that way you": one reason, not two
         picked.append(match)
     found = [evidence(message, m, "persuasion.reason", 1) for m in picked]
+    if acts is NO_ACTS:
+        return found  # fast mode: no sentence is judged by the head
     for sentence in sentences(message.text):
         if starting_in(picked, sentence.start, sentence.end):
             continue
@@ -169,9 +177,11 @@ def _reasons(message: Message, matches: list[PhraseMatch], acts: Acts) -> list[E
 def _matches(lexicon: Lexicon, message: Message, customer_texts: list[str]) -> list[PhraseMatch]:
     """The reply's phrases in its own words, without exceptions and negated phrases."""
     own = _own_words(message.text, customer_texts)
+    found = lexicon.matcher.find(own)
+    if not found:
+        return found  # most replies: nothing to fold for the negation check
     folded = fold(own)
     negators = lexicon.words("negation")
-    found = lexicon.matcher.find(own)
     exceptions = SpanIndex((m.start, m.end) for m in found if m.label == "exception")
     return [
         m
