@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
 from servicecoach.analysis.analyzer import Analyzer, Context
-from servicecoach.analysis.analyzers.common import Acts, is_negated, learned_acts
+from servicecoach.analysis.analyzers.common import NO_ACTS, Acts, is_negated, learned_acts
 from servicecoach.analysis.analyzers.common import span_evidence as _evidence
 from servicecoach.analysis.analyzers.problem_solving_settings import ProblemSolvingSettings
 from servicecoach.analysis.analyzers.quoting import normalise as _normalise
@@ -353,6 +353,8 @@ def _read_reply(
     acts: Acts | None = None,
 ) -> _ReplyReading:
     """What one reply does: its signals, and whether it gives a step or asks a question."""
+    if acts is NO_ACTS:
+        acts = None  # it never fires: no sentence need be read for it (fast mode)
     own = _own_words(message.text, customer_texts)
     folded = fold(own)
     negators = lexicon.words("negation")
