@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from servicecoach.nlp.words import WORD, word_count
+from servicecoach.nlp.phrases import fold_words
+from servicecoach.nlp.words import WORD, folded_words, word_count
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "servicecoach"
 
@@ -51,3 +52,13 @@ def test_no_analyser_defines_its_own_word_pattern() -> None:
     ]
     offenders = [p.name for p in places if own.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Don’t RESTART it, @dana", "It‘s the follow-up", "", "3-5 days, ok?", "İstanbul ΣΑΣ"],
+)
+def test_folded_words_are_fold_words_of_word(text: str) -> None:
+    """The shared, remembered reading of a text's words is the one analysers made each."""
+    assert folded_words(text) == tuple(fold_words(WORD, text))
+    assert folded_words(text) is folded_words(text)  # read once

@@ -6,7 +6,17 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["WORD", "has_digit", "is_question", "last_words", "stem", "word_count"]
+from servicecoach.nlp.phrases import fold_words
+
+__all__ = [
+    "WORD",
+    "folded_words",
+    "has_digit",
+    "is_question",
+    "last_words",
+    "stem",
+    "word_count",
+]
 
 
 WORD = re.compile(r"[^\W_][\w'’-]*")
@@ -28,6 +38,14 @@ def word_count(text: str, *, letters: bool = False) -> int:
     if not letters:
         return len(words)
     return sum(1 for word in words if _LETTER.search(word))
+
+
+@lru_cache(maxsize=4096)
+def folded_words(text: str) -> tuple[str, ...]:
+    """The :data:`WORD` words of ``text``, folded (lower case, straight quotes): a text's
+    words read once for every rule that asks (a reply sentence's by the restatement
+    test and its content words; remembered across the rules of one conversation)."""
+    return tuple(fold_words(WORD, text))
 
 
 def has_digit(text: str) -> bool:

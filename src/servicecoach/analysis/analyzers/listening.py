@@ -97,10 +97,10 @@ from servicecoach.model.conversation import Conversation, Message, Role
 from servicecoach.nlp.formulaic import is_formulaic, strip_noise
 from servicecoach.nlp.masking import QUOTE_LINE as _QUOTE_LINE
 from servicecoach.nlp.masking import blank_visible
-from servicecoach.nlp.phrases import PhraseMatch, fold, fold_words
+from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
-from servicecoach.nlp.words import WORD, has_digit, last_words
+from servicecoach.nlp.words import WORD, folded_words, has_digit, last_words
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
 
@@ -307,7 +307,7 @@ class _Candidate:
     def tokens(self) -> tuple[str, ...]:
         """Its words, folded, in order (@handles and links left out)."""
         if self._tokens is None:
-            self._tokens = tuple(fold_words(WORD, _without_noise(self.part)))
+            self._tokens = folded_words(_without_noise(self.part))
         return self._tokens
 
 
@@ -567,8 +567,8 @@ def _reflects(sentence: Sentence, row: int | None, state: _State, rules: _Rules)
         return False
     # Precision first: a reflection is about the customer or what they said, in words that
     # share something with theirs ("so the jacket tore after a week" after "my jacket tore").
-    tokens = fold_words(WORD, _without_noise(sentence.text))
-    about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (["so"], ["sounds"], ["it"])
+    tokens = folded_words(_without_noise(sentence.text))
+    about = _SECOND_PERSON.intersection(tokens) or tokens[:1] in (("so",), ("sounds",), ("it",))
     shared = _content(sentence.text, rules, numbers=False) & said.words
     return bool(about and shared)
 
@@ -655,7 +655,7 @@ class _Values:
                 self._folded = fold(self.text)
             return given.key in self._folded
         if self._words is None:
-            self._words = frozenset(fold_words(WORD, self.text))
+            self._words = frozenset(folded_words(self.text))
         return given.key in self._words
 
 
@@ -825,11 +825,11 @@ def _restates(text: str, state: _State, rules: _Rules) -> bool:
     sentence passes the cheap tests: four in five do not, and reading it was a quarter
     of the analyser's time.
     """
-    tokens = fold_words(WORD, _without_noise(text))
+    tokens = folded_words(_without_noise(text))
     confirms = _confirms(text, tokens)
     if not (_SECOND_PERSON.intersection(tokens) or confirms):
         return False
-    if _is_question(text) and tokens[:1] != ["so"] and not confirms:
+    if _is_question(text) and tokens[:1] != ("so",) and not confirms:
         return False  # "Are you able to update your games?" asks; "So the pole broke?" restates
     said = _said(state, rules)
     words = _content(text, rules, numbers=False)
@@ -909,7 +909,7 @@ def _content(text: str, rules: _Rules, *, numbers: bool = True) -> frozenset[str
 
     With ``numbers=False``, words with digits (order numbers, codes) are left out too.
     """
-    words = set(fold_words(WORD, _without_noise(text)))  # each distinct word read once
+    words = set(folded_words(_without_noise(text)))  # each distinct word read once
     words -= rules.stopwords
     return frozenset(
         _stem(word)
