@@ -289,9 +289,11 @@ def _scan_reply(
     """The invitations and the personal data in one reply."""
     text = message.text
     at = "@" in text  # what an address and a handle need
-    quotes = _spans(_QUOTED, text)
+    quoting = ">" in text or '"' in text or "“" in text  # what _QUOTED needs
+    quotes = _spans(_QUOTED, text) if quoting else []
     quoted = _Covered(len(text), quotes)
-    emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)] if at else []
+    addressed = at and _may_hold_email(text)
+    emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)] if addressed else []
     redacted = [
         (m.start(), m.end(), _REDACTED[m.group()])
         for m in _PLACEHOLDER.finditer(text)
@@ -431,6 +433,21 @@ def _items(
             taken.add(start, end)
     items.sort(key=lambda i: i.start)
     return items
+
+
+_EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+"""The characters :data:`_EMAIL` takes before the ``@``."""
+
+
+def _may_hold_email(text: str) -> bool:
+    """Whether an ``@`` in ``text`` follows a character :data:`_EMAIL` takes before it:
+    ``@dana`` opening a tweet does not, and the pattern need not run."""
+    at = text.find("@", 1)
+    while at != -1:
+        if text[at - 1] in _EMAIL_LOCAL:
+            return True
+        at = text.find("@", at + 1)
+    return False
 
 
 def _may_name_number(text: str) -> bool:
