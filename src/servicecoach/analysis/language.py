@@ -95,6 +95,23 @@ if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_after_fork)
 
 
+_NOISE_BUT_ADDRESSES = re.compile(r"@\w+|https?://\S+|www\.\S+|#\w+")
+""":data:`_NOISE` for text where its address cannot match (no ``@`` follows a non-space):
+each kind starts with its own character, which the regex engine skips to, where the
+address is tried at every word."""
+
+
+def _may_hold_address(text: str) -> bool:
+    """Whether an ``@`` in ``text`` follows a character that is not white space, as an
+    address in :data:`_NOISE` needs (a tweet's @handles follow a space)."""
+    at = text.find("@", 1)
+    while at != -1:
+        if not text[at - 1].isspace():
+            return True
+        at = text.find("@", at + 1)
+    return False
+
+
 _PREFIX = 4000
 """Characters read from the start of the conversation: plenty to tell a language, and it
 bounds the work a very long conversation can cause."""
@@ -137,7 +154,7 @@ def detect_language(conversation: Conversation) -> LanguageGuess:
     """The language of the conversation's messages; English when there is too little text."""
     text = "\n".join(m.text for m in conversation.messages if not m.internal)[:_PREFIX]
     if "@" in text or "://" in text or "www." in text or "#" in text:  # what _NOISE needs
-        text = _NOISE.sub(" ", text)
+        text = (_NOISE if _may_hold_address(text) else _NOISE_BUT_ADDRESSES).sub(" ", text)
     if _letters_below(text, MIN_LETTERS):
         return LanguageGuess("en", 0.0)
     if _plainly_english(text):
