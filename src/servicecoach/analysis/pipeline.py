@@ -121,6 +121,9 @@ class Pipeline:
         }
         self.weights = dict(weights or {})
         self._versions = {a.skill: a.id for a in self.analyzers}
+        self._configured = {name: cfg for name, cfg in self.config.items() if cfg}
+        self._criteria = {check.name: check.criterion for check in self.criteria.checks}
+        """The configuration every result records: the analysers a rubric configures."""
         self._plain = tuple(self._context(a, None, None) for a in self.analyzers)
         """Each analyser's context without history or learned view (contexts are frozen:
         fast mode hands the same ones to every conversation instead of making 12 each)."""
@@ -223,7 +226,9 @@ class Pipeline:
         plain = history is None and learned is None
         for number, analyzer in enumerate(self.analyzers):
             context = self._plain[number] if plain else self._context(analyzer, history, learned)
-            if any(_missing(r, conversation, context) for r in analyzer.requires):
+            if analyzer.requires and any(
+                _missing(r, conversation, context) for r in analyzer.requires
+            ):
                 findings[analyzer.skill] = SkillFinding.not_applicable()
                 continue
             try:
@@ -238,7 +243,7 @@ class Pipeline:
         outcome, effects = apply_effects(
             estimate_outcome(conversation, emotions, findings, self.weights),
             criteria,
-            {check.name: check.criterion for check in self.criteria.checks},
+            self._criteria,
         )
         return ConversationResult(
             conversation=conversation.id,
@@ -248,7 +253,7 @@ class Pipeline:
             outcome=outcome,
             emotions=emotions,
             failures=tuple(failures),
-            config={name: cfg for name, cfg in self.config.items() if cfg},
+            config=dict(self._configured),
             language=guess.language,
             criteria=criteria,
             effects=effects,
