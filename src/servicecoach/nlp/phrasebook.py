@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from servicecoach.nlp.phrases import PhraseMatch, by_position, fold, join_overlaps, on_word_bounds
+from servicecoach.nlp.phrases import PhraseMatch, by_position, fold, join_overlaps
 
 if TYPE_CHECKING:
     from servicecoach.nlp.phrases import PhraseMatcher
@@ -72,11 +72,20 @@ class _Compiled:
         if not self.searchable:
             return _Found(text, found)
         folded = fold(text)
+        size = len(folded)
         for end_index, (length, word_start, word_end, owners) in self.automaton.iter(folded):
             end = end_index + 1
             start = end - length
-            if not on_word_bounds(folded, start, end, word_start, word_end):
-                continue
+            # phrases.on_word_bounds(folded, start, end, word_start, word_end), inlined: it is
+            # asked for every phrase found in every text
+            if word_start and start > 0:
+                before = folded[start - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            if word_end and end < size:
+                after = folded[end]
+                if after.isalnum() or after == "_":
+                    continue
             for slot, label in owners:
                 held = found.get(slot)
                 if held is None:
