@@ -831,8 +831,10 @@ def _restates(text: str, state: _State, rules: _Rules) -> bool:
         return False
     if _is_question(text) and tokens[:1] != ("so",) and not confirms:
         return False  # "Are you able to update your games?" asks; "So the pole broke?" restates
-    said = _said(state, rules)
     words = _content(text, rules, numbers=False)
+    if len(words) < 2:
+        return False  # no message of theirs can share two words with it
+    said = _said(state, rules)
     for candidate in said.candidates:
         theirs = candidate.words
         shared = words & theirs
