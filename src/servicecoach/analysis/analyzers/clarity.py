@@ -475,7 +475,8 @@ def _recap_and_steps(
     for sentence in parts:
         if phrases.starts_in(sentence.start, sentence.end):
             continue
-        if _done_and_next(fold(sentence.text)):
+        # "I've" or "we have" first: "ve" in any case, before the sentence is folded
+        if "ve" in sentence.text.lower() and _done_and_next(fold(sentence.text)):
             found.append(
                 Evidence(
                     message.id,
@@ -486,7 +487,7 @@ def _recap_and_steps(
                     text[sentence.start : sentence.end],
                 )
             )
-    steps = list(_STEP_LINE.finditer(own))
+    steps = list(_STEP_LINE.finditer(own)) if "\n" in own else []  # two lines at least
     if len(steps) >= 2:
         start, end = steps[0].start(), steps[-1].end()
         start += len(own[start:end]) - len(own[start:end].lstrip())
