@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from servicecoach.analysis.emotion_context import turn_contexts
+from servicecoach.analysis.emotion_context_reading import reread
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.formulaic import is_formulaic
@@ -197,7 +199,7 @@ def customer_emotions(
     last: _Last | None = getattr(_LAST, "value", None)
     if last is not None and last[0] is conversation and last[1] is learned and last[2] is lexicon:
         return last[3]
-    found = _customer_emotions(conversation, learned, lexicon)
+    found = _in_context(conversation, learned, _customer_emotions(conversation, learned, lexicon))
     _LAST.value = (conversation, learned, lexicon, found)
     return found
 
@@ -236,6 +238,26 @@ def _customer_emotions(
             if settled:
                 cues, rows = whole, learned.rows(index)
         found[message.id] = _combined(learned, rows, cues, settled=settled)
+    return found
+
+
+def _in_context(
+    conversation: Conversation, learned: LearnedView | None, found: dict[str, Emotion]
+) -> dict[str, Emotion]:
+    """``found`` with each customer message that answers a reply re-read in its context
+    (:mod:`servicecoach.analysis.emotion_context_reading`): no model pass, the view's
+    embeddings and heads and the words alone."""
+    messages = conversation.messages
+    for index, context in turn_contexts(conversation, learned).items():
+        message = messages[index]
+        emotion = found.get(message.id)
+        if emotion is None:
+            continue
+        label, score, reading = reread(
+            message.text, emotion.label, emotion.score, context, fast=learned is None
+        )
+        if reading is not None:
+            found[message.id] = Emotion(label, float(min(0.95, score)))
     return found
 
 
