@@ -16,6 +16,11 @@ Every customer message gets one of the FORMAT.md labels (``anger``, ``frustratio
   message is neutral unless an emotional label reaches :data:`MIN_EMOTION`. Short
   formulaic sentences ("Thanks, Dana", "Hi there") are left out of a message that has
   others: a polite sign-off does not make a frustrated message grateful.
+- In context (both modes): a message that answers an agent reply is then re-read beside
+  it and the customer's earlier messages (:mod:`servicecoach.analysis.emotion_context`,
+  :mod:`servicecoach.analysis.emotion_context_reading`): "Great." after a refusal is
+  sarcasm, "ok thanks" after one is resignation, a repeated or corrected request is
+  frustration, "that's all" after "anything else?" is neutral.
 """
 
 from __future__ import annotations
