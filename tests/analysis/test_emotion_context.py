@@ -136,3 +136,41 @@ def test_emotion_context_reread(
     new_label, score, reading = reread(text, label, 0.6, context)
     assert (new_label, reading) == expected
     assert 0 < score <= 0.95
+
+
+def test_emotion_context_fast_pipeline_reads_context() -> None:
+    """``--fast`` (rules only, no model) reads the context too: sarcasm after a refusal."""
+    from servicecoach.analysis.pipeline import Pipeline
+    from servicecoach.rubric import load_rubric
+
+    conversation = make_conversation(
+        [("customer", "Can I get a refund on the sale dress?"), ("agent", REFUSAL), ("customer", "Lovely.")]
+    )  # fmt: skip
+    result = Pipeline.from_rubric(load_rubric(None), fast=True).analyze(conversation)
+    assert result.emotions[conversation.messages[-1].id].label == "frustration"
+    assert result.outcome.emotion_end == "frustration"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("turns", "label"),
+    [
+        (
+            [("customer", "Why was I charged a 15 pound fee on my current account?"),
+             ("agent", "You can view your statements in the app under Accounts."),
+             ("customer", "I'm asking why there's a 15 pound fee charged to my current account.")],
+            "frustration",
+        ),
+        ([("customer", "Can I get a refund on the sale dress?"), ("agent", REFUSAL), ("customer", "Perfect.")], "frustration"),
+        ([("customer", "Can I get a refund on the sale dress?"), ("agent", REFUSAL), ("customer", "ok thanks")], "disappointment"),
+        ([("customer", "Can I get a refund on the sale dress?"), ("agent", FIX), ("customer", "ok thanks")], "gratitude"),
+        ([("customer", "Where's my parcel?"), ("agent", "It arrives today. Anything else I can help with?"), ("customer", "No, that's all.")], "neutral"),
+    ],
+)  # fmt: skip
+def test_emotion_context_with_the_model(turns: list[tuple[str, str]], label: str) -> None:
+    """With the sentence model and heads, as servicecoach runs by default."""
+    from servicecoach.analysis.learned import default_judge
+
+    conversation = make_conversation(turns)
+    view = default_judge().view(conversation)
+    assert customer_emotions(conversation, view)[conversation.messages[-1].id].label == label
