@@ -6,7 +6,7 @@ third time; its place in the conversation can. For every customer message that f
 an agent (or bot) reply, :func:`turn_contexts` records
 
 - what that reply did: said it cannot help (``refusal``: "I'm afraid we can't ...",
-  "there are no ...", with no alternative offered), offered or proposed something
+  "unfortunately ...", "no availability", with no alternative offered), offered or proposed something
   (``offer``), asked whether there is anything else (``closing_check``), or reported a
   fix or an answer (``solution``). Refusals and offers are read from the reply's words;
   with the learned view, the ``acts`` head's ``solution`` and ``closing_check`` (already
@@ -14,7 +14,7 @@ an agent (or bot) reply, :func:`turn_contexts` records
 - how much the message repeats the customer's earlier ones (``repetition``): the highest
   cosine of one of its sentences with a sentence of an earlier customer message that an
   agent reply has answered since (the embeddings of the learned view), or, in fast mode,
-  the share of its content words that an earlier message already used.
+  the share of its words (beyond stop words and courtesies) an earlier one already used.
 
 `servicecoach.analysis.emotion_context_reading` turns these and the message's own cues into
 the emotion read in context.

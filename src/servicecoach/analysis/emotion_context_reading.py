@@ -67,10 +67,11 @@ _MAX_SHORT = 6
 _DONE = re.compile(
     r"\b(?:that'?s (?:all|it|everything)|that is (?:all|it|everything)|that will be all"
     r"|that'?ll be all|nothing else|no(?:pe)?,? (?:thanks|thank you|i'?m good|all good)"
-    r"|i'?m (?:all )?(?:good|set|done)|all set|no more questions|i have (?:all|everything) i need"
+    r"|i'?m (?:all )?(?:good|set)|all set|no more questions|i have (?:all|everything) i need"
     r"|that'?s (?:all|everything) i (?:need(?:ed)?|wanted))\b"
 )
-"""A customer saying there is nothing more to ask."""
+"""A customer saying there is nothing more to ask ("I'm done" is left out: it is as often
+"I'm done with this company")."""
 _PRAISE = frozenset(
     {
         "great", "perfect", "wonderful", "brilliant", "fantastic", "lovely", "awesome",
@@ -141,7 +142,7 @@ def reread(
     done = _DONE.search(text)
     if done is not None and _CORRECTION.search(text) is None:
         rest = text[: done.start()] + " " + text[done.end() :]
-        if label in _NEGATIVE and len(_meaningful(rest)) <= 1:
+        if label in _NEGATIVE and not _meaningful(rest):
             return "neutral", STRENGTH["clear"], Reading.DONE
         return label, score, None
     thanks = _THANKS.search(text) is not None
