@@ -22,11 +22,10 @@ USS dialogues fall in two halves by a hash of corpus and dialogue number (``half
 repeats an earlier one, within the range the written examples left equally good
 (0.45-0.75), chosen on half A's per-turn figures; half B and STC-3 are held out from it.
 
-Besides, a *what-if* column (not shipped, nothing in the package computes it): the
-dialogue's satisfaction as the mean of ``outcome.satisfaction`` and the mean valence of
-all the customer's messages in context, to show what reading more than the last message
-would be worth. With ``--fast`` the pipeline runs on
-the rules alone (no model), as ``servicecoach analyze --fast`` does.
+The dialogue figures are ``outcome.satisfaction`` as shipped: half how the conversation
+ended, half the mean reading of every customer message (``outcome.JOURNEY_SHARE``), so
+the context reading moves them through every message, not only the last. With ``--fast``
+the pipeline runs on the rules alone (no model), as ``servicecoach analyze --fast`` does.
 
 Usage:
     python evaluation/emotion_context_eval.py [--data ../shared/data] [--fast]
@@ -216,8 +215,7 @@ def uss(data: Path, pipeline: Pipeline, sets: Any, limits: Any, folder: Path) ->
     """USS per turn and per dialogue, each corpus, halves A and B."""
     print("\n## USS (evaluate-only data; REPEAT_AT chosen on half A, half B held out)")
     print("corpus | half | turns (rated <3) | changed | turn rho before -> after | "
-          "turn AUC(<3) before -> after | dialogues | dialogue rho before -> after | "
-          "what-if rho")  # fmt: skip
+          "turn AUC(<3) before -> after | dialogues | dialogue rho before -> after")  # fmt: skip
     for corpus in sets.USS_CORPORA:
         path = data / "uss_satisfaction" / f"{corpus}.txt"
         rated = uss_turns(path)
@@ -253,13 +251,12 @@ def uss(data: Path, pipeline: Pipeline, sets: Any, limits: Any, folder: Path) ->
                 [r for r in run.before if r.conversation in ids], labels, "satisfaction"
             )
             after, _ = _rho([r for r in run.after if r.conversation in ids], labels, "satisfaction")
-            what_if = _what_if([run.after[i] for i in keep], [chosen[i][1][1] for i in keep])
             f = pairs.figures()
             print(
                 f"{corpus} | {half} | {f['turns']} ({f['low']}) | {f['changed']} | "
                 f"{_fmt(f['rho_before'])} -> {_fmt(f['rho_after'])} | "
                 f"{_fmt(f['auc_before'])} -> {_fmt(f['auc_after'])} | {n} | "
-                f"{_fmt(before)} -> {_fmt(after)} | {_fmt(what_if)}"
+                f"{_fmt(before)} -> {_fmt(after)}"
             )
         all_before, n = _rho(run.before, labels, "satisfaction")
         all_after, _ = _rho(run.after, labels, "satisfaction")
@@ -267,19 +264,6 @@ def uss(data: Path, pipeline: Pipeline, sets: Any, limits: Any, folder: Path) ->
             f"{corpus} | all | | | | | {n} | {_fmt(all_before)} -> {_fmt(all_after)} "
             f"(CPU s before {run.seconds['before']:.1f}, after {run.seconds['after']:.1f})"
         )
-
-
-def _what_if(results: Sequence[ConversationResult], ratings: Sequence[float]) -> float | None:
-    """Spearman rho of the what-if satisfaction (see the module docstring) with ``ratings``."""
-    pairs: list[tuple[float, float]] = []
-    for result, rating in zip(results, ratings, strict=True):
-        if result.outcome.satisfaction is None or not result.emotions:
-            continue
-        mean_valence = mean(valence(found) for found in result.emotions.values())
-        pairs.append(((result.outcome.satisfaction + mean_valence) / 2, rating))
-    if len(pairs) < 3:
-        return None
-    return float(spearmanr([p for p, _ in pairs], [r for _, r in pairs]).statistic)
 
 
 def stc3(data: Path, pipeline: Pipeline, sets: Any, limits: Any, heads: Path, folder: Path) -> None:
@@ -291,13 +275,10 @@ def stc3(data: Path, pipeline: Pipeline, sets: Any, limits: Any, heads: Path, fo
     after, _ = _rho(run.after, labels, "satisfaction")
     quality_before, _ = _rho(run.before, labels, "quality")
     quality_after, _ = _rho(run.after, labels, "quality")
-    scored = {line["conversation"]: line["scores"]["satisfaction"] for line in built.labels}
-    what_if = _what_if(run.after, [scored[r.conversation] for r in run.after])
     print(f"\n## STC-3 DCH-1 ({n} dialogues)")
     print(f"satisfaction rho {_fmt(before)} -> {_fmt(after)}; quality rho "
           f"{_fmt(quality_before)} -> {_fmt(quality_after)} "
-          f"(analysis CPU s before {run.seconds['before']:.1f}, after {run.seconds['after']:.1f}); "
-          f"what-if satisfaction rho {_fmt(what_if)}")  # fmt: skip
+          f"(analysis CPU s before {run.seconds['before']:.1f}, after {run.seconds['after']:.1f})")  # fmt: skip
 
 
 def goemotions(

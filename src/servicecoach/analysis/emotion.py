@@ -290,6 +290,16 @@ def _combined(
     total = sum(cues.values())
     for label, weight in cues.items():
         scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
+    upset = [label for label in cues if label in NEGATIVE]
+    if len(upset) > 1:
+        # "Had enough of this. Never buying from you again!": anger and frustration cues
+        # agree that the customer is upset and differ only on how; split between the
+        # two, neither reached MIN_EMOTION and the message read as neutral. The upset
+        # cues' whole share goes to the upset label the model and cues favour.
+        best = max(upset, key=lambda k: (scores[k], -EMOTIONS.index(k)))
+        for label in upset:
+            if label != best:
+                scores[best] += RULE_WEIGHT * cues[label] / total
     if any(cues.get(label, 0.0) > 0 for label in NEGATIVE) and not any(
         cues.get(label, 0.0) > 0 for label in _POSITIVE
     ):
