@@ -17,7 +17,9 @@ is its own), after imports and model loading (timed apart, as ``load``):
   batches of conversations, nothing else;
 - ``bare, no cache``: the same with the cache off: every sentence through the model.
 - ``bare-default``: issue 18's yardstick, the plainest way to embed the corpus: every
-  sentence the pipeline embeds, once, all of them sorted by length, in batches of 16
+  sentence the pipeline embeds, once, with its links as written (the pipeline reads each
+  link as the word "link"; the yardstick is not made cheaper by that), all of them
+  sorted by length, in batches of 16
   through one ONNX Runtime session with its default settings (its own intra-op threads,
   one run at a time), no cache.
 
@@ -74,17 +76,21 @@ NAMES = {
 }
 
 
-def _texts(conversations: list[Any]) -> list[list[str]]:
+def _texts(conversations: list[Any], *, as_read: bool = True) -> list[list[str]]:
     """Per conversation, the sentences the pipeline embeds (the rule of Judge.views): at
-    most ``MAX_SENTENCES`` per message, each without its opening @handles and closing
-    sign-off (:func:`~servicecoach.nlp.formulaic.unaddressed`)."""
+    most ``MAX_SENTENCES`` per message, each as the model reads it
+    (:func:`~servicecoach.nlp.formulaic.model_text`: without its opening @handles and
+    closing sign-off, each link as the word "link"). ``as_read=False``: the sentences with
+    their links as written (only handles and sign-off stripped): the yardstick's sentences,
+    which the pipeline's reading of links must not make cheaper."""
     from servicecoach.analysis.learned import MAX_SENTENCES
-    from servicecoach.nlp.formulaic import unaddressed
+    from servicecoach.nlp.formulaic import model_text, unaddressed
     from servicecoach.nlp.sentences import sentences
 
+    read = model_text if as_read else unaddressed
     return [
         [
-            unaddressed(s.text)
+            read(s.text)
             for m in c.messages
             for s in sentences(m.text)[:MAX_SENTENCES]
             if s.text.strip()
@@ -130,7 +136,7 @@ def _child(mode: str, format: str, corpus: Path, out: Path, passes: int) -> None
         from servicecoach.analysis.pipeline import BATCH
         from servicecoach.nlp.embeddings import Embedder, get_embedder
 
-        texts = _texts(_read(corpus, format))  # held in memory: counts in peak RSS
+        texts = _texts(_read(corpus, format), as_read=mode != "bare-default")  # in peak RSS
         if mode == "bare-default":
             embedder = Embedder(cache_size=0, threads=1)  # batches one after another
             embedder._session = _default_session(embedder.model_path)

@@ -41,11 +41,11 @@ def test_emotion_any_text_gets_a_known_label(text: str) -> None:
     [
         (
             [("customer", "My tent arrived broken!"), ("agent", "Sorry! New one today."), ("customer", "Thank you!")],
-            "disappointment", "gratitude", True, 94,
+            "disappointment", "gratitude", True, 74,  # ending 94, journey 55
         ),
         (
             [("customer", "Where is my refund?"), ("agent", "Checking."), ("customer", "Still waiting, this is ridiculous")],
-            "confusion", "anger", False, 15,
+            "confusion", "anger", False, 25,  # ending 15, journey 36
         ),
         (
             [("customer", "Hi"), ("agent", "Hello, how can I help?")],
@@ -102,3 +102,23 @@ def test_satisfaction_follows_the_confidence_of_the_last_emotion() -> None:
     assert satisfaction("anger", 0.9) < satisfaction("anger", 0.4) < satisfaction("neutral", 0.9)
     assert satisfaction("gratitude", 0.9) > satisfaction("gratitude", 0.4) > 55
     assert satisfaction("anger", 0.8) == satisfaction("anger", 0.95)  # full from 0.8
+
+
+def test_satisfaction_is_half_how_it_ended_and_half_how_it_went() -> None:
+    """Two customers end on the same thanks; the one who had to chase three times, angry
+    in between, was not as satisfied as the one helped at once."""
+    at_once = make_conversation(
+        [("customer", "My parcel is late"), ("agent", "It arrives tomorrow."),
+         ("customer", "Thank you!")]
+    )  # fmt: skip
+    chased = make_conversation(
+        [("customer", "My parcel is late"), ("agent", "Checking."),
+         ("customer", "Still nothing, this is ridiculous"), ("agent", "Checking again."),
+         ("customer", "Third time I am writing, I am furious!!"),
+         ("agent", "It arrives tomorrow."), ("customer", "Thank you!")]
+    )  # fmt: skip
+    quick = estimate_outcome(at_once, customer_emotions(at_once), {})
+    slow = estimate_outcome(chased, customer_emotions(chased), {})
+    assert quick.emotion_end == slow.emotion_end == "gratitude"
+    assert quick.satisfaction is not None and slow.satisfaction is not None
+    assert slow.satisfaction < quick.satisfaction

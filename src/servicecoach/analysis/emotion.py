@@ -16,6 +16,11 @@ Every customer message gets one of the FORMAT.md labels (``anger``, ``frustratio
   message is neutral unless an emotional label reaches :data:`MIN_EMOTION`. Short
   formulaic sentences ("Thanks, Dana", "Hi there") are left out of a message that has
   others: a polite sign-off does not make a frustrated message grateful.
+- In context (both modes): a message that answers an agent reply is then re-read beside
+  it and the customer's earlier messages (:mod:`servicecoach.analysis.emotion_context`,
+  :mod:`servicecoach.analysis.emotion_context_reading`): "Great." after a refusal is
+  sarcasm, "ok thanks" after one is resignation, a repeated or corrected request is
+  frustration, "that's all" after "anything else?" is neutral.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from servicecoach.analysis.emotion_context import turn_contexts
+from servicecoach.analysis.emotion_context_reading import reread
 from servicecoach.analysis.lexicon import Lexicon, load_lexicon
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.formulaic import is_formulaic
@@ -197,7 +204,7 @@ def customer_emotions(
     last: _Last | None = getattr(_LAST, "value", None)
     if last is not None and last[0] is conversation and last[1] is learned and last[2] is lexicon:
         return last[3]
-    found = _customer_emotions(conversation, learned, lexicon)
+    found = _in_context(conversation, learned, _customer_emotions(conversation, learned, lexicon))
     _LAST.value = (conversation, learned, lexicon, found)
     return found
 
@@ -239,6 +246,26 @@ def _customer_emotions(
     return found
 
 
+def _in_context(
+    conversation: Conversation, learned: LearnedView | None, found: dict[str, Emotion]
+) -> dict[str, Emotion]:
+    """``found`` with each customer message that answers a reply re-read in its context
+    (:mod:`servicecoach.analysis.emotion_context_reading`): no model pass, the view's
+    embeddings and heads and the words alone."""
+    messages = conversation.messages
+    for index, context in turn_contexts(conversation, learned).items():
+        message = messages[index]
+        emotion = found.get(message.id)
+        if emotion is None:
+            continue
+        label, score, reading = reread(
+            message.text, emotion.label, emotion.score, context, fast=learned is None
+        )
+        if reading is not None:
+            found[message.id] = Emotion(label, float(min(0.95, score)))
+    return found
+
+
 def _courtesy(text: str, learned: LearnedView, row: int) -> bool:
     """A formulaic sentence: thanks, a greeting, a well-wish ("Thanks, Dana", "Have a good day")."""
     span = learned.spans[row]
@@ -263,6 +290,16 @@ def _combined(
     total = sum(cues.values())
     for label, weight in cues.items():
         scores[label] = scores.get(label, 0.0) + RULE_WEIGHT * weight / total
+    upset = [label for label in cues if label in NEGATIVE]
+    if len(upset) > 1:
+        # "Had enough of this. Never buying from you again!": anger and frustration cues
+        # agree that the customer is upset and differ only on how; split between the
+        # two, neither reached MIN_EMOTION and the message read as neutral. The upset
+        # cues' whole share goes to the upset label the model and cues favour.
+        best = max(upset, key=lambda k: (scores[k], -EMOTIONS.index(k)))
+        for label in upset:
+            if label != best:
+                scores[best] += RULE_WEIGHT * cues[label] / total
     if any(cues.get(label, 0.0) > 0 for label in NEGATIVE) and not any(
         cues.get(label, 0.0) > 0 for label in _POSITIVE
     ):

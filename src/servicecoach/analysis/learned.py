@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from servicecoach.model.conversation import Conversation, Role
 from servicecoach.nlp.embeddings import DIMENSION, Embedder, get_embedder
-from servicecoach.nlp.formulaic import unaddressed
+from servicecoach.nlp.formulaic import model_text
 from servicecoach.nlp.heads import Head, lexical_features, load_head, position_features
 from servicecoach.nlp.sentences import sentences
 
@@ -259,7 +259,7 @@ class Judge:
                         found.append(SentenceSpan(index, sentence.start, sentence.end))
                         texts.append(sentence.text)
             spans.append(found)
-        embeddings = self.embedder.encode([unaddressed(text) for text in texts])
+        embeddings = self.embedder.encode([model_text(text) for text in texts])
         lexical = lexical_features(texts)
         outputs: dict[str, Matrix] = {}
         pairs: PairInputs | None = None
