@@ -45,12 +45,14 @@ __all__ = [
     "DEFAULT_USS_DIALOGUES",
     "EvalSet",
     "Limits",
+    "RatedTurn",
     "build_all",
     "detokenize",
     "held_out",
     "main",
     "multiwoz_signals",
     "star_signals",
+    "uss_rated_dialogues",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -646,12 +648,17 @@ def stc3(data: Path, limits: Limits, heads: Path) -> EvalSet:
 # --------------------------------------------------------------------------- USS
 
 
-def _uss_dialogues(path: Path) -> list[tuple[list[tuple[str, str]], float]]:
-    """Each session's turns and the mean of its dialogue-level (OVERALL) ratings."""
+RatedTurn = tuple[str, str, list[float]]
+"""A USS turn: role (customer or agent), text, and its raters' ratings (none for agents)."""
+
+
+def uss_rated_dialogues(path: Path) -> list[tuple[list[RatedTurn], float]]:
+    """Each USS session's turns, with each user turn's ratings, and the mean of its
+    dialogue-level (OVERALL) ratings."""
     text = path.read_text(encoding="utf-8")
-    dialogues: list[tuple[list[tuple[str, str]], float]] = []
+    dialogues: list[tuple[list[RatedTurn], float]] = []
     for block in text.split("\n\n"):
-        turns: list[tuple[str, str]] = []
+        turns: list[RatedTurn] = []
         overall: list[float] = []
         for line in block.strip("\n").split("\n"):
             parts = line.split("\t")
@@ -660,10 +667,20 @@ def _uss_dialogues(path: Path) -> list[tuple[list[tuple[str, str]], float]]:
             if parts[0] == "USER" and parts[1] == "OVERALL":
                 overall = [float(x) for x in parts[3].split(",") if x.strip()]
             elif parts[1].strip():
-                turns.append(("customer" if parts[0] == "USER" else "agent", parts[1]))
+                rated = parts[3] if parts[0] == "USER" and len(parts) > 3 else ""
+                ratings = [float(x) for x in rated.split(",") if x.strip()]
+                turns.append(("customer" if parts[0] == "USER" else "agent", parts[1], ratings))
         if turns and overall:
             dialogues.append((turns, mean(overall)))
     return dialogues
+
+
+def _uss_dialogues(path: Path) -> list[tuple[list[tuple[str, str]], float]]:
+    """Each session's turns and the mean of its dialogue-level (OVERALL) ratings."""
+    return [
+        ([(role, text) for role, text, _ in turns], overall)
+        for turns, overall in uss_rated_dialogues(path)
+    ]
 
 
 USS_CORPORA = {"MWOZ": "MultiWOZ", "SGD": "SGD", "ReDial": "ReDial", "CCPE": "CCPE-M"}

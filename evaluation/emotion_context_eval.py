@@ -162,23 +162,7 @@ def _macro(results: list[ConversationResult], labels: Any) -> float | None:
 
 def uss_turns(path: Path) -> list[tuple[list[tuple[str, str, list[float]]], float]]:
     """Each USS session as build_sets reads it, with the ratings of each user turn kept."""
-    dialogues: list[tuple[list[tuple[str, str, list[float]]], float]] = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        turns: list[tuple[str, str, list[float]]] = []
-        overall: list[float] = []
-        for line in block.strip("\n").split("\n"):
-            parts = line.split("\t")
-            if len(parts) < 2:
-                continue
-            if parts[0] == "USER" and parts[1] == "OVERALL":
-                overall = [float(x) for x in parts[3].split(",") if x.strip()]
-            elif parts[1].strip():
-                rated = parts[3] if parts[0] == "USER" and len(parts) > 3 else ""
-                ratings = [float(x) for x in rated.split(",") if x.strip()]
-                turns.append(("customer" if parts[0] == "USER" else "agent", parts[1], ratings))
-        if turns and overall:
-            dialogues.append((turns, mean(overall)))
-    return dialogues
+    return list(_build_sets().uss_rated_dialogues(path))
 
 
 def _half(corpus: str, number: int) -> str:
