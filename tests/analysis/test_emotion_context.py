@@ -174,3 +174,55 @@ def test_emotion_context_with_the_model(turns: list[tuple[str, str]], label: str
     conversation = make_conversation(turns)
     view = default_judge().view(conversation)
     assert customer_emotions(conversation, view)[conversation.messages[-1].id].label == label
+
+
+def test_emotion_context_a_note_or_a_system_notice_is_not_the_reply() -> None:
+    """What the customer answers is what they saw: not an internal note, not "Dana joined"."""
+    from dataclasses import replace
+
+    asked = [
+        ("customer", "Can I bring my dog to the cabin?"),
+        ("agent", "Yes of course, dogs are welcome!"),
+        ("agent", "Unfortunately we cannot waive the pet fee."),
+        ("customer", "Great."),
+    ]
+    conversation = make_conversation(asked)
+    note = replace(conversation.messages[2], internal=True)
+    noted = replace(
+        conversation, messages=(*conversation.messages[:2], note, conversation.messages[3])
+    )
+    assert customer_emotions(noted)[noted.messages[-1].id].label != "frustration"
+    assert customer_emotions(conversation)[conversation.messages[-1].id].label == "frustration"
+
+    restated = "My heating stopped working last night and the house is freezing."
+    joined = make_conversation(
+        [("customer", restated), ("system", "Dana joined the chat"), ("customer", restated)]
+    )
+    assert turn_contexts(joined) == {}  # nothing answered the first message
+
+
+def test_emotion_context_asking_again_is_a_correction() -> None:
+    label, _ = _last_emotion(
+        [
+            ("customer", "When will my replacement card arrive?"),
+            ("agent", "You can freeze your card in the app."),
+            ("customer", "Do I have to ask again?"),
+        ]
+    )
+    assert label == "frustration"
+
+
+def test_emotion_context_compares_a_message_with_recent_ones_only() -> None:
+    """A repeat is of something recent; a very long conversation stays linear."""
+    from servicecoach.analysis.emotion_context import MAX_EARLIER
+
+    first = "Why was I charged a 15 pound fee on my current account?"
+    turns: list[tuple[str, str]] = [("customer", first), ("agent", "Let me look.")]
+    for n in range(MAX_EARLIER + 2):
+        turns += [("customer", f"Order {n} for the blue kettle arrived fine."), ("agent", "Noted.")]
+    turns.append(("customer", first))
+    conversation = make_conversation(turns)
+    contexts = turn_contexts(conversation)
+    assert contexts[len(turns) - 1].repetition < 0.5  # the first message is long past
+    turns[-1:] = [("customer", f"Order {MAX_EARLIER + 1} for the blue kettle arrived fine.")]
+    assert turn_contexts(make_conversation(turns))[len(turns) - 1].repetition == 1.0

@@ -235,8 +235,11 @@ sentence, ``re`` tries every way of splitting it (2^n) before it fails."""
 
 
 def test_a_team_pattern_that_backtracks_is_cut_short_and_named_once(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from servicecoach.assist import templates
+
+    monkeypatch.setattr(templates, "_warned", set())  # warned once per process: start afresh
     team = DraftChecker(load_rubric(_rubric(tmp_path, rewrites=SLOW)), fast=True)
     draft = "We can't " + "refund" * 12 + " the jacket until it is back."
     with caplog.at_level("WARNING", logger="servicecoach.assist.templates"):

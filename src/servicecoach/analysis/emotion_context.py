@@ -34,8 +34,11 @@ from servicecoach.nlp.words import WORD
 if TYPE_CHECKING:
     from servicecoach.analysis.learned import LearnedView
 
-__all__ = ["MIN_REPEAT_WORDS", "TurnContext", "is_refusal", "turn_contexts"]
+__all__ = ["MAX_EARLIER", "MIN_REPEAT_WORDS", "TurnContext", "is_refusal", "turn_contexts"]
 
+MAX_EARLIER = 20
+"""Earlier answered customer messages a message is compared with (the latest ones): a
+repeat is of something recent, and it bounds the work of a very long conversation."""
 MIN_REPEAT_WORDS = 3
 """Content words a message (or an earlier one) needs before its repetition is measured:
 "yes" after "yes" is an answer, not a repeated request."""
@@ -124,13 +127,14 @@ def turn_contexts(
     pending: list[int] = []  # customer messages not yet answered
     for index, message in enumerate(conversation.messages):
         if message.role is not Role.CUSTOMER:
-            if message.text.strip():
+            if message.is_reply and message.text.strip():  # not a note or a system notice
                 reply = index
                 answered.extend(pending)
                 pending = []
             continue
         if reply is not None:
-            found[index] = _context(conversation, learned, reply, said.repetition(index, answered))
+            recent = answered[-MAX_EARLIER:]
+            found[index] = _context(conversation, learned, reply, said.repetition(index, recent))
         reply = None
         pending.append(index)
     return found

@@ -9,8 +9,8 @@ context says what the sentence cannot:
 - **neutral close**: "that's all", "no, that's it", "nothing else" answering a reply is a
   customer done, not a dissatisfied one: a negative reading becomes neutral (unless the
   message says more: "That's all. It's still broken though.");
-- **sarcasm after a refusal**: bare praise ("Great.", "Perfect", "Wonderful, thanks a lot")
-  right after the agent said it cannot help is frustration;
+- **sarcasm after a refusal**: bare praise without thanks ("Great.", "Perfect", "Just
+  wonderful") right after the agent said it cannot help is frustration;
 - **resigned thanks**: a short acceptance ("ok thanks", "fine", "I see", "oh well") after a
   refusal is mild disappointment, not gratitude;
 - **correction or rejection**: "I said the 14th", "that's not what I asked", "no, wrong
@@ -93,7 +93,7 @@ _CORRECTION = re.compile(
     r"|(?:the )?wrong (?:one|date|day|time|item|order|address|size|colou?r|number|account|person)"
     r"|you (?:didn'?t|did not|don'?t|do not) (?:understand|listen|read|get it)"
     r"|(?:as|like) i (?:said|mentioned|explained)|read my (?:message|question)"
-    r"|not the \d+\w*|again\?|for the (?:second|third|fourth|last) time)\b|^\W*wrong\b"
+    r"|not the \d+\w*|for the (?:second|third|fourth|last) time)\b|\bagain\?|^\W*wrong\b"
 )
 """A customer saying the reply got it wrong or did not listen."""
 _CONTRAST = re.compile(r"\b(?:but|however|though|although|still|yet)\b")

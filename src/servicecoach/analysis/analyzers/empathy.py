@@ -170,7 +170,7 @@ class EmpathyAnalyzer(Analyzer):
     """Validates the upset customer's feelings, early, personally, and not from a template."""
 
     name: ClassVar[str] = "empathy"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     skill: ClassVar[str] = "empathy"
     Config: ClassVar[type[EmpathySettings]] = EmpathySettings
 

@@ -1,6 +1,6 @@
 """What a team may set for empathy (``[analyzers.empathy]``).
 
-The defaults are the built-in scoring (empathy v2). Each *episode* (an upset customer
+The defaults are the built-in scoring (empathy v3). Each *episode* (an upset customer
 message and the replies that follow, up to the next upset message's first reply) lands
 in one of four ``tiers``: ``timely`` when one of the first ``early_replies`` replies
 validates the feeling before that reply's fix (plus the ``personal`` points when a reply

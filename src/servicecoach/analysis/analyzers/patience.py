@@ -145,7 +145,7 @@ class PatienceAnalyzer(Analyzer):
     """Calm, courteous tone: no blame, dismissal, shouting, defensiveness or sarcasm."""
 
     name: ClassVar[str] = "patience"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     skill: ClassVar[str] = "patience"
     Config: ClassVar[type[PatienceSettings]] = PatienceSettings
 

@@ -1,6 +1,6 @@
 """What a team may set for patience (``[analyzers.patience]``).
 
-The defaults are the built-in scoring (patience v3): a conversation that tested the
+The defaults are the built-in scoring (patience v4): a conversation that tested the
 agent's patience starts at ``start``, and every signal costs its ``points`` each time it
 fires (patience has no earning signals: staying calm is the starting score). A team that
 treats sarcasm as seriously as blame can raise its cost; one whose customers write in

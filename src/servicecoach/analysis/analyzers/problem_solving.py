@@ -121,7 +121,7 @@ class ProblemSolvingAnalyzer(Analyzer):
     """Identifies the issue, offers a fix or an alternative, follows up, and avoids hand-offs."""
 
     name: ClassVar[str] = "problem_solving"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     skill: ClassVar[str] = "problem_solving"
     Config: ClassVar[type[ProblemSolvingSettings]] = ProblemSolvingSettings
 
