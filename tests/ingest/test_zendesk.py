@@ -480,7 +480,16 @@ _BODY = st.text(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tickets=st.lists(st.lists(_BODY, min_size=1, max_size=5), min_size=1, max_size=4))
+@given(
+    tickets=st.lists(
+        # a ticket whose every comment is blank is skipped with a warning (tested below)
+        st.lists(_BODY, min_size=1, max_size=5).filter(
+            lambda bodies: any(b.strip() for b in bodies)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_zendesk_generated_tickets_round_trip(tickets: Sequence[Sequence[str]]) -> None:
     data = [
         {
@@ -504,3 +513,12 @@ def test_zendesk_generated_tickets_round_trip(tickets: Sequence[Sequence[str]]) 
     assert [len(c) for c in conversations] == [len(t) for t in tickets]
     for conversation, bodies in zip(conversations, tickets, strict=True):
         assert [m.text for m in conversation] == [normalize_text(b) for b in bodies]
+
+
+def test_zendesk_a_ticket_of_blank_comments_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    blank = [{"id": 0, "author_id": 1, "created_at": "2024-05-01T09:00:00Z", "body": " \n "}]
+    data = [{"id": 7, "requester_id": 1, "via": {"channel": "chat"}, "comments": blank}]
+    conversations, problems = read_all(IMPORTER, [_write(tmp_path, data)])
+    assert conversations == []
+    assert [(p.location, p.warning) for p in problems] == [("ticket 1 (id 7)", True)]
+    assert "no comment with text: nothing to score" in problems[0].message
