@@ -122,8 +122,8 @@ class Pipeline:
         self.weights = dict(weights or {})
         self._versions = {a.skill: a.id for a in self.analyzers}
         self._configured = {name: cfg for name, cfg in self.config.items() if cfg}
-        self._criteria = {check.name: check.criterion for check in self.criteria.checks}
         """The configuration every result records: the analysers a rubric configures."""
+        self._criteria = {check.name: check.criterion for check in self.criteria.checks}
         self._plain = tuple(self._context(a, None, None) for a in self.analyzers)
         """Each analyser's context without history or learned view (contexts are frozen:
         fast mode hands the same ones to every conversation instead of making 12 each)."""
