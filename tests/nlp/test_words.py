@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from servicecoach.nlp.phrases import fold_words
-from servicecoach.nlp.words import WORD, folded_words, word_count
+from servicecoach.nlp.words import WORD, at_sign_after, folded_words, word_count
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "servicecoach"
 
@@ -62,3 +62,20 @@ def test_folded_words_are_fold_words_of_word(text: str) -> None:
     """The shared, remembered reading of a text's words is the one analysers made each."""
     assert folded_words(text) == tuple(fold_words(WORD, text))
     assert folded_words(text) is folded_words(text)  # read once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@dana thanks, write to help@example.com", True),  # the address's own '@'
+        ("@dana @sam thanks", False),  # handles: an '@' at the start or after a space
+        ("no at sign at all", False),
+        ("@", False),
+        ("(@dana)", True),  # '(' is not white space: the caller's pattern decides
+    ],
+)
+def test_at_sign_after_finds_an_at_that_follows_a_taken_character(
+    text: str, expected: bool
+) -> None:
+    assert at_sign_after(text, lambda character: not character.isspace()) is expected
+    assert not at_sign_after(text, lambda character: False)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from servicecoach.model.conversation import Conversation
+from servicecoach.nlp.words import at_sign_after
 
 __all__ = [
     "MIN_CONFIDENCE",
@@ -101,15 +102,9 @@ each kind starts with its own character, which the regex engine skips to, where 
 address is tried at every word."""
 
 
-def _may_hold_address(text: str) -> bool:
-    """Whether an ``@`` in ``text`` follows a character that is not white space, as an
-    address in :data:`_NOISE` needs (a tweet's @handles follow a space)."""
-    at = text.find("@", 1)
-    while at != -1:
-        if not text[at - 1].isspace():
-            return True
-        at = text.find("@", at + 1)
-    return False
+def _not_space(character: str) -> bool:
+    """What the address of :data:`_NOISE` takes before its ``@``: any but white space."""
+    return not character.isspace()
 
 
 _PREFIX = 4000
@@ -154,7 +149,8 @@ def detect_language(conversation: Conversation) -> LanguageGuess:
     """The language of the conversation's messages; English when there is too little text."""
     text = "\n".join(m.text for m in conversation.messages if not m.internal)[:_PREFIX]
     if "@" in text or "://" in text or "www." in text or "#" in text:  # what _NOISE needs
-        text = (_NOISE if _may_hold_address(text) else _NOISE_BUT_ADDRESSES).sub(" ", text)
+        noise = _NOISE if at_sign_after(text, _not_space) else _NOISE_BUT_ADDRESSES
+        text = noise.sub(" ", text)
     if _letters_below(text, MIN_LETTERS):
         return LanguageGuess("en", 0.0)
     if _plainly_english(text):

@@ -10,6 +10,7 @@ from servicecoach.nlp.phrases import fold_words
 
 __all__ = [
     "WORD",
+    "at_sign_after",
     "folded_words",
     "has_digit",
     "is_question",
@@ -132,3 +133,18 @@ def last_words(
         if len(found) > count:  # the first may be cut; the last ``count`` are whole
             return found[-count:]
         window *= 2
+
+
+def at_sign_after(text: str, takes: Callable[[str], bool]) -> bool:
+    """Whether an ``@`` in ``text`` follows a character ``takes`` accepts.
+
+    An e-mail address needs a character of its own before its ``@``; an @handle opening
+    a tweet or following a space has none. Each e-mail pattern passes the characters it
+    takes there, and need not run on text where this is false.
+    """
+    at = text.find("@", 1)
+    while at != -1:
+        if takes(text[at - 1]):
+            return True
+        at = text.find("@", at + 1)
+    return False

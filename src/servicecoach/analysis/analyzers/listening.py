@@ -100,7 +100,7 @@ from servicecoach.nlp.masking import blank_visible
 from servicecoach.nlp.phrases import PhraseMatch, fold
 from servicecoach.nlp.sentences import Sentence, sentence_index, sentences
 from servicecoach.nlp.spans import SpanIndex, starting_in
-from servicecoach.nlp.words import WORD, folded_words, has_digit, last_words
+from servicecoach.nlp.words import WORD, at_sign_after, folded_words, has_digit, last_words
 from servicecoach.nlp.words import is_question as _is_question
 from servicecoach.nlp.words import stem as _stem
 
@@ -130,6 +130,13 @@ _ORDER = re.compile(
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 """An address, tried only where a run of its characters begins (at every character of a
 long run, the scan to its end was quadratic)."""
+
+
+def _takes_into_address(character: str) -> bool:
+    """What :data:`_EMAIL` takes before the ``@`` (``[\\w.+-]``)."""
+    return character.isalnum() or character in "_.+-"
+
+
 _PHONE = re.compile(r"(?<![\w+])(?:\+ ?)?\(?\d[\d \t().-]{5,}\d(?!\w)")
 _DIGITS = re.compile(r"\d{3}")
 """What every kind of :data:`_ORDER` needs."""
@@ -690,7 +697,7 @@ def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Itera
         code = match.group("a") or match.group("b") or match.group("c") or ""
         taken.append(match.span())
         yield _Given("order", re.sub(r"\D", "", code), which(), match.group().strip())
-    for match in _EMAIL.finditer(text) if _may_hold_address(text) else ():
+    for match in _EMAIL.finditer(text) if at_sign_after(text, _takes_into_address) else ():
         taken.append(match.span())
         yield _Given("email", fold(match.group()), which(), match.group())
     for match in _PHONE.finditer(text) if numbered and _PHONE_DIGITS.search(text) else ():
@@ -708,18 +715,6 @@ def _given(text: str, rules: _Rules, names: Sequence[str], number: int) -> Itera
     name = _name_given(text, matches, rules, names)
     if name is not None:
         yield _Given("name", fold(name[0]), which(), name[1])
-
-
-def _may_hold_address(text: str) -> bool:
-    """Whether ``text`` has an ``@`` after a character :data:`_EMAIL` takes into an
-    address: ``@support`` opening a tweet does not, and the pattern need not run."""
-    at = text.find("@", 1)
-    while at != -1:
-        before = text[at - 1]
-        if before.isalnum() or before in "_.+-":  # what [\w.+-] takes
-            return True
-        at = text.find("@", at + 1)
-    return False
 
 
 def _name_given(

@@ -57,7 +57,7 @@ from servicecoach.nlp.masking import QUOTE_LINE as _LINE_QUOTE
 from servicecoach.nlp.masking import QUOTED as _QUOTED
 from servicecoach.nlp.phrases import PhraseMatch
 from servicecoach.nlp.sentences import sentences
-from servicecoach.nlp.words import WORD, has_digit
+from servicecoach.nlp.words import WORD, at_sign_after, has_digit
 from servicecoach.privacy.addresses import find_addresses
 from servicecoach.privacy.cards import find_cards
 from servicecoach.privacy.redact import PLACEHOLDERS
@@ -292,7 +292,7 @@ def _scan_reply(
     quoting = ">" in text or '"' in text or "“" in text  # what _QUOTED needs
     quotes = _spans(_QUOTED, text) if quoting else []
     quoted = _Covered(len(text), quotes)
-    addressed = at and _may_hold_email(text)
+    addressed = at and at_sign_after(text, _EMAIL_LOCAL.__contains__)
     emails = [s for s in _spans(_EMAIL, text) if not quoted.overlaps(*s)] if addressed else []
     redacted = [
         (m.start(), m.end(), _REDACTED[m.group()])
@@ -437,17 +437,6 @@ def _items(
 
 _EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 """The characters :data:`_EMAIL` takes before the ``@``."""
-
-
-def _may_hold_email(text: str) -> bool:
-    """Whether an ``@`` in ``text`` follows a character :data:`_EMAIL` takes before it:
-    ``@dana`` opening a tweet does not, and the pattern need not run."""
-    at = text.find("@", 1)
-    while at != -1:
-        if text[at - 1] in _EMAIL_LOCAL:
-            return True
-        at = text.find("@", at + 1)
-    return False
 
 
 def _may_name_number(text: str) -> bool:
