@@ -65,3 +65,21 @@ def test_analyze_out_to_a_pipe_leaves_the_pipe(
     assert result.code == 0, result.err
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert got and got[0].count(b"\n") >= 1
+
+
+def test_a_ctrl_c_as_the_temporary_file_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C can land at any line; the moment after the temporary file exists too."""
+    close = os.close
+
+    def interrupted(descriptor: int) -> None:
+        close(descriptor)
+        raise KeyboardInterrupt  # as if Ctrl-C came right after the file was made
+
+    monkeypatch.setattr(os, "close", interrupted)
+    out = tmp_path / "results.jsonl"
+    with pytest.raises(KeyboardInterrupt), atomic_text(out):
+        pass
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []

@@ -28,14 +28,15 @@ def atomic_path(out: Path) -> Iterator[Path]:
     if out.exists() and not out.is_file():
         yield out
         return
-    descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(descriptor)
-    temporary = Path(name)
-    try:
-        yield temporary
-        temporary.replace(out)
+    name: str | None = None
+    try:  # named inside the try: a Ctrl-C just after it is made must not leave it behind
+        descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        os.close(descriptor)
+        yield Path(name)
+        Path(name).replace(out)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if name is not None:
+            Path(name).unlink(missing_ok=True)
         raise
 
 
