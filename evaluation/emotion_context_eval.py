@@ -55,6 +55,7 @@ from sklearn.metrics import roc_auc_score
 from servicecoach.analysis import emotion
 from servicecoach.analysis.emotion import Emotion
 from servicecoach.analysis.learned import LearnedView
+from servicecoach.analysis.outcome import mood
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.analysis.result import ConversationResult
 from servicecoach.evaluation.evaluate import evaluate
@@ -66,17 +67,11 @@ from servicecoach.rubric import load_rubric
 __all__ = ["main", "valence"]
 
 REPO = Path(__file__).resolve().parent.parent
-_BASE = {
-    "anger": 10, "frustration": 20, "disappointment": 25, "sadness": 25, "anxiety": 35,
-    "confusion": 40, "neutral": 55, "satisfaction": 80, "gratitude": 85, "relief": 85,
-}  # fmt: skip
-"""outcome.py's base satisfaction per label (its private table, repeated here to read turns)."""
 
 
 def valence(found: Emotion) -> float:
-    """A message's satisfaction as the outcome reads the last one (0-100, 55 neutral)."""
-    strength = min(1.0, found.score / 0.8)
-    return 55 + (_BASE[found.label] - 55) * strength
+    """A message's satisfaction as the outcome reads each one (0-100, 55 neutral)."""
+    return mood(found)
 
 
 def _build_sets() -> Any:

@@ -39,7 +39,7 @@ from servicecoach.analysis.finding import SkillFinding
 from servicecoach.analysis.result import Outcome
 from servicecoach.model.conversation import Conversation, Message, Role
 
-__all__ = ["JOURNEY_SHARE", "OUTCOME_SHARE", "estimate_outcome"]
+__all__ = ["JOURNEY_SHARE", "OUTCOME_SHARE", "estimate_outcome", "mood"]
 
 _BASE = {
     "anger": 10, "frustration": 20, "disappointment": 25, "sadness": 25, "anxiety": 35,
@@ -84,7 +84,7 @@ def estimate_outcome(
     start, end = emotions[customer[0].id].label, emotions[customer[-1].id].label
     last_word = conversation.messages[-1].role is Role.CUSTOMER
     resolved = _resolved(conversation, customer, end, last_word, skills)
-    ending = round(_mood(emotions[customer[-1].id]))
+    ending = round(mood(emotions[customer[-1].id]))
     if resolved is True:
         ending += 10
     elif resolved is False:
@@ -92,7 +92,7 @@ def estimate_outcome(
     if start in NEGATIVE and end not in NEGATIVE:
         ending += 5
     ending = max(0, min(100, ending))
-    journey = fmean(_mood(emotions[m.id]) for m in customer)
+    journey = fmean(mood(emotions[m.id]) for m in customer)
     satisfaction = round((1 - JOURNEY_SHARE) * ending + JOURNEY_SHARE * journey)
     quality = (
         None
@@ -108,7 +108,7 @@ def estimate_outcome(
     )
 
 
-def _mood(emotion: Emotion) -> float:
+def mood(emotion: Emotion) -> float:
     """One message's reading on the satisfaction scale: its emotion's base value, moved
     from neutral in proportion to the confidence (full at :data:`_FULL`)."""
     strength = min(1.0, emotion.score / _FULL)
