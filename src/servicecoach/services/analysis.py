@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from servicecoach.analysis.pipeline import BATCH, Pipeline
 from servicecoach.analysis.result import ConversationResult
@@ -25,14 +25,9 @@ from servicecoach.model.conversation import Conversation
 from servicecoach.services.collection import BatchCollection
 from servicecoach.services.plan import ImportPlan
 from servicecoach.services.reading import read_plan
-from servicecoach.store.analyses import finish_run, save_results, start_run
-from servicecoach.store.database import Store
-from servicecoach.store.reader import (
-    StoredConversation,
-    counts,
-    earlier_conversations,
-    iter_conversations,
-)
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported by analyze_store alone
+    from servicecoach.store.database import Store
 
 __all__ = ["AnalysisReport", "RenderedResult", "Runner", "analyze_plan", "analyze_store"]
 
@@ -217,6 +212,16 @@ def analyze_store(
     Returns:
         The run id and the number of conversations analysed.
     """
+    # Here, not at the top: analysing files needs no store, and importing SQLAlchemy and
+    # Alembic was half the start-up of ``servicecoach analyze FILE``.
+    from servicecoach.store.analyses import finish_run, save_results, start_run
+    from servicecoach.store.reader import (
+        StoredConversation,
+        counts,
+        earlier_conversations,
+        iter_conversations,
+    )
+
     with store.begin() as connection:
         total = counts(connection).conversations
         if progress is not None:
