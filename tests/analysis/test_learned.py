@@ -16,7 +16,14 @@ import pytest
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.emotion import EMOTIONS, customer_emotions
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.learned import HEADS, Judge, LearnedView, SentenceSpan, pair_inputs
+from servicecoach.analysis.learned import (
+    HEADS,
+    Judge,
+    LearnedView,
+    ReadyViews,
+    SentenceSpan,
+    pair_inputs,
+)
 from servicecoach.analysis.pipeline import Pipeline
 from servicecoach.model.conversation import Conversation
 from servicecoach.nlp.embeddings import DIMENSION
@@ -108,6 +115,9 @@ class _FixedJudge:
     def view(self, conversation: Conversation) -> LearnedView:
         return self.views([conversation])[0]
 
+    def prepare(self, conversations: Sequence[Conversation]) -> ReadyViews:
+        return ReadyViews(self.views(conversations))
+
     def views(self, conversations: Sequence[Conversation]) -> list[LearnedView]:
         self.batches.append(len(conversations))
         return [_view([(0, 0, 5)]) for _ in conversations]
@@ -126,6 +136,33 @@ def test_pipeline_batches_views_and_hands_them_to_analysers() -> None:
     assert all(view is not None for view in _Spy.seen)
     pipeline.analyze(conversations[0])
     assert judge.batches[-1] == 1
+
+
+def test_the_last_batch_is_cut_smaller_so_little_waits_for_the_analysers() -> None:
+    judge: Any = _FixedJudge()
+    pipeline = Pipeline([_Spy()], judge=judge)
+    conversations = [make_conversation([("customer", "Hi")], id=f"c{i}") for i in range(81)]
+    results = list(pipeline.run(conversations, batch=32))
+    assert [r.conversation for r in results] == [f"c{i}" for i in range(81)]
+    assert judge.batches == [32, 32, 9, 8]  # the last 17: halves down to at most 8
+
+
+class _Abandoned(ReadyViews):
+    given_up: ClassVar[int] = 0
+
+    def abandon(self) -> None:
+        type(self).given_up += 1
+
+
+def test_a_stream_stopped_early_gives_up_the_batch_it_queued() -> None:
+    judge: Any = _FixedJudge()
+    judge.prepare = lambda conversations: _Abandoned(judge.views(conversations))
+    pipeline = Pipeline([_Spy()], judge=judge)
+    conversations = [make_conversation([("customer", "Hi")], id=f"c{i}") for i in range(40)]
+    stream = pipeline.run(conversations, batch=10)
+    next(stream)  # batch 2 is with the model while batch 1 is analysed
+    stream.close()
+    assert _Abandoned.given_up == 1
 
 
 def test_fast_pipeline_has_no_views() -> None:

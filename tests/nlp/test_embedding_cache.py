@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -118,18 +118,41 @@ def test_cache_is_thread_safe(plain: Embedder) -> None:
     assert info.hits + info.misses == 4 * 15 * 12
 
 
-def test_a_busy_helper_pool_does_not_stall_encode(plain: Embedder) -> None:
-    """The calling thread runs every batch itself when no helper thread is free."""
+def test_a_forked_child_embeds_on_threads_of_its_own(plain: Embedder) -> None:
+    """A child of a fork has none of its parent's model threads: it starts its own."""
     embedder = Embedder(threads=2, batch_size=4, cache_size=0)
-    release = threading.Event()
-    busy = ThreadPoolExecutor(max_workers=1)
-    busy.submit(release.wait)
-    embedder._pool = busy
-    try:
-        assert np.array_equal(embedder.encode(TEXTS), plain.encode(TEXTS))
-    finally:
-        release.set()
-        busy.shutdown()
+    embedder.encode(TEXTS)  # the model threads exist in this process now
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            same = np.array_equal(embedder.encode(TEXTS), plain.encode(TEXTS))
+            os.write(writer, b"1" if same else b"0")
+        finally:
+            os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 1)
+    os.waitpid(child, 0)
+    assert answer == b"1"
+
+
+def test_later_jobs_share_a_text_still_being_embedded() -> None:
+    """A job that asks for a text an earlier job is embedding takes its vector: the model
+    runs once, as if the earlier job had finished and cached it."""
+    embedder = Embedder(threads=2, batch_size=4)
+    first = embedder.submit(TEXTS)
+    second = embedder.submit([TEXTS[3], "A text of its own."])
+    assert np.array_equal(second.result()[0], first.result()[3])
+    info = embedder.cache_info()
+    assert (info.hits, info.misses) == (1, len(TEXTS) + 1)
+
+
+def test_an_abandoned_job_leaves_nothing_in_flight() -> None:
+    embedder = Embedder(threads=2, batch_size=4)
+    embedder.submit(TEXTS).abandon()
+    again = embedder.submit(TEXTS)  # embedded anew, not borrowed from the abandoned job
+    assert np.array_equal(again.result(), Embedder(threads=1, batch_size=4).encode(TEXTS))
+    assert embedder.cache_info().misses == 2 * len(TEXTS)
 
 
 def test_a_failing_batch_raises_and_the_embedder_still_works(

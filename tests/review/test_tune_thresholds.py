@@ -13,7 +13,7 @@ import pytest
 
 from servicecoach.analysis import Analyzer, Context, Pipeline, SkillFinding
 from servicecoach.analysis.analyzers.common import learned_acts
-from servicecoach.analysis.learned import LearnedView, SentenceSpan
+from servicecoach.analysis.learned import LearnedView, ReadyViews, SentenceSpan
 from servicecoach.errors import ConfigError
 from servicecoach.evaluation.labels import LabelSet, parse_label
 from servicecoach.model import Conversation
@@ -125,6 +125,9 @@ class _Judge:
 
     def view(self, conversation: Conversation) -> LearnedView:
         return self.views([conversation])[0]
+
+    def prepare(self, conversations: Sequence[Conversation]) -> ReadyViews:
+        return ReadyViews(self.views(conversations))
 
     def views(self, conversations: Sequence[Conversation]) -> list[LearnedView]:
         return [self._view(c) for c in conversations]

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from servicecoach.analysis.learned import LearnedView, SentenceSpan
+from servicecoach.analysis.learned import LearnedView, ReadyViews, SentenceSpan
 from servicecoach.evaluation.labels import LabelSet, parse_label
 from servicecoach.model import Conversation
 from servicecoach.model.conversation import Role
@@ -62,6 +62,9 @@ class StubJudge:
 
     def view(self, conversation: Conversation) -> LearnedView:
         return self.views([conversation])[0]
+
+    def prepare(self, conversations: Sequence[Conversation]) -> ReadyViews:
+        return ReadyViews(self.views(conversations))
 
     def views(self, conversations: Sequence[Conversation]) -> list[LearnedView]:
         return [self._view(c) for c in conversations]

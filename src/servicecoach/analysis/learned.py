@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from servicecoach.model.conversation import Conversation, Role
-from servicecoach.nlp.embeddings import DIMENSION, Embedder, get_embedder
+from servicecoach.nlp.embeddings import DIMENSION, Embedder, EmbeddingJob, get_embedder
 from servicecoach.nlp.formulaic import model_text
 from servicecoach.nlp.heads import Head, lexical_features, load_head, position_features
 from servicecoach.nlp.sentences import sentences
@@ -45,6 +45,8 @@ __all__ = [
     "Judge",
     "LearnedView",
     "PairInputs",
+    "PreparedViews",
+    "ReadyViews",
     "SentenceSpan",
     "TeamDecision",
     "default_judge",
@@ -249,6 +251,13 @@ class Judge:
 
     def views(self, conversations: Sequence[Conversation]) -> list[LearnedView]:
         """The views of ``conversations``, their sentences embedded in one batch."""
+        return self.prepare(conversations).views()
+
+    def prepare(self, conversations: Sequence[Conversation]) -> PreparedViews:
+        """Start computing the views of ``conversations``: their sentences are split and
+        queued for the sentence model here, and :meth:`PreparedViews.views` waits for
+        the model and applies the heads. Between the two, the calling thread is free (the
+        pipeline analyses the last batch meanwhile)."""
         spans: list[list[SentenceSpan]] = []
         texts: list[str] = []
         for conversation in conversations:
@@ -259,7 +268,18 @@ class Judge:
                         found.append(SentenceSpan(index, sentence.start, sentence.end))
                         texts.append(sentence.text)
             spans.append(found)
-        embeddings = self.embedder.encode([model_text(text) for text in texts])
+        model_texts = [model_text(text) for text in texts]
+        submit = getattr(self.embedder, "submit", None)  # a plain encoder embeds right away
+        embedding = submit(model_texts) if submit is not None else self.embedder.encode(model_texts)
+        return PreparedViews(self, conversations, spans, texts, embedding)
+
+    def _views(
+        self,
+        conversations: Sequence[Conversation],
+        spans: list[list[SentenceSpan]],
+        texts: list[str],
+        embeddings: Matrix,
+    ) -> list[LearnedView]:
         lexical = lexical_features(texts)
         outputs: dict[str, Matrix] = {}
         pairs: PairInputs | None = None
@@ -291,6 +311,50 @@ class Judge:
             )
             offset += len(found)
         return views
+
+
+class PreparedViews:
+    """Views whose sentences are with the sentence model (:meth:`Judge.prepare`)."""
+
+    def __init__(
+        self,
+        judge: Judge,
+        conversations: Sequence[Conversation],
+        spans: list[list[SentenceSpan]],
+        texts: list[str],
+        embedding: EmbeddingJob | Matrix,
+    ) -> None:
+        self._judge = judge
+        self._conversations = conversations
+        self._spans = spans
+        self._texts = texts
+        self._embedding = embedding
+
+    def views(self) -> list[LearnedView]:
+        """The views, in the order of the conversations (waits for the model)."""
+        embedding = self._embedding
+        embeddings = embedding.result() if isinstance(embedding, EmbeddingJob) else embedding
+        return self._judge._views(self._conversations, self._spans, self._texts, embeddings)
+
+    def abandon(self) -> None:
+        """The views will not be asked for: the model may forget these sentences."""
+        if isinstance(self._embedding, EmbeddingJob):
+            self._embedding.abandon()
+
+
+class ReadyViews:
+    """Views computed already, as a :class:`PreparedViews` (for judges that compute them
+    some other way, such as stand-ins in tests)."""
+
+    def __init__(self, views: list[LearnedView]) -> None:
+        self._views = views
+
+    def views(self) -> list[LearnedView]:
+        """The views."""
+        return self._views
+
+    def abandon(self) -> None:
+        """Nothing to give up: the views are computed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from servicecoach.analysis.analyzer import Analyzer, Context, Requirement
 from servicecoach.analysis.criteria import CriteriaChecker
@@ -21,11 +20,15 @@ from servicecoach.errors import ConfigError
 from servicecoach.model.conversation import Conversation
 
 if TYPE_CHECKING:  # annotations only
-    from servicecoach.analysis.learned import Judge, LearnedView, TeamDecision
+    from servicecoach.analysis.learned import Judge, LearnedView, PreparedViews, TeamDecision
     from servicecoach.analysis.lexicon import Lexicon
     from servicecoach.rubric import Rubric
 
-__all__ = ["BATCH", "Pipeline"]
+__all__ = ["BATCH", "TAPER_LEAST", "Pipeline"]
+
+_T = TypeVar("_T")
+_Chunk = list[tuple[Conversation, tuple[Conversation, ...] | None]]
+"""Conversations analysed together, each with its history (``None``: none given)."""
 
 BATCH = 128
 """Conversations whose sentences are embedded together by :meth:`Pipeline.run`.
@@ -33,6 +36,8 @@ BATCH = 128
 Their sentences are sorted by length together, so more conversations waste less on
 padding (on the Twitter sample, 4% of tokens with 128 against 10% with 32, in batches of
 16 sentences); two batches of 128 conversations and their views are a few MiB."""
+TAPER_LEAST = 8
+"""The smallest piece the last batch is cut into (see :func:`_tapered`)."""
 
 
 def _missing(requirement: Requirement, conversation: Conversation, context: Context) -> bool:
@@ -41,6 +46,27 @@ def _missing(requirement: Requirement, conversation: Conversation, context: Cont
     if requirement is Requirement.PUBLIC:
         return not conversation.public
     return False  # HISTORY is optional: analysers check context.history themselves
+
+
+def _tapered(chunks: Iterator[list[_T]]) -> Iterator[list[_T]]:
+    """``chunks`` with the last one cut into halves, quarters, ... (at least :data:`TAPER_LEAST`).
+
+    The analysers of a chunk run while the model embeds the next one; the last chunk's
+    have nothing to overlap, so one core idles while they run. Cut small, the last
+    pieces are analysed while later ones are embedded, and only the smallest waits alone.
+    """
+    current = next(chunks, None)
+    while current is not None:
+        following = next(chunks, None)
+        if following is not None:
+            yield current
+        else:
+            while len(current) > TAPER_LEAST:
+                half = (len(current) + 1) // 2
+                yield current[:half]
+                current = current[half:]
+            yield current
+        current = following
 
 
 class Pipeline:
@@ -163,6 +189,8 @@ class Pipeline:
         chosen = list(analyzers) if analyzers is not None else list(registered().values())
         names = {a.name for a in chosen}
         config = {k: v for k, v in rubric.analyzer_config().items() if k in names}
+        if not fast:  # the language model decompresses on a spare core while the sentence
+            preload()  # model loads (in fast mode, the run starts it: a --workers parent never needs it)
         judge = None if fast else default_judge()
         lexicons = rubric.team_lexicons()
         criteria = CriteriaChecker(
@@ -266,12 +294,13 @@ class Pipeline:
     ) -> Iterator[ConversationResult]:
         """Analyse ``(conversation, history)`` pairs in order, batch by batch.
 
-        With the learned models, the sentences of the next batch are embedded on a
-        background thread while the analysers run over the current one (ONNX Runtime
-        releases the GIL), so the rules cost little beyond the model's own time. Items
-        are drawn from ``items`` on the calling thread only, so a generator reading a
-        database connection is safe. Memory stays flat: at most two batches are held.
-        The language model starts loading on a background thread meanwhile.
+        With the learned models, the sentences of the next batch are queued for the model
+        threads (:meth:`Judge.prepare`) before the analysers run over the current one, so
+        the model is never idle while this thread analyses, and the rules cost little
+        beyond the model's own time. Items are drawn from ``items`` on the calling thread
+        only, so a generator reading a database connection is safe. Memory stays flat: at
+        most three batches are held. The language model starts loading on a background
+        thread meanwhile.
         """
         preload()
         iterator = iter(items)
@@ -281,28 +310,26 @@ class Pipeline:
                 yield from (self.analyze(conversation, history) for conversation, history in chunk)
             return
         judge = self.judge
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="servicecoach-embed") as pool:
-            pending: (
-                tuple[
-                    list[tuple[Conversation, tuple[Conversation, ...] | None]],
-                    Future[list[LearnedView]],
-                ]
-                | None
-            ) = None
-            for chunk in chunks:
-                future = pool.submit(judge.views, [conversation for conversation, _ in chunk])
+        pending: tuple[_Chunk, PreparedViews] | None = None
+        try:
+            for chunk in _tapered(chunks):
+                prepared = judge.prepare([conversation for conversation, _ in chunk])
                 if pending is not None:
                     yield from self._finish(*pending)
-                pending = (chunk, future)
+                pending = (chunk, prepared)
             if pending is not None:
-                yield from self._finish(*pending)
+                last, pending = pending, None
+                yield from self._finish(*last)
+        finally:  # stopped early (an error, or the caller closed us): let the model forget it
+            if pending is not None:
+                pending[1].abandon()
 
     def _finish(
         self,
-        chunk: list[tuple[Conversation, tuple[Conversation, ...] | None]],
-        views: Future[list[LearnedView]],
+        chunk: _Chunk,
+        prepared: PreparedViews,
     ) -> Iterator[ConversationResult]:
-        for (conversation, history), view in zip(chunk, views.result(), strict=True):
+        for (conversation, history), view in zip(chunk, prepared.views(), strict=True):
             yield self.analyze(conversation, history, view)
 
     def run(

@@ -114,6 +114,10 @@ def analyze_command(
     With --workers, files are analysed on several processes of this machine; with
     --cluster, the work is spread over a Dask cluster's workers.
     """
+    if workers == 1 and cluster is None:  # this process reads languages: start loading
+        from servicecoach.analysis.language import preload  # (a spare core, while we import)
+
+        preload()
     from servicecoach.analysis.pipeline import Pipeline  # before the rubric: they import each other
     from servicecoach.ingest.base import ImportOptions
     from servicecoach.rubric import load_rubric

@@ -40,9 +40,10 @@ import hashlib
 import json
 import os
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -61,6 +62,7 @@ __all__ = [
     "TOKENIZER_FILE",
     "CacheInfo",
     "Embedder",
+    "EmbeddingJob",
     "get_embedder",
     "usable_cores",
 ]
@@ -97,6 +99,80 @@ class CacheInfo(NamedTuple):
         """Share of texts answered without the model (0 when nothing was asked)."""
         asked = self.hits + self.misses
         return self.hits / asked if asked else 0.0
+
+
+class EmbeddingJob:
+    """Texts being embedded by :meth:`Embedder.submit`; :meth:`result` waits for them."""
+
+    def __init__(self, size: int) -> None:
+        self.out = np.empty((size, DIMENSION), dtype=np.float32)
+        """The result, row by row: cached rows are filled at once, the rest by :meth:`result`."""
+        self.texts: list[str] = []
+        """The distinct texts this job embeds itself."""
+        self.targets: list[list[int]] = []
+        """For each of :attr:`texts`, the rows of :attr:`out` it fills."""
+        self.vectors = np.empty((0, DIMENSION), dtype=np.float32)
+        """The model's vectors of :attr:`texts`."""
+        self.borrowed: list[tuple[int, EmbeddingJob, int]] = []
+        """Rows of :attr:`out` filled from an earlier job: ``(row, job, its text's index)``."""
+        self.futures: list[Future[None]] = []
+        self.embedder: Embedder | None = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._error: BaseException | None = None
+
+    def result(self) -> npt.NDArray[np.float32]:
+        """The vectors, once every batch has run (the first failure of a batch is raised)."""
+        with self._lock:
+            if not self._done:
+                self._done = True
+                try:
+                    for future in self.futures:
+                        future.result()
+                except BaseException as error:
+                    self._error = error
+                if self.embedder is not None:
+                    self.embedder._settle(self, failed=self._error is not None)
+                if self._error is None:
+                    for text_index, rows in enumerate(self.targets):
+                        self.out[rows] = self.vectors[text_index]
+                    for row, earlier, index in self.borrowed:
+                        self.out[row] = earlier.vector(index)
+            if self._error is not None:
+                raise self._error
+            return self.out
+
+    def abandon(self) -> None:
+        """Give the job up: its queued batches still run, but nothing is cached from it and
+        a later job that shares one of its texts embeds that text itself."""
+        with self._lock:
+            if not self._done:
+                self._done = True
+                self._error = RuntimeError("the embedding job was abandoned")
+                if self.embedder is not None:
+                    self.embedder._settle(self, failed=True)
+
+    def vector(self, index: int) -> npt.NDArray[np.float32]:
+        """The vector of the job's own text number ``index`` (waiting for the job)."""
+        self.result()
+        row: npt.NDArray[np.float32] = self.vectors[index]
+        return row
+
+
+_EMBEDDERS: weakref.WeakSet[Embedder] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    """A forked child has neither its parent's model threads nor a usable lock, and the
+    jobs its parent had in flight will never finish there."""
+    for embedder in list(_EMBEDDERS):
+        embedder._lock = threading.Lock()
+        embedder._in_flight = {}
+        embedder._pool = None
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 class Embedder:
@@ -152,8 +228,12 @@ class Embedder:
         self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._hits = 0
         self._misses = 0
-        self._lock = threading.Lock()  # guards the cache, its counters and the pool
+        self._lock = threading.Lock()  # guards the cache, its counters, jobs in flight, the pool
+        self._in_flight: dict[str, tuple[EmbeddingJob, int]] = {}
+        """Texts being embedded by a job not yet settled: the job and the text's row in it."""
         self._pool: ThreadPoolExecutor | None = None
+        self._pid = os.getpid()
+        _EMBEDDERS.add(self)
 
     def __repr__(self) -> str:
         return (
@@ -179,32 +259,110 @@ class Embedder:
             A C-contiguous float32 array of shape ``(len(texts), 384)`` with unit-length rows;
             shape ``(0, 384)`` for no texts.
         """
+        return self.submit(texts).result()
+
+    def submit(self, texts: Sequence[str]) -> EmbeddingJob:
+        """Start embedding ``texts`` on the model threads; ``.result()`` is :meth:`encode`'s.
+
+        The calling thread only looks texts up in the cache and tokenises them; the model
+        runs on this embedder's ``threads`` threads, which take batches from one queue in
+        the order they were submitted. So a caller can prepare its next texts, or use the
+        last ones, while the model works, and the model threads are never idle while work
+        is queued (the pipeline embeds the next conversations this way while its analysers
+        read the last). A text still being embedded for an earlier job is not embedded
+        again: the later job takes the earlier one's vector, as it would from the cache.
+        Every job must be waited for with :meth:`EmbeddingJob.result`.
+        """
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of strings, not one string")
-        out = np.empty((len(texts), DIMENSION), dtype=np.float32)
+        job = EmbeddingJob(len(texts))
         if not self.cache_size:
-            for start in range(0, len(texts), _CHUNK):
-                out[start : start + _CHUNK] = self._embed(list(texts[start : start + _CHUNK]))
-            return out
-        pending: dict[str, list[int]] = {}
+            job.texts = list(texts)
+            job.targets = [[i] for i in range(len(texts))]
+        else:
+            self._claim(job, texts)
+        job.vectors = np.empty((len(job.texts), DIMENSION), dtype=np.float32)
+        job.embedder = self
+        try:
+            for start in range(0, len(job.texts), _CHUNK):
+                self._start(job, start, job.texts[start : start + _CHUNK])
+        except BaseException:  # not even queued (interrupted): nothing stays in flight
+            job.abandon()
+            raise
+        return job
+
+    def _claim(self, job: EmbeddingJob, texts: Sequence[str]) -> None:
+        """Fill ``job`` from the cache; the texts left to embed become the job's own (and
+        in flight, for later jobs to share), or are taken from an earlier job in flight."""
+        index: dict[str, int] = {}
         with self._lock:
             for i, text in enumerate(texts):
                 row = self._cache.get(text)
-                if row is None:
-                    pending.setdefault(text, []).append(i)
-                else:
+                if row is not None:
                     self._cache.move_to_end(text)
-                    out[i] = row
-            self._hits += len(texts) - len(pending)
-            self._misses += len(pending)
-        unique = list(pending)
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            vectors = self._embed(chunk)
-            for text, vector in zip(chunk, vectors, strict=True):
-                out[pending[text]] = vector
-            self._remember(chunk, vectors)
-        return out
+                    job.out[i] = row
+                    continue
+                own = index.get(text)
+                if own is None:
+                    earlier = self._in_flight.get(text)
+                    if earlier is not None:
+                        job.borrowed.append((i, *earlier))
+                        continue
+                    own = index[text] = len(job.texts)
+                    job.texts.append(text)
+                    job.targets.append([])
+                    if len(text) <= CACHE_MAX_CHARS:  # what the cache would have kept
+                        self._in_flight[text] = (job, own)
+                job.targets[own].append(i)
+            self._hits += len(texts) - len(job.texts)
+            self._misses += len(job.texts)
+
+    def _start(self, job: EmbeddingJob, offset: int, texts: list[str]) -> None:
+        """Tokenise ``texts`` (rows ``offset:`` of the job), sort them by length, batch
+        them and queue the batches, longest first (so that the threads finish together).
+
+        One batch, or one model thread, runs here at once: no queue to wait on."""
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=True)]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        size = self.batch_size
+        batches = [order[f : f + size] for f in range(0, len(order), size)][::-1]
+        vectors = job.vectors
+
+        def run(rows: list[int]) -> None:
+            vectors[[offset + i for i in rows]] = self._run([ids[i] for i in rows])
+
+        if self.workers == 1 or len(batches) == 1:
+            for batch in batches:
+                here: Future[None] = Future()
+                try:
+                    run(batch)
+                    here.set_result(None)
+                except Exception as error:  # raised by result(), as from a model thread
+                    here.set_exception(error)
+                job.futures.append(here)
+            return
+        pool = self._model_threads()
+        job.futures.extend(pool.submit(run, batch) for batch in batches)
+
+    def _settle(self, job: EmbeddingJob, failed: bool) -> None:
+        """Cache a finished job's vectors (none when it failed: nothing half-done is kept)
+        and take its texts out of flight."""
+        rows = (
+            []
+            if failed or not self.cache_size
+            else [
+                (text, vector.copy())  # copies: a row must not keep the job's array alive
+                for text, vector in zip(job.texts, job.vectors, strict=True)
+                if len(text) <= CACHE_MAX_CHARS
+            ]
+        )
+        with self._lock:
+            for text in job.texts:
+                if self._in_flight.get(text, (None,))[0] is job:
+                    del self._in_flight[text]
+            self._cache.update(rows)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
 
     def cache_info(self) -> CacheInfo:
         """Hits, misses and size of the cache (like ``functools.lru_cache``)."""
@@ -221,79 +379,15 @@ class Embedder:
         """Tokens the model sees for each text (special tokens included, at most 256)."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
 
-    def _remember(self, texts: list[str], vectors: npt.NDArray[np.float32]) -> None:
-        """Cache the vectors of ``texts`` (copies: a row must not keep its batch alive)."""
-        rows = [
-            (text, vector.copy())
-            for text, vector in zip(texts, vectors, strict=True)
-            if len(text) <= CACHE_MAX_CHARS
-        ]
+    def _model_threads(self) -> ThreadPoolExecutor:
+        """The threads that run the model, started on first use (again in a forked child,
+        which has none of its parent's threads)."""
         with self._lock:
-            self._cache.update(rows)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
-
-    def _embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        """Every text through the model: sorted by length, batched, batches in parallel."""
-        out = np.empty((len(texts), DIMENSION), dtype=np.float32)
-        if not texts:
-            return out
-        ids = [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=True)]
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        batches = [order[f : f + self.batch_size] for f in range(0, len(order), self.batch_size)]
-
-        def run(rows: list[int]) -> None:
-            out[rows] = self._run([ids[i] for i in rows])
-
-        self._each(run, batches[::-1])  # longest first: the threads finish together
-        return out
-
-    def _each(self, work: Callable[[list[int]], None], batches: list[list[int]]) -> None:
-        """``work(batch)`` for every batch, on up to ``workers`` threads, this one included.
-
-        The calling thread takes batches too and waits only for batches a helper has
-        started, so a busy (or, after a fork, dead) pool never stalls a call.
-        """
-        helpers = min(self.workers, len(batches)) - 1
-        if helpers < 1:
-            for batch in batches:
-                work(batch)
-            return
-        state = {"taken": 0, "done": 0}
-        errors: list[BaseException] = []
-        turn = threading.Condition()
-
-        def drain() -> None:
-            while True:
-                with turn:
-                    if errors or state["taken"] == len(batches):
-                        return
-                    batch = batches[state["taken"]]
-                    state["taken"] += 1
-                try:
-                    work(batch)
-                except BaseException as error:
-                    with turn:
-                        errors.append(error)
-                with turn:
-                    state["done"] += 1
-                    turn.notify_all()
-
-        pool = self._helpers()
-        for _ in range(helpers):
-            pool.submit(drain)
-        drain()
-        with turn:
-            turn.wait_for(lambda: state["done"] == state["taken"])
-        if errors:
-            raise errors[0]
-
-    def _helpers(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._pool is None:
+            if self._pool is None or self._pid != os.getpid():
                 self._pool = ThreadPoolExecutor(
-                    max_workers=self.workers - 1, thread_name_prefix="servicecoach-embed-model"
+                    max_workers=self.workers, thread_name_prefix="servicecoach-embed-model"
                 )
+                self._pid = os.getpid()
             return self._pool
 
     def _run(self, ids: list[list[int]]) -> npt.NDArray[np.float32]:
