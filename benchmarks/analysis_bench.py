@@ -116,6 +116,10 @@ def _child(mode: str, format: str, corpus: Path, out: Path, passes: int) -> None
     batches: list[list[str]] = []
     pool: Any = None
     if mode in ("full", "fast", "fast-workers"):
+        if mode != "fast-workers":  # as `servicecoach analyze` does first (its workers load it)
+            from servicecoach.analysis.language import preload
+
+            preload()
         from servicecoach.analysis.pipeline import Pipeline
         from servicecoach.rubric import load_rubric
         from servicecoach.services.analysis import analyze_plan

@@ -15,11 +15,12 @@ or on padding (by about 1e-7; exactly the same batches give exactly the same bit
 
 Two things make large inputs cheaper:
 
-- **parallel batches**: the model runs with one thread per call, and the batches of one
-  :meth:`Embedder.encode` call are shared out among ``threads`` threads (the calling
-  thread and a small pool), longest first. On 2 cores this embeds about 1.4 times faster
-  than one call with two intra-op threads, on less CPU. Each batch is the same whatever
-  the thread count, so the vectors are bit-for-bit those of one thread.
+- **parallel batches**: the model runs with one thread per call, on ``threads`` model
+  threads that take batches, longest first, from one queue (:meth:`Embedder.submit`
+  queues a call's batches and returns at once; :meth:`Embedder.encode` waits). On 2
+  cores this embeds about 1.4 times faster than one call with two intra-op threads, on
+  less CPU. Each batch is the same whatever the thread count, so the vectors are
+  bit-for-bit those of one thread.
 - **a cache of sentences**: support replies repeat templates ("Is there anything else I
   can help you with?"), so each embedder keeps the vectors of the last ``cache_size``
   distinct texts it embedded (least recently used dropped first; exact text, nothing
