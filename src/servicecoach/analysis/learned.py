@@ -388,40 +388,7 @@ def pair_inputs(
         spans: its embedded sentences in order (as in :class:`LearnedView`).
         embeddings: their embeddings, one row per span.
     """
-    n = len(spans)
-    contexts = np.zeros((n, DIMENSION), dtype=np.float32)
-    best = np.zeros(n, dtype=np.float32)
-    columns = np.zeros((6, n), dtype=np.float32)  # the arguments of position_features
-    by_message: dict[int, list[int]] = {}
-    for row, span in enumerate(spans):
-        by_message.setdefault(span.message, []).append(row)
-    messages = conversation.messages
-    latest: list[list[int] | None] = [None, None]  # rows of each side's latest message
-    seen = [False, False]
-    for index, message in enumerate(messages):
-        side = _side(message.role)
-        first, seen[side] = not seen[side], True
-        rows = by_message.get(index)
-        if not rows:
-            continue
-        context = latest[1 - side]
-        if context is not None:
-            block = embeddings[context]
-            mean = block.mean(axis=0)
-            contexts[rows] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            best[rows] = (embeddings[rows] @ block.T).max(axis=1)
-        columns[:, rows] = np.array(
-            [
-                np.arange(len(rows)),
-                np.full(len(rows), len(rows)),
-                np.full(len(rows), index),
-                np.full(len(rows), len(messages)),
-                np.full(len(rows), first),
-                np.full(len(rows), context is not None),
-            ]
-        )
-        latest[side] = rows
-    return PairInputs(contexts, best, position_features(*columns))
+    return _pair_inputs([conversation], [spans], embeddings)
 
 
 def _pair_inputs(
@@ -429,19 +396,46 @@ def _pair_inputs(
     spans: Sequence[Sequence[SentenceSpan]],
     embeddings: Matrix,
 ) -> PairInputs:
-    parts: list[PairInputs] = []
+    """:func:`pair_inputs` of many conversations, whose sentences follow one another in
+    ``embeddings``. The position features are computed once for all of them, and each
+    message's rows are a slice (its sentences are consecutive): the same numbers as one
+    conversation at a time, for a third of the time."""
+    n = len(embeddings)
+    contexts = np.zeros((n, DIMENSION), dtype=np.float32)
+    best = np.zeros(n, dtype=np.float32)
+    columns: list[list[float]] = [[], [], [], [], [], []]  # position_features' arguments
     offset = 0
     for conversation, found in zip(conversations, spans, strict=True):
-        parts.append(pair_inputs(conversation, found, embeddings[offset : offset + len(found)]))
+        messages = conversation.messages
+        latest: list[slice | None] = [None, None]  # rows of each side's latest message
+        seen = [False, False]
+        start = 0
+        for index, message in enumerate(messages):
+            side = _side(message.role)
+            first, seen[side] = not seen[side], True
+            stop = start
+            while stop < len(found) and found[stop].message == index:
+                stop += 1
+            if stop == start:
+                continue
+            rows = slice(offset + start, offset + stop)
+            context = latest[1 - side]
+            if context is not None:
+                block = embeddings[context]
+                mean = block.mean(axis=0)
+                contexts[rows] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+                best[rows] = (embeddings[rows] @ block.T).max(axis=1)
+            count = stop - start
+            columns[0].extend(range(count))
+            columns[1].extend([count] * count)
+            columns[2].extend([index] * count)
+            columns[3].extend([len(messages)] * count)
+            columns[4].extend([first] * count)
+            columns[5].extend([context is not None] * count)
+            latest[side] = rows
+            start = stop
         offset += len(found)
-    if not parts:
-        empty = np.zeros((0, DIMENSION), dtype=np.float32)
-        return PairInputs(empty, np.zeros(0, np.float32), position_features([], [], [], [], [], []))
-    return PairInputs(
-        np.vstack([p.contexts for p in parts]),
-        np.concatenate([p.best_cosine for p in parts]),
-        np.vstack([p.positions for p in parts]),
-    )
+    return PairInputs(contexts, best, position_features(*columns))
 
 
 @lru_cache(maxsize=1)
