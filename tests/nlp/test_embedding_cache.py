@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from servicecoach.nlp.embeddings import CACHE_MAX_CHARS, CacheInfo, Embedder
+from servicecoach.nlp.embeddings import CACHE_MAX_CHARS, CacheInfo, Embedder, EmbeddingJob
 from tests.nlp.test_embeddings import HELD_ASIDE
 
 TEXTS = [*HELD_ASIDE, *[f"Your order #{n} left the warehouse today." for n in range(30)]]
@@ -147,12 +147,39 @@ def test_later_jobs_share_a_text_still_being_embedded() -> None:
     assert (info.hits, info.misses) == (1, len(TEXTS) + 1)
 
 
-def test_an_abandoned_job_leaves_nothing_in_flight() -> None:
+def test_an_abandoned_job_lends_no_more_but_keeps_its_word() -> None:
+    """Given up, a job lends its texts to no later job; one that borrowed before still
+    gets its vectors (a shared embedder: another thread's pipeline may stop early)."""
     embedder = Embedder(threads=2, batch_size=4)
-    embedder.submit(TEXTS).abandon()
-    again = embedder.submit(TEXTS)  # embedded anew, not borrowed from the abandoned job
-    assert np.array_equal(again.result(), Embedder(threads=1, batch_size=4).encode(TEXTS))
+    reference = Embedder(threads=1, batch_size=4).encode(TEXTS)
+    given_up = embedder.submit(TEXTS)
+    borrower = embedder.submit(TEXTS[:5])
+    given_up.abandon()
+    again = embedder.submit(TEXTS)  # embedded anew, not borrowed
+    np.testing.assert_allclose(borrower.result(), reference[:5], atol=1e-6)
+    np.testing.assert_allclose(again.result(), reference, atol=1e-6)
     assert embedder.cache_info().misses == 2 * len(TEXTS)
+
+
+def test_an_interrupted_submit_fails_the_jobs_that_borrowed_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embedder = Embedder(threads=2, batch_size=4, cache_size=64)
+    start = embedder._start
+    later: list[EmbeddingJob] = []
+
+    def interrupted(job: EmbeddingJob, offset: int, texts: list[str]) -> None:
+        later.append(embedder.submit(texts[:2]))  # another thread borrows meanwhile
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(embedder, "_start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        embedder.submit(TEXTS)
+    monkeypatch.setattr(embedder, "_start", start)
+    with pytest.raises(KeyboardInterrupt):
+        later[0].result()
+    fresh = Embedder(threads=1, batch_size=4, cache_size=0).encode(TEXTS[:2])
+    np.testing.assert_allclose(embedder.encode(TEXTS[:2]), fresh, atol=1e-6)  # still works
 
 
 def test_a_failing_batch_raises_and_the_embedder_still_works(

@@ -134,24 +134,30 @@ class EmbeddingJob:
                     self._error = error
                 if self.embedder is not None:
                     self.embedder._settle(self, failed=self._error is not None)
-                if self._error is None:
-                    for text_index, rows in enumerate(self.targets):
-                        self.out[rows] = self.vectors[text_index]
-                    for row, earlier, index in self.borrowed:
-                        self.out[row] = earlier.vector(index)
+                try:
+                    if self._error is None:
+                        for text_index, rows in enumerate(self.targets):
+                            self.out[rows] = self.vectors[text_index]
+                        for row, earlier, index in self.borrowed:
+                            self.out[row] = earlier.vector(index)
+                except BaseException as error:  # the earlier job failed: so does this one
+                    self._error = error
             if self._error is not None:
                 raise self._error
             return self.out
 
     def abandon(self) -> None:
-        """Give the job up: its queued batches still run, but nothing is cached from it and
-        a later job that shares one of its texts embeds that text itself."""
+        """Nobody will ask for the result: stop lending texts to later jobs (which embed
+        them themselves). The queued batches still run, for the jobs that borrowed already."""
+        if self.embedder is not None:
+            self.embedder._release(self)
+
+    def fail(self, error: BaseException) -> None:
+        """Mark the job failed before all its batches were queued (an interrupt)."""
         with self._lock:
-            if not self._done:
-                self._done = True
-                self._error = RuntimeError("the embedding job was abandoned")
-                if self.embedder is not None:
-                    self.embedder._settle(self, failed=True)
+            self._done = True
+            self._error = error
+        self.abandon()
 
     def vector(self, index: int) -> npt.NDArray[np.float32]:
         """The vector of the job's own text number ``index`` (waiting for the job)."""
@@ -287,8 +293,8 @@ class Embedder:
         try:
             for start in range(0, len(job.texts), _CHUNK):
                 self._start(job, start, job.texts[start : start + _CHUNK])
-        except BaseException:  # not even queued (interrupted): nothing stays in flight
-            job.abandon()
+        except BaseException as error:  # not all queued (interrupted): nothing in flight
+            job.fail(error)
             raise
         return job
 
@@ -358,9 +364,7 @@ class Embedder:
             ]
         )
         with self._lock:
-            for text in job.texts:
-                if self._in_flight.get(text, (None,))[0] is job:
-                    del self._in_flight[text]
+            self._release_locked(job)
             self._cache.update(rows)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
@@ -379,6 +383,16 @@ class Embedder:
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens the model sees for each text (special tokens included, at most 256)."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
+
+    def _release(self, job: EmbeddingJob) -> None:
+        """Take ``job``'s texts out of flight: later jobs embed them themselves."""
+        with self._lock:
+            self._release_locked(job)
+
+    def _release_locked(self, job: EmbeddingJob) -> None:
+        for text in job.texts:
+            if self._in_flight.get(text, (None,))[0] is job:
+                del self._in_flight[text]
 
     def _model_threads(self) -> ThreadPoolExecutor:
         """The threads that run the model, started on first use (again in a forked child,
