@@ -118,6 +118,25 @@ def test_cache_is_thread_safe(plain: Embedder) -> None:
     assert info.hits + info.misses == 4 * 15 * 12
 
 
+def test_a_busy_model_queue_does_not_stall_a_caller(plain: Embedder) -> None:
+    """Batches no model thread has started run on the waiting thread: live assist's check
+    does not wait behind an import's queued batches on the shared embedder."""
+    embedder = Embedder(threads=2, batch_size=4, cache_size=0)
+    release = threading.Event()
+    pool = embedder._model_threads()
+    blockers = [pool.submit(release.wait) for _ in range(2)]  # both model threads busy
+    try:
+        done: list[np.ndarray] = []
+        caller = threading.Thread(target=lambda: done.append(embedder.encode(TEXTS)))
+        caller.start()
+        caller.join(timeout=60)
+        assert done and np.array_equal(done[0], plain.encode(TEXTS))
+    finally:
+        release.set()
+        for blocker in blockers:
+            blocker.result()
+
+
 def test_a_forked_child_embeds_on_threads_of_its_own(plain: Embedder) -> None:
     """A child of a fork has none of its parent's model threads: it starts its own."""
     embedder = Embedder(threads=2, batch_size=4, cache_size=0)

@@ -43,7 +43,7 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -116,7 +116,9 @@ class EmbeddingJob:
         """The model's vectors of :attr:`texts`."""
         self.borrowed: list[tuple[int, EmbeddingJob, int]] = []
         """Rows of :attr:`out` filled from an earlier job: ``(row, job, its text's index)``."""
-        self.futures: list[Future[None]] = []
+        self.batches: list[tuple[Future[None], Callable[[], None]]] = []
+        """Each queued batch: its future on the model threads and the work itself (which
+        :meth:`result` runs on the waiting thread when no model thread has started it)."""
         self.embedder: Embedder | None = None
         self._lock = threading.Lock()
         self._done = False
@@ -128,8 +130,10 @@ class EmbeddingJob:
             if not self._done:
                 self._done = True
                 try:
-                    for future in self.futures:
-                        future.result()
+                    self._run_unstarted()
+                    for future, _ in self.batches:
+                        if not future.cancelled():  # the cancelled ones ran here
+                            future.result()
                 except BaseException as error:
                     self._error = error
                 if self.embedder is not None:
@@ -145,6 +149,14 @@ class EmbeddingJob:
             if self._error is not None:
                 raise self._error
             return self.out
+
+    def _run_unstarted(self) -> None:
+        """Run here, shortest first, the batches no model thread has started: a caller
+        never waits for a queue that other callers' work fills (live assist beside an
+        import on the server), and a thread that would only wait does the work."""
+        for future, work in reversed(self.batches):
+            if future.cancel():
+                work()
 
     def abandon(self) -> None:
         """Nobody will ask for the result: stop lending texts to later jobs (which embed
@@ -346,10 +358,12 @@ class Embedder:
                     here.set_result(None)
                 except Exception as error:  # raised by result(), as from a model thread
                     here.set_exception(error)
-                job.futures.append(here)
+                job.batches.append((here, functools.partial(run, batch)))
             return
         pool = self._model_threads()
-        job.futures.extend(pool.submit(run, batch) for batch in batches)
+        for batch in batches:
+            work = functools.partial(run, batch)
+            job.batches.append((pool.submit(work), work))
 
     def _settle(self, job: EmbeddingJob, failed: bool) -> None:
         """Cache a finished job's vectors (none when it failed: nothing half-done is kept)
