@@ -22,6 +22,7 @@ from servicecoach.analysis.learned import (
     LearnedView,
     ReadyViews,
     SentenceSpan,
+    default_judge,
     pair_inputs,
 )
 from servicecoach.analysis.pipeline import Pipeline
@@ -145,6 +146,33 @@ def test_the_last_batch_is_cut_smaller_so_little_waits_for_the_analysers() -> No
     results = list(pipeline.run(conversations, batch=32))
     assert [r.conversation for r in results] == [f"c{i}" for i in range(81)]
     assert judge.batches == [32, 32, 9, 8]  # the last 17: halves down to at most 8
+
+
+FRENCH = (
+    "Bonjour, ma commande numéro 1042 n'est toujours pas arrivée et personne ne répond "
+    "à mes courriels depuis une semaine."
+)
+
+
+def test_a_conversation_in_a_language_not_scored_is_not_embedded() -> None:
+    judge: Any = _FixedJudge()
+    pipeline = Pipeline([_Spy()], judge=judge)
+    conversations = [
+        make_conversation([("customer", "Hello there")], id="en-1"),
+        make_conversation([("customer", FRENCH)], id="fr"),
+        make_conversation([("customer", "Hello again")], id="en-2"),
+    ]
+    results = list(pipeline.run(conversations))
+    assert judge.batches == [2]  # the French conversation's sentences never reach the model
+    assert [r.conversation for r in results] == ["en-1", "fr", "en-2"]
+    assert results[1].language == "fr" and results[1].not_scored
+    assert results[0].not_scored is None and results[2].not_scored is None
+
+
+def test_a_batch_with_nothing_to_score_embeds_nothing() -> None:
+    pipeline = Pipeline([_Spy()], judge=default_judge())
+    results = list(pipeline.run([make_conversation([("customer", FRENCH)], id="fr")]))
+    assert [r.language for r in results] == ["fr"]
 
 
 class _Abandoned(ReadyViews):

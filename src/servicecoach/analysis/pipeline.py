@@ -11,7 +11,7 @@ from servicecoach.analysis.criteria import CriteriaChecker
 from servicecoach.analysis.criteria_effects import apply_effects
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
-from servicecoach.analysis.language import detect_language, preload
+from servicecoach.analysis.language import LanguageGuess, detect_language, preload
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
 from servicecoach.analysis.signals import experimental_signals
@@ -233,9 +233,17 @@ class Pipeline:
         conversation's learned view when the caller computed it in a batch
         (:meth:`stream`); otherwise the pipeline's judge computes it.
         """
+        return self._analyze(conversation, history, learned, detect_language(conversation))
+
+    def _analyze(
+        self,
+        conversation: Conversation,
+        history: tuple[Conversation, ...] | None,
+        learned: LearnedView | None,
+        guess: LanguageGuess,
+    ) -> ConversationResult:
         findings: dict[str, SkillFinding] = {}
         failures: list[AnalysisFailure] = []
-        guess = detect_language(conversation)
         if not guess.supported:
             reason = f"language {guess.language!r} is not scored (servicecoach scores English)"
             return ConversationResult(
@@ -310,27 +318,31 @@ class Pipeline:
                 yield from (self.analyze(conversation, history) for conversation, history in chunk)
             return
         judge = self.judge
-        pending: tuple[_Chunk, PreparedViews] | None = None
+        pending: tuple[_Chunk, list[LanguageGuess], PreparedViews] | None = None
         try:
             for chunk in _tapered(chunks):
-                prepared = judge.prepare([conversation for conversation, _ in chunk])
+                # A conversation in a language we do not score is not embedded either.
+                guesses = [detect_language(conversation) for conversation, _ in chunk]
+                prepared = judge.prepare(
+                    [c for (c, _), guess in zip(chunk, guesses, strict=True) if guess.supported]
+                )
                 if pending is not None:
                     yield from self._finish(*pending)
-                pending = (chunk, prepared)
+                pending = (chunk, guesses, prepared)
             if pending is not None:
                 last, pending = pending, None
                 yield from self._finish(*last)
         finally:  # stopped early (an error, or the caller closed us): let the model forget it
             if pending is not None:
-                pending[1].abandon()
+                pending[2].abandon()
 
     def _finish(
-        self,
-        chunk: _Chunk,
-        prepared: PreparedViews,
+        self, chunk: _Chunk, guesses: list[LanguageGuess], prepared: PreparedViews
     ) -> Iterator[ConversationResult]:
-        for (conversation, history), view in zip(chunk, prepared.views(), strict=True):
-            yield self.analyze(conversation, history, view)
+        views = iter(prepared.views())
+        for (conversation, history), guess in zip(chunk, guesses, strict=True):
+            view = next(views) if guess.supported else None
+            yield self._analyze(conversation, history, view, guess)
 
     def run(
         self, conversations: Iterable[Conversation], batch: int = BATCH
