@@ -176,21 +176,25 @@ def test_a_batch_with_nothing_to_score_embeds_nothing() -> None:
 
 
 class _Abandoned(ReadyViews):
-    given_up: ClassVar[int] = 0
+    given_up: ClassVar[list[str]] = []
+
+    def __init__(self, conversations: Sequence[Conversation], views: list[LearnedView]) -> None:
+        super().__init__(views)
+        self.first = conversations[0].id
 
     def abandon(self) -> None:
-        type(self).given_up += 1
+        self.given_up.append(self.first)
 
 
 def test_a_stream_stopped_early_gives_up_the_batch_it_queued() -> None:
     judge: Any = _FixedJudge()
-    judge.prepare = lambda conversations: _Abandoned(judge.views(conversations))
+    judge.prepare = lambda conversations: _Abandoned(conversations, judge.views(conversations))
     pipeline = Pipeline([_Spy()], judge=judge)
     conversations = [make_conversation([("customer", "Hi")], id=f"c{i}") for i in range(40)]
     stream = pipeline.run(conversations, batch=10)
     next(stream)  # batch 2 is with the model while batch 1 is analysed
     stream.close()
-    assert _Abandoned.given_up == 1
+    assert _Abandoned.given_up == ["c10"]
 
 
 def test_fast_pipeline_has_no_views() -> None:

@@ -7,11 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from servicecoach.analysis.learned import Judge
 from servicecoach.assist import DraftCheck, DraftChecker, Praise, Suggestion, check_draft
 from servicecoach.assist.judge import CachedEmbedder
 from servicecoach.errors import InputError
 from servicecoach.model.conversation import Channel, Message, Role
+from servicecoach.nlp.embeddings import DIMENSION
 from servicecoach.rubric import Phrases, Rubric
+from servicecoach.testing import make_conversation
 from tests.assist.conversations import CRASH_CHAT, JACKET_EMAIL, PARCEL_TWEET, conversation
 
 
@@ -130,6 +133,26 @@ def test_checker_embedding_cache_embeds_each_sentence_once() -> None:
     cached.encode(["a"])
     assert encoder.seen == ["a", "bb", "ccc", "dddd", "a"]
     assert cached.encode([]).shape[0] == 0
+
+
+def test_the_live_judge_reads_sentences_through_its_own_cache() -> None:
+    """Live assist's judge embeds through its cache (which forwards other attributes to
+    the shared embedder), so a keystroke re-embeds only the sentence that changed."""
+    seen: list[str] = []
+
+    class Encoder:
+        def encode(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return np.full((len(texts), DIMENSION), DIMENSION**-0.5, dtype=np.float32)
+
+        def submit(self, texts: list[str]) -> None:  # what CachedEmbedder must not reach
+            raise AssertionError("the shared embedder was asked directly")
+
+    judge = Judge(embedder=CachedEmbedder(Encoder(), size=16))  # type: ignore[arg-type]
+    chat = make_conversation([("customer", "Where is my parcel? It is late.")])
+    judge.views([chat])
+    judge.views([chat])
+    assert seen == ["Where is my parcel?", "It is late."]
 
 
 @pytest.mark.slow

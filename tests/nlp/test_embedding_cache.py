@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -116,6 +117,42 @@ def test_cache_is_thread_safe(plain: Embedder) -> None:
     assert not errors, errors[0]
     info = embedder.cache_info()
     assert info.hits + info.misses == 4 * 15 * 12
+
+
+def test_another_thread_never_takes_a_text_still_being_queued() -> None:
+    """A second thread asking for a text the first is still tokenising and queueing gets
+    the right vector, and so does the first (borrowing is within one thread only)."""
+    texts = [f"Message {i} about order {i * 7919 % 10007} and its parcel." for i in range(600)]
+    probe = texts[-1]
+    shared = Embedder(threads=2, batch_size=16)
+    reference = Embedder(threads=1, batch_size=16, cache_size=0)
+    got: list[np.ndarray] = []
+
+    def other() -> None:
+        deadline = time.monotonic() + 30
+        while probe not in shared._in_flight and time.monotonic() < deadline:
+            pass
+        got.append(shared.encode([probe]))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    vectors = shared.encode(texts)
+    thread.join()
+    np.testing.assert_allclose(vectors, reference.encode(texts), atol=1e-6)
+    np.testing.assert_allclose(got[0][0], vectors[-1], atol=1e-6)
+    np.testing.assert_allclose(shared.encode(texts[-3:]), vectors[-3:], atol=1e-6)  # cached
+
+
+def test_bad_input_leaves_nothing_in_flight() -> None:
+    embedder = Embedder(threads=2, batch_size=4)
+    with pytest.raises(TypeError):
+        embedder.encode(["hello there", None])  # type: ignore[list-item]
+    assert not embedder._in_flight
+    np.testing.assert_allclose(
+        embedder.encode(["hello there"]),
+        Embedder(threads=1, cache_size=0).encode(["hello there"]),
+        atol=1e-6,
+    )
 
 
 def test_a_busy_model_queue_does_not_stall_a_caller(plain: Embedder) -> None:

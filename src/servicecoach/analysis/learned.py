@@ -269,8 +269,11 @@ class Judge:
                         texts.append(sentence.text)
             spans.append(found)
         model_texts = [model_text(text) for text in texts]
-        submit = getattr(self.embedder, "submit", None)  # a plain encoder embeds right away
-        embedding = submit(model_texts) if submit is not None else self.embedder.encode(model_texts)
+        embedding = (
+            self.embedder.submit(model_texts)
+            if isinstance(self.embedder, Embedder)
+            else self.embedder.encode(model_texts)  # another encoder (live assist's cache)
+        )
         return PreparedViews(self, conversations, spans, texts, embedding)
 
     def _views(

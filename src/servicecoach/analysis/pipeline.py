@@ -35,9 +35,11 @@ BATCH = 128
 
 Their sentences are sorted by length together, so more conversations waste less on
 padding (on the Twitter sample, 4% of tokens with 128 against 10% with 32, in batches of
-16 sentences); two batches of 128 conversations and their views are a few MiB."""
+16 sentences); the three batches held at once (read ahead, with the model, analysed) and
+their views are a few MiB."""
 TAPER_LEAST = 8
-"""The smallest piece the last batch is cut into (see :func:`_tapered`)."""
+"""The last batch is cut into halves until a piece holds at most this many conversations
+(see :func:`_tapered`)."""
 
 
 def _missing(requirement: Requirement, conversation: Conversation, context: Context) -> bool:
@@ -49,7 +51,7 @@ def _missing(requirement: Requirement, conversation: Conversation, context: Cont
 
 
 def _tapered(chunks: Iterator[list[_T]]) -> Iterator[list[_T]]:
-    """``chunks`` with the last one cut into halves, quarters, ... (at least :data:`TAPER_LEAST`).
+    """``chunks`` with the last one cut in halves, quarters, ... down to :data:`TAPER_LEAST`.
 
     The analysers of a chunk run while the model embeds the next one; the last chunk's
     have nothing to overlap, so one core idles while they run. Cut small, the last
@@ -326,9 +328,9 @@ class Pipeline:
                 prepared = judge.prepare(
                     [c for (c, _), guess in zip(chunk, guesses, strict=True) if guess.supported]
                 )
-                if pending is not None:
-                    yield from self._finish(*pending)
-                pending = (chunk, guesses, prepared)
+                previous, pending = pending, (chunk, guesses, prepared)
+                if previous is not None:  # stopped in here, the new batch is given up below
+                    yield from self._finish(*previous)
             if pending is not None:
                 last, pending = pending, None
                 yield from self._finish(*last)

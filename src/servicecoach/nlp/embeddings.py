@@ -84,7 +84,8 @@ class CacheInfo(NamedTuple):
     """What an embedder's cache has done since it was built or last cleared.
 
     Attributes:
-        hits: texts answered without running the model (cached, or repeated in one call).
+        hits: texts answered without running the model (cached, repeated in one call, or
+            being embedded already for an earlier job of the same thread).
         misses: texts the model embedded.
         size: distinct texts cached now.
         max_size: the most it keeps.
@@ -103,23 +104,27 @@ class CacheInfo(NamedTuple):
 
 
 class EmbeddingJob:
-    """Texts being embedded by :meth:`Embedder.submit`; :meth:`result` waits for them."""
+    """Texts being embedded by :meth:`Embedder.submit`: :meth:`result` waits for them.
 
-    def __init__(self, size: int) -> None:
-        self.out = np.empty((size, DIMENSION), dtype=np.float32)
-        """The result, row by row: cached rows are filled at once, the rest by :meth:`result`."""
-        self.texts: list[str] = []
+    Its state belongs to its embedder, which fills it; callers use :meth:`result` (or
+    :meth:`abandon`).
+    """
+
+    def __init__(self, embedder: Embedder, size: int) -> None:
+        self._embedder = embedder
+        self._out = np.empty((size, DIMENSION), dtype=np.float32)
+        """The result, row by row: cached rows are filled at once, the rest by result()."""
+        self._texts: list[str] = []
         """The distinct texts this job embeds itself."""
-        self.targets: list[list[int]] = []
-        """For each of :attr:`texts`, the rows of :attr:`out` it fills."""
-        self.vectors = np.empty((0, DIMENSION), dtype=np.float32)
-        """The model's vectors of :attr:`texts`."""
-        self.borrowed: list[tuple[int, EmbeddingJob, int]] = []
-        """Rows of :attr:`out` filled from an earlier job: ``(row, job, its text's index)``."""
-        self.batches: list[tuple[Future[None], Callable[[], None]]] = []
+        self._targets: list[list[int]] = []
+        """For each of the job's texts, the rows of the result it fills."""
+        self._vectors = np.empty((0, DIMENSION), dtype=np.float32)
+        """The model's vectors of the job's texts."""
+        self._borrowed: list[tuple[int, EmbeddingJob, int]] = []
+        """Rows filled from an earlier job of the same thread: ``(row, job, text index)``."""
+        self._batches: list[tuple[Future[None], Callable[[], None]]] = []
         """Each queued batch: its future on the model threads and the work itself (which
-        :meth:`result` runs on the waiting thread when no model thread has started it)."""
-        self.embedder: Embedder | None = None
+        result() runs on the waiting thread when no model thread has started it)."""
         self._lock = threading.Lock()
         self._done = False
         self._error: BaseException | None = None
@@ -131,50 +136,51 @@ class EmbeddingJob:
                 self._done = True
                 try:
                     self._run_unstarted()
-                    for future, _ in self.batches:
+                    for future, _ in self._batches:
                         if not future.cancelled():  # the cancelled ones ran here
                             future.result()
                 except BaseException as error:
                     self._error = error
-                if self.embedder is not None:
-                    self.embedder._settle(self, failed=self._error is not None)
+                self._embedder._settle(self, failed=self._error is not None)
                 try:
                     if self._error is None:
-                        for text_index, rows in enumerate(self.targets):
-                            self.out[rows] = self.vectors[text_index]
-                        for row, earlier, index in self.borrowed:
-                            self.out[row] = earlier.vector(index)
+                        for text_index, rows in enumerate(self._targets):
+                            self._out[rows] = self._vectors[text_index]
+                        for row, earlier, index in self._borrowed:
+                            self._out[row] = earlier._vector(index)
                 except BaseException as error:  # the earlier job failed: so does this one
                     self._error = error
+                finally:  # nothing kept alive that the result no longer needs
+                    self._borrowed = []
+                    self._batches = []
             if self._error is not None:
                 raise self._error
-            return self.out
+            return self._out
+
+    def abandon(self) -> None:
+        """Nobody will ask for the result: stop lending texts to later jobs (which embed
+        them themselves). The queued batches still run, for the jobs that borrowed already."""
+        self._embedder._release(self)
 
     def _run_unstarted(self) -> None:
         """Run here, shortest first, the batches no model thread has started: a caller
         never waits for a queue that other callers' work fills (live assist beside an
         import on the server), and a thread that would only wait does the work."""
-        for future, work in reversed(self.batches):
+        for future, work in reversed(self._batches):
             if future.cancel():
                 work()
 
-    def abandon(self) -> None:
-        """Nobody will ask for the result: stop lending texts to later jobs (which embed
-        them themselves). The queued batches still run, for the jobs that borrowed already."""
-        if self.embedder is not None:
-            self.embedder._release(self)
-
-    def fail(self, error: BaseException) -> None:
+    def _fail(self, error: BaseException) -> None:
         """Mark the job failed before all its batches were queued (an interrupt)."""
         with self._lock:
             self._done = True
             self._error = error
         self.abandon()
 
-    def vector(self, index: int) -> npt.NDArray[np.float32]:
+    def _vector(self, index: int) -> npt.NDArray[np.float32]:
         """The vector of the job's own text number ``index`` (waiting for the job)."""
         self.result()
-        row: npt.NDArray[np.float32] = self.vectors[index]
+        row: npt.NDArray[np.float32] = self._vectors[index]
         return row
 
 
@@ -197,8 +203,8 @@ if hasattr(os, "register_at_fork"):  # POSIX
 class Embedder:
     """Turns texts into unit-length 384-dimensional float32 vectors.
 
-    Safe to share between threads (the pipeline embeds on a background thread while the
-    web service checks drafts).
+    Safe to share between threads (the server's imports analyse while live assist checks
+    drafts); :meth:`submit` queues texts for the model threads and returns at once.
 
     Args:
         model_path: the int8 ONNX model (default: the one shipped in the package).
@@ -248,8 +254,9 @@ class Embedder:
         self._hits = 0
         self._misses = 0
         self._lock = threading.Lock()  # guards the cache, its counters, jobs in flight, the pool
-        self._in_flight: dict[str, tuple[EmbeddingJob, int]] = {}
-        """Texts being embedded by a job not yet settled: the job and the text's row in it."""
+        self._in_flight: dict[str, tuple[EmbeddingJob, int, int]] = {}
+        """Texts being embedded by a job not yet settled: the job, the text's index in it and
+        the thread that submitted it."""
         self._pool: ThreadPoolExecutor | None = None
         self._pid = os.getpid()
         _EMBEDDERS.add(self)
@@ -288,53 +295,56 @@ class Embedder:
         the order they were submitted. So a caller can prepare its next texts, or use the
         last ones, while the model works, and the model threads are never idle while work
         is queued (the pipeline embeds the next conversations this way while its analysers
-        read the last). A text still being embedded for an earlier job is not embedded
-        again: the later job takes the earlier one's vector, as it would from the cache.
-        Every job must be waited for with :meth:`EmbeddingJob.result`.
+        read the last). A text that an earlier job of the same thread is still embedding
+        is not embedded again: the later job takes the earlier one's vector, as it would
+        from the cache (other threads embed it themselves, never waiting on each other).
+        Wait for every job with :meth:`EmbeddingJob.result`, or give it up with
+        :meth:`EmbeddingJob.abandon`.
         """
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of strings, not one string")
-        job = EmbeddingJob(len(texts))
-        if not self.cache_size:
-            job.texts = list(texts)
-            job.targets = [[i] for i in range(len(texts))]
-        else:
-            self._claim(job, texts)
-        job.vectors = np.empty((len(job.texts), DIMENSION), dtype=np.float32)
-        job.embedder = self
+        job = EmbeddingJob(self, len(texts))
         try:
-            for start in range(0, len(job.texts), _CHUNK):
-                self._start(job, start, job.texts[start : start + _CHUNK])
-        except BaseException as error:  # not all queued (interrupted): nothing in flight
-            job.fail(error)
+            if not self.cache_size:
+                job._texts = list(texts)
+                job._targets = [[i] for i in range(len(texts))]
+            else:
+                self._claim(job, texts)
+            job._vectors = np.empty((len(job._texts), DIMENSION), dtype=np.float32)
+            for start in range(0, len(job._texts), _CHUNK):
+                self._start(job, start, job._texts[start : start + _CHUNK])
+        except BaseException as error:  # bad input, or interrupted: nothing stays in flight
+            job._fail(error)
             raise
         return job
 
     def _claim(self, job: EmbeddingJob, texts: Sequence[str]) -> None:
         """Fill ``job`` from the cache; the texts left to embed become the job's own (and
-        in flight, for later jobs to share), or are taken from an earlier job in flight."""
+        in flight, for this thread's later jobs to share), or are taken from an earlier job
+        of this thread still in flight."""
         index: dict[str, int] = {}
+        thread = threading.get_ident()
         with self._lock:
             for i, text in enumerate(texts):
                 row = self._cache.get(text)
                 if row is not None:
                     self._cache.move_to_end(text)
-                    job.out[i] = row
+                    job._out[i] = row
                     continue
                 own = index.get(text)
                 if own is None:
                     earlier = self._in_flight.get(text)
-                    if earlier is not None:
-                        job.borrowed.append((i, *earlier))
+                    if earlier is not None and earlier[2] == thread:
+                        job._borrowed.append((i, earlier[0], earlier[1]))
                         continue
-                    own = index[text] = len(job.texts)
-                    job.texts.append(text)
-                    job.targets.append([])
-                    if len(text) <= CACHE_MAX_CHARS:  # what the cache would have kept
-                        self._in_flight[text] = (job, own)
-                job.targets[own].append(i)
-            self._hits += len(texts) - len(job.texts)
-            self._misses += len(job.texts)
+                    own = index[text] = len(job._texts)
+                    job._texts.append(text)
+                    job._targets.append([])
+                    if earlier is None and len(text) <= CACHE_MAX_CHARS:  # as the cache would
+                        self._in_flight[text] = (job, own, thread)
+                job._targets[own].append(i)
+            self._hits += len(texts) - len(job._texts)
+            self._misses += len(job._texts)
 
     def _start(self, job: EmbeddingJob, offset: int, texts: list[str]) -> None:
         """Tokenise ``texts`` (rows ``offset:`` of the job), sort them by length, batch
@@ -345,7 +355,7 @@ class Embedder:
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
         size = self.batch_size
         batches = [order[f : f + size] for f in range(0, len(order), size)][::-1]
-        vectors = job.vectors
+        vectors = job._vectors
 
         def run(rows: list[int]) -> None:
             vectors[[offset + i for i in rows]] = self._run([ids[i] for i in rows])
@@ -358,12 +368,12 @@ class Embedder:
                     here.set_result(None)
                 except Exception as error:  # raised by result(), as from a model thread
                     here.set_exception(error)
-                job.batches.append((here, functools.partial(run, batch)))
+                job._batches.append((here, functools.partial(run, batch)))
             return
         pool = self._model_threads()
         for batch in batches:
             work = functools.partial(run, batch)
-            job.batches.append((pool.submit(work), work))
+            job._batches.append((pool.submit(work), work))
 
     def _settle(self, job: EmbeddingJob, failed: bool) -> None:
         """Cache a finished job's vectors (none when it failed: nothing half-done is kept)
@@ -373,7 +383,7 @@ class Embedder:
             if failed or not self.cache_size
             else [
                 (text, vector.copy())  # copies: a row must not keep the job's array alive
-                for text, vector in zip(job.texts, job.vectors, strict=True)
+                for text, vector in zip(job._texts, job._vectors, strict=True)
                 if len(text) <= CACHE_MAX_CHARS
             ]
         )
@@ -404,7 +414,7 @@ class Embedder:
             self._release_locked(job)
 
     def _release_locked(self, job: EmbeddingJob) -> None:
-        for text in job.texts:
+        for text in job._texts:
             if self._in_flight.get(text, (None,))[0] is job:
                 del self._in_flight[text]
 
