@@ -7,6 +7,7 @@ check how servicecoach combines learned outputs with its rules, not the model it
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -16,6 +17,7 @@ import pytest
 from servicecoach.analysis.analyzer import Analyzer, Context
 from servicecoach.analysis.emotion import EMOTIONS, customer_emotions
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.handoff import INTERVAL
 from servicecoach.analysis.learned import (
     HEADS,
     Judge,
@@ -195,6 +197,21 @@ def test_a_stream_stopped_early_gives_up_the_batch_it_queued() -> None:
     next(stream)  # batch 2 is with the model while batch 1 is analysed
     stream.close()
     assert _Abandoned.given_up == ["c10"]
+
+
+def test_the_model_gets_the_lock_back_promptly_while_the_pipeline_runs() -> None:
+    seen: list[float] = []
+
+    class Clock(_Spy):
+        def analyze(self, conversation: Conversation, context: Context) -> SkillFinding:
+            seen.append(sys.getswitchinterval())
+            return SkillFinding.not_applicable()
+
+    before = sys.getswitchinterval()
+    pipeline = Pipeline([Clock()], judge=_FixedJudge())
+    list(pipeline.run([make_conversation([("customer", "Hi")]) for _ in range(3)]))
+    assert seen and all(s == pytest.approx(INTERVAL) for s in seen)
+    assert sys.getswitchinterval() == before
 
 
 def test_fast_pipeline_has_no_views() -> None:

@@ -11,6 +11,7 @@ from servicecoach.analysis.criteria import CriteriaChecker
 from servicecoach.analysis.criteria_effects import apply_effects
 from servicecoach.analysis.emotion import customer_emotions
 from servicecoach.analysis.finding import SkillFinding
+from servicecoach.analysis.handoff import quick_handoff
 from servicecoach.analysis.language import LanguageGuess, detect_language, preload
 from servicecoach.analysis.outcome import estimate_outcome
 from servicecoach.analysis.result import AnalysisFailure, ConversationResult
@@ -322,18 +323,19 @@ class Pipeline:
         judge = self.judge
         pending: tuple[_Chunk, list[LanguageGuess], PreparedViews] | None = None
         try:
-            for chunk in _tapered(chunks):
-                # A conversation in a language we do not score is not embedded either.
-                guesses = [detect_language(conversation) for conversation, _ in chunk]
-                prepared = judge.prepare(
-                    [c for (c, _), guess in zip(chunk, guesses, strict=True) if guess.supported]
-                )
-                previous, pending = pending, (chunk, guesses, prepared)
-                if previous is not None:  # stopped in here, the new batch is given up below
-                    yield from self._finish(*previous)
-            if pending is not None:
-                last, pending = pending, None
-                yield from self._finish(*last)
+            with quick_handoff():  # the model threads get the lock back promptly
+                for chunk in _tapered(chunks):
+                    # A conversation in a language we do not score is not embedded either.
+                    guesses = [detect_language(conversation) for conversation, _ in chunk]
+                    prepared = judge.prepare(
+                        [c for (c, _), guess in zip(chunk, guesses, strict=True) if guess.supported]
+                    )
+                    previous, pending = pending, (chunk, guesses, prepared)
+                    if previous is not None:  # stopped in here, the new batch is given up below
+                        yield from self._finish(*previous)
+                if pending is not None:
+                    last, pending = pending, None
+                    yield from self._finish(*last)
         finally:  # stopped early (an error, or the caller closed us): let the model forget it
             if pending is not None:
                 pending[2].abandon()
