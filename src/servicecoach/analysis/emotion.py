@@ -236,11 +236,11 @@ def _customer_emotions(
                 )
         cues = rule_weights(cue_text, lexicon)
         settled = False
-        if cue_text is not message.text:
+        if cue_text is not message.text and "anxiety" in cues:
             # "Thank you! I was so worried it was lost.": the thanks set aside as courtesy
             # is what puts the worry in the past, so read the cues of the whole message.
             whole = rule_weights(message.text, lexicon)
-            settled = "anxiety" in cues and "relief" in whole and "anxiety" not in whole
+            settled = "relief" in whole and "anxiety" not in whole
             if settled:
                 cues, rows = whole, learned.rows(index)
         if table is None:
