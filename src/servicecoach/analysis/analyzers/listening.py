@@ -585,19 +585,24 @@ def _asks(row: int | None, state: _State) -> bool:
     if state.learned is None or row is None:
         return False
     learned = state.learned
+    if "acts" in learned.heads:
+        # The head at its tuned threshold; a sentence that opens like a question ("did you
+        # ice it") needs less of it (its words read only then: most sentences get neither).
+        return learned.fires("acts", "question", row) or (
+            learned.probability("acts", "question", row) >= _OPENS_LIKE_QUESTION
+            and _opens_like_question(row, learned, state)
+        )
+    if not _opens_like_question(row, learned, state):
+        return False  # without "?", only a sentence that opens like a question ("could you ...")
+    return learned.probability("counselling", "question", row) >= load_thresholds().question
+
+
+def _opens_like_question(row: int, learned: LearnedView, state: _State) -> bool:
+    """Whether the sentence in ``row`` opens with an interrogative word ("could", "did")."""
     span = learned.spans[row]
     text = state.texts.get(span.message, "")[span.start : span.end]
     words = WORD.findall(fold(strip_noise(text)))
-    opens = bool(words) and words[0] in _INTERROGATIVE
-    if "acts" in learned.heads:
-        # The head at its tuned threshold; a sentence that opens like a question ("did you
-        # ice it") needs less of it.
-        return learned.fires("acts", "question", row) or (
-            opens and learned.probability("acts", "question", row) >= _OPENS_LIKE_QUESTION
-        )
-    if not opens:
-        return False  # without "?", only a sentence that opens like a question ("could you ...")
-    return learned.probability("counselling", "question", row) >= load_thresholds().question
+    return bool(words) and words[0] in _INTERROGATIVE
 
 
 def _diagnostic(
