@@ -172,8 +172,9 @@ class ClosingAnalyzer(Analyzer):
                     recap = True
             if reply.substantive:
                 is_open = False
-        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
-        found.sort(key=lambda e: (order[e.message], e.start, e.end, e.signal))
+        if found:  # the messages' order, read only when there is evidence to sort
+            order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+            found.sort(key=lambda e: (order[e.message], e.start, e.end, e.signal))
         finished = last_is_close or last_kind in _FINISHED
         if not (replied and finished):
             return SkillFinding.not_applicable(tuple(found))

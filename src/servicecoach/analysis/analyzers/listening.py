@@ -947,7 +947,9 @@ def _without_noise(text: str) -> str:
     return blank_visible(_NOISE, text)
 
 
-def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+def _ordered(found: list[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+    if not found:
+        return ()  # no evidence: the order of the messages need not be read
     order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 
