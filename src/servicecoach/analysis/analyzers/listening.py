@@ -627,6 +627,8 @@ def _reask(
     sentence: Sentence, inside: Sequence[PhraseMatch], rules: _Rules, given: Mapping[str, _Given]
 ) -> tuple[_Given, bool] | None:
     """What the sentence asks for again, and whether it is a step tried, or ``None``."""
+    if not given:
+        return None  # the customer gave nothing to ask for again (most conversations)
     labels = {m.label for m in inside}
     asks = _is_question(sentence.text) or "request" in labels
     opens_at = len(sentence.text) - len(sentence.text.lstrip(" -–—,"))
