@@ -44,6 +44,15 @@ def _found(text: str) -> list[str]:
         ("113 van dyke st", ["113 van dyke st"]),
         ("sure its 155 orange street in middletown ny", ["155 orange street"]),
         ("111 apple street unit 1b", ["111 apple street unit 1b"]),
+        # a house number is looked for only where one can start (see _house_numbers):
+        # after an @handle's digits, a bracket, "nº", "no." or a tab
+        ("@115712 it went to 12 Baker Street", ["12 Baker Street"]),
+        ("(12 Baker Street)", ["12 Baker Street"]),
+        ("@AcmeHelp @115712 PO Box 77", ["PO Box 77"]),
+        ("Calle Mayor nº5", ["Calle Mayor nº5"]),
+        ("Via Roma n°10, Roma", ["Via Roma n°10"]),
+        ("Rua Augusta no.25", ["Rua Augusta no.25"]),
+        ("Hauptstraße\t7", ["Hauptstraße\t7"]),
     ],
 )  # fmt: skip
 def test_addresses_found(text: str, expected: list[str]) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from servicecoach.analysis.stopwords import stop_words
@@ -150,11 +151,12 @@ def _context(
         rows = learned.rows(reply)
         closing = closing or any(learned.fires("acts", "closing_check", r) for r in rows)
         solution = solution or any(learned.fires("acts", "solution", r) for r in rows)
-    refusal = _INABILITY.search(text) is not None and _ALTERNATIVE.search(text) is None
+    offer = _ALTERNATIVE.search(text) is not None
+    refusal = _INABILITY.search(text) is not None and not offer
     return TurnContext(
         after_reply=True,
         refusal=refusal,
-        offer=_ALTERNATIVE.search(text) is not None,
+        offer=offer,
         closing_check=closing,
         solution=solution and not refusal,
         repetition=repetition,
@@ -196,9 +198,11 @@ class _Said:
             return 0.0
         learned = self.learned
         if learned is not None and learned.rows(index):
-            before = [row for other in earlier for row in self.rows(other)]
             own = self.rows(index)
-            if not own or not before:
+            if not own:
+                return 0.0  # before reading the earlier messages' sentences
+            before = [row for other in earlier for row in self.rows(other)]
+            if not before:
                 return 0.0
             return max(learned.similarity(row, before) for row in own)
         words, best = self.words(index), 0.0
@@ -215,8 +219,14 @@ def _meaningful(text: str) -> set[str]:
     The stop words of contact-reason labels already hold thanks and greetings; a plain
     word split and a set lookup cost a fifth of :func:`content_words`'s formula pattern.
     """
-    stop = stop_words("en")
-    return {w for w in WORD.findall(_lower(text)) if w not in stop and w not in _COURTESY}
+    return set(WORD.findall(_lower(text))).difference(_not_meaningful())
+
+
+@cache
+def _not_meaningful() -> frozenset[str]:
+    """The stop words and :data:`_COURTESY` in one set, made once: :func:`stop_words` makes
+    a new union per call, and :func:`_meaningful` reads every customer message's sentences."""
+    return stop_words("en") | _COURTESY
 
 
 _COURTESY = frozenset(

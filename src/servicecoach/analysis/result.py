@@ -118,7 +118,9 @@ class ConversationResult:
         skills: dict[str, Any] = {}
         added = sorted(skill for skill in self.skills if skill not in SKILLS)
         for skill in (*SKILLS, *added):  # the twelve always; a plugin's skill when it ran
-            finding = self.skills.get(skill, SkillFinding.not_applicable())
+            finding = self.skills.get(skill)
+            if finding is None:  # made only when missing (a default argument is made always)
+                finding = SkillFinding.not_applicable()
             skills[skill] = {
                 "score": finding.score,
                 "applicable": finding.applicable,

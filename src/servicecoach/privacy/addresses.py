@@ -141,11 +141,57 @@ def _english(text: str) -> Iterable[tuple[int, int]]:
             position = start + 1  # a shorter address may start inside a rejected match
 
 
+_DIGIT_RUN: Final = re.compile(r"\d+")
+_NOT_BEFORE_NUMBER = frozenset(".,/:#$£€%-")
+"""With the word characters, what :data:`_NUMBER_START` rules out before a number."""
+_SPACE = frozenset(" \t")
+_BEFORE_TYPE_FIRST_NUMBER = frozenset(" \tº°o.")
+"""What may come right before the number of a :data:`_TYPE_FIRST` address ("nº5", "no. 5")."""
+
+
+def _house_numbers(text: str) -> tuple[bool, bool, bool]:
+    """Whether ``text`` has a number each kind of pattern could start its address with.
+
+    The patterns try their lookbehind at every character, which took most of their time;
+    on social media nearly every reply has digits, but in an @handle (after an "@", and
+    longer than a house number). A run of digits is the house number of:
+
+    - :data:`_ENGLISH` and :data:`_FRENCH` (first value): five digits at most, after no
+      word character nor one of :data:`_NOT_BEFORE_NUMBER` (or at the start);
+    - :data:`_NAME_FIRST` and :data:`_PO_BOX` (second): six at most, after a space or tab;
+    - :data:`_TYPE_FIRST` (third): four at most, after one of
+      :data:`_BEFORE_TYPE_FIRST_NUMBER`.
+
+    Each pattern takes all of a run (what follows its digits is no digit), so a text
+    without such a run has no match of it.
+    """
+    free = spaced = marked = False
+    for run in _DIGIT_RUN.finditer(text):
+        start = run.start()
+        length = run.end() - start
+        before = text[start - 1] if start else ""
+        # \w is what str.isalnum() says of one character, and "_"
+        if length <= 5 and not (before.isalnum() or before == "_" or before in _NOT_BEFORE_NUMBER):
+            free = True
+        if length <= 6 and before in _SPACE:
+            spaced = True
+        if length <= 4 and before in _BEFORE_TYPE_FIRST_NUMBER:
+            marked = True
+    return free, spaced, marked
+
+
 def find_addresses(text: str) -> list[tuple[int, int]]:
     """The half-open spans of street addresses in ``text``, in order, never overlapping."""
-    found = list(_english(text))
-    for pattern in (_NAME_FIRST, _FRENCH, _TYPE_FIRST, _PO_BOX):
-        found += [m.span() for m in pattern.finditer(text)]
+    free, spaced, marked = _house_numbers(text)
+    found = list(_english(text)) if free else []
+    for pattern, possible in (
+        (_NAME_FIRST, spaced),
+        (_FRENCH, free),
+        (_TYPE_FIRST, marked),
+        (_PO_BOX, spaced),
+    ):
+        if possible:
+            found += [m.span() for m in pattern.finditer(text)]
     found.sort(key=lambda span: (span[0], -span[1]))
     kept: list[tuple[int, int]] = []
     for start, end in found:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, cast
 
@@ -116,7 +117,7 @@ class ClosingAnalyzer(Analyzer):
             if not message.is_reply:
                 continue
             replied = replied or seen_customer
-            reply = _read_reply(lexicon, message)
+            reply = _read_reply(lexicon, message, needs_substance=is_open)
             last_is_close = bool(reply.closing)
             early = is_open and not reply.substantive
             # Asking "anything else?" again drags on only after the customer has said
@@ -171,8 +172,9 @@ class ClosingAnalyzer(Analyzer):
                     recap = True
             if reply.substantive:
                 is_open = False
-        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
-        found.sort(key=lambda e: (order[e.message], e.start, e.end, e.signal))
+        if found:  # the messages' order, read only when there is evidence to sort
+            order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+            found.sort(key=lambda e: (order[e.message], e.start, e.end, e.signal))
         finished = last_is_close or last_kind in _FINISHED
         if not (replied and finished):
             return SkillFinding.not_applicable(tuple(found))
@@ -202,7 +204,7 @@ class _Reply:
         closing: its check, close, warm and recap phrases.
         pushes: its checks and pushes to close, in order.
         substantive: a sentence other than the pushes gives a fix, an action, a step or
-            an answer.
+            an answer (read only while a problem is open: false otherwise).
         drag: the span of its first question or pitch, if any.
     """
 
@@ -214,7 +216,14 @@ class _Reply:
     """The first question is a check ("What else can I help with?"), not a new topic."""
 
 
-def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
+def _read_reply(lexicon: Lexicon, message: Message, *, needs_substance: bool = True) -> _Reply:
+    """What one reply does towards closing.
+
+    ``needs_substance``: whether it matters that the reply gives something (a customer
+    problem or question is open; after that, whether the reply is early and whether it
+    closes the problem read nothing else); without it, ``substantive`` is left false and
+    the reply's sentences are not read for it.
+    """
     text = message.text
     quotes = ">" in text or '"' in text or "“" in text  # what _QUOTED needs
     masked = mask(_QUOTED, text) if quotes else text
@@ -229,26 +238,9 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
     closing = [m for m in found if m.label in _CLOSING]
     pushes = [m for m in closing if m.label in _PUSH]
     push_sentences = {sentence_of(m.start) for m in pushes}
-    # "Admission is 5 pounds, anything else?": the words before the check still answer.
-    leads = [
-        Sentence(parts[n].start, m.start, parts[n].text[: m.start - parts[n].start])
-        for m in pushes
-        if (n := sentence_of(m.start)) >= 0 and m.start > parts[n].start
-    ]
-    in_ack = bytearray(len(masked))
-    for match in found:
-        if match.label == "ack":
-            in_ack[match.start : match.end] = b"\x01" * (match.end - match.start)
-    labels: dict[int, set[str]] = {}
-    for match in found:
-        if match.label == "solution" and in_ack[match.start]:
-            continue  # "please hold" is not a step
-        labels.setdefault(sentence_of(match.start), set()).add(match.label)
-    substantive = any(
-        _addresses(sentence, labels.get(number, set()))
-        for number, sentence in enumerate(parts)
-        if number not in push_sentences
-    ) or any(_addresses(lead, _labels_in(found, lead) - _CLOSING) for lead in leads)
+    substantive = needs_substance and _substantive(
+        len(masked), found, parts, pushes, push_sentences, sentence_of
+    )
     pitches = {sentence_of(m.start) for m in found if m.label == "pitch"}
     drag: tuple[int, int] | None = None
     check_only = False
@@ -258,6 +250,38 @@ def _read_reply(lexicon: Lexicon, message: Message) -> _Reply:
             check_only = number in push_sentences and number not in pitches
             break
     return _Reply(closing, pushes, substantive, drag, check_only)
+
+
+def _substantive(
+    size: int,
+    found: list[PhraseMatch],
+    parts: list[Sentence],
+    pushes: list[PhraseMatch],
+    push_sentences: set[int],
+    sentence_of: Callable[[int], int],
+) -> bool:
+    """Whether a sentence other than the pushes gives a fix, an action, a step or an answer
+    (``size``: the length of the text; the other arguments: its reading in _read_reply)."""
+    # "Admission is 5 pounds, anything else?": the words before the check still answer.
+    leads = [
+        Sentence(parts[n].start, m.start, parts[n].text[: m.start - parts[n].start])
+        for m in pushes
+        if (n := sentence_of(m.start)) >= 0 and m.start > parts[n].start
+    ]
+    in_ack = bytearray(size)
+    for match in found:
+        if match.label == "ack":
+            in_ack[match.start : match.end] = b"\x01" * (match.end - match.start)
+    labels: dict[int, set[str]] = {}
+    for match in found:
+        if match.label == "solution" and in_ack[match.start]:
+            continue  # "please hold" is not a step
+        labels.setdefault(sentence_of(match.start), set()).add(match.label)
+    return any(
+        _addresses(sentence, labels.get(number, set()))
+        for number, sentence in enumerate(parts)
+        if number not in push_sentences
+    ) or any(_addresses(lead, _labels_in(found, lead) - _CLOSING) for lead in leads)
 
 
 def _labels_in(found: list[PhraseMatch], part: Sentence) -> set[str]:

@@ -211,7 +211,7 @@ class EmpathyAnalyzer(Analyzer):
                 seen_sentences,
                 names,
                 customer_words,
-                _phrase_from(customers[::-1][:3], rules),
+                customers[::-1][:3],
             )
             found.extend(evidence)
             canned += sum(e.signal == "empathy.canned" for e in evidence)
@@ -243,8 +243,10 @@ def _emotion(
     """The message's emotion, read again (by the ``cues`` emotion lexicon) without
     courtesies such as "thanks again"."""
     emotion = emotions.get(message.id)
+    if emotion is None or emotion.label not in NEGATIVE:
+        return emotion
     courtesies = [m for m in rules.lexicon.matcher.find(message.text) if m.label == "courtesy"]
-    if emotion is None or emotion.label not in NEGATIVE or not courtesies:
+    if not courtesies:
         return emotion
     pieces: list[str] = []
     done = 0
@@ -337,9 +339,13 @@ def _read_reply(
     seen_sentences: set[str],
     names: Sequence[str],
     customer_words: _Stems,
-    phrase: str | None,
+    recent: Sequence[Message],
 ) -> tuple[_Reply, list[Evidence]]:
-    """One reply's empathy facts and the evidence it carries."""
+    """One reply's empathy facts and the evidence it carries.
+
+    ``recent``: the customer's last three messages, the latest first; a canned phrase's
+    suggestion names their specifics (:func:`_phrase_from`, read only for such a reply).
+    """
     text = message.text
     reply = _Reply(message, own)
     found: list[Evidence] = []
@@ -352,12 +358,14 @@ def _read_reply(
     matches = rules.lexicon.matcher.find(own)
     parts = sentences(own)
     stock = [(m.start, m.end) for m in matches if m.label == "canned"]
-    if phrase:
-        canned_suggestion = _fill(rules.text("suggestions", "canned"), phrase=phrase)
-    else:
-        canned_suggestion = rules.text("suggestions", "canned_plain")
-    for start, end in stock:
-        add(start, end, "empathy.canned", -1, canned_suggestion)
+    if stock:
+        phrase = _phrase_from(recent, rules)
+        if phrase:
+            canned_suggestion = _fill(rules.text("suggestions", "canned"), phrase=phrase)
+        else:
+            canned_suggestion = rules.text("suggestions", "canned_plain")
+        for start, end in stock:
+            add(start, end, "empathy.canned", -1, canned_suggestion)
     reply.acknowledged = bool(stock)
 
     stock_index = SpanIndex(stock)
@@ -696,7 +704,9 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+def _ordered(found: list[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+    if not found:
+        return ()  # no evidence: the order of the messages need not be read
     order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 

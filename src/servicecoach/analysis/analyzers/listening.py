@@ -585,19 +585,24 @@ def _asks(row: int | None, state: _State) -> bool:
     if state.learned is None or row is None:
         return False
     learned = state.learned
+    if "acts" in learned.heads:
+        # The head at its tuned threshold; a sentence that opens like a question ("did you
+        # ice it") needs less of it (its words read only then: most sentences get neither).
+        return learned.fires("acts", "question", row) or (
+            learned.probability("acts", "question", row) >= _OPENS_LIKE_QUESTION
+            and _opens_like_question(row, learned, state)
+        )
+    if not _opens_like_question(row, learned, state):
+        return False  # without "?", only a sentence that opens like a question ("could you ...")
+    return learned.probability("counselling", "question", row) >= load_thresholds().question
+
+
+def _opens_like_question(row: int, learned: LearnedView, state: _State) -> bool:
+    """Whether the sentence in ``row`` opens with an interrogative word ("could", "did")."""
     span = learned.spans[row]
     text = state.texts.get(span.message, "")[span.start : span.end]
     words = WORD.findall(fold(strip_noise(text)))
-    opens = bool(words) and words[0] in _INTERROGATIVE
-    if "acts" in learned.heads:
-        # The head at its tuned threshold; a sentence that opens like a question ("did you
-        # ice it") needs less of it.
-        return learned.fires("acts", "question", row) or (
-            opens and learned.probability("acts", "question", row) >= _OPENS_LIKE_QUESTION
-        )
-    if not opens:
-        return False  # without "?", only a sentence that opens like a question ("could you ...")
-    return learned.probability("counselling", "question", row) >= load_thresholds().question
+    return bool(words) and words[0] in _INTERROGATIVE
 
 
 def _diagnostic(
@@ -622,6 +627,8 @@ def _reask(
     sentence: Sentence, inside: Sequence[PhraseMatch], rules: _Rules, given: Mapping[str, _Given]
 ) -> tuple[_Given, bool] | None:
     """What the sentence asks for again, and whether it is a step tried, or ``None``."""
+    if not given:
+        return None  # the customer gave nothing to ask for again (most conversations)
     labels = {m.label for m in inside}
     asks = _is_question(sentence.text) or "request" in labels
     opens_at = len(sentence.text) - len(sentence.text.lstrip(" -–—,"))
@@ -942,7 +949,9 @@ def _without_noise(text: str) -> str:
     return blank_visible(_NOISE, text)
 
 
-def _ordered(found: Iterable[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+def _ordered(found: list[Evidence], conversation: Conversation) -> tuple[Evidence, ...]:
+    if not found:
+        return ()  # no evidence: the order of the messages need not be read
     order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
     return tuple(sorted(found, key=lambda e: (order.get(e.message, 0), e.start, e.end, e.signal)))
 

@@ -154,8 +154,10 @@ class ProblemSolvingAnalyzer(Analyzer):
         if state.last_unresolved is not None:
             state.found.append(state.last_unresolved)
             state.unresolved = 1
-        order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
-        found = tuple(sorted(state.found, key=lambda e: (order[e.message], e.start, e.end)))
+        found: tuple[Evidence, ...] = ()
+        if state.found:  # the messages' order, read only when there is evidence to sort
+            order = {m.id: i for i, m in reversed(list(enumerate(conversation.messages)))}
+            found = tuple(sorted(state.found, key=lambda e: (order[e.message], e.start, e.end)))
         if not (state.problem_seen and state.replied):
             return SkillFinding.not_applicable(found)
         end_state = _end_state(conversation, context, settings.end_state)

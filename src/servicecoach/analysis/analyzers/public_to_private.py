@@ -98,6 +98,9 @@ _CAPITAL_DIGIT = re.compile(r"[A-Z]\d")
 """What :data:`_POSTCODE` needs."""
 _SEPARATED_DIGITS = re.compile(r"\d[\s.-]\d\d")
 """What :data:`_PHONE` needs, unless it has a "+"."""
+_DIGIT = re.compile(r"\d")
+_CARD_DIGITS = 13
+"""The fewest digits of a card number :func:`find_cards` takes (an @handle has about six)."""
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _REDACTED))
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
 _ROLE_ADDRESS = re.compile(
@@ -418,7 +421,7 @@ def _items(
     dialled = numbered and ("+" in text or _SEPARATED_DIGITS.search(text) is not None)
     for kind, spans in (
         ("number", _spans(_NUMBER, text) if named else []),
-        ("number", find_cards(text) if numbered else []),
+        ("number", find_cards(text) if numbered and _may_hold_card(text) else []),
         ("street", find_addresses(text) if numbered else []),
         ("street", _spans(_POSTCODE, text) if coded else []),
         (
@@ -433,6 +436,12 @@ def _items(
             taken.add(start, end)
     items.sort(key=lambda i: i.start)
     return items
+
+
+def _may_hold_card(text: str) -> bool:
+    """Whether ``text`` has the digits of a card number: its pattern tries a lookbehind at
+    every character, and a reply on social media nearly always has an @handle's digits."""
+    return len(_DIGIT.findall(text)) >= _CARD_DIGITS
 
 
 _EMAIL_LOCAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")

@@ -134,20 +134,26 @@ def _parse_row(row: Sequence[str], columns: Columns) -> Tweet:
         )
     parent_text = row[columns.parent]
     parent = _tweet_id(parent_text, "in_response_to_tweet_id") if parent_text.strip() else None
-    replies = tuple(
-        _tweet_id(part, "response_tweet_id")
-        for part in row[columns.replies].split(",")
-        if part.strip()
+    replies = _replies(row[columns.replies])  # before the time: a row's first error is reported
+    return Tweet(  # positional: a NamedTuple made from keywords costs more, on every row
+        tweet_id,
+        sys.intern(author),
+        inbound,
+        _created_at(row[columns.created_at]),
+        row[columns.text].replace(_CR, "\r"),
+        parent,
+        replies,
     )
-    return Tweet(
-        id=tweet_id,
-        author=sys.intern(author),
-        inbound=inbound,
-        at=_created_at(row[columns.created_at]),
-        text=row[columns.text].replace(_CR, "\r"),
-        parent=parent,
-        replies=replies,
-    )
+
+
+def _replies(value: str) -> tuple[int, ...]:
+    """The ids in a ``response_tweet_id`` cell ("", one id, or ids joined by commas)."""
+    if "," in value:
+        return tuple(
+            _tweet_id(part, "response_tweet_id") for part in value.split(",") if part.strip()
+        )
+    # most cells: none or one id, read without a generator
+    return (_tweet_id(value, "response_tweet_id"),) if value.strip() else ()
 
 
 def _physical_lines(handle: TextIO, raw: io.BufferedReader, progress: Progress) -> Iterator[str]:
@@ -163,7 +169,9 @@ def _physical_lines(handle: TextIO, raw: io.BufferedReader, progress: Progress) 
             pieces.append(piece)
             piece = "".join(pieces)
             pieces.clear()
-        yield _mask_cr(piece)
+            yield _mask_cr(piece)
+        else:
+            yield piece  # one piece has no bare \r: _mask_cr would give it back as it is
     if pieces:
         yield _mask_cr("".join(pieces))
 
