@@ -123,3 +123,33 @@ def test_preload_loads_the_model_once_in_the_background() -> None:
         [("customer", "Mi pedido llegó roto y nos vamos de viaje el viernes, ¿pueden ayudarme?")]
     )
     assert detect_language(spanish).language == "es"
+
+
+def test_preload_never_waits_for_a_load_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second preload (the command, then the pipeline it builds) returns at once while
+    the first load runs, instead of holding up start-up until the model is ready."""
+    import threading
+
+    import servicecoach.analysis.language as language
+
+    monkeypatch.setattr(language, "_model", None)
+    monkeypatch.setattr(language, "_loader", None)
+    loading = threading.Event()
+    release = threading.Event()
+
+    def slow_load() -> None:
+        with language._model_lock:  # as _identifier holds it while it loads
+            loading.set()
+            release.wait(timeout=30)
+
+    monkeypatch.setattr(language, "_identifier", slow_load)
+    language.preload()
+    assert loading.wait(timeout=10)
+    second = threading.Thread(target=language.preload)
+    second.start()
+    second.join(timeout=5)
+    finished = not second.is_alive()
+    release.set()
+    assert language._loader is not None
+    language._loader.join(timeout=30)
+    assert finished
