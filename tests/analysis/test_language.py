@@ -153,3 +153,31 @@ def test_preload_never_waits_for_a_load_in_progress(monkeypatch: pytest.MonkeyPa
     assert language._loader is not None
     language._loader.join(timeout=30)
     assert finished
+
+
+def test_the_quick_loader_reads_the_same_model_as_py3langid() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    import servicecoach.analysis.language as language
+
+    ours = language._load()
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    assert (ours.nb_ptc == theirs.nb_ptc).all() and (ours.nb_pc == theirs.nb_pc).all()
+    assert ours.nb_classes == theirs.nb_classes
+    assert ours.tk_nextmove == theirs.tk_nextmove and ours.tk_row == theirs.tk_row
+    assert ours.tk_output == theirs.tk_output
+    for text in ("Mi pedido llegó roto y nos vamos de viaje", "Where is my parcel today?"):
+        assert ours.classify(text) == theirs.classify(text)
+
+
+def test_a_model_stored_otherwise_is_read_by_py3langid_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import servicecoach.analysis.language as language
+
+    def other_layout(data: bytes) -> bytes:
+        raise language.lzma.LZMAError("not the layout we know")
+
+    monkeypatch.setattr(language.lzma, "decompress", other_layout)
+    model = language._load()
+    assert model.classify("Mi pedido llegó roto y nos vamos de viaje el viernes")[0] == "es"
