@@ -41,8 +41,8 @@ def _found(text: str) -> list[str]:
         ("P.O. Box 4455", ["P.O. Box 4455"]),
         ("from 3 Elm Road to 4 Oak Street", ["3 Elm Road", "4 Oak Street"]),
         ("47 - 53 Regent Street, Cambridge", ["47 - 53 Regent Street, Cambridge"]),
-        ("113 van dyke st", ["113 van dyke st"]),
-        ("sure its 155 orange street in middletown ny", ["155 orange street"]),
+        ("86 ashford st", ["86 ashford st"]),
+        ("sure its 208 linden street in fairhaven ma", ["208 linden street"]),
         ("111 apple street unit 1b", ["111 apple street unit 1b"]),
         # a house number is looked for only where one can start (see _house_numbers):
         # after an @handle's digits, a bracket, "nº", "no." or a tab
