@@ -102,8 +102,7 @@ def corpus(kind: str, messages: int) -> list[str]:
     texts: list[str] = []
     if kind == "generated":
         with tempfile.TemporaryDirectory(prefix="servicecoach-embed-bench-") as folder:
-            path = Path(folder) / "corpus.jsonl"
-            generate_jsonl(path, messages)
+            path = generate_jsonl(Path(folder), messages).path  # writes into the folder
             lines = path.read_text(encoding="utf-8").splitlines()
         texts = [m["text"] for line in lines for m in json.loads(line)["messages"]]
     else:
