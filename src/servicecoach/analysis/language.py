@@ -110,7 +110,7 @@ def _load() -> Any:
 def _array(values: Any) -> array:  # type: ignore[type-arg]
     """An unsigned numpy array as the ``array.array`` py3langid's DFA walk reads."""
     out = array(_TYPECODES[values.dtype.itemsize])
-    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))  # one copy, not two
+    out.frombytes(np.ascontiguousarray(values).data.cast("B"))  # one copy, not two
     return out
 
 
