@@ -83,3 +83,22 @@ def test_a_ctrl_c_as_the_temporary_file_is_made_leaves_nothing(
         pass
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_ctrl_c_the_moment_the_temporary_file_exists_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupt lands as the file is created, before anything is returned to us
+    (``servicecoach analyze --workers`` left it behind once under load)."""
+    real_open = os.open
+
+    def interrupted(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", interrupted)
+    out = tmp_path / "results.jsonl"
+    with pytest.raises(KeyboardInterrupt), atomic_text(out):
+        pass
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []

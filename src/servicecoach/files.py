@@ -11,7 +11,7 @@ break ``/dev/null`` for the whole machine).
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,15 +28,20 @@ def atomic_path(out: Path) -> Iterator[Path]:
     if out.exists() and not out.is_file():
         yield out
         return
-    name: str | None = None
-    try:  # named inside the try: a Ctrl-C just after it is made must not leave it behind
-        descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(descriptor)
-        yield Path(name)
-        Path(name).replace(out)
+    name: Path | None = None
+    try:  # named before it is made: a Ctrl-C the moment it exists must not leave it behind
+        while True:  # (tempfile.mkstemp names it only once made, after its os.open returns)
+            name = out.parent / f".{out.name}.{secrets.token_hex(8)}.tmp"
+            try:
+                os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                continue
+        yield name
+        name.replace(out)
     except BaseException:
         if name is not None:
-            Path(name).unlink(missing_ok=True)
+            name.unlink(missing_ok=True)
         raise
 
 
