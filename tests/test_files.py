@@ -6,6 +6,7 @@ import os
 import stat
 import threading
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -67,36 +68,22 @@ def test_analyze_out_to_a_pipe_leaves_the_pipe(
     assert got and got[0].count(b"\n") >= 1
 
 
+@pytest.mark.parametrize("call", ["open", "close"])
 def test_a_ctrl_c_as_the_temporary_file_is_made_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    call: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ctrl-C can land at any line; the moment after the temporary file exists too."""
-    close = os.close
+    """Ctrl-C can land at any line: as the file is created, before its descriptor is
+    returned to us (``os.open``: ``servicecoach analyze --workers`` left it behind once
+    under load), and just after it exists (``os.close``)."""
+    real = getattr(os, call)
 
-    def interrupted(descriptor: int) -> None:
-        close(descriptor)
-        raise KeyboardInterrupt  # as if Ctrl-C came right after the file was made
-
-    monkeypatch.setattr(os, "close", interrupted)
-    out = tmp_path / "results.jsonl"
-    with pytest.raises(KeyboardInterrupt), atomic_text(out):
-        pass
-    monkeypatch.undo()
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_ctrl_c_the_moment_the_temporary_file_exists_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The interrupt lands as the file is created, before anything is returned to us
-    (``servicecoach analyze --workers`` left it behind once under load)."""
-    real_open = os.open
-
-    def interrupted(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
-        os.close(real_open(path, flags, mode))
+    def interrupted(*args: Any) -> NoReturn:
+        done = real(*args)
+        if call == "open":
+            os.close(done)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "open", interrupted)
+    monkeypatch.setattr(os, call, interrupted)
     out = tmp_path / "results.jsonl"
     with pytest.raises(KeyboardInterrupt), atomic_text(out):
         pass
